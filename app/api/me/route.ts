@@ -1,0 +1,7 @@
+import { route } from "@/lib/web/route";
+
+/** The signed-in identity and its effective roles. */
+export const GET = route({ name: "GET /api/me", access: "authenticated" }, async ({ ctx }) => {
+  const a = ctx.actor;
+  return a.type === "user" ? { oid: a.oid, upn: a.upn, name: a.name, roles: a.roles } : { type: a.type };
+});

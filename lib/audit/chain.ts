@@ -1,0 +1,41 @@
+import { createHash, createHmac, hkdfSync } from "node:crypto";
+import { canonicalJson } from "./canonical";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The fields covered by the chain hash; everything a reader relies on. */
+export interface ChainedFields {
+  seq: number;
+  at: string;
+  actorType: string;
+  actorId: string;
+  actorName: string | null;
+  action: string;
+  outcome: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: unknown;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export function rowHash(prevHash: string, fields: ChainedFields): string {
+  return createHash("sha256").update(prevHash).update("\n").update(canonicalJson(fields)).digest("hex");
+}
+
+export interface MacKey {
+  id: string;
+  key: Buffer;
+}
+
+/** A key of its own for the audit MAC, derived from SECRET_KEY; its id lets a rotated key still be recognised. */
+export function deriveAuditMacKey(secretKey: Buffer): MacKey {
+  const key = Buffer.from(hkdfSync("sha256", secretKey, Buffer.alloc(0), "certifyclouds/audit-mac/v1", 32));
+  const id = createHash("sha256").update(key).digest("hex").slice(0, 12);
+  return { id, key };
+}
+
+export function rowMac(key: MacKey, hash: string): string {
+  return createHmac("sha256", key.key).update(hash).digest("hex");
+}

@@ -1,0 +1,42 @@
+import { and, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Ctx } from "../context";
+import { assertPermission } from "../auth/authorize";
+import type { Db } from "../db/client";
+import { auditLog, type AuditRow } from "../db/schema";
+
+export const auditQueryInput = z.object({
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  actor: z.string().trim().max(200).optional(),
+  action: z.string().trim().max(100).optional(),
+  target: z.string().trim().max(300).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(10).max(200).default(50),
+});
+export type AuditQuery = z.infer<typeof auditQueryInput>;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Server-side filtered, paginated read of the audit log (newest first). */
+export async function listAudit(db: Db, ctx: Ctx, input: unknown): Promise<{ rows: AuditRow[]; total: number; query: AuditQuery }> {
+  assertPermission(ctx, "audit:read");
+  const q = auditQueryInput.parse(input);
+  const where: SQL[] = [];
+  if (q.from) where.push(gte(auditLog.at, q.from));
+  if (q.to) where.push(lte(auditLog.at, q.to));
+  if (q.actor) where.push(or(ilike(auditLog.actorName, `%${escapeLike(q.actor)}%`), eq(auditLog.actorId, q.actor))!);
+  if (q.action) where.push(ilike(auditLog.action, `${escapeLike(q.action)}%`));
+  if (q.target) where.push(or(eq(auditLog.targetId, q.target), ilike(auditLog.targetId, `%${escapeLike(q.target)}%`))!);
+  const cond = where.length ? and(...where) : undefined;
+  const [rows, [{ n }]] = await Promise.all([
+    db.select().from(auditLog).where(cond).orderBy(desc(auditLog.seq)).limit(q.pageSize).offset((q.page - 1) * q.pageSize),
+    db.select({ n: count() }).from(auditLog).where(cond),
+  ]);
+  return { rows, total: Number(n), query: q };
+}
+
+export async function distinctAuditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
+  return rows.map((r) => r.action);
+}

@@ -1,0 +1,53 @@
+import { asc, gt } from "drizzle-orm";
+import { getConfig } from "../config";
+import type { DbOrTx } from "../db/client";
+import { auditLog } from "../db/schema";
+import { deriveAuditMacKey, GENESIS_HASH, rowHash, rowMac } from "./chain";
+
+export interface VerifyResult {
+  ok: boolean;
+  rowsChecked: number;
+  headHash: string;
+  firstBad?: { seq: number; reason: string };
+}
+
+const BATCH = 2000;
+
+/** Walks the whole chain in order and names the first row whose sequence, link, hash or MAC does not hold. */
+export async function verifyAuditChain(db: DbOrTx): Promise<VerifyResult> {
+  const key = deriveAuditMacKey(getConfig().secretKey);
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  let rowsChecked = 0;
+  for (;;) {
+    const rows = await db.select().from(auditLog).where(gt(auditLog.seq, expectedSeq - 1)).orderBy(asc(auditLog.seq)).limit(BATCH);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const bad = (reason: string): VerifyResult => ({ ok: false, rowsChecked, headHash: prevHash, firstBad: { seq: r.seq, reason } });
+      if (r.seq !== expectedSeq) return { ok: false, rowsChecked, headHash: prevHash, firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` } };
+      if (r.prevHash !== prevHash) return bad("previous-hash link does not match the preceding row");
+      const recomputed = rowHash(prevHash, {
+        seq: r.seq,
+        at: r.at.toISOString(),
+        actorType: r.actorType,
+        actorId: r.actorId,
+        actorName: r.actorName,
+        action: r.action,
+        outcome: r.outcome,
+        targetType: r.targetType,
+        targetId: r.targetId,
+        details: r.details,
+        ip: r.ip,
+        userAgent: r.userAgent,
+        requestId: r.requestId,
+      });
+      if (recomputed !== r.hash) return bad("content does not match its hash (the row was altered)");
+      if (r.keyId !== key.id) return bad(`MAC key ${r.keyId} is not the current key ${key.id} (was SECRET_KEY changed?)`);
+      if (rowMac(key, r.hash) !== r.mac) return bad("MAC does not match (hash rewritten without the key)");
+      prevHash = r.hash;
+      expectedSeq++;
+      rowsChecked++;
+    }
+  }
+  return { ok: true, rowsChecked, headHash: prevHash };
+}

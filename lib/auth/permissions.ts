@@ -1,0 +1,50 @@
+/**
+ * The one permission matrix. Roles are Entra app roles; each role includes everything of the role below it
+ * (Viewer ⊂ Auditor ⊂ Operator ⊂ Admin), as documented in README "Roles and permissions".
+ */
+export const ROLES = ["CertifyClouds.Viewer", "CertifyClouds.Auditor", "CertifyClouds.Operator", "CertifyClouds.Admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  "dashboard:read": "Read dashboards and inventory",
+  "audit:read": "Read the audit log",
+  "evidence:export": "Export audit evidence",
+  "scan:run": "Start and cancel scans",
+  "rotation:run": "Trigger rotations",
+  "sync:run": "Trigger syncs",
+  "settings:write": "Change settings",
+  "alerts:write": "Manage alert channels and rules",
+  "credentials:write": "Manage stored cloud credentials",
+  "sessions:manage": "List and revoke users' sessions",
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+
+const VIEWER: Permission[] = ["dashboard:read"];
+const AUDITOR: Permission[] = [...VIEWER, "audit:read", "evidence:export"];
+const OPERATOR: Permission[] = [...AUDITOR, "scan:run", "rotation:run", "sync:run"];
+const ADMIN: Permission[] = [...OPERATOR, "settings:write", "alerts:write", "credentials:write", "sessions:manage"];
+
+export const MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {
+  "CertifyClouds.Viewer": new Set(VIEWER),
+  "CertifyClouds.Auditor": new Set(AUDITOR),
+  "CertifyClouds.Operator": new Set(OPERATOR),
+  "CertifyClouds.Admin": new Set(ADMIN),
+};
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function rolesGrant(roles: readonly string[], permission: Permission): boolean {
+  return roles.some((r) => isRole(r) && MATRIX[r].has(permission));
+}
+
+/** The highest role held, for display. */
+export function primaryRole(roles: readonly string[]): Role | undefined {
+  for (let i = ROLES.length - 1; i >= 0; i--) if (roles.includes(ROLES[i])) return ROLES[i];
+  return undefined;
+}
+
+export function roleLabel(role: Role | undefined): string {
+  return role ? role.replace("CertifyClouds.", "") : "No role";
+}

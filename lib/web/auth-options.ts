@@ -1,0 +1,176 @@
+import type { NextAuthOptions } from "next-auth";
+import type { Adapter, AdapterUser } from "next-auth/adapters";
+import AzureADProvider from "next-auth/providers/azure-ad";
+import { audit } from "../audit/record";
+import { resolveRoles } from "../auth/roles";
+import { createSessionRow, deleteSessionByToken, resolveSession } from "../auth/session-store";
+import { getUserById, getUserByOid, upsertUserFromSignIn } from "../auth/users";
+import { getConfig } from "../config";
+import type { Ctx } from "../context";
+import { getDb } from "../db/client";
+import type { User } from "../db/schema";
+import { logger } from "../log";
+import { sessionCookieName } from "./cookies";
+import { requestContext } from "./request-meta";
+
+const log = logger("auth");
+
+interface EntraClaims {
+  sub: string;
+  oid?: string;
+  tid?: string;
+  name?: string;
+  preferred_username?: string;
+  email?: string;
+  roles?: unknown;
+  groups?: unknown;
+}
+
+const toAdapterUser = (u: User): AdapterUser => ({ id: u.id, name: u.name, email: u.upn, emailVerified: null });
+
+function ctxFor(actor: Ctx["actor"]): Ctx {
+  return { actor, request: requestContext.getStore() ?? { requestId: crypto.randomUUID() } };
+}
+
+/**
+ * A small adapter of our own rather than @auth/drizzle-adapter: it stores only a hash of the session token,
+ * enforces the absolute and idle limits in one place (resolveSession), keeps no OAuth tokens at all, and
+ * keys users by Entra object id.
+ */
+function adapter(): Adapter {
+  return {
+    async createUser(user) {
+      // Users are upserted by the signIn callback before next-auth gets here; this path is a fallback.
+      const existing = await getUserByOid(await getDb(), String((user as { oid?: string }).oid ?? ""));
+      if (!existing) throw new Error("user must be provisioned by the signIn callback");
+      return toAdapterUser(existing);
+    },
+    async getUser(id) {
+      const u = await getUserById(await getDb(), id);
+      return u ? toAdapterUser(u) : null;
+    },
+    async getUserByEmail() {
+      // Identity is the Entra object id, never an e-mail address.
+      return null;
+    },
+    async getUserByAccount({ providerAccountId }) {
+      const u = await getUserByOid(await getDb(), providerAccountId);
+      return u ? toAdapterUser(u) : null;
+    },
+    async updateUser(user) {
+      const u = await getUserById(await getDb(), user.id!);
+      return toAdapterUser(u!);
+    },
+    async linkAccount() {
+      // Deliberately stores nothing: the console needs no Entra access or refresh tokens.
+      return undefined;
+    },
+    async createSession({ sessionToken, userId, expires }) {
+      const meta = requestContext.getStore();
+      await createSessionRow(await getDb(), { token: sessionToken, userId, expires, ip: meta?.ip, userAgent: meta?.userAgent });
+      return { sessionToken, userId, expires };
+    },
+    async getSessionAndUser(sessionToken) {
+      const r = await resolveSession(await getDb(), sessionToken);
+      if (!r) return null;
+      return { session: { sessionToken, userId: r.user.id, expires: r.session.expires }, user: toAdapterUser(r.user) };
+    },
+    async updateSession({ sessionToken }) {
+      // The absolute end never moves; idle time is tracked by resolveSession.
+      const r = await resolveSession(await getDb(), sessionToken);
+      return r ? { sessionToken, userId: r.user.id, expires: r.session.expires } : null;
+    },
+    async deleteSession(sessionToken) {
+      const row = await deleteSessionByToken(await getDb(), sessionToken);
+      return row ? { sessionToken, userId: row.userId, expires: row.expires } : null;
+    },
+  };
+}
+
+export function wellKnownUrl(): string {
+  const { authorityHost, tenantId, clientId } = getConfig().auth;
+  return `${authorityHost}/${tenantId}/v2.0/.well-known/openid-configuration?appid=${clientId}`;
+}
+
+let options: NextAuthOptions | undefined;
+
+export function authOptions(): NextAuthOptions {
+  if (options) return options;
+  const cfg = getConfig();
+  const { auth } = cfg;
+  options = {
+    secret: cfg.secretKey.toString("base64"),
+    adapter: adapter(),
+    session: { strategy: "database", maxAge: auth.sessionMaxAgeSeconds, updateAge: auth.sessionMaxAgeSeconds },
+    useSecureCookies: cfg.secureCookies,
+    cookies: {
+      sessionToken: { name: sessionCookieName(), options: { httpOnly: true, sameSite: "lax", path: "/", secure: cfg.secureCookies } },
+    },
+    pages: { signIn: "/signin", error: "/signin", signOut: "/signin" },
+    providers: [
+      AzureADProvider({
+        clientId: auth.clientId ?? "unconfigured",
+        clientSecret: auth.clientSecret ?? "unconfigured",
+        tenantId: auth.tenantId ?? "unconfigured",
+        wellKnown: wellKnownUrl(),
+        checks: ["pkce", "state", "nonce"],
+        authorization: { params: { scope: "openid profile email" } },
+        // The default profile() calls Microsoft Graph for a photo: an extra outbound call the console does not need.
+        profile(claims: EntraClaims) {
+          return { id: claims.oid ?? claims.sub, name: claims.name ?? claims.preferred_username ?? "", email: claims.preferred_username ?? claims.email ?? "", image: null };
+        },
+      }),
+    ],
+    callbacks: {
+      async signIn({ profile }) {
+        const claims = profile as unknown as EntraClaims | undefined;
+        if (!claims?.oid || !claims.tid) return "/signin?error=MissingClaims";
+        if (auth.tenantId && claims.tid !== auth.tenantId) {
+          await audit(await getDb(), ctxFor({ type: "anonymous" }), {
+            action: "auth.signin.failed",
+            outcome: "failure",
+            details: { reason: "wrong_tenant", tenantId: claims.tid, oid: claims.oid },
+          });
+          return "/signin?error=WrongTenant";
+        }
+        const roles = resolveRoles(claims, auth.roleGroupMap);
+        await upsertUserFromSignIn(await getDb(), {
+          oid: claims.oid,
+          tenantId: claims.tid,
+          upn: claims.preferred_username ?? claims.email ?? claims.oid,
+          name: claims.name ?? claims.preferred_username ?? claims.oid,
+          roles,
+        });
+        return true;
+      },
+      async session({ session, user }) {
+        const u = await getUserById(await getDb(), user.id);
+        return { ...session, user: { name: u?.name, email: u?.upn, roles: u?.roles ?? [] } };
+      },
+    },
+    events: {
+      async signIn({ user }) {
+        const u = await getUserById(await getDb(), user.id);
+        if (!u) return;
+        const actor = { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] };
+        await audit(await getDb(), ctxFor(actor), { action: "auth.signin.success", details: { roles: u.roles } });
+        if (u.roles.length === 0) {
+          await audit(await getDb(), ctxFor(actor), { action: "auth.access.denied", outcome: "denied", details: { reason: "no_app_role" } });
+        }
+      },
+      async signOut({ session }) {
+        const token = (session as { sessionToken?: string } | undefined)?.sessionToken;
+        const userId = (session as { userId?: string } | undefined)?.userId;
+        const u = userId ? await getUserById(await getDb(), userId) : undefined;
+        const actor = u ? { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] } : { type: "anonymous" as const };
+        await audit(await getDb(), ctxFor(actor), { action: "auth.signout", details: { hadSession: Boolean(token) } });
+      },
+    },
+    logger: {
+      error: (code, metadata) => log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+      warn: (code) => log.warn({ code }, "next-auth warning"),
+      debug: () => undefined,
+    },
+  };
+  return options;
+}

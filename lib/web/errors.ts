@@ -1,0 +1,30 @@
+import { ZodError } from "zod";
+import { AppError, HTTP_STATUS, type ErrorCode } from "../errors";
+import { logger } from "../log";
+
+const log = logger("web");
+
+export interface PublicError {
+  code: ErrorCode;
+  message: string;
+  requestId: string;
+  issues?: { path: string; message: string }[];
+}
+
+/** The one mapping from thrown errors to what a client may see; anything unexpected becomes a generic 500. */
+export function toPublicError(err: unknown, requestId: string): { status: number; body: PublicError } {
+  if (err instanceof AppError) return { status: HTTP_STATUS[err.code], body: { code: err.code, message: err.publicMessage, requestId } };
+  if (err instanceof ZodError) {
+    return {
+      status: 400,
+      body: {
+        code: "invalid_input",
+        message: "Some fields are not valid.",
+        requestId,
+        issues: err.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
+    };
+  }
+  log.error({ requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }, "unhandled error");
+  return { status: 500, body: { code: "internal", message: `Something went wrong. Quote request id ${requestId} to your administrator.`, requestId } };
+}

@@ -1,0 +1,50 @@
+import NextAuth from "next-auth";
+import { audit } from "../audit/record";
+import { registerSigninAttempt } from "../auth/signin-throttle";
+import { getConfig } from "../config";
+import { getDb } from "../db/client";
+import { authOptions } from "./auth-options";
+import { requestContext, requestMetaFrom } from "./request-meta";
+
+type RouteContext = { params: Promise<{ nextauth: string[] }> };
+
+/**
+ * next-auth's handler with what it lacks: a per-address sign-in rate limit with temporary lockout, request
+ * metadata for the audit entries written by its callbacks, and an audit entry for failed callbacks.
+ */
+export function nextAuthRoute() {
+  const handler = NextAuth(authOptions()) as unknown as (req: Request, ctx: RouteContext) => Promise<Response>;
+  return async (req: Request, ctx: RouteContext): Promise<Response> => {
+    const meta = requestMetaFrom(req.headers);
+    const segments = (await ctx.params).nextauth ?? [];
+    const appUrl = getConfig().appUrl;
+    if (req.method === "POST" && segments[0] === "signin") {
+      const db = await getDb();
+      const decision = await registerSigninAttempt(db, meta.ip ?? "unknown", getConfig().auth.signinRateLimit);
+      if (!decision.allowed) {
+        if (decision.newlyLocked) {
+          await audit(db, { actor: { type: "anonymous" }, request: meta }, {
+            action: "auth.signin.locked",
+            outcome: "denied",
+            details: { lockoutSeconds: decision.retryAfterSeconds },
+          });
+        }
+        const url = `${appUrl}/signin?error=RateLimited&retryAfter=${decision.retryAfterSeconds}`;
+        return Response.json({ url }, { status: 429, headers: { "retry-after": String(decision.retryAfterSeconds) } });
+      }
+    }
+    const res = await requestContext.run(meta, () => handler(req, ctx));
+    if (segments[0] === "callback") {
+      const location = res.headers.get("location") ?? "";
+      const err = location.includes("/signin") ? new URL(location, appUrl).searchParams.get("error") : null;
+      if (err) {
+        await audit(await getDb(), { actor: { type: "anonymous" }, request: meta }, {
+          action: "auth.signin.failed",
+          outcome: "failure",
+          details: { reason: err.slice(0, 80) },
+        });
+      }
+    }
+    return res;
+  };
+}

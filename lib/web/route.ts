@@ -1,0 +1,54 @@
+import type { z } from "zod";
+import type { Ctx } from "../context";
+import { currentCtx } from "./session";
+import { enforce, type Access } from "./guard";
+import { toPublicError } from "./errors";
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+export interface RouteSpec<S extends z.ZodType | undefined> {
+  /** Stable name used in audit entries and the permission test, e.g. "GET /api/sessions". */
+  name: string;
+  access: Access;
+  /** Validates query parameters (GET/DELETE) or the JSON body (POST/PUT/PATCH), merged with route params. */
+  input?: S;
+}
+
+export type WrappedRoute = ((req: Request, context: RouteContext) => Promise<Response>) & { access: Access; routeName: string };
+
+/**
+ * Every route handler goes through here: authenticate → check the permission → validate input with zod →
+ * run → map errors (internal messages never reach the client).
+ */
+export function route<S extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<S>,
+  handler: (args: { ctx: Ctx; input: S extends z.ZodType ? z.infer<S> : undefined; req: Request }) => Promise<Response | unknown>,
+): WrappedRoute {
+  const wrapped = async (req: Request, context: RouteContext): Promise<Response> => {
+    let requestId = "unknown";
+    try {
+      const ctx = spec.access === "public" ? await currentCtx().catch(() => anonymousCtx(req)) : await currentCtx();
+      requestId = ctx.request.requestId;
+      await enforce(ctx, spec.access, spec.name);
+      let input: unknown = undefined;
+      if (spec.input) {
+        const params = context?.params ? await context.params : {};
+        const raw = ["GET", "HEAD", "DELETE"].includes(req.method)
+          ? Object.fromEntries(new URL(req.url).searchParams)
+          : await req.json().catch(() => ({}));
+        input = spec.input.parse({ ...(raw as object), ...params });
+      }
+      const out = await handler({ ctx, input: input as never, req });
+      if (out instanceof Response) return out;
+      return Response.json(out ?? { ok: true }, { headers: { "cache-control": "no-store" } });
+    } catch (err) {
+      const { status, body } = toPublicError(err, requestId);
+      return Response.json(body, { status, headers: { "cache-control": "no-store" } });
+    }
+  };
+  return Object.assign(wrapped, { access: spec.access, routeName: spec.name });
+}
+
+function anonymousCtx(req: Request): Ctx {
+  return { actor: { type: "anonymous" }, request: { requestId: req.headers.get("x-request-id") ?? crypto.randomUUID() } };
+}

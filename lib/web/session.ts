@@ -1,0 +1,18 @@
+import { cookies, headers } from "next/headers";
+import { resolveSession } from "../auth/session-store";
+import type { Ctx } from "../context";
+import { getDb } from "../db/client";
+import { sessionCookieName } from "./cookies";
+import { requestMetaFrom } from "./request-meta";
+
+/** Who is calling: resolved from the session cookie against the sessions table on every request (revocation is immediate). */
+export async function currentCtx(): Promise<Ctx> {
+  const [jar, hdrs] = await Promise.all([cookies(), headers()]);
+  const request = requestMetaFrom(hdrs);
+  const token = jar.get(sessionCookieName())?.value;
+  if (!token) return { actor: { type: "anonymous" }, request };
+  const resolved = await resolveSession(await getDb(), token);
+  if (!resolved) return { actor: { type: "anonymous" }, request };
+  const { user, roles } = resolved;
+  return { actor: { type: "user", userId: user.id, oid: user.oid, upn: user.upn, name: user.name, roles }, request };
+}
