@@ -12,12 +12,28 @@ export const REDACTED_PATHS = [
 
 let root: pino.Logger | undefined;
 
-export function logger(module: string): pino.Logger {
+function rootLogger(): pino.Logger {
   root ??= pino({
     level: getConfig().logLevel,
     base: { app: "certifyclouds" },
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
-  return root.child({ module });
+  return root;
+}
+
+export type Log = Pick<pino.Logger, "fatal" | "error" | "warn" | "info" | "debug" | "trace">;
+
+/** A module's logger. Created on first use, so importing a module never reads configuration (next build imports them). */
+export function logger(module: string): Log {
+  let child: pino.Logger | undefined;
+  const get = () => (child ??= rootLogger().child({ module }));
+  return {
+    fatal: (...a: Parameters<pino.LogFn>) => get().fatal(...a),
+    error: (...a: Parameters<pino.LogFn>) => get().error(...a),
+    warn: (...a: Parameters<pino.LogFn>) => get().warn(...a),
+    info: (...a: Parameters<pino.LogFn>) => get().info(...a),
+    debug: (...a: Parameters<pino.LogFn>) => get().debug(...a),
+    trace: (...a: Parameters<pino.LogFn>) => get().trace(...a),
+  } as Log;
 }

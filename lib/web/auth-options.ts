@@ -39,7 +39,7 @@ function ctxFor(actor: Ctx["actor"]): Ctx {
  */
 function adapter(): Adapter {
   return {
-    async createUser(user) {
+    async createUser(user: Omit<AdapterUser, "id">) {
       // Users are upserted by the signIn callback before next-auth gets here; this path is a fallback.
       const existing = await getUserByOid(await getDb(), String((user as { oid?: string }).oid ?? ""));
       if (!existing) throw new Error("user must be provisioned by the signIn callback");

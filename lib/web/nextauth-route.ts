@@ -13,8 +13,10 @@ type RouteContext = { params: Promise<{ nextauth: string[] }> };
  * metadata for the audit entries written by its callbacks, and an audit entry for failed callbacks.
  */
 export function nextAuthRoute() {
-  const handler = NextAuth(authOptions()) as unknown as (req: Request, ctx: RouteContext) => Promise<Response>;
+  let handler: ((req: Request, ctx: RouteContext) => Promise<Response>) | undefined;
   return async (req: Request, ctx: RouteContext): Promise<Response> => {
+    // Built on first request: `next build` imports this module without runtime configuration.
+    handler ??= NextAuth(authOptions()) as unknown as (req: Request, ctx: RouteContext) => Promise<Response>;
     const meta = requestMetaFrom(req.headers);
     const segments = (await ctx.params).nextauth ?? [];
     const appUrl = getConfig().appUrl;
@@ -33,7 +35,7 @@ export function nextAuthRoute() {
         return Response.json({ url }, { status: 429, headers: { "retry-after": String(decision.retryAfterSeconds) } });
       }
     }
-    const res = await requestContext.run(meta, () => handler(req, ctx));
+    const res = await requestContext.run(meta, () => handler!(req, ctx));
     if (segments[0] === "callback") {
       const location = res.headers.get("location") ?? "";
       const err = location.includes("/signin") ? new URL(location, appUrl).searchParams.get("error") : null;

@@ -71,7 +71,8 @@ describe("audit log", () => {
     const v = await verifyAuditChain(db);
     expect(v.ok).toBe(true);
     expect(v.rowsChecked).toBe(before + 20);
-    const [{ n }] = (await db.execute(sql`select count(distinct prev_hash)::int as n from audit_log`)).rows as { n: number }[];
+    const res = (await db.execute(sql`select count(distinct prev_hash)::int as n from audit_log`)) as unknown as { rows: { n: number }[] };
+    const [{ n }] = res.rows;
     expect(n).toBe(before + 20);
   });
 
