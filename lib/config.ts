@@ -53,7 +53,9 @@ const schema = z.object({
     .transform((s, ctx) => {
       if (!s) return {} as Record<string, (typeof ROLE_NAMES)[number]>;
       try {
-        return z.record(z.string().uuid(), z.enum(ROLE_NAMES)).parse(JSON.parse(s));
+        const map = z.record(z.guid(), z.enum(ROLE_NAMES)).parse(JSON.parse(s));
+        // Entra sends group object ids in lower case.
+        return Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
       } catch {
         ctx.addIssue({ code: "custom", message: `must be JSON like {"<group-object-id>":"CertifyClouds.Viewer"} with roles ${ROLE_NAMES.join(", ")}` });
         return z.NEVER;
@@ -252,7 +254,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 let cached: AppConfig | undefined;
 
 export function getConfig(): AppConfig {
-  cached ??= loadConfig();
+  if (!cached) {
+    cached = loadConfig();
+    // next-auth 4 reads its public URL from NEXTAUTH_URL itself; APP_URL is the one variable operators set.
+    process.env.NEXTAUTH_URL = cached.appUrl;
+  }
   return cached;
 }
 

@@ -16,14 +16,17 @@ export type ThrottleDecision = { allowed: true; attempts: number } | { allowed: 
  */
 export async function registerSigninAttempt(db: Db, ip: string, limits: ThrottleLimits, now = new Date()): Promise<ThrottleDecision> {
   const windowCutoff = new Date(now.getTime() - limits.windowSeconds * 1000);
+  // A new window starts when a lockout has ended, or when the old window has passed without a lockout.
+  const fresh = sql`((${signinThrottle.lockedUntil} is not null and ${signinThrottle.lockedUntil} <= ${now}) or (${signinThrottle.lockedUntil} is null and ${signinThrottle.windowStart} < ${windowCutoff}))`;
   const [row] = await db
     .insert(signinThrottle)
     .values({ ip, windowStart: now, attempts: 1, lockedUntil: null })
     .onConflictDoUpdate({
       target: signinThrottle.ip,
       set: {
-        windowStart: sql`case when ${signinThrottle.windowStart} < ${windowCutoff} and (${signinThrottle.lockedUntil} is null or ${signinThrottle.lockedUntil} < ${now}) then ${now} else ${signinThrottle.windowStart} end`,
-        attempts: sql`case when ${signinThrottle.windowStart} < ${windowCutoff} and (${signinThrottle.lockedUntil} is null or ${signinThrottle.lockedUntil} < ${now}) then 1 else ${signinThrottle.attempts} + 1 end`,
+        windowStart: sql`case when ${fresh} then ${now} else ${signinThrottle.windowStart} end`,
+        attempts: sql`case when ${fresh} then 1 else ${signinThrottle.attempts} + 1 end`,
+        lockedUntil: sql`case when ${fresh} then null else ${signinThrottle.lockedUntil} end`,
       },
     })
     .returning();

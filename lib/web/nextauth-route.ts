@@ -20,9 +20,10 @@ export function nextAuthRoute() {
     const meta = requestMetaFrom(req.headers);
     const segments = (await ctx.params).nextauth ?? [];
     const appUrl = getConfig().appUrl;
+    // Without a trusted proxy all clients share one bucket: better a shared limit than a spoofable one.
     if (req.method === "POST" && segments[0] === "signin") {
       const db = await getDb();
-      const decision = await registerSigninAttempt(db, meta.ip ?? "unknown", getConfig().auth.signinRateLimit);
+      const decision = await registerSigninAttempt(db, meta.ip ?? "untrusted-direct", getConfig().auth.signinRateLimit);
       if (!decision.allowed) {
         if (decision.newlyLocked) {
           await audit(db, { actor: { type: "anonymous" }, request: meta }, {

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { AsyncLocalStorage } from "node:async_hooks";
+import { getConfig } from "../config";
 import type { RequestMeta } from "../context";
 
 /**
- * Client address, user agent and request id of the current request. The address is the right-most
- * X-Forwarded-For entry: the one appended by the nearest proxy (the Container Apps ingress), or by the
- * Next.js server itself from the socket when no proxy is in front.
+ * Client address, user agent and request id of the current request. With TRUST_PROXY=true the address is the
+ * right-most X-Forwarded-For entry: the one appended by the ingress in front (Container Apps, App Gateway,
+ * nginx). Without a trusted proxy the header is ignored, because Next.js keeps a client-sent X-Forwarded-For
+ * as it is and a client could pick its own address; the address is then unknown.
  */
 export function requestMetaFrom(headers: Headers): RequestMeta {
-  const ip = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || undefined;
+  const ip = getConfig().auth.trustProxy ? headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || undefined : undefined;
   const rid = headers.get("x-request-id");
   return {
     ip: ip ?? undefined,

@@ -3,6 +3,7 @@ import type { Ctx } from "../context";
 import { currentCtx } from "./session";
 import { enforce, type Access } from "./guard";
 import { toPublicError } from "./errors";
+import { requestMetaFrom } from "./request-meta";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
@@ -50,5 +51,5 @@ export function route<S extends z.ZodType | undefined = undefined>(
 }
 
 function anonymousCtx(req: Request): Ctx {
-  return { actor: { type: "anonymous" }, request: { requestId: req.headers.get("x-request-id") ?? crypto.randomUUID() } };
+  return { actor: { type: "anonymous" }, request: requestMetaFrom(req.headers) };
 }

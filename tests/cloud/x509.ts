@@ -1,0 +1,101 @@
+// Real X.509 material for Key Vault certificates: node-forge builds the certificate, node:crypto signs it (fast).
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import forge from "node-forge";
+import { ensureCa, signCertificate, certToDer } from "./ensure-ca.mjs";
+
+let material: { privateKey: crypto.KeyObject; forgePublic: forge.pki.PublicKey; jwk: crypto.JsonWebKey; ec: crypto.JsonWebKey } | undefined;
+
+/** One RSA-2048 key (persisted next to the CA so thumbprints are stable across runs) used as subject + signing key. */
+export function certKeyMaterial() {
+  if (material) return material;
+  const { dir } = ensureCa();
+  const p = path.join(dir, "kv-cert-key.pem");
+  if (!fs.existsSync(p)) {
+    const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const tmp = `${p}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    fs.renameSync(tmp, p);
+  }
+  const privateKey = crypto.createPrivateKey(fs.readFileSync(p, "utf8"));
+  const pub = crypto.createPublicKey(privateKey);
+  const ecKey = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey;
+  material = {
+    privateKey,
+    forgePublic: forge.pki.publicKeyFromPem(pub.export({ type: "spki", format: "pem" }).toString()),
+    jwk: pub.export({ format: "jwk" }),
+    ec: ecKey.export({ format: "jwk" }),
+  };
+  return material;
+}
+
+function dnAttrs(dn: string): forge.pki.CertificateField[] {
+  // "CN=a, O=b" → forge attributes (only the short names we generate)
+  const map: Record<string, string> = { CN: "commonName", O: "organizationName", OU: "organizationalUnitName", C: "countryName", L: "localityName", ST: "stateOrProvinceName" };
+  return dn.split(/,\s*/).filter(Boolean).map((part) => {
+    const [k, ...rest] = part.split("=");
+    return { name: map[k.trim().toUpperCase()] ?? "commonName", value: rest.join("=") };
+  });
+}
+
+const ISSUER_DN: Record<string, string> = {
+  DigiCert: "CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc, C=US",
+  "OneCertV2-PublicCA": "CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation, C=US",
+  Unknown: "CN=Contoso Internal Issuing CA, O=Contoso",
+};
+
+/** DER for a certificate whose validity is exactly [nbf, exp] (unix seconds). */
+export function makeCertDer(opts: { subject: string; sans: string[]; issuer: string; nbf: number; exp: number; serialHex: string }): Buffer {
+  const m = certKeyMaterial();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = m.forgePublic;
+  cert.serialNumber = "01" + opts.serialHex.slice(0, 30);
+  cert.validity.notBefore = new Date(opts.nbf * 1000);
+  cert.validity.notAfter = new Date(opts.exp * 1000);
+  cert.setSubject(dnAttrs(opts.subject));
+  cert.setIssuer(dnAttrs(opts.issuer === "Self" ? opts.subject : ISSUER_DN[opts.issuer] ?? ISSUER_DN.Unknown));
+  cert.setExtensions([
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+    { name: "extKeyUsage", serverAuth: true, clientAuth: true },
+    ...(opts.sans.length ? [{ name: "subjectAltName", altNames: opts.sans.map((d) => ({ type: 2, value: d })) }] : []),
+  ]);
+  signCertificate(cert, m.privateKey);
+  return certToDer(cert);
+}
+
+export function x5tOf(der: Buffer): string {
+  return crypto.createHash("sha1").update(der).digest("base64url");
+}
+
+export function derToPem(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END CERTIFICATE-----\n`;
+}
+
+/** Parse what ImportCertificate receives: base64 PKCS#12 (with optional password) or PEM text. Returns the leaf DER. */
+export function parseImport(value: string, pwd: string | undefined, contentType: string | undefined): { der: Buffer; subject: string; sans: string[]; nbf: number; exp: number } {
+  let certs: forge.pki.Certificate[] = [];
+  if (contentType === "application/x-pem-file" || value.includes("-----BEGIN CERTIFICATE-----")) {
+    const blocks = value.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    certs = blocks.map((b) => forge.pki.certificateFromPem(b));
+  } else {
+    const der = forge.util.decode64(value.replace(/\s+/g, ""));
+    const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(der), pwd ?? "");
+    const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
+    certs = bags.map((b) => b.cert).filter((c): c is forge.pki.Certificate => !!c);
+  }
+  if (!certs.length) throw new Error("no certificate found");
+  // leaf = first certificate that is not the issuer of another one in the bundle
+  const leaf = certs.find((c) => !certs.some((o) => o !== c && o.issuer.hash === c.subject.hash)) ?? certs[0];
+  const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(leaf)).getBytes(), "binary");
+  const x = new crypto.X509Certificate(der);
+  const sans = (x.subjectAltName ?? "").split(/,\s*/).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4));
+  return {
+    der,
+    subject: x.subject.split("\n").reverse().join(", "),
+    sans,
+    nbf: Math.floor(Date.parse(x.validFrom) / 1000),
+    exp: Math.floor(Date.parse(x.validTo) / 1000),
+  };
+}

@@ -1,0 +1,59 @@
+import { mkdirSync } from "node:fs";
+import { expect, signInAs, test } from "./fixtures";
+
+test("every response carries strict security headers", async ({ page }) => {
+  const res = await page.goto("/signin");
+  const h = res!.headers();
+  expect(h["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+  expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(h["x-frame-options"]).toBe("DENY");
+  expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  expect(h["permissions-policy"]).toContain("camera=()");
+  expect(h["x-powered-by"]).toBeUndefined();
+  const api = await page.request.get("/api/healthz");
+  expect(api.headers()["x-frame-options"]).toBe("DENY");
+  expect(await api.json()).toEqual({ status: "ok" });
+  const ready = await page.request.get("/api/readyz");
+  expect(await ready.json()).toEqual({ ready: true, database: "up", migrations: "current" });
+});
+
+test("the audit log filters and paginates on the server", async ({ page }) => {
+  await signInAs(page, "auditor");
+  await page.getByTestId("nav").getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByTestId("audit-table")).toBeVisible();
+  await page.getByLabel("Action").selectOption("auth.signin.success");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/action=auth.signin.success/);
+  const actions = page.getByTestId("audit-table").locator("tbody tr td:nth-child(4)");
+  await expect(actions.first()).toHaveText("auth.signin.success");
+  expect(new Set(await actions.allTextContents())).toEqual(new Set(["auth.signin.success"]));
+  await page.getByLabel("Actor").fill("auditor@contoso.example");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByTestId("audit-table").locator("tbody tr").first()).toContainText("auditor@contoso.example");
+});
+
+test("unknown pages show a helpful 404", async ({ page }) => {
+  await signInAs(page, "viewer");
+  const res = await page.goto("/does-not-exist");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId("not-found")).toBeVisible();
+});
+
+test("screenshots of every page in light and dark", async ({ page, context }) => {
+  const dir = "test-results/screenshots";
+  mkdirSync(dir, { recursive: true });
+  await page.goto("/signin");
+  await page.screenshot({ path: `${dir}/signin-light.png`, fullPage: true });
+  await signInAs(page, "admin");
+  for (const theme of ["light", "dark"] as const) {
+    await context.addCookies([{ name: "cc-theme", value: theme, url: page.url() }]);
+    for (const [name, path] of [["overview", "/"], ["audit", "/audit"], ["settings", "/settings"], ["sessions", "/settings/sessions"], ["404", "/nope"]] as const) {
+      await page.goto(path);
+      await expect(page.locator("html")).toHaveClass(theme);
+      await page.screenshot({ path: `${dir}/${name}-${theme}.png`, fullPage: true });
+    }
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/");
+  await page.screenshot({ path: `${dir}/overview-mobile.png`, fullPage: true });
+});
