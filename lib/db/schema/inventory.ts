@@ -1,0 +1,188 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * Inventory: metadata only. No column here may ever hold a secret value, a private key or a token.
+ * Rows are never deleted when an object disappears from Azure: `removedAt` is set, first/last seen kept.
+ */
+const seen = () => ({
+  firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+  removedAt: timestamp("removed_at", { withTimezone: true }),
+});
+
+export const subscriptions = pgTable("subscriptions", {
+  id: text("id").primaryKey(), // subscription GUID (lower case)
+  tenantId: text("tenant_id"),
+  displayName: text("display_name").notNull(),
+  state: text("state"),
+  ...seen(),
+});
+
+export const vaults = pgTable(
+  "vaults",
+  {
+    id: text("id").primaryKey(), // ARM resource id, lower case
+    subscriptionId: text("subscription_id").notNull(),
+    resourceGroup: text("resource_group").notNull(),
+    name: text("name").notNull(),
+    location: text("location"),
+    vaultUri: text("vault_uri"),
+    tenantId: text("tenant_id"),
+    sku: text("sku"),
+    enableRbacAuthorization: boolean("enable_rbac_authorization"),
+    enableSoftDelete: boolean("enable_soft_delete"),
+    softDeleteRetentionDays: integer("soft_delete_retention_days"),
+    enablePurgeProtection: boolean("enable_purge_protection"),
+    publicNetworkAccess: text("public_network_access"),
+    networkDefaultAction: text("network_default_action"),
+    ipRuleCount: integer("ip_rule_count"),
+    vnetRuleCount: integer("vnet_rule_count"),
+    privateEndpointCount: integer("private_endpoint_count"),
+    accessPolicyCount: integer("access_policy_count"),
+    diagnosticsEnabled: boolean("diagnostics_enabled"),
+    tags: jsonb("tags").$type<Record<string, string>>().notNull().default({}),
+    /** Last data-plane outcome: ok, or the classified reason it could not be read. */
+    accessStatus: text("access_status").notNull().default("unknown"), // ok | firewall | permission | not_found | throttled | network | unknown
+    accessError: jsonb("access_error").$type<{ code?: string; message: string; remediation: string } | null>(),
+    objectCount: integer("object_count").notNull().default(0),
+    lastScanId: uuid("last_scan_id"),
+    lastScannedAt: timestamp("last_scanned_at", { withTimezone: true }),
+    ...seen(),
+  },
+  (t) => [index("vaults_subscription_idx").on(t.subscriptionId), index("vaults_name_idx").on(t.name)],
+);
+
+export const assets = pgTable(
+  "assets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    vaultId: text("vault_id")
+      .notNull()
+      .references(() => vaults.id),
+    subscriptionId: text("subscription_id").notNull(),
+    type: text("type").$type<"secret" | "certificate" | "key">().notNull(),
+    name: text("name").notNull(),
+    /** The object's identifier without version, e.g. https://kv.vault.azure.net/secrets/name */
+    objectId: text("object_id").notNull(),
+    currentVersion: text("current_version"),
+    enabled: boolean("enabled").notNull().default(true),
+    notBefore: timestamp("not_before", { withTimezone: true }),
+    expiresOn: timestamp("expires_on", { withTimezone: true }),
+    createdOn: timestamp("created_on", { withTimezone: true }),
+    updatedOn: timestamp("updated_on", { withTimezone: true }),
+    contentType: text("content_type"),
+    managed: boolean("managed").notNull().default(false),
+    recoveryLevel: text("recovery_level"),
+    tags: jsonb("tags").$type<Record<string, string>>().notNull().default({}),
+    versionCount: integer("version_count"),
+    /** healthy | warning | critical | expired — from expiresOn and the thresholds in force. */
+    status: text("status").$type<"healthy" | "warning" | "critical" | "expired">().notNull(),
+    /** Certificates: x5t as hex, subject, issuer, SANs, key type/size, policy summary. Keys: kty, size, curve, ops, rotation policy. */
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    /** For delta scans: the fingerprint (updated time / x5t) of the detail last fetched. */
+    detailFingerprint: text("detail_fingerprint"),
+    ...seen(),
+  },
+  (t) => [
+    uniqueIndex("assets_vault_type_name_uq").on(t.vaultId, t.type, t.name),
+    index("assets_expires_idx").on(t.expiresOn),
+    index("assets_status_idx").on(t.status),
+    index("assets_subscription_idx").on(t.subscriptionId),
+    index("assets_name_idx").on(t.name),
+  ],
+);
+
+export const appRegistrations = pgTable(
+  "app_registrations",
+  {
+    id: text("id").primaryKey(), // Graph object id
+    kind: text("kind").$type<"application" | "servicePrincipal">().notNull(),
+    appId: text("app_id").notNull(),
+    displayName: text("display_name").notNull(),
+    owners: jsonb("owners").$type<{ id: string; displayName?: string; userPrincipalName?: string }[]>().notNull().default([]),
+    createdDateTime: timestamp("created_date_time", { withTimezone: true }),
+    ...seen(),
+  },
+  (t) => [index("app_registrations_app_id_idx").on(t.appId)],
+);
+
+export const appCredentials = pgTable(
+  "app_credentials",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    appObjectId: text("app_object_id")
+      .notNull()
+      .references(() => appRegistrations.id),
+    keyId: text("key_id").notNull(),
+    type: text("type").$type<"password" | "certificate">().notNull(),
+    displayName: text("display_name"),
+    /** First characters Graph exposes for a client secret; never the secret. */
+    hint: text("hint"),
+    startDateTime: timestamp("start_date_time", { withTimezone: true }),
+    endDateTime: timestamp("end_date_time", { withTimezone: true }),
+    status: text("status").$type<"healthy" | "warning" | "critical" | "expired">().notNull(),
+    ...seen(),
+  },
+  (t) => [uniqueIndex("app_credentials_app_key_uq").on(t.appObjectId, t.keyId), index("app_credentials_end_idx").on(t.endDateTime)],
+);
+
+export const scanRuns = pgTable(
+  "scan_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    mode: text("mode").$type<"full" | "delta" | "forced">().notNull(),
+    scope: jsonb("scope").$type<{ subscriptions?: string[]; vaults?: string[] }>().notNull().default({}),
+    trigger: text("trigger").$type<"manual" | "schedule">().notNull(),
+    requestedBy: text("requested_by").notNull(),
+    status: text("status").$type<"queued" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled">().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** Updated while running; a run whose heartbeat stops is taken as crashed. */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    vaultsTotal: integer("vaults_total").notNull().default(0),
+    vaultsDone: integer("vaults_done").notNull().default(0),
+    vaultsFailed: integer("vaults_failed").notNull().default(0),
+    objectsSeen: integer("objects_seen").notNull().default(0),
+    appsSeen: integer("apps_seen").notNull().default(0),
+    errorCount: integer("error_count").notNull().default(0),
+    requestCount: integer("request_count").notNull().default(0),
+    error: text("error"),
+  },
+  (t) => [index("scan_runs_created_idx").on(t.createdAt)],
+);
+
+export const scanErrors = pgTable(
+  "scan_errors",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    scanId: uuid("scan_id")
+      .notNull()
+      .references(() => scanRuns.id),
+    scope: text("scope").notNull(), // vault id, subscription id, or "graph"
+    kind: text("kind").notNull(), // firewall | permission | not_found | throttled | network | unknown
+    code: text("code"),
+    message: text("message").notNull(),
+    remediation: text("remediation").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("scan_errors_scan_idx").on(t.scanId)],
+);
+
+/** Key/value settings (scan schedule, thresholds, subscription allow-list), changed through audited verbs. */
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
+  updatedBy: text("updated_by"),
+});
+
+export type Vault = typeof vaults.$inferSelect;
+export type Asset = typeof assets.$inferSelect;
+export type AppRegistration = typeof appRegistrations.$inferSelect;
+export type AppCredential = typeof appCredentials.$inferSelect;
+export type ScanRun = typeof scanRuns.$inferSelect;
+export type ScanError = typeof scanErrors.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;

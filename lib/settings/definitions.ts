@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+/**
+ * Every setting: its key, schema and default. Reading a missing key yields the default; writes go through
+ * updateSetting(), validated against the same schema and audited with old and new values.
+ */
+export const SETTINGS = {
+  /** Expiry thresholds in days: ≤ criticalDays → critical, ≤ warningDays → warning; per-subscription overrides. */
+  "expiry.thresholds": {
+    schema: z
+      .object({
+        warningDays: z.number().int().min(1).max(365),
+        criticalDays: z.number().int().min(0).max(365),
+        perSubscription: z
+          .record(z.string(), z.object({ warningDays: z.number().int().min(1).max(365), criticalDays: z.number().int().min(0).max(365) }))
+          .default({}),
+      })
+      .refine((v) => v.criticalDays < v.warningDays, { message: "criticalDays must be smaller than warningDays", path: ["criticalDays"] }),
+    default: { warningDays: 30, criticalDays: 7, perSubscription: {} },
+    description: "Expiry thresholds (days)",
+  },
+  /** The scheduled scan: a cron expression evaluated in `timezone`. */
+  "scan.schedule": {
+    schema: z.object({
+      enabled: z.boolean(),
+      cron: z.string().min(9).max(100),
+      timezone: z.string().min(1).max(64),
+      mode: z.enum(["full", "delta"]),
+    }),
+    default: { enabled: true, cron: "0 */6 * * *", timezone: "UTC", mode: "delta" as const },
+    description: "Scheduled scan",
+  },
+  /** Subscriptions to scan; empty = every subscription the identity can see. */
+  "discovery.subscriptions": {
+    schema: z.object({ allowList: z.array(z.string().regex(/^[0-9a-fA-F-]{36}$/, "must be a subscription id (GUID)")).max(1000) }),
+    default: { allowList: [] as string[] },
+    description: "Subscriptions in scope",
+  },
+  /** Scanner concurrency: requests in flight overall and per vault. */
+  "discovery.concurrency": {
+    schema: z.object({ global: z.number().int().min(1).max(256), perVault: z.number().int().min(1).max(16) }),
+    default: { global: 32, perVault: 4 },
+    description: "Scanner concurrency",
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]["schema"]>;
