@@ -207,6 +207,8 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
   const sso = opts.sso ?? false;
 
   let provider: ProviderType | undefined;
+  // Assigned once the provider exists; the request handler above closes over it.
+  // eslint-disable-next-line prefer-const
   let providerCallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 
   const server = http.createServer((req, res) => {

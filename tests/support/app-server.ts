@@ -3,7 +3,7 @@
  * environment. Used by `npm run demo` and the Playwright suite: both exercise the build customers run.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -34,7 +34,7 @@ function sourcesNewerThan(ms: number): boolean {
   while (stack.length) {
     const d = stack.pop()!;
     if (!existsSync(d)) continue;
-    for (const e of require("node:fs").readdirSync(d, { withFileTypes: true }) as import("node:fs").Dirent[]) {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) stack.push(p);
       else if (statSync(p).mtimeMs > ms) return true;

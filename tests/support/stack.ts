@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { DEMO_TENANT_ID, startIdp, type RunningIdp } from "../idp/server";
 import { TEST_GROUPS } from "../idp/personas";
+import { startCloud, type LocalCloud, type StartCloudOptions } from "../cloud";
 import { ensureBuild, startApp, type AppServer } from "./app-server";
 
 export const DEMO_CLIENT_ID = "certifyclouds-local";
@@ -9,12 +10,22 @@ export const DEMO_CLIENT_ID = "certifyclouds-local";
 export interface Stack {
   app: AppServer;
   idp: RunningIdp;
+  cloud?: LocalCloud;
   env: Record<string, string>;
   stop: () => Promise<void>;
 }
 
-export async function startStack(opts: { port: number; idpPort?: number; env?: Record<string, string>; quiet?: boolean; build?: boolean }): Promise<Stack> {
+export async function startStack(opts: {
+  port: number;
+  idpPort?: number;
+  env?: Record<string, string>;
+  quiet?: boolean;
+  build?: boolean;
+  /** Start the local cloud and point the console (and its in-process scheduler) at it. */
+  cloud?: StartCloudOptions;
+}): Promise<Stack> {
   if (opts.build !== false) ensureBuild();
+  const cloud = opts.cloud ? await startCloud(opts.cloud) : undefined;
   const appUrl = `http://localhost:${opts.port}`;
   const clientSecret = randomBytes(24).toString("base64url");
   const idp = await startIdp({
@@ -23,6 +34,7 @@ export async function startStack(opts: { port: number; idpPort?: number; env?: R
     clients: [{ clientId: DEMO_CLIENT_ID, clientSecret, redirectUris: [`${appUrl}/api/auth/callback/azure-ad`], postLogoutRedirectUris: [`${appUrl}/signin`] }],
   });
   const env: Record<string, string> = {
+    ...(cloud ? { ...cloud.env, SCHEDULER_IN_PROCESS: "true" } : {}),
     APP_URL: appUrl,
     TENANT_DISPLAY_NAME: "Contoso (demo)",
     ENTRA_TENANT_ID: DEMO_TENANT_ID,
@@ -38,14 +50,17 @@ export async function startStack(opts: { port: number; idpPort?: number; env?: R
     return {
       app,
       idp,
+      cloud,
       env,
       stop: async () => {
         await app.stop();
         await idp.stop();
+        await cloud?.stop();
       },
     };
   } catch (err) {
     await idp.stop();
+    await cloud?.stop();
     throw err;
   }
 }

@@ -1,9 +1,11 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { revokeSession } from "../actions";
 
 export function RevokeButton({ sessionId, own }: { sessionId: string; own: boolean }) {
+  const router = useRouter();
   const [pending, start] = useTransition();
   const [error, setError] = useState<string | null>(null);
   return (
@@ -18,7 +20,7 @@ export function RevokeButton({ sessionId, own }: { sessionId: string; own: boole
           start(async () => {
             const r = await revokeSession({ sessionId });
             if (!r.ok) setError(r.error.message);
-            else if (own) window.location.href = "/signin";
+            else if (own) router.push("/signin");
           });
         }}
       >

@@ -1,0 +1,27 @@
+import next from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...next,
+  ...nextTs,
+  {
+    ignores: [".next/**", ".data/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+  },
+  {
+    rules: {
+      // Server code reads configuration through lib/config.ts only.
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/config.ts." }],
+    },
+  },
+  {
+    files: ["lib/config.ts", "tests/**", "instrumentation.ts", "*.config.*", "eslint.config.mjs"],
+    rules: { "no-restricted-properties": "off" },
+  },
+  {
+    // Playwright fixtures call `use()`, which is not React's hook.
+    files: ["tests/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+];
+
+export default config;

@@ -1,0 +1,80 @@
+/**
+ * `npm run demo`: the local cloud with the `demo` estate, the local identity provider and the console on the
+ * embedded database with the scheduler in-process — CertifyClouds without an Azure tenant.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { EstateName } from "../cloud";
+import { PERSONAS } from "../idp/personas";
+import { ensureBuild } from "../support/app-server";
+import { startStack } from "../support/stack";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function persistentSecretKey(): string {
+  const file = path.join(ROOT, ".data/demo/secret-key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const key = randomBytes(32).toString("base64");
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      estate: { type: "string", default: "demo" },
+      port: { type: "string", default: "3000" },
+      "idp-port": { type: "string", default: "4011" },
+      latency: { type: "string", default: "0" },
+      rebuild: { type: "boolean", default: false },
+    },
+  });
+  const port = Number(values.port);
+  const dataDir = path.join(ROOT, ".data/demo");
+  mkdirSync(dataDir, { recursive: true });
+  console.log(`Starting the local cloud (${values.estate} estate), the identity provider and the console…`);
+  ensureBuild({ force: values.rebuild });
+  const stack = await startStack({
+    port,
+    idpPort: Number(values["idp-port"]),
+    build: false,
+    cloud: { estate: values.estate as EstateName, latency: { fixedMs: Number(values.latency), jitterMs: 0 } },
+    env: {
+      APP_ENV: "demo",
+      SECRET_KEY: persistentSecretKey(),
+      PGLITE_DIR: path.join(dataDir, "pglite"),
+      LOG_LEVEL: "warn",
+    },
+  });
+  const line = "─".repeat(72);
+  console.log(`\n${line}\n  CertifyClouds is running: ${stack.app.url}\n${line}`);
+  console.log("  Sign in with the local identity provider as one of these personas:\n");
+  for (const p of PERSONAS) console.log(`   • ${p.name.padEnd(18)} ${(p.roles[0] ?? "(no app role)").padEnd(24)} ${p.upn}`);
+  console.log(`\n  Local cloud control API: ${stack.env.LOCAL_CLOUD_CONTROL_URL ?? "n/a"}`);
+  console.log(`  Data: ${dataDir} (delete it to start over)\n  Press Ctrl+C to stop.\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping…");
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  stack.app.process.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`The console exited unexpectedly (code ${code}).`);
+      void stack.stop().then(() => process.exit(1));
+    }
+  });
+}
+
+main().catch((err) => {
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
