@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Role } from "./auth/permissions";
 
 export type Actor =
-  | { type: "user"; userId: string; oid: string; upn: string; name: string; roles: Role[] }
+  | { type: "user"; userId: string; oid: string; upn: string; name: string; roles: Role[]; sessionId?: string }
   | { type: "system"; job: string }
   | { type: "anonymous" };
 

@@ -1,4 +1,5 @@
-import { count, desc, gt } from "drizzle-orm";
+import { and, count, desc, gt } from "drizzle-orm";
+import { getConfig } from "../config";
 import { getDbHandle } from "../db/client";
 import { auditLog, sessions, users } from "../db/schema";
 
@@ -13,10 +14,11 @@ export interface SystemOverview {
 export async function systemOverview(): Promise<SystemOverview> {
   const { db, kind } = await getDbHandle();
   const now = new Date();
+  const idleCutoff = new Date(now.getTime() - getConfig().auth.sessionIdleTimeoutSeconds * 1000);
   const [[a], [last], [s], [u]] = await Promise.all([
     db.select({ n: count() }).from(auditLog),
     db.select({ at: auditLog.at }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1),
-    db.select({ n: count() }).from(sessions).where(gt(sessions.expires, now)),
+    db.select({ n: count() }).from(sessions).where(and(gt(sessions.expires, now), gt(sessions.lastSeenAt, idleCutoff))),
     db.select({ n: count() }).from(users),
   ]);
   return {

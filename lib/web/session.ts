@@ -13,6 +13,6 @@ export async function currentCtx(): Promise<Ctx> {
   if (!token) return { actor: { type: "anonymous" }, request };
   const resolved = await resolveSession(await getDb(), token);
   if (!resolved) return { actor: { type: "anonymous" }, request };
-  const { user, roles } = resolved;
-  return { actor: { type: "user", userId: user.id, oid: user.oid, upn: user.upn, name: user.name, roles }, request };
+  const { user, roles, session } = resolved;
+  return { actor: { type: "user", userId: user.id, oid: user.oid, upn: user.upn, name: user.name, roles, sessionId: session.id }, request };
 }

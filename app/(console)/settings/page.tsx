@@ -47,7 +47,7 @@ export default async function SettingsPage() {
             </Link>
           )}
         </section>
-        <section className="card p-5" aria-labelledby="roles-h">
+        <section className="card p-5 lg:col-span-2" aria-labelledby="roles-h">
           <h2 id="roles-h" className="text-base font-semibold">Roles and permissions</h2>
           <p className="mt-1 text-xs text-slate-500">Assigned as Entra app roles on the CertifyClouds enterprise application.</p>
           <div className="mt-3 overflow-x-auto">
@@ -82,7 +82,7 @@ function Row({ k, v, mono }: { k: string; v: string; mono?: boolean }) {
   return (
     <div className="grid grid-cols-3 gap-2">
       <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
-      <dd className={`col-span-2 break-all ${mono ? "font-mono text-xs leading-5" : ""}`}>{v}</dd>
+      <dd className={`col-span-2 ${mono ? "break-all font-mono text-xs leading-5" : "break-words"}`}>{v}</dd>
     </div>
   );
 }

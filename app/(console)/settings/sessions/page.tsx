@@ -43,11 +43,16 @@ export default async function SessionsPage() {
               </tr>
             )}
             {sessions.map((s) => {
+              const current = s.id === ctx.actor.sessionId;
               const own = s.userOid === ctx.actor.oid;
               return (
                 <tr key={s.id} data-testid="session-row" data-upn={s.upn}>
                   <td>
-                    <div className="font-medium">{s.name} {own && <span className="badge ml-1 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">you</span>}</div>
+                    <div className="font-medium">{s.name} {current ? (
+                        <span className="badge ml-1 bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-blue-300">this session</span>
+                      ) : (
+                        own && <span className="badge ml-1 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">you, elsewhere</span>
+                      )}</div>
                     <div className="text-xs text-slate-500">{s.upn} · {s.roles.map((r) => r.replace("CertifyClouds.", "")).join(", ") || "no role"}</div>
                   </td>
                   <td>
@@ -58,7 +63,7 @@ export default async function SessionsPage() {
                   <td className="whitespace-nowrap">{formatRelative(s.lastSeenAt)}</td>
                   <td className="whitespace-nowrap">{formatDateTime(s.expires)}</td>
                   <td className="text-right">
-                    <RevokeButton sessionId={s.id} own={own} />
+                    <RevokeButton sessionId={s.id} own={current} />
                   </td>
                 </tr>
               );
