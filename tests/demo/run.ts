@@ -52,7 +52,10 @@ async function main() {
   const line = "─".repeat(72);
   console.log(`\n${line}\n  CertifyClouds is running: ${stack.app.url}\n${line}`);
   console.log("  Sign in with the local identity provider as one of these personas:\n");
-  for (const p of PERSONAS) console.log(`   • ${p.name.padEnd(18)} ${(p.roles[0] ?? "(no app role)").padEnd(24)} ${p.upn}`);
+  for (const p of PERSONAS) {
+    const via = p.roles[0] ?? (p.groups?.length ? "group → Operator" : "(no app role)");
+    console.log(`   • ${p.name.padEnd(18)} ${via.padEnd(24)} ${p.upn}`);
+  }
   console.log(`\n  Local cloud control API: ${stack.env.LOCAL_CLOUD_CONTROL_URL ?? "n/a"}`);
   console.log(`  Data: ${dataDir} (delete it to start over)\n  Press Ctrl+C to stop.\n`);
 
