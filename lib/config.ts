@@ -84,6 +84,8 @@ const schema = z.object({
   GCP_PROJECT_ID: z.string().optional(),
 
   SCHEDULER_IN_PROCESS: bool(false),
+  /** The standalone scheduler's /healthz port. */
+  SCHEDULER_HEALTH_PORT: int(8081, 0, 65535),
 });
 
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -127,6 +129,7 @@ export interface AppConfig {
   aws: { secretsManagerEndpoint?: string; region?: string };
   gcp: { secretManagerEndpoint?: string; projectId?: string };
   schedulerInProcess: boolean;
+  scheduler: { healthPort: number };
 }
 
 export class ConfigError extends Error {
@@ -248,6 +251,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     aws: { secretsManagerEndpoint: r.AWS_SECRETS_MANAGER_ENDPOINT, region: r.AWS_REGION },
     gcp: { secretManagerEndpoint: r.GCP_SECRET_MANAGER_ENDPOINT, projectId: r.GCP_PROJECT_ID },
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
+    scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
   };
 }
 
