@@ -1,5 +1,6 @@
-/** Next.js start-up hook: validate configuration and open (and migrate) the database before serving. */
+/** Next.js start-up hook: validate configuration, open (and migrate) the database, and start the in-process scheduler when asked. */
 export async function register() {
+  // NEXT_RUNTIME is set by Next.js itself to tell the Node.js server from the edge runtime.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getConfig } = await import("./lib/config");
   const cfg = getConfig();
@@ -8,5 +9,18 @@ export async function register() {
   if (cfg.secretKeySource === "generated-dev-key") log.warn("SECRET_KEY is not set: using a generated development key from .data/dev-secret-key");
   const { getDbHandle } = await import("./lib/db/client");
   const h = await getDbHandle();
+  if (cfg.schedulerInProcess) {
+    // One scheduler per process, even if Next re-runs register() (dev reloads).
+    const g = globalThis as { __ccScheduler?: unknown };
+    if (!g.__ccScheduler) {
+      const { startScheduler } = await import("./lib/scheduler");
+      const scheduler = startScheduler();
+      g.__ccScheduler = scheduler;
+      const stop = () => void scheduler.stop().finally(() => process.exit(0));
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+      log.info({ instanceId: scheduler.instanceId }, "scheduler running in-process");
+    }
+  }
   log.info({ database: h.kind, env: cfg.env }, "CertifyClouds ready");
 }

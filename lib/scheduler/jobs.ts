@@ -1,0 +1,82 @@
+/**
+ * The product's scheduled jobs. Each run is a service call as the system actor (ctx = systemCtx(job name)).
+ * Services are imported lazily so loading the scheduler (e.g. inside the web process) stays cheap.
+ */
+import { AppError } from "../errors";
+import { logger } from "../log";
+import type { JobDefinition } from "./scheduler";
+
+const log = logger("scheduler.jobs");
+
+export const SCAN_WORKER_INTERVAL_MS = 2_000;
+export const STALE_SCAN_AFTER_MS = 120_000;
+export const SESSION_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+
+async function db() {
+  return (await import("../db/client")).getDb();
+}
+
+async function scanSchedule() {
+  const { getSetting } = await import("../settings/store");
+  return getSetting(await db(), "scan.schedule");
+}
+
+/** Queues a scan on the `scan.schedule` setting's cron (re-read every tick; disabled → nothing is scheduled). */
+export const scheduledScanJob: JobDefinition = {
+  name: "scheduled-scan",
+  runOnFirstStart: true,
+  schedule: async () => {
+    const s = await scanSchedule();
+    return { cron: s.cron, timezone: s.timezone, enabled: s.enabled };
+  },
+  run: async (ctx, signal) => {
+    const { mode, enabled } = await scanSchedule();
+    if (!enabled || signal.aborted) return;
+    const { requestScan } = await import("../discovery");
+    try {
+      const { scanId } = await requestScan({ ctx, input: { mode, trigger: "schedule" } });
+      log.info({ scanId, mode }, "scheduled scan queued");
+    } catch (e) {
+      // A scan is already queued or running: the schedule is satisfied.
+      if (e instanceof AppError && e.code === "conflict") {
+        log.info({ mode }, "scheduled scan skipped: a scan is already queued or running");
+        return;
+      }
+      throw e;
+    }
+  },
+};
+
+/**
+ * Runs on every replica (scope "replica"), one scan at a time per replica: requeues/fails scans whose heartbeat
+ * stopped, then claims the next queued scan (atomic in discovery, so replicas never take the same one) and runs it.
+ */
+export const scanWorkerJob: JobDefinition = {
+  name: "scan-worker",
+  scope: "replica",
+  schedule: { everyMs: SCAN_WORKER_INTERVAL_MS },
+  run: async (_ctx, signal) => {
+    const { recoverStaleScans, claimNextQueuedScan, executeScan } = await import("../discovery");
+    const d = await db();
+    await recoverStaleScans(d, { staleAfterMs: STALE_SCAN_AFTER_MS });
+    if (signal.aborted) return;
+    const scanId = await claimNextQueuedScan(d);
+    if (!scanId) return;
+    log.info({ scanId }, "scan claimed");
+    await executeScan(scanId, { signal });
+  },
+};
+
+/** Hourly: deletes expired and idle sessions. */
+export const sessionCleanupJob: JobDefinition = {
+  name: "session-cleanup",
+  schedule: { everyMs: SESSION_CLEANUP_INTERVAL_MS },
+  run: async () => {
+    const { purgeDeadSessions } = await import("../auth/session-store");
+    await purgeDeadSessions(await db());
+  },
+};
+
+export function defaultJobs(): JobDefinition[] {
+  return [scheduledScanJob, scanWorkerJob, sessionCleanupJob];
+}
