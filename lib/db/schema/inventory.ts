@@ -150,9 +150,28 @@ export const scanRuns = pgTable(
     errorCount: integer("error_count").notNull().default(0),
     requestCount: integer("request_count").notNull().default(0),
     error: text("error"),
+    /** Counters for operators and benchmarks: detail calls made/skipped, retries, rows written, … */
+    stats: jsonb("stats").$type<ScanStats>().notNull().default({}),
   },
-  (t) => [index("scan_runs_created_idx").on(t.createdAt)],
+  (t) => [
+    index("scan_runs_created_idx").on(t.createdAt),
+    // At most one scan queued or running at a time (requestScan's conflict check, race-free).
+    uniqueIndex("scan_runs_one_active_uq").on(sql`(true)`).where(sql`status in ('queued', 'running')`),
+  ],
 );
+
+export interface ScanStats {
+  requests?: number;
+  retries?: number;
+  detailCalls?: number;
+  detailSkipped?: number;
+  rowsWritten?: number;
+  /** time spent in inventory reads/writes (ms) */
+  dbMs?: number;
+  subscriptions?: number;
+  vaultListSource?: "resource-graph" | "arm";
+  durationMs?: number;
+}
 
 export const scanErrors = pgTable(
   "scan_errors",

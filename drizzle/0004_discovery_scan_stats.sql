@@ -1,0 +1,2 @@
+ALTER TABLE "scan_runs" ADD COLUMN "stats" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "scan_runs_one_active_uq" ON "scan_runs" USING btree ((true)) WHERE status in ('queued', 'running');

@@ -1,0 +1,8 @@
+/** lib/cloud: the only place that talks to the cloud SDKs. */
+export * from "./semaphore";
+export * from "./errors";
+export * from "./retry";
+export { getCredential, azureConfig, keyVaultClients, keyVaultClientOptions, vaultAgent, keyVaultManagementClient, resourceGraphClient, graphClient, armGetJson, type KeyVaultClients } from "./clients";
+export * from "./arm";
+export * from "./keyvault";
+export * from "./graph";

@@ -1,0 +1,210 @@
+/**
+ * Key Vault data plane: metadata only. Lists secrets/certificates/keys page by page (each page is one retried call,
+ * resumed from its continuation token), and fetches per-object detail that never contains a secret value:
+ * certificate GET (public certificate + policy), key GET (public key parameters), key rotation policy, version listing.
+ * There is deliberately no function here that reads a secret value.
+ */
+import { X509Certificate } from "node:crypto";
+import type { KeyVaultClients } from "./clients";
+import { withRetry, type CallOptions } from "./retry";
+
+export type KvKind = "secret" | "certificate" | "key";
+
+export interface KvItem {
+  type: KvKind;
+  name: string;
+  objectId: string;
+  version?: string;
+  enabled: boolean;
+  notBefore?: Date;
+  expiresOn?: Date;
+  createdOn?: Date;
+  updatedOn?: Date;
+  contentType?: string;
+  managed: boolean;
+  recoveryLevel?: string;
+  tags: Record<string, string>;
+  /** certificates: SHA-1 thumbprint (hex, lower case) from the list item */
+  x5t?: string;
+}
+
+type Paged<T> = { byPage: (s?: { continuationToken?: string; maxPageSize?: number }) => AsyncIterableIterator<T[] & { continuationToken?: string }> };
+
+/** Walk a paged listing one page per retried call. */
+export async function collectPages<T>(make: (signal: AbortSignal) => Paged<T>, o: CallOptions, onPage?: (items: T[]) => void): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  let first = true;
+  while (first || token) {
+    first = false;
+    const cont = token;
+    const page = await withRetry(async (signal) => {
+      const r = await make(signal).byPage(cont ? { continuationToken: cont, maxPageSize: 25 } : { maxPageSize: 25 }).next();
+      return r.done ? undefined : r.value;
+    }, o);
+    if (!page) break;
+    out.push(...page);
+    onPage?.(page);
+    token = page.continuationToken;
+  }
+  return out;
+}
+
+type AnyProps = {
+  name: string;
+  id?: string;
+  version?: string;
+  enabled?: boolean;
+  notBefore?: Date;
+  expiresOn?: Date;
+  createdOn?: Date;
+  updatedOn?: Date;
+  contentType?: string;
+  managed?: boolean;
+  recoveryLevel?: string;
+  tags?: Record<string, string>;
+  x509Thumbprint?: Uint8Array;
+  x509ThumbprintString?: string;
+};
+
+function objectIdOf(vaultUri: string, kind: KvKind, name: string): string {
+  return `${vaultUri.replace(/\/$/, "")}/${kind}s/${name}`;
+}
+
+function toItem(vaultUri: string, type: KvKind, p: AnyProps): KvItem {
+  const x5t = p.x509ThumbprintString ?? (p.x509Thumbprint ? Buffer.from(p.x509Thumbprint).toString("hex") : undefined);
+  return {
+    type,
+    name: p.name,
+    objectId: objectIdOf(vaultUri, type, p.name),
+    version: p.version || undefined,
+    enabled: p.enabled !== false,
+    notBefore: p.notBefore,
+    expiresOn: p.expiresOn,
+    createdOn: p.createdOn,
+    updatedOn: p.updatedOn,
+    contentType: type === "secret" ? p.contentType : undefined,
+    managed: p.managed === true,
+    recoveryLevel: p.recoveryLevel,
+    tags: p.tags ?? {},
+    x5t: x5t?.toLowerCase(),
+  };
+}
+
+/** Lists one collection. Managed secrets/keys (the backing objects of certificates) are returned with managed = true. */
+export async function listItems(c: KeyVaultClients, vaultUri: string, type: KvKind, o: CallOptions, onPage?: (n: number) => void): Promise<KvItem[]> {
+  const cb = onPage ? (items: unknown[]) => onPage(items.length) : undefined;
+  let props: AnyProps[];
+  if (type === "secret") props = await collectPages((signal) => c.secrets.listPropertiesOfSecrets({ abortSignal: signal }) as unknown as Paged<AnyProps>, o, cb);
+  else if (type === "certificate") props = await collectPages((signal) => c.certificates.listPropertiesOfCertificates({ abortSignal: signal }) as unknown as Paged<AnyProps>, o, cb);
+  else props = await collectPages((signal) => c.keys.listPropertiesOfKeys({ abortSignal: signal }) as unknown as Paged<AnyProps>, o, cb);
+  return props.map((p) => toItem(vaultUri, type, p));
+}
+
+export interface VersionSummary {
+  count: number;
+  /** the version with the latest created time (the current one) */
+  latest?: string;
+}
+
+export async function listVersions(c: KeyVaultClients, type: KvKind, name: string, o: CallOptions): Promise<VersionSummary> {
+  let vs: AnyProps[];
+  if (type === "secret") vs = await collectPages((signal) => c.secrets.listPropertiesOfSecretVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>, o);
+  else if (type === "certificate") vs = await collectPages((signal) => c.certificates.listPropertiesOfCertificateVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>, o);
+  else vs = await collectPages((signal) => c.keys.listPropertiesOfKeyVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>, o);
+  let latest: AnyProps | undefined;
+  for (const v of vs) if (!latest || (v.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0)) latest = v;
+  return { count: vs.length, latest: latest?.version };
+}
+
+export interface CertificateDetail {
+  version?: string;
+  subject?: string;
+  issuer?: string;
+  sans?: string[];
+  thumbprint?: string;
+  serialNumber?: string;
+  validFrom?: string;
+  validTo?: string;
+  policy?: {
+    issuerName?: string;
+    subject?: string;
+    keyType?: string;
+    keySize?: number;
+    keyCurveName?: string;
+    exportable?: boolean;
+    reuseKey?: boolean;
+    contentType?: string;
+    validityInMonths?: number;
+    lifetimeActions?: { action?: string; lifetimePercentage?: number; daysBeforeExpiry?: number }[];
+    enhancedKeyUsage?: string[];
+  };
+}
+
+/** Certificate GET: the public certificate and its policy (allowed: no secret value, no private key). */
+export async function getCertificateDetail(c: KeyVaultClients, name: string, o: CallOptions): Promise<CertificateDetail> {
+  const cert = await withRetry((signal) => c.certificates.getCertificate(name, { abortSignal: signal }), o);
+  const out: CertificateDetail = { version: cert.properties.version };
+  if (cert.cer && cert.cer.length) {
+    try {
+      const x = new X509Certificate(Buffer.from(cert.cer));
+      out.subject = x.subject.replace(/\n/g, ", ");
+      out.issuer = x.issuer.replace(/\n/g, ", ");
+      out.sans = x.subjectAltName ? x.subjectAltName.split(/,\s*/) : [];
+      out.thumbprint = x.fingerprint.replace(/:/g, "").toLowerCase();
+      out.serialNumber = x.serialNumber;
+      out.validFrom = new Date(x.validFrom).toISOString();
+      out.validTo = new Date(x.validTo).toISOString();
+    } catch {
+      /* unparsable DER: keep the policy only */
+    }
+  }
+  const p = cert.policy;
+  if (p) {
+    out.policy = {
+      issuerName: p.issuerName,
+      subject: p.subject,
+      keyType: p.keyType,
+      keySize: p.keySize,
+      keyCurveName: p.keyCurveName,
+      exportable: p.exportable,
+      reuseKey: p.reuseKey,
+      contentType: p.contentType,
+      validityInMonths: p.validityInMonths,
+      lifetimeActions: p.lifetimeActions?.map((a) => ({ action: a.action, lifetimePercentage: a.lifetimePercentage, daysBeforeExpiry: a.daysBeforeExpiry })),
+      enhancedKeyUsage: p.enhancedKeyUsage,
+    };
+  }
+  return out;
+}
+
+export interface KeyDetail {
+  version?: string;
+  kty?: string;
+  keySize?: number;
+  curve?: string;
+  keyOps?: string[];
+  exportable?: boolean;
+  hsm?: boolean;
+}
+
+/** Key GET: public key parameters only (n/e or x/y are never stored; only their size). */
+export async function getKeyDetail(c: KeyVaultClients, name: string, o: CallOptions): Promise<KeyDetail> {
+  const k = await withRetry((signal) => c.keys.getKey(name, { abortSignal: signal }), o);
+  const jwk = k.key ?? {};
+  const size = jwk.n ? jwk.n.length * 8 : undefined;
+  return { version: k.properties.version, kty: jwk.kty, keySize: size, curve: jwk.crv, keyOps: jwk.keyOps, exportable: k.properties.exportable, hsm: jwk.kty ? jwk.kty.endsWith("-HSM") : undefined };
+}
+
+export interface RotationPolicySummary {
+  configured: boolean;
+  expiresIn?: string;
+  lifetimeActions?: { action?: string; timeAfterCreate?: string; timeBeforeExpiry?: string }[];
+  autoRotate: boolean;
+}
+
+export async function getKeyRotationPolicy(c: KeyVaultClients, name: string, o: CallOptions): Promise<RotationPolicySummary> {
+  const p = await withRetry((signal) => c.keys.getKeyRotationPolicy(name, { abortSignal: signal }), o);
+  const actions = (p.lifetimeActions ?? []).map((a) => ({ action: a.action, timeAfterCreate: a.timeAfterCreate, timeBeforeExpiry: a.timeBeforeExpiry }));
+  return { configured: !!(p.id || actions.length || p.expiresIn), expiresIn: p.expiresIn, lifetimeActions: actions, autoRotate: actions.some((a) => /rotate/i.test(a.action ?? "")) };
+}

@@ -1,0 +1,160 @@
+/** Batched, per-vault-atomic writes of the inventory. */
+import { and, eq, getTableColumns, inArray, isNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { CloudSubscription, CloudVault } from "../cloud";
+import type { DbOrTx, Tx } from "../db/client";
+import { appCredentials, appRegistrations, assets, scanErrors, subscriptions, vaults } from "../db/schema";
+
+export const BATCH_ROWS = 500;
+
+export function chunks<T>(xs: T[], n = BATCH_ROWS): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** `set` clause taking every listed column from the proposed row (EXCLUDED), plus lastSeenAt = now(), removedAt = null. */
+function excludedSet<T extends PgTable>(table: T, keys: string[]): Record<string, SQL> {
+  const cols = getTableColumns(table) as Record<string, PgColumn>;
+  const set: Record<string, SQL> = {};
+  for (const k of keys) set[k] = sql.raw(`excluded."${cols[k].name}"`);
+  set.lastSeenAt = sql`now()`;
+  set.removedAt = sql`null`;
+  return set;
+}
+
+export type AssetInsert = typeof assets.$inferInsert;
+export type VaultInsert = typeof vaults.$inferInsert;
+
+const ASSET_UPDATE_KEYS = [
+  "subscriptionId", "objectId", "currentVersion", "enabled", "notBefore", "expiresOn", "createdOn", "updatedOn", "contentType", "managed",
+  "recoveryLevel", "tags", "versionCount", "status", "detail", "detailFingerprint",
+];
+
+const ASSET_COLS = ["vaultId", "subscriptionId", "type", "name", ...ASSET_UPDATE_KEYS.filter((k) => k !== "subscriptionId")];
+
+/**
+ * Multi-row upsert of assets with the whole batch as ONE json parameter (json_populate_recordset): building a
+ * 20-column × 500-row parameter list costs more CPU than the network calls that produced it; one JSON.stringify does not.
+ */
+export async function upsertAssets(tx: DbOrTx, batch: AssetInsert[]): Promise<void> {
+  if (!batch.length) return;
+  const cols = getTableColumns(assets) as Record<string, PgColumn>;
+  const names = ASSET_COLS.map((k) => `"${cols[k].name}"`);
+  const payload = JSON.stringify(batch.map((r) => Object.fromEntries(ASSET_COLS.map((k) => [cols[k].name, (r as Record<string, unknown>)[k] ?? null]))));
+  const updates = ASSET_UPDATE_KEYS.map((k) => `"${cols[k].name}" = excluded."${cols[k].name}"`).join(", ");
+  await tx.execute(sql`insert into assets (${sql.raw(names.join(", "))}, last_seen_at, removed_at)
+    select ${sql.raw(names.join(", "))}, now(), null from json_populate_recordset(null::assets, ${payload}::json)
+    on conflict (vault_id, type, name) do update set ${sql.raw(updates)}, last_seen_at = now(), removed_at = null`);
+}
+
+export function vaultRow(v: CloudVault): VaultInsert {
+  return {
+    id: v.id,
+    subscriptionId: v.subscriptionId,
+    resourceGroup: v.resourceGroup,
+    name: v.name,
+    location: v.location ?? null,
+    vaultUri: v.vaultUri ?? null,
+    tenantId: v.tenantId ?? null,
+    sku: v.sku ?? null,
+    enableRbacAuthorization: v.enableRbacAuthorization,
+    enableSoftDelete: v.enableSoftDelete,
+    softDeleteRetentionDays: v.softDeleteRetentionDays ?? null,
+    enablePurgeProtection: v.enablePurgeProtection,
+    publicNetworkAccess: v.publicNetworkAccess ?? null,
+    networkDefaultAction: v.networkDefaultAction ?? null,
+    ipRuleCount: v.ipRuleCount,
+    vnetRuleCount: v.vnetRuleCount,
+    privateEndpointCount: v.privateEndpointCount,
+    accessPolicyCount: v.accessPolicyCount,
+    tags: v.tags,
+  };
+}
+
+const VAULT_PROP_KEYS = [
+  "subscriptionId", "resourceGroup", "name", "location", "vaultUri", "tenantId", "sku", "enableRbacAuthorization", "enableSoftDelete",
+  "softDeleteRetentionDays", "enablePurgeProtection", "publicNetworkAccess", "networkDefaultAction", "ipRuleCount", "vnetRuleCount",
+  "privateEndpointCount", "accessPolicyCount", "tags",
+];
+
+export interface VaultOutcome {
+  vault: CloudVault;
+  scanId: string;
+  diagnosticsEnabled: boolean | null;
+  accessStatus: string;
+  accessError: { code?: string; message: string; remediation: string } | null;
+  /** null → the object lists could not be read: assets are left untouched */
+  assets: AssetInsert[] | null;
+  errors: { kind: string; code?: string; message: string; remediation: string }[];
+}
+
+/** One transaction per vault: vault row, assets upserted in batches, missing assets marked removed, scan errors. */
+export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
+  let rows = 0;
+  const base = vaultRow(o.vault);
+  const status = { accessStatus: o.accessStatus, accessError: o.accessError, lastScanId: o.scanId, lastScannedAt: new Date() };
+  const extra: Record<string, unknown> = { ...status };
+  if (o.diagnosticsEnabled !== null) extra.diagnosticsEnabled = o.diagnosticsEnabled;
+  if (o.assets) extra.objectCount = o.assets.length;
+  await tx
+    .insert(vaults)
+    .values({ ...base, ...extra } as VaultInsert)
+    .onConflictDoUpdate({ target: vaults.id, set: { ...excludedSet(vaults, [...VAULT_PROP_KEYS, ...Object.keys(extra)]) } });
+  rows++;
+  if (o.assets) {
+    for (const batch of chunks(o.assets)) {
+      await upsertAssets(tx, batch);
+      rows += batch.length;
+    }
+    // now() is the transaction's start time: every row upserted above has last_seen_at = now()
+    await tx.update(assets).set({ removedAt: sql`now()` }).where(and(eq(assets.vaultId, o.vault.id), isNull(assets.removedAt), lt(assets.lastSeenAt, sql`now()`)));
+  }
+  if (o.errors.length) {
+    for (const batch of chunks(o.errors)) await tx.insert(scanErrors).values(batch.map((e) => ({ scanId: o.scanId, scope: o.vault.id, kind: e.kind, code: e.code ?? null, message: e.message, remediation: e.remediation })));
+    rows += o.errors.length;
+  }
+  return rows;
+}
+
+export async function upsertSubscriptions(db: DbOrTx, subs: CloudSubscription[], opts: { markMissingRemoved: boolean }): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const batch of chunks(subs))
+      await tx
+        .insert(subscriptions)
+        .values(batch.map((s) => ({ id: s.id, tenantId: s.tenantId ?? null, displayName: s.displayName, state: s.state ?? null })))
+        .onConflictDoUpdate({ target: subscriptions.id, set: excludedSet(subscriptions, ["tenantId", "displayName", "state"]) });
+    if (opts.markMissingRemoved && subs.length)
+      await tx.update(subscriptions).set({ removedAt: sql`now()` }).where(and(isNull(subscriptions.removedAt), notInArray(subscriptions.id, subs.map((s) => s.id))));
+  });
+}
+
+/** Vaults ARM no longer lists (in subscriptions whose listing completed) and their objects are marked removed. */
+export async function markVaultsRemoved(db: DbOrTx, seenIds: string[], subscriptionIds: string[]): Promise<number> {
+  if (!subscriptionIds.length) return 0;
+  return db.transaction(async (tx) => {
+    const cond = seenIds.length
+      ? and(isNull(vaults.removedAt), inArray(vaults.subscriptionId, subscriptionIds), notInArray(vaults.id, seenIds))
+      : and(isNull(vaults.removedAt), inArray(vaults.subscriptionId, subscriptionIds));
+    const gone = await tx.update(vaults).set({ removedAt: sql`now()` }).where(cond).returning({ id: vaults.id });
+    if (gone.length) await tx.update(assets).set({ removedAt: sql`now()` }).where(and(isNull(assets.removedAt), inArray(assets.vaultId, gone.map((g) => g.id))));
+    return gone.length;
+  });
+}
+
+export type AppInsert = typeof appRegistrations.$inferInsert;
+export type AppCredentialInsert = typeof appCredentials.$inferInsert;
+
+/** Apps and credentials in one transaction; those Graph no longer returns are marked removed. */
+export async function writeApps(tx: Tx, apps: AppInsert[], creds: AppCredentialInsert[]): Promise<number> {
+  for (const batch of chunks(apps))
+    await tx.insert(appRegistrations).values(batch).onConflictDoUpdate({ target: appRegistrations.id, set: excludedSet(appRegistrations, ["kind", "appId", "displayName", "owners", "createdDateTime"]) });
+  for (const batch of chunks(creds))
+    await tx
+      .insert(appCredentials)
+      .values(batch)
+      .onConflictDoUpdate({ target: [appCredentials.appObjectId, appCredentials.keyId], set: excludedSet(appCredentials, ["type", "displayName", "hint", "startDateTime", "endDateTime", "status"]) });
+  await tx.update(appRegistrations).set({ removedAt: sql`now()` }).where(and(isNull(appRegistrations.removedAt), lt(appRegistrations.lastSeenAt, sql`now()`)));
+  await tx.update(appCredentials).set({ removedAt: sql`now()` }).where(and(isNull(appCredentials.removedAt), lt(appCredentials.lastSeenAt, sql`now()`)));
+  return apps.length + creds.length;
+}

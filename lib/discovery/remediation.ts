@@ -1,0 +1,51 @@
+/** What an operator should do about each class of per-vault failure. Texts are shown in the console and stored with the error. */
+import type { ClassifiedError, CloudErrorKind } from "../cloud";
+
+export interface VaultErrorInfo {
+  kind: CloudErrorKind;
+  code?: string;
+  message: string;
+  remediation: string;
+}
+
+export function remediationFor(e: ClassifiedError, vault: { name: string; enableRbacAuthorization?: boolean | null; vaultUri?: string | null }, what: "list" | "detail" = "list"): string {
+  const v = vault.name;
+  switch (e.kind) {
+    case "firewall":
+      if (e.innerCode === "ForbiddenByConnection")
+        return `Public network access to ${v} is disabled and the scanner is not on an approved private endpoint: run CertifyClouds in a virtual network with a private endpoint to ${v} (privatelink.vaultcore.azure.net DNS), or allow public access from selected networks including the scanner's outbound IP.`;
+      return `The firewall of ${v} rejects the scanner's address (ForbiddenByFirewall): add the scanner's outbound IP address to the vault's firewall (Networking → Firewalls and virtual networks), or scan through a private endpoint.`;
+    case "permission":
+      if (vault.enableRbacAuthorization)
+        return what === "detail"
+          ? `Assign the 'Key Vault Reader' role to the CertifyClouds identity on ${v} so certificate and key details (policy, key type, rotation policy) can be read.`
+          : `Assign the 'Key Vault Reader' role (or 'Key Vault Secrets User' if secret rotation is enabled) to the CertifyClouds identity on ${v}; role assignments can take a few minutes to apply.`;
+      return what === "detail"
+        ? `Add Get permission on keys and certificates (and GetRotationPolicy on keys) to the CertifyClouds identity's access policy on ${v} so details (policy, key type, rotation policy) can be read.`
+        : `Add an access policy on ${v} for the CertifyClouds identity with List permission on secrets, keys and certificates (Get on keys and certificates and GetRotationPolicy on keys for details).`;
+    case "not_found":
+      return `${v} was not found at ${vault.vaultUri ?? "its URI"} (deleted, moved, or DNS points elsewhere). If it no longer exists, the next scan marks it removed.`;
+    case "throttled":
+      return `Azure throttled requests to ${v} beyond the retry budget: lower 'discovery.concurrency' (perVault), or schedule scans outside busy hours.`;
+    case "network":
+      return `Could not reach ${vault.vaultUri ?? v} (timeout, reset or DNS failure): check outbound connectivity, proxies and private DNS for the vault from where CertifyClouds runs.`;
+    default:
+      return `Unexpected error while reading ${v}: retry the scan; if it persists, check the message and Azure service health.`;
+  }
+}
+
+export function graphRemediation(e: ClassifiedError): string {
+  if (e.kind === "permission")
+    return "Grant the CertifyClouds identity the Microsoft Graph application permission 'Application.Read.All' (admin consent required) to inventory app registrations and service principals.";
+  if (e.kind === "throttled") return "Microsoft Graph throttled the scan beyond the retry budget: retry later.";
+  if (e.kind === "network") return "Could not reach Microsoft Graph: check outbound connectivity and proxies.";
+  return "Unexpected error from Microsoft Graph: retry the scan; check the message and Microsoft 365 service health.";
+}
+
+export function armRemediation(e: ClassifiedError, scope: string): string {
+  if (e.kind === "permission") return `Assign the 'Reader' role on ${scope} to the CertifyClouds identity so vaults and their settings can be listed.`;
+  if (e.kind === "throttled") return "Azure Resource Manager throttled the scan beyond the retry budget: retry later or lower the scanner concurrency.";
+  if (e.kind === "network") return "Could not reach Azure Resource Manager: check outbound connectivity and proxies.";
+  if (e.kind === "not_found") return `${scope} was not found: remove it from the subscription allow-list or check the identity's tenant.`;
+  return `Unexpected error from Azure Resource Manager for ${scope}: retry the scan.`;
+}

@@ -1,0 +1,121 @@
+// requestScan / claimNextQueuedScan / cancelScan / recoverStaleScans against a real database (no cloud needed).
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { systemCtx } from "@/lib/context";
+import { getDb } from "@/lib/db/client";
+import { auditLog, scanRuns } from "@/lib/db/schema";
+import { cancelScan, claimNextQueuedScan, getScan, listScans, recoverStaleScans, requestScan } from "@/lib/discovery";
+import { AppError } from "@/lib/errors";
+import { setupTestDb, type TestDb } from "../../helpers/test-db";
+import { userCtx } from "./helpers";
+
+let testDb: TestDb;
+beforeAll(async () => {
+  testDb = await setupTestDb();
+});
+afterAll(async () => {
+  await testDb?.cleanup();
+});
+beforeEach(async () => {
+  const db = await getDb();
+  // finish whatever a previous test left active
+  await db.update(scanRuns).set({ status: "cancelled" }).where(sql`status in ('queued', 'running')`);
+});
+
+const code = (p: Promise<unknown>) => p.then(() => "ok", (e) => (e instanceof AppError ? e.code : `unexpected: ${e}`));
+
+describe("requestScan", () => {
+  test("Viewer and Auditor are refused, anonymous is unauthenticated, Operator and Admin may queue", async () => {
+    expect(await code(requestScan({ ctx: userCtx("CertifyClouds.Viewer"), input: { mode: "full" } }))).toBe("forbidden");
+    expect(await code(requestScan({ ctx: userCtx("CertifyClouds.Auditor"), input: { mode: "full" } }))).toBe("forbidden");
+    expect(await code(requestScan({ ctx: { actor: { type: "anonymous" }, request: { requestId: "r" } }, input: { mode: "full" } }))).toBe("unauthenticated");
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "delta", scope: { subscriptions: ["AAAAAAAA-1111-2222-3333-444444444444"] } } });
+    const db = await getDb();
+    const run = await getScan(db, scanId);
+    expect(run).toMatchObject({ status: "queued", mode: "delta", trigger: "manual", requestedBy: "operator@contoso.test", scope: { subscriptions: ["aaaaaaaa-1111-2222-3333-444444444444"] } });
+    const [a] = await db.select().from(auditLog).where(eq(auditLog.targetId, scanId));
+    expect(a).toMatchObject({ action: "discovery.scan.requested", actorName: "operator@contoso.test", outcome: "success" });
+  });
+
+  test("a second request while one is queued or running is a conflict", async () => {
+    const ctx = userCtx("CertifyClouds.Admin");
+    const { scanId } = await requestScan({ ctx, input: { mode: "full" } });
+    expect(await code(requestScan({ ctx, input: { mode: "delta" } }))).toBe("conflict");
+    const db = await getDb();
+    expect(await claimNextQueuedScan(db)).toBe(scanId);
+    expect(await code(requestScan({ ctx: systemCtx("scheduled-scan"), input: { mode: "delta", trigger: "schedule" } }))).toBe("conflict");
+    // concurrent requests: exactly one wins (partial unique index)
+    await db.update(scanRuns).set({ status: "completed" }).where(eq(scanRuns.id, scanId));
+    const results = await Promise.all([1, 2, 3].map(() => code(requestScan({ ctx, input: { mode: "full" } }))));
+    expect(results.filter((r) => r === "ok").length).toBe(1);
+    expect(results.filter((r) => r === "conflict").length).toBe(2);
+  });
+
+  test("invalid input is refused", async () => {
+    const ctx = userCtx("CertifyClouds.Operator");
+    expect(await code(requestScan({ ctx, input: { mode: "everything" } }))).toBe("invalid_input");
+    expect(await code(requestScan({ ctx, input: { mode: "full", scope: { vaults: [""] } } }))).toBe("invalid_input");
+    expect(await code(requestScan({ ctx, input: { mode: "full", extra: 1 } }))).toBe("invalid_input");
+  });
+});
+
+describe("claimNextQueuedScan", () => {
+  test("claims the queued scan once, even with concurrent workers; null when nothing is queued", async () => {
+    const db = await getDb();
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    const claims = await Promise.all([claimNextQueuedScan(db), claimNextQueuedScan(db), claimNextQueuedScan(db)]);
+    expect(claims.filter((c) => c === scanId).length).toBe(1);
+    expect(claims.filter((c) => c === null).length).toBe(2);
+    const run = await getScan(db, scanId);
+    expect(run?.status).toBe("running");
+    expect(run?.startedAt).not.toBeNull();
+    expect(run?.heartbeatAt).not.toBeNull();
+    expect(await claimNextQueuedScan(db)).toBeNull();
+  });
+});
+
+describe("cancelScan", () => {
+  test("Viewer is refused; a queued scan is cancelled at once; a running one gets cancelRequested", async () => {
+    const db = await getDb();
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    expect(await code(cancelScan({ ctx: userCtx("CertifyClouds.Viewer"), input: { scanId } }))).toBe("forbidden");
+    expect(await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } })).toMatchObject({ status: "cancelled" });
+    expect((await getScan(db, scanId))?.status).toBe("cancelled");
+    expect(await code(cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } }))).toBe("conflict");
+
+    const second = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    await claimNextQueuedScan(db);
+    expect(await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId: second.scanId } })).toMatchObject({ status: "running", cancelRequested: true });
+    expect((await getScan(db, second.scanId))?.cancelRequested).toBe(true);
+    const actions = (await db.select().from(auditLog)).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(["discovery.scan.cancelled", "discovery.scan.cancel_requested"]));
+    expect(await code(cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId: "00000000-0000-4000-8000-000000000000" } }))).toBe("not_found");
+  });
+});
+
+describe("recoverStaleScans", () => {
+  test("fails running scans whose heartbeat stopped (audited), leaves fresh ones alone", async () => {
+    const db = await getDb();
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    await claimNextQueuedScan(db);
+    expect(await recoverStaleScans(db, { staleAfterMs: 60_000 })).toEqual([]);
+    await db.update(scanRuns).set({ heartbeatAt: new Date(Date.now() - 5 * 60_000) }).where(eq(scanRuns.id, scanId));
+    expect(await recoverStaleScans(db, { staleAfterMs: 60_000 })).toEqual([scanId]);
+    const run = await getScan(db, scanId);
+    expect(run).toMatchObject({ status: "failed", error: "interrupted (worker stopped)" });
+    const [a] = await db.select().from(auditLog).where(eq(auditLog.action, "discovery.scan.failed"));
+    expect(a).toMatchObject({ targetId: scanId, actorType: "system" });
+    // the next request proceeds normally
+    expect((await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } })).scanId).toBeTruthy();
+  });
+
+  test("listScans is newest first with limit/offset; getScan of garbage is null", async () => {
+    const db = await getDb();
+    const all = await listScans(db, { limit: 500, offset: 0 });
+    expect(all.length).toBeGreaterThan(5);
+    for (let i = 1; i < all.length; i++) expect(all[i - 1].createdAt.getTime()).toBeGreaterThanOrEqual(all[i].createdAt.getTime());
+    const page = await listScans(db, { limit: 2, offset: 1 });
+    expect(page.map((r) => r.id)).toEqual(all.slice(1, 3).map((r) => r.id));
+    expect(await getScan(db, "not-a-uuid")).toBeNull();
+  });
+});

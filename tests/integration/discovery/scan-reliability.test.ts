@@ -1,0 +1,142 @@
+// Faults, aborts and crashes: the scan overcomes transient failures without losing objects, records what it could not
+// overcome, and a stopped scan leaves the previous inventory intact for the next run.
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getDb } from "@/lib/db/client";
+import { appCredentials, assets, auditLog, scanErrors, scanRuns, vaults } from "@/lib/db/schema";
+import { cancelScan, claimNextQueuedScan, executeScan, getScan, recoverStaleScans, requestScan } from "@/lib/discovery";
+import { updateSetting } from "@/lib/settings/store";
+import type { FaultRule } from "../../cloud";
+import { TEST_RETRY, runScan, setupDiscovery, userCtx, type Env } from "./helpers";
+
+let env: Env;
+beforeAll(async () => {
+  env = await setupDiscovery({ estate: { base: "tiny", vaults: 10, secretsPerVault: 20, certificatesPerVault: 4, keysPerVault: 4, apps: 12 }, pageSizes: { arm: 3, rg: 3, graph: 4 } });
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+/** vault name → sorted "type/name" of live assets, plus live app credential ids */
+async function inventory() {
+  const db = await getDb();
+  const rows = await db.select({ vault: vaults.name, type: assets.type, name: assets.name, removedAt: assets.removedAt }).from(assets).innerJoin(vaults, eq(vaults.id, assets.vaultId));
+  const live: Record<string, string[]> = {};
+  for (const r of rows) if (!r.removedAt) (live[r.vault] ??= []).push(`${r.type}/${r.name}`);
+  for (const k of Object.keys(live)) live[k].sort();
+  const creds = (await db.select().from(appCredentials).where(isNull(appCredentials.removedAt))).map((c) => `${c.appObjectId}/${c.keyId}`).sort();
+  const vs = (await db.select().from(vaults).where(isNull(vaults.removedAt))).map((v) => `${v.name}:${v.accessStatus}`).sort();
+  return { live, creds, vs, removed: rows.filter((r) => r.removedAt).length };
+}
+
+let baseline: Awaited<ReturnType<typeof inventory>>;
+
+describe("reliability", () => {
+  test("fault-free baseline", async () => {
+    const run = await runScan({ mode: "full" });
+    expect(["completed", "completed_with_errors"]).toContain(run.status);
+    baseline = await inventory();
+    expect(Object.values(baseline.live).flat().length).toBeGreaterThan(150);
+    expect(baseline.creds.length).toBeGreaterThan(10);
+  });
+
+  test("10 % injected faults (429 with and without Retry-After, 500, 503, resets, timeouts): nothing lost, failures recorded", async () => {
+    const { cloud } = env;
+    const mix: Omit<FaultRule, "service">[] = [
+      { kind: "status", status: 429, rate: 0.03 },
+      { kind: "status", status: 429, retryAfterMs: 50, rate: 0.02 },
+      { kind: "status", status: 500, rate: 0.015 },
+      { kind: "status", status: 503, retryAfter: 0, rate: 0.015 },
+      { kind: "reset", rate: 0.01 },
+      { kind: "timeout", rate: 0.01 },
+    ];
+    for (const service of ["kv", "arm", "rg", "graph"] as const) for (const m of mix) cloud.control.addFault({ ...m, service });
+    cloud.control.resetCounters();
+    const run = await runScan({ mode: "forced" }, { retry: { ...TEST_RETRY, timeoutMs: 1000 } });
+    const fired = cloud.control.faults().reduce((a, f) => a + (f as { fired: number }).fired, 0);
+    cloud.control.clearFaults();
+    expect(fired).toBeGreaterThan(5);
+    expect(run.stats.retries).toBeGreaterThanOrEqual(fired - 2);
+    expect(["completed", "completed_with_errors"]).toContain(run.status);
+    const after = await inventory();
+    // 0 objects lost versus the fault-free scan
+    for (const [vault, names] of Object.entries(baseline.live)) expect(after.live[vault], vault).toEqual(names);
+    expect(after.creds).toEqual(baseline.creds);
+    expect(after.removed).toBe(0);
+    // every vault whose outcome differs from the baseline has a recorded error for this scan
+    const db = await getDb();
+    const errs = await db.select().from(scanErrors).where(eq(scanErrors.scanId, run.id));
+    const changed = after.vs.filter((v) => !baseline.vs.includes(v));
+    const vrows = await db.select().from(vaults);
+    for (const c of changed) {
+      const id = vrows.find((v) => v.name === c.split(":")[0])!.id;
+      expect(errs.some((e) => e.scope === id), c).toBe(true);
+    }
+    expect(run.errorCount).toBe(errs.length);
+    expect(cloud.control.count("kv.secrets.get")).toBe(0);
+  });
+
+  test("aborted mid-scan (AbortSignal): previous inventory intact, the next scan completes", async () => {
+    const { cloud } = env;
+    const db = await getDb();
+    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
+    cloud.control.setLatency({ fixedMs: 15 });
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
+    await claimNextQueuedScan(db);
+    const ac = new AbortController();
+    const p = executeScan(scanId, { signal: ac.signal, retry: TEST_RETRY, heartbeatMs: 50 });
+    for (let i = 0; i < 400; i++) {
+      const r = await getScan(db, scanId);
+      if ((r?.vaultsDone ?? 0) >= 2) break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
+    ac.abort();
+    const run = await p;
+    expect(run.status).toBe("cancelled");
+    expect(run.error).toMatch(/aborted/);
+    expect(run.vaultsDone).toBeLessThan(run.vaultsTotal);
+    expect(await inventory()).toEqual(baseline);
+    const [a] = await db.select().from(auditLog).where(and(eq(auditLog.action, "discovery.scan.cancelled"), eq(auditLog.targetId, scanId)));
+    expect(a).toBeTruthy();
+    cloud.control.setLatency({ fixedMs: 0 });
+    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } } });
+    const next = await runScan({ mode: "delta" });
+    expect(["completed", "completed_with_errors"]).toContain(next.status);
+    expect(next.vaultsDone).toBe(next.vaultsTotal);
+    expect(await inventory()).toEqual(baseline);
+  });
+
+  test("cancelScan on a running scan stops it between vaults", async () => {
+    const { cloud } = env;
+    const db = await getDb();
+    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
+    cloud.control.setLatency({ fixedMs: 15 });
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
+    await claimNextQueuedScan(db);
+    const p = executeScan(scanId, { retry: TEST_RETRY, heartbeatMs: 50 });
+    for (let i = 0; i < 400 && ((await getScan(db, scanId))?.vaultsDone ?? 0) < 1; i++) await new Promise((res) => setTimeout(res, 25));
+    await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } });
+    const run = await p;
+    cloud.control.setLatency({ fixedMs: 0 });
+    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } } });
+    expect(run.status).toBe("cancelled");
+    expect(run.vaultsDone).toBeLessThan(run.vaultsTotal);
+    expect(await inventory()).toEqual(baseline);
+  });
+
+  test("a worker that died (stale heartbeat) is recovered; the next scan proceeds and the inventory is intact", async () => {
+    const db = await getDb();
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    expect(await claimNextQueuedScan(db)).toBe(scanId);
+    // the worker "crashes": nothing runs the claimed scan and its heartbeat ages
+    await db.update(scanRuns).set({ heartbeatAt: new Date(Date.now() - 10 * 60_000), vaultsDone: 3 }).where(eq(scanRuns.id, scanId));
+    expect(await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } }).catch((e) => e.code)).toBe("conflict");
+    expect(await recoverStaleScans(db, { staleAfterMs: 120_000 })).toEqual([scanId]);
+    expect(await getScan(db, scanId)).toMatchObject({ status: "failed", error: "interrupted (worker stopped)" });
+    expect(await inventory()).toEqual(baseline);
+    const next = await runScan({ mode: "delta" });
+    expect(["completed", "completed_with_errors"]).toContain(next.status);
+    expect(await inventory()).toEqual(baseline);
+    expect(await db.select({ id: scanRuns.id }).from(scanRuns).where(sql`status in ('queued', 'running')`)).toEqual([]);
+  });
+});
