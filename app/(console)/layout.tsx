@@ -19,8 +19,13 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const cfg = getConfig();
   const role = primaryRole(actor.roles);
   const theme = ((await cookies()).get(THEME_COOKIE)?.value ?? "system") as "light" | "dark" | "system";
+  const canRead = rolesGrant(actor.roles, "dashboard:read");
   const nav = [
-    { href: "/", label: "Overview", icon: "M3 10.5 10 4l7 6.5V17a1 1 0 0 1-1 1h-4v-5H8v5H4a1 1 0 0 1-1-1v-6.5Z", show: true, exact: true },
+    { href: "/", label: "Dashboard", icon: "M3 10.5 10 4l7 6.5V17a1 1 0 0 1-1 1h-4v-5H8v5H4a1 1 0 0 1-1-1v-6.5Z", show: canRead, exact: true },
+    { href: "/inventory", label: "Inventory", icon: "M4 5h12M4 10h12M4 15h12M2 5h.01M2 10h.01M2 15h.01", show: canRead },
+    { href: "/vaults", label: "Vaults", icon: "M4 3h12a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm6 4a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm0 3h.01", show: canRead },
+    { href: "/apps", label: "App registrations", icon: "M10 3a3 3 0 1 1 0 6 3 3 0 0 1 0-6ZM4 17a6 6 0 0 1 12 0", show: canRead },
+    { href: "/scans", label: "Scans", icon: "M3 10a7 7 0 1 0 2-4.9M3 3v3.5h3.5M10 6.5V10l2.5 2", show: canRead },
     { href: "/audit", label: "Audit log", icon: "M6 3h8l3 3v11a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm2 6h6M8 12h6M8 15h4", show: rolesGrant(actor.roles, "audit:read") },
     { href: "/settings", label: "Settings", icon: "M10 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm7 3-1.6-.6a5.6 5.6 0 0 0-.5-1.2l.7-1.5-1.4-1.4-1.5.7a5.6 5.6 0 0 0-1.2-.5L11 3H9l-.6 1.6c-.4.1-.8.3-1.2.5l-1.5-.7-1.4 1.4.7 1.5c-.2.4-.4.8-.5 1.2L3 9v2l1.6.6c.1.4.3.8.5 1.2l-.7 1.5 1.4 1.4 1.5-.7c.4.2.8.4 1.2.5L9 17h2l.6-1.6c.4-.1.8-.3 1.2-.5l1.5.7 1.4-1.4-.7-1.5c.2-.4.4-.8.5-1.2L17 11v-2Z", show: true },
   ].filter((n) => n.show);

@@ -1,17 +1,18 @@
 import { expect, signInAs, test, withDb } from "./fixtures";
 
+const READ = ["Dashboard", "Inventory", "Vaults", "App registrations", "Scans"];
 const NAV = {
-  viewer: ["Overview", "Settings"],
-  auditor: ["Overview", "Audit log", "Settings"],
-  operator: ["Overview", "Audit log", "Settings"],
-  admin: ["Overview", "Audit log", "Settings"],
+  viewer: [...READ, "Settings"],
+  auditor: [...READ, "Audit log", "Settings"],
+  operator: [...READ, "Audit log", "Settings"],
+  admin: [...READ, "Audit log", "Settings"],
 } as const;
 
 test.describe("sign-in and roles", () => {
   for (const [persona, items] of Object.entries(NAV)) {
     test(`${persona} signs in through Entra and sees only their modules`, async ({ page }) => {
       await signInAs(page, persona as keyof typeof NAV);
-      await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome");
+      await expect(page.getByRole("heading", { level: 1 })).toContainText("Dashboard");
       await expect(page.getByTestId("role-badge")).toHaveText(persona.charAt(0).toUpperCase() + persona.slice(1));
       await expect(page.getByTestId("nav").getByRole("link")).toHaveText([...items]);
       await expect(page.getByTestId("tenant")).toContainText("Contoso (demo)");

@@ -2,7 +2,13 @@ import Link from "next/link";
 import { PageHeader } from "@/app/_components/page-header";
 import { PERMISSIONS, primaryRole, roleLabel, rolesGrant, ROLES, type Permission } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { nextRuns } from "@/lib/inventory/settings-forms";
+import { getSettings } from "@/lib/settings/store";
 import { requirePage } from "@/lib/web/page-guard";
+import { formatDateTime } from "@/app/_components/format";
+import { updateAllowList, updateSchedule, updateThresholds } from "./actions";
+import { AllowListField, SettingForm, TextField } from "./_components/setting-form";
 
 export const metadata = { title: "Settings" };
 
@@ -11,9 +17,88 @@ export default async function SettingsPage() {
   const cfg = getConfig();
   const a = ctx.actor;
   const canManageSessions = rolesGrant(a.roles, "sessions:manage");
+  const canWrite = rolesGrant(a.roles, "settings:write");
+  const st = await getSettings(await getDb(), ["expiry.thresholds", "scan.schedule", "discovery.subscriptions"]);
+  const th = st["expiry.thresholds"];
+  const sched = st["scan.schedule"];
+  const allow = st["discovery.subscriptions"].allowList;
+  const runs = sched.enabled ? nextRuns(sched.cron, sched.timezone, 3) : [];
   return (
     <>
-      <PageHeader title="Settings" description="This installation's tenant, your identity and how sign-in is protected." />
+      <PageHeader title="Settings" description="Discovery and expiry settings, this installation's tenant, your identity and how sign-in is protected." />
+      {!canWrite && (
+        <p className="mb-4 rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm text-slate-600 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-400" data-testid="settings-readonly">
+          Read-only: changing settings needs the Admin role.
+        </p>
+      )}
+      <div className="mb-4 grid gap-4 lg:grid-cols-3">
+        <section className="card p-5" aria-labelledby="thr-h" data-testid="settings-thresholds">
+          <h2 id="thr-h" className="text-base font-semibold">Expiry thresholds</h2>
+          <p className="mt-1 text-xs text-slate-500">Objects expiring within the critical window are critical, within the warning window warning. Applied on the next scan.</p>
+          {canWrite ? (
+            <SettingForm action={updateThresholds} testId="thresholds-form">
+              <div className="mt-3 grid grid-cols-2 gap-3">
+                <TextField name="warningDays" label="Warning (days)" type="number" inputMode="numeric" defaultValue={th.warningDays} />
+                <TextField name="criticalDays" label="Critical (days)" type="number" inputMode="numeric" defaultValue={th.criticalDays} />
+              </div>
+            </SettingForm>
+          ) : (
+            <dl className="mt-3 space-y-3 text-sm">
+              <Row k="Warning" v={`≤ ${th.warningDays} days`} />
+              <Row k="Critical" v={`≤ ${th.criticalDays} days`} />
+            </dl>
+          )}
+          {Object.keys(th.perSubscription).length > 0 && <p className="mt-3 text-xs text-slate-500">{Object.keys(th.perSubscription).length} subscription override(s) in force.</p>}
+        </section>
+        <section className="card p-5" aria-labelledby="sched-h" data-testid="settings-schedule">
+          <h2 id="sched-h" className="text-base font-semibold">Scheduled scan</h2>
+          <p className="mt-1 text-xs text-slate-500">Cron (minute hour day month weekday), evaluated in the timezone below.</p>
+          {canWrite ? (
+            <SettingForm action={updateSchedule} testId="schedule-form">
+              <div className="mt-3 space-y-3">
+                <label className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="enabled" defaultChecked={sched.enabled} className="h-4 w-4 accent-brand-600" />
+                  Run scans on a schedule
+                </label>
+                <TextField name="cron" label="Cron" defaultValue={sched.cron} mono hint="e.g. 0 */6 * * * — every 6 hours" />
+                <div className="grid grid-cols-2 gap-3">
+                  <TextField name="timezone" label="Timezone" defaultValue={sched.timezone} />
+                  <div>
+                    <label className="label" htmlFor="f-mode">Mode</label>
+                    <select id="f-mode" name="mode" className="input" defaultValue={sched.mode}>
+                      <option value="delta">Delta</option>
+                      <option value="full">Full</option>
+                    </select>
+                  </div>
+                </div>
+              </div>
+            </SettingForm>
+          ) : (
+            <dl className="mt-3 space-y-3 text-sm">
+              <Row k="Enabled" v={sched.enabled ? "Yes" : "No"} />
+              <Row k="Cron" v={sched.cron} mono />
+              <Row k="Timezone" v={sched.timezone} />
+              <Row k="Mode" v={sched.mode} />
+            </dl>
+          )}
+          {runs.length > 0 && <p className="mt-3 text-xs text-slate-500">Next runs: {runs.map((r) => formatDateTime(r)).join(" · ")}</p>}
+        </section>
+        <section className="card p-5" aria-labelledby="allow-h" data-testid="settings-allowlist">
+          <h2 id="allow-h" className="text-base font-semibold">Subscriptions in scope</h2>
+          <p className="mt-1 text-xs text-slate-500">{allow.length === 0 ? "Currently every subscription the scanner identity can see." : `${allow.length} subscription(s) allowed; others are skipped.`}</p>
+          {canWrite ? (
+            <SettingForm action={updateAllowList} testId="allowlist-form">
+              <div className="mt-3">
+                <AllowListField defaultValue={allow.join("\n")} />
+              </div>
+            </SettingForm>
+          ) : (
+            <ul className="mt-3 space-y-1 font-mono text-xs">
+              {allow.length === 0 ? <li className="font-sans text-sm text-slate-500">All subscriptions</li> : allow.map((s) => <li key={s}>{s}</li>)}
+            </ul>
+          )}
+        </section>
+      </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="card p-5" aria-labelledby="tenant-h">
           <h2 id="tenant-h" className="text-base font-semibold">Tenant</h2>

@@ -1,0 +1,203 @@
+import { notFound } from "next/navigation";
+import { formatDate, formatDateTime, formatDaysUntil, formatNumber, formatRelative } from "@/app/_components/format";
+import { PageHeader } from "@/app/_components/page-header";
+import { AccessBadge, StatusBadge, TypeIcon } from "@/app/_components/status";
+import { getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { displayStatus } from "@/lib/inventory/filters";
+import { vaultIdFromSlug } from "@/lib/inventory/ids";
+import { listAssets } from "@/lib/inventory/list-assets";
+import { getVault } from "@/lib/inventory/vaults";
+import { requirePage } from "@/lib/web/page-guard";
+import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
+import { authModel, diagnostics, network, purgeProtection, softDelete } from "../../_components/posture";
+
+export const metadata = { title: "Vault" };
+
+const TYPE_LABEL: Record<string, string> = { secret: "Secrets", certificate: "Certificates", key: "Keys" };
+
+/** Generic remediation when the scanner recorded none (older rows). */
+const DEFAULT_REMEDIATION: Record<string, string> = {
+  firewall: "The vault firewall rejected the scanner. Add the scanner's outbound IP to the vault's firewall rules, allow trusted Microsoft services, or scan from a network with a private endpoint to the vault.",
+  permission: "The scanner identity lacks data-plane read access. Assign 'Key Vault Reader' plus 'Key Vault Secrets User'-level list permissions (RBAC vaults) or an access policy with List on secrets, keys and certificates.",
+  not_found: "The vault no longer exists or was moved. It will be marked removed on the next full scan.",
+  throttled: "Azure throttled the scanner (HTTP 429). Lower discovery concurrency in Settings or scan outside peak hours; the next scan retries.",
+  network: "The vault endpoint could not be reached (DNS or TCP). Check private DNS zones and network routes from the scanner to the vault.",
+};
+
+export default async function VaultPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id: slug } = await params;
+  const ctx = await requirePage("dashboard:read", `/vaults/${slug}`);
+  const id = vaultIdFromSlug(slug);
+  if (!id) notFound();
+  const db = await getDb();
+  let data;
+  try {
+    data = await getVault(db, ctx, { id });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") notFound();
+    throw err;
+  }
+  const { vault: v, counts, errors, subscriptionName } = data;
+  const objects = await listAssets(db, ctx, { vault: v.id, sort: "expiry", pageSize: 25 });
+  const now = new Date();
+  const unreachable = !["ok", "unknown"].includes(v.accessStatus);
+  const remediation = v.accessError?.remediation || DEFAULT_REMEDIATION[v.accessStatus];
+
+  return (
+    <>
+      <Breadcrumb items={[{ href: "/vaults", label: "Vaults" }, { label: v.name }]} />
+      <PageHeader
+        title={v.name}
+        description={`${v.resourceGroup} · ${v.location ?? "unknown region"} · ${subscriptionName ?? v.subscriptionId}`}
+        actions={
+          <div className="flex items-center gap-2" data-testid="vault-access">
+            <AccessBadge status={v.accessStatus} />
+            {v.removedAt && <StatusBadge status="removed" />}
+          </div>
+        }
+      />
+      {unreachable && (
+        <div className="mb-4 rounded-xl border border-orange-200 bg-orange-50 p-4 text-sm dark:border-orange-500/30 dark:bg-orange-500/10" role="alert" data-testid="vault-remediation">
+          <div className="font-semibold text-orange-800 dark:text-orange-200">The scanner could not read this vault&apos;s objects</div>
+          {v.accessError?.message && (
+            <p className="mt-1 font-mono text-xs text-orange-900/80 dark:text-orange-200/80">
+              {v.accessError.code ? `${v.accessError.code}: ` : ""}
+              {v.accessError.message}
+            </p>
+          )}
+          {remediation && (
+            <p className="mt-2 text-orange-900 dark:text-orange-100">
+              <span className="font-semibold">How to fix: </span>
+              {remediation}
+            </p>
+          )}
+          <p className="mt-2 text-xs text-orange-800/80 dark:text-orange-200/70">Objects listed below are from the last successful read, if any. Last attempt {formatDateTime(v.lastScannedAt)}.</p>
+        </div>
+      )}
+      <div className="grid items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
+        <Section title="Posture" id="posture-h" className="xl:col-span-2">
+          <dl className="grid gap-x-8 sm:grid-cols-2" data-testid="vault-posture">
+            <Field k="Authorization">{authModel(v)}</Field>
+            <Field k="Soft delete">{softDelete(v)}</Field>
+            <Field k="Purge protection">{purgeProtection(v)}</Field>
+            <Field k="Diagnostics">{diagnostics(v)}</Field>
+            <Field k="Public network">{v.publicNetworkAccess ?? "Enabled (default)"}</Field>
+            <Field k="Firewall default">{v.networkDefaultAction ?? "Allow (default)"}</Field>
+            <Field k="Firewall rules">{`${v.ipRuleCount ?? 0} IP · ${v.vnetRuleCount ?? 0} VNet`}</Field>
+            <Field k="Private endpoints">{String(v.privateEndpointCount ?? 0)}</Field>
+            <Field k="Exposure">{network(v)}</Field>
+            <Field k="Access policies">{v.enableRbacAuthorization ? "n/a (RBAC)" : String(v.accessPolicyCount ?? "—")}</Field>
+          </dl>
+        </Section>
+        <Section title="Properties" id="props-h">
+          <dl>
+            <Field k="Vault URI" mono>{v.vaultUri}</Field>
+            <Field k="SKU">{v.sku}</Field>
+            <Field k="Tenant" mono>{v.tenantId}</Field>
+            <Field k="Resource id" mono>{v.id}</Field>
+            <Field k="Last scanned">{v.lastScannedAt ? `${formatDateTime(v.lastScannedAt)} (${formatRelative(v.lastScannedAt, now)})` : "never"}</Field>
+            <Field k="First seen">{formatDateTime(v.firstSeenAt)}</Field>
+            <Field k="Tags">
+              <Tags tags={v.tags} />
+            </Field>
+          </dl>
+        </Section>
+      </div>
+
+      <Section
+        title="Objects"
+        id="objects-h"
+        className="mt-4"
+        actions={
+          <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="text-sm text-brand-600 hover:underline dark:text-blue-300">
+            All {formatNumber(objects.total)} in inventory →
+          </a>
+        }
+      >
+        <div className="grid gap-3 sm:grid-cols-3">
+          {["secret", "certificate", "key"].map((t) => {
+            const c = counts.find((x) => x.type === t);
+            return (
+              <div key={t} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+                <div className="flex items-center gap-2 text-xs font-medium text-slate-500"><TypeIcon type={t} />{TYPE_LABEL[t]}</div>
+                <div className="mt-1 text-2xl font-semibold tabular-nums">{c?.total ?? 0}</div>
+                <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
+                  {c && c.expired > 0 && <span className="text-red-600 dark:text-red-400">{c.expired} expired</span>}
+                  {c && c.critical > 0 && <span className="text-orange-600 dark:text-orange-400">{c.critical} critical</span>}
+                  {c && c.warning > 0 && <span className="text-amber-600 dark:text-amber-400">{c.warning} warning</span>}
+                  {c && c.noExpiry > 0 && <span>{c.noExpiry} no expiry</span>}
+                  {c && c.disabled > 0 && <span>{c.disabled} disabled</span>}
+                  {c && c.removed > 0 && <span>{c.removed} removed</span>}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+        <div className="-mx-5 mt-4 overflow-x-auto">
+          <table className="table" data-testid="vault-objects">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Status</th>
+                <th>Expires</th>
+                <th>Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {objects.rows.length === 0 && (
+                <tr>
+                  <td colSpan={4} className="py-8 text-center text-slate-500">{unreachable ? "No objects could be read from this vault." : "This vault holds no secrets, certificates or keys."}</td>
+                </tr>
+              )}
+              {objects.rows.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <a href={`/inventory/${r.id}`} className="flex items-center gap-2 font-medium hover:underline">
+                      <TypeIcon type={r.type} />
+                      <span className="break-all">{r.name}</span>
+                    </a>
+                  </td>
+                  <td>
+                    <div className="flex gap-1">
+                      <StatusBadge status={displayStatus(r)} />
+                      {!r.enabled && <StatusBadge status="disabled" />}
+                    </div>
+                  </td>
+                  <td className="whitespace-nowrap">
+                    {r.expiresOn ? formatDaysUntil(r.expiresOn, now) : "—"}
+                    <div className="text-xs text-slate-500">{r.expiresOn ? formatDate(r.expiresOn) : ""}</div>
+                  </td>
+                  <td className="text-xs text-slate-500">{formatDate(r.updatedOn)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Section>
+
+      <Section title="Scan errors" id="errors-h" className="mt-4">
+        {errors.length === 0 ? (
+          <p className="text-slate-500">No scan errors recorded for this vault.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 dark:divide-slate-800" data-testid="vault-errors">
+            {errors.map((e) => (
+              <li key={e.id} className="py-3">
+                <div className="flex flex-wrap items-center gap-2">
+                  <AccessBadge status={e.kind} />
+                  <span className="text-xs text-slate-500">{formatDateTime(e.at)}</span>
+                  <a href={`/scans/${e.scanId}`} className="text-xs text-brand-600 hover:underline dark:text-blue-300">scan</a>
+                </div>
+                <p className="mt-1 font-mono text-xs text-slate-600 dark:text-slate-400">
+                  {e.code ? `${e.code}: ` : ""}
+                  {e.message}
+                </p>
+                <p className="mt-1 text-sm">{e.remediation}</p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+    </>
+  );
+}

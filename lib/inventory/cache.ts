@@ -1,0 +1,47 @@
+import { desc } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import { scanRuns } from "../db/schema";
+
+/**
+ * A small per-process cache for expensive read aggregates (dashboard, filtered counts). Entries are keyed by the
+ * caller's key plus the inventory's data version — the latest scan's id, status and progress — so a scan writing
+ * new data invalidates them at once; the TTL bounds staleness for everything else (time passing, settings).
+ * Concurrent callers share one in-flight computation.
+ */
+const MAX_ENTRIES = 500;
+const store = new Map<string, { at: number; value: Promise<unknown> }>();
+
+let versionMemo: { at: number; value: Promise<string> } | undefined;
+
+/** The data version, re-read at most once a second per process (one indexed row; shared by concurrent requests). */
+export async function inventoryVersion(db: DbOrTx, now = Date.now()): Promise<string> {
+  if (versionMemo && now - versionMemo.at < 1000) return versionMemo.value;
+  const value = readVersion(db);
+  versionMemo = { at: now, value };
+  value.catch(() => (versionMemo = undefined));
+  return value;
+}
+
+async function readVersion(db: DbOrTx): Promise<string> {
+  const [s] = await db
+    .select({ id: scanRuns.id, status: scanRuns.status, done: scanRuns.vaultsDone, objects: scanRuns.objectsSeen, hb: scanRuns.heartbeatAt })
+    .from(scanRuns)
+    .orderBy(desc(scanRuns.createdAt))
+    .limit(1);
+  return s ? `${s.id}:${s.status}:${s.done}:${s.objects}:${s.hb?.getTime() ?? 0}` : "none";
+}
+
+export async function cached<T>(key: string, ttlMs: number, compute: () => Promise<T>, now = Date.now()): Promise<T> {
+  const hit = store.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.value as Promise<T>;
+  const value = compute();
+  store.set(key, { at: now, value });
+  value.catch(() => store.delete(key));
+  if (store.size > MAX_ENTRIES) store.delete(store.keys().next().value!);
+  return value;
+}
+
+export function clearInventoryCache(): void {
+  store.clear();
+  versionMemo = undefined;
+}
