@@ -22,4 +22,5 @@ COPY --from=build --chown=node:node /app/drizzle ./drizzle
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:8080/api/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+# Set SCHEDULER_IN_PROCESS=true to run the scheduler inside this process (single-container installs).
 CMD ["node", "server.js"]
