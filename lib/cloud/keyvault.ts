@@ -28,25 +28,52 @@ export interface KvItem {
   x5t?: string;
 }
 
-type Paged<T> = { byPage: (s?: { continuationToken?: string; maxPageSize?: number }) => AsyncIterableIterator<T[] & { continuationToken?: string }> };
+type Paged<T> = { byPage: (s?: { continuationToken?: string; maxPageSize?: number }) => AsyncIterableIterator<T[]> };
 
-/** Walk a paged listing one page per retried call. */
+/**
+ * Walk a paged listing, one retried call per page. The Key Vault SDKs' byPage() does not expose the continuation token
+ * of a page (their mapping wrapper drops it), so a page cannot be resumed: a failed or timed-out page restarts the
+ * collection with a fresh iterator (earlier pages are listed again; nothing is duplicated or skipped). Each iterator
+ * gets its own AbortSignal, aborted when the attempt that uses it times out.
+ */
 export async function collectPages<T>(make: (signal: AbortSignal) => Paged<T>, o: CallOptions, onPage?: (items: T[]) => void): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  let first = true;
-  while (first || token) {
-    first = false;
-    const cont = token;
+  let out: T[] = [];
+  let it: AsyncIterableIterator<T[]> | undefined;
+  let itAc: AbortController | undefined;
+  let gen = 0;
+  let lastOk = -1;
+  // an attempt that only learns "no more pages" makes no request: count requests here, not per attempt
+  const counted: CallOptions = { ...o, onAttempt: undefined };
+  for (;;) {
     const page = await withRetry(async (signal) => {
-      const r = await make(signal).byPage(cont ? { continuationToken: cont, maxPageSize: 25 } : { maxPageSize: 25 }).next();
-      return r.done ? undefined : r.value;
-    }, o);
-    if (!page) break;
-    out.push(...page);
-    onPage?.(page);
-    token = page.continuationToken;
+      const myGen = gen++;
+      if (!it || lastOk !== myGen - 1) {
+        // first page, or the previous attempt failed: the old iterator may be dead or still running — start over
+        itAc?.abort();
+        itAc = new AbortController();
+        it = make(itAc.signal).byPage({ maxPageSize: 25 });
+        out = [];
+      }
+      const ac = itAc!;
+      const onAbort = () => ac.abort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const r = await it.next();
+        if (!r.done) o.onAttempt?.();
+        lastOk = myGen;
+        return r;
+      } catch (e) {
+        o.onAttempt?.();
+        throw e;
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+      }
+    }, counted);
+    if (page.done) break;
+    out.push(...page.value);
+    onPage?.(page.value);
   }
+  itAc?.abort();
   return out;
 }
 

@@ -68,13 +68,41 @@ type Progress = Required<Pick<ScanRun, "vaultsTotal" | "vaultsDone" | "vaultsFai
   rowsWritten: number;
 };
 
-interface OldAsset {
-  type: string;
-  name: string;
-  detailFingerprint: string | null;
-  detail: Record<string, unknown>;
-  versionCount: number | null;
-  currentVersion: string | null;
+type OldAsset = typeof assets.$inferSelect;
+
+/** JSON with sorted keys (jsonb does not keep key order). */
+function stable(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map(stable).join(",")}]`;
+  return `{${Object.keys(v as object)
+    .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+    .join(",")}}`;
+}
+
+const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
+
+/** Would upserting `row` change the stored row? */
+function sameAsStored(row: AssetInsert, prev: OldAsset): boolean {
+  return (
+    row.subscriptionId === prev.subscriptionId &&
+    row.objectId === prev.objectId &&
+    (row.currentVersion ?? null) === prev.currentVersion &&
+    row.enabled === prev.enabled &&
+    ms(row.notBefore) === ms(prev.notBefore) &&
+    ms(row.expiresOn) === ms(prev.expiresOn) &&
+    ms(row.createdOn) === ms(prev.createdOn) &&
+    ms(row.updatedOn) === ms(prev.updatedOn) &&
+    (row.contentType ?? null) === prev.contentType &&
+    row.managed === prev.managed &&
+    (row.recoveryLevel ?? null) === prev.recoveryLevel &&
+    (row.versionCount ?? null) === prev.versionCount &&
+    row.status === prev.status &&
+    (row.detailFingerprint ?? null) === prev.detailFingerprint &&
+    stable(row.tags) === stable(prev.tags) &&
+    stable(row.detail) === stable(prev.detail)
+  );
 }
 
 function fingerprint(i: KvItem): string {
@@ -108,6 +136,7 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
   let cancelRequested = run.cancelRequested;
   // PGlite is one connection; PostgreSQL gets a few writers so DB time overlaps with network time.
   const writers = new Semaphore(dbKind === "pglite" ? 1 : 4);
+  let dbMs = 0;
 
   const progressSet = () => ({
     heartbeatAt: new Date(),
@@ -137,7 +166,6 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
   log.info({ scanId, mode: run.mode, scope: run.scope }, "scan started");
 
   const stopRequested = () => signal.aborted || cancelRequested;
-  let dbMs = 0;
   const timed = async <T,>(fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     try {
@@ -279,7 +307,7 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
       p.objectsSeen += items.length;
 
       const oldRows: OldAsset[] = await timed(() => db
-        .select({ type: assets.type, name: assets.name, detailFingerprint: assets.detailFingerprint, detail: assets.detail, versionCount: assets.versionCount, currentVersion: assets.currentVersion })
+        .select()
         .from(assets)
         .where(and(eq(assets.vaultId, v.id), isNull(assets.removedAt))));
       const old = new Map(oldRows.map((r) => [`${r.type}/${r.name}`, r]));
@@ -388,7 +416,14 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         }),
       );
       await diag;
-      out.assets = rows;
+      // rows identical to what is stored are not rewritten (a delta scan of an unchanged vault writes almost nothing)
+      out.assets = [];
+      out.unchanged = [];
+      for (const r of rows) {
+        const prev = old.get(`${r.type}/${r.name}`);
+        if (prev && sameAsStored(r, prev)) out.unchanged.push(`${r.type}/${r.name}`);
+        else out.assets.push(r);
+      }
       if (denied.size) {
         const first = [...denied.values()][0];
         const remediation = remediationFor({ kind: "permission", message: first.message }, v, "detail");

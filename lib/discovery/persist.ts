@@ -86,6 +86,8 @@ export interface VaultOutcome {
   accessError: { code?: string; message: string; remediation: string } | null;
   /** null → the object lists could not be read: assets are left untouched */
   assets: AssetInsert[] | null;
+  /** "type/name" of listed objects whose stored row is identical (not rewritten; only lastSeenAt moves) */
+  unchanged?: string[];
   errors: { kind: string; code?: string; message: string; remediation: string }[];
 }
 
@@ -96,7 +98,7 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
   const status = { accessStatus: o.accessStatus, accessError: o.accessError, lastScanId: o.scanId, lastScannedAt: new Date() };
   const extra: Record<string, unknown> = { ...status };
   if (o.diagnosticsEnabled !== null) extra.diagnosticsEnabled = o.diagnosticsEnabled;
-  if (o.assets) extra.objectCount = o.assets.length;
+  if (o.assets) extra.objectCount = o.assets.length + (o.unchanged?.length ?? 0);
   await tx
     .insert(vaults)
     .values({ ...base, ...extra } as VaultInsert)
@@ -107,7 +109,14 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
       await upsertAssets(tx, batch);
       rows += batch.length;
     }
-    // now() is the transaction's start time: every row upserted above has last_seen_at = now()
+    if (o.unchanged?.length) {
+      // unchanged rows: only "last seen" moves — far cheaper than rewriting every column
+      await tx.execute(sql`update assets set last_seen_at = now()
+        where vault_id = ${o.vault.id} and removed_at is null
+          and (type || '/' || name) in (select json_array_elements_text(${JSON.stringify(o.unchanged)}::json))`);
+      rows += o.unchanged.length;
+    }
+    // now() is the transaction's start time: every row seen above has last_seen_at = now(); the rest are gone
     await tx.update(assets).set({ removedAt: sql`now()` }).where(and(eq(assets.vaultId, o.vault.id), isNull(assets.removedAt), lt(assets.lastSeenAt, sql`now()`)));
   }
   if (o.errors.length) {

@@ -11,7 +11,7 @@ import { TEST_RETRY, runScan, setupDiscovery, userCtx, type Env } from "./helper
 
 let env: Env;
 beforeAll(async () => {
-  env = await setupDiscovery({ estate: { base: "tiny", vaults: 10, secretsPerVault: 20, certificatesPerVault: 4, keysPerVault: 4, apps: 12 }, pageSizes: { arm: 3, rg: 3, graph: 4 } });
+  env = await setupDiscovery({ estate: { base: "tiny", vaults: 10, secretsPerVault: 40, certificatesPerVault: 4, keysPerVault: 4, apps: 12 }, pageSizes: { arm: 3, rg: 3, graph: 4 } });
 });
 afterAll(async () => {
   await env?.stop();
@@ -36,7 +36,21 @@ describe("reliability", () => {
     const run = await runScan({ mode: "full" });
     expect(["completed", "completed_with_errors"]).toContain(run.status);
     baseline = await inventory();
-    expect(Object.values(baseline.live).flat().length).toBeGreaterThan(150);
+    expect(Object.values(baseline.live).flat().length).toBeGreaterThan(250);
+    // every readable vault's lists are complete across pages (40 secrets + 4 managed = 2 pages of ≤ 25)
+    const { cloud } = env;
+    let checked = 0;
+    for (const v of cloud.control.vaults().filter((x) => x.reachable && x.access !== "none")) {
+      const expected = [
+        ...cloud.control.objects(v.name, "secrets").map((n) => `secret/${n}`),
+        ...cloud.control.objects(v.name, "certificates").map((n) => `certificate/${n}`),
+        ...cloud.control.objects(v.name, "keys").map((n) => `key/${n}`),
+      ].sort();
+      expect(baseline.live[v.name], v.name).toEqual(expected);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+    expect(cloud.control.count("kv.secrets.list")).toBeGreaterThanOrEqual(2 * checked);
     expect(baseline.creds.length).toBeGreaterThan(10);
   });
 

@@ -1,0 +1,201 @@
+// Scan benchmark: the real scanner (real SDKs, real database) against the local cloud running in a CHILD process (so its
+// memory and CPU are not counted here).
+//   npm run bench:scan                      large estate (1,000 vaults × 100 objects), 25 ms latency, concurrency 32
+//   npm run bench:scan -- --estate xl       the 1M-object estate, once (time and memory growth)
+//   options: --latency 25 --concurrency 32 --per-vault 4 --baseline-vaults 20 --no-baseline --no-delta
+//   DATABASE_URL=postgres://… to write to PostgreSQL instead of an embedded PGlite in a temp folder.
+// Prints requests, the bound T* = max(requests × latency / concurrency, longest sequential page chain × latency), wall
+// time, ratio (target ≤ 1.3 × T*), objects/s, rows/s, peak RSS (target < 300 MB), and PASS/FAIL per bound.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith("--") ? process.argv[i + 1] : dflt;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+interface Spec {
+  subscriptions: number;
+  vaults: number;
+  secretsPerVault: number;
+  certificatesPerVault: number;
+  keysPerVault: number;
+  versions: number;
+  apps: number;
+}
+
+const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
+const s = (ms: number) => (ms / 1000).toFixed(1);
+
+async function main() {
+  const estate = arg("estate", "large");
+  const latency = Number(arg("latency", "25"));
+  const concurrency = Number(arg("concurrency", "32"));
+  const perVault = Number(arg("per-vault", "4"));
+  const baselineVaults = Number(arg("baseline-vaults", "20"));
+  const root = path.resolve(__dirname, "..", "..");
+
+  // ---- the local cloud in a child process ----------------------------------------------------------------------------
+  const cliArgs = [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "tests", "cloud", "cli.ts"), "--estate", estate, "--latency", `${latency},0`, "--no-throttle", "--json", "--log-capacity", "0"];
+  const t0 = Date.now();
+  const child = spawn(process.execPath, cliArgs, { stdio: ["ignore", "pipe", "inherit"] });
+  const stopChild = () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+  };
+  process.on("exit", stopChild);
+  const first = await new Promise<string>((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.once("line", resolve);
+    child.once("exit", (c) => reject(new Error(`cloud exited early (${c})`)));
+  });
+  const info = JSON.parse(first) as { env: Record<string, string>; estate: { spec: Spec; vaults: number; apps: number } };
+  const control = info.env.LOCAL_CLOUD_CONTROL_URL;
+  const spec = info.estate.spec;
+  console.log(`local cloud '${estate}' up in ${Date.now() - t0} ms (child pid ${child.pid}): ${spec.subscriptions} subscriptions, ${info.estate.vaults} vaults, ${spec.secretsPerVault}/${spec.certificatesPerVault}/${spec.keysPerVault} secrets/certs/keys per vault, ${info.estate.apps} apps; latency ${latency} ms`);
+
+  // ---- this process: the app side -----------------------------------------------------------------------------------
+  const pgliteDir = mkdtempSync(path.join(os.tmpdir(), "cc-bench-scan-"));
+  // PostgreSQL: a fresh database per run (dropped at the end), like tests/helpers/test-db.ts
+  const adminUrl = process.env.DATABASE_URL;
+  let benchDbName: string | undefined;
+  if (adminUrl) {
+    const pg = (await import("pg")).default;
+    benchDbName = `cc_bench_${process.pid}`;
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${benchDbName}`);
+    await c.query(`create database ${benchDbName}`);
+    await c.end();
+    const u = new URL(adminUrl);
+    u.pathname = `/${benchDbName}`;
+    process.env.DATABASE_URL = u.toString();
+  }
+  Object.assign(process.env, info.env, {
+    APP_ENV: "test",
+    SECRET_KEY: process.env.SECRET_KEY ?? "bench-secret-key-0123456789abcdef0123456789abcdef",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    PGLITE_DIR: pgliteDir,
+  });
+  const { resetConfigForTests } = await import("../../lib/config");
+  resetConfigForTests();
+  const { getDb, getDbHandle, closeDb } = await import("../../lib/db/client");
+  const { updateSetting } = await import("../../lib/settings/store");
+  const { requestScan, claimNextQueuedScan, executeScan } = await import("../../lib/discovery");
+  const db = await getDb();
+  const dbKind = (await getDbHandle()).kind;
+  console.log(`database: ${dbKind}${dbKind === "pglite" ? ` (${pgliteDir})` : ""}; RSS before scanning ${mb(process.memoryUsage().rss)} MB`);
+  const admin = { actor: { type: "user" as const, userId: "bench", oid: "bench", upn: "bench@local", name: "bench", roles: ["CertifyClouds.Admin" as const] }, request: { requestId: "bench" } };
+
+  const cloudCounters = async () => (await (await fetch(`${control}/control/counters`)).json()) as { total: number; byOp: Record<string, number> };
+  const resetCounters = () => fetch(`${control}/control/reset-counters`, { method: "POST" });
+  const vaultList = (await (await fetch(`${control}/control/vaults`)).json()) as { name: string; access: string; firewall: string; reachable: boolean }[];
+
+  async function scan(mode: "full" | "delta" | "forced", conc: { global: number; perVault: number }, scope?: { vaults: string[] }) {
+    await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: conc } });
+    await resetCounters();
+    const { scanId } = await requestScan({ ctx: admin, input: { mode, ...(scope ? { scope } : {}) } });
+    await claimNextQueuedScan(db);
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+    const cpu0 = process.cpuUsage();
+    const t = Date.now();
+    const prof = arg("profile", "");
+    let session: import("node:inspector").Session | undefined;
+    if (prof && mode === "full") {
+      const inspector = await import("node:inspector");
+      session = new inspector.Session();
+      session.connect();
+      await new Promise<void>((r) => session!.post("Profiler.enable", () => session!.post("Profiler.start", () => r())));
+    }
+    const run = await executeScan(scanId);
+    const wall = Date.now() - t;
+    if (session) {
+      const { writeFileSync } = await import("node:fs");
+      await new Promise<void>((r) => session!.post("Profiler.stop", (_e, res) => (writeFileSync(prof, JSON.stringify((res as { profile: unknown }).profile)), r())));
+      console.log(`CPU profile of the full scan written to ${prof}`);
+    }
+    clearInterval(sampler);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const cpu = process.cpuUsage(cpu0);
+    const c = await cloudCounters();
+    return { run, wall, peak, cpuMs: (cpu.user + cpu.system) / 1000, serverRequests: c.total, byOp: c.byOp };
+  }
+
+  /** Longest chain of requests that must run one after another (each waits for the previous response). */
+  const chain = (vaultsScanned: number, withGraph: boolean) => {
+    const kvPages = Math.max(Math.ceil(spec.secretsPerVault * 1.2 / 25), Math.ceil(spec.certificatesPerVault / 25), Math.ceil(spec.keysPerVault * 2 / 25)); // managed secrets/keys of certificates are listed too
+    const perVaultChain = kvPages + 1; // + one detail call (≤ 25 versions → 1 page)
+    const rgPages = Math.ceil(vaultsScanned / 1000);
+    const graph = withGraph ? Math.ceil(spec.apps / 999) + 1 : 0; // list pages, then owners
+    return 1 + rgPages + perVaultChain + graph; // subscriptions, RG, vault, Graph
+  };
+  const bound = (requests: number, conc: number, chainLen: number) => Math.max((requests * latency) / conc, chainLen * latency);
+
+  const rows: { name: string; ok: boolean; detail: string }[] = [];
+  const check = (name: string, ok: boolean, detail: string) => {
+    rows.push({ name, ok, detail });
+    console.log(`${ok ? "PASS" : "FAIL"}  ${name}: ${detail}`);
+  };
+
+  const report = (label: string, r: Awaited<ReturnType<typeof scan>>, conc: number, withGraph: boolean) => {
+    const tStar = bound(r.serverRequests, conc, chain(r.run.vaultsTotal, withGraph));
+    const ratio = r.wall / tStar;
+    const objs = r.run.objectsSeen;
+    console.log(`\n== ${label} ==`);
+    console.log(`status ${r.run.status}; vaults ${r.run.vaultsDone}/${r.run.vaultsTotal} (${r.run.vaultsFailed} unreadable); objects ${objs}; apps ${r.run.appsSeen}; errors ${r.run.errorCount}`);
+    console.log(`requests: ${r.serverRequests} served by the cloud (${r.run.requestCount} sent by the scanner incl. retries; ${r.run.stats.detailCalls ?? 0} detail calls, ${r.run.stats.detailSkipped ?? 0} skipped)`);
+    console.log(`T* = max(${r.serverRequests} × ${latency} ms / ${conc}, ${chain(r.run.vaultsTotal, withGraph)} × ${latency} ms) = ${s(tStar)} s`);
+    console.log(`wall ${s(r.wall)} s → ratio ${ratio.toFixed(2)} × T*; ${(objs / (r.wall / 1000)).toFixed(0)} objects/s; ${((r.run.stats.rowsWritten ?? 0) / (r.wall / 1000)).toFixed(0)} rows/s written (${r.run.stats.rowsWritten} rows); peak RSS ${mb(r.peak)} MB; scanner CPU ${s(r.cpuMs)} s; DB time ${s(r.run.stats.dbMs ?? 0)} s`);
+    return { tStar, ratio, objsPerSec: objs / (r.wall / 1000) };
+  };
+
+  // ---- full scan at concurrency 32 -----------------------------------------------------------------------------------
+  const full = await scan("full", { global: concurrency, perVault });
+  const f = report(`full scan, ${estate}, concurrency ${concurrency}/${perVault} per vault`, full, concurrency, true);
+  if (full.byOp["kv.secrets.get"]) console.log(`!! ${full.byOp["kv.secrets.get"]} secret value reads`);
+  check("no secret value read", !full.byOp["kv.secrets.get"], `kv.secrets.get = ${full.byOp["kv.secrets.get"] ?? 0}`);
+  check("wall ≤ 1.3 × T* (full)", f.ratio <= 1.3, `${f.ratio.toFixed(2)} × T*`);
+  check("peak RSS < 300 MB (full)", full.peak < 300 * 1024 * 1024, `${mb(full.peak)} MB`);
+  check(`${full.run.objectsSeen} objects in < 60 s (full)`, full.wall < 60_000, `${s(full.wall)} s (T* alone is ${s(f.tStar)} s)`);
+
+  // ---- delta scan, nothing changed -----------------------------------------------------------------------------------
+  if (!flag("no-delta")) {
+    const delta = await scan("delta", { global: concurrency, perVault });
+    const d = report(`delta scan (no change), ${estate}`, delta, concurrency, true);
+    check("wall ≤ 1.3 × T* (delta)", d.ratio <= 1.3, `${d.ratio.toFixed(2)} × T*`);
+    check(`${delta.run.objectsSeen} objects in < 60 s (delta)`, delta.wall < 60_000, `${s(delta.wall)} s`);
+    check("peak RSS < 300 MB (delta)", delta.peak < 300 * 1024 * 1024, `${mb(delta.peak)} MB`);
+  }
+
+  // ---- sequential baseline ---------------------------------------------------------------------------------------------
+  if (!flag("no-baseline") && estate !== "xl") {
+    const names = vaultList.filter((v) => v.reachable).slice(0, baselineVaults).map((v) => v.name);
+    const seq = await scan("forced", { global: 1, perVault: 1 }, { vaults: names });
+    const b = report(`sequential baseline: ${names.length} vaults, concurrency 1`, seq, 1, false);
+    const speedup = f.objsPerSec / b.objsPerSec;
+    console.log(`speedup (objects/s, full at ${concurrency} vs sequential): ${speedup.toFixed(1)}×`);
+    check("speedup ≥ 20×", speedup >= 20, `${speedup.toFixed(1)}×`);
+  }
+
+  console.log(`\n${rows.filter((r) => r.ok).length}/${rows.length} bounds met`);
+  await closeDb();
+  stopChild();
+  if (adminUrl && benchDbName) {
+    const pg = (await import("pg")).default;
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${benchDbName} with (force)`);
+    await c.end();
+  }
+  rmSync(pgliteDir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
