@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { ZodError } from "zod";
 import { formatDate, formatDaysUntil, formatNumber } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
@@ -6,6 +5,7 @@ import { EmptyState, StatusBadge } from "@/app/_components/status";
 import { getDb } from "@/lib/db/client";
 import { listApps } from "@/lib/inventory/apps";
 import { requirePage } from "@/lib/web/page-guard";
+import { FilterActions, InvalidFilterNotice } from "@/app/_components/filters";
 
 export const metadata = { title: "App registrations" };
 
@@ -75,16 +75,9 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
             <option value="90">90 days</option>
           </select>
         </div>
-        <div className="flex items-end gap-2">
-          <button className="btn-primary flex-1" type="submit">Filter</button>
-          <Link className="btn-secondary" href="/apps">Reset</Link>
-        </div>
+        <FilterActions resetHref="/apps" />
       </form>
-      {inputError && (
-        <p className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-800 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-300" role="alert">
-          Some filter values were not valid and were ignored.
-        </p>
-      )}
+      {inputError && <InvalidFilterNotice />}
       {total === 0 && !filtered ? (
         <EmptyState title="No app registrations discovered yet">A full scan also reads applications and service principals from Microsoft Graph (Application.Read.All).</EmptyState>
       ) : (

@@ -5,6 +5,7 @@ import { distinctAuditActions, listAudit } from "@/lib/audit/query";
 import { getDb } from "@/lib/db/client";
 import { requirePage } from "@/lib/web/page-guard";
 import { ZodError } from "zod";
+import { FilterActions, InvalidFilterNotice } from "@/app/_components/filters";
 
 export const metadata = { title: "Audit log" };
 
@@ -74,16 +75,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label className="label" htmlFor="target">Target</label>
           <input className="input" id="target" name="target" placeholder="Id or part of it" defaultValue={one("target")} />
         </div>
-        <div className="flex items-end gap-2">
-          <button className="btn-primary flex-1" type="submit">Filter</button>
-          <Link className="btn-secondary" href="/audit">Reset</Link>
-        </div>
+        <FilterActions resetHref="/audit" />
       </form>
-      {inputError && (
-        <p className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-800 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-300" role="alert">
-          Some filter values were not valid and were ignored.
-        </p>
-      )}
+      {inputError && <InvalidFilterNotice />}
       <div className="card overflow-x-auto">
         <table className="table" data-testid="audit-table">
           <thead>

@@ -8,6 +8,7 @@ import { ASSET_STATUSES, ASSET_TYPES, defaultDir, displayStatus, type AssetSort 
 import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets, listAssets } from "@/lib/inventory/list-assets";
 import { requirePage } from "@/lib/web/page-guard";
+import { InvalidFilterNotice } from "@/app/_components/filters";
 
 export const metadata = { title: "Inventory" };
 
@@ -140,11 +141,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
           </div>
         </div>
       </form>
-      {inputError && (
-        <p className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-800 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-300" role="alert">
-          Some filter values were not valid and were ignored.
-        </p>
-      )}
+      {inputError && <InvalidFilterNotice />}
       <div className="card overflow-x-auto">
         <table className="table" data-testid="inventory-table">
           <thead>

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { ZodError } from "zod";
 import { formatNumber, formatRelative } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
@@ -9,6 +8,7 @@ import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { listVaults } from "@/lib/inventory/vaults";
 import { requirePage } from "@/lib/web/page-guard";
 import { authModel, diagnostics, network, purgeProtection, softDelete } from "../_components/posture";
+import { FilterActions, InvalidFilterNotice } from "@/app/_components/filters";
 
 export const metadata = { title: "Vaults" };
 
@@ -82,16 +82,9 @@ export default async function VaultsPage({ searchParams }: { searchParams: Promi
             <option value="no-diagnostics">No diagnostics</option>
           </select>
         </div>
-        <div className="flex items-end gap-2">
-          <button className="btn-primary flex-1" type="submit">Filter</button>
-          <Link className="btn-secondary" href="/vaults">Reset</Link>
-        </div>
+        <FilterActions resetHref="/vaults" />
       </form>
-      {inputError && (
-        <p className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-800 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-300" role="alert">
-          Some filter values were not valid and were ignored.
-        </p>
-      )}
+      {inputError && <InvalidFilterNotice />}
       {rows.length === 0 && !filtered ? (
         <EmptyState title="No vaults discovered yet">Run a scan from the Scans page to discover the Key Vaults in your subscriptions.</EmptyState>
       ) : (
