@@ -3,6 +3,8 @@ import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { getConfig } from "../config";
 import type { Db } from "../db/client";
 import { sessions, users, type Session, type User } from "../db/schema";
+import type { Ctx } from "../context";
+import { assertPermission } from "./authorize";
 import { isRole, type Role } from "./permissions";
 
 export function hashToken(token: string): string {
@@ -63,7 +65,9 @@ export interface ActiveSession {
   userAgent: string | null;
 }
 
-export async function listActiveSessions(db: Db, now = new Date()): Promise<ActiveSession[]> {
+/** Admin read: every user's live sessions (no token material). */
+export async function listActiveSessions(db: Db, ctx: Ctx, now = new Date()): Promise<ActiveSession[]> {
+  assertPermission(ctx, "sessions:manage");
   const idleCutoff = new Date(now.getTime() - getConfig().auth.sessionIdleTimeoutSeconds * 1000);
   const rows = await db
     .select({

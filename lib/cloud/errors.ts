@@ -107,7 +107,6 @@ export function sanitizeMessage(msg: string): string {
   return msg
     .replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer [redacted]")
     .replace(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, "[jwt]")
-    .replace(/CCCANARY-[A-Za-z0-9]+/g, "[redacted]")
     .slice(0, 600);
 }
 

@@ -3,4 +3,4 @@ import { getDb } from "@/lib/db/client";
 import { route } from "@/lib/web/route";
 
 /** Active sessions of all users (Admin). */
-export const GET = route({ name: "GET /api/sessions", access: "sessions:manage" }, async () => ({ sessions: await listActiveSessions(await getDb()) }));
+export const GET = route({ name: "GET /api/sessions", access: "sessions:manage" }, async ({ ctx }) => ({ sessions: await listActiveSessions(await getDb(), ctx) }));

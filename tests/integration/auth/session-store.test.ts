@@ -150,7 +150,8 @@ describe("listActiveSessions / purgeDeadSessions", () => {
     const idle = await newSession(people.operator);
     await db.update(sessions).set({ lastSeenAt: new Date(Date.now() - (IDLE_MIN + 5) * MIN) }).where(eq(sessions.id, idle.row.id));
 
-    const list = await listActiveSessions(db);
+    const list = await listActiveSessions(db, ctxOf(people.admin));
+    await expect(listActiveSessions(db, ctxOf(people.viewer))).rejects.toMatchObject({ code: "forbidden" });
     const ids = list.map((s) => s.id);
     expect(ids).toContain(live1.row.id);
     expect(ids).toContain(live2.row.id);

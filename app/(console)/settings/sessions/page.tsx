@@ -17,7 +17,7 @@ function describeAgent(ua: string | null): string {
 
 export default async function SessionsPage() {
   const ctx = await requirePage("sessions:manage", "/settings/sessions");
-  const sessions = await listActiveSessions(await getDb());
+  const sessions = await listActiveSessions(await getDb(), ctx);
   return (
     <>
       <nav className="mb-2 text-sm text-slate-500" aria-label="Breadcrumb">
