@@ -186,23 +186,35 @@ export async function getCertificateDetail(c: KeyVaultClients, name: string, o: 
       /* unparsable DER: keep the policy only */
     }
   }
-  const p = cert.policy;
-  if (p) {
-    out.policy = {
-      issuerName: p.issuerName,
-      subject: p.subject,
-      keyType: p.keyType,
-      keySize: p.keySize,
-      keyCurveName: p.keyCurveName,
-      exportable: p.exportable,
-      reuseKey: p.reuseKey,
-      contentType: p.contentType,
-      validityInMonths: p.validityInMonths,
-      lifetimeActions: p.lifetimeActions?.map((a) => ({ action: a.action, lifetimePercentage: a.lifetimePercentage, daysBeforeExpiry: a.daysBeforeExpiry })),
-      enhancedKeyUsage: p.enhancedKeyUsage,
-    };
-  }
+  if (cert.policy) out.policy = summarisePolicy(cert.policy);
   return out;
+}
+
+type SdkCertificatePolicy = NonNullable<Awaited<ReturnType<KeyVaultClients["certificates"]["getCertificatePolicy"]>>>;
+
+function summarisePolicy(p: SdkCertificatePolicy): NonNullable<CertificateDetail["policy"]> {
+  return {
+    issuerName: p.issuerName,
+    subject: p.subject,
+    keyType: p.keyType,
+    keySize: p.keySize,
+    keyCurveName: p.keyCurveName,
+    exportable: p.exportable,
+    reuseKey: p.reuseKey,
+    contentType: p.contentType,
+    validityInMonths: p.validityInMonths,
+    lifetimeActions: p.lifetimeActions?.map((a) => ({ action: a.action, lifetimePercentage: a.lifetimePercentage, daysBeforeExpiry: a.daysBeforeExpiry })),
+    enhancedKeyUsage: p.enhancedKeyUsage,
+  };
+}
+
+/**
+ * Certificate policy GET: the policy alone. A policy can change without a new certificate version (unlike the X.509
+ * fields), so a full scan re-reads it for unchanged certificates instead of the whole certificate.
+ */
+export async function getCertificatePolicy(c: KeyVaultClients, name: string, o: CallOptions): Promise<NonNullable<CertificateDetail["policy"]>> {
+  const p = await withRetry((signal) => c.certificates.getCertificatePolicy(name, { abortSignal: signal }), o);
+  return summarisePolicy(p);
 }
 
 export interface KeyDetail {

@@ -17,6 +17,7 @@ import {
   classifyError,
   sanitizeMessage,
   getCertificateDetail,
+  getCertificatePolicy,
   getDiagnosticsEnabled,
   getKeyDetail,
   getKeyRotationPolicy,
@@ -340,12 +341,20 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
           let versionCount = prev?.versionCount ?? null;
           let currentVersion = item.version ?? prev?.currentVersion ?? null;
           let detailFingerprint: string | null = fp;
-          if (run.mode === "delta" && prev && prev.detailFingerprint === fp) {
+          const unchanged = !!prev && prev.detailFingerprint === fp;
+          const previouslyDenied = (prev?.detail.deniedDetail as string[] | undefined) ?? [];
+          if (run.mode === "delta" && unchanged) {
             p.detailSkipped++;
             // details denied by permission last time stay denied until a full/forced scan: keep the vault's warning
-            for (const label of (prev.detail.deniedDetail as string[] | undefined) ?? [])
+            for (const label of previouslyDenied)
               if (!denied.has(label)) denied.set(label, { kind: "permission", message: `${label}: denied in an earlier scan (run a forced scan after granting the permission)` });
           } else {
+            // Full scan of an unchanged object (same updated time, version and thumbprint, nothing denied last time):
+            // what belongs to a version cannot have changed — the version count (versions are append-only and a new one
+            // changes the current version's times), the X.509 fields, the key parameters — so only what can change
+            // without a new version is read again: the certificate policy and the key rotation policy.
+            const policiesOnly = run.mode === "full" && unchanged && previouslyDenied.length === 0;
+            if (policiesOnly) p.detailSkipped++;
             let failed = false;
             const deniedHere = new Set<string>();
             delete detail.deniedDetail;
@@ -364,9 +373,12 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
                 throw e;
               }
             };
-            const versions = tryDetail(`${item.type} versions`, () => listVersions(kv, item.type, item.name, o));
+            const versions = policiesOnly ? Promise.resolve(undefined) : tryDetail(`${item.type} versions`, () => listVersions(kv, item.type, item.name, o));
             versions.catch(() => undefined); // awaited below; an abort must not surface as an unhandled rejection
-            if (item.type === "certificate") {
+            if (item.type === "certificate" && policiesOnly) {
+              const pol = await tryDetail("certificate get", () => getCertificatePolicy(kv, item.name, o));
+              if (pol) detail.policy = pol;
+            } else if (item.type === "certificate") {
               const cd = await tryDetail("certificate get", () => getCertificateDetail(kv, item.name, o));
               if (cd) {
                 const { version, ...rest } = cd;
@@ -374,7 +386,10 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
                 if (version) currentVersion = version;
               } else if (item.x5t) detail.thumbprint = item.x5t;
             } else if (item.type === "key") {
-              const [kd, rp] = await Promise.all([tryDetail("key get", () => getKeyDetail(kv, item.name, o)), tryDetail("key rotation policy", () => getKeyRotationPolicy(kv, item.name, o))]);
+              const [kd, rp] = await Promise.all([
+                policiesOnly ? undefined : tryDetail("key get", () => getKeyDetail(kv, item.name, o)),
+                tryDetail("key rotation policy", () => getKeyRotationPolicy(kv, item.name, o)),
+              ]);
               if (kd) {
                 const { version, ...rest } = kd;
                 detail = { ...detail, ...rest };

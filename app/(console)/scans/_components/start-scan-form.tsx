@@ -5,9 +5,9 @@ import { useState, useTransition } from "react";
 import { startScan } from "../actions";
 
 const MODES = [
-  { value: "full", label: "Full", hint: "Every vault and object; marks what disappeared as removed." },
+  { value: "full", label: "Full", hint: "Every vault and object; re-reads certificate and key rotation policies, full detail for what changed." },
   { value: "delta", label: "Delta", hint: "Lists everything, fetches detail only for objects that changed. Fastest." },
-  { value: "forced", label: "Forced", hint: "Full, and re-fetches every object's detail even if unchanged." },
+  { value: "forced", label: "Forced", hint: "Re-fetches every object's detail and versions. Use after granting permissions." },
 ] as const;
 
 export function StartScanForm({ subscriptions, vaults, disabledReason }: { subscriptions: { id: string; name: string }[]; vaults: { id: string; name: string; subscriptionId: string }[]; disabledReason?: string }) {
