@@ -147,29 +147,39 @@ export interface KeyVaultClients {
 }
 
 /**
- * The clients of one vault, cached per vault URI (LRU): a Key Vault client learns the vault's challenge (tenant and
- * resource) on its first request and keeps its token, so reusing it saves one 401 round trip per client per scan.
- * `agent` (optional) becomes the keep-alive agent of the vault's requests until replaced.
+ * The clients of one vault, cached per vault URI: a Key Vault client learns the vault's challenge (tenant and resource)
+ * on its first request and keeps its token, so reusing it saves one 401 round trip per client per scan. A scan visits
+ * vaults in the same order every time, so an LRU smaller than the estate would never hit; instead the first
+ * KV_CLIENT_CACHE_MAX vaults stay cached (~40 KB each) and the rest get fresh clients (3 extra requests per vault).
+ * `agent` (optional) becomes the keep-alive agent of the vault's requests; releaseKeyVaultClients() drops it.
  */
-const KV_CLIENT_CACHE_MAX = 2000;
+const KV_CLIENT_CACHE_MAX = 1000;
 const kvClientCache = new Map<string, { clients: KeyVaultClients; agentRef: { agent?: https.Agent }; config: AppConfig }>();
+const agentRefs = new WeakMap<KeyVaultClients, { agent?: https.Agent }>();
 
 export function keyVaultClients(vaultUri: string, agent?: https.Agent): KeyVaultClients {
   const f = factory();
   const config = current!.config;
   let hit = kvClientCache.get(vaultUri);
-  if (hit && hit.config !== config) hit = undefined;
-  if (hit) {
-    kvClientCache.delete(vaultUri); // refresh LRU position
-  } else {
+  if (hit && hit.config !== config) {
+    kvClientCache.delete(vaultUri);
+    hit = undefined;
+  }
+  if (!hit) {
     const agentRef: { agent?: https.Agent } = {};
     const o = keyVaultClientOptions(vaultUri, agentRef);
     hit = { clients: { secrets: new SecretClient(vaultUri, f.credential, o), certificates: new CertificateClient(vaultUri, f.credential, o), keys: new KeyClient(vaultUri, f.credential, o) }, agentRef, config };
+    agentRefs.set(hit.clients, agentRef);
+    if (kvClientCache.size < KV_CLIENT_CACHE_MAX) kvClientCache.set(vaultUri, hit);
   }
   hit.agentRef.agent = agent;
-  kvClientCache.set(vaultUri, hit);
-  if (kvClientCache.size > KV_CLIENT_CACHE_MAX) kvClientCache.delete(kvClientCache.keys().next().value!);
   return hit.clients;
+}
+
+/** The vault is done: its cached clients no longer hold on to its (destroyed) agent. */
+export function releaseKeyVaultClients(clients: KeyVaultClients): void {
+  const ref = agentRefs.get(clients);
+  if (ref) ref.agent = undefined;
 }
 
 /** Microsoft Graph client; the product's retry replaces Graph's RetryHandler per request (see graph.ts). */

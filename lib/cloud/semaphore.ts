@@ -43,3 +43,27 @@ export function chain(...limiters: (Semaphore | Limiter | undefined)[]): Limiter
   const ls = limiters.filter(Boolean).map((l) => (l instanceof Semaphore ? <T,>(f: () => Promise<T>) => l.run(f) : (l as Limiter)));
   return <T,>(fn: () => Promise<T>) => ls.reduceRight<() => Promise<T>>((inner, l) => () => l(inner), fn)();
 }
+
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight, results in input order. Unlike Promise.all over
+ * items.map(fn), pending work is not created up front: a vault with thousands of objects holds `limit` pending calls,
+ * not thousands. The first failure rejects and no further item is started (calls in flight finish on their own).
+ */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i], i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

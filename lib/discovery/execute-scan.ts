@@ -22,6 +22,7 @@ import {
   getKeyDetail,
   getKeyRotationPolicy,
   keyVaultClients,
+  releaseKeyVaultClients,
   vaultAgent,
   listApplications,
   listItems,
@@ -31,6 +32,7 @@ import {
   listVaultsArm,
   listVaultsResourceGraph,
   listVersions,
+  mapBounded,
   Semaphore,
   type CallOptions,
   type CloudSubscription,
@@ -289,6 +291,13 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         return out;
       }
       const kv = keyVaultClients(v.vaultUri, agent);
+      try {
+        return await scanVaultObjects(v, kv, o, vaultAc, out, diag);
+      } finally {
+        releaseKeyVaultClients(kv);
+      }
+    };
+    const scanVaultObjects = async (v: CloudVault, kv: ReturnType<typeof keyVaultClients>, o: CallOptions, vaultAc: AbortController, out: VaultOutcome, diag: Promise<void>): Promise<VaultOutcome> => {
       let items: KvItem[] | undefined;
       try {
         const lists = await Promise.all((["secret", "certificate", "key"] as const).map((t) => listItems(kv, v.vaultUri!, t, o)));
@@ -333,8 +342,11 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         }
       };
 
-      const rows = await Promise.all(
-        items.map(async (item): Promise<AssetInsert> => {
+      // twice the per-vault limit: an object's detail calls (versions ∥ GET ∥ policy) rarely fill a slot on their own
+      const rows = await mapBounded(
+        items,
+        conc.perVault * 2,
+        async (item): Promise<AssetInsert> => {
           const fp = fingerprint(item);
           const prev = old.get(`${item.type}/${item.name}`);
           let detail: Record<string, unknown> = { ...(prev?.detail ?? {}) };
@@ -428,7 +440,7 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
             detail,
             detailFingerprint,
           };
-        }),
+        },
       );
       await diag;
       // rows identical to what is stored are not rewritten (a delta scan of an unchanged vault writes almost nothing)

@@ -2,6 +2,7 @@
 // autocannon (20 connections, ~10 s per URL) against the dashboard and the inventory (plain and filtered).
 //   npm run bench:ui                         (= tsx tests/bench/ui.ts)
 //   options: --assets 100000 --duration 10 --connections 20 --port 3231 --budget 300 [--keep] [--serve: keep the server up for inspection]
+//            [--cpu-prof DIR: CPU profile of the server]
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
 import { randomBytes, randomUUID } from "node:crypto";
 import autocannon from "autocannon";
@@ -163,7 +164,9 @@ async function main() {
     const cookie = `cc.session=${token}`;
 
     ensureBuild();
-    app = await startApp({ ...env, SESSION_IDLE_TIMEOUT_MINUTES: "240" }, { port: PORT, quiet: true });
+    // --cpu-prof DIR: the server writes a V8 CPU profile of the whole run into DIR when it stops
+    const profDir = arg("cpu-prof", "");
+    app = await startApp({ ...env, SESSION_IDLE_TIMEOUT_MINUTES: "240" }, { port: PORT, quiet: true, nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
     const sub = "00000003-0000-4000-8000-00000000b00c";
     const urls = [
       `${appUrl}/`,

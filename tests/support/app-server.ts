@@ -49,8 +49,8 @@ export interface AppServer {
   stop: () => Promise<void>;
 }
 
-export async function startApp(env: Record<string, string>, { port, quiet = false }: { port: number; quiet?: boolean }): Promise<AppServer> {
-  const child = spawn(process.execPath, [path.join(STANDALONE, "server.js")], {
+export async function startApp(env: Record<string, string>, { port, quiet = false, nodeArgs = [] }: { port: number; quiet?: boolean; nodeArgs?: string[] }): Promise<AppServer> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(STANDALONE, "server.js")], {
     cwd: STANDALONE,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), HOSTNAME: "127.0.0.1", ...env },
     stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],

@@ -1,6 +1,6 @@
 // The one retry policy (lib/cloud/retry.ts) and error classification (lib/cloud/errors.ts), with synthetic errors.
 import { describe, expect, test } from "vitest";
-import { classifyError, HttpError, retryAfterMs, Semaphore, withRetry, chain } from "@/lib/cloud";
+import { classifyError, HttpError, mapBounded, retryAfterMs, Semaphore, withRetry, chain } from "@/lib/cloud";
 
 const fast = { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 200, attempts: 4, maxRetryAfterMs: 1000 };
 const http = (status: number, headers: Record<string, string> = {}, code?: string, inner?: string) => new HttpError(status, code, `status ${status}`, headers, inner);
@@ -106,6 +106,38 @@ describe("limits", () => {
     })));
     expect(peak).toBe(2);
     expect(global.inFlight).toBe(0);
+  });
+});
+
+describe("mapBounded", () => {
+  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  test("keeps input order and never runs more than the limit at once", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapBounded([5, 1, 4, 2, 3, 0, 6], 3, async (n, i) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await tick(n * 2);
+      inFlight--;
+      return `${i}:${n}`;
+    });
+    expect(out).toEqual(["0:5", "1:1", "2:4", "3:2", "4:3", "5:0", "6:6"]);
+    expect(peak).toBe(3);
+  });
+  test("rejects on the first failure and starts no further item", async () => {
+    const started: number[] = [];
+    const run = mapBounded([0, 1, 2, 3, 4, 5], 2, async (n) => {
+      started.push(n);
+      await tick(n === 1 ? 2 : 10);
+      if (n === 1) throw new Error("boom");
+      return n;
+    });
+    await expect(run).rejects.toThrow("boom");
+    await tick(30);
+    expect(started).toEqual([0, 1]);
+  });
+  test("an empty list resolves to an empty list", async () => {
+    expect(await mapBounded([], 4, async () => 1)).toEqual([]);
   });
 });
 
