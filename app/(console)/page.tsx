@@ -1,14 +1,13 @@
 import Link from "next/link";
-import { ExpiryTimeline } from "@/app/_components/expiry-timeline";
-import { formatDate, formatDateTime, formatDaysUntil, formatNumber, formatRelative } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
-import { AccessBadge, EmptyState, ScanStatusBadge, StatusBadge, TypeIcon } from "@/app/_components/status";
+import { EmptyState } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { cachedDashboardSummary } from "@/lib/inventory/dashboard-summary";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { requirePage } from "@/lib/web/page-guard";
-import { KpiCard } from "./_components/kpi-card";
+import { toDashboardViewData } from "@/lib/inventory/dashboard-view";
+import { DashboardView } from "./_components/dashboard-view";
 
 export const metadata = { title: "Dashboard" };
 
@@ -17,12 +16,6 @@ export default async function DashboardPage() {
   const canScan = rolesGrant(ctx.actor.roles, "scan:run");
   const now = new Date();
   const d = await cachedDashboardSummary(await getDb(), ctx);
-  const scanAction = canScan ? (
-    <Link href="/scans" className="btn-primary" data-testid="dashboard-run-scan">
-      Run a scan
-    </Link>
-  ) : undefined;
-
   if (!d.hasInventory && !d.lastScan) {
     return (
       <>
@@ -43,240 +36,7 @@ export default async function DashboardPage() {
     );
   }
 
-  const scan = d.lastScan;
-  const v = d.vaults;
-  const coverage = v.total > 0 ? Math.round((v.reachable / v.total) * 100) : 0;
-  const inv = (p: Record<string, string>) => `/inventory?${new URLSearchParams(p)}`;
-  const timeline = d.timeline.map((b) => ({ ...b, start: b.start.toISOString(), end: b.end.toISOString() }));
-  const subName = new Map(d.bySubscription.map((s) => [s.id, s.name ?? s.id]));
-  const totalRisk = d.risks.objects.length + d.risks.credentials.length + d.risks.vaults.length;
-
-  return (
-    <>
-      <PageHeader
-        title="Dashboard"
-        description="Expiry, posture and coverage of every Key Vault object and app credential CertifyClouds has discovered. Times are UTC."
-        actions={
-          <div className="flex gap-2">
-            <a href="/api/inventory/export" className="btn-secondary" download>
-              Export CSV
-            </a>
-            {scanAction}
-          </div>
-        }
-      />
-
-      <section className="card mb-4 flex flex-wrap items-center gap-x-8 gap-y-3 p-4" aria-label="Last scan and coverage" data-testid="last-scan">
-        <div>
-          <div className="label">Last scan</div>
-          {scan ? (
-            <div className="flex items-center gap-2 text-sm">
-              <ScanStatusBadge status={scan.status} />
-              <a href={`/scans/${scan.id}`} className="font-medium hover:underline">
-                {scan.mode} · {scan.trigger}
-              </a>
-              <span className="text-slate-500 dark:text-slate-400" title={formatDateTime(scan.finishedAt ?? scan.createdAt)}>
-                {formatRelative(scan.finishedAt ?? scan.startedAt ?? scan.createdAt, now)}
-              </span>
-            </div>
-          ) : (
-            <div className="text-sm text-slate-500">No scan yet</div>
-          )}
-        </div>
-        <div>
-          <div className="label">Last completed</div>
-          <div className="text-sm">{d.lastCompletedScan ? formatDateTime(d.lastCompletedScan.finishedAt) : "—"}</div>
-        </div>
-        <div className="min-w-56 flex-1">
-          <div className="label">Coverage</div>
-          <div className="flex items-center gap-3 text-sm">
-            <div className="h-2 flex-1 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={coverage} aria-valuemin={0} aria-valuemax={100} aria-label="Vaults reachable">
-              <div className="h-full bg-emerald-500" style={{ width: `${coverage}%` }} />
-            </div>
-            <span className="whitespace-nowrap tabular-nums" data-testid="coverage">
-              {v.reachable}/{v.total} vaults read
-            </span>
-          </div>
-          <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-            {v.unreachable > 0 ? (
-              <Link href="/vaults?access=unreachable" className="text-orange-700 hover:underline dark:text-orange-300">
-                {v.unreachable} unreachable
-              </Link>
-            ) : (
-              "none unreachable"
-            )}
-            {v.notScanned > 0 && ` · ${v.notScanned} not scanned yet`}
-          </div>
-        </div>
-      </section>
-
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
-        <KpiCard title="Secrets" type="secret" counts={d.kpis.secret} href={(s) => inv({ type: "secret", status: s })} />
-        <KpiCard title="Certificates" type="certificate" counts={d.kpis.certificate} href={(s) => inv({ type: "certificate", status: s })} />
-        <KpiCard title="Keys" type="key" counts={d.kpis.key} href={(s) => inv({ type: "key", status: s })} />
-        <KpiCard title="App credentials" type="credential" counts={d.kpis.credential} href={(s) => (s === "no-expiry" ? "/apps" : `/apps?status=${s}`)} />
-        <section className="card p-4 sm:col-span-2 xl:col-span-1" aria-labelledby="kpi-vaults" data-testid="kpi-vaults">
-          <h2 id="kpi-vaults" className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200">
-            <svg viewBox="0 0 20 20" className="h-4 w-4 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
-              <rect x="3" y="3" width="14" height="14" rx="2" />
-              <circle cx="10" cy="10" r="3" />
-            </svg>
-            Vaults
-          </h2>
-          <div className="mt-1 text-3xl font-semibold tabular-nums" data-testid="kpi-vaults-total">
-            {formatNumber(v.total)}
-          </div>
-          <ul className="mt-3 space-y-1 text-xs">
-            <PostureRow label="Unreachable" n={v.unreachable} href="/vaults?access=unreachable" tone="critical" />
-            <PostureRow label="Public network open" n={v.publicNetwork} href="/vaults?posture=public-network" tone="warning" />
-            <PostureRow label="No purge protection" n={v.noPurgeProtection} href="/vaults?posture=no-purge-protection" tone="warning" />
-            <PostureRow label="Access policies (not RBAC)" n={v.accessPolicies} href="/vaults?posture=access-policies" tone="warning" />
-            <PostureRow label="No diagnostics" n={v.noDiagnostics} href="/vaults?posture=no-diagnostics" tone="warning" />
-          </ul>
-        </section>
-      </div>
-
-      <div className="mt-4 grid gap-4 xl:grid-cols-3">
-        <section className="card p-5 xl:col-span-2" aria-labelledby="timeline-h">
-          <div className="flex flex-wrap items-baseline justify-between gap-2">
-            <h2 id="timeline-h" className="text-base font-semibold">
-              Expiring in the next 90 days
-            </h2>
-            <span className="text-xs text-slate-500 dark:text-slate-400">Weekly buckets from {formatDate(now)} (UTC)</span>
-          </div>
-          <div className="mt-3">
-            <ExpiryTimeline data={timeline} />
-          </div>
-        </section>
-        <section className="card p-5" aria-labelledby="subs-h">
-          <h2 id="subs-h" className="text-base font-semibold">
-            By subscription
-          </h2>
-          <ul className="mt-3 max-h-80 divide-y divide-slate-100 overflow-auto dark:divide-slate-800" data-testid="by-subscription">
-            {d.bySubscription.map((s) => {
-              const risk = s.expired + s.critical;
-              return (
-                <li key={s.id} className="py-2.5">
-                  <div className="flex items-baseline justify-between gap-3">
-                    <a href={inv({ subscription: s.id })} className="min-w-0 truncate text-sm font-medium hover:underline" title={s.id}>
-                      {s.name ?? s.id}
-                    </a>
-                    <span className={`shrink-0 text-sm tabular-nums ${risk > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-slate-500"}`} title="Expired or critical objects">
-                      {formatNumber(risk)} at risk
-                    </span>
-                  </div>
-                  <div className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-500 dark:text-slate-400">
-                    <span>{formatNumber(s.objects)} objects</span>
-                    <span>
-                      {s.vaults} vault{s.vaults === 1 ? "" : "s"}
-                      {s.unreachable > 0 && <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} unreachable</span>}
-                    </span>
-                    {s.warning > 0 && <span className="text-amber-700 dark:text-amber-300">{s.warning} warning</span>}
-                    {s.noExpiry > 0 && <span>{s.noExpiry} no expiry</span>}
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
-        </section>
-      </div>
-
-      <section className="card mt-4" aria-labelledby="risks-h" data-testid="top-risks">
-        <div className="flex items-baseline justify-between p-5 pb-0">
-          <h2 id="risks-h" className="text-base font-semibold">
-            Top risks
-          </h2>
-          <a href={inv({ sort: "expiry" })} className="text-sm text-brand-600 hover:underline dark:text-blue-300">
-            Full inventory →
-          </a>
-        </div>
-        {totalRisk === 0 ? (
-          <p className="p-5 text-sm text-slate-500">Nothing expired, expiring within the thresholds, or unreachable. </p>
-        ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Object</th>
-                  <th>Where</th>
-                  <th>Status</th>
-                  <th>Expires</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.risks.vaults.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={`/vaults/${vaultSlug(r.id)}`} className="flex items-center gap-2 font-medium hover:underline">
-                        <TypeIcon type="vault" />
-                        {r.name}
-                      </a>
-                      <div className="ml-6 max-w-md text-xs text-slate-500 dark:text-slate-400">{r.accessError?.remediation}</div>
-                    </td>
-                    <td className="text-xs">{subName.get(r.subscriptionId) ?? r.subscriptionId}</td>
-                    <td>
-                      <AccessBadge status={r.accessStatus} />
-                    </td>
-                    <td className="text-xs text-slate-500">scanned {formatRelative(r.lastScannedAt, now)}</td>
-                  </tr>
-                ))}
-                {d.risks.objects.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={`/inventory/${r.id}`} className="flex items-center gap-2 font-medium hover:underline">
-                        <TypeIcon type={r.type} />
-                        <span className="break-all">{r.name}</span>
-                      </a>
-                    </td>
-                    <td className="text-xs">{r.vaultName}</td>
-                    <td>
-                      <StatusBadge status={r.status} />
-                    </td>
-                    <td className="whitespace-nowrap text-xs">
-                      <div>{formatDaysUntil(r.expiresOn, now)}</div>
-                      <div className="text-slate-500">{formatDateTime(r.expiresOn)}</div>
-                    </td>
-                  </tr>
-                ))}
-                {d.risks.credentials.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={`/apps/${encodeURIComponent(r.appObjectId)}`} className="flex items-center gap-2 font-medium hover:underline">
-                        <TypeIcon type="credential" />
-                        {r.appName}
-                      </a>
-                      <div className="ml-6 text-xs text-slate-500">
-                        {r.type === "password" ? "Client secret" : "Certificate"}
-                        {r.displayName ? ` · ${r.displayName}` : ""}
-                      </div>
-                    </td>
-                    <td className="text-xs">{r.kind === "servicePrincipal" ? "Service principal" : "App registration"}</td>
-                    <td>
-                      <StatusBadge status={r.status} />
-                    </td>
-                    <td className="whitespace-nowrap text-xs">
-                      <div>{formatDaysUntil(r.endDateTime, now)}</div>
-                      <div className="text-slate-500">{formatDateTime(r.endDateTime)}</div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-    </>
-  );
-}
-
-function PostureRow({ label, n, href, tone }: { label: string; n: number; href: string; tone: "critical" | "warning" }) {
-  const color = n === 0 ? "text-slate-400" : tone === "critical" ? "text-orange-700 dark:text-orange-300" : "text-amber-700 dark:text-amber-300";
-  return (
-    <li>
-      <a href={href} className="flex items-center justify-between rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800">
-        <span className="text-slate-600 dark:text-slate-400">{label}</span>
-        <span className={`font-semibold tabular-nums ${color}`}>{n}</span>
-      </a>
-    </li>
-  );
+  // the view is a client component rendered from this data: the RSC payload carries the summary, not its markup
+  const vaultHrefs = Object.fromEntries(d.risks.vaults.map((r) => [r.id, `/vaults/${vaultSlug(r.id)}`]));
+  return <DashboardView d={toDashboardViewData(d)} now={now.getTime()} canScan={canScan} vaultHrefs={vaultHrefs} />;
 }

@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { ZodError } from "zod";
-import { formatDate, formatDaysUntil, formatNumber } from "@/app/_components/format";
+import { formatNumber } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
-import { CHIP_CLASS, StatusBadge } from "@/app/_components/status";
 import { getDb } from "@/lib/db/client";
 import { ASSET_STATUSES, ASSET_TYPES, defaultDir, displayStatus, type AssetSort } from "@/lib/inventory/filters";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets, listAssets } from "@/lib/inventory/list-assets";
 import { requirePage } from "@/lib/web/page-guard";
 import { InvalidFilterNotice } from "@/app/_components/filters";
+import { AssetRows, type AssetRowData } from "./_components/asset-rows";
 
 export const metadata = { title: "Inventory" };
 
@@ -58,6 +58,27 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
   const ariaSort = (s: AssetSort) => (sort === s ? (dir === "asc" ? "ascending" : "descending") : undefined);
   // A dropdown of thousands of vaults helps nobody: past 150, pick a subscription first (a vault set by URL stays selectable).
   const vaultOptions = facets.vaultsTruncated ? [] : facets.vaults;
+  const tagBase = link({ tag: undefined, page: undefined });
+  const rowData: AssetRowData[] = rows.map((r) => {
+    const tags = Object.entries(r.tags ?? {});
+    return {
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      contentType: r.contentType,
+      vaultHref: `/vaults/${vaultSlug(r.vaultId)}`,
+      vaultName: r.vaultName,
+      subscriptionId: r.subscriptionId,
+      subscriptionName: r.subscriptionName,
+      status: displayStatus(r),
+      enabled: r.enabled,
+      removed: !!r.removedAt,
+      expiresOn: r.expiresOn ? r.expiresOn.toISOString() : null,
+      updatedOn: r.updatedOn ? r.updatedOn.toISOString() : null,
+      tags: tags.slice(0, 2),
+      moreTags: tags.slice(2).map(([k, v]) => `${k}=${v}`),
+    };
+  });
   const currentVaultName = query.vault ? (facets.vaults.find((v) => v.id === query.vault)?.name ?? query.vault.split("/").pop()) : undefined;
 
   return (
@@ -162,43 +183,7 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
                 </td>
               </tr>
             )}
-            {rows.map((r) => {
-              const tags = Object.entries(r.tags ?? {});
-              return (
-                <tr key={r.id} className={r.removedAt ? "opacity-60" : undefined} data-type={r.type}>
-                  <td className="min-w-56 max-w-96">
-                    <a href={`/inventory/${r.id}`} className="font-medium [overflow-wrap:anywhere] hover:underline">{r.name}</a>
-                    <div className="text-xs capitalize text-slate-500">{r.type}{r.contentType ? ` · ${r.contentType}` : ""}</div>
-                  </td>
-                  <td>
-                    <a href={`/vaults/${vaultSlug(r.vaultId)}`} className="whitespace-nowrap hover:underline">{r.vaultName}</a>
-                    <div className="max-w-48 truncate text-xs text-slate-500" title={r.subscriptionId}>{r.subscriptionName ?? r.subscriptionId}</div>
-                  </td>
-                  <td>
-                    <div className="flex flex-wrap gap-1">
-                      <StatusBadge status={displayStatus(r)} />
-                      {!r.enabled && <StatusBadge status="disabled" />}
-                      {r.removedAt && <StatusBadge status="removed" />}
-                    </div>
-                  </td>
-                  <td className="whitespace-nowrap">
-                    <div>{r.expiresOn ? formatDaysUntil(r.expiresOn, now) : <span className="text-slate-400">—</span>}</div>
-                    <div className="text-xs text-slate-500">{r.expiresOn ? formatDate(r.expiresOn) : ""}</div>
-                  </td>
-                  <td className="whitespace-nowrap text-xs text-slate-600 dark:text-slate-400">{formatDate(r.updatedOn)}</td>
-                  <td>
-                    <div className="flex max-w-64 flex-wrap gap-1">
-                      {tags.slice(0, 2).map(([k, v]) => (
-                        <a key={k} href={link({ tag: `${k}=${v}`, page: undefined })} className={CHIP_CLASS}>
-                          {k}={v}
-                        </a>
-                      ))}
-                      {tags.length > 2 && <span className="text-xs text-slate-500" title={tags.slice(2).map(([k, v]) => `${k}=${v}`).join(", ")}>+{tags.length - 2}</span>}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
+            <AssetRows rows={rowData} now={now.getTime()} tagBase={tagBase} />
           </tbody>
         </table>
       </div>
