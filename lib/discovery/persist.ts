@@ -86,19 +86,29 @@ export interface VaultOutcome {
   accessError: { code?: string; message: string; remediation: string } | null;
   /** null → the object lists could not be read: assets are left untouched */
   assets: AssetInsert[] | null;
-  /** "type/name" of listed objects whose stored row is identical (not rewritten; only lastSeenAt moves) */
+  /** "type/name" of listed objects whose stored row is identical (not rewritten; the vault's listed_at moves) */
   unchanged?: string[];
   errors: { kind: string; code?: string; message: string; remediation: string }[];
 }
 
-/** One transaction per vault: vault row, assets upserted in batches, missing assets marked removed, scan errors. */
+/**
+ * One transaction per vault: vault row, changed assets upserted in batches, missing assets marked removed, scan errors.
+ * Unchanged assets are not written at all: the vault's `listed_at` says when they were last seen.
+ */
 export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
   let rows = 0;
   const base = vaultRow(o.vault);
   const status = { accessStatus: o.accessStatus, accessError: o.accessError, lastScanId: o.scanId, lastScannedAt: new Date() };
   const extra: Record<string, unknown> = { ...status };
   if (o.diagnosticsEnabled !== null) extra.diagnosticsEnabled = o.diagnosticsEnabled;
-  if (o.assets) extra.objectCount = o.assets.length + (o.unchanged?.length ?? 0);
+  // objects that disappear now were last seen by the previous listing
+  let previousListing: Date | null = null;
+  if (o.assets) {
+    extra.objectCount = o.assets.length + (o.unchanged?.length ?? 0);
+    extra.listedAt = sql`now()`;
+    const [prev] = await tx.select({ listedAt: vaults.listedAt }).from(vaults).where(eq(vaults.id, o.vault.id)).limit(1);
+    previousListing = prev?.listedAt ?? null;
+  }
   await tx
     .insert(vaults)
     .values({ ...base, ...extra } as VaultInsert)
@@ -109,15 +119,12 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
       await upsertAssets(tx, batch);
       rows += batch.length;
     }
-    if (o.unchanged?.length) {
-      // unchanged rows: only "last seen" moves — far cheaper than rewriting every column
-      await tx.execute(sql`update assets set last_seen_at = now()
-        where vault_id = ${o.vault.id} and removed_at is null
-          and (type || '/' || name) in (select json_array_elements_text(${JSON.stringify(o.unchanged)}::json))`);
-      rows += o.unchanged.length;
-    }
-    // now() is the transaction's start time: every row seen above has last_seen_at = now(); the rest are gone
-    await tx.update(assets).set({ removedAt: sql`now()` }).where(and(eq(assets.vaultId, o.vault.id), isNull(assets.removedAt), lt(assets.lastSeenAt, sql`now()`)));
+    const listed = [...o.assets.map((a) => `${a.type}/${a.name}`), ...(o.unchanged ?? [])];
+    const gone = await tx.execute(sql`update assets
+      set removed_at = now(), last_seen_at = greatest(last_seen_at, coalesce(${previousListing}::timestamptz, last_seen_at))
+      where vault_id = ${o.vault.id} and removed_at is null
+        and (type || '/' || name) not in (select json_array_elements_text(${JSON.stringify(listed)}::json))`);
+    rows += Number((gone as { rowCount?: number; affectedRows?: number }).rowCount ?? (gone as { affectedRows?: number }).affectedRows ?? 0);
   }
   if (o.errors.length) {
     for (const batch of chunks(o.errors)) await tx.insert(scanErrors).values(batch.map((e) => ({ scanId: o.scanId, scope: o.vault.id, kind: e.kind, code: e.code ?? null, message: e.message, remediation: e.remediation })));

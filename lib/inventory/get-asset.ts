@@ -13,12 +13,15 @@ export async function getAsset(db: DbOrTx, ctx: Ctx, input: unknown): Promise<{ 
   assertPermission(ctx, "dashboard:read");
   const { id } = getAssetInput.parse(input);
   const [row] = await db
-    .select({ asset: assets, vaultName: vaults.name, vaultUri: vaults.vaultUri, subscriptionName: subscriptions.displayName })
+    .select({ asset: assets, vaultName: vaults.name, vaultUri: vaults.vaultUri, vaultListedAt: vaults.listedAt, subscriptionName: subscriptions.displayName })
     .from(assets)
     .leftJoin(vaults, eq(vaults.id, assets.vaultId))
     .leftJoin(subscriptions, eq(subscriptions.id, assets.subscriptionId))
     .where(eq(assets.id, id))
     .limit(1);
   if (!row) throw new AppError("not_found", "No such object in the inventory.");
-  return row;
+  const { vaultListedAt, ...rest } = row;
+  // a live object was seen whenever its vault was last listed (unchanged rows are not rewritten by a scan)
+  if (!rest.asset.removedAt && vaultListedAt && vaultListedAt > rest.asset.lastSeenAt) rest.asset = { ...rest.asset, lastSeenAt: vaultListedAt };
+  return rest;
 }

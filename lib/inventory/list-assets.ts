@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
@@ -34,7 +34,8 @@ export const assetRowColumns = {
   managed: assets.managed,
   objectId: assets.objectId,
   firstSeenAt: assets.firstSeenAt,
-  lastSeenAt: assets.lastSeenAt,
+  // a live object was seen whenever its vault was last listed (unchanged rows are not rewritten by a scan)
+  lastSeenAt: sql<Date>`case when ${assets.removedAt} is null then greatest(${assets.lastSeenAt}, ${vaults.listedAt}) else ${assets.lastSeenAt} end`.mapWith(assets.lastSeenAt),
   removedAt: assets.removedAt,
 };
 export type AssetRow = {

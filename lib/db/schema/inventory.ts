@@ -48,6 +48,11 @@ export const vaults = pgTable(
     objectCount: integer("object_count").notNull().default(0),
     lastScanId: uuid("last_scan_id"),
     lastScannedAt: timestamp("last_scanned_at", { withTimezone: true }),
+    /**
+     * When a scan last listed the vault's objects. A live object's "last seen" is this time (its own last_seen_at only
+     * moves when its row changes), so a scan of an unchanged vault rewrites no object row.
+     */
+    listedAt: timestamp("listed_at", { withTimezone: true }),
     ...seen(),
   },
   (t) => [index("vaults_subscription_idx").on(t.subscriptionId), index("vaults_name_idx").on(t.name)],

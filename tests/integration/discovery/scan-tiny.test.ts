@@ -1,12 +1,14 @@
 // Full and delta scans of the tiny estate with the real SDKs against the local cloud; the inventory is compared with the
 // cloud's own state through its control API.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { appCredentials, appRegistrations, assets, auditLog, scanErrors, subscriptions, vaults } from "@/lib/db/schema";
 import { getScan, listScanErrors, listScans } from "@/lib/discovery";
 import { CANARY_PREFIX } from "../../cloud";
-import { allDatabaseText, runScan, setupDiscovery, type Env } from "./helpers";
+import { getAsset } from "@/lib/inventory/get-asset";
+import { listAssets } from "@/lib/inventory/list-assets";
+import { allDatabaseText, runScan, setupDiscovery, userCtx, type Env } from "./helpers";
 
 let env: Env;
 beforeAll(async () => {
@@ -248,6 +250,43 @@ describe("delta scans", () => {
     expect(after.versionCount).toBe(before.versionCount! + 1);
     expect(after.updatedOn!.getTime()).toBeGreaterThan(before.updatedOn!.getTime());
     expect(cloud.control.count("kv.secrets.get")).toBe(0);
+  });
+
+  test("an unchanged vault's objects are not rewritten; last seen follows the vault's listing; a removed object keeps when it was last seen", async () => {
+    const { cloud } = env;
+    const db = await getDb();
+    const viewer = userCtx("CertifyClouds.Viewer");
+    const v = cloud.control.vaults().find((c) => c.access === "full" && c.reachable)!;
+    const vaultId = v.id.toLowerCase();
+    const [name, gone] = cloud.control.objects(v.name, "secrets").slice(2, 4);
+    const row = async (n: string) => (await db.select().from(assets).where(and(eq(assets.vaultId, vaultId), eq(assets.name, n), eq(assets.type, "secret"))))[0];
+    const xmin = async (id: string) => ((await db.execute(sql`select xmin::text as x from assets where id = ${id}`)) as unknown as { rows: { x: string }[] }).rows[0];
+    const listedAt = async () => (await db.select({ t: vaults.listedAt }).from(vaults).where(eq(vaults.id, vaultId)))[0].t!;
+
+    await runScan({ mode: "delta" });
+    const before = await row(name);
+    const tx0 = await xmin(before.id);
+    const l1 = await listedAt();
+    await new Promise((r) => setTimeout(r, 20));
+    await runScan({ mode: "delta" });
+    const l2 = await listedAt();
+    expect(l2.getTime()).toBeGreaterThan(l1.getTime());
+    // not rewritten: same row version, same stored last_seen_at …
+    expect(await xmin(before.id)).toEqual(tx0);
+    expect((await row(name)).lastSeenAt.getTime()).toBe(before.lastSeenAt.getTime());
+    // … but shown as seen by the latest listing, on the object page and in the inventory
+    expect((await getAsset(db, viewer, { id: before.id })).asset.lastSeenAt.getTime()).toBe(l2.getTime());
+    const listed = await listAssets(db, viewer, { vault: vaultId, q: name, type: "secret" });
+    expect(listed.rows.find((r) => r.id === before.id)!.lastSeenAt.getTime()).toBe(l2.getTime());
+
+    // removed in Azure: marked removed, last seen = the previous listing (not the scan that missed it)
+    cloud.control.deleteSecret(v.name, gone);
+    await runScan({ mode: "delta" });
+    const removed = await row(gone);
+    expect(removed.removedAt).not.toBeNull();
+    expect(removed.lastSeenAt.getTime()).toBe(l2.getTime());
+    expect((await getAsset(db, viewer, { id: removed.id })).asset.lastSeenAt.getTime()).toBe(l2.getTime());
+    expect((await listedAt()).getTime()).toBeGreaterThan(l2.getTime());
   });
 
   test("mutations are reflected: expired certificate, deleted secret, new vault, firewall change", async () => {
