@@ -86,8 +86,11 @@ function stable(v: unknown): string {
 
 const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
 
-/** Would upserting `row` change the stored row? */
-function sameAsStored(row: AssetInsert, prev: OldAsset): boolean {
+/**
+ * Would upserting `row` change the stored row? `detailIsPrev`: the row's detail is an untouched copy of the stored one
+ * (a delta scan of an unchanged object), so the costly canonical comparison of the detail is skipped.
+ */
+function sameAsStored(row: AssetInsert, prev: OldAsset, detailIsPrev = false): boolean {
   return (
     row.subscriptionId === prev.subscriptionId &&
     row.objectId === prev.objectId &&
@@ -104,7 +107,7 @@ function sameAsStored(row: AssetInsert, prev: OldAsset): boolean {
     row.status === prev.status &&
     (row.detailFingerprint ?? null) === prev.detailFingerprint &&
     stable(row.tags) === stable(prev.tags) &&
-    stable(row.detail) === stable(prev.detail)
+    (detailIsPrev || stable(row.detail) === stable(prev.detail))
   );
 }
 
@@ -342,6 +345,7 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         }
       };
 
+      const detailCopied = new Set<string>();
       // twice the per-vault limit: an object's detail calls (versions ∥ GET ∥ policy) rarely fill a slot on their own
       const rows = await mapBounded(
         items,
@@ -357,6 +361,7 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
           const previouslyDenied = (prev?.detail.deniedDetail as string[] | undefined) ?? [];
           if (run.mode === "delta" && unchanged) {
             p.detailSkipped++;
+            detailCopied.add(`${item.type}/${item.name}`);
             // details denied by permission last time stay denied until a full/forced scan: keep the vault's warning
             for (const label of previouslyDenied)
               if (!denied.has(label)) denied.set(label, { kind: "permission", message: `${label}: denied in an earlier scan (run a forced scan after granting the permission)` });
@@ -447,8 +452,9 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
       out.assets = [];
       out.unchanged = [];
       for (const r of rows) {
-        const prev = old.get(`${r.type}/${r.name}`);
-        if (prev && sameAsStored(r, prev)) out.unchanged.push(`${r.type}/${r.name}`);
+        const key = `${r.type}/${r.name}`;
+        const prev = old.get(key);
+        if (prev && sameAsStored(r, prev, detailCopied.has(key))) out.unchanged.push(key);
         else out.assets.push(r);
       }
       if (denied.size) {

@@ -4,7 +4,7 @@
 //   npm run bench:scan -- --estate xl       the 1M-object estate, once (time and memory growth)
 //   runs: initial full scan (empty inventory), steady-state full scan, delta scan, sequential baseline
 //   options: --latency 25 --concurrency 32 --per-vault 4 --baseline-vaults 20 --no-baseline --no-delta
-//            --profile file.cpuprofile (CPU profile of the initial full scan) --heap-snapshot-at S
+//            --profile file.cpuprofile [--profile-run initial|steady|delta] --heap-snapshot-at S
 //   DATABASE_URL=postgres://… to write to PostgreSQL instead of an embedded PGlite in a temp folder.
 // Prints requests, the bound T* = max(requests × latency / concurrency, longest sequential page chain × latency), wall
 // time, ratio (target ≤ 1.3 × T*), objects/s, rows/s, peak RSS (target < 300 MB), and PASS/FAIL per bound.
@@ -117,8 +117,11 @@ async function main() {
     const cpu0 = process.cpuUsage();
     const t = Date.now();
     const prof = arg("profile", "");
+    // --profile-run initial|steady|delta: which run the CPU profile covers (default: the initial full scan)
+    const profRun = arg("profile-run", "initial");
+    const runName = firstFull ? "initial" : mode === "full" ? "steady" : mode;
     let session: import("node:inspector").Session | undefined;
-    if (prof && firstFull) {
+    if (prof && runName === profRun) {
       const inspector = await import("node:inspector");
       session = new inspector.Session();
       session.connect();
@@ -136,7 +139,7 @@ async function main() {
     if (session) {
       const { writeFileSync } = await import("node:fs");
       await new Promise<void>((r) => session!.post("Profiler.stop", (_e, res) => (writeFileSync(prof, JSON.stringify((res as { profile: unknown }).profile)), r())));
-      console.log(`CPU profile of the full scan written to ${prof}`);
+      console.log(`CPU profile of the ${runName} scan written to ${prof}`);
     }
     clearInterval(sampler);
     sample();
