@@ -48,6 +48,13 @@ export async function setupTestDb(extraEnv: Record<string, string> = {}): Promis
         await closeDb();
         const c = new pg.Client({ connectionString: adminUrl });
         await c.connect();
+        // pool.end() resolves before its clients' sockets have closed; a forced drop would terminate them mid-close and
+        // their "terminating connection" error would surface as an uncaught exception. Wait for them to go first.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         await c.query(`drop database if exists ${name} with (force)`);
         await c.end();
       },
