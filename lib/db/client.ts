@@ -18,7 +18,14 @@ const MIGRATIONS_FOLDER = path.resolve(process.cwd(), "drizzle");
 /** Serialises migrations across replicas starting at once. */
 const MIGRATION_LOCK_ID = 7_314_001;
 
-let handle: Promise<Handle> | undefined;
+/**
+ * The handle lives on globalThis, not in this module: Next.js bundles this file into more than one server bundle
+ * (instrumentation — which runs the in-process scheduler — and the app routes), each with its own module instance.
+ * With PostgreSQL that meant two pools; with PGlite it meant two embedded databases on one folder, which corrupts it
+ * (the demo's first scan hung at "running"). One process, one handle.
+ */
+const HANDLE = Symbol.for("certifyclouds.db.handle");
+const store = globalThis as typeof globalThis & { [HANDLE]?: Promise<Handle> };
 
 async function open(): Promise<Handle> {
   const cfg = getConfig().database;
@@ -68,11 +75,13 @@ async function start(): Promise<Handle> {
 }
 
 export async function getDbHandle(): Promise<Handle> {
+  let handle = store[HANDLE];
   if (!handle) {
     handle = start();
+    store[HANDLE] = handle;
     // A failed start must not be cached: the next request tries again (e.g. database came up later).
     handle.catch(() => {
-      handle = undefined;
+      if (store[HANDLE] === handle) store[HANDLE] = undefined;
     });
   }
   return handle;
@@ -83,8 +92,8 @@ export async function getDb(): Promise<Db> {
 }
 
 export async function closeDb(): Promise<void> {
-  const h = handle;
-  handle = undefined;
+  const h = store[HANDLE];
+  store[HANDLE] = undefined;
   if (h) await (await h).close();
 }
 

@@ -46,7 +46,7 @@ async function main() {
       APP_ENV: "demo",
       SECRET_KEY: persistentSecretKey(),
       PGLITE_DIR: path.join(dataDir, "pglite"),
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
   });
   const line = "─".repeat(72);
