@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
+import { stopChild } from "../support/app-server";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -31,12 +32,6 @@ export async function spawnStack(options: Record<string, unknown>): Promise<{ ur
   child.stdout!.resume();
   return {
     url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-      }),
+    stop: () => stopChild(child, 10_000),
   };
 }
