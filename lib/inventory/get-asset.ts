@@ -5,6 +5,7 @@ import type { Ctx } from "../context";
 import type { DbOrTx } from "../db/client";
 import { assets, subscriptions, vaults, type Asset } from "../db/schema";
 import { AppError } from "../errors";
+import { assetLastSeen } from "./list-assets";
 
 export const getAssetInput = z.object({ id: z.uuid() });
 
@@ -13,15 +14,13 @@ export async function getAsset(db: DbOrTx, ctx: Ctx, input: unknown): Promise<{ 
   assertPermission(ctx, "dashboard:read");
   const { id } = getAssetInput.parse(input);
   const [row] = await db
-    .select({ asset: assets, vaultName: vaults.name, vaultUri: vaults.vaultUri, vaultListedAt: vaults.listedAt, subscriptionName: subscriptions.displayName })
+    .select({ asset: assets, vaultName: vaults.name, vaultUri: vaults.vaultUri, lastSeenAt: assetLastSeen, subscriptionName: subscriptions.displayName })
     .from(assets)
     .leftJoin(vaults, eq(vaults.id, assets.vaultId))
     .leftJoin(subscriptions, eq(subscriptions.id, assets.subscriptionId))
     .where(eq(assets.id, id))
     .limit(1);
   if (!row) throw new AppError("not_found", "No such object in the inventory.");
-  const { vaultListedAt, ...rest } = row;
-  // a live object was seen whenever its vault was last listed (unchanged rows are not rewritten by a scan)
-  if (!rest.asset.removedAt && vaultListedAt && vaultListedAt > rest.asset.lastSeenAt) rest.asset = { ...rest.asset, lastSeenAt: vaultListedAt };
-  return rest;
+  const { lastSeenAt, ...rest } = row;
+  return { ...rest, asset: { ...rest.asset, lastSeenAt } };
 }

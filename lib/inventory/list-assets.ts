@@ -13,6 +13,9 @@ export const listAssetsInput = assetFilterSchema.extend({
 });
 export type ListAssetsQuery = z.infer<typeof listAssetsInput>;
 
+/** A live object was seen whenever its vault was last listed (a scan does not rewrite unchanged rows). */
+export const assetLastSeen = sql<Date>`case when ${assets.removedAt} is null then greatest(${assets.lastSeenAt}, ${vaults.listedAt}) else ${assets.lastSeenAt} end`.mapWith(assets.lastSeenAt);
+
 /** The columns the inventory table and the CSV export show. */
 export const assetRowColumns = {
   id: assets.id,
@@ -34,8 +37,7 @@ export const assetRowColumns = {
   managed: assets.managed,
   objectId: assets.objectId,
   firstSeenAt: assets.firstSeenAt,
-  // a live object was seen whenever its vault was last listed (unchanged rows are not rewritten by a scan)
-  lastSeenAt: sql<Date>`case when ${assets.removedAt} is null then greatest(${assets.lastSeenAt}, ${vaults.listedAt}) else ${assets.lastSeenAt} end`.mapWith(assets.lastSeenAt),
+  lastSeenAt: assetLastSeen,
   removedAt: assets.removedAt,
 };
 export type AssetRow = {
