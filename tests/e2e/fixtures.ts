@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { randomInt } from "node:crypto";
 import { test as base, expect, type Page } from "@playwright/test";
 import pg from "pg";
 import type { PersonaKey } from "../idp/personas";
@@ -7,10 +6,12 @@ import { STATE_FILE } from "./env";
 
 /**
  * Every test gets its own client address (X-Forwarded-For, from the TEST-NET-2 documentation range) so the
- * sign-in rate limit of one test does not spill into another.
+ * sign-in rate limit of one test does not spill into another. Addresses are handed out in turn (random ones collided:
+ * a test that drew the address the lockout test had locked out was refused sign-in).
  */
+let nextAddress = 0;
 export const test = base.extend<{ clientIp: string }>({
-  clientIp: async ({}, use) => use(`198.51.100.${randomInt(1, 254)}`),
+  clientIp: async ({}, use, testInfo) => use(`198.51.100.${1 + ((testInfo.workerIndex * 64 + nextAddress++) % 254)}`),
   extraHTTPHeaders: async ({ clientIp }, use) => use({ "x-forwarded-for": clientIp }),
 });
 export { expect };
