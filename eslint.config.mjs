@@ -10,7 +10,10 @@ const config = [
   {
     rules: {
       // Server code reads configuration through lib/config.ts only.
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/config.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through lib/config.ts." },
+      ],
     },
   },
   {

@@ -6,7 +6,8 @@ export async function register() {
   const cfg = getConfig();
   const { logger } = await import("./lib/log");
   const log = logger("startup");
-  if (cfg.secretKeySource === "generated-dev-key") log.warn("SECRET_KEY is not set: using a generated development key from .data/dev-secret-key");
+  if (cfg.secretKeySource === "generated-dev-key")
+    log.warn("SECRET_KEY is not set: using a generated development key from .data/dev-secret-key");
   const { getDbHandle } = await import("./lib/db/client");
   const h = await getDbHandle();
   if (cfg.schedulerInProcess) {

@@ -11,8 +11,12 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
         Try again. If it keeps failing, give your administrator this reference so they can find it in the server log:
       </p>
-      <code className="mt-3 block rounded-lg bg-slate-100 px-3 py-2 font-mono text-xs dark:bg-slate-800">{error.digest ?? "no reference"}</code>
-      <button type="button" className="btn-primary mt-6 w-full" onClick={reset}>Try again</button>
+      <code className="mt-3 block rounded-lg bg-slate-100 px-3 py-2 font-mono text-xs dark:bg-slate-800">
+        {error.digest ?? "no reference"}
+      </code>
+      <button type="button" className="btn-primary mt-6 w-full" onClick={reset}>
+        Try again
+      </button>
     </AuthFrame>
   );
 }

@@ -15,11 +15,22 @@ const bool = (fallback: boolean) =>
     .transform((v) => (v === undefined ? fallback : v === "true" || v === "1" || v === "yes"));
 
 const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
+  z.coerce
+    .number()
+    .int()
+    .min(min)
+    .max(max)
+    .optional()
+    .transform((v) => v ?? fallback);
 
 const url = z.string().url();
 
-const ROLE_NAMES = ["CertifyClouds.Admin", "CertifyClouds.Operator", "CertifyClouds.Auditor", "CertifyClouds.Viewer"] as const;
+const ROLE_NAMES = [
+  "CertifyClouds.Admin",
+  "CertifyClouds.Operator",
+  "CertifyClouds.Auditor",
+  "CertifyClouds.Viewer",
+] as const;
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),
@@ -57,7 +68,10 @@ const schema = z.object({
         // Entra sends group object ids in lower case.
         return Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
       } catch {
-        ctx.addIssue({ code: "custom", message: `must be JSON like {"<group-object-id>":"CertifyClouds.Viewer"} with roles ${ROLE_NAMES.join(", ")}` });
+        ctx.addIssue({
+          code: "custom",
+          message: `must be JSON like {"<group-object-id>":"CertifyClouds.Viewer"} with roles ${ROLE_NAMES.join(", ")}`,
+        });
         return z.NEVER;
       }
     }),
@@ -139,10 +153,25 @@ export class ConfigError extends Error {
   }
 }
 
-const CLOUD_ENDPOINTS: Record<Exclude<Raw["AZURE_CLOUD"], "Custom">, { arm: string; graph: string; authority: string }> = {
-  AzurePublic: { arm: "https://management.azure.com", graph: "https://graph.microsoft.com", authority: "https://login.microsoftonline.com" },
-  AzureUSGovernment: { arm: "https://management.usgovcloudapi.net", graph: "https://graph.microsoft.us", authority: "https://login.microsoftonline.us" },
-  AzureChina: { arm: "https://management.chinacloudapi.cn", graph: "https://microsoftgraph.chinacloudapi.cn", authority: "https://login.chinacloudapi.cn" },
+const CLOUD_ENDPOINTS: Record<
+  Exclude<Raw["AZURE_CLOUD"], "Custom">,
+  { arm: string; graph: string; authority: string }
+> = {
+  AzurePublic: {
+    arm: "https://management.azure.com",
+    graph: "https://graph.microsoft.com",
+    authority: "https://login.microsoftonline.com",
+  },
+  AzureUSGovernment: {
+    arm: "https://management.usgovcloudapi.net",
+    graph: "https://graph.microsoft.us",
+    authority: "https://login.microsoftonline.us",
+  },
+  AzureChina: {
+    arm: "https://management.chinacloudapi.cn",
+    graph: "https://microsoftgraph.chinacloudapi.cn",
+    authority: "https://login.chinacloudapi.cn",
+  },
 };
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -179,7 +208,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const r = parsed.data;
-  const env = r.APP_ENV ?? (r.NODE_ENV === "production" ? "production" : r.NODE_ENV === "test" ? "test" : "development");
+  const env =
+    r.APP_ENV ?? (r.NODE_ENV === "production" ? "production" : r.NODE_ENV === "test" ? "test" : "development");
   const appUrl = (r.APP_URL ?? `http://localhost:${r.PORT}`).replace(/\/$/, "");
 
   let secretKey: Buffer;
@@ -187,7 +217,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (r.SECRET_KEY) {
     secretKey = decodeSecretKey(r.SECRET_KEY);
   } else if (env === "production") {
-    throw new ConfigError("Invalid configuration:\n  SECRET_KEY: required in production (at least 32 random bytes, e.g. `openssl rand -base64 32`)");
+    throw new ConfigError(
+      "Invalid configuration:\n  SECRET_KEY: required in production (at least 32 random bytes, e.g. `openssl rand -base64 32`)",
+    );
   } else {
     secretKey = devSecretKey();
     secretKeySource = "generated-dev-key";
@@ -202,17 +234,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (env === "production" && (!r.ENTRA_TENANT_ID || !r.ENTRA_CLIENT_ID || !r.ENTRA_CLIENT_SECRET)) {
     const missing = ["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_CLIENT_SECRET"].filter((k) => !source[k]);
-    throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in production (the Entra app registration used for sign-in)`).join("\n")}`);
+    throw new ConfigError(
+      `Invalid configuration:\n${missing.map((k) => `  ${k}: required in production (the Entra app registration used for sign-in)`).join("\n")}`,
+    );
   }
 
   let cloud: { arm: string; graph: string; authority: string };
   if (r.AZURE_CLOUD === "Custom") {
     const missing = ["AZURE_ARM_ENDPOINT", "AZURE_GRAPH_ENDPOINT", "AZURE_AUTHORITY_HOST"].filter((k) => !source[k]);
-    if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when AZURE_CLOUD=Custom`).join("\n")}`);
+    if (missing.length)
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: required when AZURE_CLOUD=Custom`).join("\n")}`,
+      );
     cloud = { arm: r.AZURE_ARM_ENDPOINT!, graph: r.AZURE_GRAPH_ENDPOINT!, authority: r.AZURE_AUTHORITY_HOST! };
   } else {
     const d = CLOUD_ENDPOINTS[r.AZURE_CLOUD];
-    cloud = { arm: r.AZURE_ARM_ENDPOINT ?? d.arm, graph: r.AZURE_GRAPH_ENDPOINT ?? d.graph, authority: r.AZURE_AUTHORITY_HOST ?? d.authority };
+    cloud = {
+      arm: r.AZURE_ARM_ENDPOINT ?? d.arm,
+      graph: r.AZURE_GRAPH_ENDPOINT ?? d.graph,
+      authority: r.AZURE_AUTHORITY_HOST ?? d.authority,
+    };
   }
   const strip = (u: string) => u.replace(/\/$/, "");
 
@@ -225,7 +266,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: r.LOG_LEVEL,
     secretKey,
     secretKeySource,
-    database: { url: r.DATABASE_URL, poolMax: r.DATABASE_POOL_MAX, pgliteDir: r.PGLITE_DIR, autoMigrate: r.DB_AUTO_MIGRATE },
+    database: {
+      url: r.DATABASE_URL,
+      poolMax: r.DATABASE_POOL_MAX,
+      pgliteDir: r.PGLITE_DIR,
+      autoMigrate: r.DB_AUTO_MIGRATE,
+    },
     tenantDisplayName: r.TENANT_DISPLAY_NAME,
     auth: {
       tenantId: r.ENTRA_TENANT_ID,
@@ -236,7 +282,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       roleGroupMap: r.ROLE_GROUP_MAP,
       sessionMaxAgeSeconds: r.SESSION_MAX_AGE_MINUTES * 60,
       sessionIdleTimeoutSeconds: r.SESSION_IDLE_TIMEOUT_MINUTES * 60,
-      signinRateLimit: { max: r.SIGNIN_RATE_LIMIT_MAX, windowSeconds: r.SIGNIN_RATE_LIMIT_WINDOW_SECONDS, lockoutSeconds: r.SIGNIN_LOCKOUT_SECONDS },
+      signinRateLimit: {
+        max: r.SIGNIN_RATE_LIMIT_MAX,
+        windowSeconds: r.SIGNIN_RATE_LIMIT_WINDOW_SECONDS,
+        lockoutSeconds: r.SIGNIN_LOCKOUT_SECONDS,
+      },
       trustProxy: r.TRUST_PROXY,
     },
     azure: {

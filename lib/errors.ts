@@ -1,5 +1,6 @@
 /** Typed errors carry a stable `code`; each transport maps them once and never shows internal messages. */
-export type ErrorCode = "unauthenticated" | "forbidden" | "invalid_input" | "not_found" | "conflict" | "rate_limited" | "internal";
+export type ErrorCode =
+  "unauthenticated" | "forbidden" | "invalid_input" | "not_found" | "conflict" | "rate_limited" | "internal";
 
 export class AppError extends Error {
   constructor(

@@ -6,8 +6,22 @@ import { getConfig } from "./config";
  * secret values are additionally never passed to the logger in the first place.
  */
 export const REDACTED_PATHS = [
-  "authorization", "cookie", "cookies", "token", "accessToken", "refreshToken", "idToken", "access_token", "id_token",
-  "value", "secret", "secretText", "password", "clientSecret", "client_secret", "privateKey",
+  "authorization",
+  "cookie",
+  "cookies",
+  "token",
+  "accessToken",
+  "refreshToken",
+  "idToken",
+  "access_token",
+  "id_token",
+  "value",
+  "secret",
+  "secretText",
+  "password",
+  "clientSecret",
+  "client_secret",
+  "privateKey",
 ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `headers.${k}`, `req.headers.${k}`]);
 
 let root: pino.Logger | undefined;

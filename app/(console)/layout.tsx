@@ -21,13 +21,44 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const theme = ((await cookies()).get(THEME_COOKIE)?.value ?? "system") as "light" | "dark" | "system";
   const canRead = rolesGrant(actor.roles, "dashboard:read");
   const nav = [
-    { href: "/", label: "Dashboard", icon: "M3 10.5 10 4l7 6.5V17a1 1 0 0 1-1 1h-4v-5H8v5H4a1 1 0 0 1-1-1v-6.5Z", show: canRead, exact: true },
-    { href: "/inventory", label: "Inventory", icon: "M4 5h12M4 10h12M4 15h12M2 5h.01M2 10h.01M2 15h.01", show: canRead },
-    { href: "/vaults", label: "Vaults", icon: "M4 3h12a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm6 4a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm0 3h.01", show: canRead },
-    { href: "/apps", label: "App registrations", icon: "M10 3a3 3 0 1 1 0 6 3 3 0 0 1 0-6ZM4 17a6 6 0 0 1 12 0", show: canRead },
+    {
+      href: "/",
+      label: "Dashboard",
+      icon: "M3 10.5 10 4l7 6.5V17a1 1 0 0 1-1 1h-4v-5H8v5H4a1 1 0 0 1-1-1v-6.5Z",
+      show: canRead,
+      exact: true,
+    },
+    {
+      href: "/inventory",
+      label: "Inventory",
+      icon: "M4 5h12M4 10h12M4 15h12M2 5h.01M2 10h.01M2 15h.01",
+      show: canRead,
+    },
+    {
+      href: "/vaults",
+      label: "Vaults",
+      icon: "M4 3h12a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm6 4a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm0 3h.01",
+      show: canRead,
+    },
+    {
+      href: "/apps",
+      label: "App registrations",
+      icon: "M10 3a3 3 0 1 1 0 6 3 3 0 0 1 0-6ZM4 17a6 6 0 0 1 12 0",
+      show: canRead,
+    },
     { href: "/scans", label: "Scans", icon: "M3 10a7 7 0 1 0 2-4.9M3 3v3.5h3.5M10 6.5V10l2.5 2", show: canRead },
-    { href: "/audit", label: "Audit log", icon: "M6 3h8l3 3v11a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm2 6h6M8 12h6M8 15h4", show: rolesGrant(actor.roles, "audit:read") },
-    { href: "/settings", label: "Settings", icon: "M10 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm7 3-1.6-.6a5.6 5.6 0 0 0-.5-1.2l.7-1.5-1.4-1.4-1.5.7a5.6 5.6 0 0 0-1.2-.5L11 3H9l-.6 1.6c-.4.1-.8.3-1.2.5l-1.5-.7-1.4 1.4.7 1.5c-.2.4-.4.8-.5 1.2L3 9v2l1.6.6c.1.4.3.8.5 1.2l-.7 1.5 1.4 1.4 1.5-.7c.4.2.8.4 1.2.5L9 17h2l.6-1.6c.4-.1.8-.3 1.2-.5l1.5.7 1.4-1.4-.7-1.5c.2-.4.4-.8.5-1.2L17 11v-2Z", show: true },
+    {
+      href: "/audit",
+      label: "Audit log",
+      icon: "M6 3h8l3 3v11a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm2 6h6M8 12h6M8 15h4",
+      show: rolesGrant(actor.roles, "audit:read"),
+    },
+    {
+      href: "/settings",
+      label: "Settings",
+      icon: "M10 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm7 3-1.6-.6a5.6 5.6 0 0 0-.5-1.2l.7-1.5-1.4-1.4-1.5.7a5.6 5.6 0 0 0-1.2-.5L11 3H9l-.6 1.6c-.4.1-.8.3-1.2.5l-1.5-.7-1.4 1.4.7 1.5c-.2.4-.4.8-.5 1.2L3 9v2l1.6.6c.1.4.3.8.5 1.2l-.7 1.5 1.4 1.4 1.5-.7c.4.2.8.4 1.2.5L9 17h2l.6-1.6c.4-.1.8-.3 1.2-.5l1.5.7 1.4-1.4-.7-1.5c.2-.4.4-.8.5-1.2L17 11v-2Z",
+      show: true,
+    },
   ].filter((n) => n.show);
 
   return (
@@ -41,7 +72,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <span className="hidden h-6 w-px bg-slate-200 dark:bg-slate-800 md:block" />
           <div className="hidden min-w-0 md:block" data-testid="tenant">
             <div className="truncate text-sm font-medium">{cfg.tenantDisplayName ?? "Entra tenant"}</div>
-            <div className="truncate font-mono text-[11px] text-slate-500 dark:text-slate-400">{cfg.auth.tenantId ?? "not configured"}</div>
+            <div className="truncate font-mono text-[11px] text-slate-500 dark:text-slate-400">
+              {cfg.auth.tenantId ?? "not configured"}
+            </div>
           </div>
           <div className="ml-auto flex items-center gap-2 sm:gap-3">
             <ThemeToggle initial={theme} />
@@ -49,7 +82,10 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <div className="text-sm font-medium leading-tight">{actor.name}</div>
               <div className="text-xs leading-tight text-slate-500 dark:text-slate-400">{actor.upn}</div>
             </div>
-            <span className="badge bg-brand-50 text-brand-700 ring-1 ring-brand-100 dark:bg-brand-500/15 dark:text-blue-300 dark:ring-brand-500/30" data-testid="role-badge">
+            <span
+              className="badge bg-brand-50 text-brand-700 ring-1 ring-brand-100 dark:bg-brand-500/15 dark:text-blue-300 dark:ring-brand-500/30"
+              data-testid="role-badge"
+            >
               {roleLabel(role)}
             </span>
             <SignOutButton className="btn-secondary hidden py-1.5 sm:inline-flex" />
@@ -57,12 +93,24 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </div>
       </header>
       <div className="flex flex-1 flex-col md:flex-row">
-        <nav aria-label="Main" className="border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950 md:w-56 md:shrink-0 md:border-b-0 md:border-r md:py-4">
+        <nav
+          aria-label="Main"
+          className="border-b border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-950 md:w-56 md:shrink-0 md:border-b-0 md:border-r md:py-4"
+        >
           <ul className="flex gap-1 overflow-x-auto md:flex-col" data-testid="nav">
             {nav.map((n) => (
               <li key={n.href}>
                 <NavLink href={n.href} exact={n.exact}>
-                  <svg viewBox="0 0 20 20" className="h-4.5 w-4.5 shrink-0" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" strokeLinecap="round" aria-hidden="true">
+                  <svg
+                    viewBox="0 0 20 20"
+                    className="h-4.5 w-4.5 shrink-0"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.5"
+                    strokeLinejoin="round"
+                    strokeLinecap="round"
+                    aria-hidden="true"
+                  >
                     <path d={n.icon} />
                   </svg>
                   {n.label}

@@ -19,17 +19,26 @@ export default async function DashboardPage() {
   if (!d.hasInventory && !d.lastScan) {
     return (
       <>
-        <PageHeader title="Dashboard" description="Expiry, posture and coverage of every Key Vault object and app credential CertifyClouds has discovered." />
+        <PageHeader
+          title="Dashboard"
+          description="Expiry, posture and coverage of every Key Vault object and app credential CertifyClouds has discovered."
+        />
         <EmptyState title="No inventory yet" testId="dashboard-empty">
           {canScan ? (
             <>
-              <p>Nothing has been discovered yet. A full scan lists every subscription, vault, secret, certificate, key and app registration the scanner identity can read (metadata only, never values).</p>
+              <p>
+                Nothing has been discovered yet. A full scan lists every subscription, vault, secret, certificate, key
+                and app registration the scanner identity can read (metadata only, never values).
+              </p>
               <Link href="/scans" className="btn-primary mt-5" data-testid="first-scan">
                 Run your first scan →
               </Link>
             </>
           ) : (
-            <p>Nothing has been discovered yet. Ask an operator to run the first scan; the dashboard fills in as soon as it completes.</p>
+            <p>
+              Nothing has been discovered yet. Ask an operator to run the first scan; the dashboard fills in as soon as
+              it completes.
+            </p>
           )}
         </EmptyState>
       </>

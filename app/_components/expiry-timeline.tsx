@@ -50,16 +50,42 @@ function TipContent({ active, payload }: { active?: boolean; payload?: { payload
 export function ExpiryTimeline({ data }: { data: TimelineBucket[] }) {
   const total = data.reduce((s, b) => s + b.secret + b.certificate + b.key + b.credential, 0);
   return (
-    <div className="h-72 w-full text-slate-500 dark:text-slate-400" data-testid="expiry-timeline" role="img" aria-label={`Expiry timeline: ${total} objects and credentials expire in the next ${data.length} weeks`}>
+    <div
+      className="h-72 w-full text-slate-500 dark:text-slate-400"
+      data-testid="expiry-timeline"
+      role="img"
+      aria-label={`Expiry timeline: ${total} objects and credentials expire in the next ${data.length} weeks`}
+    >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 8, left: -16, bottom: 0 }}>
           <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.15} />
-          <XAxis dataKey="label" tick={{ fill: "currentColor", fontSize: 11 }} tickLine={false} axisLine={{ stroke: "currentColor", strokeOpacity: 0.3 }} interval="preserveStartEnd" minTickGap={6} />
-          <YAxis allowDecimals={false} tick={{ fill: "currentColor", fontSize: 11 }} tickLine={false} axisLine={false} />
+          <XAxis
+            dataKey="label"
+            tick={{ fill: "currentColor", fontSize: 11 }}
+            tickLine={false}
+            axisLine={{ stroke: "currentColor", strokeOpacity: 0.3 }}
+            interval="preserveStartEnd"
+            minTickGap={6}
+          />
+          <YAxis
+            allowDecimals={false}
+            tick={{ fill: "currentColor", fontSize: 11 }}
+            tickLine={false}
+            axisLine={false}
+          />
           <Tooltip content={<TipContent />} cursor={{ fill: "currentColor", fillOpacity: 0.08 }} />
           <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
           {SERIES.map((s, i) => (
-            <Bar key={s.key} dataKey={s.key} name={s.name} stackId="t" fill={TYPE_COLOR[s.key]} radius={i === SERIES.length - 1 ? [3, 3, 0, 0] : 0} maxBarSize={40} isAnimationActive={false} />
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.name}
+              stackId="t"
+              fill={TYPE_COLOR[s.key]}
+              radius={i === SERIES.length - 1 ? [3, 3, 0, 0] : 0}
+              maxBarSize={40}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>

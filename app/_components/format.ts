@@ -26,7 +26,8 @@ export function formatDaysUntil(d: Date | string | null | undefined, now = new D
   const date = typeof d === "string" ? new Date(d) : d;
   const ms = date.getTime() - now.getTime();
   const days = Math.floor(Math.abs(ms) / 86_400_000);
-  if (ms >= 0) return days === 0 ? (ms < 3_600_000 ? "in < 1 h" : `in ${Math.floor(ms / 3_600_000)} h`) : `in ${days} d`;
+  if (ms >= 0)
+    return days === 0 ? (ms < 3_600_000 ? "in < 1 h" : `in ${Math.floor(ms / 3_600_000)} h`) : `in ${days} d`;
   return days === 0 ? "today" : `${days} d ago`;
 }
 

@@ -16,12 +16,18 @@ export const CHIP_CLASS = css.chip;
 /** Status colours used across the console: expired red, critical orange, warning amber, healthy green, no-expiry slate. */
 export const STATUS_STYLE: Record<string, string> = {
   expired: "bg-red-50 text-red-700 ring-1 ring-red-200 dark:bg-red-500/15 dark:text-red-300 dark:ring-red-500/30",
-  critical: "bg-orange-50 text-orange-700 ring-1 ring-orange-200 dark:bg-orange-500/15 dark:text-orange-300 dark:ring-orange-500/30",
-  warning: "bg-amber-50 text-amber-800 ring-1 ring-amber-200 dark:bg-amber-500/15 dark:text-amber-300 dark:ring-amber-500/30",
-  healthy: "bg-emerald-50 text-emerald-700 ring-1 ring-emerald-200 dark:bg-emerald-500/15 dark:text-emerald-300 dark:ring-emerald-500/30",
-  "no-expiry": "bg-slate-100 text-slate-600 ring-1 ring-slate-200 dark:bg-slate-500/15 dark:text-slate-300 dark:ring-slate-500/30",
-  disabled: "border border-dashed border-slate-300 bg-white text-slate-500 dark:border-slate-600 dark:bg-transparent dark:text-slate-400",
-  removed: "bg-slate-100 text-slate-500 line-through ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-400 dark:ring-slate-700",
+  critical:
+    "bg-orange-50 text-orange-700 ring-1 ring-orange-200 dark:bg-orange-500/15 dark:text-orange-300 dark:ring-orange-500/30",
+  warning:
+    "bg-amber-50 text-amber-800 ring-1 ring-amber-200 dark:bg-amber-500/15 dark:text-amber-300 dark:ring-amber-500/30",
+  healthy:
+    "bg-emerald-50 text-emerald-700 ring-1 ring-emerald-200 dark:bg-emerald-500/15 dark:text-emerald-300 dark:ring-emerald-500/30",
+  "no-expiry":
+    "bg-slate-100 text-slate-600 ring-1 ring-slate-200 dark:bg-slate-500/15 dark:text-slate-300 dark:ring-slate-500/30",
+  disabled:
+    "border border-dashed border-slate-300 bg-white text-slate-500 dark:border-slate-600 dark:bg-transparent dark:text-slate-400",
+  removed:
+    "bg-slate-100 text-slate-500 line-through ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-400 dark:ring-slate-700",
 };
 
 /** Solid swatches for dots, bars and charts (same hues as the badges). */
@@ -47,7 +53,10 @@ export const STATUS_LABEL: Record<string, string> = {
 /** A status pill (the dot is drawn in CSS); short module class names keep long tables light. */
 export function StatusBadge({ status, className = "" }: { status: string; className?: string }) {
   return (
-    <span className={`${css.badge} ${BADGE_CLASS[status] ?? css.noExpiry}${className ? ` ${className}` : ""}`} data-status={status}>
+    <span
+      className={`${css.badge} ${BADGE_CLASS[status] ?? css.noExpiry}${className ? ` ${className}` : ""}`}
+      data-status={status}
+    >
       {STATUS_LABEL[status] ?? status}
     </span>
   );
@@ -74,7 +83,10 @@ export function AccessBadge({ status }: { status: string }) {
 
 const SCAN: Record<string, { label: string; cls: string }> = {
   queued: { label: "Queued", cls: STATUS_STYLE["no-expiry"] },
-  running: { label: "Running", cls: "bg-blue-50 text-blue-700 ring-1 ring-blue-200 dark:bg-blue-500/15 dark:text-blue-300 dark:ring-blue-500/30" },
+  running: {
+    label: "Running",
+    cls: "bg-blue-50 text-blue-700 ring-1 ring-blue-200 dark:bg-blue-500/15 dark:text-blue-300 dark:ring-blue-500/30",
+  },
   completed: { label: "Completed", cls: STATUS_STYLE.healthy },
   completed_with_errors: { label: "Completed with errors", cls: STATUS_STYLE.warning },
   failed: { label: "Failed", cls: STATUS_STYLE.expired },
@@ -85,14 +97,24 @@ export function ScanStatusBadge({ status }: { status: string }) {
   const s = SCAN[status] ?? { label: status, cls: STATUS_STYLE["no-expiry"] };
   return (
     <span className={`badge whitespace-nowrap ${s.cls}`} data-scan-status={status}>
-      {status === "running" && <span className="mr-1.5 h-1.5 w-1.5 animate-pulse rounded-full bg-blue-500" aria-hidden="true" />}
+      {status === "running" && (
+        <span className="mr-1.5 h-1.5 w-1.5 animate-pulse rounded-full bg-blue-500" aria-hidden="true" />
+      )}
       {s.label}
     </span>
   );
 }
 
 /** A yes/no posture cell: good values green, risky values amber/red, unknown slate. */
-export function PostureFlag({ ok, label, bad = "warning" }: { ok: boolean | null | undefined; label: string; bad?: "warning" | "critical" | "expired" }) {
+export function PostureFlag({
+  ok,
+  label,
+  bad = "warning",
+}: {
+  ok: boolean | null | undefined;
+  label: string;
+  bad?: "warning" | "critical" | "expired";
+}) {
   const tone = ok === null || ok === undefined ? "no-expiry" : ok ? "healthy" : bad;
   return (
     <span className={`badge whitespace-nowrap ${STATUS_STYLE[tone]}`} title={label}>
@@ -111,16 +133,40 @@ export function TypeIcon({ type }: { type: string }) {
           ? "M10 3a3 3 0 1 1 0 6 3 3 0 0 1 0-6ZM4 17a6 6 0 0 1 12 0"
           : "M6 8V6a4 4 0 1 1 8 0v2M5 8h10v9H5zM10 11.5v2";
   return (
-    <svg viewBox="0 0 20 20" className="h-4 w-4 shrink-0 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+    <svg
+      viewBox="0 0 20 20"
+      className="h-4 w-4 shrink-0 text-slate-400"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.5"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+    >
       <path d={d} />
     </svg>
   );
 }
 
-export function EmptyState({ title, children, testId }: { title: string; children?: React.ReactNode; testId?: string }) {
+export function EmptyState({
+  title,
+  children,
+  testId,
+}: {
+  title: string;
+  children?: React.ReactNode;
+  testId?: string;
+}) {
   return (
     <div className="card flex flex-col items-center px-6 py-14 text-center" data-testid={testId}>
-      <svg viewBox="0 0 48 48" className="h-12 w-12 text-slate-300 dark:text-slate-600" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <svg
+        viewBox="0 0 48 48"
+        className="h-12 w-12 text-slate-300 dark:text-slate-600"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        aria-hidden="true"
+      >
         <path d="M24 4 8 10v11c0 10 6.8 18.6 16 21 9.2-2.4 16-11 16-21V10L24 4Z" />
         <path d="M17 24h14M24 17v14" strokeLinecap="round" />
       </svg>

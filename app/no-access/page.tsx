@@ -20,11 +20,13 @@ export default async function NoAccessPage() {
   if (ctx.actor.roles.length > 0) redirect("/");
   return (
     <AuthFrame>
-      <h1 className="text-xl font-semibold" data-testid="no-access">You don&apos;t have access yet</h1>
+      <h1 className="text-xl font-semibold" data-testid="no-access">
+        You don&apos;t have access yet
+      </h1>
       <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-        You are signed in as <strong>{ctx.actor.upn}</strong>, but no CertifyClouds app role is assigned to you. Ask an administrator of
-        your Microsoft Entra tenant to assign one of these app roles to your account (or to a group you belong to) on the CertifyClouds
-        enterprise application:
+        You are signed in as <strong>{ctx.actor.upn}</strong>, but no CertifyClouds app role is assigned to you. Ask an
+        administrator of your Microsoft Entra tenant to assign one of these app roles to your account (or to a group you
+        belong to) on the CertifyClouds enterprise application:
       </p>
       <ul className="mt-4 space-y-2 text-sm">
         {ROLES.map((r) => (
@@ -34,7 +36,9 @@ export default async function NoAccessPage() {
           </li>
         ))}
       </ul>
-      <p className="mt-4 text-xs text-slate-500">After the role is assigned, sign out and sign in again. This attempt has been recorded in the audit log.</p>
+      <p className="mt-4 text-xs text-slate-500">
+        After the role is assigned, sign out and sign in again. This attempt has been recorded in the audit log.
+      </p>
       <div className="mt-6">
         <SignOutButton className="btn-secondary w-full" />
       </div>

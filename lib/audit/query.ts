@@ -19,7 +19,11 @@ export type AuditQuery = z.infer<typeof auditQueryInput>;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Server-side filtered, paginated read of the audit log (newest first). */
-export async function listAudit(db: Db, ctx: Ctx, input: unknown): Promise<{ rows: AuditRow[]; total: number; query: AuditQuery }> {
+export async function listAudit(
+  db: Db,
+  ctx: Ctx,
+  input: unknown,
+): Promise<{ rows: AuditRow[]; total: number; query: AuditQuery }> {
   assertPermission(ctx, "audit:read");
   const q = auditQueryInput.parse(input);
   const where: SQL[] = [];
@@ -30,7 +34,13 @@ export async function listAudit(db: Db, ctx: Ctx, input: unknown): Promise<{ row
   if (q.target) where.push(or(eq(auditLog.targetId, q.target), ilike(auditLog.targetId, `%${escapeLike(q.target)}%`))!);
   const cond = where.length ? and(...where) : undefined;
   const [rows, [{ n }]] = await Promise.all([
-    db.select().from(auditLog).where(cond).orderBy(desc(auditLog.seq)).limit(q.pageSize).offset((q.page - 1) * q.pageSize),
+    db
+      .select()
+      .from(auditLog)
+      .where(cond)
+      .orderBy(desc(auditLog.seq))
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize),
     db.select({ n: count() }).from(auditLog).where(cond),
   ]);
   return { rows, total: Number(n), query: q };

@@ -30,7 +30,11 @@ function actorFields(ctx: Ctx): Pick<ChainedFields, "actorType" | "actorId" | "a
 export async function audit(tx: DbOrTx, ctx: Ctx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
   const run = async (t: DbOrTx) => {
     await t.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    const [head] = await t.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+    const [head] = await t
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
     const fields: ChainedFields = {
       seq: (head?.seq ?? 0) + 1,
       at: new Date().toISOString(),
@@ -47,9 +51,21 @@ export async function audit(tx: DbOrTx, ctx: Ctx, entry: AuditEntry): Promise<{ 
     const prevHash = head?.hash ?? GENESIS_HASH;
     const hash = rowHash(prevHash, fields);
     const key = deriveAuditMacKey(getConfig().secretKey);
-    await t.insert(auditLog).values({ ...fields, at: new Date(fields.at), details: fields.details as object, prevHash, hash, mac: rowMac(key, hash), keyId: key.id });
+    await t
+      .insert(auditLog)
+      .values({
+        ...fields,
+        at: new Date(fields.at),
+        details: fields.details as object,
+        prevHash,
+        hash,
+        mac: rowMac(key, hash),
+        keyId: key.id,
+      });
     return { seq: fields.seq, hash };
   };
   // A bare db handle gets its own transaction so the advisory lock is held until the insert commits.
-  return "transaction" in tx && !("rollback" in tx) ? (tx as { transaction: <T>(f: (t: DbOrTx) => Promise<T>) => Promise<T> }).transaction(run) : run(tx);
+  return "transaction" in tx && !("rollback" in tx)
+    ? (tx as { transaction: <T>(f: (t: DbOrTx) => Promise<T>) => Promise<T> }).transaction(run)
+    : run(tx);
 }

@@ -1,5 +1,6 @@
 /** Keys whose values never enter an audit entry, whatever the caller passes. */
-const SENSITIVE_KEY = /^(value|values|secret|secrets|secrettext|secretvalue|password|clientsecret|client_secret|privatekey|token|accesstoken|refreshtoken|idtoken|access_token|id_token|authorization|cookie|cookies|apikey|api_key)$/i;
+const SENSITIVE_KEY =
+  /^(value|values|secret|secrets|secrettext|secretvalue|password|clientsecret|client_secret|privatekey|token|accesstoken|refreshtoken|idtoken|access_token|id_token|authorization|cookie|cookies|apikey|api_key)$/i;
 
 export const REDACTED = "[redacted]";
 

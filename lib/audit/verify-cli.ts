@@ -8,7 +8,9 @@ async function main(): Promise<number> {
     console.log(`audit log OK: ${result.rowsChecked} rows, head ${result.headHash}`);
     return 0;
   }
-  console.error(`audit log BROKEN at row ${result.firstBad!.seq}: ${result.firstBad!.reason} (${result.rowsChecked} rows verified before it)`);
+  console.error(
+    `audit log BROKEN at row ${result.firstBad!.seq}: ${result.firstBad!.reason} (${result.rowsChecked} rows verified before it)`,
+  );
   return 1;
 }
 

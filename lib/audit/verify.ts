@@ -20,11 +20,27 @@ export async function verifyAuditChain(db: DbOrTx): Promise<VerifyResult> {
   let expectedSeq = 1;
   let rowsChecked = 0;
   for (;;) {
-    const rows = await db.select().from(auditLog).where(gt(auditLog.seq, expectedSeq - 1)).orderBy(asc(auditLog.seq)).limit(BATCH);
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, expectedSeq - 1))
+      .orderBy(asc(auditLog.seq))
+      .limit(BATCH);
     if (rows.length === 0) break;
     for (const r of rows) {
-      const bad = (reason: string): VerifyResult => ({ ok: false, rowsChecked, headHash: prevHash, firstBad: { seq: r.seq, reason } });
-      if (r.seq !== expectedSeq) return { ok: false, rowsChecked, headHash: prevHash, firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` } };
+      const bad = (reason: string): VerifyResult => ({
+        ok: false,
+        rowsChecked,
+        headHash: prevHash,
+        firstBad: { seq: r.seq, reason },
+      });
+      if (r.seq !== expectedSeq)
+        return {
+          ok: false,
+          rowsChecked,
+          headHash: prevHash,
+          firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` },
+        };
       if (r.prevHash !== prevHash) return bad("previous-hash link does not match the preceding row");
       const recomputed = rowHash(prevHash, {
         seq: r.seq,
@@ -42,7 +58,8 @@ export async function verifyAuditChain(db: DbOrTx): Promise<VerifyResult> {
         requestId: r.requestId,
       });
       if (recomputed !== r.hash) return bad("content does not match its hash (the row was altered)");
-      if (r.keyId !== key.id) return bad(`MAC key ${r.keyId} is not the current key ${key.id} (was SECRET_KEY changed?)`);
+      if (r.keyId !== key.id)
+        return bad(`MAC key ${r.keyId} is not the current key ${key.id} (was SECRET_KEY changed?)`);
       if (rowMac(key, r.hash) !== r.mac) return bad("MAC does not match (hash rewritten without the key)");
       prevHash = r.hash;
       expectedSeq++;

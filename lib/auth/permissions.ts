@@ -2,7 +2,12 @@
  * The one permission matrix. Roles are Entra app roles; each role includes everything of the role below it
  * (Viewer ⊂ Auditor ⊂ Operator ⊂ Admin), as documented in README "Roles and permissions".
  */
-export const ROLES = ["CertifyClouds.Viewer", "CertifyClouds.Auditor", "CertifyClouds.Operator", "CertifyClouds.Admin"] as const;
+export const ROLES = [
+  "CertifyClouds.Viewer",
+  "CertifyClouds.Auditor",
+  "CertifyClouds.Operator",
+  "CertifyClouds.Admin",
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = {

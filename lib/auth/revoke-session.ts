@@ -22,7 +22,11 @@ export async function revokeSession({ ctx, input }: { ctx: Ctx; input: unknown }
       .limit(1);
     if (!row) throw new AppError("not_found", "That session has already ended.");
     await tx.delete(sessions).where(eq(sessions.id, sessionId));
-    await audit(tx, ctx, { action: "auth.session.revoked", target: { type: "session", id: sessionId }, details: { userOid: row.oid, userUpn: row.upn } });
+    await audit(tx, ctx, {
+      action: "auth.session.revoked",
+      target: { type: "session", id: sessionId },
+      details: { userOid: row.oid, userUpn: row.upn },
+    });
     return { revoked: true as const };
   });
 }

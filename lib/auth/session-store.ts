@@ -25,7 +25,12 @@ export interface ResolvedSession {
  * unknown, past its absolute end, or idle too long → removed and rejected. Revocation is deleting the row.
  */
 export async function resolveSession(db: Db, token: string, now = new Date()): Promise<ResolvedSession | null> {
-  const [row] = await db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.tokenHash, hashToken(token))).limit(1);
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .limit(1);
   if (!row) return null;
   const { sessions: session, users: user } = row;
   const idleMs = getConfig().auth.sessionIdleTimeoutSeconds * 1000;
@@ -39,16 +44,28 @@ export async function resolveSession(db: Db, token: string, now = new Date()): P
   return { session, user, roles: user.roles.filter(isRole) };
 }
 
-export async function createSessionRow(db: Db, input: { token: string; userId: string; expires: Date; ip?: string; userAgent?: string }): Promise<Session> {
+export async function createSessionRow(
+  db: Db,
+  input: { token: string; userId: string; expires: Date; ip?: string; userAgent?: string },
+): Promise<Session> {
   const [row] = await db
     .insert(sessions)
-    .values({ tokenHash: hashToken(input.token), userId: input.userId, expires: input.expires, ip: input.ip ?? null, userAgent: input.userAgent?.slice(0, 512) ?? null })
+    .values({
+      tokenHash: hashToken(input.token),
+      userId: input.userId,
+      expires: input.expires,
+      ip: input.ip ?? null,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+    })
     .returning();
   return row;
 }
 
 export async function deleteSessionByToken(db: Db, token: string): Promise<Session | undefined> {
-  const [row] = await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).returning();
+  const [row] = await db
+    .delete(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .returning();
   return row;
 }
 

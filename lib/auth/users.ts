@@ -17,7 +17,10 @@ export async function upsertUserFromSignIn(db: Db, id: EntraIdentity): Promise<U
   const [row] = await db
     .insert(users)
     .values({ oid: id.oid, tenantId: id.tenantId, upn: id.upn, name: id.name, roles: id.roles, lastSignInAt: now })
-    .onConflictDoUpdate({ target: users.oid, set: { tenantId: id.tenantId, upn: id.upn, name: id.name, roles: id.roles, lastSignInAt: now } })
+    .onConflictDoUpdate({
+      target: users.oid,
+      set: { tenantId: id.tenantId, upn: id.upn, name: id.name, roles: id.roles, lastSignInAt: now },
+    })
     .returning();
   return row;
 }

@@ -42,8 +42,21 @@ export async function listSubscriptions(o: CallOptions = {}): Promise<CloudSubsc
   let next: string | undefined = `/subscriptions?api-version=${SUBSCRIPTIONS_API}`;
   while (next) {
     const url: string = next;
-    const page = await withRetry((signal) => armGetJson<{ value: { subscriptionId: string; displayName: string; tenantId?: string; state?: string }[]; nextLink?: string }>(url, signal), o);
-    for (const s of page.value ?? []) out.push({ id: s.subscriptionId.toLowerCase(), displayName: s.displayName, tenantId: s.tenantId, state: s.state });
+    const page = await withRetry(
+      (signal) =>
+        armGetJson<{
+          value: { subscriptionId: string; displayName: string; tenantId?: string; state?: string }[];
+          nextLink?: string;
+        }>(url, signal),
+      o,
+    );
+    for (const s of page.value ?? [])
+      out.push({
+        id: s.subscriptionId.toLowerCase(),
+        displayName: s.displayName,
+        tenantId: s.tenantId,
+        state: s.state,
+      });
     next = page.nextLink ?? undefined;
   }
   return out;
@@ -68,7 +81,15 @@ function parseId(id: string): { subscriptionId: string; resourceGroup: string } 
   return { subscriptionId: (m?.[1] ?? "").toLowerCase(), resourceGroup: m?.[2] ?? "" };
 }
 
-export function normaliseVault(v: { id: string; name: string; location?: string; tags?: Record<string, string> | null; subscriptionId?: string; resourceGroup?: string; properties: RawProps }): CloudVault {
+export function normaliseVault(v: {
+  id: string;
+  name: string;
+  location?: string;
+  tags?: Record<string, string> | null;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  properties: RawProps;
+}): CloudVault {
   const p = v.properties ?? {};
   const ids = parseId(v.id);
   return {
@@ -100,7 +121,10 @@ const VAULT_QUERY =
   "resources | where type =~ 'microsoft.keyvault/vaults' | project id, name, location, resourceGroup, subscriptionId, tenantId, properties, tags";
 
 /** All vaults of the given subscriptions through Resource Graph, paging with `options.skipToken`. */
-export async function listVaultsResourceGraph(subscriptionIds: string[], o: CallOptions & { pageSize?: number } = {}): Promise<CloudVault[]> {
+export async function listVaultsResourceGraph(
+  subscriptionIds: string[],
+  o: CallOptions & { pageSize?: number } = {},
+): Promise<CloudVault[]> {
   const rg = resourceGraphClient();
   const out: CloudVault[] = [];
   // Resource Graph accepts up to 1,000 subscriptions per query
@@ -110,7 +134,14 @@ export async function listVaultsResourceGraph(subscriptionIds: string[], o: Call
     let pages = 0;
     do {
       const token = skipToken;
-      const r = await withRetry((signal) => rg.resources({ subscriptions: subs, query: VAULT_QUERY, options: { top: o.pageSize ?? 1000, skipToken: token } }, { abortSignal: signal as never }), o);
+      const r = await withRetry(
+        (signal) =>
+          rg.resources(
+            { subscriptions: subs, query: VAULT_QUERY, options: { top: o.pageSize ?? 1000, skipToken: token } },
+            { abortSignal: signal as never },
+          ),
+        o,
+      );
       for (const row of (r.data ?? []) as Parameters<typeof normaliseVault>[0][]) out.push(normaliseVault(row));
       skipToken = r.skipToken || undefined;
       if (++pages > 100_000) throw new Error("Resource Graph paging did not terminate");
@@ -129,12 +160,23 @@ export async function listVaultsArm(subscriptionId: string, o: CallOptions = {})
     first = false;
     const cont = token;
     const page = await withRetry(async (signal) => {
-      const it = client.vaults.listBySubscription({ abortSignal: signal }).byPage(cont ? { continuationToken: cont } : undefined);
+      const it = client.vaults
+        .listBySubscription({ abortSignal: signal })
+        .byPage(cont ? { continuationToken: cont } : undefined);
       const r = await it.next();
       return r.done ? undefined : r.value;
     }, o);
     if (!page) break;
-    for (const v of page) out.push(normaliseVault({ id: v.id!, name: v.name!, location: v.location, tags: v.tags, properties: v.properties as RawProps }));
+    for (const v of page)
+      out.push(
+        normaliseVault({
+          id: v.id!,
+          name: v.name!,
+          location: v.location,
+          tags: v.tags,
+          properties: v.properties as RawProps,
+        }),
+      );
     token = (page as { continuationToken?: string }).continuationToken;
   }
   return out;
@@ -142,8 +184,22 @@ export async function listVaultsArm(subscriptionId: string, o: CallOptions = {})
 
 export async function getDiagnosticsEnabled(vaultId: string, o: CallOptions = {}): Promise<boolean> {
   const r = await withRetry(
-    (signal) => armGetJson<{ value?: { properties?: { logs?: { enabled?: boolean }[]; workspaceId?: string; storageAccountId?: string; eventHubAuthorizationRuleId?: string } }[] }>(`${vaultId}/providers/Microsoft.Insights/diagnosticSettings?api-version=${DIAGNOSTICS_API}`, signal),
+    (signal) =>
+      armGetJson<{
+        value?: {
+          properties?: {
+            logs?: { enabled?: boolean }[];
+            workspaceId?: string;
+            storageAccountId?: string;
+            eventHubAuthorizationRuleId?: string;
+          };
+        }[];
+      }>(`${vaultId}/providers/Microsoft.Insights/diagnosticSettings?api-version=${DIAGNOSTICS_API}`, signal),
     o,
   );
-  return (r.value ?? []).some((s) => (s.properties?.logs ?? []).some((l) => l.enabled) && !!(s.properties?.workspaceId || s.properties?.storageAccountId || s.properties?.eventHubAuthorizationRuleId));
+  return (r.value ?? []).some(
+    (s) =>
+      (s.properties?.logs ?? []).some((l) => l.enabled) &&
+      !!(s.properties?.workspaceId || s.properties?.storageAccountId || s.properties?.eventHubAuthorizationRuleId),
+  );
 }

@@ -76,7 +76,11 @@ function factory(): Factory {
   const f: Factory = {
     cfg,
     // DefaultAzureCredential honours AZURE_TOKEN_CREDENTIALS, IDENTITY_ENDPOINT/IDENTITY_HEADER, workload identity … itself.
-    credential: new DefaultAzureCredential(cfg.tenantId ? { tenantId: cfg.tenantId, authorityHost: cfg.authorityHost } : { authorityHost: cfg.authorityHost }),
+    credential: new DefaultAzureCredential(
+      cfg.tenantId
+        ? { tenantId: cfg.tenantId, authorityHost: cfg.authorityHost }
+        : { authorityHost: cfg.authorityHost },
+    ),
     armScope: custom ? "https://management.azure.com/.default" : `${cfg.armEndpoint}/.default`,
     graphScope: custom ? "https://graph.microsoft.com/.default" : `${cfg.graphEndpoint}/.default`,
     httpClient: createDefaultHttpClient(),
@@ -108,7 +112,11 @@ export function keyVaultManagementClient(subscriptionId: string): KeyVaultManage
 /** Resource Graph (ms-rest-js generation): its own retry policies (incl. the ~30 s 5xx wait) are disabled. */
 export function resourceGraphClient(): ResourceGraphClient {
   const f = factory();
-  f.rg ??= new ResourceGraphClient(f.credential, { baseUri: f.cfg.resourceGraphEndpoint, noRetryPolicy: true, longRunningOperationRetryTimeout: 0 });
+  f.rg ??= new ResourceGraphClient(f.credential, {
+    baseUri: f.cfg.resourceGraphEndpoint,
+    noRetryPolicy: true,
+    longRunningOperationRetryTimeout: 0,
+  });
   return f.rg;
 }
 
@@ -125,7 +133,9 @@ export function keyVaultClientOptions(vaultUri: string, agentRef?: { agent?: htt
   const f = factory();
   const host = new URL(vaultUri).hostname;
   const loopback = f.cfg.keyVaultAllowLoopback && isLoopbackHost(host);
-  const policies: { policy: PipelinePolicy; position: "perCall" }[] = [{ policy: captureErrorBody, position: "perCall" }];
+  const policies: { policy: PipelinePolicy; position: "perCall" }[] = [
+    { policy: captureErrorBody, position: "perCall" },
+  ];
   if (agentRef)
     policies.push({
       policy: {
@@ -137,7 +147,13 @@ export function keyVaultClientOptions(vaultUri: string, agentRef?: { agent?: htt
       },
       position: "perCall",
     });
-  return { httpClient: f.httpClient, retryOptions: NO_SDK_RETRY, userAgentOptions: USER_AGENT, additionalPolicies: policies, ...(loopback ? { disableChallengeResourceVerification: true } : {}) };
+  return {
+    httpClient: f.httpClient,
+    retryOptions: NO_SDK_RETRY,
+    userAgentOptions: USER_AGENT,
+    additionalPolicies: policies,
+    ...(loopback ? { disableChallengeResourceVerification: true } : {}),
+  };
 }
 
 export interface KeyVaultClients {
@@ -154,7 +170,10 @@ export interface KeyVaultClients {
  * `agent` (optional) becomes the keep-alive agent of the vault's requests; releaseKeyVaultClients() drops it.
  */
 const KV_CLIENT_CACHE_MAX = 1000;
-const kvClientCache = new Map<string, { clients: KeyVaultClients; agentRef: { agent?: https.Agent }; config: AppConfig }>();
+const kvClientCache = new Map<
+  string,
+  { clients: KeyVaultClients; agentRef: { agent?: https.Agent }; config: AppConfig }
+>();
 const agentRefs = new WeakMap<KeyVaultClients, { agent?: https.Agent }>();
 
 export function keyVaultClients(vaultUri: string, agent?: https.Agent): KeyVaultClients {
@@ -168,7 +187,15 @@ export function keyVaultClients(vaultUri: string, agent?: https.Agent): KeyVault
   if (!hit) {
     const agentRef: { agent?: https.Agent } = {};
     const o = keyVaultClientOptions(vaultUri, agentRef);
-    hit = { clients: { secrets: new SecretClient(vaultUri, f.credential, o), certificates: new CertificateClient(vaultUri, f.credential, o), keys: new KeyClient(vaultUri, f.credential, o) }, agentRef, config };
+    hit = {
+      clients: {
+        secrets: new SecretClient(vaultUri, f.credential, o),
+        certificates: new CertificateClient(vaultUri, f.credential, o),
+        keys: new KeyClient(vaultUri, f.credential, o),
+      },
+      agentRef,
+      config,
+    };
     agentRefs.set(hit.clients, agentRef);
     if (kvClientCache.size < KV_CLIENT_CACHE_MAX) kvClientCache.set(vaultUri, hit);
   }
@@ -211,7 +238,10 @@ function armPipeline(): Pipeline {
 export async function armGetJson<T = unknown>(pathOrUrl: string, signal?: AbortSignal): Promise<T> {
   const f = factory();
   const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${f.cfg.armEndpoint}${pathOrUrl}`;
-  const res = await armPipeline().sendRequest(f.httpClient, createPipelineRequest({ url, method: "GET", abortSignal: signal }));
+  const res = await armPipeline().sendRequest(
+    f.httpClient,
+    createPipelineRequest({ url, method: "GET", abortSignal: signal }),
+  );
   const text = res.bodyAsText ?? "";
   if (res.status >= 400) {
     let code: string | undefined;

@@ -39,7 +39,8 @@ function getHeaderFrom(h: unknown, name: string): string | undefined {
     const v = o.get(name);
     if (v !== undefined && v !== null) return String(v);
   }
-  for (const [k, v] of Object.entries(o)) if (k.toLowerCase() === name && v !== undefined && v !== null) return String(v);
+  for (const [k, v] of Object.entries(o))
+    if (k.toLowerCase() === name && v !== undefined && v !== null) return String(v);
   return undefined;
 }
 
@@ -56,11 +57,29 @@ export function errorStatus(err: unknown): number | undefined {
   return typeof s === "number" && s > 0 ? s : undefined;
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "REQUEST_SEND_ERROR", "REQUEST_TIMEOUT"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "REQUEST_SEND_ERROR",
+  "REQUEST_TIMEOUT",
+]);
 
 export function isAbortError(err: unknown): boolean {
   const e = err as AnyErr;
-  return !!e && typeof e === "object" && (e.name === "AbortError" || e.code === "ABORT_ERR" || /aborted/i.test(e.message ?? ""));
+  return (
+    !!e &&
+    typeof e === "object" &&
+    (e.name === "AbortError" || e.code === "ABORT_ERR" || /aborted/i.test(e.message ?? ""))
+  );
 }
 
 export function isNetworkError(err: unknown): boolean {
@@ -68,7 +87,12 @@ export function isNetworkError(err: unknown): boolean {
   if (!e || typeof e !== "object") return false;
   if (errorStatus(err) !== undefined) return false;
   if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
-  if (/socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|network|fetch failed|other side closed|terminated/i.test(e.message ?? "")) return true;
+  if (
+    /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|network|fetch failed|other side closed|terminated/i.test(
+      e.message ?? "",
+    )
+  )
+    return true;
   return e.cause ? isNetworkError(e.cause) : false;
 }
 
@@ -80,7 +104,9 @@ export function registerErrorBodyLookup(fn: (request: unknown) => string | undef
 
 function parseBody(e: AnyErr): { code?: string; message?: string; inner?: string } {
   const candidates: unknown[] = [e.details, e.body, e.response?.parsedBody];
-  const captured = bodyLookup?.((e as { request?: unknown }).request ?? (e.response as { request?: unknown } | undefined)?.request);
+  const captured = bodyLookup?.(
+    (e as { request?: unknown }).request ?? (e.response as { request?: unknown } | undefined)?.request,
+  );
   if (captured) {
     try {
       candidates.unshift(JSON.parse(captured));
@@ -96,7 +122,8 @@ function parseBody(e: AnyErr): { code?: string; message?: string; inner?: string
     }
   }
   for (const c of candidates) {
-    const err = (c as { error?: { code?: string; message?: string; innererror?: { code?: string } } } | undefined)?.error;
+    const err = (c as { error?: { code?: string; message?: string; innererror?: { code?: string } } } | undefined)
+      ?.error;
     if (err && typeof err === "object") return { code: err.code, message: err.message, inner: err.innererror?.code };
   }
   return {};
@@ -124,14 +151,35 @@ export function classifyError(err: unknown): ClassifiedError {
   const body = parseBody(e);
   const innerCode = (err instanceof HttpError ? err.innerCode : undefined) ?? body.inner;
   const code = body.code ?? (typeof e.code === "string" ? e.code : undefined);
-  const rawMsg = body.message && !(e.message ?? "").includes(body.message) ? `${e.message ?? ""} — ${body.message}` : e.message ?? String(err);
+  const rawMsg =
+    body.message && !(e.message ?? "").includes(body.message)
+      ? `${e.message ?? ""} — ${body.message}`
+      : (e.message ?? String(err));
   const message = sanitizeMessage(rawMsg || "unknown error");
   const text = `${innerCode ?? ""} ${code ?? ""} ${rawMsg}`;
   let kind: CloudErrorKind = "unknown";
   if (e.name === "TimeoutError" || isNetworkError(err)) kind = "network";
   else if (status === 429) kind = "throttled";
   else if (status === 404) kind = "not_found";
-  else if (status === 403 && /ForbiddenByFirewall|ForbiddenByConnection|Client address is not authorized|Public network access is disabled/i.test(text)) kind = "firewall";
+  else if (
+    status === 403 &&
+    /ForbiddenByFirewall|ForbiddenByConnection|Client address is not authorized|Public network access is disabled/i.test(
+      text,
+    )
+  )
+    kind = "firewall";
   else if (status === 401 || status === 403) kind = "permission";
-  return { kind, status, code, innerCode: innerCode ?? (/ForbiddenByConnection|Public network access is disabled/.test(text) ? "ForbiddenByConnection" : /ForbiddenByFirewall|Client address is not authorized/.test(text) ? "ForbiddenByFirewall" : undefined), message };
+  return {
+    kind,
+    status,
+    code,
+    innerCode:
+      innerCode ??
+      (/ForbiddenByConnection|Public network access is disabled/.test(text)
+        ? "ForbiddenByConnection"
+        : /ForbiddenByFirewall|Client address is not authorized/.test(text)
+          ? "ForbiddenByFirewall"
+          : undefined),
+    message,
+  };
 }

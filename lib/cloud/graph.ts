@@ -44,8 +44,23 @@ function prepare(req: GraphRequest, signal: AbortSignal): GraphRequest {
 const APP_SELECT = "id,appId,displayName,createdDateTime,passwordCredentials,keyCredentials";
 const SP_SELECT = "id,appId,displayName,passwordCredentials,keyCredentials";
 
-type RawCred = { keyId: string; displayName?: string | null; hint?: string | null; startDateTime?: string | null; endDateTime?: string | null; type?: string; usage?: string };
-type RawPrincipal = { id: string; appId: string; displayName: string; createdDateTime?: string | null; passwordCredentials?: RawCred[]; keyCredentials?: RawCred[] };
+type RawCred = {
+  keyId: string;
+  displayName?: string | null;
+  hint?: string | null;
+  startDateTime?: string | null;
+  endDateTime?: string | null;
+  type?: string;
+  usage?: string;
+};
+type RawPrincipal = {
+  id: string;
+  appId: string;
+  displayName: string;
+  createdDateTime?: string | null;
+  passwordCredentials?: RawCred[];
+  keyCredentials?: RawCred[];
+};
 
 function toPrincipal(kind: GraphPrincipal["kind"], a: RawPrincipal): GraphPrincipal {
   return {
@@ -54,8 +69,21 @@ function toPrincipal(kind: GraphPrincipal["kind"], a: RawPrincipal): GraphPrinci
     appId: a.appId,
     displayName: a.displayName ?? a.appId,
     createdDateTime: a.createdDateTime ?? null,
-    passwordCredentials: (a.passwordCredentials ?? []).map((c) => ({ keyId: c.keyId, displayName: c.displayName ?? null, hint: c.hint ?? null, startDateTime: c.startDateTime ?? null, endDateTime: c.endDateTime ?? null })),
-    keyCredentials: (a.keyCredentials ?? []).map((c) => ({ keyId: c.keyId, displayName: c.displayName ?? null, type: c.type, usage: c.usage, startDateTime: c.startDateTime ?? null, endDateTime: c.endDateTime ?? null })),
+    passwordCredentials: (a.passwordCredentials ?? []).map((c) => ({
+      keyId: c.keyId,
+      displayName: c.displayName ?? null,
+      hint: c.hint ?? null,
+      startDateTime: c.startDateTime ?? null,
+      endDateTime: c.endDateTime ?? null,
+    })),
+    keyCredentials: (a.keyCredentials ?? []).map((c) => ({
+      keyId: c.keyId,
+      displayName: c.displayName ?? null,
+      type: c.type,
+      usage: c.usage,
+      startDateTime: c.startDateTime ?? null,
+      endDateTime: c.endDateTime ?? null,
+    })),
   };
 }
 
@@ -71,7 +99,16 @@ async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<Gr
     first = false;
     const page = await withRetry(
       (signal) =>
-        (isFirst ? prepare(client.api(path).select(kind === "application" ? APP_SELECT : SP_SELECT).top(999), signal) : prepare(client.api(url!), signal)).get() as Promise<{
+        (isFirst
+          ? prepare(
+              client
+                .api(path)
+                .select(kind === "application" ? APP_SELECT : SP_SELECT)
+                .top(999),
+              signal,
+            )
+          : prepare(client.api(url!), signal)
+        ).get() as Promise<{
           value: RawPrincipal[];
           "@odata.nextLink"?: string;
         }>,
@@ -102,10 +139,15 @@ export async function listOwners(kind: GraphPrincipal["kind"], id: string, o: Ca
     const isFirst = first;
     first = false;
     const page = await withRetry(
-      (signal) => (isFirst ? prepare(client.api(base).select("id,displayName,userPrincipalName"), signal) : prepare(client.api(url!), signal)).get() as Promise<{ value: GraphOwner[]; "@odata.nextLink"?: string }>,
+      (signal) =>
+        (isFirst
+          ? prepare(client.api(base).select("id,displayName,userPrincipalName"), signal)
+          : prepare(client.api(url!), signal)
+        ).get() as Promise<{ value: GraphOwner[]; "@odata.nextLink"?: string }>,
       o,
     );
-    for (const u of page.value ?? []) out.push({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName });
+    for (const u of page.value ?? [])
+      out.push({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName });
     next = page["@odata.nextLink"];
   }
   return out;

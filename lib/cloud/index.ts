@@ -2,7 +2,19 @@
 export * from "./semaphore";
 export * from "./errors";
 export * from "./retry";
-export { getCredential, azureConfig, keyVaultClients, releaseKeyVaultClients, keyVaultClientOptions, vaultAgent, keyVaultManagementClient, resourceGraphClient, graphClient, armGetJson, type KeyVaultClients } from "./clients";
+export {
+  getCredential,
+  azureConfig,
+  keyVaultClients,
+  releaseKeyVaultClients,
+  keyVaultClientOptions,
+  vaultAgent,
+  keyVaultManagementClient,
+  resourceGraphClient,
+  graphClient,
+  armGetJson,
+  type KeyVaultClients,
+} from "./clients";
 export * from "./arm";
 export * from "./keyvault";
 export * from "./graph";

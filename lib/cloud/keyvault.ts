@@ -36,7 +36,11 @@ type Paged<T> = { byPage: (s?: { continuationToken?: string; maxPageSize?: numbe
  * collection with a fresh iterator (earlier pages are listed again; nothing is duplicated or skipped). Each iterator
  * gets its own AbortSignal, aborted when the attempt that uses it times out.
  */
-export async function collectPages<T>(make: (signal: AbortSignal) => Paged<T>, o: CallOptions, onPage?: (items: T[]) => void): Promise<T[]> {
+export async function collectPages<T>(
+  make: (signal: AbortSignal) => Paged<T>,
+  o: CallOptions,
+  onPage?: (items: T[]) => void,
+): Promise<T[]> {
   let out: T[] = [];
   let it: AsyncIterableIterator<T[]> | undefined;
   let itAc: AbortController | undefined;
@@ -119,12 +123,33 @@ function toItem(vaultUri: string, type: KvKind, p: AnyProps): KvItem {
 }
 
 /** Lists one collection. Managed secrets/keys (the backing objects of certificates) are returned with managed = true. */
-export async function listItems(c: KeyVaultClients, vaultUri: string, type: KvKind, o: CallOptions, onPage?: (n: number) => void): Promise<KvItem[]> {
+export async function listItems(
+  c: KeyVaultClients,
+  vaultUri: string,
+  type: KvKind,
+  o: CallOptions,
+  onPage?: (n: number) => void,
+): Promise<KvItem[]> {
   const cb = onPage ? (items: unknown[]) => onPage(items.length) : undefined;
   let props: AnyProps[];
-  if (type === "secret") props = await collectPages((signal) => c.secrets.listPropertiesOfSecrets({ abortSignal: signal }) as unknown as Paged<AnyProps>, o, cb);
-  else if (type === "certificate") props = await collectPages((signal) => c.certificates.listPropertiesOfCertificates({ abortSignal: signal }) as unknown as Paged<AnyProps>, o, cb);
-  else props = await collectPages((signal) => c.keys.listPropertiesOfKeys({ abortSignal: signal }) as unknown as Paged<AnyProps>, o, cb);
+  if (type === "secret")
+    props = await collectPages(
+      (signal) => c.secrets.listPropertiesOfSecrets({ abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+      cb,
+    );
+  else if (type === "certificate")
+    props = await collectPages(
+      (signal) => c.certificates.listPropertiesOfCertificates({ abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+      cb,
+    );
+  else
+    props = await collectPages(
+      (signal) => c.keys.listPropertiesOfKeys({ abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+      cb,
+    );
   return props.map((p) => toItem(vaultUri, type, p));
 }
 
@@ -134,11 +159,29 @@ export interface VersionSummary {
   latest?: string;
 }
 
-export async function listVersions(c: KeyVaultClients, type: KvKind, name: string, o: CallOptions): Promise<VersionSummary> {
+export async function listVersions(
+  c: KeyVaultClients,
+  type: KvKind,
+  name: string,
+  o: CallOptions,
+): Promise<VersionSummary> {
   let vs: AnyProps[];
-  if (type === "secret") vs = await collectPages((signal) => c.secrets.listPropertiesOfSecretVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>, o);
-  else if (type === "certificate") vs = await collectPages((signal) => c.certificates.listPropertiesOfCertificateVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>, o);
-  else vs = await collectPages((signal) => c.keys.listPropertiesOfKeyVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>, o);
+  if (type === "secret")
+    vs = await collectPages(
+      (signal) => c.secrets.listPropertiesOfSecretVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+    );
+  else if (type === "certificate")
+    vs = await collectPages(
+      (signal) =>
+        c.certificates.listPropertiesOfCertificateVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+    );
+  else
+    vs = await collectPages(
+      (signal) => c.keys.listPropertiesOfKeyVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+    );
   let latest: AnyProps | undefined;
   for (const v of vs) if (!latest || (v.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0)) latest = v;
   return { count: vs.length, latest: latest?.version };
@@ -169,7 +212,11 @@ export interface CertificateDetail {
 }
 
 /** Certificate GET: the public certificate and its policy (allowed: no secret value, no private key). */
-export async function getCertificateDetail(c: KeyVaultClients, name: string, o: CallOptions): Promise<CertificateDetail> {
+export async function getCertificateDetail(
+  c: KeyVaultClients,
+  name: string,
+  o: CallOptions,
+): Promise<CertificateDetail> {
   const cert = await withRetry((signal) => c.certificates.getCertificate(name, { abortSignal: signal }), o);
   const out: CertificateDetail = { version: cert.properties.version };
   if (cert.cer && cert.cer.length) {
@@ -203,7 +250,11 @@ function summarisePolicy(p: SdkCertificatePolicy): NonNullable<CertificateDetail
     reuseKey: p.reuseKey,
     contentType: p.contentType,
     validityInMonths: p.validityInMonths,
-    lifetimeActions: p.lifetimeActions?.map((a) => ({ action: a.action, lifetimePercentage: a.lifetimePercentage, daysBeforeExpiry: a.daysBeforeExpiry })),
+    lifetimeActions: p.lifetimeActions?.map((a) => ({
+      action: a.action,
+      lifetimePercentage: a.lifetimePercentage,
+      daysBeforeExpiry: a.daysBeforeExpiry,
+    })),
     enhancedKeyUsage: p.enhancedKeyUsage,
   };
 }
@@ -212,7 +263,11 @@ function summarisePolicy(p: SdkCertificatePolicy): NonNullable<CertificateDetail
  * Certificate policy GET: the policy alone. A policy can change without a new certificate version (unlike the X.509
  * fields), so a full scan re-reads it for unchanged certificates instead of the whole certificate.
  */
-export async function getCertificatePolicy(c: KeyVaultClients, name: string, o: CallOptions): Promise<NonNullable<CertificateDetail["policy"]>> {
+export async function getCertificatePolicy(
+  c: KeyVaultClients,
+  name: string,
+  o: CallOptions,
+): Promise<NonNullable<CertificateDetail["policy"]>> {
   const p = await withRetry((signal) => c.certificates.getCertificatePolicy(name, { abortSignal: signal }), o);
   return summarisePolicy(p);
 }
@@ -232,7 +287,15 @@ export async function getKeyDetail(c: KeyVaultClients, name: string, o: CallOpti
   const k = await withRetry((signal) => c.keys.getKey(name, { abortSignal: signal }), o);
   const jwk = k.key ?? {};
   const size = jwk.n ? jwk.n.length * 8 : undefined;
-  return { version: k.properties.version, kty: jwk.kty, keySize: size, curve: jwk.crv, keyOps: jwk.keyOps, exportable: k.properties.exportable, hsm: jwk.kty ? jwk.kty.endsWith("-HSM") : undefined };
+  return {
+    version: k.properties.version,
+    kty: jwk.kty,
+    keySize: size,
+    curve: jwk.crv,
+    keyOps: jwk.keyOps,
+    exportable: k.properties.exportable,
+    hsm: jwk.kty ? jwk.kty.endsWith("-HSM") : undefined,
+  };
 }
 
 export interface RotationPolicySummary {
@@ -242,8 +305,21 @@ export interface RotationPolicySummary {
   autoRotate: boolean;
 }
 
-export async function getKeyRotationPolicy(c: KeyVaultClients, name: string, o: CallOptions): Promise<RotationPolicySummary> {
+export async function getKeyRotationPolicy(
+  c: KeyVaultClients,
+  name: string,
+  o: CallOptions,
+): Promise<RotationPolicySummary> {
   const p = await withRetry((signal) => c.keys.getKeyRotationPolicy(name, { abortSignal: signal }), o);
-  const actions = (p.lifetimeActions ?? []).map((a) => ({ action: a.action, timeAfterCreate: a.timeAfterCreate, timeBeforeExpiry: a.timeBeforeExpiry }));
-  return { configured: !!(p.id || actions.length || p.expiresIn), expiresIn: p.expiresIn, lifetimeActions: actions, autoRotate: actions.some((a) => /rotate/i.test(a.action ?? "")) };
+  const actions = (p.lifetimeActions ?? []).map((a) => ({
+    action: a.action,
+    timeAfterCreate: a.timeAfterCreate,
+    timeBeforeExpiry: a.timeBeforeExpiry,
+  }));
+  return {
+    configured: !!(p.id || actions.length || p.expiresIn),
+    expiresIn: p.expiresIn,
+    lifetimeActions: actions,
+    autoRotate: actions.some((a) => /rotate/i.test(a.action ?? "")),
+  };
 }

@@ -20,7 +20,13 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 6, baseDelayMs: 400, maxDelayMs: 20_000, timeoutMs: 30_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 6,
+  baseDelayMs: 400,
+  maxDelayMs: 20_000,
+  timeoutMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};
 
 export interface CallOptions {
   signal?: AbortSignal;

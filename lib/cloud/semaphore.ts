@@ -40,8 +40,10 @@ export const unlimited: Limiter = (fn) => fn();
 
 /** Runs through each limiter in order (outermost first). Acquire per-vault before global so a global slot is never held while waiting. */
 export function chain(...limiters: (Semaphore | Limiter | undefined)[]): Limiter {
-  const ls = limiters.filter(Boolean).map((l) => (l instanceof Semaphore ? <T,>(f: () => Promise<T>) => l.run(f) : (l as Limiter)));
-  return <T,>(fn: () => Promise<T>) => ls.reduceRight<() => Promise<T>>((inner, l) => () => l(inner), fn)();
+  const ls = limiters
+    .filter(Boolean)
+    .map((l) => (l instanceof Semaphore ? <T>(f: () => Promise<T>) => l.run(f) : (l as Limiter)));
+  return <T>(fn: () => Promise<T>) => ls.reduceRight<() => Promise<T>>((inner, l) => () => l(inner), fn)();
 }
 
 /**
@@ -49,7 +51,11 @@ export function chain(...limiters: (Semaphore | Limiter | undefined)[]): Limiter
  * items.map(fn), pending work is not created up front: a vault with thousands of objects holds `limit` pending calls,
  * not thousands. The first failure rejects and no further item is started (calls in flight finish on their own).
  */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   let failed = false;

@@ -51,7 +51,16 @@ import { AppError } from "../errors";
 import { logger } from "../log";
 import { getSettings } from "../settings/store";
 import { computeExpiryStatus, thresholdsFor, type ThresholdSettings } from "./expiry-status";
-import { markVaultsRemoved, upsertSubscriptions, writeApps, writeVault, type AppCredentialInsert, type AppInsert, type AssetInsert, type VaultOutcome } from "./persist";
+import {
+  markVaultsRemoved,
+  upsertSubscriptions,
+  writeApps,
+  writeVault,
+  type AppCredentialInsert,
+  type AppInsert,
+  type AssetInsert,
+  type VaultOutcome,
+} from "./persist";
 import { armRemediation, graphRemediation, remediationFor } from "./remediation";
 
 const log = logger("discovery");
@@ -64,7 +73,12 @@ export interface ExecuteScanOptions {
   heartbeatMs?: number;
 }
 
-type Progress = Required<Pick<ScanRun, "vaultsTotal" | "vaultsDone" | "vaultsFailed" | "objectsSeen" | "appsSeen" | "errorCount" | "requestCount">> & {
+type Progress = Required<
+  Pick<
+    ScanRun,
+    "vaultsTotal" | "vaultsDone" | "vaultsFailed" | "objectsSeen" | "appsSeen" | "errorCount" | "requestCount"
+  >
+> & {
   retries: number;
   detailCalls: number;
   detailSkipped: number;
@@ -130,7 +144,19 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
 
   const started = Date.now();
   const now = new Date();
-  const p: Progress = { vaultsTotal: 0, vaultsDone: 0, vaultsFailed: 0, objectsSeen: 0, appsSeen: 0, errorCount: 0, requestCount: 0, retries: 0, detailCalls: 0, detailSkipped: 0, rowsWritten: 0 };
+  const p: Progress = {
+    vaultsTotal: 0,
+    vaultsDone: 0,
+    vaultsFailed: 0,
+    objectsSeen: 0,
+    appsSeen: 0,
+    errorCount: 0,
+    requestCount: 0,
+    retries: 0,
+    detailCalls: 0,
+    detailSkipped: 0,
+    rowsWritten: 0,
+  };
   const stats: ScanStats = {};
   const ac = new AbortController();
   const onOuterAbort = () => ac.abort();
@@ -153,11 +179,24 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
     appsSeen: p.appsSeen,
     errorCount: p.errorCount,
     requestCount: p.requestCount,
-    stats: { ...stats, requests: p.requestCount, retries: p.retries, detailCalls: p.detailCalls, detailSkipped: p.detailSkipped, rowsWritten: p.rowsWritten, dbMs: Math.round(dbMs), durationMs: Date.now() - started },
+    stats: {
+      ...stats,
+      requests: p.requestCount,
+      retries: p.retries,
+      detailCalls: p.detailCalls,
+      detailSkipped: p.detailSkipped,
+      rowsWritten: p.rowsWritten,
+      dbMs: Math.round(dbMs),
+      durationMs: Date.now() - started,
+    },
   });
   let beating: Promise<void> | undefined;
   const beat = async () => {
-    const [r] = await db.update(scanRuns).set(progressSet()).where(eq(scanRuns.id, scanId)).returning({ cancelRequested: scanRuns.cancelRequested });
+    const [r] = await db
+      .update(scanRuns)
+      .set(progressSet())
+      .where(eq(scanRuns.id, scanId))
+      .returning({ cancelRequested: scanRuns.cancelRequested });
     if (r?.cancelRequested) cancelRequested = true;
   };
   const timer = setInterval(() => {
@@ -168,11 +207,15 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
   }, opts.heartbeatMs ?? 2000);
   timer.unref?.();
 
-  await audit(db, ctx, { action: "discovery.scan.started", target: { type: "scan", id: scanId }, details: { mode: run.mode, scope: run.scope, trigger: run.trigger } });
+  await audit(db, ctx, {
+    action: "discovery.scan.started",
+    target: { type: "scan", id: scanId },
+    details: { mode: run.mode, scope: run.scope, trigger: run.trigger },
+  });
   log.info({ scanId, mode: run.mode, scope: run.scope }, "scan started");
 
   const stopRequested = () => signal.aborted || cancelRequested;
-  const timed = async <T,>(fn: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     try {
       return await fn();
@@ -210,8 +253,15 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
     } catch (e) {
       if (signal.aborted) throw new AbortedError();
       const c = classifyError(e);
-      scanLevelErrors.push({ scope: "subscriptions", kind: c.kind, code: c.code, message: c.message, remediation: armRemediation(c, "the tenant's subscriptions") });
-      if (!allowList.length && !scope.subscriptions?.length) throw new Error(`could not list subscriptions: ${c.message}`);
+      scanLevelErrors.push({
+        scope: "subscriptions",
+        kind: c.kind,
+        code: c.code,
+        message: c.message,
+        remediation: armRemediation(c, "the tenant's subscriptions"),
+      });
+      if (!allowList.length && !scope.subscriptions?.length)
+        throw new Error(`could not list subscriptions: ${c.message}`);
       subs = [...new Set([...allowList, ...(scope.subscriptions ?? [])])].map((id) => ({ id, displayName: id }));
     }
     if (allowList.length) subs = subs.filter((s) => allowList.includes(s.id));
@@ -222,13 +272,19 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
     let listed: CloudVault[] = [];
     const completeSubs: string[] = [];
     try {
-      listed = await listVaultsResourceGraph(subs.map((s) => s.id), globalOpts);
+      listed = await listVaultsResourceGraph(
+        subs.map((s) => s.id),
+        globalOpts,
+      );
       completeSubs.push(...subs.map((s) => s.id));
       stats.vaultListSource = "resource-graph";
     } catch (e) {
       if (signal.aborted) throw new AbortedError();
       const c = classifyError(e);
-      log.warn({ scanId, kind: c.kind, status: c.status }, "Resource Graph failed; falling back to ARM listBySubscription");
+      log.warn(
+        { scanId, kind: c.kind, status: c.status },
+        "Resource Graph failed; falling back to ARM listBySubscription",
+      );
       stats.vaultListSource = "arm";
       const per = await Promise.all(
         subs.map(async (s) => {
@@ -239,7 +295,13 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
           } catch (err) {
             if (signal.aborted) throw new AbortedError();
             const ce = classifyError(err);
-            scanLevelErrors.push({ scope: s.id, kind: ce.kind, code: ce.code, message: ce.message, remediation: armRemediation(ce, `subscription ${s.displayName}`) });
+            scanLevelErrors.push({
+              scope: s.id,
+              kind: ce.kind,
+              code: ce.code,
+              message: ce.message,
+              remediation: armRemediation(ce, `subscription ${s.displayName}`),
+            });
             return [];
           }
         }),
@@ -273,8 +335,21 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         signal.removeEventListener("abort", onScanAbort);
       }
     };
-    const scanVaultInner = async (v: CloudVault, agent: Agent, o: CallOptions, vaultAc: AbortController): Promise<VaultOutcome> => {
-      const out: VaultOutcome = { vault: v, scanId, diagnosticsEnabled: null, accessStatus: "ok", accessError: null, assets: null, errors: [] };
+    const scanVaultInner = async (
+      v: CloudVault,
+      agent: Agent,
+      o: CallOptions,
+      vaultAc: AbortController,
+    ): Promise<VaultOutcome> => {
+      const out: VaultOutcome = {
+        vault: v,
+        scanId,
+        diagnosticsEnabled: null,
+        accessStatus: "ok",
+        accessError: null,
+        assets: null,
+        errors: [],
+      };
       const diag = getDiagnosticsEnabled(v.armId, { ...o, signal }).then(
         (d) => {
           out.diagnosticsEnabled = d;
@@ -282,7 +357,12 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         (e) => {
           if (signal.aborted) return;
           const c = classifyError(e);
-          out.errors.push({ kind: c.kind, code: c.code, message: `diagnostic settings: ${c.message}`, remediation: armRemediation(c, v.name) });
+          out.errors.push({
+            kind: c.kind,
+            code: c.code,
+            message: `diagnostic settings: ${c.message}`,
+            remediation: armRemediation(c, v.name),
+          });
         },
       );
       if (!v.vaultUri) {
@@ -300,10 +380,19 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         releaseKeyVaultClients(kv);
       }
     };
-    const scanVaultObjects = async (v: CloudVault, kv: ReturnType<typeof keyVaultClients>, o: CallOptions, vaultAc: AbortController, out: VaultOutcome, diag: Promise<void>): Promise<VaultOutcome> => {
+    const scanVaultObjects = async (
+      v: CloudVault,
+      kv: ReturnType<typeof keyVaultClients>,
+      o: CallOptions,
+      vaultAc: AbortController,
+      out: VaultOutcome,
+      diag: Promise<void>,
+    ): Promise<VaultOutcome> => {
       let items: KvItem[] | undefined;
       try {
-        const lists = await Promise.all((["secret", "certificate", "key"] as const).map((t) => listItems(kv, v.vaultUri!, t, o)));
+        const lists = await Promise.all(
+          (["secret", "certificate", "key"] as const).map((t) => listItems(kv, v.vaultUri!, t, o)),
+        );
         // managed secrets/keys back certificates: the certificate row represents them
         items = lists.flat().filter((i) => !i.managed);
       } catch (e) {
@@ -319,16 +408,18 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
       }
       p.objectsSeen += items.length;
 
-      const oldRows: OldAsset[] = await timed(() => db
-        .select()
-        .from(assets)
-        .where(and(eq(assets.vaultId, v.id), isNull(assets.removedAt))));
+      const oldRows: OldAsset[] = await timed(() =>
+        db
+          .select()
+          .from(assets)
+          .where(and(eq(assets.vaultId, v.id), isNull(assets.removedAt))),
+      );
       const old = new Map(oldRows.map((r) => [`${r.type}/${r.name}`, r]));
       const denied = new Map<string, { kind: string; code?: string; message: string }>();
       const detailErrors = new Map<string, { kind: string; code?: string; message: string; remediation: string }>();
       const th = thresholdsFor(thresholds, v.subscriptionId);
 
-      const guarded = async <T,>(label: string, item: KvItem, fn: () => Promise<T>): Promise<T | undefined> => {
+      const guarded = async <T>(label: string, item: KvItem, fn: () => Promise<T>): Promise<T | undefined> => {
         if (denied.has(label)) return undefined;
         p.detailCalls++;
         try {
@@ -337,9 +428,15 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
           if (signal.aborted) throw new AbortedError();
           const c = classifyError(e);
           if (c.kind === "permission") {
-            if (!denied.has(label)) denied.set(label, { kind: c.kind, code: c.innerCode ?? c.code, message: `${label}: ${c.message}` });
+            if (!denied.has(label))
+              denied.set(label, { kind: c.kind, code: c.innerCode ?? c.code, message: `${label}: ${c.message}` });
           } else {
-            detailErrors.set(`${label}/${item.name}`, { kind: c.kind, code: c.innerCode ?? c.code, message: `${label} '${item.name}': ${c.message}`, remediation: remediationFor(c, v, "detail") });
+            detailErrors.set(`${label}/${item.name}`, {
+              kind: c.kind,
+              code: c.innerCode ?? c.code,
+              message: `${label} '${item.name}': ${c.message}`,
+              remediation: remediationFor(c, v, "detail"),
+            });
           }
           throw Object.assign(new Error("detail failed"), { detailFailed: true, permission: c.kind === "permission" });
         }
@@ -347,106 +444,108 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
 
       const detailCopied = new Set<string>();
       // twice the per-vault limit: an object's detail calls (versions ∥ GET ∥ policy) rarely fill a slot on their own
-      const rows = await mapBounded(
-        items,
-        conc.perVault * 2,
-        async (item): Promise<AssetInsert> => {
-          const fp = fingerprint(item);
-          const prev = old.get(`${item.type}/${item.name}`);
-          let detail: Record<string, unknown> = { ...(prev?.detail ?? {}) };
-          let versionCount = prev?.versionCount ?? null;
-          let currentVersion = item.version ?? prev?.currentVersion ?? null;
-          let detailFingerprint: string | null = fp;
-          const unchanged = !!prev && prev.detailFingerprint === fp;
-          const previouslyDenied = (prev?.detail.deniedDetail as string[] | undefined) ?? [];
-          if (run.mode === "delta" && unchanged) {
-            p.detailSkipped++;
-            detailCopied.add(`${item.type}/${item.name}`);
-            // details denied by permission last time stay denied until a full/forced scan: keep the vault's warning
-            for (const label of previouslyDenied)
-              if (!denied.has(label)) denied.set(label, { kind: "permission", message: `${label}: denied in an earlier scan (run a forced scan after granting the permission)` });
-          } else {
-            // Full scan of an unchanged object (same updated time, version and thumbprint, nothing denied last time):
-            // what belongs to a version cannot have changed — the version count (versions are append-only and a new one
-            // changes the current version's times), the X.509 fields, the key parameters — so only what can change
-            // without a new version is read again: the certificate policy and the key rotation policy.
-            const policiesOnly = run.mode === "full" && unchanged && previouslyDenied.length === 0;
-            if (policiesOnly) p.detailSkipped++;
-            let failed = false;
-            const deniedHere = new Set<string>();
-            delete detail.deniedDetail;
-            const tryDetail = async <T,>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
-              try {
-                const r = await guarded(label, item, fn);
-                if (r === undefined) deniedHere.add(label); // skipped: already denied in this vault
-                return r;
-              } catch (e) {
-                const d = e as { detailFailed?: boolean; permission?: boolean };
-                if (d.detailFailed) {
-                  if (d.permission) deniedHere.add(label);
-                  else failed = true;
-                  return undefined;
-                }
-                throw e;
+      const rows = await mapBounded(items, conc.perVault * 2, async (item): Promise<AssetInsert> => {
+        const fp = fingerprint(item);
+        const prev = old.get(`${item.type}/${item.name}`);
+        let detail: Record<string, unknown> = { ...(prev?.detail ?? {}) };
+        let versionCount = prev?.versionCount ?? null;
+        let currentVersion = item.version ?? prev?.currentVersion ?? null;
+        let detailFingerprint: string | null = fp;
+        const unchanged = !!prev && prev.detailFingerprint === fp;
+        const previouslyDenied = (prev?.detail.deniedDetail as string[] | undefined) ?? [];
+        if (run.mode === "delta" && unchanged) {
+          p.detailSkipped++;
+          detailCopied.add(`${item.type}/${item.name}`);
+          // details denied by permission last time stay denied until a full/forced scan: keep the vault's warning
+          for (const label of previouslyDenied)
+            if (!denied.has(label))
+              denied.set(label, {
+                kind: "permission",
+                message: `${label}: denied in an earlier scan (run a forced scan after granting the permission)`,
+              });
+        } else {
+          // Full scan of an unchanged object (same updated time, version and thumbprint, nothing denied last time):
+          // what belongs to a version cannot have changed — the version count (versions are append-only and a new one
+          // changes the current version's times), the X.509 fields, the key parameters — so only what can change
+          // without a new version is read again: the certificate policy and the key rotation policy.
+          const policiesOnly = run.mode === "full" && unchanged && previouslyDenied.length === 0;
+          if (policiesOnly) p.detailSkipped++;
+          let failed = false;
+          const deniedHere = new Set<string>();
+          delete detail.deniedDetail;
+          const tryDetail = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
+            try {
+              const r = await guarded(label, item, fn);
+              if (r === undefined) deniedHere.add(label); // skipped: already denied in this vault
+              return r;
+            } catch (e) {
+              const d = e as { detailFailed?: boolean; permission?: boolean };
+              if (d.detailFailed) {
+                if (d.permission) deniedHere.add(label);
+                else failed = true;
+                return undefined;
               }
-            };
-            const versions = policiesOnly ? Promise.resolve(undefined) : tryDetail(`${item.type} versions`, () => listVersions(kv, item.type, item.name, o));
-            versions.catch(() => undefined); // awaited below; an abort must not surface as an unhandled rejection
-            if (item.type === "certificate" && policiesOnly) {
-              const pol = await tryDetail("certificate get", () => getCertificatePolicy(kv, item.name, o));
-              if (pol) detail.policy = pol;
-            } else if (item.type === "certificate") {
-              const cd = await tryDetail("certificate get", () => getCertificateDetail(kv, item.name, o));
-              if (cd) {
-                const { version, ...rest } = cd;
-                detail = { ...rest, thumbprint: rest.thumbprint ?? item.x5t };
-                if (version) currentVersion = version;
-              } else if (item.x5t) detail.thumbprint = item.x5t;
-            } else if (item.type === "key") {
-              const [kd, rp] = await Promise.all([
-                policiesOnly ? undefined : tryDetail("key get", () => getKeyDetail(kv, item.name, o)),
-                tryDetail("key rotation policy", () => getKeyRotationPolicy(kv, item.name, o)),
-              ]);
-              if (kd) {
-                const { version, ...rest } = kd;
-                detail = { ...detail, ...rest };
-                if (version) currentVersion = version;
-              }
-              if (rp) detail.rotationPolicy = rp;
+              throw e;
             }
-            const vs = await versions;
-            if (vs) {
-              versionCount = vs.count;
-              if (!currentVersion && vs.latest) currentVersion = vs.latest;
-            }
-            // a transient detail failure is fetched again next time, even in delta mode; a permission denial is
-            // remembered (delta keeps skipping it; full and forced scans try again)
-            if (failed) detailFingerprint = null;
-            if (deniedHere.size) detail.deniedDetail = [...deniedHere].sort();
-          }
-          return {
-            vaultId: v.id,
-            subscriptionId: v.subscriptionId,
-            type: item.type,
-            name: item.name,
-            objectId: item.objectId,
-            currentVersion,
-            enabled: item.enabled,
-            notBefore: item.notBefore ?? null,
-            expiresOn: item.expiresOn ?? null,
-            createdOn: item.createdOn ?? null,
-            updatedOn: item.updatedOn ?? null,
-            contentType: item.contentType ?? null,
-            managed: item.managed,
-            recoveryLevel: item.recoveryLevel ?? null,
-            tags: item.tags,
-            versionCount,
-            status: computeExpiryStatus(item.expiresOn ?? null, now, th),
-            detail,
-            detailFingerprint,
           };
-        },
-      );
+          const versions = policiesOnly
+            ? Promise.resolve(undefined)
+            : tryDetail(`${item.type} versions`, () => listVersions(kv, item.type, item.name, o));
+          versions.catch(() => undefined); // awaited below; an abort must not surface as an unhandled rejection
+          if (item.type === "certificate" && policiesOnly) {
+            const pol = await tryDetail("certificate get", () => getCertificatePolicy(kv, item.name, o));
+            if (pol) detail.policy = pol;
+          } else if (item.type === "certificate") {
+            const cd = await tryDetail("certificate get", () => getCertificateDetail(kv, item.name, o));
+            if (cd) {
+              const { version, ...rest } = cd;
+              detail = { ...rest, thumbprint: rest.thumbprint ?? item.x5t };
+              if (version) currentVersion = version;
+            } else if (item.x5t) detail.thumbprint = item.x5t;
+          } else if (item.type === "key") {
+            const [kd, rp] = await Promise.all([
+              policiesOnly ? undefined : tryDetail("key get", () => getKeyDetail(kv, item.name, o)),
+              tryDetail("key rotation policy", () => getKeyRotationPolicy(kv, item.name, o)),
+            ]);
+            if (kd) {
+              const { version, ...rest } = kd;
+              detail = { ...detail, ...rest };
+              if (version) currentVersion = version;
+            }
+            if (rp) detail.rotationPolicy = rp;
+          }
+          const vs = await versions;
+          if (vs) {
+            versionCount = vs.count;
+            if (!currentVersion && vs.latest) currentVersion = vs.latest;
+          }
+          // a transient detail failure is fetched again next time, even in delta mode; a permission denial is
+          // remembered (delta keeps skipping it; full and forced scans try again)
+          if (failed) detailFingerprint = null;
+          if (deniedHere.size) detail.deniedDetail = [...deniedHere].sort();
+        }
+        return {
+          vaultId: v.id,
+          subscriptionId: v.subscriptionId,
+          type: item.type,
+          name: item.name,
+          objectId: item.objectId,
+          currentVersion,
+          enabled: item.enabled,
+          notBefore: item.notBefore ?? null,
+          expiresOn: item.expiresOn ?? null,
+          createdOn: item.createdOn ?? null,
+          updatedOn: item.updatedOn ?? null,
+          contentType: item.contentType ?? null,
+          managed: item.managed,
+          recoveryLevel: item.recoveryLevel ?? null,
+          tags: item.tags,
+          versionCount,
+          status: computeExpiryStatus(item.expiresOn ?? null, now, th),
+          detail,
+          detailFingerprint,
+        };
+      });
       await diag;
       // rows identical to what is stored are not rewritten (a delta scan of an unchanged vault writes almost nothing)
       out.assets = [];
@@ -461,7 +560,11 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         const first = [...denied.values()][0];
         const remediation = remediationFor({ kind: "permission", message: first.message }, v, "detail");
         out.accessStatus = "permission";
-        out.accessError = { code: first.code, message: `Objects listed, but details could not be read (${[...denied.keys()].join(", ")}): ${first.message}`, remediation };
+        out.accessError = {
+          code: first.code,
+          message: `Objects listed, but details could not be read (${[...denied.keys()].join(", ")}): ${first.message}`,
+          remediation,
+        };
         for (const d of denied.values()) out.errors.push({ ...d, remediation });
       }
       out.errors.push(...detailErrors.values());
@@ -482,7 +585,15 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         } catch (e) {
           if (signal.aborted || e instanceof AbortedError) return;
           const c = classifyError(e);
-          outcome = { vault: v, scanId, diagnosticsEnabled: null, accessStatus: c.kind, accessError: { code: c.code, message: c.message, remediation: remediationFor(c, v) }, assets: null, errors: [{ kind: c.kind, code: c.code, message: c.message, remediation: remediationFor(c, v) }] };
+          outcome = {
+            vault: v,
+            scanId,
+            diagnosticsEnabled: null,
+            accessStatus: c.kind,
+            accessError: { code: c.code, message: c.message, remediation: remediationFor(c, v) },
+            assets: null,
+            errors: [{ kind: c.kind, code: c.code, message: c.message, remediation: remediationFor(c, v) }],
+          };
         }
         if (signal.aborted) return;
         try {
@@ -495,7 +606,12 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
                     action: "discovery.vault.error",
                     outcome: "failure",
                     target: { type: "vault", id: v.id },
-                    details: { scanId, vault: v.name, accessStatus: outcome.accessStatus, errors: outcome.errors.map((e) => ({ kind: e.kind, code: e.code ?? null })) },
+                    details: {
+                      scanId,
+                      vault: v.name,
+                      accessStatus: outcome.accessStatus,
+                      errors: outcome.errors.map((e) => ({ kind: e.kind, code: e.code ?? null })),
+                    },
                   });
                 return n;
               }),
@@ -505,9 +621,17 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         } catch (e) {
           // a failed write loses nothing (the transaction rolled back: the vault keeps its previous inventory)
           if (signal.aborted) return;
-          const message = sanitizeMessage(`inventory write failed: ${(e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message}`).slice(0, 300);
+          const message = sanitizeMessage(
+            `inventory write failed: ${(e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message}`,
+          ).slice(0, 300);
           log.error({ scanId, vault: v.name, err: message }, "vault write failed");
-          scanLevelErrors.push({ scope: v.id, kind: "unknown", message, remediation: "The database rejected the vault's inventory; the previous inventory is kept. Check the database logs and retry the scan." });
+          scanLevelErrors.push({
+            scope: v.id,
+            kind: "unknown",
+            message,
+            remediation:
+              "The database rejected the vault's inventory; the previous inventory is kept. Check the database logs and retry the scan.",
+          });
           p.vaultsDone++;
           p.vaultsFailed++;
           continue;
@@ -543,7 +667,14 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
             }
           }),
         );
-        if (ownerError) scanLevelErrors.push({ scope: "graph", kind: ownerError.kind, code: ownerError.code, message: `owners: ${ownerError.message}`, remediation: graphRemediation(ownerError) });
+        if (ownerError)
+          scanLevelErrors.push({
+            scope: "graph",
+            kind: ownerError.kind,
+            code: ownerError.code,
+            message: `owners: ${ownerError.message}`,
+            remediation: graphRemediation(ownerError),
+          });
         const appRows: AppInsert[] = principals.map((a) => ({
           id: a.id,
           kind: a.kind,
@@ -553,8 +684,26 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
           createdDateTime: a.createdDateTime ? new Date(a.createdDateTime) : null,
         }));
         const credRows: AppCredentialInsert[] = principals.flatMap((a) => [
-          ...a.passwordCredentials.map((c) => ({ appObjectId: a.id, keyId: c.keyId, type: "password" as const, displayName: c.displayName ?? null, hint: c.hint ?? null, startDateTime: c.startDateTime ? new Date(c.startDateTime) : null, endDateTime: c.endDateTime ? new Date(c.endDateTime) : null, status: computeExpiryStatus(c.endDateTime ?? null, now, thresholds) })),
-          ...a.keyCredentials.map((c) => ({ appObjectId: a.id, keyId: c.keyId, type: "certificate" as const, displayName: c.displayName ?? null, hint: null, startDateTime: c.startDateTime ? new Date(c.startDateTime) : null, endDateTime: c.endDateTime ? new Date(c.endDateTime) : null, status: computeExpiryStatus(c.endDateTime ?? null, now, thresholds) })),
+          ...a.passwordCredentials.map((c) => ({
+            appObjectId: a.id,
+            keyId: c.keyId,
+            type: "password" as const,
+            displayName: c.displayName ?? null,
+            hint: c.hint ?? null,
+            startDateTime: c.startDateTime ? new Date(c.startDateTime) : null,
+            endDateTime: c.endDateTime ? new Date(c.endDateTime) : null,
+            status: computeExpiryStatus(c.endDateTime ?? null, now, thresholds),
+          })),
+          ...a.keyCredentials.map((c) => ({
+            appObjectId: a.id,
+            keyId: c.keyId,
+            type: "certificate" as const,
+            displayName: c.displayName ?? null,
+            hint: null,
+            startDateTime: c.startDateTime ? new Date(c.startDateTime) : null,
+            endDateTime: c.endDateTime ? new Date(c.endDateTime) : null,
+            status: computeExpiryStatus(c.endDateTime ?? null, now, thresholds),
+          })),
         ]);
         if (!signal.aborted) {
           const n = await writers.run(() => timed(() => db.transaction((tx) => writeApps(tx, appRows, credRows))));
@@ -565,7 +714,13 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
         if (signal.aborted || e instanceof AbortedError) complete = false;
         else {
           const c = classifyError(e);
-          scanLevelErrors.push({ scope: "graph", kind: c.kind, code: c.code, message: c.message, remediation: graphRemediation(c) });
+          scanLevelErrors.push({
+            scope: "graph",
+            kind: c.kind,
+            code: c.code,
+            message: c.message,
+            remediation: graphRemediation(c),
+          });
         }
       }
     }
@@ -583,22 +738,74 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
 
   // ---- finish --------------------------------------------------------------------------------------------------------
   p.errorCount += scanLevelErrors.length;
-  const status: ScanRun["status"] = fatal ? "failed" : signal.aborted || cancelRequested || !complete ? "cancelled" : p.errorCount > 0 ? "completed_with_errors" : "completed";
-  const error = fatal ?? (signal.aborted ? "aborted (worker stopping)" : status === "cancelled" ? "cancelled by request" : null);
+  const status: ScanRun["status"] = fatal
+    ? "failed"
+    : signal.aborted || cancelRequested || !complete
+      ? "cancelled"
+      : p.errorCount > 0
+        ? "completed_with_errors"
+        : "completed";
+  const error =
+    fatal ?? (signal.aborted ? "aborted (worker stopping)" : status === "cancelled" ? "cancelled by request" : null);
   stats.durationMs = Date.now() - started;
   const final = await db.transaction(async (tx) => {
-    if (scanLevelErrors.length) await tx.insert(scanErrors).values(scanLevelErrors.map((e) => ({ scanId, scope: e.scope, kind: e.kind, code: e.code ?? null, message: e.message, remediation: e.remediation })));
+    if (scanLevelErrors.length)
+      await tx
+        .insert(scanErrors)
+        .values(
+          scanLevelErrors.map((e) => ({
+            scanId,
+            scope: e.scope,
+            kind: e.kind,
+            code: e.code ?? null,
+            message: e.message,
+            remediation: e.remediation,
+          })),
+        );
     const [row] = await tx
       .update(scanRuns)
       .set({ ...progressSet(), status, error, finishedAt: new Date() })
       .where(eq(scanRuns.id, scanId))
       .returning();
-    const details = { mode: run.mode, status, vaultsTotal: p.vaultsTotal, vaultsDone: p.vaultsDone, vaultsFailed: p.vaultsFailed, objectsSeen: p.objectsSeen, appsSeen: p.appsSeen, errorCount: p.errorCount, requestCount: p.requestCount, durationMs: stats.durationMs };
-    if (status === "failed") await audit(tx, ctx, { action: "discovery.scan.failed", outcome: "failure", target: { type: "scan", id: scanId }, details: { ...details, error } });
-    else if (status === "cancelled") await audit(tx, ctx, { action: "discovery.scan.cancelled", target: { type: "scan", id: scanId }, details: { ...details, reason: error } });
+    const details = {
+      mode: run.mode,
+      status,
+      vaultsTotal: p.vaultsTotal,
+      vaultsDone: p.vaultsDone,
+      vaultsFailed: p.vaultsFailed,
+      objectsSeen: p.objectsSeen,
+      appsSeen: p.appsSeen,
+      errorCount: p.errorCount,
+      requestCount: p.requestCount,
+      durationMs: stats.durationMs,
+    };
+    if (status === "failed")
+      await audit(tx, ctx, {
+        action: "discovery.scan.failed",
+        outcome: "failure",
+        target: { type: "scan", id: scanId },
+        details: { ...details, error },
+      });
+    else if (status === "cancelled")
+      await audit(tx, ctx, {
+        action: "discovery.scan.cancelled",
+        target: { type: "scan", id: scanId },
+        details: { ...details, reason: error },
+      });
     else await audit(tx, ctx, { action: "discovery.scan.completed", target: { type: "scan", id: scanId }, details });
     return row;
   });
-  log.info({ scanId, status, vaults: p.vaultsDone, objects: p.objectsSeen, errors: p.errorCount, requests: p.requestCount, ms: stats.durationMs }, "scan finished");
+  log.info(
+    {
+      scanId,
+      status,
+      vaults: p.vaultsDone,
+      objects: p.objectsSeen,
+      errors: p.errorCount,
+      requests: p.requestCount,
+      ms: stats.durationMs,
+    },
+    "scan finished",
+  );
   return final;
 }

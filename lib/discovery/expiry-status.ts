@@ -19,9 +19,14 @@ export interface ThresholdSettings extends Thresholds {
 
 export const DAY_MS = 86_400_000;
 
-export function computeExpiryStatus(expiresOn: Date | string | number | null | undefined, now: Date | number, thresholds: Thresholds): ExpiryStatus {
+export function computeExpiryStatus(
+  expiresOn: Date | string | number | null | undefined,
+  now: Date | number,
+  thresholds: Thresholds,
+): ExpiryStatus {
   if (expiresOn === null || expiresOn === undefined) return "healthy";
-  const exp = expiresOn instanceof Date ? expiresOn.getTime() : typeof expiresOn === "number" ? expiresOn : Date.parse(expiresOn);
+  const exp =
+    expiresOn instanceof Date ? expiresOn.getTime() : typeof expiresOn === "number" ? expiresOn : Date.parse(expiresOn);
   if (Number.isNaN(exp)) return "healthy";
   const t = now instanceof Date ? now.getTime() : now;
   if (exp <= t) return "expired";

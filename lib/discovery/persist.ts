@@ -27,11 +27,31 @@ export type AssetInsert = typeof assets.$inferInsert;
 export type VaultInsert = typeof vaults.$inferInsert;
 
 const ASSET_UPDATE_KEYS = [
-  "subscriptionId", "objectId", "currentVersion", "enabled", "notBefore", "expiresOn", "createdOn", "updatedOn", "contentType", "managed",
-  "recoveryLevel", "tags", "versionCount", "status", "detail", "detailFingerprint",
+  "subscriptionId",
+  "objectId",
+  "currentVersion",
+  "enabled",
+  "notBefore",
+  "expiresOn",
+  "createdOn",
+  "updatedOn",
+  "contentType",
+  "managed",
+  "recoveryLevel",
+  "tags",
+  "versionCount",
+  "status",
+  "detail",
+  "detailFingerprint",
 ];
 
-const ASSET_COLS = ["vaultId", "subscriptionId", "type", "name", ...ASSET_UPDATE_KEYS.filter((k) => k !== "subscriptionId")];
+const ASSET_COLS = [
+  "vaultId",
+  "subscriptionId",
+  "type",
+  "name",
+  ...ASSET_UPDATE_KEYS.filter((k) => k !== "subscriptionId"),
+];
 
 /**
  * Multi-row upsert of assets with the whole batch as ONE json parameter (json_populate_recordset): building a
@@ -41,7 +61,11 @@ export async function upsertAssets(tx: DbOrTx, batch: AssetInsert[]): Promise<vo
   if (!batch.length) return;
   const cols = getTableColumns(assets) as Record<string, PgColumn>;
   const names = ASSET_COLS.map((k) => `"${cols[k].name}"`);
-  const payload = JSON.stringify(batch.map((r) => Object.fromEntries(ASSET_COLS.map((k) => [cols[k].name, (r as Record<string, unknown>)[k] ?? null]))));
+  const payload = JSON.stringify(
+    batch.map((r) =>
+      Object.fromEntries(ASSET_COLS.map((k) => [cols[k].name, (r as Record<string, unknown>)[k] ?? null])),
+    ),
+  );
   const updates = ASSET_UPDATE_KEYS.map((k) => `"${cols[k].name}" = excluded."${cols[k].name}"`).join(", ");
   await tx.execute(sql`insert into assets (${sql.raw(names.join(", "))}, last_seen_at, removed_at)
     select ${sql.raw(names.join(", "))}, now(), null from json_populate_recordset(null::assets, ${payload}::json)
@@ -73,9 +97,24 @@ export function vaultRow(v: CloudVault): VaultInsert {
 }
 
 const VAULT_PROP_KEYS = [
-  "subscriptionId", "resourceGroup", "name", "location", "vaultUri", "tenantId", "sku", "enableRbacAuthorization", "enableSoftDelete",
-  "softDeleteRetentionDays", "enablePurgeProtection", "publicNetworkAccess", "networkDefaultAction", "ipRuleCount", "vnetRuleCount",
-  "privateEndpointCount", "accessPolicyCount", "tags",
+  "subscriptionId",
+  "resourceGroup",
+  "name",
+  "location",
+  "vaultUri",
+  "tenantId",
+  "sku",
+  "enableRbacAuthorization",
+  "enableSoftDelete",
+  "softDeleteRetentionDays",
+  "enablePurgeProtection",
+  "publicNetworkAccess",
+  "networkDefaultAction",
+  "ipRuleCount",
+  "vnetRuleCount",
+  "privateEndpointCount",
+  "accessPolicyCount",
+  "tags",
 ];
 
 export interface VaultOutcome {
@@ -98,7 +137,12 @@ export interface VaultOutcome {
 export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
   let rows = 0;
   const base = vaultRow(o.vault);
-  const status = { accessStatus: o.accessStatus, accessError: o.accessError, lastScanId: o.scanId, lastScannedAt: new Date() };
+  const status = {
+    accessStatus: o.accessStatus,
+    accessError: o.accessError,
+    lastScanId: o.scanId,
+    lastScannedAt: new Date(),
+  };
   const extra: Record<string, unknown> = { ...status };
   if (o.diagnosticsEnabled !== null) extra.diagnosticsEnabled = o.diagnosticsEnabled;
   // objects that disappear now were last seen by the previous listing
@@ -106,13 +150,20 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
   if (o.assets) {
     extra.objectCount = o.assets.length + (o.unchanged?.length ?? 0);
     extra.listedAt = sql`now()`;
-    const [prev] = await tx.select({ listedAt: vaults.listedAt }).from(vaults).where(eq(vaults.id, o.vault.id)).limit(1);
+    const [prev] = await tx
+      .select({ listedAt: vaults.listedAt })
+      .from(vaults)
+      .where(eq(vaults.id, o.vault.id))
+      .limit(1);
     previousListing = prev?.listedAt ?? null;
   }
   await tx
     .insert(vaults)
     .values({ ...base, ...extra } as VaultInsert)
-    .onConflictDoUpdate({ target: vaults.id, set: { ...excludedSet(vaults, [...VAULT_PROP_KEYS, ...Object.keys(extra)]) } });
+    .onConflictDoUpdate({
+      target: vaults.id,
+      set: { ...excludedSet(vaults, [...VAULT_PROP_KEYS, ...Object.keys(extra)]) },
+    });
   rows++;
   if (o.assets) {
     for (const batch of chunks(o.assets)) {
@@ -124,24 +175,65 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
       set removed_at = now(), last_seen_at = greatest(last_seen_at, coalesce(${previousListing}::timestamptz, last_seen_at))
       where vault_id = ${o.vault.id} and removed_at is null
         and (type || '/' || name) not in (select json_array_elements_text(${JSON.stringify(listed)}::json))`);
-    rows += Number((gone as { rowCount?: number; affectedRows?: number }).rowCount ?? (gone as { affectedRows?: number }).affectedRows ?? 0);
+    rows += Number(
+      (gone as { rowCount?: number; affectedRows?: number }).rowCount ??
+        (gone as { affectedRows?: number }).affectedRows ??
+        0,
+    );
   }
   if (o.errors.length) {
-    for (const batch of chunks(o.errors)) await tx.insert(scanErrors).values(batch.map((e) => ({ scanId: o.scanId, scope: o.vault.id, kind: e.kind, code: e.code ?? null, message: e.message, remediation: e.remediation })));
+    for (const batch of chunks(o.errors))
+      await tx
+        .insert(scanErrors)
+        .values(
+          batch.map((e) => ({
+            scanId: o.scanId,
+            scope: o.vault.id,
+            kind: e.kind,
+            code: e.code ?? null,
+            message: e.message,
+            remediation: e.remediation,
+          })),
+        );
     rows += o.errors.length;
   }
   return rows;
 }
 
-export async function upsertSubscriptions(db: DbOrTx, subs: CloudSubscription[], opts: { markMissingRemoved: boolean }): Promise<void> {
+export async function upsertSubscriptions(
+  db: DbOrTx,
+  subs: CloudSubscription[],
+  opts: { markMissingRemoved: boolean },
+): Promise<void> {
   await db.transaction(async (tx) => {
     for (const batch of chunks(subs))
       await tx
         .insert(subscriptions)
-        .values(batch.map((s) => ({ id: s.id, tenantId: s.tenantId ?? null, displayName: s.displayName, state: s.state ?? null })))
-        .onConflictDoUpdate({ target: subscriptions.id, set: excludedSet(subscriptions, ["tenantId", "displayName", "state"]) });
+        .values(
+          batch.map((s) => ({
+            id: s.id,
+            tenantId: s.tenantId ?? null,
+            displayName: s.displayName,
+            state: s.state ?? null,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: subscriptions.id,
+          set: excludedSet(subscriptions, ["tenantId", "displayName", "state"]),
+        });
     if (opts.markMissingRemoved && subs.length)
-      await tx.update(subscriptions).set({ removedAt: sql`now()` }).where(and(isNull(subscriptions.removedAt), notInArray(subscriptions.id, subs.map((s) => s.id))));
+      await tx
+        .update(subscriptions)
+        .set({ removedAt: sql`now()` })
+        .where(
+          and(
+            isNull(subscriptions.removedAt),
+            notInArray(
+              subscriptions.id,
+              subs.map((s) => s.id),
+            ),
+          ),
+        );
   });
 }
 
@@ -152,8 +244,24 @@ export async function markVaultsRemoved(db: DbOrTx, seenIds: string[], subscript
     const cond = seenIds.length
       ? and(isNull(vaults.removedAt), inArray(vaults.subscriptionId, subscriptionIds), notInArray(vaults.id, seenIds))
       : and(isNull(vaults.removedAt), inArray(vaults.subscriptionId, subscriptionIds));
-    const gone = await tx.update(vaults).set({ removedAt: sql`now()` }).where(cond).returning({ id: vaults.id });
-    if (gone.length) await tx.update(assets).set({ removedAt: sql`now()` }).where(and(isNull(assets.removedAt), inArray(assets.vaultId, gone.map((g) => g.id))));
+    const gone = await tx
+      .update(vaults)
+      .set({ removedAt: sql`now()` })
+      .where(cond)
+      .returning({ id: vaults.id });
+    if (gone.length)
+      await tx
+        .update(assets)
+        .set({ removedAt: sql`now()` })
+        .where(
+          and(
+            isNull(assets.removedAt),
+            inArray(
+              assets.vaultId,
+              gone.map((g) => g.id),
+            ),
+          ),
+        );
     return gone.length;
   });
 }
@@ -164,13 +272,28 @@ export type AppCredentialInsert = typeof appCredentials.$inferInsert;
 /** Apps and credentials in one transaction; those Graph no longer returns are marked removed. */
 export async function writeApps(tx: Tx, apps: AppInsert[], creds: AppCredentialInsert[]): Promise<number> {
   for (const batch of chunks(apps))
-    await tx.insert(appRegistrations).values(batch).onConflictDoUpdate({ target: appRegistrations.id, set: excludedSet(appRegistrations, ["kind", "appId", "displayName", "owners", "createdDateTime"]) });
+    await tx
+      .insert(appRegistrations)
+      .values(batch)
+      .onConflictDoUpdate({
+        target: appRegistrations.id,
+        set: excludedSet(appRegistrations, ["kind", "appId", "displayName", "owners", "createdDateTime"]),
+      });
   for (const batch of chunks(creds))
     await tx
       .insert(appCredentials)
       .values(batch)
-      .onConflictDoUpdate({ target: [appCredentials.appObjectId, appCredentials.keyId], set: excludedSet(appCredentials, ["type", "displayName", "hint", "startDateTime", "endDateTime", "status"]) });
-  await tx.update(appRegistrations).set({ removedAt: sql`now()` }).where(and(isNull(appRegistrations.removedAt), lt(appRegistrations.lastSeenAt, sql`now()`)));
-  await tx.update(appCredentials).set({ removedAt: sql`now()` }).where(and(isNull(appCredentials.removedAt), lt(appCredentials.lastSeenAt, sql`now()`)));
+      .onConflictDoUpdate({
+        target: [appCredentials.appObjectId, appCredentials.keyId],
+        set: excludedSet(appCredentials, ["type", "displayName", "hint", "startDateTime", "endDateTime", "status"]),
+      });
+  await tx
+    .update(appRegistrations)
+    .set({ removedAt: sql`now()` })
+    .where(and(isNull(appRegistrations.removedAt), lt(appRegistrations.lastSeenAt, sql`now()`)));
+  await tx
+    .update(appCredentials)
+    .set({ removedAt: sql`now()` })
+    .where(and(isNull(appCredentials.removedAt), lt(appCredentials.lastSeenAt, sql`now()`)));
   return apps.length + creds.length;
 }

@@ -8,7 +8,11 @@ export interface VaultErrorInfo {
   remediation: string;
 }
 
-export function remediationFor(e: ClassifiedError, vault: { name: string; enableRbacAuthorization?: boolean | null; vaultUri?: string | null }, what: "list" | "detail" = "list"): string {
+export function remediationFor(
+  e: ClassifiedError,
+  vault: { name: string; enableRbacAuthorization?: boolean | null; vaultUri?: string | null },
+  what: "list" | "detail" = "list",
+): string {
   const v = vault.name;
   switch (e.kind) {
     case "firewall":
@@ -43,9 +47,12 @@ export function graphRemediation(e: ClassifiedError): string {
 }
 
 export function armRemediation(e: ClassifiedError, scope: string): string {
-  if (e.kind === "permission") return `Assign the 'Reader' role on ${scope} to the CertifyClouds identity so vaults and their settings can be listed.`;
-  if (e.kind === "throttled") return "Azure Resource Manager throttled the scan beyond the retry budget: retry later or lower the scanner concurrency.";
+  if (e.kind === "permission")
+    return `Assign the 'Reader' role on ${scope} to the CertifyClouds identity so vaults and their settings can be listed.`;
+  if (e.kind === "throttled")
+    return "Azure Resource Manager throttled the scan beyond the retry budget: retry later or lower the scanner concurrency.";
   if (e.kind === "network") return "Could not reach Azure Resource Manager: check outbound connectivity and proxies.";
-  if (e.kind === "not_found") return `${scope} was not found: remove it from the subscription allow-list or check the identity's tenant.`;
+  if (e.kind === "not_found")
+    return `${scope} was not found: remove it from the subscription allow-list or check the identity's tenant.`;
   return `Unexpected error from Azure Resource Manager for ${scope}: retry the scan.`;
 }

@@ -37,12 +37,16 @@ function actorLabel(ctx: Ctx): string {
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input);
-  if (!r.success) throw new AppError("invalid_input", "The scan request is not valid.", { issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
+  if (!r.success)
+    throw new AppError("invalid_input", "The scan request is not valid.", {
+      issues: r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    });
   return r.data;
 }
 
 function isUniqueViolation(e: unknown): boolean {
-  for (let x = e as { code?: string; cause?: unknown } | undefined, i = 0; x && i < 5; x = x.cause as typeof x, i++) if (x.code === "23505") return true;
+  for (let x = e as { code?: string; cause?: unknown } | undefined, i = 0; x && i < 5; x = x.cause as typeof x, i++)
+    if (x.code === "23505") return true;
   return false;
 }
 
@@ -54,18 +58,28 @@ export async function requestScan({ ctx, input }: { ctx: Ctx; input: unknown }):
   const { mode, scope, trigger } = parse(requestScanInput, input);
   const trig = trigger ?? (ctx.actor.type === "system" ? "schedule" : "manual");
   const cleanScope = {
-    ...(scope?.subscriptions?.length ? { subscriptions: [...new Set(scope.subscriptions.map((s) => s.toLowerCase()))] } : {}),
+    ...(scope?.subscriptions?.length
+      ? { subscriptions: [...new Set(scope.subscriptions.map((s) => s.toLowerCase()))] }
+      : {}),
     ...(scope?.vaults?.length ? { vaults: [...new Set(scope.vaults)] } : {}),
   };
   try {
     return await withTransaction(async (tx) => {
-      const [active] = await tx.select({ id: scanRuns.id }).from(scanRuns).where(inArray(scanRuns.status, [...ACTIVE])).limit(1);
+      const [active] = await tx
+        .select({ id: scanRuns.id })
+        .from(scanRuns)
+        .where(inArray(scanRuns.status, [...ACTIVE]))
+        .limit(1);
       if (active) throw conflict();
       const [row] = await tx
         .insert(scanRuns)
         .values({ mode, scope: cleanScope, trigger: trig, requestedBy: actorLabel(ctx), status: "queued" })
         .returning({ id: scanRuns.id });
-      await audit(tx, ctx, { action: "discovery.scan.requested", target: { type: "scan", id: row.id }, details: { mode, scope: cleanScope, trigger: trig } });
+      await audit(tx, ctx, {
+        action: "discovery.scan.requested",
+        target: { type: "scan", id: row.id },
+        details: { mode, scope: cleanScope, trigger: trig },
+      });
       return { scanId: row.id };
     });
   } catch (e) {
@@ -86,15 +100,28 @@ export async function claimNextQueuedScan(db: DbOrTx): Promise<string | null> {
 }
 
 /** Operator+: cancels a queued scan now, or asks a running one to stop (checked between vaults). */
-export async function cancelScan({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ scanId: string; status: ScanRun["status"]; cancelRequested: boolean }> {
+export async function cancelScan({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ scanId: string; status: ScanRun["status"]; cancelRequested: boolean }> {
   assertPermission(ctx, "scan:run");
   const { scanId } = parse(cancelScanInput, input);
   return withTransaction(async (tx) => {
     const [run] = await tx.select().from(scanRuns).where(eq(scanRuns.id, scanId)).for("update");
     if (!run) throw new AppError("not_found", "Scan not found.");
     if (run.status === "queued") {
-      await tx.update(scanRuns).set({ status: "cancelled", cancelRequested: true, finishedAt: new Date() }).where(eq(scanRuns.id, scanId));
-      await audit(tx, ctx, { action: "discovery.scan.cancelled", target: { type: "scan", id: scanId }, details: { wasStatus: "queued" } });
+      await tx
+        .update(scanRuns)
+        .set({ status: "cancelled", cancelRequested: true, finishedAt: new Date() })
+        .where(eq(scanRuns.id, scanId));
+      await audit(tx, ctx, {
+        action: "discovery.scan.cancelled",
+        target: { type: "scan", id: scanId },
+        details: { wasStatus: "queued" },
+      });
       return { scanId, status: "cancelled" as const, cancelRequested: true };
     }
     if (run.status === "running") {
@@ -114,10 +141,20 @@ export async function recoverStaleScans(db: DbOrTx, { staleAfterMs }: { staleAft
     const stale = await tx
       .update(scanRuns)
       .set({ status: "failed", error: "interrupted (worker stopped)", finishedAt: new Date() })
-      .where(and(eq(scanRuns.status, "running"), sql`coalesce(${scanRuns.heartbeatAt}, ${scanRuns.startedAt}, ${scanRuns.createdAt}) < ${cutoff}`))
+      .where(
+        and(
+          eq(scanRuns.status, "running"),
+          sql`coalesce(${scanRuns.heartbeatAt}, ${scanRuns.startedAt}, ${scanRuns.createdAt}) < ${cutoff}`,
+        ),
+      )
       .returning({ id: scanRuns.id, heartbeatAt: scanRuns.heartbeatAt });
     for (const s of stale)
-      await audit(tx, ctx, { action: "discovery.scan.failed", outcome: "failure", target: { type: "scan", id: s.id }, details: { error: "interrupted (worker stopped)", lastHeartbeat: s.heartbeatAt?.toISOString() ?? null } });
+      await audit(tx, ctx, {
+        action: "discovery.scan.failed",
+        outcome: "failure",
+        target: { type: "scan", id: s.id },
+        details: { error: "interrupted (worker stopped)", lastHeartbeat: s.heartbeatAt?.toISOString() ?? null },
+      });
     return stale.map((s) => s.id);
   });
 }
@@ -129,7 +166,10 @@ export async function getScan(db: DbOrTx, scanId: string): Promise<ScanRun | nul
 }
 
 /** Newest first. */
-export async function listScans(db: DbOrTx, { limit = 50, offset = 0 }: { limit?: number; offset?: number } = {}): Promise<ScanRun[]> {
+export async function listScans(
+  db: DbOrTx,
+  { limit = 50, offset = 0 }: { limit?: number; offset?: number } = {},
+): Promise<ScanRun[]> {
   const lim = Math.min(Math.max(1, Math.floor(limit)), 500);
   const off = Math.max(0, Math.floor(offset));
   return db.select().from(scanRuns).orderBy(desc(scanRuns.createdAt), desc(scanRuns.id)).limit(lim).offset(off);

@@ -20,7 +20,10 @@ export const listAppsInput = z.object({
 });
 export type ListAppsQuery = z.infer<typeof listAppsInput>;
 
-export type AppListRow = Pick<AppRegistration, "id" | "kind" | "appId" | "displayName" | "owners" | "createdDateTime" | "lastSeenAt" | "removedAt"> & {
+export type AppListRow = Pick<
+  AppRegistration,
+  "id" | "kind" | "appId" | "displayName" | "owners" | "createdDateTime" | "lastSeenAt" | "removedAt"
+> & {
   credentials: number;
   expired: number;
   critical: number;
@@ -29,17 +32,34 @@ export type AppListRow = Pick<AppRegistration, "id" | "kind" | "appId" | "displa
 };
 
 /** App registrations and service principals with credential counts by status and the soonest credential end. */
-export async function listApps(db: DbOrTx, ctx: Ctx, input: unknown = {}, now = new Date()): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
+export async function listApps(
+  db: DbOrTx,
+  ctx: Ctx,
+  input: unknown = {},
+  now = new Date(),
+): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
   assertPermission(ctx, "dashboard:read");
   const q = listAppsInput.parse(input);
   const c = db
     .select({
       appObjectId: appCredentials.appObjectId,
       credentials: sql<number>`count(*)::int`.as("credentials"),
-      expired: sql<number>`(count(*) filter (where ${appCredentials.status} = 'expired' and ${appCredentials.endDateTime} is not null))::int`.as("expired"),
-      critical: sql<number>`(count(*) filter (where ${appCredentials.status} = 'critical' and ${appCredentials.endDateTime} is not null))::int`.as("critical"),
-      warning: sql<number>`(count(*) filter (where ${appCredentials.status} = 'warning' and ${appCredentials.endDateTime} is not null))::int`.as("warning"),
-      healthy: sql<number>`(count(*) filter (where ${appCredentials.status} = 'healthy' and ${appCredentials.endDateTime} is not null))::int`.as("healthy"),
+      expired:
+        sql<number>`(count(*) filter (where ${appCredentials.status} = 'expired' and ${appCredentials.endDateTime} is not null))::int`.as(
+          "expired",
+        ),
+      critical:
+        sql<number>`(count(*) filter (where ${appCredentials.status} = 'critical' and ${appCredentials.endDateTime} is not null))::int`.as(
+          "critical",
+        ),
+      warning:
+        sql<number>`(count(*) filter (where ${appCredentials.status} = 'warning' and ${appCredentials.endDateTime} is not null))::int`.as(
+          "warning",
+        ),
+      healthy:
+        sql<number>`(count(*) filter (where ${appCredentials.status} = 'healthy' and ${appCredentials.endDateTime} is not null))::int`.as(
+          "healthy",
+        ),
       noExpiry: sql<number>`(count(*) filter (where ${appCredentials.endDateTime} is null))::int`.as("no_expiry"),
       nextEnd: sql<Date | null>`min(${appCredentials.endDateTime})`.as("next_end"),
     })
@@ -56,7 +76,8 @@ export async function listApps(db: DbOrTx, ctx: Ctx, input: unknown = {}, now = 
   if (q.status === "none") w.push(sql`coalesce(${c.credentials}, 0) = 0`);
   else if (q.status === "no-expiry") w.push(sql`coalesce(${c.noExpiry}, 0) > 0`);
   else if (q.status) w.push(sql`coalesce(${c[q.status]}, 0) > 0`);
-  if (q.expiringDays !== undefined) w.push(sql`${c.nextEnd} < ${new Date(now.getTime() + q.expiringDays * 86_400_000).toISOString()}::timestamptz`);
+  if (q.expiringDays !== undefined)
+    w.push(sql`${c.nextEnd} < ${new Date(now.getTime() + q.expiringDays * 86_400_000).toISOString()}::timestamptz`);
   const where = and(...w);
   const [rows, [{ total }]] = await Promise.all([
     db
@@ -88,14 +109,29 @@ export async function listApps(db: DbOrTx, ctx: Ctx, input: unknown = {}, now = 
       .where(where),
   ]);
   return {
-    rows: rows.map((r) => ({ ...r, nextEnd: r.nextEnd ? new Date(r.nextEnd) : null, credentials: Number(r.credentials), expired: Number(r.expired), critical: Number(r.critical), warning: Number(r.warning) })),
+    rows: rows.map((r) => ({
+      ...r,
+      nextEnd: r.nextEnd ? new Date(r.nextEnd) : null,
+      credentials: Number(r.credentials),
+      expired: Number(r.expired),
+      critical: Number(r.critical),
+      warning: Number(r.warning),
+    })),
     total: Number(total),
     query: q,
   };
 }
 
 /** One application or service principal with all its credentials (removed ones last) and owners. */
-export async function getApp(db: DbOrTx, ctx: Ctx, input: unknown): Promise<{ app: AppRegistration; credentials: AppCredential[]; related: Pick<AppRegistration, "id" | "kind" | "displayName">[] }> {
+export async function getApp(
+  db: DbOrTx,
+  ctx: Ctx,
+  input: unknown,
+): Promise<{
+  app: AppRegistration;
+  credentials: AppCredential[];
+  related: Pick<AppRegistration, "id" | "kind" | "displayName">[];
+}> {
   assertPermission(ctx, "dashboard:read");
   const { id } = z.object({ id: z.string().trim().min(1).max(200) }).parse(input);
   const [app] = await db.select().from(appRegistrations).where(eq(appRegistrations.id, id)).limit(1);

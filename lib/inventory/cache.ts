@@ -24,7 +24,13 @@ export async function inventoryVersion(db: DbOrTx, now = Date.now()): Promise<st
 
 async function readVersion(db: DbOrTx): Promise<string> {
   const [s] = await db
-    .select({ id: scanRuns.id, status: scanRuns.status, done: scanRuns.vaultsDone, objects: scanRuns.objectsSeen, hb: scanRuns.heartbeatAt })
+    .select({
+      id: scanRuns.id,
+      status: scanRuns.status,
+      done: scanRuns.vaultsDone,
+      objects: scanRuns.objectsSeen,
+      hb: scanRuns.heartbeatAt,
+    })
     .from(scanRuns)
     .orderBy(desc(scanRuns.createdAt))
     .limit(1);

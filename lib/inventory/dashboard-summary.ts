@@ -39,12 +39,55 @@ export interface DashboardSummary {
     publicNetwork: number;
     noDiagnostics: number;
   };
-  timeline: { start: Date; end: Date; label: string; secret: number; certificate: number; key: number; credential: number }[];
-  bySubscription: { id: string; name: string | null; vaults: number; unreachable: number; objects: number; expired: number; critical: number; warning: number; noExpiry: number }[];
+  timeline: {
+    start: Date;
+    end: Date;
+    label: string;
+    secret: number;
+    certificate: number;
+    key: number;
+    credential: number;
+  }[];
+  bySubscription: {
+    id: string;
+    name: string | null;
+    vaults: number;
+    unreachable: number;
+    objects: number;
+    expired: number;
+    critical: number;
+    warning: number;
+    noExpiry: number;
+  }[];
   risks: {
-    objects: { id: string; type: string; name: string; vaultId: string; vaultName: string | null; status: string; expiresOn: Date | null; enabled: boolean }[];
-    credentials: { id: string; appObjectId: string; appName: string; kind: string; type: string; displayName: string | null; status: string; endDateTime: Date | null }[];
-    vaults: { id: string; name: string; subscriptionId: string; accessStatus: string; accessError: { code?: string; message: string; remediation: string } | null; lastScannedAt: Date | null }[];
+    objects: {
+      id: string;
+      type: string;
+      name: string;
+      vaultId: string;
+      vaultName: string | null;
+      status: string;
+      expiresOn: Date | null;
+      enabled: boolean;
+    }[];
+    credentials: {
+      id: string;
+      appObjectId: string;
+      appName: string;
+      kind: string;
+      type: string;
+      displayName: string | null;
+      status: string;
+      endDateTime: Date | null;
+    }[];
+    vaults: {
+      id: string;
+      name: string;
+      subscriptionId: string;
+      accessStatus: string;
+      accessError: { code?: string; message: string; remediation: string } | null;
+      lastScannedAt: Date | null;
+    }[];
   };
   lastScan: ScanRun | null;
   lastCompletedScan: ScanRun | null;
@@ -66,10 +109,23 @@ function countsSql(statusCol: unknown, expiryCol: unknown, enabledSql: ReturnTyp
   };
 }
 
-const empty = (): StatusCounts => ({ total: 0, expired: 0, critical: 0, warning: 0, healthy: 0, noExpiry: 0, disabled: 0 });
+const empty = (): StatusCounts => ({
+  total: 0,
+  expired: 0,
+  critical: 0,
+  warning: 0,
+  healthy: 0,
+  noExpiry: 0,
+  disabled: 0,
+});
 
 /** Everything the dashboard shows, aggregated in the database (a handful of GROUP BY queries, run in parallel). */
-export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}, now = new Date()): Promise<DashboardSummary> {
+export async function dashboardSummary(
+  db: DbOrTx,
+  ctx: Ctx,
+  input: unknown = {},
+  now = new Date(),
+): Promise<DashboardSummary> {
   assertPermission(ctx, "dashboard:read");
   const q = dashboardInput.parse(input);
   const horizon = new Date(now.getTime() + q.horizonDays * 86_400_000);
@@ -77,10 +133,27 @@ export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}
   const liveAssets = isNull(assets.removedAt);
   const liveCreds = isNull(appCredentials.removedAt);
 
-  const [assetGroups, credKpis, [v], assetTimeline, credTimeline, subVaults, subNames, riskObjects, riskCreds, riskVaults, [lastScan], [lastCompleted]] = await Promise.all([
+  const [
+    assetGroups,
+    credKpis,
+    [v],
+    assetTimeline,
+    credTimeline,
+    subVaults,
+    subNames,
+    riskObjects,
+    riskCreds,
+    riskVaults,
+    [lastScan],
+    [lastCompleted],
+  ] = await Promise.all([
     // One pass over the assets for both the KPIs and the per-subscription breakdown (subscriptions × 3 types rows).
     db
-      .select({ subscriptionId: assets.subscriptionId, type: assets.type, ...countsSql(assets.status, assets.expiresOn, sql`not ${assets.enabled}`) })
+      .select({
+        subscriptionId: assets.subscriptionId,
+        type: assets.type,
+        ...countsSql(assets.status, assets.expiresOn, sql`not ${assets.enabled}`),
+      })
       .from(assets)
       .where(liveAssets)
       .groupBy(assets.subscriptionId, assets.type),
@@ -105,20 +178,38 @@ export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}
       .where(isNull(vaults.removedAt)),
     db
       .select({
-        bucket: sql<number>`floor(extract(epoch from (${assets.expiresOn} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as("bucket"),
+        bucket:
+          sql<number>`floor(extract(epoch from (${assets.expiresOn} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as(
+            "bucket",
+          ),
         type: assets.type,
         n: sql<number>`count(*)::int`,
       })
       .from(assets)
-      .where(and(liveAssets, sql`${assets.expiresOn} >= ${now.toISOString()}::timestamptz`, sql`${assets.expiresOn} < ${horizon.toISOString()}::timestamptz`))
+      .where(
+        and(
+          liveAssets,
+          sql`${assets.expiresOn} >= ${now.toISOString()}::timestamptz`,
+          sql`${assets.expiresOn} < ${horizon.toISOString()}::timestamptz`,
+        ),
+      )
       .groupBy(sql`1`, assets.type),
     db
       .select({
-        bucket: sql<number>`floor(extract(epoch from (${appCredentials.endDateTime} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as("bucket"),
+        bucket:
+          sql<number>`floor(extract(epoch from (${appCredentials.endDateTime} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as(
+            "bucket",
+          ),
         n: sql<number>`count(*)::int`,
       })
       .from(appCredentials)
-      .where(and(liveCreds, sql`${appCredentials.endDateTime} >= ${now.toISOString()}::timestamptz`, sql`${appCredentials.endDateTime} < ${horizon.toISOString()}::timestamptz`))
+      .where(
+        and(
+          liveCreds,
+          sql`${appCredentials.endDateTime} >= ${now.toISOString()}::timestamptz`,
+          sql`${appCredentials.endDateTime} < ${horizon.toISOString()}::timestamptz`,
+        ),
+      )
       .groupBy(sql`1`),
     db
       .select({
@@ -131,10 +222,25 @@ export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}
       .groupBy(vaults.subscriptionId),
     db.select({ id: subscriptions.id, name: subscriptions.displayName }).from(subscriptions),
     db
-      .select({ id: assets.id, type: assets.type, name: assets.name, vaultId: assets.vaultId, vaultName: vaults.name, status: assets.status, expiresOn: assets.expiresOn, enabled: assets.enabled })
+      .select({
+        id: assets.id,
+        type: assets.type,
+        name: assets.name,
+        vaultId: assets.vaultId,
+        vaultName: vaults.name,
+        status: assets.status,
+        expiresOn: assets.expiresOn,
+        enabled: assets.enabled,
+      })
       .from(assets)
       .leftJoin(vaults, eq(vaults.id, assets.vaultId))
-      .where(and(liveAssets, inArray(assets.status, ["expired", "critical", "warning"]), sql`${assets.expiresOn} is not null`))
+      .where(
+        and(
+          liveAssets,
+          inArray(assets.status, ["expired", "critical", "warning"]),
+          sql`${assets.expiresOn} is not null`,
+        ),
+      )
       .orderBy(asc(assets.expiresOn), asc(assets.id))
       .limit(q.topRisks),
     db
@@ -150,11 +256,24 @@ export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}
       })
       .from(appCredentials)
       .innerJoin(appRegistrations, eq(appRegistrations.id, appCredentials.appObjectId))
-      .where(and(liveCreds, inArray(appCredentials.status, ["expired", "critical", "warning"]), sql`${appCredentials.endDateTime} is not null`))
+      .where(
+        and(
+          liveCreds,
+          inArray(appCredentials.status, ["expired", "critical", "warning"]),
+          sql`${appCredentials.endDateTime} is not null`,
+        ),
+      )
       .orderBy(asc(appCredentials.endDateTime), asc(appCredentials.id))
       .limit(q.topRisks),
     db
-      .select({ id: vaults.id, name: vaults.name, subscriptionId: vaults.subscriptionId, accessStatus: vaults.accessStatus, accessError: vaults.accessError, lastScannedAt: vaults.lastScannedAt })
+      .select({
+        id: vaults.id,
+        name: vaults.name,
+        subscriptionId: vaults.subscriptionId,
+        accessStatus: vaults.accessStatus,
+        accessError: vaults.accessError,
+        lastScannedAt: vaults.lastScannedAt,
+      })
       .from(vaults)
       .where(and(isNull(vaults.removedAt), notInArray(vaults.accessStatus, UNREACHABLE_EXCLUDE)))
       .orderBy(asc(vaults.name))
@@ -168,12 +287,20 @@ export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}
       .limit(1),
   ]);
 
-  const kpis: Record<KpiKind, StatusCounts> = { secret: empty(), certificate: empty(), key: empty(), credential: empty() };
+  const kpis: Record<KpiKind, StatusCounts> = {
+    secret: empty(),
+    certificate: empty(),
+    key: empty(),
+    credential: empty(),
+  };
   for (const r of assetGroups) {
     const k = kpis[r.type as KpiKind];
     for (const f of Object.keys(k) as (keyof StatusCounts)[]) k[f] += n(r[f]);
   }
-  if (credKpis[0]) kpis.credential = Object.fromEntries(Object.entries(credKpis[0]).map(([k, x]) => [k, n(x)])) as unknown as StatusCounts;
+  if (credKpis[0])
+    kpis.credential = Object.fromEntries(
+      Object.entries(credKpis[0]).map(([k, x]) => [k, n(x)]),
+    ) as unknown as StatusCounts;
 
   const buckets = Math.ceil(q.horizonDays / q.bucketDays);
   const timeline: DashboardSummary["timeline"] = Array.from({ length: buckets }, (_, i) => {
@@ -194,7 +321,21 @@ export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}
   const byId = new Map<string, DashboardSummary["bySubscription"][number]>();
   const sub = (id: string) => {
     let s = byId.get(id);
-    if (!s) byId.set(id, (s = { id, name: names.get(id) ?? null, vaults: 0, unreachable: 0, objects: 0, expired: 0, critical: 0, warning: 0, noExpiry: 0 }));
+    if (!s)
+      byId.set(
+        id,
+        (s = {
+          id,
+          name: names.get(id) ?? null,
+          vaults: 0,
+          unreachable: 0,
+          objects: 0,
+          expired: 0,
+          critical: 0,
+          warning: 0,
+          noExpiry: 0,
+        }),
+      );
     return s;
   };
   for (const r of subVaults) Object.assign(sub(r.id), { vaults: n(r.vaults), unreachable: n(r.unreachable) });
@@ -206,9 +347,13 @@ export async function dashboardSummary(db: DbOrTx, ctx: Ctx, input: unknown = {}
     s.warning += n(r.warning);
     s.noExpiry += n(r.noExpiry);
   }
-  const bySubscription = [...byId.values()].sort((a, b) => b.expired + b.critical - (a.expired + a.critical) || b.objects - a.objects || a.id.localeCompare(b.id));
+  const bySubscription = [...byId.values()].sort(
+    (a, b) => b.expired + b.critical - (a.expired + a.critical) || b.objects - a.objects || a.id.localeCompare(b.id),
+  );
 
-  const vaultCounts = Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, n(x)])) as DashboardSummary["vaults"];
+  const vaultCounts = Object.fromEntries(
+    Object.entries(v ?? {}).map(([k, x]) => [k, n(x)]),
+  ) as DashboardSummary["vaults"];
   const hasInventory = vaultCounts.total > 0 || Object.values(kpis).some((k) => k.total > 0);
   return {
     generatedAt: now,

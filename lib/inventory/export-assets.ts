@@ -8,7 +8,9 @@ import { csvLine } from "./csv";
 import { assetFilterSchema, assetWhere, defaultDir, displayStatus, sortSpec } from "./filters";
 import { assetRowColumns, type AssetRow } from "./list-assets";
 
-export const exportAssetsInput = assetFilterSchema.extend({ batchSize: z.coerce.number().int().min(1).max(5000).default(1000) });
+export const exportAssetsInput = assetFilterSchema.extend({
+  batchSize: z.coerce.number().int().min(1).max(5000).default(1000),
+});
 
 export const CSV_HEADER = [
   "type",
@@ -37,7 +39,27 @@ function rowValues(r: AssetRow, now: number): unknown[] {
   const tags = Object.entries(r.tags ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join("; ");
-  return [r.type, r.name, r.vaultName ?? r.vaultId, r.subscriptionId, r.subscriptionName, displayStatus(r), r.enabled, r.expiresOn, days, r.notBefore, r.createdOn, r.updatedOn, r.contentType, tags, r.versionCount, r.objectId, r.firstSeenAt, r.lastSeenAt, r.removedAt];
+  return [
+    r.type,
+    r.name,
+    r.vaultName ?? r.vaultId,
+    r.subscriptionId,
+    r.subscriptionName,
+    displayStatus(r),
+    r.enabled,
+    r.expiresOn,
+    days,
+    r.notBefore,
+    r.createdOn,
+    r.updatedOn,
+    r.contentType,
+    tags,
+    r.versionCount,
+    r.objectId,
+    r.firstSeenAt,
+    r.lastSeenAt,
+    r.removedAt,
+  ];
 }
 
 /**

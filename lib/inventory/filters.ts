@@ -16,7 +16,15 @@ export type AssetSort = (typeof ASSET_SORTS)[number];
 
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = <T extends z.ZodType>(s: T) => z.preprocess(blankToUndefined, s.optional());
-const boolish = z.preprocess((v) => (v === "1" || v === "true" || v === true ? true : v === "0" || v === "false" || v === false ? false : blankToUndefined(v)), z.boolean().optional());
+const boolish = z.preprocess(
+  (v) =>
+    v === "1" || v === "true" || v === true
+      ? true
+      : v === "0" || v === "false" || v === false
+        ? false
+        : blankToUndefined(v),
+  z.boolean().optional(),
+);
 
 export const assetFilterSchema = z.object({
   type: opt(z.enum(ASSET_TYPES)),
@@ -56,7 +64,11 @@ export function assetWhere(f: AssetFilter): SQL | undefined {
   if (f.tag) {
     const { key, value } = parseTag(f.tag);
     // jsonb containment: {"key":"value"} or key existence.
-    w.push(value === undefined ? sql`${assets.tags} ? ${key}` : sql`${assets.tags} @> ${JSON.stringify({ [key]: value })}::jsonb`);
+    w.push(
+      value === undefined
+        ? sql`${assets.tags} ? ${key}`
+        : sql`${assets.tags} @> ${JSON.stringify({ [key]: value })}::jsonb`,
+    );
   }
   switch (f.status) {
     case undefined:
@@ -81,12 +93,18 @@ export function assetWhere(f: AssetFilter): SQL | undefined {
  * the equivalent non-NULL key expressions the CSV export pages through with keyset comparisons. Both give the same order:
  * `expires_on ASC NULLS LAST` ≡ `coalesce(expires_on, 'infinity') ASC`, and so on.
  */
-export function sortSpec(sort: AssetSort, dir: "asc" | "desc"): { order: SQL[]; keys: { expr: SQL; cast: "text" | "timestamptz" | "uuid" }[] } {
+export function sortSpec(
+  sort: AssetSort,
+  dir: "asc" | "desc",
+): { order: SQL[]; keys: { expr: SQL; cast: "text" | "timestamptz" | "uuid" }[] } {
   const d = sql.raw(dir);
   const id = { expr: sql`${assets.id}`, cast: "uuid" as const };
   switch (sort) {
     case "name":
-      return { order: [sql`${assets.name} ${d}`, sql`${assets.id} ${d}`], keys: [{ expr: sql`${assets.name}`, cast: "text" }, id] };
+      return {
+        order: [sql`${assets.name} ${d}`, sql`${assets.id} ${d}`],
+        keys: [{ expr: sql`${assets.name}`, cast: "text" }, id],
+      };
     case "vault":
       return {
         order: [sql`${assets.vaultId} ${d}`, sql`${assets.type} ${d}`, sql`${assets.name} ${d}`],
@@ -98,13 +116,19 @@ export function sortSpec(sort: AssetSort, dir: "asc" | "desc"): { order: SQL[]; 
       };
     case "updated":
       return {
-        order: [dir === "asc" ? sql`${assets.updatedOn} asc nulls first` : sql`${assets.updatedOn} desc nulls last`, sql`${assets.id} ${d}`],
+        order: [
+          dir === "asc" ? sql`${assets.updatedOn} asc nulls first` : sql`${assets.updatedOn} desc nulls last`,
+          sql`${assets.id} ${d}`,
+        ],
         keys: [{ expr: sql`coalesce(${assets.updatedOn}, '-infinity'::timestamptz)`, cast: "timestamptz" }, id],
       };
     case "expiry":
     default:
       return {
-        order: [dir === "asc" ? sql`${assets.expiresOn} asc nulls last` : sql`${assets.expiresOn} desc nulls first`, sql`${assets.id} ${d}`],
+        order: [
+          dir === "asc" ? sql`${assets.expiresOn} asc nulls last` : sql`${assets.expiresOn} desc nulls first`,
+          sql`${assets.id} ${d}`,
+        ],
         keys: [{ expr: sql`coalesce(${assets.expiresOn}, 'infinity'::timestamptz)`, cast: "timestamptz" }, id],
       };
   }
@@ -116,7 +140,10 @@ export function defaultDir(sort: AssetSort): "asc" | "desc" {
 }
 
 /** The expiry status shown in the console: objects without an expiry date are "no-expiry" (disabled is shown separately). */
-export function displayStatus(a: { status: string; expiresOn: Date | null }): "expired" | "critical" | "warning" | "healthy" | "no-expiry" {
+export function displayStatus(a: {
+  status: string;
+  expiresOn: Date | null;
+}): "expired" | "critical" | "warning" | "healthy" | "no-expiry" {
   if (a.expiresOn === null) return "no-expiry";
   return a.status as "expired" | "critical" | "warning" | "healthy";
 }

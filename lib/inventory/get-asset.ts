@@ -10,11 +10,21 @@ import { assetLastSeen } from "./list-assets";
 export const getAssetInput = z.object({ id: z.uuid() });
 
 /** One inventory object with its vault and subscription names. */
-export async function getAsset(db: DbOrTx, ctx: Ctx, input: unknown): Promise<{ asset: Asset; vaultName: string | null; vaultUri: string | null; subscriptionName: string | null }> {
+export async function getAsset(
+  db: DbOrTx,
+  ctx: Ctx,
+  input: unknown,
+): Promise<{ asset: Asset; vaultName: string | null; vaultUri: string | null; subscriptionName: string | null }> {
   assertPermission(ctx, "dashboard:read");
   const { id } = getAssetInput.parse(input);
   const [row] = await db
-    .select({ asset: assets, vaultName: vaults.name, vaultUri: vaults.vaultUri, lastSeenAt: assetLastSeen, subscriptionName: subscriptions.displayName })
+    .select({
+      asset: assets,
+      vaultName: vaults.name,
+      vaultUri: vaults.vaultUri,
+      lastSeenAt: assetLastSeen,
+      subscriptionName: subscriptions.displayName,
+    })
     .from(assets)
     .leftJoin(vaults, eq(vaults.id, assets.vaultId))
     .leftJoin(subscriptions, eq(subscriptions.id, assets.subscriptionId))

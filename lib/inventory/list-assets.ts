@@ -14,7 +14,10 @@ export const listAssetsInput = assetFilterSchema.extend({
 export type ListAssetsQuery = z.infer<typeof listAssetsInput>;
 
 /** A live object was seen whenever its vault was last listed (a scan does not rewrite unchanged rows). */
-export const assetLastSeen = sql<Date>`case when ${assets.removedAt} is null then greatest(${assets.lastSeenAt}, ${vaults.listedAt}) else ${assets.lastSeenAt} end`.mapWith(assets.lastSeenAt);
+export const assetLastSeen =
+  sql<Date>`case when ${assets.removedAt} is null then greatest(${assets.lastSeenAt}, ${vaults.listedAt}) else ${assets.lastSeenAt} end`.mapWith(
+    assets.lastSeenAt,
+  );
 
 /** The columns the inventory table and the CSV export show. */
 export const assetRowColumns = {
@@ -94,7 +97,9 @@ export async function listAssets(
       .orderBy(...assetOrder(q).order)
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    opts.cachedCount ? inventoryVersion(db).then((v) => cached(`count:${v}:${filterKey}`, 30_000, countQuery)) : countQuery(),
+    opts.cachedCount
+      ? inventoryVersion(db).then((v) => cached(`count:${v}:${filterKey}`, 30_000, countQuery))
+      : countQuery(),
   ]);
   return { rows: rows as AssetRow[], total: n, query: q };
 }
@@ -107,17 +112,30 @@ export async function inventoryFacets(
   db: DbOrTx,
   ctx: Ctx,
   input: { subscription?: string; limit?: number } = {},
-): Promise<{ subscriptions: { id: string; name: string }[]; vaults: { id: string; name: string; subscriptionId: string }[]; vaultsTruncated: boolean }> {
+): Promise<{
+  subscriptions: { id: string; name: string }[];
+  vaults: { id: string; name: string; subscriptionId: string }[];
+  vaultsTruncated: boolean;
+}> {
   assertPermission(ctx, "dashboard:read");
   const limit = Math.min(input.limit ?? 100, 5000);
   const version = await inventoryVersion(db);
   return cached(`facets:${version}:${input.subscription ?? ""}:${limit}`, 30_000, async () => {
     const [subs, vs] = await Promise.all([
-      db.select({ id: subscriptions.id, name: subscriptions.displayName }).from(subscriptions).where(isNull(subscriptions.removedAt)).orderBy(asc(subscriptions.displayName)),
+      db
+        .select({ id: subscriptions.id, name: subscriptions.displayName })
+        .from(subscriptions)
+        .where(isNull(subscriptions.removedAt))
+        .orderBy(asc(subscriptions.displayName)),
       db
         .select({ id: vaults.id, name: vaults.name, subscriptionId: vaults.subscriptionId })
         .from(vaults)
-        .where(and(isNull(vaults.removedAt), input.subscription ? eq(vaults.subscriptionId, input.subscription.toLowerCase()) : undefined))
+        .where(
+          and(
+            isNull(vaults.removedAt),
+            input.subscription ? eq(vaults.subscriptionId, input.subscription.toLowerCase()) : undefined,
+          ),
+        )
         .orderBy(asc(vaults.name))
         .limit(limit + 1),
     ]);

@@ -40,9 +40,15 @@ export function toProgress(s: ScanRun, now = new Date()): ScanProgress {
   const active = (ACTIVE_SCAN_STATUSES as readonly string[]).includes(s.status);
   const end = s.finishedAt ?? now;
   const elapsed = s.startedAt ? Math.max(0, (end.getTime() - s.startedAt.getTime()) / 1000) : null;
-  const percent = s.vaultsTotal > 0 ? Math.min(100, Math.round((s.vaultsDone / s.vaultsTotal) * 100)) : s.status === "completed" || s.status === "completed_with_errors" ? 100 : 0;
+  const percent =
+    s.vaultsTotal > 0
+      ? Math.min(100, Math.round((s.vaultsDone / s.vaultsTotal) * 100))
+      : s.status === "completed" || s.status === "completed_with_errors"
+        ? 100
+        : 0;
   let eta: number | null = null;
-  if (active && elapsed && s.vaultsDone > 0 && s.vaultsTotal > s.vaultsDone) eta = Math.round(((s.vaultsTotal - s.vaultsDone) * elapsed) / s.vaultsDone);
+  if (active && elapsed && s.vaultsDone > 0 && s.vaultsTotal > s.vaultsDone)
+    eta = Math.round(((s.vaultsTotal - s.vaultsDone) * elapsed) / s.vaultsDone);
   else if (active && s.vaultsTotal > 0 && s.vaultsDone >= s.vaultsTotal) eta = 0;
   return {
     id: s.id,
@@ -76,7 +82,11 @@ export const scanHistoryInput = z.object({
 });
 
 /** Scan history, newest first. */
-export async function scanHistory(db: DbOrTx, ctx: Ctx, input: unknown = {}): Promise<{ rows: ScanRun[]; total: number; page: number; pageSize: number }> {
+export async function scanHistory(
+  db: DbOrTx,
+  ctx: Ctx,
+  input: unknown = {},
+): Promise<{ rows: ScanRun[]; total: number; page: number; pageSize: number }> {
   assertPermission(ctx, "dashboard:read");
   const q = scanHistoryInput.parse(input);
   const [rows, [{ n }]] = await Promise.all([
@@ -101,8 +111,18 @@ export async function scanProgress(db: DbOrTx, ctx: Ctx, input: unknown, now = n
 }
 
 /** One scan with its errors (each with the remediation the scanner recorded). */
-export async function scanDetail(db: DbOrTx, ctx: Ctx, input: unknown, now = new Date()): Promise<{ scan: ScanProgress; errors: ScanError[] }> {
+export async function scanDetail(
+  db: DbOrTx,
+  ctx: Ctx,
+  input: unknown,
+  now = new Date(),
+): Promise<{ scan: ScanProgress; errors: ScanError[] }> {
   const scan = await scanProgress(db, ctx, input, now);
-  const errors = await db.select().from(scanErrors).where(eq(scanErrors.scanId, scan.id)).orderBy(scanErrors.at).limit(2000);
+  const errors = await db
+    .select()
+    .from(scanErrors)
+    .where(eq(scanErrors.scanId, scan.id))
+    .orderBy(scanErrors.at)
+    .limit(2000);
   return { scan, errors };
 }

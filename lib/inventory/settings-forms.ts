@@ -7,7 +7,10 @@ import { isValidTimezone, nextCronRun } from "../scheduler/cron";
  * a cron expression that parses, a timezone that exists — live here so errors name the field.
  */
 const int = (label: string) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number({ error: `${label} must be a whole number of days.` }).int(`${label} must be a whole number of days.`));
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
+    z.number({ error: `${label} must be a whole number of days.` }).int(`${label} must be a whole number of days.`),
+  );
 
 export const thresholdsForm = z.object({ warningDays: int("Warning"), criticalDays: int("Critical") });
 
@@ -19,20 +22,45 @@ export const scheduleForm = z
     mode: z.enum(["full", "delta"], { error: "Choose full or delta." }),
   })
   .superRefine((v, ctx) => {
-    if (!isValidTimezone(v.timezone)) ctx.addIssue({ code: "custom", path: ["timezone"], message: `Unknown timezone "${v.timezone}". Use an IANA name such as UTC or Europe/Paris.` });
-    else if (v.cron.split(/\s+/).length < 5) ctx.addIssue({ code: "custom", path: ["cron"], message: "Use five fields: minute hour day-of-month month day-of-week." });
+    if (!isValidTimezone(v.timezone))
+      ctx.addIssue({
+        code: "custom",
+        path: ["timezone"],
+        message: `Unknown timezone "${v.timezone}". Use an IANA name such as UTC or Europe/Paris.`,
+      });
+    else if (v.cron.split(/\s+/).length < 5)
+      ctx.addIssue({
+        code: "custom",
+        path: ["cron"],
+        message: "Use five fields: minute hour day-of-month month day-of-week.",
+      });
     else
       try {
         nextCronRun(v.cron, v.timezone, new Date());
       } catch {
-        ctx.addIssue({ code: "custom", path: ["cron"], message: "This is not a valid cron expression (minute hour day-of-month month day-of-week)." });
+        ctx.addIssue({
+          code: "custom",
+          path: ["cron"],
+          message: "This is not a valid cron expression (minute hour day-of-month month day-of-week).",
+        });
       }
   });
 
 export const allowListForm = z.object({
   allowList: z.preprocess(
     (v) => (Array.isArray(v) ? v : typeof v === "string" ? v.split(/[\s,;]+/).filter(Boolean) : v),
-    z.array(z.string().trim().toLowerCase().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "Each entry must be a subscription id (GUID).")).max(1000),
+    z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+            "Each entry must be a subscription id (GUID).",
+          ),
+      )
+      .max(1000),
   ),
 });
 

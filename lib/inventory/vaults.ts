@@ -8,12 +8,23 @@ import { AppError } from "../errors";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
-export const ACCESS_STATUSES = ["ok", "firewall", "permission", "not_found", "throttled", "network", "unknown"] as const;
+export const ACCESS_STATUSES = [
+  "ok",
+  "firewall",
+  "permission",
+  "not_found",
+  "throttled",
+  "network",
+  "unknown",
+] as const;
 
 export const listVaultsInput = z.object({
   subscription: z.preprocess(blank, z.string().trim().toLowerCase().max(64).optional()),
   access: z.preprocess(blank, z.enum([...ACCESS_STATUSES, "unreachable"]).optional()),
-  posture: z.preprocess(blank, z.enum(["no-purge-protection", "access-policies", "public-network", "no-diagnostics", "no-soft-delete"]).optional()),
+  posture: z.preprocess(
+    blank,
+    z.enum(["no-purge-protection", "access-policies", "public-network", "no-diagnostics", "no-soft-delete"]).optional(),
+  ),
   q: z.preprocess(blank, z.string().trim().max(200).optional()),
   removed: z.preprocess((v) => v === "1" || v === "true" || v === true, z.boolean()).default(false),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -33,7 +44,11 @@ export type VaultListRow = Vault & {
 export const publicNetworkOpen = sql`(coalesce(lower(${vaults.publicNetworkAccess}), 'enabled') = 'enabled' and coalesce(lower(${vaults.networkDefaultAction}), 'allow') = 'allow')`;
 
 /** Every vault with its posture columns, access status and object counts by status (one grouped subquery). */
-export async function listVaults(db: DbOrTx, ctx: Ctx, input: unknown = {}): Promise<{ rows: VaultListRow[]; total: number; query: ListVaultsQuery }> {
+export async function listVaults(
+  db: DbOrTx,
+  ctx: Ctx,
+  input: unknown = {},
+): Promise<{ rows: VaultListRow[]; total: number; query: ListVaultsQuery }> {
   assertPermission(ctx, "dashboard:read");
   const q = listVaultsInput.parse(input);
   const w: SQL[] = [];
@@ -57,7 +72,10 @@ export async function listVaults(db: DbOrTx, ctx: Ctx, input: unknown = {}): Pro
       .orderBy(asc(vaults.name), asc(vaults.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    db.select({ total: sql<number>`count(*)::int` }).from(vaults).where(where),
+    db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(vaults)
+      .where(where),
   ]);
   // Object counts for this page's vaults only (the (vault_id, type, name) index serves the IN list).
   const ids = page.map((r) => r.vault.id);
@@ -78,7 +96,14 @@ export async function listVaults(db: DbOrTx, ctx: Ctx, input: unknown = {}): Pro
   return {
     rows: page.map((r) => {
       const c = byVault.get(r.vault.id);
-      return { ...r.vault, subscriptionName: r.subscriptionName, expired: Number(c?.expired ?? 0), critical: Number(c?.critical ?? 0), warning: Number(c?.warning ?? 0), liveObjects: Number(c?.liveObjects ?? 0) };
+      return {
+        ...r.vault,
+        subscriptionName: r.subscriptionName,
+        expired: Number(c?.expired ?? 0),
+        critical: Number(c?.critical ?? 0),
+        warning: Number(c?.warning ?? 0),
+        liveObjects: Number(c?.liveObjects ?? 0),
+      };
     }),
     total: Number(total),
     query: q,
@@ -88,7 +113,17 @@ export async function listVaults(db: DbOrTx, ctx: Ctx, input: unknown = {}): Pro
 export interface VaultDetail {
   vault: Vault;
   subscriptionName: string | null;
-  counts: { type: string; total: number; expired: number; critical: number; warning: number; healthy: number; noExpiry: number; disabled: number; removed: number }[];
+  counts: {
+    type: string;
+    total: number;
+    expired: number;
+    critical: number;
+    warning: number;
+    healthy: number;
+    noExpiry: number;
+    disabled: number;
+    removed: number;
+  }[];
   errors: ScanError[];
 }
 
@@ -96,7 +131,12 @@ export interface VaultDetail {
 export async function getVault(db: DbOrTx, ctx: Ctx, input: unknown): Promise<VaultDetail> {
   assertPermission(ctx, "dashboard:read");
   const { id } = z.object({ id: z.string().trim().toLowerCase().min(1).max(1000) }).parse(input);
-  const [row] = await db.select({ vault: vaults, subscriptionName: subscriptions.displayName }).from(vaults).leftJoin(subscriptions, eq(subscriptions.id, vaults.subscriptionId)).where(eq(vaults.id, id)).limit(1);
+  const [row] = await db
+    .select({ vault: vaults, subscriptionName: subscriptions.displayName })
+    .from(vaults)
+    .leftJoin(subscriptions, eq(subscriptions.id, vaults.subscriptionId))
+    .where(eq(vaults.id, id))
+    .limit(1);
   if (!row) throw new AppError("not_found", "No such vault in the inventory.");
   const [counts, errors] = await Promise.all([
     db
@@ -116,6 +156,10 @@ export async function getVault(db: DbOrTx, ctx: Ctx, input: unknown): Promise<Va
       .groupBy(assets.type),
     db.select().from(scanErrors).where(eq(scanErrors.scope, id)).orderBy(desc(scanErrors.at)).limit(20),
   ]);
-  return { vault: row.vault, subscriptionName: row.subscriptionName, counts: counts.map((c) => ({ ...c, total: Number(c.total) })), errors };
+  return {
+    vault: row.vault,
+    subscriptionName: row.subscriptionName,
+    counts: counts.map((c) => ({ ...c, total: Number(c.total) })),
+    errors,
+  };
 }
-

@@ -37,7 +37,8 @@ export function nextCronRun(cron: string, timezone: string, after: Date): Date {
     throw new InvalidScheduleError(`invalid cron expression "${cron}": ${(e as Error).message}`);
   }
   // cron-parser works at whole seconds; guarantee strictly-after even when `after` carries milliseconds.
-  if (next.getTime() <= after.getTime()) next = nextCronRun(cron, timezone, new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000));
+  if (next.getTime() <= after.getTime())
+    next = nextCronRun(cron, timezone, new Date(Math.floor(after.getTime() / 1000) * 1000 + 1000));
   return next;
 }
 

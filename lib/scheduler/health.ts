@@ -23,7 +23,9 @@ export function createHealthHandler(getStatus: () => SchedulerStatus): http.Requ
       return;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" }).end('{"error":"method not allowed"}');
+      res
+        .writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" })
+        .end('{"error":"method not allowed"}');
       return;
     }
     const s = getStatus();
@@ -53,7 +55,11 @@ export function createHealthHandler(getStatus: () => SchedulerStatus): http.Requ
 }
 
 /** Starts the /healthz server on `port` (0 = any free port). */
-export async function startHealthServer(port: number, getStatus: () => SchedulerStatus, host?: string): Promise<HealthServer> {
+export async function startHealthServer(
+  port: number,
+  getStatus: () => SchedulerStatus,
+  host?: string,
+): Promise<HealthServer> {
   const server = http.createServer(createHealthHandler(getStatus));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -17,10 +17,15 @@ const GRACE_MS = 10_000;
 function healthPortFromArgs(argv: string[]): number | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    const v = a.startsWith("--health-port=") ? a.slice("--health-port=".length) : a === "--health-port" ? argv[i + 1] : undefined;
+    const v = a.startsWith("--health-port=")
+      ? a.slice("--health-port=".length)
+      : a === "--health-port"
+        ? argv[i + 1]
+        : undefined;
     if (v !== undefined) {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--health-port must be an integer port, got "${v}"`);
+      if (!Number.isInteger(n) || n < 0 || n > 65535)
+        throw new Error(`--health-port must be an integer port, got "${v}"`);
       return n;
     }
   }
@@ -35,7 +40,10 @@ async function main(opts: { healthPort?: number } = {}): Promise<void> {
 
   const scheduler = startScheduler({ graceMs: GRACE_MS });
   const health = await startHealthServer(healthPort, () => scheduler.status());
-  log.info({ database: h.kind, env: cfg.env, healthPort: health.port, instanceId: scheduler.instanceId }, "scheduler running");
+  log.info(
+    { database: h.kind, env: cfg.env, healthPort: health.port, instanceId: scheduler.instanceId },
+    "scheduler running",
+  );
 
   let shuttingDown = false;
   const shutdown = async (signal: NodeJS.Signals) => {

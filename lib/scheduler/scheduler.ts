@@ -135,9 +135,7 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
 
   let jobsPromise: Promise<JobDefinition[]> | undefined;
   const loadJobs = () =>
-    (jobsPromise ??= options.jobs
-      ? Promise.resolve(options.jobs)
-      : import("./jobs").then((m) => m.defaultJobs()));
+    (jobsPromise ??= options.jobs ? Promise.resolve(options.jobs) : import("./jobs").then((m) => m.defaultJobs()));
   let jobsList: JobDefinition[] = options.jobs ?? [];
   {
     const names = new Set<string>();
@@ -153,7 +151,16 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
   /** Last row seen per cluster job (for status()). */
   const rows = new Map<string, SchedulerJob>();
   /** In-memory state of replica jobs. */
-  const replicaState = new Map<string, { nextRunAt: Date | null; lastStartedAt: Date | null; lastFinishedAt: Date | null; lastStatus: string | null; lastError: string | null }>();
+  const replicaState = new Map<
+    string,
+    {
+      nextRunAt: Date | null;
+      lastStartedAt: Date | null;
+      lastFinishedAt: Date | null;
+      lastStatus: string | null;
+      lastError: string | null;
+    }
+  >();
   const enabled = new Map<string, boolean>();
 
   let lastTickAt: Date | null = null;
@@ -176,7 +183,12 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
   }
 
   /** The next_run_at the job should have now; undefined = keep the stored one. null = do not run (disabled/invalid). */
-  function reconcile(job: JobDefinition, sched: CronSchedule | { everyMs: number }, stored: Date | null, now: Date): { next: Date | null; error?: string } | undefined {
+  function reconcile(
+    job: JobDefinition,
+    sched: CronSchedule | { everyMs: number },
+    stored: Date | null,
+    now: Date,
+  ): { next: Date | null; error?: string } | undefined {
     if ("everyMs" in sched) {
       if (!stored) return { next: now };
       if (stored.getTime() > now.getTime() + sched.everyMs) return { next: new Date(now.getTime() + sched.everyMs) };
@@ -231,11 +243,13 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
       return;
     }
     let nextRunAt = row?.nextRunAt ?? null;
-    const firstEver = job.runOnFirstStart && !row?.nextRunAt && !row?.lastStartedAt && !("everyMs" in sched) && sched.enabled;
+    const firstEver =
+      job.runOnFirstStart && !row?.nextRunAt && !row?.lastStartedAt && !("everyMs" in sched) && sched.enabled;
     const change = firstEver ? { next: now } : reconcile(job, sched, nextRunAt, now);
     if (change) {
       const set: Partial<SchedulerJob> = { nextRunAt: change.next };
-      if (change.error && row?.lastError !== change.error) Object.assign(set, { lastStatus: "failed", lastError: change.error });
+      if (change.error && row?.lastError !== change.error)
+        Object.assign(set, { lastStatus: "failed", lastError: change.error });
       const [updated] = await db
         .update(schedulerJobs)
         .set(set)
@@ -251,7 +265,8 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
         )
         .returning();
       if (updated) rows.set(job.name, updated);
-      if (change.error && row?.lastError !== change.error) log.warn({ job: job.name, error: change.error }, "job schedule is invalid; not scheduling");
+      if (change.error && row?.lastError !== change.error)
+        log.warn({ job: job.name, error: change.error }, "job schedule is invalid; not scheduling");
       nextRunAt = change.next;
     }
     if (!nextRunAt || nextRunAt.getTime() > now.getTime() || stopping) return;
@@ -285,23 +300,33 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
       .where(and(eq(schedulerJobs.name, name), eq(schedulerJobs.lockedBy, instanceId)));
   }
 
-  async function runClusterJob(db: Db, job: JobDefinition, sched: CronSchedule | { everyMs: number }, claimed: SchedulerJob, leaseMs: number, controller: AbortController) {
+  async function runClusterJob(
+    db: Db,
+    job: JobDefinition,
+    sched: CronSchedule | { everyMs: number },
+    claimed: SchedulerJob,
+    leaseMs: number,
+    controller: AbortController,
+  ) {
     const signal = controller.signal;
     let leaseLost = false;
-    const renew = setInterval(() => {
-      db.update(schedulerJobs)
-        .set({ lockedUntil: sql`now() + ${msInterval(leaseMs)}` })
-        .where(and(eq(schedulerJobs.name, job.name), eq(schedulerJobs.lockedBy, instanceId)))
-        .returning({ name: schedulerJobs.name })
-        .then((r) => {
-          if (r.length === 0 && !signal.aborted) {
-            leaseLost = true;
-            log.warn({ job: job.name, instanceId }, "lease lost; aborting the run");
-            controller.abort(new Error("scheduler lease lost"));
-          }
-        })
-        .catch((e) => log.warn({ job: job.name, err: errorText(e) }, "lease renewal failed; retrying"));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        db.update(schedulerJobs)
+          .set({ lockedUntil: sql`now() + ${msInterval(leaseMs)}` })
+          .where(and(eq(schedulerJobs.name, job.name), eq(schedulerJobs.lockedBy, instanceId)))
+          .returning({ name: schedulerJobs.name })
+          .then((r) => {
+            if (r.length === 0 && !signal.aborted) {
+              leaseLost = true;
+              log.warn({ job: job.name, instanceId }, "lease lost; aborting the run");
+              controller.abort(new Error("scheduler lease lost"));
+            }
+          })
+          .catch((e) => log.warn({ job: job.name, err: errorText(e) }, "lease renewal failed; retrying"));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     renew.unref();
 
     log.info({ job: job.name, instanceId }, "job started");
@@ -325,7 +350,14 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
     const next = status === "aborted" ? claimed.nextRunAt : computeNextAfterRun(sched, claimed.nextRunAt);
     const [finished] = await db
       .update(schedulerJobs)
-      .set({ lastFinishedAt: sql`now()`, lastStatus: status, lastError: error, nextRunAt: next, lockedBy: null, lockedUntil: null })
+      .set({
+        lastFinishedAt: sql`now()`,
+        lastStatus: status,
+        lastError: error,
+        nextRunAt: next,
+        lockedBy: null,
+        lockedUntil: null,
+      })
       .where(and(eq(schedulerJobs.name, job.name), eq(schedulerJobs.lockedBy, instanceId)))
       .returning();
     if (finished) rows.set(job.name, finished);
@@ -344,7 +376,13 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
       log.warn({ job: job.name, err: errorText(e) }, "could not read job schedule; skipping this tick");
       return;
     }
-    const st = replicaState.get(job.name) ?? { nextRunAt: null, lastStartedAt: null, lastFinishedAt: null, lastStatus: null, lastError: null };
+    const st = replicaState.get(job.name) ?? {
+      nextRunAt: null,
+      lastStartedAt: null,
+      lastFinishedAt: null,
+      lastStatus: null,
+      lastError: null,
+    };
     replicaState.set(job.name, st);
     const change = reconcile(job, sched, st.nextRunAt, now);
     if (change) {
@@ -392,7 +430,12 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
         const result = await db
           .select({ row: schedulerJobs, dbNow: sql<number>`(extract(epoch from now()) * 1000)::float8` })
           .from(schedulerJobs)
-          .where(inArray(schedulerJobs.name, cluster.map((j) => j.name)));
+          .where(
+            inArray(
+              schedulerJobs.name,
+              cluster.map((j) => j.name),
+            ),
+          );
         if (result[0]) now = new Date(Number(result[0].dbNow));
         for (const r of result) rows.set(r.row.name, r.row);
         if (result.length < cluster.length) registered = false; // a row was deleted: re-insert next tick
@@ -453,7 +496,11 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
         }),
       ]);
       clearTimeout(graceTimer);
-      if (timedOut) log.warn({ jobs: [...running.keys()], graceMs }, "jobs did not stop within the grace period; releasing their leases");
+      if (timedOut)
+        log.warn(
+          { jobs: [...running.keys()], graceMs },
+          "jobs did not stop within the grace period; releasing their leases",
+        );
       // Release whatever this replica still holds (jobs that ignored the abort).
       try {
         const db = await getDatabase();
@@ -461,10 +508,19 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
         if (stuck.length) {
           await db
             .update(schedulerJobs)
-            .set({ lockedBy: null, lockedUntil: null, lastStatus: "aborted", lastError: "scheduler stopped before the job finished", lastFinishedAt: sql`now()` })
+            .set({
+              lockedBy: null,
+              lockedUntil: null,
+              lastStatus: "aborted",
+              lastError: "scheduler stopped before the job finished",
+              lastFinishedAt: sql`now()`,
+            })
             .where(and(eq(schedulerJobs.lockedBy, instanceId), inArray(schedulerJobs.name, stuck)));
         }
-        await db.update(schedulerJobs).set({ lockedBy: null, lockedUntil: null }).where(eq(schedulerJobs.lockedBy, instanceId));
+        await db
+          .update(schedulerJobs)
+          .set({ lockedBy: null, lockedUntil: null })
+          .where(eq(schedulerJobs.lockedBy, instanceId));
       } catch (e) {
         log.warn({ err: errorText(e) }, "could not release leases on stop; they expire on their own");
       }
@@ -508,7 +564,16 @@ export function startScheduler(options: StartSchedulerOptions = {}): SchedulerHa
         lastError: r?.lastError ?? null,
       };
     });
-    return { instanceId, tickMs, startedAt: startedAt.toISOString(), lastTickAt: iso(lastTickAt), lastTickError, stopping, healthy, jobs };
+    return {
+      instanceId,
+      tickMs,
+      startedAt: startedAt.toISOString(),
+      lastTickAt: iso(lastTickAt),
+      lastTickError,
+      stopping,
+      healthy,
+      jobs,
+    };
   }
 
   if (options.signal) {

@@ -12,10 +12,16 @@ export const SETTINGS = {
         warningDays: z.number().int().min(1).max(365),
         criticalDays: z.number().int().min(0).max(365),
         perSubscription: z
-          .record(z.string(), z.object({ warningDays: z.number().int().min(1).max(365), criticalDays: z.number().int().min(0).max(365) }))
+          .record(
+            z.string(),
+            z.object({ warningDays: z.number().int().min(1).max(365), criticalDays: z.number().int().min(0).max(365) }),
+          )
           .default({}),
       })
-      .refine((v) => v.criticalDays < v.warningDays, { message: "criticalDays must be smaller than warningDays", path: ["criticalDays"] }),
+      .refine((v) => v.criticalDays < v.warningDays, {
+        message: "criticalDays must be smaller than warningDays",
+        path: ["criticalDays"],
+      }),
     default: { warningDays: 30, criticalDays: 7, perSubscription: {} },
     description: "Expiry thresholds (days)",
   },
@@ -32,7 +38,9 @@ export const SETTINGS = {
   },
   /** Subscriptions to scan; empty = every subscription the identity can see. */
   "discovery.subscriptions": {
-    schema: z.object({ allowList: z.array(z.string().regex(/^[0-9a-fA-F-]{36}$/, "must be a subscription id (GUID)")).max(1000) }),
+    schema: z.object({
+      allowList: z.array(z.string().regex(/^[0-9a-fA-F-]{36}$/, "must be a subscription id (GUID)")).max(1000),
+    }),
     default: { allowList: [] as string[] },
     description: "Subscriptions in scope",
   },

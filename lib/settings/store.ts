@@ -27,21 +27,38 @@ export async function getSettings<K extends SettingKey>(db: DbOrTx, keys: K[]): 
   return out as { [P in K]: SettingValue<P> };
 }
 
-export const updateSettingInput = z.object({ key: z.enum(Object.keys(SETTINGS) as [SettingKey, ...SettingKey[]]), value: z.unknown() });
+export const updateSettingInput = z.object({
+  key: z.enum(Object.keys(SETTINGS) as [SettingKey, ...SettingKey[]]),
+  value: z.unknown(),
+});
 
 /** Admin verb: validates against the setting's schema and audits old → new in the same transaction. */
-export async function updateSetting({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ key: SettingKey; value: unknown }> {
+export async function updateSetting({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ key: SettingKey; value: unknown }> {
   assertPermission(ctx, "settings:write");
   const { key, value: raw } = updateSettingInput.parse(input);
   const value = SETTINGS[key].schema.parse(raw);
   return withTransaction(async (tx) => {
     const old = await getSetting(tx, key);
-    const by = ctx.actor.type === "user" ? ctx.actor.upn : ctx.actor.type === "system" ? `system:${ctx.actor.job}` : "anonymous";
+    const by =
+      ctx.actor.type === "user" ? ctx.actor.upn : ctx.actor.type === "system" ? `system:${ctx.actor.job}` : "anonymous";
     await tx
       .insert(settings)
       .values({ key, value: value as object, updatedBy: by, updatedAt: new Date() })
-      .onConflictDoUpdate({ target: settings.key, set: { value: value as object, updatedBy: by, updatedAt: new Date() } });
-    await audit(tx, ctx, { action: "settings.updated", target: { type: "setting", id: key }, details: { old, new: value } });
+      .onConflictDoUpdate({
+        target: settings.key,
+        set: { value: value as object, updatedBy: by, updatedAt: new Date() },
+      });
+    await audit(tx, ctx, {
+      action: "settings.updated",
+      target: { type: "setting", id: key },
+      details: { old, new: value },
+    });
     return { key, value };
   });
 }

@@ -67,7 +67,13 @@ function adapter(): Adapter {
     },
     async createSession({ sessionToken, userId, expires }) {
       const meta = requestContext.getStore();
-      await createSessionRow(await getDb(), { token: sessionToken, userId, expires, ip: meta?.ip, userAgent: meta?.userAgent });
+      await createSessionRow(await getDb(), {
+        token: sessionToken,
+        userId,
+        expires,
+        ip: meta?.ip,
+        userAgent: meta?.userAgent,
+      });
       return { sessionToken, userId, expires };
     },
     async getSessionAndUser(sessionToken) {
@@ -104,7 +110,10 @@ export function authOptions(): NextAuthOptions {
     session: { strategy: "database", maxAge: auth.sessionMaxAgeSeconds, updateAge: auth.sessionMaxAgeSeconds },
     useSecureCookies: cfg.secureCookies,
     cookies: {
-      sessionToken: { name: sessionCookieName(), options: { httpOnly: true, sameSite: "lax", path: "/", secure: cfg.secureCookies } },
+      sessionToken: {
+        name: sessionCookieName(),
+        options: { httpOnly: true, sameSite: "lax", path: "/", secure: cfg.secureCookies },
+      },
     },
     pages: { signIn: "/signin", error: "/signin", signOut: "/signin" },
     providers: [
@@ -117,7 +126,12 @@ export function authOptions(): NextAuthOptions {
         authorization: { params: { scope: "openid profile email" } },
         // The default profile() calls Microsoft Graph for a photo: an extra outbound call the console does not need.
         profile(claims: EntraClaims) {
-          return { id: claims.oid ?? claims.sub, name: claims.name ?? claims.preferred_username ?? "", email: claims.preferred_username ?? claims.email ?? "", image: null };
+          return {
+            id: claims.oid ?? claims.sub,
+            name: claims.name ?? claims.preferred_username ?? "",
+            email: claims.preferred_username ?? claims.email ?? "",
+            image: null,
+          };
         },
       }),
     ],
@@ -155,19 +169,26 @@ export function authOptions(): NextAuthOptions {
         const actor = { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] };
         await audit(await getDb(), ctxFor(actor), { action: "auth.signin.success", details: { roles: u.roles } });
         if (u.roles.length === 0) {
-          await audit(await getDb(), ctxFor(actor), { action: "auth.access.denied", outcome: "denied", details: { reason: "no_app_role" } });
+          await audit(await getDb(), ctxFor(actor), {
+            action: "auth.access.denied",
+            outcome: "denied",
+            details: { reason: "no_app_role" },
+          });
         }
       },
       async signOut({ session }) {
         const token = (session as { sessionToken?: string } | undefined)?.sessionToken;
         const userId = (session as { userId?: string } | undefined)?.userId;
         const u = userId ? await getUserById(await getDb(), userId) : undefined;
-        const actor = u ? { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] } : { type: "anonymous" as const };
+        const actor = u
+          ? { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] }
+          : { type: "anonymous" as const };
         await audit(await getDb(), ctxFor(actor), { action: "auth.signout", details: { hadSession: Boolean(token) } });
       },
     },
     logger: {
-      error: (code, metadata) => log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+      error: (code, metadata) =>
+        log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
       warn: (code) => log.warn({ code }, "next-auth warning"),
       debug: () => undefined,
     },

@@ -13,7 +13,8 @@ export interface PublicError {
 
 /** The one mapping from thrown errors to what a client may see; anything unexpected becomes a generic 500. */
 export function toPublicError(err: unknown, requestId: string): { status: number; body: PublicError } {
-  if (err instanceof AppError) return { status: HTTP_STATUS[err.code], body: { code: err.code, message: err.publicMessage, requestId } };
+  if (err instanceof AppError)
+    return { status: HTTP_STATUS[err.code], body: { code: err.code, message: err.publicMessage, requestId } };
   if (err instanceof ZodError) {
     return {
       status: 400,
@@ -25,6 +26,16 @@ export function toPublicError(err: unknown, requestId: string): { status: number
       },
     };
   }
-  log.error({ requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }, "unhandled error");
-  return { status: 500, body: { code: "internal", message: `Something went wrong. Quote request id ${requestId} to your administrator.`, requestId } };
+  log.error(
+    { requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
+    "unhandled error",
+  );
+  return {
+    status: 500,
+    body: {
+      code: "internal",
+      message: `Something went wrong. Quote request id ${requestId} to your administrator.`,
+      requestId,
+    },
+  };
 }

@@ -13,6 +13,14 @@ export async function enforce(ctx: Ctx, access: Access, what: string): Promise<v
   if (ctx.actor.type === "anonymous") throw new AppError("unauthenticated", "Sign in to continue.");
   if (access === "authenticated" || ctx.actor.type === "system") return;
   if (rolesGrant(ctx.actor.roles, access)) return;
-  await audit(await getDb(), ctx, { action: "auth.access.denied", outcome: "denied", target: { type: "endpoint", id: what }, details: { required: access, roles: ctx.actor.roles } });
-  throw new AppError("forbidden", "Your role does not allow this. Ask an administrator to assign a CertifyClouds app role.");
+  await audit(await getDb(), ctx, {
+    action: "auth.access.denied",
+    outcome: "denied",
+    target: { type: "endpoint", id: what },
+    details: { required: access, roles: ctx.actor.roles },
+  });
+  throw new AppError(
+    "forbidden",
+    "Your role does not allow this. Ask an administrator to assign a CertifyClouds app role.",
+  );
 }

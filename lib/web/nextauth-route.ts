@@ -26,11 +26,15 @@ export function nextAuthRoute() {
       const decision = await registerSigninAttempt(db, meta.ip ?? "untrusted-direct", getConfig().auth.signinRateLimit);
       if (!decision.allowed) {
         if (decision.newlyLocked) {
-          await audit(db, { actor: { type: "anonymous" }, request: meta }, {
-            action: "auth.signin.locked",
-            outcome: "denied",
-            details: { lockoutSeconds: decision.retryAfterSeconds },
-          });
+          await audit(
+            db,
+            { actor: { type: "anonymous" }, request: meta },
+            {
+              action: "auth.signin.locked",
+              outcome: "denied",
+              details: { lockoutSeconds: decision.retryAfterSeconds },
+            },
+          );
         }
         const url = `${appUrl}/signin?error=RateLimited&retryAfter=${decision.retryAfterSeconds}`;
         return Response.json({ url }, { status: 429, headers: { "retry-after": String(decision.retryAfterSeconds) } });
@@ -41,11 +45,15 @@ export function nextAuthRoute() {
       const location = res.headers.get("location") ?? "";
       const err = location.includes("/signin") ? new URL(location, appUrl).searchParams.get("error") : null;
       if (err) {
-        await audit(await getDb(), { actor: { type: "anonymous" }, request: meta }, {
-          action: "auth.signin.failed",
-          outcome: "failure",
-          details: { reason: err.slice(0, 80) },
-        });
+        await audit(
+          await getDb(),
+          { actor: { type: "anonymous" }, request: meta },
+          {
+            action: "auth.signin.failed",
+            outcome: "failure",
+            details: { reason: err.slice(0, 80) },
+          },
+        );
       }
     }
     return res;

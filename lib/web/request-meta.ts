@@ -10,7 +10,9 @@ import type { RequestMeta } from "../context";
  * as it is and a client could pick its own address; the address is then unknown.
  */
 export function requestMetaFrom(headers: Headers): RequestMeta {
-  const ip = getConfig().auth.trustProxy ? headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || undefined : undefined;
+  const ip = getConfig().auth.trustProxy
+    ? headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() || undefined
+    : undefined;
   const rid = headers.get("x-request-id");
   return {
     ip: ip ?? undefined,

@@ -15,7 +15,10 @@ export interface RouteSpec<S extends z.ZodType | undefined> {
   input?: S;
 }
 
-export type WrappedRoute = ((req: Request, context: RouteContext) => Promise<Response>) & { access: Access; routeName: string };
+export type WrappedRoute = ((req: Request, context: RouteContext) => Promise<Response>) & {
+  access: Access;
+  routeName: string;
+};
 
 /**
  * Every route handler goes through here: authenticate → check the permission → validate input with zod →
@@ -23,7 +26,11 @@ export type WrappedRoute = ((req: Request, context: RouteContext) => Promise<Res
  */
 export function route<S extends z.ZodType | undefined = undefined>(
   spec: RouteSpec<S>,
-  handler: (args: { ctx: Ctx; input: S extends z.ZodType ? z.infer<S> : undefined; req: Request }) => Promise<Response | unknown>,
+  handler: (args: {
+    ctx: Ctx;
+    input: S extends z.ZodType ? z.infer<S> : undefined;
+    req: Request;
+  }) => Promise<Response | unknown>,
 ): WrappedRoute {
   const wrapped = async (req: Request, context: RouteContext): Promise<Response> => {
     let requestId = "unknown";

@@ -20,5 +20,16 @@ async function resolveCurrentCtx(): Promise<Ctx> {
   const resolved = await resolveSession(await getDb(), token);
   if (!resolved) return { actor: { type: "anonymous" }, request };
   const { user, roles, session } = resolved;
-  return { actor: { type: "user", userId: user.id, oid: user.oid, upn: user.upn, name: user.name, roles, sessionId: session.id }, request };
+  return {
+    actor: {
+      type: "user",
+      userId: user.id,
+      oid: user.oid,
+      upn: user.upn,
+      name: user.name,
+      roles,
+      sessionId: session.id,
+    },
+    request,
+  };
 }

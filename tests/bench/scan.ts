@@ -42,10 +42,24 @@ async function main() {
   const root = path.resolve(__dirname, "..", "..");
 
   // ---- the local cloud in a child process ----------------------------------------------------------------------------
-  const cliArgs = [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "tests", "cloud", "cli.ts"), "--estate", estate, "--latency", `${latency},0`, "--no-throttle", "--json", "--log-capacity", "0"];
+  const cliArgs = [
+    path.join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+    path.join(root, "tests", "cloud", "cli.ts"),
+    "--estate",
+    estate,
+    "--latency",
+    `${latency},0`,
+    "--no-throttle",
+    "--json",
+    "--log-capacity",
+    "0",
+  ];
   const t0 = Date.now();
   // the cloud does not inherit the scanner's heap flags (NODE_OPTIONS)
-  const child = spawn(process.execPath, cliArgs, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_OPTIONS: "" } });
+  const child = spawn(process.execPath, cliArgs, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   const stopChild = () => {
     if (child.exitCode === null) child.kill("SIGTERM");
   };
@@ -55,10 +69,15 @@ async function main() {
     rl.once("line", resolve);
     child.once("exit", (c) => reject(new Error(`cloud exited early (${c})`)));
   });
-  const info = JSON.parse(first) as { env: Record<string, string>; estate: { spec: Spec; vaults: number; apps: number } };
+  const info = JSON.parse(first) as {
+    env: Record<string, string>;
+    estate: { spec: Spec; vaults: number; apps: number };
+  };
   const control = info.env.LOCAL_CLOUD_CONTROL_URL;
   const spec = info.estate.spec;
-  console.log(`local cloud '${estate}' up in ${Date.now() - t0} ms (child pid ${child.pid}): ${spec.subscriptions} subscriptions, ${info.estate.vaults} vaults, ${spec.secretsPerVault}/${spec.certificatesPerVault}/${spec.keysPerVault} secrets/certs/keys per vault, ${info.estate.apps} apps; latency ${latency} ms`);
+  console.log(
+    `local cloud '${estate}' up in ${Date.now() - t0} ms (child pid ${child.pid}): ${spec.subscriptions} subscriptions, ${info.estate.vaults} vaults, ${spec.secretsPerVault}/${spec.certificatesPerVault}/${spec.keysPerVault} secrets/certs/keys per vault, ${info.estate.apps} apps; latency ${latency} ms`,
+  );
 
   // ---- this process: the app side -----------------------------------------------------------------------------------
   const pgliteDir = mkdtempSync(path.join(os.tmpdir(), "cc-bench-scan-"));
@@ -90,15 +109,37 @@ async function main() {
   const { requestScan, claimNextQueuedScan, executeScan } = await import("../../lib/discovery");
   const db = await getDb();
   const dbKind = (await getDbHandle()).kind;
-  console.log(`database: ${dbKind}${dbKind === "pglite" ? ` (${pgliteDir})` : ""}; RSS before scanning ${mb(process.memoryUsage().rss)} MB`);
-  const admin = { actor: { type: "user" as const, userId: "bench", oid: "bench", upn: "bench@local", name: "bench", roles: ["CertifyClouds.Admin" as const] }, request: { requestId: "bench" } };
+  console.log(
+    `database: ${dbKind}${dbKind === "pglite" ? ` (${pgliteDir})` : ""}; RSS before scanning ${mb(process.memoryUsage().rss)} MB`,
+  );
+  const admin = {
+    actor: {
+      type: "user" as const,
+      userId: "bench",
+      oid: "bench",
+      upn: "bench@local",
+      name: "bench",
+      roles: ["CertifyClouds.Admin" as const],
+    },
+    request: { requestId: "bench" },
+  };
 
-  const cloudCounters = async () => (await (await fetch(`${control}/control/counters`)).json()) as { total: number; byOp: Record<string, number> };
+  const cloudCounters = async () =>
+    (await (await fetch(`${control}/control/counters`)).json()) as { total: number; byOp: Record<string, number> };
   const resetCounters = () => fetch(`${control}/control/reset-counters`, { method: "POST" });
-  const vaultList = (await (await fetch(`${control}/control/vaults`)).json()) as { name: string; access: string; firewall: string; reachable: boolean }[];
+  const vaultList = (await (await fetch(`${control}/control/vaults`)).json()) as {
+    name: string;
+    access: string;
+    firewall: string;
+    reachable: boolean;
+  }[];
 
   let fullRuns = 0;
-  async function scan(mode: "full" | "delta" | "forced", conc: { global: number; perVault: number }, scope?: { vaults: string[] }) {
+  async function scan(
+    mode: "full" | "delta" | "forced",
+    conc: { global: number; perVault: number },
+    scope?: { vaults: string[] },
+  ) {
     const firstFull = mode === "full" && fullRuns++ === 0;
     await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: conc } });
     await resetCounters();
@@ -125,20 +166,30 @@ async function main() {
       const inspector = await import("node:inspector");
       session = new inspector.Session();
       session.connect();
-      await new Promise<void>((r) => session!.post("Profiler.enable", () => session!.post("Profiler.start", () => r())));
+      await new Promise<void>((r) =>
+        session!.post("Profiler.enable", () => session!.post("Profiler.start", () => r())),
+      );
     }
     // --heap-snapshot-at S: a heap snapshot S seconds into the full scan (what is live while vaults are in flight)
     const snapAt = Number(arg("heap-snapshot-at", "0"));
-    const snapTimer = snapAt && firstFull ? setTimeout(async () => {
-      const v8 = await import("node:v8");
-      console.log(`heap snapshot written to ${v8.writeHeapSnapshot()}`);
-    }, snapAt * 1000) : undefined;
+    const snapTimer =
+      snapAt && firstFull
+        ? setTimeout(async () => {
+            const v8 = await import("node:v8");
+            console.log(`heap snapshot written to ${v8.writeHeapSnapshot()}`);
+          }, snapAt * 1000)
+        : undefined;
     const run = await executeScan(scanId);
     clearTimeout(snapTimer);
     const wall = Date.now() - t;
     if (session) {
       const { writeFileSync } = await import("node:fs");
-      await new Promise<void>((r) => session!.post("Profiler.stop", (_e, res) => (writeFileSync(prof, JSON.stringify((res as { profile: unknown }).profile)), r())));
+      await new Promise<void>((r) =>
+        session!.post(
+          "Profiler.stop",
+          (_e, res) => (writeFileSync(prof, JSON.stringify((res as { profile: unknown }).profile)), r()),
+        ),
+      );
       console.log(`CPU profile of the ${runName} scan written to ${prof}`);
     }
     clearInterval(sampler);
@@ -150,13 +201,18 @@ async function main() {
 
   /** Longest chain of requests that must run one after another (each waits for the previous response). */
   const chain = (vaultsScanned: number, withGraph: boolean) => {
-    const kvPages = Math.max(Math.ceil(spec.secretsPerVault * 1.2 / 25), Math.ceil(spec.certificatesPerVault / 25), Math.ceil(spec.keysPerVault * 2 / 25)); // managed secrets/keys of certificates are listed too
+    const kvPages = Math.max(
+      Math.ceil((spec.secretsPerVault * 1.2) / 25),
+      Math.ceil(spec.certificatesPerVault / 25),
+      Math.ceil((spec.keysPerVault * 2) / 25),
+    ); // managed secrets/keys of certificates are listed too
     const perVaultChain = kvPages + 1; // + one detail call (≤ 25 versions → 1 page)
     const rgPages = Math.ceil(vaultsScanned / 1000);
     const graph = withGraph ? Math.ceil(spec.apps / 999) + 1 : 0; // list pages, then owners
     return 1 + rgPages + perVaultChain + graph; // subscriptions, RG, vault, Graph
   };
-  const bound = (requests: number, conc: number, chainLen: number) => Math.max((requests * latency) / conc, chainLen * latency);
+  const bound = (requests: number, conc: number, chainLen: number) =>
+    Math.max((requests * latency) / conc, chainLen * latency);
 
   const rows: { name: string; ok: boolean; detail: string }[] = [];
   const check = (name: string, ok: boolean, detail: string) => {
@@ -169,11 +225,21 @@ async function main() {
     const ratio = r.wall / tStar;
     const objs = r.run.objectsSeen;
     console.log(`\n== ${label} ==`);
-    console.log(`status ${r.run.status}; vaults ${r.run.vaultsDone}/${r.run.vaultsTotal} (${r.run.vaultsFailed} unreadable); objects ${objs}; apps ${r.run.appsSeen}; errors ${r.run.errorCount}`);
-    console.log(`requests: ${r.serverRequests} served by the cloud (${r.run.requestCount} sent by the scanner incl. retries; ${r.run.stats.detailCalls ?? 0} detail calls, ${r.run.stats.detailSkipped ?? 0} skipped)`);
-    console.log(`T* = max(${r.serverRequests} × ${latency} ms / ${conc}, ${chain(r.run.vaultsTotal, withGraph)} × ${latency} ms) = ${s(tStar)} s`);
-    console.log(`wall ${s(r.wall)} s → ratio ${ratio.toFixed(2)} × T*; ${(objs / (r.wall / 1000)).toFixed(0)} objects/s; ${((r.run.stats.rowsWritten ?? 0) / (r.wall / 1000)).toFixed(0)} rows/s written (${r.run.stats.rowsWritten} rows); peak RSS ${mb(r.peak)} MB; scanner CPU ${s(r.cpuMs)} s; DB time ${s(r.run.stats.dbMs ?? 0)} s`);
-    console.log(`memory at peak RSS: heap used ${mb(r.atPeak.heapUsed)} MB of ${mb(r.atPeak.heapTotal)} MB; external ${mb(r.atPeak.external)} MB (array buffers ${mb(r.atPeak.arrayBuffers)} MB)`);
+    console.log(
+      `status ${r.run.status}; vaults ${r.run.vaultsDone}/${r.run.vaultsTotal} (${r.run.vaultsFailed} unreadable); objects ${objs}; apps ${r.run.appsSeen}; errors ${r.run.errorCount}`,
+    );
+    console.log(
+      `requests: ${r.serverRequests} served by the cloud (${r.run.requestCount} sent by the scanner incl. retries; ${r.run.stats.detailCalls ?? 0} detail calls, ${r.run.stats.detailSkipped ?? 0} skipped)`,
+    );
+    console.log(
+      `T* = max(${r.serverRequests} × ${latency} ms / ${conc}, ${chain(r.run.vaultsTotal, withGraph)} × ${latency} ms) = ${s(tStar)} s`,
+    );
+    console.log(
+      `wall ${s(r.wall)} s → ratio ${ratio.toFixed(2)} × T*; ${(objs / (r.wall / 1000)).toFixed(0)} objects/s; ${((r.run.stats.rowsWritten ?? 0) / (r.wall / 1000)).toFixed(0)} rows/s written (${r.run.stats.rowsWritten} rows); peak RSS ${mb(r.peak)} MB; scanner CPU ${s(r.cpuMs)} s; DB time ${s(r.run.stats.dbMs ?? 0)} s`,
+    );
+    console.log(
+      `memory at peak RSS: heap used ${mb(r.atPeak.heapUsed)} MB of ${mb(r.atPeak.heapTotal)} MB; external ${mb(r.atPeak.external)} MB (array buffers ${mb(r.atPeak.arrayBuffers)} MB)`,
+    );
     return { tStar, ratio, objsPerSec: objs / (r.wall / 1000) };
   };
 
@@ -181,12 +247,19 @@ async function main() {
   // Every object is new: versions are listed and certificates/keys fetched for all of them (~1.55 requests per object),
   // so T* alone exceeds 60 s at 25 ms / 32 — the < 60 s bound is judged on the steady-state full scan below.
   const full = await scan("full", { global: concurrency, perVault });
-  const f = report(`initial full scan (empty inventory), ${estate}, concurrency ${concurrency}/${perVault} per vault`, full, concurrency, true);
+  const f = report(
+    `initial full scan (empty inventory), ${estate}, concurrency ${concurrency}/${perVault} per vault`,
+    full,
+    concurrency,
+    true,
+  );
   if (full.byOp["kv.secrets.get"]) console.log(`!! ${full.byOp["kv.secrets.get"]} secret value reads`);
   check("no secret value read", !full.byOp["kv.secrets.get"], `kv.secrets.get = ${full.byOp["kv.secrets.get"] ?? 0}`);
   check("wall ≤ 1.3 × T* (initial full)", f.ratio <= 1.3, `${f.ratio.toFixed(2)} × T*`);
   check("peak RSS < 300 MB (initial full)", full.peak < 300 * 1024 * 1024, `${mb(full.peak)} MB`);
-  console.log(`info  initial full scan: ${full.run.objectsSeen} objects in ${s(full.wall)} s (T* alone is ${s(f.tStar)} s; not judged against 60 s)`);
+  console.log(
+    `info  initial full scan: ${full.run.objectsSeen} objects in ${s(full.wall)} s (T* alone is ${s(f.tStar)} s; not judged against 60 s)`,
+  );
 
   // ---- steady-state full scan: the inventory exists, nothing changed -------------------------------------------------
   // Lists everything, re-reads the policies (they change without a new version), keeps per-version facts.
@@ -207,7 +280,10 @@ async function main() {
 
   // ---- sequential baseline ---------------------------------------------------------------------------------------------
   if (!flag("no-baseline") && estate !== "xl") {
-    const names = vaultList.filter((v) => v.reachable).slice(0, baselineVaults).map((v) => v.name);
+    const names = vaultList
+      .filter((v) => v.reachable)
+      .slice(0, baselineVaults)
+      .map((v) => v.name);
     const seq = await scan("forced", { global: 1, perVault: 1 }, { vaults: names });
     const b = report(`sequential baseline: ${names.length} vaults, concurrency 1`, seq, 1, false);
     // same work per object on both sides: the initial full scan and the forced sequential scan fetch every detail

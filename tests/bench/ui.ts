@@ -91,7 +91,12 @@ interface Row {
 
 async function hit(url: string, cookie: string): Promise<Row> {
   const latencies: number[] = [];
-  const inst = autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers: { cookie } }) as unknown as ReturnType<typeof autocannon> & {
+  const inst = autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    headers: { cookie },
+  }) as unknown as ReturnType<typeof autocannon> & {
     on: (ev: "response", fn: (client: unknown, status: number, bytes: number, ms: number) => void) => void;
   };
   inst.on("response", (_c, _s, _b, ms) => latencies.push(ms));
@@ -156,8 +161,16 @@ async function main() {
     await seed(c);
     const [{ n }] = (await c.query("select count(*)::int as n from assets")).rows;
     await c.end();
-    console.log(`seeded ${n.toLocaleString("en-US")} assets, ${VAULTS} vaults, ${SUBS} subscriptions, ${APPS * 3} app credentials in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const user = await upsertUserFromSignIn(db, { oid: randomUUID(), tenantId: env.ENTRA_TENANT_ID, upn: "bench@contoso.example", name: "Bench Viewer", roles: ["CertifyClouds.Viewer"] });
+    console.log(
+      `seeded ${n.toLocaleString("en-US")} assets, ${VAULTS} vaults, ${SUBS} subscriptions, ${APPS * 3} app credentials in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const user = await upsertUserFromSignIn(db, {
+      oid: randomUUID(),
+      tenantId: env.ENTRA_TENANT_ID,
+      upn: "bench@contoso.example",
+      name: "Bench Viewer",
+      roles: ["CertifyClouds.Viewer"],
+    });
     const token = randomBytes(32).toString("base64url");
     await createSessionRow(db, { token, userId: user.id, expires: new Date(Date.now() + 4 * 3_600_000) });
     await closeDb();
@@ -166,7 +179,10 @@ async function main() {
     ensureBuild();
     // --cpu-prof DIR: the server writes a V8 CPU profile of the whole run into DIR when it stops
     const profDir = arg("cpu-prof", "");
-    app = await startApp({ ...env, SESSION_IDLE_TIMEOUT_MINUTES: "240" }, { port: PORT, quiet: true, nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
+    app = await startApp(
+      { ...env, SESSION_IDLE_TIMEOUT_MINUTES: "240" },
+      { port: PORT, quiet: true, nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] },
+    );
     const sub = "00000003-0000-4000-8000-00000000b00c";
     const urls = [
       `${appUrl}/`,
@@ -177,7 +193,8 @@ async function main() {
     for (const url of urls) {
       const r = await fetch(url, { headers: { cookie }, redirect: "manual" });
       const body = await r.text();
-      if (r.status !== 200 || !body.includes("data-testid")) throw new Error(`warm-up ${url}: HTTP ${r.status} (session not accepted?)`);
+      if (r.status !== 200 || !body.includes("data-testid"))
+        throw new Error(`warm-up ${url}: HTTP ${r.status} (session not accepted?)`);
     }
     if (process.argv.includes("--serve")) {
       // Manual inspection / screenshots against the 100k estate: Ctrl-C (SIGTERM) stops and cleans up.
@@ -189,7 +206,8 @@ async function main() {
       return;
     }
     const rows: Row[] = [];
-    const fmt = (r: Row) => `${r.url}  p50 ${r.p50.toFixed(0)} ms  p95 ${r.p95.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms  (${r.requests} req, ${r.rps} req/s, non-2xx ${r.non2xx}, errors ${r.errors})`;
+    const fmt = (r: Row) =>
+      `${r.url}  p50 ${r.p50.toFixed(0)} ms  p95 ${r.p95.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms  (${r.requests} req, ${r.rps} req/s, non-2xx ${r.non2xx}, errors ${r.errors})`;
     // Reference, not judged: an authenticated JSON endpoint with no page render shows what this machine can do at all.
     const ref = await hit(`${appUrl}/api/me`, cookie);
     console.log(`REF   ${fmt(ref)}`);
@@ -201,11 +219,23 @@ async function main() {
     console.log(`\n| URL | requests | req/s | p50 ms | p95 ms | p99 ms | p95 < ${BUDGET_MS} ms |`);
     console.log("|---|---:|---:|---:|---:|---:|---|");
     const ms = (n: number) => n.toFixed(0);
-    for (const r of rows) console.log(`| \`${r.url}\` | ${r.requests} | ${r.rps} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.pass ? "PASS" : "FAIL"} |`);
-    console.log(`| \`${ref.url}\` (reference: auth + JSON, no render) | ${ref.requests} | ${ref.rps} | ${ms(ref.p50)} | ${ms(ref.p95)} | ${ms(ref.p99)} | — |`);
-    console.log(`load average at the end: ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(", ")} on ${(await import("node:os")).cpus().length} CPUs`);
+    for (const r of rows)
+      console.log(
+        `| \`${r.url}\` | ${r.requests} | ${r.rps} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.pass ? "PASS" : "FAIL"} |`,
+      );
+    console.log(
+      `| \`${ref.url}\` (reference: auth + JSON, no render) | ${ref.requests} | ${ref.rps} | ${ms(ref.p50)} | ${ms(ref.p95)} | ${ms(ref.p99)} | — |`,
+    );
+    console.log(
+      `load average at the end: ${(await import("node:os"))
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(", ")} on ${(await import("node:os")).cpus().length} CPUs`,
+    );
     const ok = rows.every((r) => r.pass);
-    console.log(`\n${ok ? "PASS" : "FAIL"}: p95 < ${BUDGET_MS} ms on every URL (${CONNECTIONS} connections, ${DURATION} s each, ${n.toLocaleString("en-US")} assets)`);
+    console.log(
+      `\n${ok ? "PASS" : "FAIL"}: p95 < ${BUDGET_MS} ms on every URL (${CONNECTIONS} connections, ${DURATION} s each, ${n.toLocaleString("en-US")} assets)`,
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await cleanup();

@@ -28,7 +28,8 @@ async function main() {
     return;
   }
   const estateName = (typeof args.estate === "string" ? args.estate : "demo") as EstateName;
-  const estate: EstateInput = typeof args.seed === "string" ? { base: estateName, name: estateName, seed: args.seed } : estateName;
+  const estate: EstateInput =
+    typeof args.seed === "string" ? { base: estateName, name: estateName, seed: args.seed } : estateName;
   const opts: StartCloudOptions = { estate, throttling: !args["no-throttle"] };
   if (typeof args["base-port"] === "string") opts.basePort = Number(args["base-port"]);
   if (typeof args.latency === "string") {
@@ -41,23 +42,33 @@ async function main() {
   const cloud = await startCloud(opts);
   const { vaults, ...services } = cloud.endpoints;
   if (args.json) {
-    process.stdout.write(JSON.stringify({ endpoints: cloud.endpoints, env: cloud.env, estate: cloud.control.estate() }) + "\n");
+    process.stdout.write(
+      JSON.stringify({ endpoints: cloud.endpoints, env: cloud.env, estate: cloud.control.estate() }) + "\n",
+    );
   } else {
     const e = cloud.control.estate();
-    console.log(`local cloud up in ${Date.now() - t0} ms — estate '${e.name}': ${e.subscriptions.length} subscriptions, ${e.vaults} vaults, ${e.apps} app registrations, ${e.aws.secrets} AWS + ${e.gcp.secrets} GCP secrets`);
+    console.log(
+      `local cloud up in ${Date.now() - t0} ms — estate '${e.name}': ${e.subscriptions.length} subscriptions, ${e.vaults} vaults, ${e.apps} app registrations, ${e.aws.secrets} AWS + ${e.gcp.secrets} GCP secrets`,
+    );
     console.log(`tenant ${e.tenantId}, product identity oid ${e.productIdentity.oid}`);
     console.log("\nendpoints:");
     for (const [k, v] of Object.entries(services)) console.log(`  ${k.padEnd(14)} ${v}`);
     const vs = Object.entries(vaults);
     console.log(`  vaults (${vs.length}):`);
     for (const [k, v] of vs.slice(0, 10)) console.log(`    ${k.padEnd(24)} ${v}`);
-    if (vs.length > 10) console.log(`    … ${vs.length - 10} more (GET ${cloud.env.LOCAL_CLOUD_CONTROL_URL}/control/vaults)`);
+    if (vs.length > 10)
+      console.log(`    … ${vs.length - 10} more (GET ${cloud.env.LOCAL_CLOUD_CONTROL_URL}/control/vaults)`);
     console.log("\nenvironment for the app:");
     for (const [k, v] of Object.entries(cloud.env)) console.log(`export ${k}=${JSON.stringify(v)}`);
     console.log("\nCtrl-C to stop.");
   }
   if (typeof args["env-file"] === "string") {
-    fs.writeFileSync(args["env-file"], Object.entries(cloud.env).map(([k, v]) => `${k}=${v}`).join("\n") + "\n");
+    fs.writeFileSync(
+      args["env-file"],
+      Object.entries(cloud.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("\n") + "\n",
+    );
   }
   let stopping = false;
   const stop = async (sig: string) => {

@@ -1,7 +1,27 @@
 // In-process control API (also served as JSON over HTTP by services/control-http.ts).
 import crypto from "node:crypto";
-import { mergeThrottling, type DeepPartial, type FaultRule, type LatencyConfig, type LogEntry, type Runtime, type ThrottlingConfig } from "./core";
-import { DAY, ROLE_DATA_ACTIONS, type AccessPolicy, type Identity, type KvKind, type KvVersion, type VaultDef, type VaultAccess, type VaultFirewall, type DiagnosticSettingDef, type PasswordCredentialDef } from "./estate";
+import {
+  mergeThrottling,
+  type DeepPartial,
+  type FaultRule,
+  type LatencyConfig,
+  type LogEntry,
+  type Runtime,
+  type ThrottlingConfig,
+} from "./core";
+import {
+  DAY,
+  ROLE_DATA_ACTIONS,
+  type AccessPolicy,
+  type Identity,
+  type KvKind,
+  type KvVersion,
+  type VaultDef,
+  type VaultAccess,
+  type VaultFirewall,
+  type DiagnosticSettingDef,
+  type PasswordCredentialDef,
+} from "./estate";
 import { networkVerdict, nowS, type CloudState, type VaultRuntime } from "./state";
 import { controlSetSecret } from "./services/keyvault";
 
@@ -43,7 +63,12 @@ export class Control {
   constructor(
     private s: CloudState,
     private rt: Runtime,
-    private hooks: { addVaultListener: (def: VaultDef) => Promise<VaultRuntime>; removeVaultListener: (v: VaultRuntime) => Promise<void>; identities: Identity[]; resetAll: () => void },
+    private hooks: {
+      addVaultListener: (def: VaultDef) => Promise<VaultRuntime>;
+      removeVaultListener: (v: VaultRuntime) => Promise<void>;
+      identities: Identity[];
+      resetAll: () => void;
+    },
   ) {}
 
   // ---- observation ---------------------------------------------------------------------------------------------
@@ -54,9 +79,18 @@ export class Control {
   /** count for one operation (optionally one vault); glob allowed in op ('kv.secrets.*') */
   count(op: string, vault?: string): number {
     const snap = this.rt.snapshotCounters();
-    const re = new RegExp("^" + op.split("*").map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
-    const src = vault ? snap.byVault[vault] ?? {} : snap.byOp;
-    return Object.entries(src).filter(([k]) => re.test(k)).reduce((a, [, v]) => a + v, 0);
+    const re = new RegExp(
+      "^" +
+        op
+          .split("*")
+          .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*") +
+        "$",
+    );
+    const src = vault ? (snap.byVault[vault] ?? {}) : snap.byOp;
+    return Object.entries(src)
+      .filter(([k]) => re.test(k))
+      .reduce((a, [, v]) => a + v, 0);
   }
   resetCounters() {
     this.rt.resetCounters();
@@ -70,7 +104,14 @@ export class Control {
   stats() {
     const c = process.cpuUsage();
     const m = process.memoryUsage();
-    return { cpuUserMicros: c.user, cpuSystemMicros: c.system, rss: m.rss, heapUsed: m.heapUsed, materialisedVaults: this.s.vaults.filter((v) => v.data).length, uptimeSeconds: process.uptime() };
+    return {
+      cpuUserMicros: c.user,
+      cpuSystemMicros: c.system,
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      materialisedVaults: this.s.vaults.filter((v) => v.data).length,
+      uptimeSeconds: process.uptime(),
+    };
   }
 
   // ---- knobs ---------------------------------------------------------------------------------------------------
@@ -103,13 +144,21 @@ export class Control {
   }
   /** token for the product identity (or another registered identity) — handy for benchmarks and raw HTTP tests */
   token(resource: string, identity?: string): string {
-    const id = identity ? [this.s.estate.productIdentity, ...this.hooks.identities].find((i) => i.oid === identity || i.clientId === identity || i.displayName === identity) : this.s.estate.productIdentity;
+    const id = identity
+      ? [this.s.estate.productIdentity, ...this.hooks.identities].find(
+          (i) => i.oid === identity || i.clientId === identity || i.displayName === identity,
+        )
+      : this.s.estate.productIdentity;
     if (!id) throw new Error(`unknown identity ${identity}`);
     return this.rt.tokens.issue(id, resource).token;
   }
   /** register another (user-assigned) identity the MI endpoint can issue tokens for (?client_id=) */
   addIdentity(i: Partial<Identity> & { displayName: string }): Identity {
-    const id: Identity = { oid: i.oid ?? crypto.randomUUID(), clientId: i.clientId ?? crypto.randomUUID(), displayName: i.displayName };
+    const id: Identity = {
+      oid: i.oid ?? crypto.randomUUID(),
+      clientId: i.clientId ?? crypto.randomUUID(),
+      displayName: i.displayName,
+    };
     this.hooks.identities.push(id);
     return id;
   }
@@ -143,16 +192,36 @@ export class Control {
   private summary(v: VaultRuntime): VaultSummary {
     const d = v.def;
     return {
-      name: d.name, id: d.id, vaultUri: `${v.origin}/`, port: v.port, subscriptionId: d.subscriptionId, resourceGroup: d.resourceGroup, location: d.location,
-      rbac: d.enableRbacAuthorization, access: d.access, firewall: d.firewall, reachable: networkVerdict(d) === "ok", softDelete: d.enableSoftDelete,
-      purgeProtection: d.enablePurgeProtection, diagnostics: d.diagnostics.length > 0,
-      counts: v.data ? { secrets: [...v.data.live.secrets.values()].filter((o) => !o.managed).length, certificates: v.data.live.certificates.size, keys: [...v.data.live.keys.values()].filter((o) => !o.managed).length } : d.counts,
+      name: d.name,
+      id: d.id,
+      vaultUri: `${v.origin}/`,
+      port: v.port,
+      subscriptionId: d.subscriptionId,
+      resourceGroup: d.resourceGroup,
+      location: d.location,
+      rbac: d.enableRbacAuthorization,
+      access: d.access,
+      firewall: d.firewall,
+      reachable: networkVerdict(d) === "ok",
+      softDelete: d.enableSoftDelete,
+      purgeProtection: d.enablePurgeProtection,
+      diagnostics: d.diagnostics.length > 0,
+      counts: v.data
+        ? {
+            secrets: [...v.data.live.secrets.values()].filter((o) => !o.managed).length,
+            certificates: v.data.live.certificates.size,
+            keys: [...v.data.live.keys.values()].filter((o) => !o.managed).length,
+          }
+        : d.counts,
     };
   }
   /** names of the live objects of one kind (materialises the vault) */
   objects(vault: string, kind: KvKind = "secrets", opts: { includeManaged?: boolean } = {}): string[] {
     const v = this.s.vault(vault);
-    return [...this.s.data(v).live[kind].values()].filter((o) => opts.includeManaged || !o.managed).map((o) => o.name).sort();
+    return [...this.s.data(v).live[kind].values()]
+      .filter((o) => opts.includeManaged || !o.managed)
+      .map((o) => o.name)
+      .sort();
   }
   /** full object (all versions, values included) — test-side only */
   object(vault: string, kind: KvKind, name: string) {
@@ -169,27 +238,45 @@ export class Control {
     const o = this.object(vault, "secrets", name);
     const ver = version ? o.versions.find((x) => x.version === version) : o.versions[o.versions.length - 1];
     if (!ver) throw new Error(`no version ${version} of ${name}`);
-    return o.managed ? this.s.managedSecretValue(ver) : ver.value ?? "";
+    return o.managed ? this.s.managedSecretValue(ver) : (ver.value ?? "");
   }
   /** every generated canary-carrying value currently held anywhere (KV, Graph secretText, AWS, GCP) */
   allSecretValues(opts: { materialise?: boolean } = {}): string[] {
     const out: string[] = [];
     for (const v of this.s.vaults) {
       if (!v.data && !opts.materialise) continue;
-      for (const o of this.s.data(v).live.secrets.values()) if (!o.managed) for (const ver of o.versions) if (ver.value) out.push(ver.value);
+      for (const o of this.s.data(v).live.secrets.values())
+        if (!o.managed) for (const ver of o.versions) if (ver.value) out.push(ver.value);
     }
-    for (const a of this.s.apps) for (const c of [...a.passwordCredentials, ...a.sp.passwordCredentials]) out.push(c.secretText);
+    for (const a of this.s.apps)
+      for (const c of [...a.passwordCredentials, ...a.sp.passwordCredentials]) out.push(c.secretText);
     for (const x of this.s.aws.values()) for (const v of x.versions) if (v.value) out.push(v.value);
     for (const x of this.s.gcp.values()) for (const v of x.versions) out.push(v.data.toString("utf8"));
     return out;
   }
 
   // ---- mutation: Key Vault ---------------------------------------------------------------------------------------
-  setSecret(vault: string, name: string, value: string, opts: { contentType?: string; tags?: Record<string, string>; exp?: number; nbf?: number; enabled?: boolean } = {}): KvVersion {
+  setSecret(
+    vault: string,
+    name: string,
+    value: string,
+    opts: { contentType?: string; tags?: Record<string, string>; exp?: number; nbf?: number; enabled?: boolean } = {},
+  ): KvVersion {
     return controlSetSecret(this.s, this.s.vault(vault), name, value, opts);
   }
   /** change attributes of the current version (exp/nbf/enabled/tags/contentType) */
-  updateObject(vault: string, kind: KvKind, name: string, patch: { exp?: number | null; nbf?: number | null; enabled?: boolean; tags?: Record<string, string>; contentType?: string }) {
+  updateObject(
+    vault: string,
+    kind: KvKind,
+    name: string,
+    patch: {
+      exp?: number | null;
+      nbf?: number | null;
+      enabled?: boolean;
+      tags?: Record<string, string>;
+      contentType?: string;
+    },
+  ) {
     const v = this.s.vault(vault);
     const o = this.object(vault, kind, name);
     const ver = o.versions[o.versions.length - 1];
@@ -217,7 +304,12 @@ export class Control {
       d.live.secrets.delete(name);
       d.live.keys.delete(name);
     }
-    if (v.def.enableSoftDelete && !opts.purge) d.deleted[kind].set(name, { obj: o, deletedDate: nowS(), scheduledPurgeDate: nowS() + v.def.softDeleteRetentionInDays * DAY });
+    if (v.def.enableSoftDelete && !opts.purge)
+      d.deleted[kind].set(name, {
+        obj: o,
+        deletedDate: nowS(),
+        scheduledPurgeDate: nowS() + v.def.softDeleteRetentionInDays * DAY,
+      });
     this.s.invalidate(v);
   }
   deleteSecret(vault: string, name: string, opts: { purge?: boolean } = {}) {
@@ -232,7 +324,11 @@ export class Control {
     return this.updateObject(vault, "certificates", name, { exp, nbf });
   }
   /** add a certificate (real X.509 with validity [nbf, exp]) */
-  addCertificate(vault: string, name: string, opts: { exp?: number; nbf?: number; subject?: string; issuer?: string; tags?: Record<string, string> } = {}) {
+  addCertificate(
+    vault: string,
+    name: string,
+    opts: { exp?: number; nbf?: number; subject?: string; issuer?: string; tags?: Record<string, string> } = {},
+  ) {
     const v = this.s.vault(vault);
     const d = this.s.data(v);
     const now = nowS();
@@ -240,17 +336,52 @@ export class Control {
     const nbf = opts.nbf ?? Math.min(now - DAY, exp - 365 * DAY);
     const subject = opts.subject ?? `CN=${name}.contoso.com`;
     const cn = subject.replace(/^CN=/, "").split(",")[0];
-    const ver: KvVersion = { version: crypto.randomBytes(16).toString("hex"), created: now, updated: now, enabled: true, nbf, exp, contentType: "application/x-pkcs12", tags: opts.tags, cert: { subject, sans: [cn], issuer: opts.issuer ?? "Self" } };
+    const ver: KvVersion = {
+      version: crypto.randomBytes(16).toString("hex"),
+      created: now,
+      updated: now,
+      enabled: true,
+      nbf,
+      exp,
+      contentType: "application/x-pkcs12",
+      tags: opts.tags,
+      cert: { subject, sans: [cn], issuer: opts.issuer ?? "Self" },
+    };
     const existing = d.live.certificates.get(name);
     if (existing) existing.versions.push(ver);
-    else this.s.putCertificate(d.live, { name, versions: [ver], policy: { issuer: opts.issuer ?? "Self", subject, sans: [cn], validityMonths: Math.max(1, Math.round((exp - nbf) / (30 * DAY))), keyType: "RSA", keySize: 2048, exportable: true, contentType: "application/x-pkcs12", lifetimeAction: { trigger: { lifetime_percentage: 80 }, action: "EmailContacts" }, created: now, updated: now } });
+    else
+      this.s.putCertificate(d.live, {
+        name,
+        versions: [ver],
+        policy: {
+          issuer: opts.issuer ?? "Self",
+          subject,
+          sans: [cn],
+          validityMonths: Math.max(1, Math.round((exp - nbf) / (30 * DAY))),
+          keyType: "RSA",
+          keySize: 2048,
+          exportable: true,
+          contentType: "application/x-pkcs12",
+          lifetimeAction: { trigger: { lifetime_percentage: 80 }, action: "EmailContacts" },
+          created: now,
+          updated: now,
+        },
+      });
     this.s.invalidate(v);
     return ver;
   }
 
   // ---- mutation: vault (ARM) properties ---------------------------------------------------------------------------
   /** change network rules; reachability from the scanner follows (403 ForbiddenByFirewall / ForbiddenByConnection) */
-  setNetworkRules(vault: string, rules: { publicNetworkAccess?: "Enabled" | "Disabled"; networkAcls?: VaultDef["networkAcls"]; privateLinkReachable?: boolean; firewall?: VaultFirewall }) {
+  setNetworkRules(
+    vault: string,
+    rules: {
+      publicNetworkAccess?: "Enabled" | "Disabled";
+      networkAcls?: VaultDef["networkAcls"];
+      privateLinkReachable?: boolean;
+      firewall?: VaultFirewall;
+    },
+  ) {
     const v = this.s.vault(vault);
     const d = v.def;
     if (rules.firewall) {
@@ -258,12 +389,30 @@ export class Control {
       d.publicNetworkAccess = "Enabled";
       d.privateEndpointConnections = [];
       if (rules.firewall === "open") d.networkAcls = null;
-      if (rules.firewall === "allowed") d.networkAcls = { bypass: "AzureServices", defaultAction: "Deny", ipRules: [{ value: "127.0.0.1/32" }], virtualNetworkRules: [] };
-      if (rules.firewall === "blocked") d.networkAcls = { bypass: "AzureServices", defaultAction: "Deny", ipRules: [{ value: "198.51.100.7/32" }], virtualNetworkRules: [] };
+      if (rules.firewall === "allowed")
+        d.networkAcls = {
+          bypass: "AzureServices",
+          defaultAction: "Deny",
+          ipRules: [{ value: "127.0.0.1/32" }],
+          virtualNetworkRules: [],
+        };
+      if (rules.firewall === "blocked")
+        d.networkAcls = {
+          bypass: "AzureServices",
+          defaultAction: "Deny",
+          ipRules: [{ value: "198.51.100.7/32" }],
+          virtualNetworkRules: [],
+        };
       if (rules.firewall === "private") {
         d.publicNetworkAccess = "Disabled";
         d.networkAcls = { bypass: "None", defaultAction: "Deny", ipRules: [], virtualNetworkRules: [] };
-        d.privateEndpointConnections = [{ id: `${d.id}/privateEndpointConnections/pe-${d.name}`, privateEndpointId: `/subscriptions/${d.subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${d.name}`, status: "Approved" }];
+        d.privateEndpointConnections = [
+          {
+            id: `${d.id}/privateEndpointConnections/pe-${d.name}`,
+            privateEndpointId: `/subscriptions/${d.subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${d.name}`,
+            status: "Approved",
+          },
+        ];
       }
     }
     if (rules.publicNetworkAccess) d.publicNetworkAccess = rules.publicNetworkAccess;
@@ -273,11 +422,34 @@ export class Control {
     return this.summary(v);
   }
   /** patch other vault properties (soft delete, purge protection, RBAC mode, tags, sku, diagnostics) */
-  setVaultProperties(vault: string, p: Partial<Pick<VaultDef, "enableSoftDelete" | "softDeleteRetentionInDays" | "enablePurgeProtection" | "enableRbacAuthorization" | "tags" | "sku" | "accessPolicies" | "roleAssignments">> & { diagnostics?: boolean | DiagnosticSettingDef[] }) {
+  setVaultProperties(
+    vault: string,
+    p: Partial<
+      Pick<
+        VaultDef,
+        | "enableSoftDelete"
+        | "softDeleteRetentionInDays"
+        | "enablePurgeProtection"
+        | "enableRbacAuthorization"
+        | "tags"
+        | "sku"
+        | "accessPolicies"
+        | "roleAssignments"
+      >
+    > & { diagnostics?: boolean | DiagnosticSettingDef[] },
+  ) {
     const v = this.s.vault(vault);
     const { diagnostics, ...rest } = p;
     Object.assign(v.def, rest);
-    if (diagnostics === true) v.def.diagnostics = [{ name: "send-to-law", workspaceId: `/subscriptions/${v.def.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-contoso`, logs: [{ categoryGroup: "audit", enabled: true }], metrics: [{ category: "AllMetrics", enabled: true }] }];
+    if (diagnostics === true)
+      v.def.diagnostics = [
+        {
+          name: "send-to-law",
+          workspaceId: `/subscriptions/${v.def.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-contoso`,
+          logs: [{ categoryGroup: "audit", enabled: true }],
+          metrics: [{ category: "AllMetrics", enabled: true }],
+        },
+      ];
     else if (diagnostics === false) v.def.diagnostics = [];
     else if (Array.isArray(diagnostics)) v.def.diagnostics = diagnostics;
     this.s.touch(v);
@@ -290,30 +462,58 @@ export class Control {
     const oid = principalId ?? this.s.estate.productIdentity.oid;
     d.roleAssignments = d.roleAssignments.filter((a) => a.principalId !== oid);
     d.accessPolicies = d.accessPolicies.filter((a) => a.objectId !== oid);
-    const ra = (role: string) => d.roleAssignments.push({ id: `${d.id}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`, principalId: oid, principalType: "ServicePrincipal", roleDefinitionName: role, scope: d.id });
+    const ra = (role: string) =>
+      d.roleAssignments.push({
+        id: `${d.id}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`,
+        principalId: oid,
+        principalType: "ServicePrincipal",
+        roleDefinitionName: role,
+        scope: d.id,
+      });
     if (access === "full") {
       ra("Key Vault Reader");
       ra("Key Vault Secrets User");
-      d.accessPolicies.push({ tenantId: this.s.estate.tenantId, objectId: oid, permissions: { keys: ["get", "list", "getrotationpolicy"], secrets: ["get", "list"], certificates: ["get", "list"] } });
+      d.accessPolicies.push({
+        tenantId: this.s.estate.tenantId,
+        objectId: oid,
+        permissions: {
+          keys: ["get", "list", "getrotationpolicy"],
+          secrets: ["get", "list"],
+          certificates: ["get", "list"],
+        },
+      });
     } else if (access === "metadata") {
       ra("Key Vault Reader");
-      d.accessPolicies.push({ tenantId: this.s.estate.tenantId, objectId: oid, permissions: { keys: ["list"], secrets: ["list"], certificates: ["list"] } });
+      d.accessPolicies.push({
+        tenantId: this.s.estate.tenantId,
+        objectId: oid,
+        permissions: { keys: ["list"], secrets: ["list"], certificates: ["list"] },
+      });
     }
     if (!principalId) d.access = access;
     this.s.touch(v);
     return this.summary(v);
   }
   addRoleAssignment(vault: string, principalId: string, roleDefinitionName: string) {
-    if (!ROLE_DATA_ACTIONS[roleDefinitionName]) throw new Error(`unknown role '${roleDefinitionName}' (known: ${Object.keys(ROLE_DATA_ACTIONS).join(", ")})`);
+    if (!ROLE_DATA_ACTIONS[roleDefinitionName])
+      throw new Error(`unknown role '${roleDefinitionName}' (known: ${Object.keys(ROLE_DATA_ACTIONS).join(", ")})`);
     const v = this.s.vault(vault);
-    const a = { id: `${v.def.id}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`, principalId, principalType: "ServicePrincipal" as const, roleDefinitionName, scope: v.def.id };
+    const a = {
+      id: `${v.def.id}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`,
+      principalId,
+      principalType: "ServicePrincipal" as const,
+      roleDefinitionName,
+      scope: v.def.id,
+    };
     v.def.roleAssignments.push(a);
     this.s.touch(v);
     return a;
   }
   removeRoleAssignment(vault: string, principalId: string, roleDefinitionName?: string) {
     const v = this.s.vault(vault);
-    v.def.roleAssignments = v.def.roleAssignments.filter((a) => !(a.principalId === principalId && (!roleDefinitionName || a.roleDefinitionName === roleDefinitionName)));
+    v.def.roleAssignments = v.def.roleAssignments.filter(
+      (a) => !(a.principalId === principalId && (!roleDefinitionName || a.roleDefinitionName === roleDefinitionName)),
+    );
     this.s.touch(v);
   }
   setAccessPolicy(vault: string, objectId: string, permissions: AccessPolicy["permissions"] | null) {
@@ -331,12 +531,32 @@ export class Control {
     const id = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${input.name}`;
     const def: VaultDef = {
       index: 100000 + this.s.vaults.length,
-      name: input.name, subscriptionId: sub.subscriptionId, resourceGroup: rg, location: input.location ?? "westeurope", id,
-      tags: input.tags ?? {}, sku: "standard", enableRbacAuthorization: input.rbac ?? true, enableSoftDelete: input.softDelete ?? true,
-      softDeleteRetentionInDays: 90, enablePurgeProtection: input.purgeProtection ?? false, enabledForDeployment: false, enabledForDiskEncryption: false,
-      enabledForTemplateDeployment: false, publicNetworkAccess: "Enabled", networkAcls: null, privateEndpointConnections: [], privateLinkReachable: true,
-      diagnostics: [], accessPolicies: [], roleAssignments: [], createdAt: nowS(), counts: { secrets: e.spec.secretsPerVault, certificates: e.spec.certificatesPerVault, keys: e.spec.keysPerVault },
-      access: input.access ?? "full", firewall: input.firewall ?? "open", seeded: input.seeded ?? false,
+      name: input.name,
+      subscriptionId: sub.subscriptionId,
+      resourceGroup: rg,
+      location: input.location ?? "westeurope",
+      id,
+      tags: input.tags ?? {},
+      sku: "standard",
+      enableRbacAuthorization: input.rbac ?? true,
+      enableSoftDelete: input.softDelete ?? true,
+      softDeleteRetentionInDays: 90,
+      enablePurgeProtection: input.purgeProtection ?? false,
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
+      publicNetworkAccess: "Enabled",
+      networkAcls: null,
+      privateEndpointConnections: [],
+      privateLinkReachable: true,
+      diagnostics: [],
+      accessPolicies: [],
+      roleAssignments: [],
+      createdAt: nowS(),
+      counts: { secrets: e.spec.secretsPerVault, certificates: e.spec.certificatesPerVault, keys: e.spec.keysPerVault },
+      access: input.access ?? "full",
+      firewall: input.firewall ?? "open",
+      seeded: input.seeded ?? false,
     };
     if (!def.seeded) def.counts = { secrets: 0, certificates: 0, keys: 0 };
     const v = await this.hooks.addVaultListener(def);
@@ -352,13 +572,24 @@ export class Control {
 
   // ---- mutation: Graph -------------------------------------------------------------------------------------------
   apps() {
-    return this.s.apps.map((a) => ({ id: a.id, appId: a.appId, displayName: a.displayName, link: a.link, passwordCredentials: a.passwordCredentials.map(({ secretText: _s, ...rest }) => rest), keyCredentials: a.keyCredentials, spId: a.sp.id }));
+    return this.s.apps.map((a) => ({
+      id: a.id,
+      appId: a.appId,
+      displayName: a.displayName,
+      link: a.link,
+      passwordCredentials: a.passwordCredentials.map(({ secretText: _s, ...rest }) => rest),
+      keyCredentials: a.keyCredentials,
+      spId: a.sp.id,
+    }));
   }
   app(idOrAppIdOrName: string) {
     return this.s.app(idOrAppIdOrName);
   }
   /** add a client secret to an app (like addPassword); returns it including secretText */
-  addAppCredential(idOrAppId: string, opts: { displayName?: string; endDateTime?: string | null; startDateTime?: string } = {}): PasswordCredentialDef {
+  addAppCredential(
+    idOrAppId: string,
+    opts: { displayName?: string; endDateTime?: string | null; startDateTime?: string } = {},
+  ): PasswordCredentialDef {
     return this.s.addPassword(this.s.app(idOrAppId), opts.displayName ?? null, opts.endDateTime, opts.startDateTime);
   }
   removeAppCredential(idOrAppId: string, keyId: string) {
@@ -368,10 +599,25 @@ export class Control {
   }
   /** links between Graph app secrets and Key Vault secrets as generated (vault name, secret name, mode) */
   appLinks() {
-    const out: { appId: string; displayName: string; vault: string; secretName: string; mode: string; keyId: string }[] = [];
+    const out: {
+      appId: string;
+      displayName: string;
+      vault: string;
+      secretName: string;
+      mode: string;
+      keyId: string;
+    }[] = [];
     for (const [vi, links] of this.s.estate.appLinks) {
       const v = this.s.vaults.find((x) => x.def.index === vi && x.def.seeded);
-      for (const l of links) out.push({ appId: l.appId, displayName: this.s.estate.apps[l.appIndex].displayName, vault: v?.def.name ?? "?", secretName: l.secretName, mode: l.mode, keyId: l.keyId });
+      for (const l of links)
+        out.push({
+          appId: l.appId,
+          displayName: this.s.estate.apps[l.appIndex].displayName,
+          vault: v?.def.name ?? "?",
+          secretName: l.secretName,
+          mode: l.mode,
+          keyId: l.keyId,
+        });
     }
     return out;
   }

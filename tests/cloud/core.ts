@@ -79,9 +79,13 @@ export class TokenService {
   }
 
   /** Validate 'Authorization: Bearer …' for a resource. */
-  check(authorization: string | undefined, resource: string): { ok: true; claims: TokenClaims } | { ok: false; reason: "missing" | "invalid" | "expired" | "audience" } {
+  check(
+    authorization: string | undefined,
+    resource: string,
+  ): { ok: true; claims: TokenClaims } | { ok: false; reason: "missing" | "invalid" | "expired" | "audience" } {
     if (!authorization) return { ok: false, reason: "missing" };
-    if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== "bearer ") return { ok: false, reason: "invalid" };
+    if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== "bearer ")
+      return { ok: false, reason: "invalid" };
     const claims = this.decode(authorization.slice(7).trim());
     if (!claims) return { ok: false, reason: "invalid" };
     if (claims.exp * 1000 < Date.now()) return { ok: false, reason: "expired" };
@@ -145,7 +149,12 @@ class FixedWindow {
 class TokenBuckets {
   private b = new Map<string, { tokens: number; at: number }>();
   /** returns { ok, remaining, retryAfter } */
-  take(key: string, burst: number, refillPerSec: number, now: number): { ok: boolean; remaining: number; retryAfter: number } {
+  take(
+    key: string,
+    burst: number,
+    refillPerSec: number,
+    now: number,
+  ): { ok: boolean; remaining: number; retryAfter: number } {
     let s = this.b.get(key);
     if (!s) {
       s = { tokens: burst, at: now };
@@ -153,7 +162,8 @@ class TokenBuckets {
     }
     s.tokens = Math.min(burst, s.tokens + ((now - s.at) / 1000) * refillPerSec);
     s.at = now;
-    if (s.tokens < 1) return { ok: false, remaining: 0, retryAfter: Math.max(1, Math.ceil((1 - s.tokens) / refillPerSec)) };
+    if (s.tokens < 1)
+      return { ok: false, remaining: 0, retryAfter: Math.max(1, Math.ceil((1 - s.tokens) / refillPerSec)) };
     s.tokens -= 1;
     return { ok: true, remaining: Math.floor(s.tokens), retryAfter: 0 };
   }
@@ -260,7 +270,15 @@ export class Runtime {
   /** sockets kept open by 'timeout' faults; destroyed on stop */
   hanging = new Set<import("node:net").Socket>();
 
-  constructor(public estate: Estate, opts: { latency?: Partial<LatencyConfig>; throttling?: boolean | DeepPartial<ThrottlingConfig>; faults?: FaultRule[]; logCapacity?: number }) {
+  constructor(
+    public estate: Estate,
+    opts: {
+      latency?: Partial<LatencyConfig>;
+      throttling?: boolean | DeepPartial<ThrottlingConfig>;
+      faults?: FaultRule[];
+      logCapacity?: number;
+    },
+  ) {
     this.tokens = new TokenService(estate.tenantId);
     this.latency = { fixedMs: 0, jitterMs: 0, ...(opts.latency ?? {}) };
     this.throttling = mergeThrottling(DEFAULT_THROTTLING, opts.throttling);
@@ -278,7 +296,12 @@ export class Runtime {
     }
   }
 
-  snapshotCounters(): { byOp: Record<string, number>; byVault: Record<string, Record<string, number>>; byService: Record<string, number>; total: number } {
+  snapshotCounters(): {
+    byOp: Record<string, number>;
+    byVault: Record<string, Record<string, number>>;
+    byService: Record<string, number>;
+    total: number;
+  } {
     const byOp: Record<string, number> = {};
     const byService: Record<string, number> = {};
     let total = 0;
@@ -312,9 +335,17 @@ export class Runtime {
   }
 
   entries(filter: { limit?: number; service?: string; op?: string; vault?: string } = {}): LogEntry[] {
-    const ordered = this.log.length < this.logCapacity ? this.log.slice() : [...this.log.slice(this.logPos), ...this.log.slice(0, this.logPos)];
+    const ordered =
+      this.log.length < this.logCapacity
+        ? this.log.slice()
+        : [...this.log.slice(this.logPos), ...this.log.slice(0, this.logPos)];
     const re = filter.op ? globToRegExp(filter.op) : null;
-    const out = ordered.filter((e) => (!filter.service || e.service === filter.service) && (!re || re.test(e.op)) && (!filter.vault || e.vault === filter.vault));
+    const out = ordered.filter(
+      (e) =>
+        (!filter.service || e.service === filter.service) &&
+        (!re || re.test(e.op)) &&
+        (!filter.vault || e.vault === filter.vault),
+    );
     return filter.limit ? out.slice(-filter.limit) : out;
   }
 
@@ -375,13 +406,31 @@ export class Runtime {
           headers["retry-after-ms"] = String(r.retryAfterMs);
           headers["x-ms-retry-after-ms"] = String(r.retryAfterMs);
         }
-        const code = r.code ?? (status === 429 ? "Throttled" : status === 503 ? "ServiceUnavailable" : status === 500 ? "InternalServerError" : `Http${status}`);
-        return { kind: "status", status, headers, code, message: r.message ?? `Injected fault ${r.id}: HTTP ${status}` };
+        const code =
+          r.code ??
+          (status === 429
+            ? "Throttled"
+            : status === 503
+              ? "ServiceUnavailable"
+              : status === 500
+                ? "InternalServerError"
+                : `Http${status}`);
+        return {
+          kind: "status",
+          status,
+          headers,
+          code,
+          message: r.message ?? `Injected fault ${r.id}: HTTP ${status}`,
+        };
       }
-      case "reset": return { kind: "reset" };
-      case "timeout": return { kind: "timeout", hangMs: r.hangMs };
-      case "malformed": return { kind: "malformed" };
-      case "latency": return { kind: "latency", delayMs: r.delayMs ?? 1000 };
+      case "reset":
+        return { kind: "reset" };
+      case "timeout":
+        return { kind: "timeout", hangMs: r.hangMs };
+      case "malformed":
+        return { kind: "malformed" };
+      case "latency":
+        return { kind: "latency", delayMs: r.delayMs ?? 1000 };
     }
     return NONE;
   }
@@ -409,12 +458,23 @@ export class Runtime {
   }
 
   /** ARM token bucket per subscription (or 'tenant') and principal. */
-  throttleArm(scope: string, oid: string, isRead: boolean): { ok: boolean; remaining: number; retryAfter: number; header: string } {
+  throttleArm(
+    scope: string,
+    oid: string,
+    isRead: boolean,
+  ): { ok: boolean; remaining: number; retryAfter: number; header: string } {
     const t = this.throttling.arm;
-    const header = isRead ? "x-ms-ratelimit-remaining-subscription-reads" : "x-ms-ratelimit-remaining-subscription-writes";
+    const header = isRead
+      ? "x-ms-ratelimit-remaining-subscription-reads"
+      : "x-ms-ratelimit-remaining-subscription-writes";
     const burst = isRead ? t.readBurst : t.writeBurst;
     if (!this.throttling.enabled) return { ok: true, remaining: burst - 1, retryAfter: 0, header };
-    const r = this.buckets.take(`arm|${isRead ? "r" : "w"}|${scope}|${oid}`, burst, isRead ? t.readRefillPerSec : t.writeRefillPerSec, Date.now());
+    const r = this.buckets.take(
+      `arm|${isRead ? "r" : "w"}|${scope}|${oid}`,
+      burst,
+      isRead ? t.readRefillPerSec : t.writeRefillPerSec,
+      Date.now(),
+    );
     return { ...r, header };
   }
 
@@ -426,7 +486,12 @@ export class Runtime {
     const wait = this.windows.take(`rg|${oid}`, lim, 5000, now);
     const rem = this.windows.remaining(`rg|${oid}`, lim, 5000, now);
     const s = Math.ceil(rem.resetMs / 1000);
-    return { ok: wait === 0, remaining: rem.remaining, resetsAfter: `00:00:${String(s).padStart(2, "0")}`, retryAfter: wait };
+    return {
+      ok: wait === 0,
+      remaining: rem.remaining,
+      resetsAfter: `00:00:${String(s).padStart(2, "0")}`,
+      retryAfter: wait,
+    };
   }
 
   throttleGraph(oid: string): number {
@@ -443,13 +508,23 @@ export class Runtime {
 const NONE: FaultOutcome = { kind: "none" };
 
 export function globToRegExp(glob: string): RegExp {
-  return new RegExp("^" + glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+  return new RegExp(
+    "^" +
+      glob
+        .split("*")
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*") +
+      "$",
+  );
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 export type { DeepPartial };
 
-export function mergeThrottling(base: ThrottlingConfig, over: boolean | DeepPartial<ThrottlingConfig> | undefined): ThrottlingConfig {
+export function mergeThrottling(
+  base: ThrottlingConfig,
+  over: boolean | DeepPartial<ThrottlingConfig> | undefined,
+): ThrottlingConfig {
   const out: ThrottlingConfig = JSON.parse(JSON.stringify(base));
   if (over === undefined) return out;
   if (typeof over === "boolean") {
@@ -493,7 +568,12 @@ export function readBody(req: IncomingMessage, limit = 16 * 1024 * 1024): Promis
 export function send(res: ServerResponse, r: Reply) {
   if (Buffer.isBuffer(r.body) && r.status === 200) {
     // hot path (cached list pages): flat header array, no per-request object churn
-    const flat: string[] = ["content-type", r.contentType ?? "application/json; charset=utf-8", "content-length", String(r.body.length)];
+    const flat: string[] = [
+      "content-type",
+      r.contentType ?? "application/json; charset=utf-8",
+      "content-length",
+      String(r.body.length),
+    ];
     if (r.headers) for (const k in r.headers) flat.push(k, String(r.headers[k]));
     res.writeHead(200, flat);
     res.end(r.body);
@@ -504,10 +584,12 @@ export function send(res: ServerResponse, r: Reply) {
   if (r.body === undefined || r.body === null) payload = undefined;
   else if (Buffer.isBuffer(r.body) || typeof r.body === "string") {
     payload = r.body;
-    if (!hasHeader(headers, "content-type")) headers["content-type"] = r.contentType ?? "application/json; charset=utf-8";
+    if (!hasHeader(headers, "content-type"))
+      headers["content-type"] = r.contentType ?? "application/json; charset=utf-8";
   } else {
     payload = JSON.stringify(r.body);
-    if (!hasHeader(headers, "content-type")) headers["content-type"] = r.contentType ?? "application/json; charset=utf-8";
+    if (!hasHeader(headers, "content-type"))
+      headers["content-type"] = r.contentType ?? "application/json; charset=utf-8";
   }
   headers["content-length"] = payload === undefined ? 0 : Buffer.byteLength(payload);
   res.writeHead(r.status, headers);
@@ -575,7 +657,12 @@ export function splitUrl(url: string): { path: string; query: Record<string, str
  * Apply a non-'none', non-'latency' fault outcome. Returns true if the request was consumed.
  * errorBody renders the service-specific error JSON.
  */
-export function applyFault(rt: Runtime, res: ServerResponse, f: FaultOutcome, errorBody: (status: number, code: string, message: string) => unknown): boolean {
+export function applyFault(
+  rt: Runtime,
+  res: ServerResponse,
+  f: FaultOutcome,
+  errorBody: (status: number, code: string, message: string) => unknown,
+): boolean {
   switch (f.kind) {
     case "none":
     case "latency":

@@ -17,7 +17,14 @@ export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, ".data", "local-cloud");
 
 /** forge cert.sign() with the RSA signature computed by node:crypto (fast, native). */
 export function signCertificate(cert, privateKey /* crypto.KeyObject | pem */) {
-  const md = { algorithm: "sha256", data: "", update(b) { this.data += b; return this; } };
+  const md = {
+    algorithm: "sha256",
+    data: "",
+    update(b) {
+      this.data += b;
+      return this;
+    },
+  };
   const key = { sign: (m) => crypto.sign("sha256", Buffer.from(m.data, "binary"), privateKey).toString("binary") };
   cert.sign(key, md);
   return cert;
@@ -51,7 +58,10 @@ function createCa() {
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 24 * 3600e3);
   cert.validity.notAfter = new Date(now + 10 * 365 * 24 * 3600e3);
-  const attrs = [{ name: "commonName", value: "CertifyClouds Local Cloud CA" }, { name: "organizationName", value: "CertifyClouds test" }];
+  const attrs = [
+    { name: "commonName", value: "CertifyClouds Local Cloud CA" },
+    { name: "organizationName", value: "CertifyClouds test" },
+  ];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
   cert.setExtensions([
@@ -79,7 +89,13 @@ function createLeaf(caCertPem, caKeyPem) {
     { name: "basicConstraints", cA: false },
     { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
     { name: "extKeyUsage", serverAuth: true },
-    { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+    {
+      name: "subjectAltName",
+      altNames: [
+        { type: 7, ip: "127.0.0.1" },
+        { type: 2, value: "localhost" },
+      ],
+    },
   ]);
   signCertificate(cert, caKey);
   return { certPem: forge.pki.certificateToPem(cert), keyPem: k.privatePem };
@@ -127,7 +143,13 @@ export function ensureCa(dataDir = process.env.LOCAL_CLOUD_DATA_DIR || DEFAULT_D
     writeAtomic(certPath, leaf.certPem, 0o644);
   }
   return {
-    dir, caPath, caKeyPath, certPath, keyPath, caPem, bundlePath: bundleFor(dir, caPath, caPem),
+    dir,
+    caPath,
+    caKeyPath,
+    certPath,
+    keyPath,
+    caPem,
+    bundlePath: bundleFor(dir, caPath, caPem),
     certPem: fs.readFileSync(certPath, "utf8"),
     keyPem: fs.readFileSync(keyPath, "utf8"),
   };
@@ -139,7 +161,8 @@ export function ensureCa(dataDir = process.env.LOCAL_CLOUD_DATA_DIR || DEFAULT_D
  */
 function bundleFor(dir, caPath, caPem) {
   const existing = process.env.NODE_EXTRA_CA_CERTS;
-  if (!existing || path.resolve(existing) === caPath || path.resolve(existing) === path.join(dir, "ca-bundle.pem")) return caPath;
+  if (!existing || path.resolve(existing) === caPath || path.resolve(existing) === path.join(dir, "ca-bundle.pem"))
+    return caPath;
   let extra = "";
   try {
     extra = fs.readFileSync(existing, "utf8");

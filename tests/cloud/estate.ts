@@ -33,10 +33,70 @@ export interface EstateSpec {
 }
 
 export const ESTATES: Record<EstateName, EstateSpec> = {
-  tiny: { name: "tiny", seed: "tiny", subscriptions: 2, vaults: 5, secretsPerVault: 8, certificatesPerVault: 2, keysPerVault: 2, versions: 3, apps: 5, credentialsPerApp: 2, sitesPerSubscription: 1, awsSecrets: 4, gcpSecrets: 3, humanNames: true },
-  demo: { name: "demo", seed: "demo", subscriptions: 8, vaults: 40, secretsPerVault: 30, certificatesPerVault: 12, keysPerVault: 8, versions: 4, apps: 60, credentialsPerApp: 3, sitesPerSubscription: 3, awsSecrets: 25, gcpSecrets: 15, humanNames: true },
-  large: { name: "large", seed: "large", subscriptions: 20, vaults: 1000, secretsPerVault: 60, certificatesPerVault: 25, keysPerVault: 15, versions: 3, apps: 500, credentialsPerApp: 3, sitesPerSubscription: 5, awsSecrets: 200, gcpSecrets: 100, humanNames: true },
-  xl: { name: "xl", seed: "xl", subscriptions: 50, vaults: 5000, secretsPerVault: 120, certificatesPerVault: 50, keysPerVault: 30, versions: 2, apps: 2000, credentialsPerApp: 3, sitesPerSubscription: 5, awsSecrets: 500, gcpSecrets: 200, humanNames: true },
+  tiny: {
+    name: "tiny",
+    seed: "tiny",
+    subscriptions: 2,
+    vaults: 5,
+    secretsPerVault: 8,
+    certificatesPerVault: 2,
+    keysPerVault: 2,
+    versions: 3,
+    apps: 5,
+    credentialsPerApp: 2,
+    sitesPerSubscription: 1,
+    awsSecrets: 4,
+    gcpSecrets: 3,
+    humanNames: true,
+  },
+  demo: {
+    name: "demo",
+    seed: "demo",
+    subscriptions: 8,
+    vaults: 40,
+    secretsPerVault: 30,
+    certificatesPerVault: 12,
+    keysPerVault: 8,
+    versions: 4,
+    apps: 60,
+    credentialsPerApp: 3,
+    sitesPerSubscription: 3,
+    awsSecrets: 25,
+    gcpSecrets: 15,
+    humanNames: true,
+  },
+  large: {
+    name: "large",
+    seed: "large",
+    subscriptions: 20,
+    vaults: 1000,
+    secretsPerVault: 60,
+    certificatesPerVault: 25,
+    keysPerVault: 15,
+    versions: 3,
+    apps: 500,
+    credentialsPerApp: 3,
+    sitesPerSubscription: 5,
+    awsSecrets: 200,
+    gcpSecrets: 100,
+    humanNames: true,
+  },
+  xl: {
+    name: "xl",
+    seed: "xl",
+    subscriptions: 50,
+    vaults: 5000,
+    secretsPerVault: 120,
+    certificatesPerVault: 50,
+    keysPerVault: 30,
+    versions: 2,
+    apps: 2000,
+    credentialsPerApp: 3,
+    sitesPerSubscription: 5,
+    awsSecrets: 500,
+    gcpSecrets: 200,
+    humanNames: true,
+  },
 };
 
 export type EstateInput = EstateName | (Partial<EstateSpec> & { base?: EstateName });
@@ -179,7 +239,13 @@ export interface AppDef {
   ownerIds: string[];
   tags: string[];
   /** service principal for this app */
-  sp: { id: string; displayName: string; accountEnabled: boolean; passwordCredentials: PasswordCredentialDef[]; keyCredentials: KeyCredentialDef[] };
+  sp: {
+    id: string;
+    displayName: string;
+    accountEnabled: boolean;
+    passwordCredentials: PasswordCredentialDef[];
+    keyCredentials: KeyCredentialDef[];
+  };
   /** how the app's first client secret is stored in Key Vault (generator intent, for tests) */
   link: "tags" | "naming" | "none";
 }
@@ -250,33 +316,155 @@ export interface Estate {
 
 // --------------------------------------------------------------------------------------------------------------- naming
 
-const SUB_NAMES = ["Contoso Production", "Contoso Development", "Contoso Shared Services", "Contoso Payments Prod", "Contoso Data Platform", "Contoso Staging", "Contoso Identity", "Contoso Sandbox"];
-const WORKLOADS = ["payments", "orders", "identity", "billing", "catalog", "search", "checkout", "shipping", "reporting", "crm", "hr", "analytics", "gateway", "mobile", "partner", "inventory", "loyalty", "pricing", "ledger", "notify", "fraud", "media", "ops", "platform"];
+const SUB_NAMES = [
+  "Contoso Production",
+  "Contoso Development",
+  "Contoso Shared Services",
+  "Contoso Payments Prod",
+  "Contoso Data Platform",
+  "Contoso Staging",
+  "Contoso Identity",
+  "Contoso Sandbox",
+];
+const WORKLOADS = [
+  "payments",
+  "orders",
+  "identity",
+  "billing",
+  "catalog",
+  "search",
+  "checkout",
+  "shipping",
+  "reporting",
+  "crm",
+  "hr",
+  "analytics",
+  "gateway",
+  "mobile",
+  "partner",
+  "inventory",
+  "loyalty",
+  "pricing",
+  "ledger",
+  "notify",
+  "fraud",
+  "media",
+  "ops",
+  "platform",
+];
 const ENVS = ["prod", "dev", "test", "stg"];
-const REGIONS: [string, string][] = [["weu", "westeurope"], ["neu", "northeurope"], ["eus", "eastus"], ["eus2", "eastus2"], ["uks", "uksouth"], ["sea", "southeastasia"]];
-const OWNERS = ["platform-team@contoso.com", "payments-team@contoso.com", "identity-team@contoso.com", "data-team@contoso.com", "secops@contoso.com", "jane.doe@contoso.com", "raj.patel@contoso.com"];
-const APP_WORDS = ["Payments", "Orders", "Identity", "Billing", "Catalog", "Search", "Checkout", "Shipping", "Reporting", "CRM", "HR Portal", "Analytics", "Gateway", "Mobile", "Partner", "Inventory", "Loyalty", "Pricing", "Ledger", "Notifications", "Fraud", "Media", "Ops", "Platform"];
+const REGIONS: [string, string][] = [
+  ["weu", "westeurope"],
+  ["neu", "northeurope"],
+  ["eus", "eastus"],
+  ["eus2", "eastus2"],
+  ["uks", "uksouth"],
+  ["sea", "southeastasia"],
+];
+const OWNERS = [
+  "platform-team@contoso.com",
+  "payments-team@contoso.com",
+  "identity-team@contoso.com",
+  "data-team@contoso.com",
+  "secops@contoso.com",
+  "jane.doe@contoso.com",
+  "raj.patel@contoso.com",
+];
+const APP_WORDS = [
+  "Payments",
+  "Orders",
+  "Identity",
+  "Billing",
+  "Catalog",
+  "Search",
+  "Checkout",
+  "Shipping",
+  "Reporting",
+  "CRM",
+  "HR Portal",
+  "Analytics",
+  "Gateway",
+  "Mobile",
+  "Partner",
+  "Inventory",
+  "Loyalty",
+  "Pricing",
+  "Ledger",
+  "Notifications",
+  "Fraud",
+  "Media",
+  "Ops",
+  "Platform",
+];
 const APP_KINDS = ["API", "Web", "Worker", "Daemon", "Connector", "Sync"];
-const SECRET_BASES = ["db-password", "sql-admin-password", "storage-connection-string", "redis-key", "servicebus-connection", "api-key", "jwt-signing-secret", "smtp-password", "sftp-password", "cosmos-key", "eventhub-key", "webhook-secret", "oauth-client-secret", "encryption-passphrase", "ldap-bind-password", "registry-token"];
-const CERT_BASES = ["www", "api", "portal", "mtls-client", "sso-signing", "internal", "partner-gw", "payments", "login", "cdn"];
+const SECRET_BASES = [
+  "db-password",
+  "sql-admin-password",
+  "storage-connection-string",
+  "redis-key",
+  "servicebus-connection",
+  "api-key",
+  "jwt-signing-secret",
+  "smtp-password",
+  "sftp-password",
+  "cosmos-key",
+  "eventhub-key",
+  "webhook-secret",
+  "oauth-client-secret",
+  "encryption-passphrase",
+  "ldap-bind-password",
+  "registry-token",
+];
+const CERT_BASES = [
+  "www",
+  "api",
+  "portal",
+  "mtls-client",
+  "sso-signing",
+  "internal",
+  "partner-gw",
+  "payments",
+  "login",
+  "cdn",
+];
 const KEY_BASES = ["cmk-storage", "cmk-sql", "signing-key", "wrap-key", "disk-encryption", "token-signing", "data-key"];
 const FIRST = ["Jane", "Raj", "Maria", "Chen", "Olu", "Sara", "Tom", "Ana", "Ivan", "Lena", "Omar", "Mia"];
-const LAST = ["Doe", "Patel", "Garcia", "Wei", "Adeyemi", "Berg", "Novak", "Silva", "Petrov", "Klein", "Haddad", "Rossi"];
+const LAST = [
+  "Doe",
+  "Patel",
+  "Garcia",
+  "Wei",
+  "Adeyemi",
+  "Berg",
+  "Novak",
+  "Silva",
+  "Petrov",
+  "Klein",
+  "Haddad",
+  "Rossi",
+];
 
 export function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
-function vaultNameFor(spec: EstateSpec, i: number): { name: string; workload: string; env: string; region: [string, string] } {
+function vaultNameFor(
+  spec: EstateSpec,
+  i: number,
+): { name: string; workload: string; env: string; region: [string, string] } {
   const r = rng(spec.seed, "vaultname", i);
   const combos = WORKLOADS.length * ENVS.length * REGIONS.length;
   // Walk the combo space with a stride coprime to its size so the first N are distinct and varied.
-  const c = (i * 7919 + hash32(spec.seed) % combos) % combos;
+  const c = (i * 7919 + (hash32(spec.seed) % combos)) % combos;
   const workload = WORKLOADS[c % WORKLOADS.length];
   const env = ENVS[Math.floor(c / WORKLOADS.length) % ENVS.length];
   const region = REGIONS[Math.floor(c / (WORKLOADS.length * ENVS.length)) % REGIONS.length];
   void r;
-  if (spec.humanNames && spec.vaults <= combos) return { name: `kv-${workload}-${env}-${region[0]}`, workload, env, region };
+  if (spec.humanNames && spec.vaults <= combos)
+    return { name: `kv-${workload}-${env}-${region[0]}`, workload, env, region };
   const n = `kv-${workload.slice(0, 7)}-${env}-${i.toString(36).padStart(4, "0")}`;
   return { name: n.slice(0, 24), workload, env, region };
 }
@@ -286,7 +474,28 @@ function vaultNameFor(spec: EstateSpec, i: number): { name: string; workload: st
 export type Bucket = "expired" | "1d" | "7d" | "14d" | "30d" | "90d" | "later" | "none" | "notYetValid" | "disabled";
 
 /** weighted cycle; objects pick entries round-robin with a per-vault offset, so even 'tiny' covers every bucket */
-const BUCKET_CYCLE: Bucket[] = ["later", "expired", "30d", "none", "90d", "later", "7d", "none", "later", "14d", "expired", "90d", "1d", "later", "disabled", "none", "30d", "notYetValid", "later", "90d"];
+const BUCKET_CYCLE: Bucket[] = [
+  "later",
+  "expired",
+  "30d",
+  "none",
+  "90d",
+  "later",
+  "7d",
+  "none",
+  "later",
+  "14d",
+  "expired",
+  "90d",
+  "1d",
+  "later",
+  "disabled",
+  "none",
+  "30d",
+  "notYetValid",
+  "later",
+  "90d",
+];
 
 export function bucketFor(vaultIndex: number, kindOffset: number, j: number): Bucket {
   return BUCKET_CYCLE[(vaultIndex * 7 + kindOffset + j) % BUCKET_CYCLE.length];
@@ -295,16 +504,26 @@ export function bucketFor(vaultIndex: number, kindOffset: number, j: number): Bu
 /** exp (unix s) for a bucket relative to now; undefined = no expiry */
 export function expForBucket(b: Bucket, now: number, r: Rng): number | undefined {
   switch (b) {
-    case "expired": return now - r.int(1, 400) * DAY - r.int(0, DAY);
-    case "1d": return now + r.int(3600, DAY - 3600);
-    case "7d": return now + r.int(2 * DAY, 7 * DAY - 3600);
-    case "14d": return now + r.int(8 * DAY, 14 * DAY - 3600);
-    case "30d": return now + r.int(15 * DAY, 30 * DAY - 3600);
-    case "90d": return now + r.int(31 * DAY, 90 * DAY - 3600);
-    case "later": return now + r.int(91 * DAY, 730 * DAY);
-    case "none": return undefined;
-    case "notYetValid": return now + r.int(200 * DAY, 500 * DAY);
-    case "disabled": return r.chance(0.5) ? now + r.int(30 * DAY, 365 * DAY) : undefined;
+    case "expired":
+      return now - r.int(1, 400) * DAY - r.int(0, DAY);
+    case "1d":
+      return now + r.int(3600, DAY - 3600);
+    case "7d":
+      return now + r.int(2 * DAY, 7 * DAY - 3600);
+    case "14d":
+      return now + r.int(8 * DAY, 14 * DAY - 3600);
+    case "30d":
+      return now + r.int(15 * DAY, 30 * DAY - 3600);
+    case "90d":
+      return now + r.int(31 * DAY, 90 * DAY - 3600);
+    case "later":
+      return now + r.int(91 * DAY, 730 * DAY);
+    case "none":
+      return undefined;
+    case "notYetValid":
+      return now + r.int(200 * DAY, 500 * DAY);
+    case "disabled":
+      return r.chance(0.5) ? now + r.int(30 * DAY, 365 * DAY) : undefined;
   }
 }
 
@@ -317,21 +536,73 @@ export const ROLE_DATA_ACTIONS: Record<string, string[]> = {
   "Key Vault Secrets User": ["secrets/getSecret/action", "secrets/readMetadata/action"],
   "Key Vault Secrets Officer": ["secrets/*"],
   "Key Vault Certificates Officer": ["certificatecas/*", "certificates/*", "certificatecontacts/write"],
-  "Key Vault Certificate User": ["certificates/read", "secrets/getSecret/action", "secrets/readMetadata/action", "keys/read"],
+  "Key Vault Certificate User": [
+    "certificates/read",
+    "secrets/getSecret/action",
+    "secrets/readMetadata/action",
+    "keys/read",
+  ],
   "Key Vault Crypto Officer": ["keys/*", "keyrotationpolicies/*"],
-  "Key Vault Crypto User": ["keys/read", "keys/update/action", "keys/backup/action", "keys/encrypt/action", "keys/decrypt/action", "keys/wrap/action", "keys/unwrap/action", "keys/sign/action", "keys/verify/action"],
+  "Key Vault Crypto User": [
+    "keys/read",
+    "keys/update/action",
+    "keys/backup/action",
+    "keys/encrypt/action",
+    "keys/decrypt/action",
+    "keys/wrap/action",
+    "keys/unwrap/action",
+    "keys/sign/action",
+    "keys/verify/action",
+  ],
   "Key Vault Crypto Service Encryption User": ["keys/read", "keys/wrap/action", "keys/unwrap/action"],
 };
 
 const ALL_SECRET_PERMS = ["get", "list", "set", "delete", "backup", "restore", "recover", "purge"];
-const ALL_CERT_PERMS = ["get", "list", "delete", "create", "import", "update", "managecontacts", "getissuers", "listissuers", "setissuers", "deleteissuers", "manageissuers", "recover", "purge"];
-const ALL_KEY_PERMS = ["encrypt", "decrypt", "wrapKey", "unwrapKey", "sign", "verify", "get", "list", "create", "update", "import", "delete", "backup", "restore", "recover", "purge", "getrotationpolicy", "setrotationpolicy", "rotate"];
+const ALL_CERT_PERMS = [
+  "get",
+  "list",
+  "delete",
+  "create",
+  "import",
+  "update",
+  "managecontacts",
+  "getissuers",
+  "listissuers",
+  "setissuers",
+  "deleteissuers",
+  "manageissuers",
+  "recover",
+  "purge",
+];
+const ALL_KEY_PERMS = [
+  "encrypt",
+  "decrypt",
+  "wrapKey",
+  "unwrapKey",
+  "sign",
+  "verify",
+  "get",
+  "list",
+  "create",
+  "update",
+  "import",
+  "delete",
+  "backup",
+  "restore",
+  "recover",
+  "purge",
+  "getrotationpolicy",
+  "setrotationpolicy",
+  "rotate",
+];
 
 // ---------------------------------------------------------------------------------------------------------- generate
 
 export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Date | number } = {}): Estate {
   const spec = resolveSpec(specIn);
-  const now = Math.floor((opts.now === undefined ? Date.now() : typeof opts.now === "number" ? opts.now : opts.now.getTime()) / 1000);
+  const now = Math.floor(
+    (opts.now === undefined ? Date.now() : typeof opts.now === "number" ? opts.now : opts.now.getTime()) / 1000,
+  );
   const g = rng(spec.seed, "estate");
   const tenantId = g.guid();
   const productIdentity: Identity = { oid: g.guid(), clientId: g.guid(), displayName: "id-certifyclouds-scanner" };
@@ -350,23 +621,33 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
       subscriptionId: r.guid(),
       displayName,
       state: s > 0 && s % 11 === 10 ? "Disabled" : "Enabled",
-      tags: { costCenter: `CC-${1000 + s}`, environment: /prod/i.test(displayName) ? "prod" : s % 2 ? "dev" : "shared" },
+      tags: {
+        costCenter: `CC-${1000 + s}`,
+        environment: /prod/i.test(displayName) ? "prod" : s % 2 ? "dev" : "shared",
+      },
       defenderForKeyVault: s % 3 === 1 ? "Free" : "Standard",
     });
   }
 
   const vaults: VaultDef[] = [];
-  for (let i = 0; i < spec.vaults; i++) vaults.push(makeVault(spec, now, tenantId, productIdentity, otherPrincipals, subscriptions, i));
+  for (let i = 0; i < spec.vaults; i++)
+    vaults.push(makeVault(spec, now, tenantId, productIdentity, otherPrincipals, subscriptions, i));
 
   // users (owners)
   const users: UserDef[] = [];
   const nUsers = Math.max(4, Math.min(200, Math.ceil(spec.apps / 4)));
   for (let u = 0; u < nUsers; u++) {
     const r = rng(spec.seed, "user", u);
-    const f = FIRST[u % FIRST.length], l = LAST[Math.floor(u / FIRST.length) % LAST.length];
+    const f = FIRST[u % FIRST.length],
+      l = LAST[Math.floor(u / FIRST.length) % LAST.length];
     const suffix = u >= FIRST.length * LAST.length ? String(u) : "";
     const upn = `${f}.${l}${suffix}@contoso.com`.toLowerCase();
-    users.push({ id: r.guid(), displayName: `${f} ${l}${suffix ? " " + suffix : ""}`, userPrincipalName: upn, mail: upn });
+    users.push({
+      id: r.guid(),
+      displayName: `${f} ${l}${suffix ? " " + suffix : ""}`,
+      userPrincipalName: upn,
+      mail: upn,
+    });
   }
 
   // apps
@@ -421,10 +702,17 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
           const v = target[(k * 3 + q) % target.length];
           const secretName = secretNameFor(spec, v.index, q % Math.max(1, v.counts.secrets), appLinks.get(v.index));
           const form = q === 2 ? "VaultName" : "SecretUri";
-          settings.push({ name: `${["DB_PASSWORD", "STORAGE_CONNECTION", "API_KEY"][q]}`, ref: { vaultIndex: v.index, secretName, form } });
+          settings.push({
+            name: `${["DB_PASSWORD", "STORAGE_CONNECTION", "API_KEY"][q]}`,
+            ref: { vaultIndex: v.index, secretName, form },
+          });
         }
         // a dangling reference (secret does not exist)
-        if (k === 0) settings.push({ name: "LEGACY_SECRET", ref: { vaultIndex: target[0].index, secretName: "does-not-exist", form: "SecretUri" } });
+        if (k === 0)
+          settings.push({
+            name: "LEGACY_SECRET",
+            ref: { vaultIndex: target[0].index, secretName: "does-not-exist", form: "SecretUri" },
+          });
       }
       sites.push({
         id: `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${name}`,
@@ -449,7 +737,10 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
     awsSecrets.push({
       name: `${env}/${w}/${SECRET_BASES[k % SECRET_BASES.length]}${k >= WORKLOADS.length * ENVS.length ? "-" + k : ""}`,
       description: `${w} ${SECRET_BASES[k % SECRET_BASES.length]} (${env})`,
-      tags: [{ Key: "owner", Value: OWNERS[k % OWNERS.length] }, { Key: "environment", Value: env }],
+      tags: [
+        { Key: "owner", Value: OWNERS[k % OWNERS.length] },
+        { Key: "environment", Value: env },
+      ],
       values: Array.from({ length: nv }, () => canaryValue(r)),
       rotationEnabled: k % 3 === 0,
       createdDate: now - r.int(10, 700) * DAY,
@@ -461,10 +752,16 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
     const w = WORKLOADS[(k + 3) % WORKLOADS.length];
     const nv = r.int(1, 3);
     const b = bucketFor(k, 5, 0);
-    const exp = b === "none" || b === "later" || b === "disabled" ? undefined : expForBucket(b === "notYetValid" ? "later" : b, now, r);
+    const exp =
+      b === "none" || b === "later" || b === "disabled"
+        ? undefined
+        : expForBucket(b === "notYetValid" ? "later" : b, now, r);
     gcpSecrets.push({
       secretId: `${w}-${SECRET_BASES[(k + 2) % SECRET_BASES.length]}${k >= WORKLOADS.length ? "-" + k : ""}`,
-      labels: { owner: OWNERS[k % OWNERS.length].split("@")[0].replace(/\./g, "-"), environment: ENVS[k % ENVS.length] },
+      labels: {
+        owner: OWNERS[k % OWNERS.length].split("@")[0].replace(/\./g, "-"),
+        environment: ENVS[k % ENVS.length],
+      },
       values: Array.from({ length: nv }, () => canaryValue(r)),
       createTime: now - r.int(10, 700) * DAY,
       expireTime: exp !== undefined && exp > now ? exp : undefined,
@@ -484,18 +781,31 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
     appLinks,
     sites,
     aws: { accountId: String(100000000000 + ga.int(0, 899999999999)), region: "eu-west-1", secrets: awsSecrets },
-    gcp: { projectId: `contoso-${spec.name.replace(/[^a-z0-9-]/g, "")}-secrets`.slice(0, 30), projectNumber: String(ga.int(100000000000, 999999999999)), secrets: gcpSecrets },
+    gcp: {
+      projectId: `contoso-${spec.name.replace(/[^a-z0-9-]/g, "")}-secrets`.slice(0, 30),
+      projectNumber: String(ga.int(100000000000, 999999999999)),
+      secrets: gcpSecrets,
+    },
   };
 }
 
 export function canaryValue(r: Rng, shape: "plain" | "json" | "conn" = "plain"): string {
   const c = CANARY_PREFIX + r.token(24);
   if (shape === "json") return JSON.stringify({ apiKey: c, issuedBy: "contoso" });
-  if (shape === "conn") return `Server=tcp:sql-contoso.database.windows.net,1433;User ID=app;Password=${c};Encrypt=True;`;
+  if (shape === "conn")
+    return `Server=tcp:sql-contoso.database.windows.net,1433;User ID=app;Password=${c};Encrypt=True;`;
   return c;
 }
 
-function makeVault(spec: EstateSpec, now: number, tenantId: string, product: Identity, others: Estate["otherPrincipals"], subs: SubscriptionDef[], i: number): VaultDef {
+function makeVault(
+  spec: EstateSpec,
+  now: number,
+  tenantId: string,
+  product: Identity,
+  others: Estate["otherPrincipals"],
+  subs: SubscriptionDef[],
+  i: number,
+): VaultDef {
   const r = rng(spec.seed, "vault", i);
   const { name, workload, env, region } = vaultNameFor(spec, i);
   const sub = subs[i % subs.length];
@@ -507,11 +817,46 @@ function makeVault(spec: EstateSpec, now: number, tenantId: string, product: Ide
   // 3 RBAC without any role for the product, 4 access-policy metadata-only (list, no get) with soft delete off.
   let rbac: boolean, access: VaultAccess, firewall: VaultFirewall, softDelete: boolean, purge: boolean, diag: boolean;
   switch (i) {
-    case 0: rbac = true; access = "full"; firewall = "open"; softDelete = true; purge = true; diag = true; break;
-    case 1: rbac = false; access = "full"; firewall = "allowed"; softDelete = true; purge = false; diag = false; break;
-    case 2: rbac = true; access = "full"; firewall = "blocked"; softDelete = true; purge = true; diag = true; break;
-    case 3: rbac = true; access = "none"; firewall = "open"; softDelete = true; purge = false; diag = true; break;
-    case 4: rbac = false; access = "metadata"; firewall = "open"; softDelete = false; purge = false; diag = false; break;
+    case 0:
+      rbac = true;
+      access = "full";
+      firewall = "open";
+      softDelete = true;
+      purge = true;
+      diag = true;
+      break;
+    case 1:
+      rbac = false;
+      access = "full";
+      firewall = "allowed";
+      softDelete = true;
+      purge = false;
+      diag = false;
+      break;
+    case 2:
+      rbac = true;
+      access = "full";
+      firewall = "blocked";
+      softDelete = true;
+      purge = true;
+      diag = true;
+      break;
+    case 3:
+      rbac = true;
+      access = "none";
+      firewall = "open";
+      softDelete = true;
+      purge = false;
+      diag = true;
+      break;
+    case 4:
+      rbac = false;
+      access = "metadata";
+      firewall = "open";
+      softDelete = false;
+      purge = false;
+      diag = false;
+      break;
     default: {
       rbac = r.chance(0.6);
       const a = r.next();
@@ -526,7 +871,13 @@ function makeVault(spec: EstateSpec, now: number, tenantId: string, product: Ide
   const accessPolicies: AccessPolicy[] = [];
   const roleAssignments: RoleAssignment[] = [];
   const ra = (principalId: string, principalType: RoleAssignment["principalType"], role: string) =>
-    roleAssignments.push({ id: `${id}/providers/Microsoft.Authorization/roleAssignments/${rng(spec.seed, "ra", i, roleAssignments.length).guid()}`, principalId, principalType, roleDefinitionName: role, scope: id });
+    roleAssignments.push({
+      id: `${id}/providers/Microsoft.Authorization/roleAssignments/${rng(spec.seed, "ra", i, roleAssignments.length).guid()}`,
+      principalId,
+      principalType,
+      roleDefinitionName: role,
+      scope: id,
+    });
   if (rbac) {
     ra(others[2].oid, "Group", "Key Vault Administrator");
     ra(others[1].oid, "ServicePrincipal", "Key Vault Secrets Officer");
@@ -537,31 +888,86 @@ function makeVault(spec: EstateSpec, now: number, tenantId: string, product: Ide
       ra(product.oid, "ServicePrincipal", "Key Vault Reader");
     }
   } else {
-    accessPolicies.push({ tenantId, objectId: others[0].oid, permissions: { keys: [...ALL_KEY_PERMS], secrets: [...ALL_SECRET_PERMS], certificates: [...ALL_CERT_PERMS] } });
-    accessPolicies.push({ tenantId, objectId: others[1].oid, permissions: { keys: ["get", "list"], secrets: ["get", "list", "set"], certificates: ["get", "list", "import"] } });
-    if (access === "full") accessPolicies.push({ tenantId, objectId: product.oid, permissions: { keys: ["get", "list", "getrotationpolicy"], secrets: ["get", "list"], certificates: ["get", "list"] } });
-    else if (access === "metadata") accessPolicies.push({ tenantId, objectId: product.oid, permissions: { keys: ["list"], secrets: ["list"], certificates: ["list"] } });
+    accessPolicies.push({
+      tenantId,
+      objectId: others[0].oid,
+      permissions: { keys: [...ALL_KEY_PERMS], secrets: [...ALL_SECRET_PERMS], certificates: [...ALL_CERT_PERMS] },
+    });
+    accessPolicies.push({
+      tenantId,
+      objectId: others[1].oid,
+      permissions: { keys: ["get", "list"], secrets: ["get", "list", "set"], certificates: ["get", "list", "import"] },
+    });
+    if (access === "full")
+      accessPolicies.push({
+        tenantId,
+        objectId: product.oid,
+        permissions: {
+          keys: ["get", "list", "getrotationpolicy"],
+          secrets: ["get", "list"],
+          certificates: ["get", "list"],
+        },
+      });
+    else if (access === "metadata")
+      accessPolicies.push({
+        tenantId,
+        objectId: product.oid,
+        permissions: { keys: ["list"], secrets: ["list"], certificates: ["list"] },
+      });
   }
   let publicNetworkAccess: VaultDef["publicNetworkAccess"] = "Enabled";
   let networkAcls: VaultDef["networkAcls"] = null;
   const privateEndpointConnections: VaultDef["privateEndpointConnections"] = [];
-  if (firewall === "allowed") networkAcls = { bypass: "AzureServices", defaultAction: "Deny", ipRules: [{ value: "127.0.0.1/32" }, { value: "203.0.113.0/24" }], virtualNetworkRules: [] };
-  if (firewall === "blocked") networkAcls = { bypass: "AzureServices", defaultAction: "Deny", ipRules: [{ value: "198.51.100.7/32" }], virtualNetworkRules: [] };
-  if (firewall === "open" && r.chance(0.3)) networkAcls = { bypass: "AzureServices", defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] };
+  if (firewall === "allowed")
+    networkAcls = {
+      bypass: "AzureServices",
+      defaultAction: "Deny",
+      ipRules: [{ value: "127.0.0.1/32" }, { value: "203.0.113.0/24" }],
+      virtualNetworkRules: [],
+    };
+  if (firewall === "blocked")
+    networkAcls = {
+      bypass: "AzureServices",
+      defaultAction: "Deny",
+      ipRules: [{ value: "198.51.100.7/32" }],
+      virtualNetworkRules: [],
+    };
+  if (firewall === "open" && r.chance(0.3))
+    networkAcls = { bypass: "AzureServices", defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] };
   if (firewall === "private") {
     publicNetworkAccess = "Disabled";
     networkAcls = { bypass: "None", defaultAction: "Deny", ipRules: [], virtualNetworkRules: [] };
-    privateEndpointConnections.push({ id: `${id}/privateEndpointConnections/pe-${name}`, privateEndpointId: `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${name}`, status: "Approved" });
+    privateEndpointConnections.push({
+      id: `${id}/privateEndpointConnections/pe-${name}`,
+      privateEndpointId: `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-network/providers/Microsoft.Network/privateEndpoints/pe-${name}`,
+      status: "Approved",
+    });
   }
   const diagnostics: DiagnosticSettingDef[] = diag
-    ? [{
-        name: "send-to-law",
-        workspaceId: `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-contoso-${env}`,
-        storageAccountId: i % 2 === 0 ? `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.Storage/storageAccounts/stcontosologs${i % 10}` : undefined,
-        eventHubAuthorizationRuleId: i % 4 === 0 ? `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.EventHub/namespaces/evh-contoso-siem/authorizationrules/RootManageSharedAccessKey` : undefined,
-        logs: r.chance(0.8) ? [{ categoryGroup: "audit", enabled: true }, { categoryGroup: "allLogs", enabled: true }] : [{ category: "AuditEvent", enabled: true }, { category: "AzurePolicyEvaluationDetails", enabled: false }],
-        metrics: [{ category: "AllMetrics", enabled: true }],
-      }]
+    ? [
+        {
+          name: "send-to-law",
+          workspaceId: `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-contoso-${env}`,
+          storageAccountId:
+            i % 2 === 0
+              ? `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.Storage/storageAccounts/stcontosologs${i % 10}`
+              : undefined,
+          eventHubAuthorizationRuleId:
+            i % 4 === 0
+              ? `/subscriptions/${sub.subscriptionId}/resourceGroups/rg-monitoring/providers/Microsoft.EventHub/namespaces/evh-contoso-siem/authorizationrules/RootManageSharedAccessKey`
+              : undefined,
+          logs: r.chance(0.8)
+            ? [
+                { categoryGroup: "audit", enabled: true },
+                { categoryGroup: "allLogs", enabled: true },
+              ]
+            : [
+                { category: "AuditEvent", enabled: true },
+                { category: "AzurePolicyEvaluationDetails", enabled: false },
+              ],
+          metrics: [{ category: "AllMetrics", enabled: true }],
+        },
+      ]
     : [];
   const tags: Record<string, string> = {};
   if (i % 5 !== 4) tags.owner = OWNERS[i % OWNERS.length];
@@ -620,7 +1026,17 @@ function makeApp(spec: EstateSpec, now: number, users: UserDef[], a: number): Ap
   const keyCredentials: KeyCredentialDef[] = [];
   if (a % 4 === 1) {
     const cr = rng(spec.seed, "appkey", a);
-    const end = expForBucket(bucketFor(a, 13, 0) === "none" ? "later" : bucketFor(a, 13, 0) === "disabled" ? "90d" : bucketFor(a, 13, 0) === "notYetValid" ? "later" : bucketFor(a, 13, 0), now, cr)!;
+    const end = expForBucket(
+      bucketFor(a, 13, 0) === "none"
+        ? "later"
+        : bucketFor(a, 13, 0) === "disabled"
+          ? "90d"
+          : bucketFor(a, 13, 0) === "notYetValid"
+            ? "later"
+            : bucketFor(a, 13, 0),
+      now,
+      cr,
+    )!;
     const start = end - 365 * DAY;
     keyCredentials.push({
       customKeyIdentifier: cr.hex(40).toUpperCase(),
@@ -663,7 +1079,12 @@ function makeApp(spec: EstateSpec, now: number, users: UserDef[], a: number): Ap
   };
 }
 
-export function makePassword(r: Rng, start: number, end: number | null, displayName: string | null): PasswordCredentialDef {
+export function makePassword(
+  r: Rng,
+  start: number,
+  end: number | null,
+  displayName: string | null,
+): PasswordCredentialDef {
   const secretText = `${r.token(3)}8Q~${CANARY_PREFIX}${r.token(24)}`;
   return {
     customKeyIdentifier: null,
@@ -705,13 +1126,19 @@ export interface CertPolicyDef {
   keySize: number;
   exportable: boolean;
   contentType: "application/x-pkcs12" | "application/x-pem-file";
-  lifetimeAction: { trigger: { lifetime_percentage?: number; days_before_expiry?: number }; action: "AutoRenew" | "EmailContacts" };
+  lifetimeAction: {
+    trigger: { lifetime_percentage?: number; days_before_expiry?: number };
+    action: "AutoRenew" | "EmailContacts";
+  };
   created: number;
   updated: number;
 }
 
 export interface RotationPolicyDef {
-  lifetimeActions: { trigger: { timeAfterCreate?: string; timeBeforeExpiry?: string }; action: { type: "Rotate" | "Notify" } }[];
+  lifetimeActions: {
+    trigger: { timeAfterCreate?: string; timeBeforeExpiry?: string };
+    action: { type: "Rotate" | "Notify" };
+  }[];
   expiryTime?: string;
   created?: number;
   updated?: number;
@@ -741,7 +1168,10 @@ export function secretNameFor(spec: EstateSpec, vaultIndex: number, j: number, l
 const CONTENT_TYPES = [undefined, "text/plain", "application/json", "password", "connection-string", undefined];
 
 /** Deterministic contents of one vault. The data plane calls this once per vault, on first access. */
-export function materialiseVault(estate: Estate, v: VaultDef): { secrets: KvObject[]; certificates: KvObject[]; keys: KvObject[] } {
+export function materialiseVault(
+  estate: Estate,
+  v: VaultDef,
+): { secrets: KvObject[]; certificates: KvObject[]; keys: KvObject[] } {
   const spec = estate.spec;
   const now = estate.now;
   const links = estate.appLinks.get(v.index) ?? [];
@@ -756,7 +1186,12 @@ export function materialiseVault(estate: Estate, v: VaultDef): { secrets: KvObje
     if (x > 0.45) t.environment = v.tags.environment ?? r.pick(ENVS);
     return t;
   };
-  const mkVersions = (r: Rng, b: Bucket, nv: number, fill: (ver: KvVersion, isCurrent: boolean, vr: Rng) => void): KvVersion[] => {
+  const mkVersions = (
+    r: Rng,
+    b: Bucket,
+    nv: number,
+    fill: (ver: KvVersion, isCurrent: boolean, vr: Rng) => void,
+  ): KvVersion[] => {
     const out: KvVersion[] = [];
     const exp = expForBucket(b, now, r);
     let created = Math.min(now - DAY, (exp ?? now) - r.int(30, 400) * DAY);
@@ -788,8 +1223,17 @@ export function materialiseVault(estate: Estate, v: VaultDef): { secrets: KvObje
     if (link) {
       const end = link.endDateTime ? Math.floor(Date.parse(link.endDateTime) / 1000) : undefined;
       const c = now - r.int(5, 120) * DAY;
-      const ver: KvVersion = { version: r.hex(32), created: c, updated: c, enabled: true, exp: end, contentType: "client-secret", value: link.secretText };
-      if (link.mode === "tags") ver.tags = { "cc-app-id": link.appId, "cc-credential-key-id": link.keyId, owner: r.pick(OWNERS) };
+      const ver: KvVersion = {
+        version: r.hex(32),
+        created: c,
+        updated: c,
+        enabled: true,
+        exp: end,
+        contentType: "client-secret",
+        value: link.secretText,
+      };
+      if (link.mode === "tags")
+        ver.tags = { "cc-app-id": link.appId, "cc-credential-key-id": link.keyId, owner: r.pick(OWNERS) };
       else ver.tags = { owner: r.pick(OWNERS) };
       secrets.push({ name, versions: [ver], link, bucket: "later" });
       continue;
@@ -821,13 +1265,16 @@ export function materialiseVault(estate: Estate, v: VaultDef): { secrets: KvObje
     const cn = `${base}.${v.tags.environment ?? "prod"}.contoso.com`;
     const validityDays = r.pick([90, 365, 365, 730]);
     const tags = objTags(r);
-    const contentType = r.chance(0.8) ? "application/x-pkcs12" as const : "application/x-pem-file" as const;
+    const contentType = r.chance(0.8) ? ("application/x-pkcs12" as const) : ("application/x-pem-file" as const);
     const versions = mkVersions(r, b, nv, (ver, isCurrent, vr) => {
       // certificates always have nbf/exp; validity length ends at exp
       const exp = ver.exp ?? now + vr.int(91, 730) * DAY;
       ver.exp = exp;
       if (ver.nbf === undefined || !isCurrent) ver.nbf = Math.min(exp - validityDays * DAY, now - DAY);
-      if (isCurrent && b === "notYetValid") { ver.nbf = now + vr.int(2, 30) * DAY; ver.exp = ver.nbf + validityDays * DAY; }
+      if (isCurrent && b === "notYetValid") {
+        ver.nbf = now + vr.int(2, 30) * DAY;
+        ver.exp = ver.nbf + validityDays * DAY;
+      }
       ver.created = Math.max(ver.created, ver.nbf - DAY);
       if (ver.created > now) ver.created = now - DAY;
       ver.updated = ver.created;
@@ -849,7 +1296,9 @@ export function materialiseVault(estate: Estate, v: VaultDef): { secrets: KvObje
         keySize: 2048,
         exportable: true,
         contentType,
-        lifetimeAction: r.chance(0.6) ? { trigger: { lifetime_percentage: 80 }, action: "AutoRenew" } : { trigger: { days_before_expiry: 30 }, action: "EmailContacts" },
+        lifetimeAction: r.chance(0.6)
+          ? { trigger: { lifetime_percentage: 80 }, action: "AutoRenew" }
+          : { trigger: { days_before_expiry: 30 }, action: "EmailContacts" },
         created: policyCreated,
         updated: policyCreated,
       },
@@ -871,11 +1320,21 @@ export function materialiseVault(estate: Estate, v: VaultDef): { secrets: KvObje
       bucket: b,
       versions: mkVersions(r, b, nv, (ver) => {
         ver.kty = kty;
-        ver.keyOps = kty.startsWith("EC") ? ["sign", "verify"] : ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
+        ver.keyOps = kty.startsWith("EC")
+          ? ["sign", "verify"]
+          : ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
         if (tags) ver.tags = tags;
       }),
       rotationPolicy: hasPolicy
-        ? { lifetimeActions: [{ trigger: { timeAfterCreate: r.pick(["P90D", "P180D", "P1Y"]) }, action: { type: "Rotate" } }, { trigger: { timeBeforeExpiry: "P30D" }, action: { type: "Notify" } }], expiryTime: r.pick(["P1Y", "P2Y"]), created: now - r.int(10, 300) * DAY, updated: now - r.int(1, 9) * DAY }
+        ? {
+            lifetimeActions: [
+              { trigger: { timeAfterCreate: r.pick(["P90D", "P180D", "P1Y"]) }, action: { type: "Rotate" } },
+              { trigger: { timeBeforeExpiry: "P30D" }, action: { type: "Notify" } },
+            ],
+            expiryTime: r.pick(["P1Y", "P2Y"]),
+            created: now - r.int(10, 300) * DAY,
+            updated: now - r.int(1, 9) * DAY,
+          }
         : undefined,
     });
   }

@@ -97,7 +97,12 @@ function track(server: net.Server): Tracked {
 export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalCloud> {
   const ca = ensureCa(opts.dataDir);
   const estate = generateEstate(opts.estate ?? "tiny", { now: opts.now });
-  const rt = new Runtime(estate, { latency: opts.latency, throttling: opts.throttling, faults: opts.faults, logCapacity: opts.logCapacity });
+  const rt = new Runtime(estate, {
+    latency: opts.latency,
+    throttling: opts.throttling,
+    faults: opts.faults,
+    logCapacity: opts.logCapacity,
+  });
   const state = new CloudState(estate, rt);
   if (opts.maxMaterialisedVaults !== undefined) state.maxMaterialised = opts.maxMaterialisedVaults;
   const identities: Identity[] = [];
@@ -106,23 +111,42 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
   const base = opts.basePort ?? 0;
   const port = (off: number) => (base ? base + off : 0);
   const tracked: Tracked[] = [];
-  let armOrigin = "", graphOrigin = "";
+  let armOrigin = "",
+    graphOrigin = "";
 
   const mk = (h: http.RequestListener, secure: boolean) => {
-    const srv = secure ? https.createServer({ ...tls, keepAliveTimeout: 30_000 } as https.ServerOptions, h) : http.createServer({ keepAliveTimeout: 30_000 } as http.ServerOptions, h);
+    const srv = secure
+      ? https.createServer({ ...tls, keepAliveTimeout: 30_000 } as https.ServerOptions, h)
+      : http.createServer({ keepAliveTimeout: 30_000 } as http.ServerOptions, h);
     tracked.push(track(srv));
     return srv;
   };
   const miPort = await listen(mk(createMiHandler(state, { identityHeader, identities }), false), port(2));
-  const armPort = await listen(mk(createArmHandler(state, { origin: () => armOrigin, pageSize: opts.pageSizes?.arm ?? 100, rgPageSize: opts.pageSizes?.rg ?? 100 }), true), port(0));
+  const armPort = await listen(
+    mk(
+      createArmHandler(state, {
+        origin: () => armOrigin,
+        pageSize: opts.pageSizes?.arm ?? 100,
+        rgPageSize: opts.pageSizes?.rg ?? 100,
+      }),
+      true,
+    ),
+    port(0),
+  );
   armOrigin = `https://127.0.0.1:${armPort}`;
-  const graphPort = await listen(mk(createGraphHandler(state, { origin: () => graphOrigin, pageSize: opts.pageSizes?.graph ?? 100 }), true), port(1));
+  const graphPort = await listen(
+    mk(createGraphHandler(state, { origin: () => graphOrigin, pageSize: opts.pageSizes?.graph ?? 100 }), true),
+    port(1),
+  );
   graphOrigin = `https://127.0.0.1:${graphPort}`;
   const awsPort = await listen(mk(createAwsHandler(state), false), port(3));
   const gcpPort = await listen(mk(createGcpHandler(state), false), port(4));
 
   // Key Vault: one TLS/HTTP server, fed by one plain listener per vault (the vault is picked by the local port)
-  const kvServer = https.createServer({ ...tls, keepAliveTimeout: 30_000 } as https.ServerOptions, createKvHandler(state));
+  const kvServer = https.createServer(
+    { ...tls, keepAliveTimeout: 30_000 } as https.ServerOptions,
+    createKvHandler(state),
+  );
   const kvSockets = new Set<net.Socket>();
   const vaultListeners = new Map<VaultRuntime, net.Server>();
   const addVaultListener = async (def: VaultDef, p = 0): Promise<VaultRuntime> => {
@@ -146,7 +170,9 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
   // bind vault listeners in parallel batches (xl has 5,000)
   for (let i = 0; i < estate.vaults.length; i += 256) {
     const batch = estate.vaults.slice(i, i + 256);
-    const runtimes = await Promise.all(batch.map((d) => addVaultListener(structuredClone(d), base ? base + 100 + d.index : 0)));
+    const runtimes = await Promise.all(
+      batch.map((d) => addVaultListener(structuredClone(d), base ? base + 100 + d.index : 0)),
+    );
     void runtimes;
   }
   // keep state.vaults in estate order (parallel binding may reorder)
@@ -167,7 +193,12 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
     rt.clearFaults();
     rt.resetThrottleState();
   };
-  const control = new Control(state, rt, { addVaultListener: (d) => addVaultListener(d), removeVaultListener, identities, resetAll });
+  const control = new Control(state, rt, {
+    addVaultListener: (d) => addVaultListener(d),
+    removeVaultListener,
+    identities,
+    resetAll,
+  });
 
   const info = () => ({ estate: estate.spec.name, endpoints: endpoints() });
   const controlPort = await listen(mk(createControlHandler(control, info), false), port(5));

@@ -25,9 +25,15 @@ export type Rng = {
 /** sfc32 seeded from a string key (seed + path parts). */
 export function rng(...parts: (string | number)[]): Rng {
   const key = parts.join("/");
-  let a = hash32(key), b = hash32(key + "#b"), c = hash32(key + "#c"), d = hash32(key + "#d") | 1;
+  let a = hash32(key),
+    b = hash32(key + "#b"),
+    c = hash32(key + "#c"),
+    d = hash32(key + "#d") | 1;
   const next = () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;

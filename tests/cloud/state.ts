@@ -1,9 +1,20 @@
 // Mutable cloud state on top of the generated estate: vault runtimes (lazy contents), Graph apps, AWS and GCP stores.
 import crypto from "node:crypto";
 import {
-  materialiseVault, CANARY_PREFIX, DAY, makePassword,
-  type AppDef, type Estate, type KvKind, type KvObject, type KvVersion, type VaultDef, type PasswordCredentialDef,
-  type AccessPolicy, type AwsSecretSeed, type GcpSecretSeed,
+  materialiseVault,
+  CANARY_PREFIX,
+  DAY,
+  makePassword,
+  type AppDef,
+  type Estate,
+  type KvKind,
+  type KvObject,
+  type KvVersion,
+  type VaultDef,
+  type PasswordCredentialDef,
+  type AccessPolicy,
+  type AwsSecretSeed,
+  type GcpSecretSeed,
 } from "./estate";
 import { rng } from "./rng";
 import { makeCertDer, x5tOf, derToPem } from "./x509";
@@ -101,7 +112,10 @@ export class CloudState {
   private clean = new Map<VaultRuntime, true>();
   maxMaterialised = 1500;
 
-  constructor(public estate: Estate, public rt: Runtime) {
+  constructor(
+    public estate: Estate,
+    public rt: Runtime,
+  ) {
     this.resetNonVault();
   }
 
@@ -131,7 +145,16 @@ export class CloudState {
       stages: i === s.values.length - 1 ? ["AWSCURRENT"] : i === s.values.length - 2 ? ["AWSPREVIOUS"] : [],
       created: s.createdDate + i * 30 * DAY,
     }));
-    return { arn: this.awsArn(s.name), name: s.name, description: s.description, tags: s.tags.map((t) => ({ ...t })), versions, created: s.createdDate, lastChanged: versions[versions.length - 1].created, rotationEnabled: s.rotationEnabled };
+    return {
+      arn: this.awsArn(s.name),
+      name: s.name,
+      description: s.description,
+      tags: s.tags.map((t) => ({ ...t })),
+      versions,
+      created: s.createdDate,
+      lastChanged: versions[versions.length - 1].created,
+      rotationEnabled: s.rotationEnabled,
+    };
   }
 
   private gcpFromSeed(s: GcpSecretSeed): GcpSecret {
@@ -144,13 +167,31 @@ export class CloudState {
       expireTime: s.expireTime,
       etag: `"${rng(name).hex(14)}"`,
       replication: { automatic: {} },
-      versions: s.values.map((v, i) => ({ n: i + 1, state: 1, data: Buffer.from(v), createTime: s.createTime + i * 30 * DAY })),
+      versions: s.values.map((v, i) => ({
+        n: i + 1,
+        state: 1,
+        data: Buffer.from(v),
+        createTime: s.createTime + i * 30 * DAY,
+      })),
     };
   }
 
   // vaults --------------------------------------------------------------------------------------------------------
   addVaultRuntime(def: VaultDef, port: number): VaultRuntime {
-    const v: VaultRuntime = { def, port, origin: `https://127.0.0.1:${port}`, rev: 0, cacheRev: 0, cache: new Map(), authCache: new Map(), headers: { "x-ms-keyvault-service-version": "1.9.0.0", "x-ms-keyvault-region": def.location, "x-ms-keyvault-network-info": "conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;" } };
+    const v: VaultRuntime = {
+      def,
+      port,
+      origin: `https://127.0.0.1:${port}`,
+      rev: 0,
+      cacheRev: 0,
+      cache: new Map(),
+      authCache: new Map(),
+      headers: {
+        "x-ms-keyvault-service-version": "1.9.0.0",
+        "x-ms-keyvault-region": def.location,
+        "x-ms-keyvault-network-info": "conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;",
+      },
+    };
     this.vaults.push(v);
     this.vaultsByName.set(def.name, v);
     this.vaultsByPort.set(port, v);
@@ -189,7 +230,11 @@ export class CloudState {
       }
     }
     const m = v.def.seeded ? materialiseVault(this.estate, v.def) : { secrets: [], certificates: [], keys: [] };
-    const live = { secrets: new Map<string, KvObject>(), certificates: new Map<string, KvObject>(), keys: new Map<string, KvObject>() };
+    const live = {
+      secrets: new Map<string, KvObject>(),
+      certificates: new Map<string, KvObject>(),
+      keys: new Map<string, KvObject>(),
+    };
     for (const o of m.secrets) live.secrets.set(o.name, o);
     for (const o of m.keys) live.keys.set(o.name, o);
     for (const c of m.certificates) this.putCertificate(live, c);
@@ -209,7 +254,9 @@ export class CloudState {
     const key = (deleted ? `deleted-${kind}` : kind) as keyof VaultData["sorted"];
     let s = d.sorted[key];
     if (!s) {
-      s = [...(deleted ? d.deleted[kind] : d.live[kind]).keys()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+      s = [...(deleted ? d.deleted[kind] : d.live[kind]).keys()].sort((a, b) =>
+        a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+      );
       d.sorted[key] = s;
     }
     return s;
@@ -235,7 +282,14 @@ export class CloudState {
   certDer(ver: KvVersion): { der: Buffer; x5t: string } {
     const c = ver.cert!;
     if (!c.der) {
-      c.der = makeCertDer({ subject: c.subject, sans: c.sans, issuer: c.issuer, nbf: ver.nbf ?? ver.created, exp: ver.exp ?? ver.created + 365 * DAY, serialHex: ver.version });
+      c.der = makeCertDer({
+        subject: c.subject,
+        sans: c.sans,
+        issuer: c.issuer,
+        nbf: ver.nbf ?? ver.created,
+        exp: ver.exp ?? ver.created + 365 * DAY,
+        serialHex: ver.version,
+      });
       c.x5t = x5tOf(c.der);
     }
     return { der: c.der, x5t: c.x5t! };
@@ -259,10 +313,16 @@ export class CloudState {
     return a;
   }
 
-  addPassword(app: AppDef, displayName: string | null, endDateTime?: string | null, startDateTime?: string): PasswordCredentialDef {
+  addPassword(
+    app: AppDef,
+    displayName: string | null,
+    endDateTime?: string | null,
+    startDateTime?: string,
+  ): PasswordCredentialDef {
     const r = rng(crypto.randomBytes(8).toString("hex"));
     const start = startDateTime ? Math.floor(Date.parse(startDateTime) / 1000) : nowS();
-    const end = endDateTime === null ? null : endDateTime ? Math.floor(Date.parse(endDateTime) / 1000) : start + 2 * 365 * DAY;
+    const end =
+      endDateTime === null ? null : endDateTime ? Math.floor(Date.parse(endDateTime) / 1000) : start + 2 * 365 * DAY;
     const cred = makePassword(r, start, end, displayName);
     app.passwordCredentials.push(cred);
     this.graphRev++;
@@ -279,7 +339,12 @@ export function recoveryLevel(def: VaultDef): string {
   return custom ? "CustomizedRecoverable+Purgeable" : "Recoverable+Purgeable";
 }
 
-export function permissionsAllow(policies: AccessPolicy[], oid: string, kind: KvKind, perm: string): "ok" | "not-found" | "missing" {
+export function permissionsAllow(
+  policies: AccessPolicy[],
+  oid: string,
+  kind: KvKind,
+  perm: string,
+): "ok" | "not-found" | "missing" {
   const mine = policies.filter((p) => p.objectId === oid);
   if (!mine.length) return "not-found";
   for (const p of mine) {
@@ -300,7 +365,10 @@ export function ipv4InCidr(ip: string, cidr: string): boolean {
 
 /** Is the scanner (client 127.0.0.1) let through the vault's network rules? */
 export function networkVerdict(def: VaultDef, clientIp = "127.0.0.1"): "ok" | "firewall" | "public-disabled" {
-  if (def.publicNetworkAccess === "Disabled") return def.privateLinkReachable && def.privateEndpointConnections.some((p) => p.status === "Approved") ? "ok" : "public-disabled";
+  if (def.publicNetworkAccess === "Disabled")
+    return def.privateLinkReachable && def.privateEndpointConnections.some((p) => p.status === "Approved")
+      ? "ok"
+      : "public-disabled";
   const acl = def.networkAcls;
   if (!acl || acl.defaultAction === "Allow") return "ok";
   if (acl.ipRules.some((r) => ipv4InCidr(clientIp, r.value))) return "ok";

@@ -5,7 +5,9 @@ import path from "node:path";
 import forge from "node-forge";
 import { ensureCa, signCertificate, certToDer } from "./ensure-ca.mjs";
 
-let material: { privateKey: crypto.KeyObject; forgePublic: forge.pki.PublicKey; jwk: crypto.JsonWebKey; ec: crypto.JsonWebKey } | undefined;
+let material:
+  | { privateKey: crypto.KeyObject; forgePublic: forge.pki.PublicKey; jwk: crypto.JsonWebKey; ec: crypto.JsonWebKey }
+  | undefined;
 
 /** One RSA-2048 key (persisted next to the CA so thumbprints are stable across runs) used as subject + signing key. */
 export function certKeyMaterial() {
@@ -32,11 +34,21 @@ export function certKeyMaterial() {
 
 function dnAttrs(dn: string): forge.pki.CertificateField[] {
   // "CN=a, O=b" → forge attributes (only the short names we generate)
-  const map: Record<string, string> = { CN: "commonName", O: "organizationName", OU: "organizationalUnitName", C: "countryName", L: "localityName", ST: "stateOrProvinceName" };
-  return dn.split(/,\s*/).filter(Boolean).map((part) => {
-    const [k, ...rest] = part.split("=");
-    return { name: map[k.trim().toUpperCase()] ?? "commonName", value: rest.join("=") };
-  });
+  const map: Record<string, string> = {
+    CN: "commonName",
+    O: "organizationName",
+    OU: "organizationalUnitName",
+    C: "countryName",
+    L: "localityName",
+    ST: "stateOrProvinceName",
+  };
+  return dn
+    .split(/,\s*/)
+    .filter(Boolean)
+    .map((part) => {
+      const [k, ...rest] = part.split("=");
+      return { name: map[k.trim().toUpperCase()] ?? "commonName", value: rest.join("=") };
+    });
 }
 
 const ISSUER_DN: Record<string, string> = {
@@ -46,7 +58,14 @@ const ISSUER_DN: Record<string, string> = {
 };
 
 /** DER for a certificate whose validity is exactly [nbf, exp] (unix seconds). */
-export function makeCertDer(opts: { subject: string; sans: string[]; issuer: string; nbf: number; exp: number; serialHex: string }): Buffer {
+export function makeCertDer(opts: {
+  subject: string;
+  sans: string[];
+  issuer: string;
+  nbf: number;
+  exp: number;
+  serialHex: string;
+}): Buffer {
   const m = certKeyMaterial();
   const cert = forge.pki.createCertificate();
   cert.publicKey = m.forgePublic;
@@ -54,7 +73,7 @@ export function makeCertDer(opts: { subject: string; sans: string[]; issuer: str
   cert.validity.notBefore = new Date(opts.nbf * 1000);
   cert.validity.notAfter = new Date(opts.exp * 1000);
   cert.setSubject(dnAttrs(opts.subject));
-  cert.setIssuer(dnAttrs(opts.issuer === "Self" ? opts.subject : ISSUER_DN[opts.issuer] ?? ISSUER_DN.Unknown));
+  cert.setIssuer(dnAttrs(opts.issuer === "Self" ? opts.subject : (ISSUER_DN[opts.issuer] ?? ISSUER_DN.Unknown)));
   cert.setExtensions([
     { name: "basicConstraints", cA: false },
     { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
@@ -70,11 +89,18 @@ export function x5tOf(der: Buffer): string {
 }
 
 export function derToPem(der: Buffer): string {
-  return `-----BEGIN CERTIFICATE-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${der
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "")}\n-----END CERTIFICATE-----\n`;
 }
 
 /** Parse what ImportCertificate receives: base64 PKCS#12 (with optional password) or PEM text. Returns the leaf DER. */
-export function parseImport(value: string, pwd: string | undefined, contentType: string | undefined): { der: Buffer; subject: string; sans: string[]; nbf: number; exp: number } {
+export function parseImport(
+  value: string,
+  pwd: string | undefined,
+  contentType: string | undefined,
+): { der: Buffer; subject: string; sans: string[]; nbf: number; exp: number } {
   let certs: forge.pki.Certificate[] = [];
   if (contentType === "application/x-pem-file" || value.includes("-----BEGIN CERTIFICATE-----")) {
     const blocks = value.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
@@ -90,7 +116,10 @@ export function parseImport(value: string, pwd: string | undefined, contentType:
   const leaf = certs.find((c) => !certs.some((o) => o !== c && o.issuer.hash === c.subject.hash)) ?? certs[0];
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(leaf)).getBytes(), "binary");
   const x = new crypto.X509Certificate(der);
-  const sans = (x.subjectAltName ?? "").split(/,\s*/).filter((s) => s.startsWith("DNS:")).map((s) => s.slice(4));
+  const sans = (x.subjectAltName ?? "")
+    .split(/,\s*/)
+    .filter((s) => s.startsWith("DNS:"))
+    .map((s) => s.slice(4));
   return {
     der,
     subject: x.subject.split("\n").reverse().join(", "),

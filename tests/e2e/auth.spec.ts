@@ -32,13 +32,20 @@ test.describe("sign-in and roles", () => {
   test("a user with no app role sees which roles to ask for, and the attempt is audited", async ({ page }) => {
     await signInAs(page, "norole", /\/no-access$/);
     await expect(page.getByTestId("no-access")).toBeVisible();
-    for (const r of ["CertifyClouds.Admin", "CertifyClouds.Operator", "CertifyClouds.Auditor", "CertifyClouds.Viewer"]) {
+    for (const r of [
+      "CertifyClouds.Admin",
+      "CertifyClouds.Operator",
+      "CertifyClouds.Auditor",
+      "CertifyClouds.Viewer",
+    ]) {
       await expect(page.getByText(r, { exact: true })).toBeVisible();
     }
     await page.goto("/audit");
     await expect(page).toHaveURL(/\/no-access$/);
     const denied = await withDb((c) =>
-      c.query("select count(*)::int n from audit_log where action = 'auth.access.denied' and actor_name = 'norole@contoso.example'"),
+      c.query(
+        "select count(*)::int n from audit_log where action = 'auth.access.denied' and actor_name = 'norole@contoso.example'",
+      ),
     );
     expect(denied.rows[0].n).toBeGreaterThanOrEqual(1);
   });
@@ -49,7 +56,9 @@ test.describe("sign-in and roles", () => {
     expect(res?.status()).toBe(403);
     await expect(page.getByTestId("forbidden")).toBeVisible();
     const rows = await withDb((c) =>
-      c.query("select target_id from audit_log where action = 'auth.access.denied' and actor_name = 'viewer@contoso.example' order by seq desc limit 1"),
+      c.query(
+        "select target_id from audit_log where action = 'auth.access.denied' and actor_name = 'viewer@contoso.example' order by seq desc limit 1",
+      ),
     );
     expect(rows.rows[0]?.target_id).toBe("page /audit");
     const api = await page.request.get("/api/audit");
@@ -71,7 +80,11 @@ test.describe("sign-in and roles", () => {
     await expect(page.getByText("You have signed out.")).toBeVisible();
     await page.goto("/");
     await expect(page).toHaveURL(/\/signin/);
-    const rows = await withDb((c) => c.query("select count(*)::int n from audit_log where action = 'auth.signout' and actor_name = 'auditor@contoso.example'"));
+    const rows = await withDb((c) =>
+      c.query(
+        "select count(*)::int n from audit_log where action = 'auth.signout' and actor_name = 'auditor@contoso.example'",
+      ),
+    );
     expect(rows.rows[0].n).toBeGreaterThanOrEqual(1);
   });
 
@@ -85,7 +98,10 @@ test.describe("sign-in and roles", () => {
 });
 
 test.describe("sessions", () => {
-  test("an admin revokes another user's session; it stops working on the next request", async ({ browser, clientIp }) => {
+  test("an admin revokes another user's session; it stops working on the next request", async ({
+    browser,
+    clientIp,
+  }) => {
     const headers = { "x-forwarded-for": clientIp };
     const victimCtx = await browser.newContext({ extraHTTPHeaders: headers });
     const adminCtx = await browser.newContext({ extraHTTPHeaders: headers });
@@ -102,7 +118,9 @@ test.describe("sessions", () => {
     await expect(rows).toHaveCount(before - 1);
     await victim.goto("/settings");
     await expect(victim).toHaveURL(/\/signin/);
-    const audited = await withDb((c) => c.query("select details from audit_log where action = 'auth.session.revoked' order by seq desc limit 1"));
+    const audited = await withDb((c) =>
+      c.query("select details from audit_log where action = 'auth.session.revoked' order by seq desc limit 1"),
+    );
     expect(audited.rows[0].details.userUpn).toBe("operator@contoso.example");
     await victimCtx.close();
     await adminCtx.close();
@@ -113,7 +131,9 @@ test.describe("sessions", () => {
     await expect(page.getByTestId("role-badge")).toBeVisible();
     // Age the session past the idle timeout (30 min in this suite) instead of waiting for it.
     await withDb((c) =>
-      c.query("update sessions set last_seen_at = now() - interval '31 minutes' where user_id = (select id from users where upn = 'viewer@contoso.example')"),
+      c.query(
+        "update sessions set last_seen_at = now() - interval '31 minutes' where user_id = (select id from users where upn = 'viewer@contoso.example')",
+      ),
     );
     await page.reload();
     await expect(page).toHaveURL(/\/signin/);
@@ -123,14 +143,18 @@ test.describe("sessions", () => {
     // The suite allows 5 attempts per address; this test's address is its own.
     for (let i = 0; i < 5; i++) {
       const csrf = await (await page.request.get("/api/auth/csrf")).json();
-      const r = await page.request.post("/api/auth/signin/azure-ad", { form: { csrfToken: csrf.csrfToken, callbackUrl: "/", json: "true" } });
+      const r = await page.request.post("/api/auth/signin/azure-ad", {
+        form: { csrfToken: csrf.csrfToken, callbackUrl: "/", json: "true" },
+      });
       expect(r.status(), `attempt ${i + 1}`).toBe(200);
     }
     await page.goto("/signin");
     await page.getByTestId("sign-in").click();
     await expect(page).toHaveURL(/error=RateLimited/);
     await expect(page.getByTestId("signin-error")).toContainText("Too many sign-in attempts");
-    const locked = await withDb((c) => c.query("select count(*)::int n from audit_log where action = 'auth.signin.locked'"));
+    const locked = await withDb((c) =>
+      c.query("select count(*)::int n from audit_log where action = 'auth.signin.locked'"),
+    );
     expect(locked.rows[0].n).toBeGreaterThanOrEqual(1);
   });
 });

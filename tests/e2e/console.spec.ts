@@ -47,7 +47,13 @@ test("screenshots of every page in light and dark", async ({ page, context }) =>
   await signInAs(page, "admin");
   for (const theme of ["light", "dark"] as const) {
     await context.addCookies([{ name: "cc-theme", value: theme, url: page.url() }]);
-    for (const [name, path] of [["dashboard", "/"], ["audit", "/audit"], ["settings", "/settings"], ["sessions", "/settings/sessions"], ["404", "/nope"]] as const) {
+    for (const [name, path] of [
+      ["dashboard", "/"],
+      ["audit", "/audit"],
+      ["settings", "/settings"],
+      ["sessions", "/settings/sessions"],
+      ["404", "/nope"],
+    ] as const) {
       await page.goto(path);
       await expect(page.locator("html")).toHaveClass(theme);
       await page.screenshot({ path: `${dir}/${name}-${theme}.png`, fullPage: true });

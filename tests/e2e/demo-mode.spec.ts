@@ -20,7 +20,13 @@ test.beforeAll(async () => {
     quiet: true,
     build: false,
     cloud: { estate: "tiny", throttling: false },
-    env: { DATABASE_URL: "", PGLITE_DIR: path.join(dataDir, "pglite"), APP_ENV: "demo", SECRET_KEY: randomBytes(32).toString("base64"), LOG_LEVEL: "warn" },
+    env: {
+      DATABASE_URL: "",
+      PGLITE_DIR: path.join(dataDir, "pglite"),
+      APP_ENV: "demo",
+      SECRET_KEY: randomBytes(32).toString("base64"),
+      LOG_LEVEL: "warn",
+    },
   });
 });
 
@@ -36,11 +42,18 @@ test("the first scheduled scan completes on the embedded database and fills the 
   await page.getByTestId("persona-operator").click();
   await page.waitForURL(`${url}/`);
   await expect
-    .poll(async () => ((await (await page.request.get(`${url}/api/scans`)).json()) as { rows: { status: string }[] }).rows[0]?.status, { timeout: 60_000, intervals: [1000] })
+    .poll(
+      async () =>
+        ((await (await page.request.get(`${url}/api/scans`)).json()) as { rows: { status: string }[] }).rows[0]?.status,
+      { timeout: 60_000, intervals: [1000] },
+    )
     .toMatch(/^completed/);
   await page.goto(`${url}/`);
   await expect(page.getByTestId("coverage")).toHaveText(/^[1-9]\d*\/\d+ vaults read$/);
   await expect(page.getByTestId("kpi-vaults-total")).not.toHaveText("0");
   await page.goto(`${url}/inventory`);
-  await expect(page.getByTestId("inventory-table").locator("tbody tr").first()).toHaveAttribute("data-type", /secret|certificate|key/);
+  await expect(page.getByTestId("inventory-table").locator("tbody tr").first()).toHaveAttribute(
+    "data-type",
+    /secret|certificate|key/,
+  );
 });

@@ -15,11 +15,21 @@ test("as operator: start a full scan from /scans and watch it complete live", as
   test.setTimeout(180_000);
   await signInAs(page, "operator");
   // Fresh database: the dashboard invites the operator to run the first scan (unless the scheduler's first run got there first).
-  const scans = await withDb(async (c) => (await c.query("select count(*)::int as n from scan_runs")).rows[0].n as number);
+  const scans = await withDb(
+    async (c) => (await c.query("select count(*)::int as n from scan_runs")).rows[0].n as number,
+  );
   if (scans === 0) await expect(page.getByTestId("dashboard-empty")).toContainText("Run your first scan");
   // A fresh install queues one scheduled scan right away; let it finish so this test starts its own.
   await expect
-    .poll(async () => withDb(async (c) => (await c.query("select count(*)::int as n from scan_runs where status in ('queued', 'running')")).rows[0].n as number), { timeout: 120_000, intervals: [1000] })
+    .poll(
+      async () =>
+        withDb(
+          async (c) =>
+            (await c.query("select count(*)::int as n from scan_runs where status in ('queued', 'running')")).rows[0]
+              .n as number,
+        ),
+      { timeout: 120_000, intervals: [1000] },
+    )
     .toBe(0);
   await page.getByTestId("nav").getByRole("link", { name: "Scans" }).click();
   await expect(page).toHaveURL(/\/scans$/);
@@ -29,7 +39,8 @@ test("as operator: start a full scan from /scans and watch it complete live", as
   let loads = 0;
   page.on("load", () => loads++);
   page.on("request", (req) => {
-    if (req.method() === "POST" && req.headers()["next-action"] && !startScanRequest) startScanRequest = { url: req.url(), headers: req.headers(), body: req.postData() ?? "" };
+    if (req.method() === "POST" && req.headers()["next-action"] && !startScanRequest)
+      startScanRequest = { url: req.url(), headers: req.headers(), body: req.postData() ?? "" };
   });
   await page.getByTestId("start-scan").click();
   const live = page.getByTestId("live-scan").first();
@@ -42,7 +53,11 @@ test("as operator: start a full scan from /scans and watch it complete live", as
   expect(loads, "progress must update without a page reload").toBe(0);
   await expect(page.getByTestId("scan-history").locator("tbody tr").first()).toContainText(/Completed/);
   expect(startScanRequest, "the start-scan server action request was captured").toBeDefined();
-  const row = await withDb(async (c) => (await c.query("select mode, trigger, status, requested_by from scan_runs order by created_at desc limit 1")).rows[0]);
+  const row = await withDb(
+    async (c) =>
+      (await c.query("select mode, trigger, status, requested_by from scan_runs order by created_at desc limit 1"))
+        .rows[0],
+  );
   expect(row).toMatchObject({ mode: "full", trigger: "manual", requested_by: "operator@contoso.example" });
 });
 
@@ -50,7 +65,11 @@ test("as operator: the dashboard shows KPIs, coverage and risks", async ({ page 
   await signInAs(page, "operator");
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   const secrets = Number(await page.getByTestId("kpi-secret-total").textContent());
-  const dbCount = await withDb(async (c) => (await c.query("select count(*)::int as n from assets where type = 'secret' and removed_at is null")).rows[0].n as number);
+  const dbCount = await withDb(
+    async (c) =>
+      (await c.query("select count(*)::int as n from assets where type = 'secret' and removed_at is null")).rows[0]
+        .n as number,
+  );
   expect(secrets).toBe(dbCount);
   expect(secrets).toBeGreaterThan(0);
   await expect(page.getByTestId("kpi-vaults-total")).toHaveText("5");
@@ -71,7 +90,9 @@ test("as operator: inventory filters on the server and exports the filtered view
   await expect(page).toHaveURL(/type=certificate/);
   const types = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-type")));
   expect(new Set(types)).toEqual(new Set(["certificate"]));
-  const certs = Number((await page.getByTestId("inventory-total").textContent())!.match(/^[\d,]+/)![0].replace(/,/g, ""));
+  const certs = Number(
+    (await page.getByTestId("inventory-total").textContent())!.match(/^[\d,]+/)![0].replace(/,/g, ""),
+  );
   expect(certs).toBeGreaterThan(0);
   expect(certs).toBeLessThan(all);
 
@@ -112,10 +133,17 @@ test("as viewer: no start-scan control, and the server action and API are refuse
   await expect(page.getByTestId("start-scan")).toHaveCount(0);
   await expect(page.getByTestId("cancel-scan")).toHaveCount(0);
   expect(startScanRequest).toBeDefined();
-  const before = await withDb(async (c) => (await c.query("select count(*)::int as n from scan_runs")).rows[0].n as number);
+  const before = await withDb(
+    async (c) => (await c.query("select count(*)::int as n from scan_runs")).rows[0].n as number,
+  );
   const { url, headers, body } = startScanRequest!;
   const replay = await page.request.post(url, {
-    headers: { "next-action": headers["next-action"], "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8", accept: "text/x-component", "next-router-state-tree": headers["next-router-state-tree"] ?? "" },
+    headers: {
+      "next-action": headers["next-action"],
+      "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+      "next-router-state-tree": headers["next-router-state-tree"] ?? "",
+    },
     data: body,
   });
   const text = await replay.text();
@@ -123,9 +151,18 @@ test("as viewer: no start-scan control, and the server action and API are refuse
   expect(text).not.toContain('"scanId"');
   const api = await page.request.post("/api/scans", { data: { mode: "full" } });
   expect(api.status()).toBe(403);
-  const after = await withDb(async (c) => (await c.query("select count(*)::int as n from scan_runs")).rows[0].n as number);
+  const after = await withDb(
+    async (c) => (await c.query("select count(*)::int as n from scan_runs")).rows[0].n as number,
+  );
   expect(after).toBe(before);
-  const denied = await withDb(async (c) => (await c.query("select count(*)::int as n from audit_log where action = 'auth.access.denied' and target_id in ('startScan', 'POST /api/scans')")).rows[0].n as number);
+  const denied = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          "select count(*)::int as n from audit_log where action = 'auth.access.denied' and target_id in ('startScan', 'POST /api/scans')",
+        )
+      ).rows[0].n as number,
+  );
   expect(denied).toBeGreaterThanOrEqual(2);
 });
 
@@ -140,7 +177,9 @@ test("as admin: settings validate and save thresholds", async ({ page }) => {
   await form.getByLabel("Critical (days)").fill("5");
   await form.getByRole("button", { name: "Save" }).click();
   await expect(form.getByRole("status")).toContainText("Saved");
-  const v = await withDb(async (c) => (await c.query("select value from settings where key = 'expiry.thresholds'")).rows[0].value);
+  const v = await withDb(
+    async (c) => (await c.query("select value from settings where key = 'expiry.thresholds'")).rows[0].value,
+  );
   expect(v).toMatchObject({ warningDays: 10, criticalDays: 5 });
   const sched = page.getByTestId("schedule-form");
   await sched.getByLabel("Cron").fill("not a cron");
@@ -152,9 +191,22 @@ test("screenshots of the discovery pages in light and dark", async ({ page, cont
   test.setTimeout(180_000);
   mkdirSync(SHOTS, { recursive: true });
   await signInAs(page, "admin");
-  const assetId = await withDb(async (c) => (await c.query("select id from assets where type = 'certificate' and removed_at is null order by name limit 1")).rows[0].id as string);
-  const appId = await withDb(async (c) => (await c.query("select a.id from app_registrations a join app_credentials c on c.app_object_id = a.id order by a.display_name limit 1")).rows[0]?.id as string | undefined);
-  const scanId = await withDb(async (c) => (await c.query("select id from scan_runs order by created_at desc limit 1")).rows[0].id as string);
+  const assetId = await withDb(
+    async (c) =>
+      (await c.query("select id from assets where type = 'certificate' and removed_at is null order by name limit 1"))
+        .rows[0].id as string,
+  );
+  const appId = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          "select a.id from app_registrations a join app_credentials c on c.app_object_id = a.id order by a.display_name limit 1",
+        )
+      ).rows[0]?.id as string | undefined,
+  );
+  const scanId = await withDb(
+    async (c) => (await c.query("select id from scan_runs order by created_at desc limit 1")).rows[0].id as string,
+  );
   await page.goto("/vaults?access=firewall");
   const vaultHref = await page.getByTestId("vaults-table").locator("tbody tr a").first().getAttribute("href");
   const pages: [string, string][] = [

@@ -9,13 +9,21 @@ const ROOT = path.resolve(__dirname, "../..");
  * NODE_EXTRA_CA_CERTS must be set before Node starts for the console to trust the local cloud — and resolves when it
  * serves. `stop()` ends it with SIGTERM.
  */
-export async function spawnStack(options: Record<string, unknown>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const caPath = spawnSync(process.execPath, [path.join(ROOT, "tests/cloud/ensure-ca.mjs")], { encoding: "utf8" }).stdout.trim();
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "tests/support/stack-cli.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath, STACK_OPTIONS: JSON.stringify(options) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+export async function spawnStack(
+  options: Record<string, unknown>,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const caPath = spawnSync(process.execPath, [path.join(ROOT, "tests/cloud/ensure-ca.mjs")], {
+    encoding: "utf8",
+  }).stdout.trim();
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "tests/support/stack-cli.ts")],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath, STACK_OPTIONS: JSON.stringify(options) },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let buf = "";
     const timer = setTimeout(() => reject(new Error("the e2e stack did not start within 120 s")), 120_000);

@@ -85,7 +85,12 @@ export class MiniBrowser {
     const res = await fetch(url, { method, headers, body, redirect: "manual" });
     this.jar.capture(url, res);
     const location = res.headers.get("location") ?? undefined;
-    this.history.push({ method, url, status: res.status, location: location ? new URL(location, url).href : undefined });
+    this.history.push({
+      method,
+      url,
+      status: res.status,
+      location: location ? new URL(location, url).href : undefined,
+    });
     return res;
   }
 
@@ -130,11 +135,17 @@ export class MiniBrowser {
 }
 
 function isSelfSubmittingForm(html: string): boolean {
-  return /<form\b[^>]*method="post"/i.test(html) && /<script\b[^>]*>[^<]*(?:forms\[0\]|getElementById\([^)]*\))\.submit\(\)/i.test(html);
+  return (
+    /<form\b[^>]*method="post"/i.test(html) &&
+    /<script\b[^>]*>[^<]*(?:forms\[0\]|getElementById\([^)]*\))\.submit\(\)/i.test(html)
+  );
 }
 
 /** Extract a <form>'s action and its hidden inputs (enough for the IdP's own simple pages). */
-export function parseForm(html: string, formId?: string): { action: string; method: string; fields: Record<string, string> } {
+export function parseForm(
+  html: string,
+  formId?: string,
+): { action: string; method: string; fields: Record<string, string> } {
   const formRe = /<form\b([^>]*)>([\s\S]*?)<\/form>/gi;
   let m: RegExpExecArray | null;
   while ((m = formRe.exec(html))) {
@@ -188,7 +199,9 @@ export async function signInAs(
   const action = new URL(parseForm(html).action, first.url).href;
   const done = await browser.follow(action, { form: { persona } }, isCallback);
   if (!done.stoppedAt) {
-    throw new Error(`sign-in did not return to ${redirectUri}; ended ${done.res.status} at ${done.url}: ${summarize(done.body)}`);
+    throw new Error(
+      `sign-in did not return to ${redirectUri}; ended ${done.res.status} at ${done.url}: ${summarize(done.body)}`,
+    );
   }
   return { callbackUrl: done.stoppedAt, loginPageHtml: html };
 }

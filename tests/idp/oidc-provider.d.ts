@@ -55,11 +55,7 @@ declare module "oidc-provider" {
 
   export namespace interactionPolicy {
     class Check {
-      constructor(
-        reason: string,
-        description: string,
-        check: (ctx: KoaLikeContext) => boolean | Promise<boolean>,
-      );
+      constructor(reason: string, description: string, check: (ctx: KoaLikeContext) => boolean | Promise<boolean>);
       static REQUEST_PROMPT: true;
       static NO_NEED_TO_PROMPT: false;
     }

@@ -16,14 +16,7 @@ import type { InteractionDetails, KoaLikeContext, Provider as ProviderType } fro
 import { createMemoryAdapterFactory } from "./memory-adapter";
 import { Provider, interactionPolicy } from "./oidc";
 
-import {
-  PERSONAS,
-  PERSONA_BY_KEY,
-  findPersonaBySub,
-  isPersonaKey,
-  personaClaims,
-  type Persona,
-} from "./personas";
+import { PERSONAS, PERSONA_BY_KEY, findPersonaBySub, isPersonaKey, personaClaims, type Persona } from "./personas";
 
 export { PERSONAS, PERSONA_BY_KEY, TEST_GROUPS, personaClaims } from "./personas";
 export type { Persona, PersonaKey } from "./personas";
@@ -251,7 +244,14 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
       return;
     }
 
-    send(res, 404, errorPage("Not found", { path: pathname, hint: `OpenID configuration: ${prefix}/.well-known/openid-configuration` }));
+    send(
+      res,
+      404,
+      errorPage("Not found", {
+        path: pathname,
+        hint: `OpenID configuration: ${prefix}/.well-known/openid-configuration`,
+      }),
+    );
   }
 
   async function grantFor(p: ProviderType, details: InteractionDetails, accountId: string): Promise<string> {
@@ -276,16 +276,26 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
     return grant.save();
   }
 
-  async function handleInteraction(p: ProviderType, req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
+  async function handleInteraction(
+    p: ProviderType,
+    req: IncomingMessage,
+    res: ServerResponse,
+    uid: string,
+  ): Promise<void> {
     let details: InteractionDetails;
     try {
       details = await p.interactionDetails(req, res);
     } catch (err) {
-      send(res, 400, errorPage("Sign-in session expired", {
-        error: "invalid_request",
-        error_description: "The sign-in session was not found or has expired. Start the sign-in again from the application.",
-        detail: (err as Error).message,
-      }));
+      send(
+        res,
+        400,
+        errorPage("Sign-in session expired", {
+          error: "invalid_request",
+          error_description:
+            "The sign-in session was not found or has expired. Start the sign-in again from the application.",
+          detail: (err as Error).message,
+        }),
+      );
       return;
     }
     if (details.uid !== uid) {
@@ -363,11 +373,15 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
   const policy = interactionPolicy.base();
   if (!sso) {
     policy.get("login")!.checks.push(
-      new interactionPolicy.Check("pick_persona", "a persona must be picked on every sign-in", (ctx: KoaLikeContext) => {
-        if (ctx.oidc.result && "login" in ctx.oidc.result) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-        if (ctx.oidc.prompts.has("none")) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-        return interactionPolicy.Check.REQUEST_PROMPT;
-      }),
+      new interactionPolicy.Check(
+        "pick_persona",
+        "a persona must be picked on every sign-in",
+        (ctx: KoaLikeContext) => {
+          if (ctx.oidc.result && "login" in ctx.oidc.result) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+          if (ctx.oidc.prompts.has("none")) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+          return interactionPolicy.Check.REQUEST_PROMPT;
+        },
+      ),
     );
   }
 
@@ -439,7 +453,10 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
           },
           async postLogoutSuccessSource(ctx: KoaLikeContext) {
             ctx.type = "html";
-            ctx.body = page(`Signed out — ${PAGE_TITLE}`, `<h1 data-testid="signed-out">Signed out</h1><p class="sub">You have been signed out of the local identity provider.</p>`);
+            ctx.body = page(
+              `Signed out — ${PAGE_TITLE}`,
+              `<h1 data-testid="signed-out">Signed out</h1><p class="sub">You have been signed out of the local identity provider.</p>`,
+            );
           },
         },
       },

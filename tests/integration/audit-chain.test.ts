@@ -9,7 +9,14 @@ import { withTransaction } from "@/lib/db/transaction";
 import { setupTestDb, type TestDb } from "../helpers/test-db";
 
 const ctx: Ctx = {
-  actor: { type: "user", userId: "u1", oid: "oid-1", upn: "ana@contoso.example", name: "Ana", roles: ["CertifyClouds.Admin"] },
+  actor: {
+    type: "user",
+    userId: "u1",
+    oid: "oid-1",
+    upn: "ana@contoso.example",
+    name: "Ana",
+    roles: ["CertifyClouds.Admin"],
+  },
   request: { ip: "203.0.113.5", userAgent: "vitest", requestId: "req-00000001" },
 };
 
@@ -22,7 +29,11 @@ afterAll(async () => t.cleanup());
 describe("audit log", () => {
   it("chains rows, redacts sensitive details and verifies", async () => {
     const db = await getDb();
-    await audit(db, ctx, { action: "settings.updated", target: { type: "setting", id: "scan.cron" }, details: { old: "0 * * * *", new: "*/30 * * * *", clientSecret: "CCCANARY-should-not-appear" } });
+    await audit(db, ctx, {
+      action: "settings.updated",
+      target: { type: "setting", id: "scan.cron" },
+      details: { old: "0 * * * *", new: "*/30 * * * *", clientSecret: "CCCANARY-should-not-appear" },
+    });
     await audit(db, ctx, { action: "auth.signout" });
     const rows = await db.select().from(auditLog).orderBy(auditLog.seq);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
@@ -50,8 +61,15 @@ describe("audit log", () => {
 
   it("rejects UPDATE, DELETE and TRUNCATE through the trigger", async () => {
     const db = await getDb();
-    for (const stmt of [sql`update audit_log set action = 'x' where seq = 1`, sql`delete from audit_log where seq = 1`, sql`truncate audit_log`]) {
-      const err = await db.execute(stmt).then(() => null, (e: Error & { cause?: Error }) => e);
+    for (const stmt of [
+      sql`update audit_log set action = 'x' where seq = 1`,
+      sql`delete from audit_log where seq = 1`,
+      sql`truncate audit_log`,
+    ]) {
+      const err = await db.execute(stmt).then(
+        () => null,
+        (e: Error & { cause?: Error }) => e,
+      );
       expect(err).not.toBeNull();
       expect(err!.cause?.message ?? err!.message).toMatch(/append-only/);
     }
@@ -64,14 +82,20 @@ describe("audit log", () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         withTransaction(async (tx) => {
-          await audit(tx, { ...ctx, request: { ...ctx.request, requestId: `req-concurrent-${i}` } }, { action: "test.concurrent", details: { i } });
+          await audit(
+            tx,
+            { ...ctx, request: { ...ctx.request, requestId: `req-concurrent-${i}` } },
+            { action: "test.concurrent", details: { i } },
+          );
         }),
       ),
     );
     const v = await verifyAuditChain(db);
     expect(v.ok).toBe(true);
     expect(v.rowsChecked).toBe(before + 20);
-    const res = (await db.execute(sql`select count(distinct prev_hash)::int as n from audit_log`)) as unknown as { rows: { n: number }[] };
+    const res = (await db.execute(sql`select count(distinct prev_hash)::int as n from audit_log`)) as unknown as {
+      rows: { n: number }[];
+    };
     const [{ n }] = res.rows;
     expect(n).toBe(before + 20);
   });
@@ -99,5 +123,4 @@ describe("audit log", () => {
     expect(v.firstBad?.seq).toBe(2);
     expect(v.firstBad?.reason).toMatch(/altered/);
   });
-
 });

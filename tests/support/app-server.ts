@@ -21,14 +21,17 @@ export function ensureBuild({ force = false } = {}): void {
   if (r.status !== 0) throw new Error("next build failed");
   // Standalone output leaves static assets, public files and migrations to the deployer (the Dockerfile does the same).
   cpSync(path.join(ROOT, ".next/static"), path.join(STANDALONE, ".next/static"), { recursive: true });
-  if (existsSync(path.join(ROOT, "public"))) cpSync(path.join(ROOT, "public"), path.join(STANDALONE, "public"), { recursive: true });
+  if (existsSync(path.join(ROOT, "public")))
+    cpSync(path.join(ROOT, "public"), path.join(STANDALONE, "public"), { recursive: true });
   rmSync(path.join(STANDALONE, "drizzle"), { recursive: true, force: true });
   cpSync(path.join(ROOT, "drizzle"), path.join(STANDALONE, "drizzle"), { recursive: true });
 }
 
 function sourcesNewerThan(ms: number): boolean {
   const dirs = ["app", "lib", "drizzle"].map((d) => path.join(ROOT, d));
-  const files = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json"].map((f) => path.join(ROOT, f));
+  const files = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json"].map((f) =>
+    path.join(ROOT, f),
+  );
   const stack = [...dirs];
   for (const f of files) if (existsSync(f) && statSync(f).mtimeMs > ms) return true;
   while (stack.length) {
@@ -49,10 +52,20 @@ export interface AppServer {
   stop: () => Promise<void>;
 }
 
-export async function startApp(env: Record<string, string>, { port, quiet = false, nodeArgs = [] }: { port: number; quiet?: boolean; nodeArgs?: string[] }): Promise<AppServer> {
+export async function startApp(
+  env: Record<string, string>,
+  { port, quiet = false, nodeArgs = [] }: { port: number; quiet?: boolean; nodeArgs?: string[] },
+): Promise<AppServer> {
   const child = spawn(process.execPath, [...nodeArgs, path.join(STANDALONE, "server.js")], {
     cwd: STANDALONE,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), HOSTNAME: "127.0.0.1", ...env },
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      ...env,
+    },
     stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
   });
   const url = `http://localhost:${port}`;

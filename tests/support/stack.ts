@@ -31,7 +31,14 @@ export async function startStack(opts: {
   const idp = await startIdp({
     port: opts.idpPort ?? 0,
     tenantId: DEMO_TENANT_ID,
-    clients: [{ clientId: DEMO_CLIENT_ID, clientSecret, redirectUris: [`${appUrl}/api/auth/callback/azure-ad`], postLogoutRedirectUris: [`${appUrl}/signin`] }],
+    clients: [
+      {
+        clientId: DEMO_CLIENT_ID,
+        clientSecret,
+        redirectUris: [`${appUrl}/api/auth/callback/azure-ad`],
+        postLogoutRedirectUris: [`${appUrl}/signin`],
+      },
+    ],
   });
   const env: Record<string, string> = {
     ...(cloud ? { ...cloud.env, SCHEDULER_IN_PROCESS: "true" } : {}),

@@ -96,7 +96,12 @@ describe("loadConfig defaults", () => {
     expect(c.port).toBe(8080);
     expect(c.appUrl).toBe("https://certify.contoso.example");
     expect(c.secureCookies).toBe(true);
-    expect(c.database).toEqual({ url: "postgresql://cc@db:5432/cc", poolMax: 25, pgliteDir: ".data/pglite", autoMigrate: false });
+    expect(c.database).toEqual({
+      url: "postgresql://cc@db:5432/cc",
+      poolMax: 25,
+      pgliteDir: ".data/pglite",
+      autoMigrate: false,
+    });
     expect(c.auth.trustProxy).toBe(true);
     expect(c.schedulerInProcess).toBe(true);
     expect(c.azure.keyVaultAllowLoopback).toBe(true);
@@ -158,10 +163,13 @@ describe("SECRET_KEY", () => {
     expect(msg).toMatch(/SECRET_KEY: required in production/);
   });
 
-  it.each(["short", "dG9vLXNob3J0", "0123456789abcdef0123456789abcdef", "x".repeat(42)])("refuses the too-short key %s (any env)", (key) => {
-    expect(configError({ ...PROD, SECRET_KEY: key })).toMatch(/SECRET_KEY must hold at least 32 random bytes/);
-    expect(configError({ SECRET_KEY: key })).toMatch(/SECRET_KEY/);
-  });
+  it.each(["short", "dG9vLXNob3J0", "0123456789abcdef0123456789abcdef", "x".repeat(42)])(
+    "refuses the too-short key %s (any env)",
+    (key) => {
+      expect(configError({ ...PROD, SECRET_KEY: key })).toMatch(/SECRET_KEY must hold at least 32 random bytes/);
+      expect(configError({ SECRET_KEY: key })).toMatch(/SECRET_KEY/);
+    },
+  );
 
   it("accepts hex, base64 and long passphrases, yielding 32+ bytes", () => {
     const hex = KEY_BYTES.toString("hex");
@@ -195,7 +203,8 @@ describe("SECRET_KEY", () => {
 describe("production sign-in settings", () => {
   it("requires all three ENTRA_* variables, naming each missing one", () => {
     const msg = configError({ APP_ENV: "production", SECRET_KEY: KEY });
-    for (const k of ["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_CLIENT_SECRET"]) expect(msg).toContain(`${k}: required in production`);
+    for (const k of ["ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_CLIENT_SECRET"])
+      expect(msg).toContain(`${k}: required in production`);
   });
 
   it("names only the missing ENTRA_* variable", () => {
@@ -212,8 +221,12 @@ describe("production sign-in settings", () => {
   it.each(["http://127.0.0.1:8443", "https://localhost:9443/", "http://[::1]:8443", "http://127.4.5.6"])(
     "refuses the loopback authority %s in production unless ALLOW_LOOPBACK_AUTHORITY=true",
     (host) => {
-      expect(configError({ ...PROD, ENTRA_AUTHORITY_HOST: host })).toMatch(/ENTRA_AUTHORITY_HOST: a loopback authority is refused in production/);
-      expect(configError({ ...PROD, ENTRA_AUTHORITY_HOST: host, ALLOW_LOOPBACK_AUTHORITY: "false" })).toMatch(/ENTRA_AUTHORITY_HOST/);
+      expect(configError({ ...PROD, ENTRA_AUTHORITY_HOST: host })).toMatch(
+        /ENTRA_AUTHORITY_HOST: a loopback authority is refused in production/,
+      );
+      expect(configError({ ...PROD, ENTRA_AUTHORITY_HOST: host, ALLOW_LOOPBACK_AUTHORITY: "false" })).toMatch(
+        /ENTRA_AUTHORITY_HOST/,
+      );
       const ok = loadConfig({ ...PROD, ENTRA_AUTHORITY_HOST: host, ALLOW_LOOPBACK_AUTHORITY: "true" });
       expect(ok.auth.allowLoopbackAuthority).toBe(true);
       expect(ok.auth.authorityHost).toBe(host.replace(/\/$/, ""));
@@ -221,13 +234,20 @@ describe("production sign-in settings", () => {
   );
 
   it("allows a loopback authority outside production", () => {
-    expect(loadConfig({ SECRET_KEY: KEY, APP_ENV: "development", ENTRA_AUTHORITY_HOST: "http://127.0.0.1:8443" }).auth.authorityHost).toBe("http://127.0.0.1:8443");
+    expect(
+      loadConfig({ SECRET_KEY: KEY, APP_ENV: "development", ENTRA_AUTHORITY_HOST: "http://127.0.0.1:8443" }).auth
+        .authorityHost,
+    ).toBe("http://127.0.0.1:8443");
   });
 
   it("accepts a full production configuration", () => {
     const c = loadConfig(PROD);
     expect(c.env).toBe("production");
-    expect(c.auth).toMatchObject({ tenantId: PROD.ENTRA_TENANT_ID, clientId: "cc-client", clientSecret: "cc-client-secret" });
+    expect(c.auth).toMatchObject({
+      tenantId: PROD.ENTRA_TENANT_ID,
+      clientId: "cc-client",
+      clientSecret: "cc-client-secret",
+    });
   });
 });
 
@@ -267,7 +287,11 @@ describe("Azure clouds", () => {
   });
 
   it("an explicit endpoint overrides the sovereign default", () => {
-    const c = loadConfig({ SECRET_KEY: KEY, AZURE_CLOUD: "AzureUSGovernment", AZURE_ARM_ENDPOINT: "https://arm.local:8443/" });
+    const c = loadConfig({
+      SECRET_KEY: KEY,
+      AZURE_CLOUD: "AzureUSGovernment",
+      AZURE_ARM_ENDPOINT: "https://arm.local:8443/",
+    });
     expect(c.azure.armEndpoint).toBe("https://arm.local:8443");
     expect(c.azure.resourceGraphEndpoint).toBe("https://arm.local:8443");
     expect(c.azure.graphEndpoint).toBe("https://graph.microsoft.us");
@@ -275,8 +299,14 @@ describe("Azure clouds", () => {
 
   it("Custom requires the ARM, Graph and authority endpoints, naming each missing one", () => {
     const msg = configError({ SECRET_KEY: KEY, AZURE_CLOUD: "Custom" });
-    for (const k of ["AZURE_ARM_ENDPOINT", "AZURE_GRAPH_ENDPOINT", "AZURE_AUTHORITY_HOST"]) expect(msg).toContain(`${k}: required when AZURE_CLOUD=Custom`);
-    const one = configError({ SECRET_KEY: KEY, AZURE_CLOUD: "Custom", AZURE_ARM_ENDPOINT: "https://arm.local", AZURE_GRAPH_ENDPOINT: "https://graph.local" });
+    for (const k of ["AZURE_ARM_ENDPOINT", "AZURE_GRAPH_ENDPOINT", "AZURE_AUTHORITY_HOST"])
+      expect(msg).toContain(`${k}: required when AZURE_CLOUD=Custom`);
+    const one = configError({
+      SECRET_KEY: KEY,
+      AZURE_CLOUD: "Custom",
+      AZURE_ARM_ENDPOINT: "https://arm.local",
+      AZURE_GRAPH_ENDPOINT: "https://graph.local",
+    });
     expect(one).toContain("AZURE_AUTHORITY_HOST");
     expect(one).not.toContain("AZURE_ARM_ENDPOINT");
   });

@@ -3,7 +3,17 @@ import { canonicalJson } from "@/lib/audit/canonical";
 import { loadConfig } from "@/lib/config";
 import { REDACTED, redactDetails } from "@/lib/audit/redact";
 import { assertPermission } from "@/lib/auth/authorize";
-import { MATRIX, PERMISSIONS, ROLES, isRole, primaryRole, roleLabel, rolesGrant, type Permission, type Role } from "@/lib/auth/permissions";
+import {
+  MATRIX,
+  PERMISSIONS,
+  ROLES,
+  isRole,
+  primaryRole,
+  roleLabel,
+  rolesGrant,
+  type Permission,
+  type Role,
+} from "@/lib/auth/permissions";
 import { resolveRoles } from "@/lib/auth/roles";
 import type { Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
@@ -82,7 +92,10 @@ describe("permission matrix", () => {
 
 describe("assertPermission (service-side check)", () => {
   const req = { requestId: "req-unit-0001" };
-  const user = (roles: Role[]): Ctx => ({ actor: { type: "user", userId: "u", oid: "o", upn: "u@x", name: "U", roles }, request: req });
+  const user = (roles: Role[]): Ctx => ({
+    actor: { type: "user", userId: "u", oid: "o", upn: "u@x", name: "U", roles },
+    request: req,
+  });
   const code = (fn: () => void) => {
     try {
       fn();
@@ -94,8 +107,12 @@ describe("assertPermission (service-side check)", () => {
   };
 
   it("lets the system actor through, refuses anonymous and under-privileged users", () => {
-    expect(code(() => assertPermission({ actor: { type: "system", job: "scan" }, request: req }, "sessions:manage"))).toBe("allowed");
-    expect(code(() => assertPermission({ actor: { type: "anonymous" }, request: req }, "dashboard:read"))).toBe("unauthenticated");
+    expect(
+      code(() => assertPermission({ actor: { type: "system", job: "scan" }, request: req }, "sessions:manage")),
+    ).toBe("allowed");
+    expect(code(() => assertPermission({ actor: { type: "anonymous" }, request: req }, "dashboard:read"))).toBe(
+      "unauthenticated",
+    );
     expect(code(() => assertPermission(user([]), "dashboard:read"))).toBe("forbidden");
     expect(code(() => assertPermission(user([OPERATOR]), "sessions:manage"))).toBe("forbidden");
     expect(code(() => assertPermission(user([ADMIN]), "sessions:manage"))).toBe("allowed");
@@ -109,7 +126,10 @@ describe("resolveRoles", () => {
   const map = { [G1]: OPERATOR, [G2]: AUDITOR };
 
   it("keeps known roles from the roles claim and drops unknown or non-string ones", () => {
-    expect(resolveRoles({ roles: [VIEWER, "CertifyClouds.Owner", 42, null, "admin", AUDITOR] }, {}).sort()).toEqual([AUDITOR, VIEWER]);
+    expect(resolveRoles({ roles: [VIEWER, "CertifyClouds.Owner", 42, null, "admin", AUDITOR] }, {}).sort()).toEqual([
+      AUDITOR,
+      VIEWER,
+    ]);
   });
 
   it("returns no roles for a missing or malformed claim", () => {
@@ -129,7 +149,10 @@ describe("resolveRoles", () => {
 
   // Entra sends lower-case group ids; a map written in upper case must still match.
   it("an upper-case GUID in ROLE_GROUP_MAP matches the lower-case id in the groups claim", () => {
-    const cfg = loadConfig({ SECRET_KEY: Buffer.alloc(32, 9).toString("base64"), ROLE_GROUP_MAP: JSON.stringify({ [G1.toUpperCase()]: OPERATOR }) });
+    const cfg = loadConfig({
+      SECRET_KEY: Buffer.alloc(32, 9).toString("base64"),
+      ROLE_GROUP_MAP: JSON.stringify({ [G1.toUpperCase()]: OPERATOR }),
+    });
     expect(resolveRoles({ groups: [G1] }, cfg.auth.roleGroupMap)).toEqual([OPERATOR]);
   });
 
@@ -224,7 +247,20 @@ describe("redactDetails", () => {
   });
 
   it("matches key names case-insensitively and covers the other credential names", () => {
-    const keys = ["ClientSecret", "TOKEN", "Password", "client_secret", "accessToken", "refreshToken", "id_token", "Authorization", "cookie", "apiKey", "privateKey", "secretValue"];
+    const keys = [
+      "ClientSecret",
+      "TOKEN",
+      "Password",
+      "client_secret",
+      "accessToken",
+      "refreshToken",
+      "id_token",
+      "Authorization",
+      "cookie",
+      "apiKey",
+      "privateKey",
+      "secretValue",
+    ];
     const out = redactDetails(Object.fromEntries(keys.map((k) => [k, "leak"]))) as Record<string, unknown>;
     for (const k of keys) expect(out[k], k).toBe(REDACTED);
   });

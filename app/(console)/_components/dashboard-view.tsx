@@ -11,7 +11,17 @@ import { KpiCard } from "./kpi-card";
  * The dashboard with an inventory. A client component rendered on the server from the summary: the RSC payload then
  * carries the summary (a few KB) instead of the page's markup a second time, which roughly halves the response.
  */
-export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: DashboardViewData; now: number; canScan: boolean; vaultHrefs: Record<string, string> }) {
+export function DashboardView({
+  d,
+  now: nowMs,
+  canScan,
+  vaultHrefs,
+}: {
+  d: DashboardViewData;
+  now: number;
+  canScan: boolean;
+  vaultHrefs: Record<string, string>;
+}) {
   const now = new Date(nowMs);
   const scanAction = canScan ? (
     <Link href="/scans" className="btn-primary" data-testid="dashboard-run-scan">
@@ -41,7 +51,11 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
         }
       />
 
-      <section className="card mb-4 flex flex-wrap items-center gap-x-8 gap-y-3 p-4" aria-label="Last scan and coverage" data-testid="last-scan">
+      <section
+        className="card mb-4 flex flex-wrap items-center gap-x-8 gap-y-3 p-4"
+        aria-label="Last scan and coverage"
+        data-testid="last-scan"
+      >
         <div>
           <div className="label">Last scan</div>
           {scan ? (
@@ -50,7 +64,10 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
               <a href={`/scans/${scan.id}`} className="font-medium hover:underline">
                 {scan.mode} · {scan.trigger}
               </a>
-              <span className="text-slate-500 dark:text-slate-400" title={formatDateTime(scan.finishedAt ?? scan.createdAt)}>
+              <span
+                className="text-slate-500 dark:text-slate-400"
+                title={formatDateTime(scan.finishedAt ?? scan.createdAt)}
+              >
                 {formatRelative(scan.finishedAt ?? scan.startedAt ?? scan.createdAt, now)}
               </span>
             </div>
@@ -65,7 +82,14 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
         <div className="min-w-56 flex-1">
           <div className="label">Coverage</div>
           <div className="flex items-center gap-3 text-sm">
-            <div className="h-2 flex-1 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={coverage} aria-valuemin={0} aria-valuemax={100} aria-label="Vaults reachable">
+            <div
+              className="h-2 flex-1 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
+              role="progressbar"
+              aria-valuenow={coverage}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-label="Vaults reachable"
+            >
               <div className="h-full bg-emerald-500" style={{ width: `${coverage}%` }} />
             </div>
             <span className="whitespace-nowrap tabular-nums" data-testid="coverage">
@@ -86,13 +110,38 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
       </section>
 
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
-        <KpiCard title="Secrets" type="secret" counts={d.kpis.secret} href={(s) => inv({ type: "secret", status: s })} />
-        <KpiCard title="Certificates" type="certificate" counts={d.kpis.certificate} href={(s) => inv({ type: "certificate", status: s })} />
+        <KpiCard
+          title="Secrets"
+          type="secret"
+          counts={d.kpis.secret}
+          href={(s) => inv({ type: "secret", status: s })}
+        />
+        <KpiCard
+          title="Certificates"
+          type="certificate"
+          counts={d.kpis.certificate}
+          href={(s) => inv({ type: "certificate", status: s })}
+        />
         <KpiCard title="Keys" type="key" counts={d.kpis.key} href={(s) => inv({ type: "key", status: s })} />
-        <KpiCard title="App credentials" type="credential" counts={d.kpis.credential} href={(s) => (s === "no-expiry" ? "/apps" : `/apps?status=${s}`)} />
+        <KpiCard
+          title="App credentials"
+          type="credential"
+          counts={d.kpis.credential}
+          href={(s) => (s === "no-expiry" ? "/apps" : `/apps?status=${s}`)}
+        />
         <section className="card p-4 sm:col-span-2 xl:col-span-1" aria-labelledby="kpi-vaults" data-testid="kpi-vaults">
-          <h2 id="kpi-vaults" className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200">
-            <svg viewBox="0 0 20 20" className="h-4 w-4 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+          <h2
+            id="kpi-vaults"
+            className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200"
+          >
+            <svg
+              viewBox="0 0 20 20"
+              className="h-4 w-4 text-slate-400"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.5"
+              aria-hidden="true"
+            >
               <rect x="3" y="3" width="14" height="14" rx="2" />
               <circle cx="10" cy="10" r="3" />
             </svg>
@@ -103,10 +152,30 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
           </div>
           <ul className="mt-3 space-y-1 text-xs">
             <PostureRow label="Unreachable" n={v.unreachable} href="/vaults?access=unreachable" tone="critical" />
-            <PostureRow label="Public network open" n={v.publicNetwork} href="/vaults?posture=public-network" tone="warning" />
-            <PostureRow label="No purge protection" n={v.noPurgeProtection} href="/vaults?posture=no-purge-protection" tone="warning" />
-            <PostureRow label="Access policies (not RBAC)" n={v.accessPolicies} href="/vaults?posture=access-policies" tone="warning" />
-            <PostureRow label="No diagnostics" n={v.noDiagnostics} href="/vaults?posture=no-diagnostics" tone="warning" />
+            <PostureRow
+              label="Public network open"
+              n={v.publicNetwork}
+              href="/vaults?posture=public-network"
+              tone="warning"
+            />
+            <PostureRow
+              label="No purge protection"
+              n={v.noPurgeProtection}
+              href="/vaults?posture=no-purge-protection"
+              tone="warning"
+            />
+            <PostureRow
+              label="Access policies (not RBAC)"
+              n={v.accessPolicies}
+              href="/vaults?posture=access-policies"
+              tone="warning"
+            />
+            <PostureRow
+              label="No diagnostics"
+              n={v.noDiagnostics}
+              href="/vaults?posture=no-diagnostics"
+              tone="warning"
+            />
           </ul>
         </section>
       </div>
@@ -117,7 +186,9 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
             <h2 id="timeline-h" className="text-base font-semibold">
               Expiring in the next 90 days
             </h2>
-            <span className="text-xs text-slate-500 dark:text-slate-400">Weekly buckets from {formatDate(now)} (UTC)</span>
+            <span className="text-xs text-slate-500 dark:text-slate-400">
+              Weekly buckets from {formatDate(now)} (UTC)
+            </span>
           </div>
           <div className="mt-3">
             <ExpiryTimeline data={timeline} />
@@ -127,16 +198,26 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
           <h2 id="subs-h" className="text-base font-semibold">
             By subscription
           </h2>
-          <ul className="mt-3 max-h-80 divide-y divide-slate-100 overflow-auto dark:divide-slate-800" data-testid="by-subscription">
+          <ul
+            className="mt-3 max-h-80 divide-y divide-slate-100 overflow-auto dark:divide-slate-800"
+            data-testid="by-subscription"
+          >
             {d.bySubscription.map((s) => {
               const risk = s.expired + s.critical;
               return (
                 <li key={s.id} className="py-2.5">
                   <div className="flex items-baseline justify-between gap-3">
-                    <a href={inv({ subscription: s.id })} className="min-w-0 truncate text-sm font-medium hover:underline" title={s.id}>
+                    <a
+                      href={inv({ subscription: s.id })}
+                      className="min-w-0 truncate text-sm font-medium hover:underline"
+                      title={s.id}
+                    >
                       {s.name ?? s.id}
                     </a>
-                    <span className={`shrink-0 text-sm tabular-nums ${risk > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-slate-500"}`} title="Expired or critical objects">
+                    <span
+                      className={`shrink-0 text-sm tabular-nums ${risk > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-slate-500"}`}
+                      title="Expired or critical objects"
+                    >
                       {formatNumber(risk)} at risk
                     </span>
                   </div>
@@ -144,7 +225,9 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
                     <span>{formatNumber(s.objects)} objects</span>
                     <span>
                       {s.vaults} vault{s.vaults === 1 ? "" : "s"}
-                      {s.unreachable > 0 && <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} unreachable</span>}
+                      {s.unreachable > 0 && (
+                        <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} unreachable</span>
+                      )}
                     </span>
                     {s.warning > 0 && <span className="text-amber-700 dark:text-amber-300">{s.warning} warning</span>}
                     {s.noExpiry > 0 && <span>{s.noExpiry} no expiry</span>}
@@ -166,7 +249,9 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
           </a>
         </div>
         {totalRisk === 0 ? (
-          <p className="p-5 text-sm text-slate-500">Nothing expired, expiring within the thresholds, or unreachable. </p>
+          <p className="p-5 text-sm text-slate-500">
+            Nothing expired, expiring within the thresholds, or unreachable.{" "}
+          </p>
         ) : (
           <div className="mt-3 overflow-x-auto">
             <table className="table">
@@ -216,7 +301,10 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
                 {d.risks.credentials.map((r) => (
                   <tr key={r.id}>
                     <td>
-                      <a href={`/apps/${encodeURIComponent(r.appObjectId)}`} className="flex items-center gap-2 font-medium hover:underline">
+                      <a
+                        href={`/apps/${encodeURIComponent(r.appObjectId)}`}
+                        className="flex items-center gap-2 font-medium hover:underline"
+                      >
                         <TypeIcon type="credential" />
                         {r.appName}
                       </a>
@@ -225,7 +313,9 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
                         {r.displayName ? ` · ${r.displayName}` : ""}
                       </div>
                     </td>
-                    <td className="text-xs">{r.kind === "servicePrincipal" ? "Service principal" : "App registration"}</td>
+                    <td className="text-xs">
+                      {r.kind === "servicePrincipal" ? "Service principal" : "App registration"}
+                    </td>
                     <td>
                       <StatusBadge status={r.status} />
                     </td>
@@ -244,11 +334,29 @@ export function DashboardView({ d, now: nowMs, canScan, vaultHrefs }: { d: Dashb
   );
 }
 
-function PostureRow({ label, n, href, tone }: { label: string; n: number; href: string; tone: "critical" | "warning" }) {
-  const color = n === 0 ? "text-slate-400" : tone === "critical" ? "text-orange-700 dark:text-orange-300" : "text-amber-700 dark:text-amber-300";
+function PostureRow({
+  label,
+  n,
+  href,
+  tone,
+}: {
+  label: string;
+  n: number;
+  href: string;
+  tone: "critical" | "warning";
+}) {
+  const color =
+    n === 0
+      ? "text-slate-400"
+      : tone === "critical"
+        ? "text-orange-700 dark:text-orange-300"
+        : "text-amber-700 dark:text-amber-300";
   return (
     <li>
-      <a href={href} className="flex items-center justify-between rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+      <a
+        href={href}
+        className="flex items-center justify-between rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800"
+      >
         <span className="text-slate-600 dark:text-slate-400">{label}</span>
         <span className={`font-semibold tabular-nums ${color}`}>{n}</span>
       </a>

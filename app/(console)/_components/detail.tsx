@@ -1,20 +1,48 @@
 /** Definition-list rows for detail pages. */
-export function Field({ k, children, mono, testId }: { k: string; children: React.ReactNode; mono?: boolean; testId?: string }) {
+export function Field({
+  k,
+  children,
+  mono,
+  testId,
+}: {
+  k: string;
+  children: React.ReactNode;
+  mono?: boolean;
+  testId?: string;
+}) {
   return (
     <div className="grid grid-cols-3 gap-2 py-1.5">
       <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
       <dd className={`col-span-2 break-all ${mono ? "font-mono text-xs leading-5" : ""}`} data-testid={testId}>
-        {children === null || children === undefined || children === "" ? <span className="text-slate-400">—</span> : children}
+        {children === null || children === undefined || children === "" ? (
+          <span className="text-slate-400">—</span>
+        ) : (
+          children
+        )}
       </dd>
     </div>
   );
 }
 
-export function Section({ title, children, id, className = "", actions }: { title: string; children: React.ReactNode; id: string; className?: string; actions?: React.ReactNode }) {
+export function Section({
+  title,
+  children,
+  id,
+  className = "",
+  actions,
+}: {
+  title: string;
+  children: React.ReactNode;
+  id: string;
+  className?: string;
+  actions?: React.ReactNode;
+}) {
   return (
     <section className={`card p-5 ${className}`} aria-labelledby={id}>
       <div className="flex items-baseline justify-between gap-2">
-        <h2 id={id} className="text-base font-semibold">{title}</h2>
+        <h2 id={id} className="text-base font-semibold">
+          {title}
+        </h2>
         {actions}
       </div>
       <div className="mt-3 text-sm">{children}</div>
@@ -28,7 +56,13 @@ export function Breadcrumb({ items }: { items: { href?: string; label: string }[
       {items.map((it, i) => (
         <span key={i}>
           {i > 0 && <span className="mx-1.5">/</span>}
-          {it.href ? <a href={it.href} className="hover:underline">{it.label}</a> : <span>{it.label}</span>}
+          {it.href ? (
+            <a href={it.href} className="hover:underline">
+              {it.label}
+            </a>
+          ) : (
+            <span>{it.label}</span>
+          )}
         </span>
       ))}
     </nav>
@@ -41,7 +75,10 @@ export function Tags({ tags }: { tags: Record<string, string> }) {
   return (
     <div className="flex flex-wrap gap-1.5">
       {entries.map(([k, v]) => (
-        <span key={k} className="badge bg-slate-100 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300">
+        <span
+          key={k}
+          className="badge bg-slate-100 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+        >
           {k}={v}
         </span>
       ))}

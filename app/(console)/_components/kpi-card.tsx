@@ -3,15 +3,34 @@ import { formatNumber } from "@/app/_components/format";
 import type { StatusCounts } from "@/lib/inventory/dashboard-summary";
 
 const ORDER = ["expired", "critical", "warning", "healthy", "no-expiry"] as const;
-const FIELD: Record<(typeof ORDER)[number], keyof StatusCounts> = { expired: "expired", critical: "critical", warning: "warning", healthy: "healthy", "no-expiry": "noExpiry" };
+const FIELD: Record<(typeof ORDER)[number], keyof StatusCounts> = {
+  expired: "expired",
+  critical: "critical",
+  warning: "warning",
+  healthy: "healthy",
+  "no-expiry": "noExpiry",
+};
 
 /** One object type: total, a proportional status bar and per-status counts that link to the filtered view. */
-export function KpiCard({ title, type, counts, href }: { title: string; type: string; counts: StatusCounts; href?: (status: string) => string }) {
+export function KpiCard({
+  title,
+  type,
+  counts,
+  href,
+}: {
+  title: string;
+  type: string;
+  counts: StatusCounts;
+  href?: (status: string) => string;
+}) {
   const total = counts.total;
   return (
     <section className="card flex flex-col p-4" aria-labelledby={`kpi-${type}`} data-testid={`kpi-${type}`}>
       <div className="flex items-center justify-between">
-        <h2 id={`kpi-${type}`} className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200">
+        <h2
+          id={`kpi-${type}`}
+          className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200"
+        >
           <TypeIcon type={type} />
           {title}
         </h2>
@@ -28,7 +47,9 @@ export function KpiCard({ title, type, counts, href }: { title: string; type: st
         {total > 0 &&
           ORDER.map((s) => {
             const v = counts[FIELD[s]];
-            return v > 0 ? <span key={s} style={{ width: `${(v / total) * 100}%`, backgroundColor: STATUS_COLOR[s] }} /> : null;
+            return v > 0 ? (
+              <span key={s} style={{ width: `${(v / total) * 100}%`, backgroundColor: STATUS_COLOR[s] }} />
+            ) : null;
           })}
       </div>
       <ul className="mt-3 space-y-0.5 text-xs">
@@ -37,10 +58,17 @@ export function KpiCard({ title, type, counts, href }: { title: string; type: st
           const inner = (
             <>
               <span className="flex items-center gap-1.5 text-slate-600 dark:text-slate-400">
-                <span className="h-2 w-2 rounded-full" style={{ backgroundColor: STATUS_COLOR[s] }} aria-hidden="true" />
+                <span
+                  className="h-2 w-2 rounded-full"
+                  style={{ backgroundColor: STATUS_COLOR[s] }}
+                  aria-hidden="true"
+                />
                 {STATUS_LABEL[s]}
               </span>
-              <span className={`font-semibold tabular-nums ${v > 0 && (s === "expired" || s === "critical") ? "text-red-600 dark:text-red-400" : ""}`} data-testid={`kpi-${type}-${s}`}>
+              <span
+                className={`font-semibold tabular-nums ${v > 0 && (s === "expired" || s === "critical") ? "text-red-600 dark:text-red-400" : ""}`}
+                data-testid={`kpi-${type}-${s}`}
+              >
                 {formatNumber(v)}
               </span>
             </>
@@ -48,7 +76,10 @@ export function KpiCard({ title, type, counts, href }: { title: string; type: st
           return (
             <li key={s}>
               {href ? (
-                <a href={href(s)} className="flex items-center justify-between gap-2 rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800">
+                <a
+                  href={href(s)}
+                  className="flex items-center justify-between gap-2 rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800"
+                >
                   {inner}
                 </a>
               ) : (

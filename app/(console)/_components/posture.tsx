@@ -10,7 +10,13 @@ const pill = (tone: Tone, text: string, title?: string) => (
 
 export function authModel(v: Vault) {
   if (v.enableRbacAuthorization === null) return pill("no-expiry", "Unknown");
-  return v.enableRbacAuthorization ? pill("healthy", "Azure RBAC") : pill("warning", `Access policies${v.accessPolicyCount !== null ? ` (${v.accessPolicyCount})` : ""}`, "CIS KV-3: prefer Azure RBAC");
+  return v.enableRbacAuthorization
+    ? pill("healthy", "Azure RBAC")
+    : pill(
+        "warning",
+        `Access policies${v.accessPolicyCount !== null ? ` (${v.accessPolicyCount})` : ""}`,
+        "CIS KV-3: prefer Azure RBAC",
+      );
 }
 
 export function softDelete(v: Vault) {
@@ -34,10 +40,16 @@ export function network(v: Vault) {
     const rules = (v.ipRuleCount ?? 0) + (v.vnetRuleCount ?? 0);
     return pill("healthy", `Firewall · ${rules} rule${rules === 1 ? "" : "s"}${pe ? ` · ${pe} PE` : ""}`);
   }
-  return pill("warning", `All networks${pe ? ` · ${pe} PE` : ""}`, "Public network access is enabled and the firewall allows all networks");
+  return pill(
+    "warning",
+    `All networks${pe ? ` · ${pe} PE` : ""}`,
+    "Public network access is enabled and the firewall allows all networks",
+  );
 }
 
 export function diagnostics(v: Vault) {
   if (v.diagnosticsEnabled === null) return pill("no-expiry", "Unknown");
-  return v.diagnosticsEnabled ? pill("healthy", "On") : pill("warning", "Off", "CIS KV-4: send AuditEvent logs to Log Analytics or storage");
+  return v.diagnosticsEnabled
+    ? pill("healthy", "On")
+    : pill("warning", "Off", "CIS KV-4: send AuditEvent logs to Log Analytics or storage");
 }

@@ -40,14 +40,26 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
 
   return (
     <>
-      <PageHeader title="App registrations" description="Entra ID applications and service principals with their client secrets and certificates (hints and dates only; Graph never returns secret values)." />
-      <form className="card mb-4 grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-5" method="get" role="search" aria-label="Filter app registrations">
+      <PageHeader
+        title="App registrations"
+        description="Entra ID applications and service principals with their client secrets and certificates (hints and dates only; Graph never returns secret values)."
+      />
+      <form
+        className="card mb-4 grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-5"
+        method="get"
+        role="search"
+        aria-label="Filter app registrations"
+      >
         <div>
-          <label className="label" htmlFor="aq">Name or app id</label>
+          <label className="label" htmlFor="aq">
+            Name or app id
+          </label>
           <input className="input" id="aq" name="q" defaultValue={query.q} />
         </div>
         <div>
-          <label className="label" htmlFor="akind">Kind</label>
+          <label className="label" htmlFor="akind">
+            Kind
+          </label>
           <select className="input" id="akind" name="kind" defaultValue={query.kind ?? ""}>
             <option value="">All kinds</option>
             <option value="application">Applications</option>
@@ -55,7 +67,9 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
           </select>
         </div>
         <div>
-          <label className="label" htmlFor="astatus">Has a credential that is</label>
+          <label className="label" htmlFor="astatus">
+            Has a credential that is
+          </label>
           <select className="input" id="astatus" name="status" defaultValue={query.status ?? ""}>
             <option value="">Any</option>
             <option value="expired">Expired</option>
@@ -67,8 +81,15 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
           </select>
         </div>
         <div>
-          <label className="label" htmlFor="aexp">Expiring within</label>
-          <select className="input" id="aexp" name="expiringDays" defaultValue={query.expiringDays !== undefined ? String(query.expiringDays) : ""}>
+          <label className="label" htmlFor="aexp">
+            Expiring within
+          </label>
+          <select
+            className="input"
+            id="aexp"
+            name="expiringDays"
+            defaultValue={query.expiringDays !== undefined ? String(query.expiringDays) : ""}
+          >
             <option value="">Any time</option>
             <option value="7">7 days</option>
             <option value="30">30 days</option>
@@ -79,7 +100,9 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
       </form>
       {inputError && <InvalidFilterNotice />}
       {total === 0 && !filtered ? (
-        <EmptyState title="No app registrations discovered yet">A full scan also reads applications and service principals from Microsoft Graph (Application.Read.All).</EmptyState>
+        <EmptyState title="No app registrations discovered yet">
+          A full scan also reads applications and service principals from Microsoft Graph (Application.Read.All).
+        </EmptyState>
       ) : (
         <div className="card overflow-x-auto">
           <table className="table" data-testid="apps-table">
@@ -95,13 +118,17 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
             <tbody>
               {rows.length === 0 && (
                 <tr>
-                  <td colSpan={5} className="py-10 text-center text-slate-500">No applications match these filters.</td>
+                  <td colSpan={5} className="py-10 text-center text-slate-500">
+                    No applications match these filters.
+                  </td>
                 </tr>
               )}
               {rows.map((a) => (
                 <tr key={a.id}>
                   <td>
-                    <a href={`/apps/${encodeURIComponent(a.id)}`} className="font-medium hover:underline">{a.displayName}</a>
+                    <a href={`/apps/${encodeURIComponent(a.id)}`} className="font-medium hover:underline">
+                      {a.displayName}
+                    </a>
                     <div className="font-mono text-[11px] text-slate-500">{a.appId}</div>
                   </td>
                   <td className="text-xs">{a.kind === "servicePrincipal" ? "Service principal" : "Application"}</td>
@@ -118,7 +145,11 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
                     <div className="text-xs text-slate-500">{a.nextEnd ? formatDate(a.nextEnd) : ""}</div>
                   </td>
                   <td className="max-w-56 text-xs">
-                    {a.owners.length === 0 ? <span className="text-amber-700 dark:text-amber-300">No owners</span> : a.owners.map((o) => o.displayName ?? o.userPrincipalName ?? o.id).join(", ")}
+                    {a.owners.length === 0 ? (
+                      <span className="text-amber-700 dark:text-amber-300">No owners</span>
+                    ) : (
+                      a.owners.map((o) => o.displayName ?? o.userPrincipalName ?? o.id).join(", ")
+                    )}
                   </td>
                 </tr>
               ))}
@@ -126,13 +157,24 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
           </table>
         </div>
       )}
-      <nav className="mt-4 flex items-center justify-between text-sm text-slate-600 dark:text-slate-400" aria-label="Pagination">
+      <nav
+        className="mt-4 flex items-center justify-between text-sm text-slate-600 dark:text-slate-400"
+        aria-label="Pagination"
+      >
         <span>
           {formatNumber(total)} application{total === 1 ? "" : "s"} · page {query.page} of {pages}
         </span>
         <div className="flex gap-2">
-          {query.page > 1 && <a className="btn-secondary" href={link(query.page - 1)}>← Previous</a>}
-          {query.page < pages && <a className="btn-secondary" href={link(query.page + 1)}>Next →</a>}
+          {query.page > 1 && (
+            <a className="btn-secondary" href={link(query.page - 1)}>
+              ← Previous
+            </a>
+          )}
+          {query.page < pages && (
+            <a className="btn-secondary" href={link(query.page + 1)}>
+              Next →
+            </a>
+          )}
         </div>
       </nav>
     </>

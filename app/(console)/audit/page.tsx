@@ -12,8 +12,10 @@ export const metadata = { title: "Audit log" };
 type Search = Record<string, string | string[] | undefined>;
 
 const OUTCOME_STYLE: Record<string, string> = {
-  success: "bg-emerald-50 text-emerald-700 ring-1 ring-emerald-200 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-500/30",
-  failure: "bg-amber-50 text-amber-800 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-500/30",
+  success:
+    "bg-emerald-50 text-emerald-700 ring-1 ring-emerald-200 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-500/30",
+  failure:
+    "bg-amber-50 text-amber-800 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-500/30",
   denied: "bg-red-50 text-red-700 ring-1 ring-red-200 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-500/30",
 };
 
@@ -27,7 +29,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   let result;
   let inputError = false;
   try {
-    result = await listAudit(db, ctx, { from: one("from") ? `${one("from")}T00:00:00Z` : undefined, to, actor: one("actor"), action: one("action"), target: one("target"), page: one("page") ?? 1 });
+    result = await listAudit(db, ctx, {
+      from: one("from") ? `${one("from")}T00:00:00Z` : undefined,
+      to,
+      actor: one("actor"),
+      action: one("action"),
+      target: one("target"),
+      page: one("page") ?? 1,
+    });
   } catch (err) {
     if (!(err instanceof ZodError)) throw err;
     inputError = true;
@@ -49,31 +58,60 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="Audit log"
         description="Append-only and hash-chained: every entry links to the one before it and is signed with a key derived from SECRET_KEY. Run `npm run audit:verify` to check the whole chain."
       />
-      <form className="card mb-4 grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-6" method="get" role="search" aria-label="Filter audit entries">
+      <form
+        className="card mb-4 grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-6"
+        method="get"
+        role="search"
+        aria-label="Filter audit entries"
+      >
         <div>
-          <label className="label" htmlFor="from">From</label>
+          <label className="label" htmlFor="from">
+            From
+          </label>
           <input className="input" type="date" id="from" name="from" defaultValue={one("from")} />
         </div>
         <div>
-          <label className="label" htmlFor="to">To</label>
+          <label className="label" htmlFor="to">
+            To
+          </label>
           <input className="input" type="date" id="to" name="to" defaultValue={one("to")} />
         </div>
         <div>
-          <label className="label" htmlFor="actor">Actor</label>
-          <input className="input" id="actor" name="actor" placeholder="UPN, object id or job" defaultValue={one("actor")} />
+          <label className="label" htmlFor="actor">
+            Actor
+          </label>
+          <input
+            className="input"
+            id="actor"
+            name="actor"
+            placeholder="UPN, object id or job"
+            defaultValue={one("actor")}
+          />
         </div>
         <div>
-          <label className="label" htmlFor="action">Action</label>
+          <label className="label" htmlFor="action">
+            Action
+          </label>
           <select className="input" id="action" name="action" defaultValue={one("action") ?? ""}>
             <option value="">All actions</option>
             {actions.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>
+                {a}
+              </option>
             ))}
           </select>
         </div>
         <div>
-          <label className="label" htmlFor="target">Target</label>
-          <input className="input" id="target" name="target" placeholder="Id or part of it" defaultValue={one("target")} />
+          <label className="label" htmlFor="target">
+            Target
+          </label>
+          <input
+            className="input"
+            id="target"
+            name="target"
+            placeholder="Id or part of it"
+            defaultValue={one("target")}
+          />
         </div>
         <FilterActions resetHref="/audit" />
       </form>
@@ -95,7 +133,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <tbody>
             {rows.length === 0 && (
               <tr>
-                <td colSpan={8} className="py-10 text-center text-slate-500">No audit entries match these filters.</td>
+                <td colSpan={8} className="py-10 text-center text-slate-500">
+                  No audit entries match these filters.
+                </td>
               </tr>
             )}
             {rows.map((r) => (
@@ -115,10 +155,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </td>
                 <td className="text-xs">
                   <div>{r.ip ?? "—"}</div>
-                  <div className="max-w-40 truncate text-slate-500" title={r.userAgent ?? undefined}>{r.userAgent ?? ""}</div>
+                  <div className="max-w-40 truncate text-slate-500" title={r.userAgent ?? undefined}>
+                    {r.userAgent ?? ""}
+                  </div>
                 </td>
                 <td className="max-w-72">
-                  <code className="block truncate text-xs text-slate-600 dark:text-slate-400" title={JSON.stringify(r.details)}>
+                  <code
+                    className="block truncate text-xs text-slate-600 dark:text-slate-400"
+                    title={JSON.stringify(r.details)}
+                  >
                     {Object.keys(r.details as object).length ? JSON.stringify(r.details) : "—"}
                   </code>
                 </td>
@@ -132,8 +177,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {total.toLocaleString("en-US")} entr{total === 1 ? "y" : "ies"} · page {query.page} of {pages}
         </span>
         <div className="flex gap-2">
-          {query.page > 1 && <Link className="btn-secondary" href={link(query.page - 1)}>← Newer</Link>}
-          {query.page < pages && <Link className="btn-secondary" href={link(query.page + 1)}>Older →</Link>}
+          {query.page > 1 && (
+            <Link className="btn-secondary" href={link(query.page - 1)}>
+              ← Newer
+            </Link>
+          )}
+          {query.page < pages && (
+            <Link className="btn-secondary" href={link(query.page + 1)}>
+              Older →
+            </Link>
+          )}
         </div>
       </div>
     </>

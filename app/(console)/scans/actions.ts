@@ -7,15 +7,21 @@ import { startScanInput, toScanRequest } from "@/lib/inventory/scan-request";
 import { action } from "@/lib/web/action";
 
 /** Scans page → queue a scan (Operator+). Discovery's requestScan audits it and refuses a second concurrent scan. */
-export const startScan = action({ name: "startScan", access: "scan:run", input: startScanInput }, async ({ ctx, input }) => {
-  const result = await requestScan({ ctx, input: toScanRequest(input) });
-  revalidatePath("/scans");
-  return { scanId: result.scanId };
-});
+export const startScan = action(
+  { name: "startScan", access: "scan:run", input: startScanInput },
+  async ({ ctx, input }) => {
+    const result = await requestScan({ ctx, input: toScanRequest(input) });
+    revalidatePath("/scans");
+    return { scanId: result.scanId };
+  },
+);
 
 /** Scans page → ask a queued or running scan to stop (Operator+). */
-export const cancelScan = action({ name: "cancelScan", access: "scan:run", input: z.object({ scanId: z.uuid() }) }, async ({ ctx, input }) => {
-  await cancelScanVerb({ ctx, input });
-  revalidatePath("/scans");
-  return { cancelled: true };
-});
+export const cancelScan = action(
+  { name: "cancelScan", access: "scan:run", input: z.object({ scanId: z.uuid() }) },
+  async ({ ctx, input }) => {
+    await cancelScanVerb({ ctx, input });
+    revalidatePath("/scans");
+    return { cancelled: true };
+  },
+);

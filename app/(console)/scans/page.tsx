@@ -20,10 +20,18 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
   const canScan = rolesGrant(ctx.actor.roles, "scan:run");
   const db = await getDb();
   const now = new Date();
-  const [history, facets] = await Promise.all([scanHistory(db, ctx, { page, pageSize: 25 }), canScan ? inventoryFacets(db, ctx, { limit: 2000 }) : null]);
-  const active = history.rows.filter((r) => r.status === "queued" || r.status === "running").map((r) => toProgress(r, now));
+  const [history, facets] = await Promise.all([
+    scanHistory(db, ctx, { page, pageSize: 25 }),
+    canScan ? inventoryFacets(db, ctx, { limit: 2000 }) : null,
+  ]);
+  const active = history.rows
+    .filter((r) => r.status === "queued" || r.status === "running")
+    .map((r) => toProgress(r, now));
   // The latest scan stays on top (live while it runs, its outcome afterwards) so a finished run does not vanish.
-  const shown = page === 1 && history.rows[0] && !active.some((a) => a.id === history.rows[0].id) ? [toProgress(history.rows[0], now), ...active] : active;
+  const shown =
+    page === 1 && history.rows[0] && !active.some((a) => a.id === history.rows[0].id)
+      ? [toProgress(history.rows[0], now), ...active]
+      : active;
   const pages = Math.max(1, Math.ceil(history.total / history.pageSize));
 
   return (
@@ -41,10 +49,16 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
           <LiveScan key={p.id} initial={p} canCancel={canScan} compact />
         ))}
         {canScan && facets && (
-          <StartScanForm subscriptions={facets.subscriptions} vaults={facets.vaults} disabledReason={active.length ? "A scan is already queued or running." : undefined} />
+          <StartScanForm
+            subscriptions={facets.subscriptions}
+            vaults={facets.vaults}
+            disabledReason={active.length ? "A scan is already queued or running." : undefined}
+          />
         )}
         <section className="card" aria-labelledby="hist-h">
-          <h2 id="hist-h" className="p-5 pb-0 text-base font-semibold">History</h2>
+          <h2 id="hist-h" className="p-5 pb-0 text-base font-semibold">
+            History
+          </h2>
           <div className="mt-3 overflow-x-auto">
             <table className="table [&_td]:px-3 [&_th]:px-3" data-testid="scan-history">
               <thead>
@@ -63,7 +77,9 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
                 {history.rows.length === 0 && (
                   <tr>
                     <td colSpan={8} className="py-10 text-center text-slate-500">
-                      {canScan ? "No scans yet. Start the first one above." : "No scans yet. Ask an operator to run the first scan."}
+                      {canScan
+                        ? "No scans yet. Start the first one above."
+                        : "No scans yet. Ask an operator to run the first scan."}
                     </td>
                   </tr>
                 )}
@@ -72,27 +88,42 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
                   return (
                     <tr key={s.id}>
                       <td className="whitespace-nowrap">
-                        <a href={`/scans/${s.id}`} className="font-medium hover:underline">{formatDateTime(s.createdAt)}</a>
+                        <a href={`/scans/${s.id}`} className="font-medium hover:underline">
+                          {formatDateTime(s.createdAt)}
+                        </a>
                       </td>
                       <td className="whitespace-nowrap capitalize">
                         {s.mode}
                         <div className="text-xs normal-case text-slate-500">
                           {s.trigger}
-                          {s.scope.subscriptions?.length ? ` · ${s.scope.subscriptions.length} subscription(s)` : s.scope.vaults?.length ? ` · ${s.scope.vaults.length} vault(s)` : " · all"}
+                          {s.scope.subscriptions?.length
+                            ? ` · ${s.scope.subscriptions.length} subscription(s)`
+                            : s.scope.vaults?.length
+                              ? ` · ${s.scope.vaults.length} vault(s)`
+                              : " · all"}
                         </div>
                       </td>
-                      <td className="max-w-44 truncate text-xs" title={s.requestedBy}>{s.requestedBy}</td>
+                      <td className="max-w-44 truncate text-xs" title={s.requestedBy}>
+                        {s.requestedBy}
+                      </td>
                       <td>
                         <ScanStatusBadge status={s.status} />
                       </td>
                       <td className="text-right tabular-nums">
                         {s.vaultsDone}/{s.vaultsTotal}
-                        {s.vaultsFailed > 0 && <div className="text-xs text-orange-700 dark:text-orange-300">{s.vaultsFailed} failed</div>}
+                        {s.vaultsFailed > 0 && (
+                          <div className="text-xs text-orange-700 dark:text-orange-300">{s.vaultsFailed} failed</div>
+                        )}
                       </td>
                       <td className="text-right tabular-nums">{formatNumber(s.objectsSeen)}</td>
                       <td className="text-right tabular-nums">
                         {s.errorCount > 0 ? (
-                          <a href={`/scans/${s.id}#errors`} className="font-medium text-amber-700 hover:underline dark:text-amber-300">{s.errorCount}</a>
+                          <a
+                            href={`/scans/${s.id}#errors`}
+                            className="font-medium text-amber-700 hover:underline dark:text-amber-300"
+                          >
+                            {s.errorCount}
+                          </a>
                         ) : (
                           0
                         )}
@@ -105,13 +136,24 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
             </table>
           </div>
         </section>
-        <nav className="flex items-center justify-between text-sm text-slate-600 dark:text-slate-400" aria-label="Pagination">
+        <nav
+          className="flex items-center justify-between text-sm text-slate-600 dark:text-slate-400"
+          aria-label="Pagination"
+        >
           <span>
             {formatNumber(history.total)} scan{history.total === 1 ? "" : "s"} · page {page} of {pages}
           </span>
           <div className="flex gap-2">
-            {page > 1 && <a className="btn-secondary" href={`/scans?page=${page - 1}`}>← Newer</a>}
-            {page < pages && <a className="btn-secondary" href={`/scans?page=${page + 1}`}>Older →</a>}
+            {page > 1 && (
+              <a className="btn-secondary" href={`/scans?page=${page - 1}`}>
+                ← Newer
+              </a>
+            )}
+            {page < pages && (
+              <a className="btn-secondary" href={`/scans?page=${page + 1}`}>
+                Older →
+              </a>
+            )}
           </div>
         </nav>
       </div>

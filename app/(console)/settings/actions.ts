@@ -7,23 +7,35 @@ import { getSetting, updateSetting } from "@/lib/settings/store";
 import { action } from "@/lib/web/action";
 
 /** Settings → expiry thresholds (Admin). Per-subscription overrides are kept as they are. */
-export const updateThresholds = action({ name: "updateThresholds", access: "settings:write", input: thresholdsForm }, async ({ ctx, input }) => {
-  const current = await getSetting(await getDb(), "expiry.thresholds");
-  const r = await updateSetting({ ctx, input: { key: "expiry.thresholds", value: { ...current, ...input } } });
-  revalidatePath("/settings");
-  return r.value;
-});
+export const updateThresholds = action(
+  { name: "updateThresholds", access: "settings:write", input: thresholdsForm },
+  async ({ ctx, input }) => {
+    const current = await getSetting(await getDb(), "expiry.thresholds");
+    const r = await updateSetting({ ctx, input: { key: "expiry.thresholds", value: { ...current, ...input } } });
+    revalidatePath("/settings");
+    return r.value;
+  },
+);
 
 /** Settings → scheduled scan (Admin). */
-export const updateSchedule = action({ name: "updateSchedule", access: "settings:write", input: scheduleForm }, async ({ ctx, input }) => {
-  const r = await updateSetting({ ctx, input: { key: "scan.schedule", value: input } });
-  revalidatePath("/settings");
-  return r.value;
-});
+export const updateSchedule = action(
+  { name: "updateSchedule", access: "settings:write", input: scheduleForm },
+  async ({ ctx, input }) => {
+    const r = await updateSetting({ ctx, input: { key: "scan.schedule", value: input } });
+    revalidatePath("/settings");
+    return r.value;
+  },
+);
 
 /** Settings → subscriptions in scope (Admin). Empty = every subscription the scanner identity can see. */
-export const updateAllowList = action({ name: "updateAllowList", access: "settings:write", input: allowListForm }, async ({ ctx, input }) => {
-  const r = await updateSetting({ ctx, input: { key: "discovery.subscriptions", value: { allowList: [...new Set(input.allowList)] } } });
-  revalidatePath("/settings");
-  return r.value;
-});
+export const updateAllowList = action(
+  { name: "updateAllowList", access: "settings:write", input: allowListForm },
+  async ({ ctx, input }) => {
+    const r = await updateSetting({
+      ctx,
+      input: { key: "discovery.subscriptions", value: { allowList: [...new Set(input.allowList)] } },
+    });
+    revalidatePath("/settings");
+    return r.value;
+  },
+);

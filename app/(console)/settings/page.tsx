@@ -25,21 +25,44 @@ export default async function SettingsPage() {
   const runs = sched.enabled ? nextRuns(sched.cron, sched.timezone, 3) : [];
   return (
     <>
-      <PageHeader title="Settings" description="Discovery and expiry settings, this installation's tenant, your identity and how sign-in is protected." />
+      <PageHeader
+        title="Settings"
+        description="Discovery and expiry settings, this installation's tenant, your identity and how sign-in is protected."
+      />
       {!canWrite && (
-        <p className="mb-4 rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm text-slate-600 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-400" data-testid="settings-readonly">
+        <p
+          className="mb-4 rounded-lg border border-slate-200 bg-white px-4 py-2 text-sm text-slate-600 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-400"
+          data-testid="settings-readonly"
+        >
           Read-only: changing settings needs the Admin role.
         </p>
       )}
       <div className="mb-4 grid gap-4 lg:grid-cols-3">
         <section className="card p-5" aria-labelledby="thr-h" data-testid="settings-thresholds">
-          <h2 id="thr-h" className="text-base font-semibold">Expiry thresholds</h2>
-          <p className="mt-1 text-xs text-slate-500">Objects expiring within the critical window are critical, within the warning window warning. Applied on the next scan.</p>
+          <h2 id="thr-h" className="text-base font-semibold">
+            Expiry thresholds
+          </h2>
+          <p className="mt-1 text-xs text-slate-500">
+            Objects expiring within the critical window are critical, within the warning window warning. Applied on the
+            next scan.
+          </p>
           {canWrite ? (
             <SettingForm action={updateThresholds} testId="thresholds-form">
               <div className="mt-3 grid grid-cols-2 gap-3">
-                <TextField name="warningDays" label="Warning (days)" type="number" inputMode="numeric" defaultValue={th.warningDays} />
-                <TextField name="criticalDays" label="Critical (days)" type="number" inputMode="numeric" defaultValue={th.criticalDays} />
+                <TextField
+                  name="warningDays"
+                  label="Warning (days)"
+                  type="number"
+                  inputMode="numeric"
+                  defaultValue={th.warningDays}
+                />
+                <TextField
+                  name="criticalDays"
+                  label="Critical (days)"
+                  type="number"
+                  inputMode="numeric"
+                  defaultValue={th.criticalDays}
+                />
               </div>
             </SettingForm>
           ) : (
@@ -48,23 +71,44 @@ export default async function SettingsPage() {
               <Row k="Critical" v={`≤ ${th.criticalDays} days`} />
             </dl>
           )}
-          {Object.keys(th.perSubscription).length > 0 && <p className="mt-3 text-xs text-slate-500">{Object.keys(th.perSubscription).length} subscription override(s) in force.</p>}
+          {Object.keys(th.perSubscription).length > 0 && (
+            <p className="mt-3 text-xs text-slate-500">
+              {Object.keys(th.perSubscription).length} subscription override(s) in force.
+            </p>
+          )}
         </section>
         <section className="card p-5" aria-labelledby="sched-h" data-testid="settings-schedule">
-          <h2 id="sched-h" className="text-base font-semibold">Scheduled scan</h2>
-          <p className="mt-1 text-xs text-slate-500">Cron (minute hour day month weekday), evaluated in the timezone below.</p>
+          <h2 id="sched-h" className="text-base font-semibold">
+            Scheduled scan
+          </h2>
+          <p className="mt-1 text-xs text-slate-500">
+            Cron (minute hour day month weekday), evaluated in the timezone below.
+          </p>
           {canWrite ? (
             <SettingForm action={updateSchedule} testId="schedule-form">
               <div className="mt-3 space-y-3">
                 <label className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" name="enabled" defaultChecked={sched.enabled} className="h-4 w-4 accent-brand-600" />
+                  <input
+                    type="checkbox"
+                    name="enabled"
+                    defaultChecked={sched.enabled}
+                    className="h-4 w-4 accent-brand-600"
+                  />
                   Run scans on a schedule
                 </label>
-                <TextField name="cron" label="Cron" defaultValue={sched.cron} mono hint="e.g. 0 */6 * * * — every 6 hours" />
+                <TextField
+                  name="cron"
+                  label="Cron"
+                  defaultValue={sched.cron}
+                  mono
+                  hint="e.g. 0 */6 * * * — every 6 hours"
+                />
                 <div className="grid grid-cols-2 gap-3">
                   <TextField name="timezone" label="Timezone" defaultValue={sched.timezone} />
                   <div>
-                    <label className="label" htmlFor="f-mode">Mode</label>
+                    <label className="label" htmlFor="f-mode">
+                      Mode
+                    </label>
                     <select id="f-mode" name="mode" className="input" defaultValue={sched.mode}>
                       <option value="delta">Delta</option>
                       <option value="full">Full</option>
@@ -81,11 +125,19 @@ export default async function SettingsPage() {
               <Row k="Mode" v={sched.mode} />
             </dl>
           )}
-          {runs.length > 0 && <p className="mt-3 text-xs text-slate-500">Next runs: {runs.map((r) => formatDateTime(r)).join(" · ")}</p>}
+          {runs.length > 0 && (
+            <p className="mt-3 text-xs text-slate-500">Next runs: {runs.map((r) => formatDateTime(r)).join(" · ")}</p>
+          )}
         </section>
         <section className="card p-5" aria-labelledby="allow-h" data-testid="settings-allowlist">
-          <h2 id="allow-h" className="text-base font-semibold">Subscriptions in scope</h2>
-          <p className="mt-1 text-xs text-slate-500">{allow.length === 0 ? "Currently every subscription the scanner identity can see." : `${allow.length} subscription(s) allowed; others are skipped.`}</p>
+          <h2 id="allow-h" className="text-base font-semibold">
+            Subscriptions in scope
+          </h2>
+          <p className="mt-1 text-xs text-slate-500">
+            {allow.length === 0
+              ? "Currently every subscription the scanner identity can see."
+              : `${allow.length} subscription(s) allowed; others are skipped.`}
+          </p>
           {canWrite ? (
             <SettingForm action={updateAllowList} testId="allowlist-form">
               <div className="mt-3">
@@ -94,14 +146,20 @@ export default async function SettingsPage() {
             </SettingForm>
           ) : (
             <ul className="mt-3 space-y-1 font-mono text-xs">
-              {allow.length === 0 ? <li className="font-sans text-sm text-slate-500">All subscriptions</li> : allow.map((s) => <li key={s}>{s}</li>)}
+              {allow.length === 0 ? (
+                <li className="font-sans text-sm text-slate-500">All subscriptions</li>
+              ) : (
+                allow.map((s) => <li key={s}>{s}</li>)
+              )}
             </ul>
           )}
         </section>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="card p-5" aria-labelledby="tenant-h">
-          <h2 id="tenant-h" className="text-base font-semibold">Tenant</h2>
+          <h2 id="tenant-h" className="text-base font-semibold">
+            Tenant
+          </h2>
           <dl className="mt-3 space-y-3 text-sm">
             <Row k="Name" v={cfg.tenantDisplayName ?? "—"} />
             <Row k="Tenant id" v={cfg.auth.tenantId ?? "not configured"} mono />
@@ -111,7 +169,9 @@ export default async function SettingsPage() {
           </dl>
         </section>
         <section className="card p-5" aria-labelledby="me-h">
-          <h2 id="me-h" className="text-base font-semibold">Your identity</h2>
+          <h2 id="me-h" className="text-base font-semibold">
+            Your identity
+          </h2>
           <dl className="mt-3 space-y-3 text-sm">
             <Row k="Name" v={a.name} />
             <Row k="User principal name" v={a.upn} />
@@ -120,11 +180,16 @@ export default async function SettingsPage() {
           </dl>
         </section>
         <section className="card p-5" aria-labelledby="sess-h">
-          <h2 id="sess-h" className="text-base font-semibold">Sessions and sign-in protection</h2>
+          <h2 id="sess-h" className="text-base font-semibold">
+            Sessions and sign-in protection
+          </h2>
           <dl className="mt-3 space-y-3 text-sm">
             <Row k="Absolute session lifetime" v={`${Math.round(cfg.auth.sessionMaxAgeSeconds / 60)} minutes`} />
             <Row k="Idle timeout" v={`${Math.round(cfg.auth.sessionIdleTimeoutSeconds / 60)} minutes`} />
-            <Row k="Sign-in rate limit" v={`${cfg.auth.signinRateLimit.max} attempts per ${cfg.auth.signinRateLimit.windowSeconds} s per address, then locked for ${cfg.auth.signinRateLimit.lockoutSeconds} s`} />
+            <Row
+              k="Sign-in rate limit"
+              v={`${cfg.auth.signinRateLimit.max} attempts per ${cfg.auth.signinRateLimit.windowSeconds} s per address, then locked for ${cfg.auth.signinRateLimit.lockoutSeconds} s`}
+            />
           </dl>
           {canManageSessions && (
             <Link href="/settings/sessions" className="btn-secondary mt-4" data-testid="manage-sessions">
@@ -133,15 +198,21 @@ export default async function SettingsPage() {
           )}
         </section>
         <section className="card p-5 lg:col-span-2" aria-labelledby="roles-h">
-          <h2 id="roles-h" className="text-base font-semibold">Roles and permissions</h2>
-          <p className="mt-1 text-xs text-slate-500">Assigned as Entra app roles on the CertifyClouds enterprise application.</p>
+          <h2 id="roles-h" className="text-base font-semibold">
+            Roles and permissions
+          </h2>
+          <p className="mt-1 text-xs text-slate-500">
+            Assigned as Entra app roles on the CertifyClouds enterprise application.
+          </p>
           <div className="mt-3 overflow-x-auto">
             <table className="table">
               <thead>
                 <tr>
                   <th>Permission</th>
                   {ROLES.map((r) => (
-                    <th key={r} className="text-center">{roleLabel(r)}</th>
+                    <th key={r} className="text-center">
+                      {roleLabel(r)}
+                    </th>
                   ))}
                 </tr>
               </thead>
@@ -150,7 +221,9 @@ export default async function SettingsPage() {
                   <tr key={p}>
                     <td>{label}</td>
                     {ROLES.map((r) => (
-                      <td key={r} className="text-center">{rolesGrant([r], p) ? "✓" : <span className="text-slate-300 dark:text-slate-600">·</span>}</td>
+                      <td key={r} className="text-center">
+                        {rolesGrant([r], p) ? "✓" : <span className="text-slate-300 dark:text-slate-600">·</span>}
+                      </td>
                     ))}
                   </tr>
                 ))}

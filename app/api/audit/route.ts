@@ -3,7 +3,10 @@ import { getDb } from "@/lib/db/client";
 import { route } from "@/lib/web/route";
 
 /** Filtered, paginated audit entries as JSON (Auditor and above). */
-export const GET = route({ name: "GET /api/audit", access: "audit:read", input: auditQueryInput }, async ({ ctx, input }) => {
-  const { rows, total, query } = await listAudit(await getDb(), ctx, input);
-  return { total, page: query.page, pageSize: query.pageSize, rows };
-});
+export const GET = route(
+  { name: "GET /api/audit", access: "audit:read", input: auditQueryInput },
+  async ({ ctx, input }) => {
+    const { rows, total, query } = await listAudit(await getDb(), ctx, input);
+    return { total, page: query.page, pageSize: query.pageSize, rows };
+  },
+);

@@ -3,4 +3,6 @@ import { getDb } from "@/lib/db/client";
 import { route } from "@/lib/web/route";
 
 /** Active sessions of all users (Admin). */
-export const GET = route({ name: "GET /api/sessions", access: "sessions:manage" }, async ({ ctx }) => ({ sessions: await listActiveSessions(await getDb(), ctx) }));
+export const GET = route({ name: "GET /api/sessions", access: "sessions:manage" }, async ({ ctx }) => ({
+  sessions: await listActiveSessions(await getDb(), ctx),
+}));

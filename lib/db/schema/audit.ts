@@ -25,7 +25,11 @@ export const auditLog = pgTable(
     mac: text("mac").notNull(),
     keyId: text("key_id").notNull(),
   },
-  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_action_idx").on(t.action), index("audit_log_actor_idx").on(t.actorId)],
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_action_idx").on(t.action),
+    index("audit_log_actor_idx").on(t.actorId),
+  ],
 );
 
 export type AuditRow = typeof auditLog.$inferSelect;

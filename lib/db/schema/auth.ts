@@ -9,7 +9,10 @@ export const users = pgTable("users", {
   upn: text("upn").notNull(),
   name: text("name").notNull(),
   /** App roles effective at the last sign-in (from the `roles` claim and the group mapping). */
-  roles: text("roles").array().notNull().default(sql`'{}'::text[]`),
+  roles: text("roles")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
 });

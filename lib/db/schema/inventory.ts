@@ -105,7 +105,10 @@ export const appRegistrations = pgTable(
     kind: text("kind").$type<"application" | "servicePrincipal">().notNull(),
     appId: text("app_id").notNull(),
     displayName: text("display_name").notNull(),
-    owners: jsonb("owners").$type<{ id: string; displayName?: string; userPrincipalName?: string }[]>().notNull().default([]),
+    owners: jsonb("owners")
+      .$type<{ id: string; displayName?: string; userPrincipalName?: string }[]>()
+      .notNull()
+      .default([]),
     createdDateTime: timestamp("created_date_time", { withTimezone: true }),
     ...seen(),
   },
@@ -129,7 +132,10 @@ export const appCredentials = pgTable(
     status: text("status").$type<"healthy" | "warning" | "critical" | "expired">().notNull(),
     ...seen(),
   },
-  (t) => [uniqueIndex("app_credentials_app_key_uq").on(t.appObjectId, t.keyId), index("app_credentials_end_idx").on(t.endDateTime)],
+  (t) => [
+    uniqueIndex("app_credentials_app_key_uq").on(t.appObjectId, t.keyId),
+    index("app_credentials_end_idx").on(t.endDateTime),
+  ],
 );
 
 export const scanRuns = pgTable(
@@ -140,7 +146,9 @@ export const scanRuns = pgTable(
     scope: jsonb("scope").$type<{ subscriptions?: string[]; vaults?: string[] }>().notNull().default({}),
     trigger: text("trigger").$type<"manual" | "schedule">().notNull(),
     requestedBy: text("requested_by").notNull(),
-    status: text("status").$type<"queued" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled">().notNull(),
+    status: text("status")
+      .$type<"queued" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled">()
+      .notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -161,7 +169,9 @@ export const scanRuns = pgTable(
   (t) => [
     index("scan_runs_created_idx").on(t.createdAt),
     // At most one scan queued or running at a time (requestScan's conflict check, race-free).
-    uniqueIndex("scan_runs_one_active_uq").on(sql`(true)`).where(sql`status in ('queued', 'running')`),
+    uniqueIndex("scan_runs_one_active_uq")
+      .on(sql`(true)`)
+      .where(sql`status in ('queued', 'running')`),
   ],
 );
 
@@ -199,7 +209,9 @@ export const scanErrors = pgTable(
 export const settings = pgTable("settings", {
   key: text("key").primaryKey(),
   value: jsonb("value").notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().default(sql`now()`),
+  updatedAt: timestamp("updated_at", { withTimezone: true })
+    .notNull()
+    .default(sql`now()`),
   updatedBy: text("updated_by"),
 });
 

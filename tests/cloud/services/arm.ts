@@ -68,10 +68,19 @@ function diagJson(v: VaultRuntime, i: number): Record<string, unknown> {
   const dgs = v.def.diagnostics[i];
   const props: Record<string, unknown> = {};
   if (dgs.storageAccountId !== undefined) props.storageAccountId = dgs.storageAccountId;
-  if (dgs.eventHubAuthorizationRuleId !== undefined) props.eventHubAuthorizationRuleId = dgs.eventHubAuthorizationRuleId;
+  if (dgs.eventHubAuthorizationRuleId !== undefined)
+    props.eventHubAuthorizationRuleId = dgs.eventHubAuthorizationRuleId;
   if (dgs.workspaceId !== undefined) props.workspaceId = dgs.workspaceId;
-  props.metrics = dgs.metrics.map((m) => ({ category: m.category, enabled: m.enabled, retentionPolicy: { enabled: false, days: 0 } }));
-  props.logs = dgs.logs.map((l) => ({ ...(l.category ? { category: l.category } : { categoryGroup: l.categoryGroup }), enabled: l.enabled, retentionPolicy: { enabled: false, days: 0 } }));
+  props.metrics = dgs.metrics.map((m) => ({
+    category: m.category,
+    enabled: m.enabled,
+    retentionPolicy: { enabled: false, days: 0 },
+  }));
+  props.logs = dgs.logs.map((l) => ({
+    ...(l.category ? { category: l.category } : { categoryGroup: l.categoryGroup }),
+    enabled: l.enabled,
+    retentionPolicy: { enabled: false, days: 0 },
+  }));
   props.logAnalyticsDestinationType = null;
   return {
     id: `${v.def.id.toLowerCase()}/providers/microsoft.insights/diagnosticSettings/${dgs.name}`,
@@ -120,7 +129,11 @@ function subJson(s: CloudState, sub: CloudState["estate"]["subscriptions"][numbe
     tenantId: s.estate.tenantId,
     displayName: sub.displayName,
     state: sub.state,
-    subscriptionPolicies: { locationPlacementId: "Public_2014-09-01", quotaId: "EnterpriseAgreement_2014-09-01", spendingLimit: "Off" },
+    subscriptionPolicies: {
+      locationPlacementId: "Public_2014-09-01",
+      quotaId: "EnterpriseAgreement_2014-09-01",
+      spendingLimit: "Off",
+    },
     authorizationSource: "RoleBased",
     managedByTenants: [],
     tags: sub.tags,
@@ -129,7 +142,12 @@ function subJson(s: CloudState, sub: CloudState["estate"]["subscriptions"][numbe
 
 // ----------------------------------------------------------------------------------------------------- paging util
 
-function pageOf<T>(items: T[], q: Record<string, string>, size: number, link: (skip: number) => string): { value: T[]; nextLink?: string } {
+function pageOf<T>(
+  items: T[],
+  q: Record<string, string>,
+  size: number,
+  link: (skip: number) => string,
+): { value: T[]; nextLink?: string } {
   const top = q.$top ? Math.max(1, Math.min(1000, Number(q.$top) || size)) : size;
   let skip = 0;
   const tok = q.$skiptoken ?? q.$skipToken;
@@ -161,112 +179,310 @@ interface ArmRoute {
 export function createArmHandler(s: CloudState, opts: ArmOptions) {
   const rt = s.rt;
 
-  const findSub = (id: string) => s.estate.subscriptions.find((x) => x.subscriptionId.toLowerCase() === id.toLowerCase());
+  const findSub = (id: string) =>
+    s.estate.subscriptions.find((x) => x.subscriptionId.toLowerCase() === id.toLowerCase());
   const vaultsOfSub = (sid: string) => s.vaults.filter((v) => v.def.subscriptionId.toLowerCase() === sid.toLowerCase());
   const findVault = (sid: string, rg: string, name: string) =>
-    s.vaults.find((v) => v.def.subscriptionId.toLowerCase() === sid.toLowerCase() && v.def.resourceGroup.toLowerCase() === rg.toLowerCase() && v.def.name.toLowerCase() === name.toLowerCase());
+    s.vaults.find(
+      (v) =>
+        v.def.subscriptionId.toLowerCase() === sid.toLowerCase() &&
+        v.def.resourceGroup.toLowerCase() === rg.toLowerCase() &&
+        v.def.name.toLowerCase() === name.toLowerCase(),
+    );
   const findSite = (sid: string, rg: string, name: string) =>
-    s.estate.sites.find((x) => x.subscriptionId.toLowerCase() === sid.toLowerCase() && x.resourceGroup.toLowerCase() === rg.toLowerCase() && x.name.toLowerCase() === name.toLowerCase());
-  const subNotFound = (sid: string) => armError(404, "SubscriptionNotFound", `The subscription '${sid}' could not be found.`);
-  const vaultNotFound = (name: string, rg: string) => armError(404, "ResourceNotFound", `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    s.estate.sites.find(
+      (x) =>
+        x.subscriptionId.toLowerCase() === sid.toLowerCase() &&
+        x.resourceGroup.toLowerCase() === rg.toLowerCase() &&
+        x.name.toLowerCase() === name.toLowerCase(),
+    );
+  const subNotFound = (sid: string) =>
+    armError(404, "SubscriptionNotFound", `The subscription '${sid}' could not be found.`);
+  const vaultNotFound = (name: string, rg: string) =>
+    armError(
+      404,
+      "ResourceNotFound",
+      `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
 
-  function route(method: string, path: string, query: Record<string, string>, body: () => Promise<Buffer>): ArmRoute | null {
+  function route(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: () => Promise<Buffer>,
+  ): ArmRoute | null {
     const p = path.replace(/\/+$/, "");
     const lp = p.toLowerCase();
     const seg = p.split("/"); // ["", "subscriptions", sid, ...]
     const lseg = lp.split("/");
     const apiVersion = query["api-version"] ?? "";
-    const self = (rel: string, skip: number) => `${opts.origin()}${rel}?api-version=${encodeURIComponent(apiVersion)}&$skiptoken=${skipToken(skip)}${query.$top ? `&$top=${query.$top}` : ""}`;
+    const self = (rel: string, skip: number) =>
+      `${opts.origin()}${rel}?api-version=${encodeURIComponent(apiVersion)}&$skiptoken=${skipToken(skip)}${query.$top ? `&$top=${query.$top}` : ""}`;
 
     if (lp === "/providers/microsoft.resourcegraph/resources" && method === "POST") {
       return { op: "rg.resources", read: true, run: async () => resourceGraph(await body()) };
     }
     if (lp === "/subscriptions" && method === "GET") {
-      return { op: "arm.subscriptions.list", read: true, run: () => ({ status: 200, body: pageOf(s.estate.subscriptions.map((x) => subJson(s, x)), query, 100, (k) => self("/subscriptions", k)) }) };
+      return {
+        op: "arm.subscriptions.list",
+        read: true,
+        run: () => ({
+          status: 200,
+          body: pageOf(
+            s.estate.subscriptions.map((x) => subJson(s, x)),
+            query,
+            100,
+            (k) => self("/subscriptions", k),
+          ),
+        }),
+      };
     }
     if (lseg[1] !== "subscriptions" || !seg[2]) return null;
     const sid = seg[2];
     const sub = findSub(sid);
-    if (seg.length === 3 && method === "GET") return { op: "arm.subscriptions.get", subscriptionId: sid, read: true, run: () => (sub ? { status: 200, body: subJson(s, sub) } : subNotFound(sid)) };
+    if (seg.length === 3 && method === "GET")
+      return {
+        op: "arm.subscriptions.get",
+        subscriptionId: sid,
+        read: true,
+        run: () => (sub ? { status: 200, body: subJson(s, sub) } : subNotFound(sid)),
+      };
     const rest = lseg.slice(3).join("/");
     const withSub = (r: () => Reply | Promise<Reply>) => () => (sub ? r() : subNotFound(sid));
 
     if (rest === "providers/microsoft.keyvault/vaults" && method === "GET") {
-      return { op: "arm.vaults.list", subscriptionId: sid, read: true, run: withSub(() => ({ status: 200, body: pageOf(vaultsOfSub(sid).map((v) => vaultJson(s, v)), query, opts.pageSize, (k) => self(`/subscriptions/${sid}/providers/Microsoft.KeyVault/vaults`, k)) })) };
+      return {
+        op: "arm.vaults.list",
+        subscriptionId: sid,
+        read: true,
+        run: withSub(() => ({
+          status: 200,
+          body: pageOf(
+            vaultsOfSub(sid).map((v) => vaultJson(s, v)),
+            query,
+            opts.pageSize,
+            (k) => self(`/subscriptions/${sid}/providers/Microsoft.KeyVault/vaults`, k),
+          ),
+        })),
+      };
     }
     if (rest === "resources" && method === "GET") {
       // generic resource list (used by KeyVaultManagementClient.vaults.list()); only vault filtering is modelled
       return {
-        op: "arm.resources.list", subscriptionId: sid, read: true,
+        op: "arm.resources.list",
+        subscriptionId: sid,
+        read: true,
         run: withSub(() => {
           const f = (query.$filter ?? "").toLowerCase();
-          const items = f && !f.includes("microsoft.keyvault/vaults") ? [] : vaultsOfSub(sid).map((v) => ({ id: v.def.id, name: v.def.name, type: "Microsoft.KeyVault/vaults", location: v.def.location, tags: v.def.tags }));
-          return { status: 200, body: pageOf(items, query, opts.pageSize, (k) => self(`/subscriptions/${sid}/resources`, k) + (query.$filter ? `&$filter=${encodeURIComponent(query.$filter)}` : "")) };
+          const items =
+            f && !f.includes("microsoft.keyvault/vaults")
+              ? []
+              : vaultsOfSub(sid).map((v) => ({
+                  id: v.def.id,
+                  name: v.def.name,
+                  type: "Microsoft.KeyVault/vaults",
+                  location: v.def.location,
+                  tags: v.def.tags,
+                }));
+          return {
+            status: 200,
+            body: pageOf(
+              items,
+              query,
+              opts.pageSize,
+              (k) =>
+                self(`/subscriptions/${sid}/resources`, k) +
+                (query.$filter ? `&$filter=${encodeURIComponent(query.$filter)}` : ""),
+            ),
+          };
         }),
       };
     }
     if (rest === "providers/microsoft.security/pricings/keyvaults" && method === "GET") {
       return {
-        op: "arm.security.pricings.get", subscriptionId: sid, read: true,
+        op: "arm.security.pricings.get",
+        subscriptionId: sid,
+        read: true,
         run: withSub(() => ({ status: 200, body: pricingJson(sid, sub!.defenderForKeyVault) })),
       };
     }
     if (rest === "providers/microsoft.security/pricings" && method === "GET") {
-      return { op: "arm.security.pricings.list", subscriptionId: sid, read: true, run: withSub(() => ({ status: 200, body: { value: [pricingJson(sid, sub!.defenderForKeyVault)] } })) };
+      return {
+        op: "arm.security.pricings.list",
+        subscriptionId: sid,
+        read: true,
+        run: withSub(() => ({ status: 200, body: { value: [pricingJson(sid, sub!.defenderForKeyVault)] } })),
+      };
     }
     if (rest === "providers/microsoft.web/sites" && method === "GET") {
-      return { op: "arm.sites.list", subscriptionId: sid, read: true, run: withSub(() => ({ status: 200, body: pageOf(s.estate.sites.filter((x) => x.subscriptionId === sub!.subscriptionId).map((x) => siteJson(s, x)), query, opts.pageSize, (k) => self(`/subscriptions/${sid}/providers/Microsoft.Web/sites`, k)) })) };
+      return {
+        op: "arm.sites.list",
+        subscriptionId: sid,
+        read: true,
+        run: withSub(() => ({
+          status: 200,
+          body: pageOf(
+            s.estate.sites.filter((x) => x.subscriptionId === sub!.subscriptionId).map((x) => siteJson(s, x)),
+            query,
+            opts.pageSize,
+            (k) => self(`/subscriptions/${sid}/providers/Microsoft.Web/sites`, k),
+          ),
+        })),
+      };
     }
     // resource group scoped
     if (lseg[3] === "resourcegroups" && seg[4]) {
       const rg = seg[4];
       const prov = lseg.slice(5).join("/");
       if (prov === "providers/microsoft.keyvault/vaults" && method === "GET") {
-        return { op: "arm.vaults.listByResourceGroup", subscriptionId: sid, read: true, run: withSub(() => ({ status: 200, body: pageOf(vaultsOfSub(sid).filter((v) => v.def.resourceGroup.toLowerCase() === rg.toLowerCase()).map((v) => vaultJson(s, v)), query, opts.pageSize, (k) => self(`/subscriptions/${sid}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults`, k)) })) };
+        return {
+          op: "arm.vaults.listByResourceGroup",
+          subscriptionId: sid,
+          read: true,
+          run: withSub(() => ({
+            status: 200,
+            body: pageOf(
+              vaultsOfSub(sid)
+                .filter((v) => v.def.resourceGroup.toLowerCase() === rg.toLowerCase())
+                .map((v) => vaultJson(s, v)),
+              query,
+              opts.pageSize,
+              (k) => self(`/subscriptions/${sid}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults`, k),
+            ),
+          })),
+        };
       }
       if (lseg[5] === "providers" && lseg[6] === "microsoft.keyvault" && lseg[7] === "vaults" && seg[8]) {
         const name = seg[8];
         const tail = lseg.slice(9).join("/");
         const v = findVault(sid, rg, name);
         const vault = v?.def.name;
-        if (tail === "" && method === "GET") return { op: "arm.vaults.get", subscriptionId: sid, vault, read: true, run: withSub(() => (v ? { status: 200, body: vaultJson(s, v) } : vaultNotFound(name, rg))) };
-        if (tail === "providers/microsoft.insights/diagnosticsettings" && method === "GET") {
-          return { op: "arm.diagnosticSettings.list", subscriptionId: sid, vault, read: true, run: withSub(() => (v ? { status: 200, body: { value: v.def.diagnostics.map((_, i) => diagJson(v, i)) } } : vaultNotFound(name, rg))) };
-        }
-        if (lseg[9] === "providers" && lseg[10] === "microsoft.insights" && lseg[11] === "diagnosticsettings" && seg[12] && method === "GET") {
+        if (tail === "" && method === "GET")
           return {
-            op: "arm.diagnosticSettings.get", subscriptionId: sid, vault, read: true,
+            op: "arm.vaults.get",
+            subscriptionId: sid,
+            vault,
+            read: true,
+            run: withSub(() => (v ? { status: 200, body: vaultJson(s, v) } : vaultNotFound(name, rg))),
+          };
+        if (tail === "providers/microsoft.insights/diagnosticsettings" && method === "GET") {
+          return {
+            op: "arm.diagnosticSettings.list",
+            subscriptionId: sid,
+            vault,
+            read: true,
+            run: withSub(() =>
+              v
+                ? { status: 200, body: { value: v.def.diagnostics.map((_, i) => diagJson(v, i)) } }
+                : vaultNotFound(name, rg),
+            ),
+          };
+        }
+        if (
+          lseg[9] === "providers" &&
+          lseg[10] === "microsoft.insights" &&
+          lseg[11] === "diagnosticsettings" &&
+          seg[12] &&
+          method === "GET"
+        ) {
+          return {
+            op: "arm.diagnosticSettings.get",
+            subscriptionId: sid,
+            vault,
+            read: true,
             run: withSub(() => {
               if (!v) return vaultNotFound(name, rg);
               const i = v.def.diagnostics.findIndex((x) => x.name.toLowerCase() === seg[12].toLowerCase());
-              return i < 0 ? armError(404, "ResourceNotFound", `The diagnostic setting '${seg[12]}' doesn't exist.`) : { status: 200, body: diagJson(v, i) };
+              return i < 0
+                ? armError(404, "ResourceNotFound", `The diagnostic setting '${seg[12]}' doesn't exist.`)
+                : { status: 200, body: diagJson(v, i) };
             }),
           };
         }
         if (tail === "providers/microsoft.authorization/roleassignments" && method === "GET") {
           return {
-            op: "arm.roleAssignments.list", subscriptionId: sid, vault, read: true,
-            run: withSub(() => (v ? { status: 200, body: { value: v.def.roleAssignments.map((a) => ({ id: a.id, type: "Microsoft.Authorization/roleAssignments", name: a.id.split("/").pop(), properties: { roleDefinitionId: `/subscriptions/${v.def.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleDefId(a.roleDefinitionName)}`, roleDefinitionName: a.roleDefinitionName, principalId: a.principalId, principalType: a.principalType, scope: a.scope } })) } } : vaultNotFound(name, rg))),
+            op: "arm.roleAssignments.list",
+            subscriptionId: sid,
+            vault,
+            read: true,
+            run: withSub(() =>
+              v
+                ? {
+                    status: 200,
+                    body: {
+                      value: v.def.roleAssignments.map((a) => ({
+                        id: a.id,
+                        type: "Microsoft.Authorization/roleAssignments",
+                        name: a.id.split("/").pop(),
+                        properties: {
+                          roleDefinitionId: `/subscriptions/${v.def.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleDefId(a.roleDefinitionName)}`,
+                          roleDefinitionName: a.roleDefinitionName,
+                          principalId: a.principalId,
+                          principalType: a.principalType,
+                          scope: a.scope,
+                        },
+                      })),
+                    },
+                  }
+                : vaultNotFound(name, rg),
+            ),
           };
         }
         if (tail === "privateendpointconnections" && method === "GET") {
-          return { op: "arm.privateEndpointConnections.list", subscriptionId: sid, vault, read: true, run: withSub(() => (v ? { status: 200, body: { value: (vaultJson(s, v).properties as Record<string, unknown>).privateEndpointConnections ?? [] } } : vaultNotFound(name, rg))) };
+          return {
+            op: "arm.privateEndpointConnections.list",
+            subscriptionId: sid,
+            vault,
+            read: true,
+            run: withSub(() =>
+              v
+                ? {
+                    status: 200,
+                    body: {
+                      value: (vaultJson(s, v).properties as Record<string, unknown>).privateEndpointConnections ?? [],
+                    },
+                  }
+                : vaultNotFound(name, rg),
+            ),
+          };
         }
         return null;
       }
       if (lseg[5] === "providers" && lseg[6] === "microsoft.web" && lseg[7] === "sites" && seg[8]) {
         const site = findSite(sid, rg, seg[8]);
         const tail = lseg.slice(9).join("/");
-        const nf = armError(404, "ResourceNotFound", `The Resource 'Microsoft.Web/sites/${seg[8]}' under resource group '${rg}' was not found.`);
-        if (tail === "" && method === "GET") return { op: "arm.sites.get", subscriptionId: sid, read: true, run: withSub(() => (site ? { status: 200, body: siteJson(s, site) } : nf)) };
+        const nf = armError(
+          404,
+          "ResourceNotFound",
+          `The Resource 'Microsoft.Web/sites/${seg[8]}' under resource group '${rg}' was not found.`,
+        );
+        if (tail === "" && method === "GET")
+          return {
+            op: "arm.sites.get",
+            subscriptionId: sid,
+            read: true,
+            run: withSub(() => (site ? { status: 200, body: siteJson(s, site) } : nf)),
+          };
         if (tail === "config/appsettings/list" && method === "POST") {
           return {
-            op: "arm.sites.appsettings.list", subscriptionId: sid, read: false,
+            op: "arm.sites.appsettings.list",
+            subscriptionId: sid,
+            read: false,
             run: withSub(() => {
               if (!site) return nf;
               const props: Record<string, string> = {};
               for (const st of site.settings) props[st.name] = renderSetting(s, st);
-              return { status: 200, body: { id: `${site.id}/config/appsettings`, name: "appsettings", type: "Microsoft.Web/sites/config", kind: site.kind, location: site.location, properties: props } };
+              return {
+                status: 200,
+                body: {
+                  id: `${site.id}/config/appsettings`,
+                  name: "appsettings",
+                  type: "Microsoft.Web/sites/config",
+                  kind: site.kind,
+                  location: site.location,
+                  properties: props,
+                },
+              };
             }),
           };
         }
@@ -282,7 +498,12 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
       props.subPlan = "PerKeyVault";
       props.enablementTime = "2024-03-01T09:00:00.0000000Z";
     }
-    return { id: `/subscriptions/${sid}/providers/Microsoft.Security/pricings/KeyVaults`, name: "KeyVaults", type: "Microsoft.Security/pricings", properties: props };
+    return {
+      id: `/subscriptions/${sid}/providers/Microsoft.Security/pricings/KeyVaults`,
+      name: "KeyVaults",
+      type: "Microsoft.Security/pricings",
+      properties: props,
+    };
   }
 
   function resourceGraph(raw: Buffer): Reply {
@@ -294,7 +515,23 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
     }
     const q = (req.query ?? "").replace(/\s+/g, " ").trim();
     if (!/^resources\b/i.test(q) || !/type\s*(=~|==)\s*['"]microsoft\.keyvault\/vaults['"]/i.test(q)) {
-      return { status: 400, body: { error: { code: "BadRequest", message: "Please provide below info when asking for support: timestamp, correlationId. Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.", details: [{ code: "UnsupportedQuery", message: "The local cloud only recognises the Key Vault listing query family: resources | where type =~ 'microsoft.keyvault/vaults' [| project ...]" }] } } };
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: "BadRequest",
+            message:
+              "Please provide below info when asking for support: timestamp, correlationId. Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.",
+            details: [
+              {
+                code: "UnsupportedQuery",
+                message:
+                  "The local cloud only recognises the Key Vault listing query family: resources | where type =~ 'microsoft.keyvault/vaults' [| project ...]",
+              },
+            ],
+          },
+        },
+      };
     }
     const subs = req.subscriptions?.map((x) => x.toLowerCase());
     const rows = s.vaults
@@ -322,7 +559,12 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
         } as Record<string, unknown>;
       });
     const proj = /\|\s*project\s+([^|]+)/i.exec(q);
-    let cols = proj ? proj[1].split(",").map((c) => c.trim()).filter(Boolean) : null;
+    let cols = proj
+      ? proj[1]
+          .split(",")
+          .map((c) => c.trim())
+          .filter(Boolean)
+      : null;
     if (cols) cols = cols.map((c) => c.split("=")[0].trim());
     const data = cols ? rows.map((r) => Object.fromEntries(cols!.map((c) => [c, r[c] ?? null]))) : rows;
     const o = req.options ?? {};
@@ -338,11 +580,23 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
       }
     }
     const pageRows = data.slice(skip, skip + top);
-    const body: Record<string, unknown> = { totalRecords: data.length, count: pageRows.length, resultTruncated: "false", facets: [] };
-    if (skip + top < data.length) body.$skipToken = Buffer.from(JSON.stringify({ skip: skip + top })).toString("base64");
+    const body: Record<string, unknown> = {
+      totalRecords: data.length,
+      count: pageRows.length,
+      resultTruncated: "false",
+      facets: [],
+    };
+    if (skip + top < data.length)
+      body.$skipToken = Buffer.from(JSON.stringify({ skip: skip + top })).toString("base64");
     if (o.resultFormat === "table") {
-      const columns = (cols ?? Object.keys(rows[0] ?? { id: 1 })).map((c) => ({ name: c, type: c === "properties" || c === "tags" ? "object" : "string" }));
-      body.data = { columns, rows: pageRows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c.name] ?? null)) };
+      const columns = (cols ?? Object.keys(rows[0] ?? { id: 1 })).map((c) => ({
+        name: c,
+        type: c === "properties" || c === "tags" ? "object" : "string",
+      }));
+      body.data = {
+        columns,
+        rows: pageRows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c.name] ?? null)),
+      };
     } else body.data = pageRows;
     return { status: 200, body };
   }
@@ -359,9 +613,22 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
     const serviceOf = (op: string) => (op.startsWith("rg.") ? "rg" : "arm") as "rg" | "arm";
     if (!auth.ok) {
       req.resume();
-      const r = armError(401, auth.reason === "missing" ? "AuthenticationFailed" : auth.reason === "expired" ? "ExpiredAuthenticationToken" : "InvalidAuthenticationToken",
-        auth.reason === "missing" ? "Authentication failed. The 'Authorization' header is missing." : auth.reason === "audience" ? "The access token has been obtained for wrong audience or resource." : "The access token is invalid.");
-      r.headers = { "www-authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${s.estate.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."` };
+      const r = armError(
+        401,
+        auth.reason === "missing"
+          ? "AuthenticationFailed"
+          : auth.reason === "expired"
+            ? "ExpiredAuthenticationToken"
+            : "InvalidAuthenticationToken",
+        auth.reason === "missing"
+          ? "Authentication failed. The 'Authorization' header is missing."
+          : auth.reason === "audience"
+            ? "The access token has been obtained for wrong audience or resource."
+            : "The access token is invalid.",
+      );
+      r.headers = {
+        "www-authenticate": `Bearer authorization_uri="https://login.microsoftonline.com/${s.estate.tenantId}", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`,
+      };
       send(res, r);
       rt.count("arm.unauthorized");
       rt.record({ service: "arm", op: "arm.unauthorized", method, path, status: 401, ms: performance.now() - t0 });
@@ -378,26 +645,67 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
     }
     const service = serviceOf(r0.op);
     rt.count(r0.op, r0.vault);
-    const fault = rt.checkFault({ service, op: r0.op, method, path, vault: r0.vault, subscriptionId: r0.subscriptionId, oid });
+    const fault = rt.checkFault({
+      service,
+      op: r0.op,
+      method,
+      path,
+      vault: r0.vault,
+      subscriptionId: r0.subscriptionId,
+      oid,
+    });
     const delay = rt.delayFor(service) + (fault.kind === "latency" ? fault.delayMs : 0);
     if (delay) await sleep(delay);
-    const finish = (status: number, f?: import("../core").FaultOutcome["kind"]) => rt.record({ service, op: r0.op, method, path, vault: r0.vault, status, ms: performance.now() - t0, fault: f, oid });
+    const finish = (status: number, f?: import("../core").FaultOutcome["kind"]) =>
+      rt.record({
+        service,
+        op: r0.op,
+        method,
+        path,
+        vault: r0.vault,
+        status,
+        ms: performance.now() - t0,
+        fault: f,
+        oid,
+      });
     if (method === "GET") req.resume();
     if (applyFault(rt, res, fault, errorBody)) return finish(fault.kind === "status" ? fault.status : 0, fault.kind);
-    const headers: Record<string, string> = { "x-ms-request-id": cryptoId(), "x-ms-correlation-request-id": cryptoId() };
+    const headers: Record<string, string> = {
+      "x-ms-request-id": cryptoId(),
+      "x-ms-correlation-request-id": cryptoId(),
+    };
     if (service === "rg") {
       const t = rt.throttleRg(oid);
       headers["x-ms-user-quota-remaining"] = String(t.remaining);
       headers["x-ms-user-quota-resets-after"] = t.resetsAfter;
       if (!t.ok) {
-        send(res, { status: 429, headers: { ...headers, "retry-after": String(t.retryAfter) }, body: { error: { code: "RateLimiting", message: "Please provide below info when asking for support: timestamp, correlationId. Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed." } } });
+        send(res, {
+          status: 429,
+          headers: { ...headers, "retry-after": String(t.retryAfter) },
+          body: {
+            error: {
+              code: "RateLimiting",
+              message:
+                "Please provide below info when asking for support: timestamp, correlationId. Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed.",
+            },
+          },
+        });
         return finish(429);
       }
     } else {
       const t = rt.throttleArm(r0.subscriptionId ?? "tenant", oid, r0.read);
       headers[t.header] = String(t.remaining);
       if (!t.ok) {
-        send(res, { status: 429, headers: { ...headers, "retry-after": String(t.retryAfter) }, body: { error: { code: "TooManyRequests", message: `The request is being throttled as the limit has been reached for operation type - ${r0.read ? "Read" : "Write"}_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits` } } });
+        send(res, {
+          status: 429,
+          headers: { ...headers, "retry-after": String(t.retryAfter) },
+          body: {
+            error: {
+              code: "TooManyRequests",
+              message: `The request is being throttled as the limit has been reached for operation type - ${r0.read ? "Read" : "Write"}_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits`,
+            },
+          },
+        });
         return finish(429);
       }
     }

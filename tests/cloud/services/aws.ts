@@ -24,11 +24,22 @@ export function createAwsHandler(s: CloudState) {
     return undefined;
   }
   const notFound = () => err("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
-  const deletedErr = (op: string) => err("InvalidRequestException", `You can't perform this operation on the secret because it was marked for deletion.${op ? "" : ""}`);
-  const stagesMap = (x: AwsSecret) => Object.fromEntries(x.versions.filter((v) => v.stages.length).map((v) => [v.versionId, v.stages]));
+  const deletedErr = (op: string) =>
+    err(
+      "InvalidRequestException",
+      `You can't perform this operation on the secret because it was marked for deletion.${op ? "" : ""}`,
+    );
+  const stagesMap = (x: AwsSecret) =>
+    Object.fromEntries(x.versions.filter((v) => v.stages.length).map((v) => [v.versionId, v.stages]));
   const current = (x: AwsSecret) => x.versions.find((v) => v.stages.includes("AWSCURRENT"));
 
-  function addVersion(x: AwsSecret, token: string | undefined, str: unknown, bin: unknown, stages?: string[]): AwsVersion | Reply {
+  function addVersion(
+    x: AwsSecret,
+    token: string | undefined,
+    str: unknown,
+    bin: unknown,
+    stages?: string[],
+  ): AwsVersion | Reply {
     const versionId = typeof token === "string" && token ? token : crypto.randomUUID();
     const existing = x.versions.find((v) => v.versionId === versionId);
     if (existing) {
@@ -36,7 +47,13 @@ export function createAwsHandler(s: CloudState) {
       return err("ResourceExistsException", "You can't modify an existing version, you can only create a new version.");
     }
     const wanted = stages && stages.length ? stages : ["AWSCURRENT"];
-    const v: AwsVersion = { versionId, value: typeof str === "string" ? str : undefined, binary: typeof bin === "string" ? bin : undefined, stages: [], created: nowF() };
+    const v: AwsVersion = {
+      versionId,
+      value: typeof str === "string" ? str : undefined,
+      binary: typeof bin === "string" ? bin : undefined,
+      stages: [],
+      created: nowF(),
+    };
     for (const st of wanted) {
       const holder = x.versions.find((o) => o.stages.includes(st));
       if (holder) holder.stages = holder.stages.filter((z) => z !== st);
@@ -48,7 +65,8 @@ export function createAwsHandler(s: CloudState) {
     }
     x.versions.push(v);
     // versions without stages are deprecated; AWS keeps ~100, we keep 20
-    if (x.versions.length > 20) x.versions = x.versions.filter((o, i) => o.stages.length || i >= x.versions.length - 20);
+    if (x.versions.length > 20)
+      x.versions = x.versions.filter((o, i) => o.stages.length || i >= x.versions.length - 20);
     x.lastChanged = nowF();
     return v;
   }
@@ -58,9 +76,23 @@ export function createAwsHandler(s: CloudState) {
       const name = b.Name;
       if (typeof name !== "string" || !name) return err("InvalidParameterException", "Name is required.");
       const ex = s.aws.get(name);
-      if (ex?.deletedDate) return err("InvalidRequestException", "You can't create this secret because a secret with this name is already scheduled for deletion.");
+      if (ex?.deletedDate)
+        return err(
+          "InvalidRequestException",
+          "You can't create this secret because a secret with this name is already scheduled for deletion.",
+        );
       if (ex) return err("ResourceExistsException", `The operation failed because the secret ${name} already exists.`);
-      const x: AwsSecret = { arn: s.awsArn(name), name, description: typeof b.Description === "string" ? b.Description : undefined, kmsKeyId: typeof b.KmsKeyId === "string" ? b.KmsKeyId : undefined, tags: Array.isArray(b.Tags) ? (b.Tags as AwsSecret["tags"]) : [], versions: [], created: nowF(), lastChanged: nowF(), rotationEnabled: false };
+      const x: AwsSecret = {
+        arn: s.awsArn(name),
+        name,
+        description: typeof b.Description === "string" ? b.Description : undefined,
+        kmsKeyId: typeof b.KmsKeyId === "string" ? b.KmsKeyId : undefined,
+        tags: Array.isArray(b.Tags) ? (b.Tags as AwsSecret["tags"]) : [],
+        versions: [],
+        created: nowF(),
+        lastChanged: nowF(),
+        rotationEnabled: false,
+      };
       let versionId: string | undefined;
       if (b.SecretString !== undefined || b.SecretBinary !== undefined) {
         const v = addVersion(x, b.ClientRequestToken as string | undefined, b.SecretString, b.SecretBinary);
@@ -74,8 +106,15 @@ export function createAwsHandler(s: CloudState) {
       const x = find(b.SecretId);
       if (!x) return notFound();
       if (x.deletedDate) return deletedErr("put");
-      if (b.SecretString === undefined && b.SecretBinary === undefined) return err("InvalidRequestException", "You must provide either SecretString or SecretBinary.");
-      const v = addVersion(x, b.ClientRequestToken as string | undefined, b.SecretString, b.SecretBinary, b.VersionStages as string[] | undefined);
+      if (b.SecretString === undefined && b.SecretBinary === undefined)
+        return err("InvalidRequestException", "You must provide either SecretString or SecretBinary.");
+      const v = addVersion(
+        x,
+        b.ClientRequestToken as string | undefined,
+        b.SecretString,
+        b.SecretBinary,
+        b.VersionStages as string[] | undefined,
+      );
       if ("status" in v) return v;
       return ok({ ARN: x.arn, Name: x.name, VersionId: v.versionId, VersionStages: v.stages });
     },
@@ -106,8 +145,16 @@ export function createAwsHandler(s: CloudState) {
       if (x.deletedDate) return deletedErr("get");
       let v: AwsVersion | undefined;
       if (typeof b.VersionId === "string") v = x.versions.find((o) => o.versionId === b.VersionId);
-      else v = x.versions.find((o) => o.stages.includes(typeof b.VersionStage === "string" ? b.VersionStage : "AWSCURRENT"));
-      if (!v) return err("ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: " + (b.VersionStage ?? "AWSCURRENT"));
+      else
+        v = x.versions.find((o) =>
+          o.stages.includes(typeof b.VersionStage === "string" ? b.VersionStage : "AWSCURRENT"),
+        );
+      if (!v)
+        return err(
+          "ResourceNotFoundException",
+          "Secrets Manager can't find the specified secret value for staging label: " +
+            (b.VersionStage ?? "AWSCURRENT"),
+        );
       x.lastAccessed = Math.floor(Date.now() / 86400000) * 86400;
       const o: Record<string, unknown> = { ARN: x.arn, Name: x.name, VersionId: v.versionId };
       if (v.value !== undefined) o.SecretString = v.value;
@@ -118,8 +165,11 @@ export function createAwsHandler(s: CloudState) {
     },
     ListSecrets(b) {
       const max = b.MaxResults === undefined ? 100 : Number(b.MaxResults);
-      if (!Number.isInteger(max) || max < 1 || max > 100) return err("InvalidParameterException", "MaxResults must be between 1 and 100.");
-      let items = [...s.aws.values()].filter((x) => (b.IncludePlannedDeletion ? true : !x.deletedDate)).sort((a, c) => (a.name < c.name ? -1 : 1));
+      if (!Number.isInteger(max) || max < 1 || max > 100)
+        return err("InvalidParameterException", "MaxResults must be between 1 and 100.");
+      let items = [...s.aws.values()]
+        .filter((x) => (b.IncludePlannedDeletion ? true : !x.deletedDate))
+        .sort((a, c) => (a.name < c.name ? -1 : 1));
       const filters = Array.isArray(b.Filters) ? (b.Filters as { Key: string; Values: string[] }[]) : [];
       for (const f of filters) {
         const vals = (f.Values ?? []).map((v) => v.toLowerCase());
@@ -128,7 +178,10 @@ export function createAwsHandler(s: CloudState) {
           if (f.Key === "description") return vals.some((v) => (x.description ?? "").toLowerCase().startsWith(v));
           if (f.Key === "tag-key") return vals.some((v) => x.tags.some((t) => t.Key.toLowerCase().startsWith(v)));
           if (f.Key === "tag-value") return vals.some((v) => x.tags.some((t) => t.Value.toLowerCase().startsWith(v)));
-          if (f.Key === "all") return vals.some((v) => x.name.toLowerCase().includes(v) || (x.description ?? "").toLowerCase().includes(v));
+          if (f.Key === "all")
+            return vals.some(
+              (v) => x.name.toLowerCase().includes(v) || (x.description ?? "").toLowerCase().includes(v),
+            );
           return true;
         });
       }
@@ -157,7 +210,8 @@ export function createAwsHandler(s: CloudState) {
           return o;
         }),
       };
-      if (start + max < items.length) out.NextToken = Buffer.from(JSON.stringify({ o: start + max })).toString("base64");
+      if (start + max < items.length)
+        out.NextToken = Buffer.from(JSON.stringify({ o: start + max })).toString("base64");
       return ok(out);
     },
     UpdateSecret(b) {
@@ -197,8 +251,16 @@ export function createAwsHandler(s: CloudState) {
       if (!x) return notFound();
       const force = b.ForceDeleteWithoutRecovery === true;
       const days = b.RecoveryWindowInDays === undefined ? 30 : Number(b.RecoveryWindowInDays);
-      if (force && b.RecoveryWindowInDays !== undefined) return err("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
-      if (!force && (days < 7 || days > 30)) return err("InvalidParameterException", "RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
+      if (force && b.RecoveryWindowInDays !== undefined)
+        return err(
+          "InvalidParameterException",
+          "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
+        );
+      if (!force && (days < 7 || days > 30))
+        return err(
+          "InvalidParameterException",
+          "RecoveryWindowInDays value must be between 7 and 30 days (inclusive).",
+        );
       const when = nowF() + (force ? 0 : days * 86400);
       if (force) s.aws.delete(x.name);
       else x.deletedDate = when;
@@ -213,12 +275,23 @@ export function createAwsHandler(s: CloudState) {
     ListSecretVersionIds(b) {
       const x = find(b.SecretId);
       if (!x) return notFound();
-      return ok({ ARN: x.arn, Name: x.name, Versions: x.versions.map((v) => ({ VersionId: v.versionId, VersionStages: v.stages, CreatedDate: v.created })) });
+      return ok({
+        ARN: x.arn,
+        Name: x.name,
+        Versions: x.versions.map((v) => ({ VersionId: v.versionId, VersionStages: v.stages, CreatedDate: v.created })),
+      });
     },
   };
 
   const errorBody = (status: number, code: string, message: string) => ({
-    __type: status === 429 ? "ThrottlingException" : status === 503 ? "ServiceUnavailable" : status >= 500 ? "InternalServiceError" : code,
+    __type:
+      status === 429
+        ? "ThrottlingException"
+        : status === 503
+          ? "ServiceUnavailable"
+          : status >= 500
+            ? "InternalServiceError"
+            : code,
     message,
   });
 
@@ -229,7 +302,8 @@ export function createAwsHandler(s: CloudState) {
     const opName = target.startsWith("secretsmanager.") ? target.slice("secretsmanager.".length) : "";
     const op = `aws.${opName || "unknown"}`;
     const raw = await readBody(req);
-    const finish = (status: number, f?: import("../core").FaultOutcome["kind"]) => rt.record({ service: "aws", op, method, path: "/", status, ms: performance.now() - t0, fault: f });
+    const finish = (status: number, f?: import("../core").FaultOutcome["kind"]) =>
+      rt.record({ service: "aws", op, method, path: "/", status, ms: performance.now() - t0, fault: f });
     if (method !== "POST" || !ops[opName]) {
       send(res, err("UnknownOperationException", `Unknown operation ${target}`));
       rt.count(op);

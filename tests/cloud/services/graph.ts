@@ -11,7 +11,20 @@ export interface GraphOptions {
 }
 
 function gErr(status: number, code: string, message: string): Reply {
-  return { status, body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), "request-id": crypto.randomUUID(), "client-request-id": crypto.randomUUID() } } } };
+  return {
+    status,
+    body: {
+      error: {
+        code,
+        message,
+        innerError: {
+          date: new Date().toISOString().slice(0, 19),
+          "request-id": crypto.randomUUID(),
+          "client-request-id": crypto.randomUUID(),
+        },
+      },
+    },
+  };
 }
 
 const pw = (c: PasswordCredentialDef, withSecret = false) => ({
@@ -51,7 +64,13 @@ function appJson(_s: CloudState, a: AppDef): Record<string, unknown> {
     certification: null,
     tags: a.tags,
     tokenEncryptionKeyId: null,
-    api: { requestedAccessTokenVersion: null, acceptMappedClaims: null, knownClientApplications: [], oauth2PermissionScopes: [], preAuthorizedApplications: [] },
+    api: {
+      requestedAccessTokenVersion: null,
+      acceptMappedClaims: null,
+      knownClientApplications: [],
+      oauth2PermissionScopes: [],
+      preAuthorizedApplications: [],
+    },
     appRoles: [],
     publicClient: { redirectUris: [] },
     info: { termsOfServiceUrl: null, supportUrl: null, privacyStatementUrl: null, marketingUrl: null, logoUrl: null },
@@ -60,7 +79,12 @@ function appJson(_s: CloudState, a: AppDef): Record<string, unknown> {
     passwordCredentials: a.passwordCredentials.map((c) => pw(c)),
     requiredResourceAccess: [],
     spa: { redirectUris: [] },
-    web: { redirectUris: [], homePageUrl: null, logoutUrl: null, implicitGrantSettings: { enableIdTokenIssuance: false, enableAccessTokenIssuance: false } },
+    web: {
+      redirectUris: [],
+      homePageUrl: null,
+      logoutUrl: null,
+      implicitGrantSettings: { enableIdTokenIssuance: false, enableAccessTokenIssuance: false },
+    },
   };
 }
 
@@ -99,14 +123,20 @@ function compileFilter(f: string | undefined): ((o: Record<string, unknown>) => 
   for (const p of parts) {
     let m = /^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(p);
     if (m) {
-      const prop = m[1], val = m[2].replace(/''/g, "'");
+      const prop = m[1],
+        val = m[2].replace(/''/g, "'");
       preds.push((o) => String(o[prop] ?? "").toLowerCase() === val.toLowerCase());
       continue;
     }
     m = /^\s*startswith\(\s*(\w+)\s*,\s*'((?:[^']|'')*)'\s*\)\s*$/i.exec(p);
     if (m) {
-      const prop = m[1], val = m[2].replace(/''/g, "'").toLowerCase();
-      preds.push((o) => String(o[prop] ?? "").toLowerCase().startsWith(val));
+      const prop = m[1],
+        val = m[2].replace(/''/g, "'").toLowerCase();
+      preds.push((o) =>
+        String(o[prop] ?? "")
+          .toLowerCase()
+          .startsWith(val),
+      );
       continue;
     }
     return "bad";
@@ -117,7 +147,11 @@ function compileFilter(f: string | undefined): ((o: Record<string, unknown>) => 
 function select(o: Record<string, unknown>, sel: string | undefined): Record<string, unknown> {
   if (!sel) return o;
   const out: Record<string, unknown> = {};
-  for (const k of sel.split(",").map((x) => x.trim()).filter(Boolean)) if (k in o) out[k] = o[k];
+  for (const k of sel
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean))
+    if (k in o) out[k] = o[k];
   return out;
 }
 
@@ -129,10 +163,20 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     let top = opts.pageSize;
     if (q.$top !== undefined) {
       top = Number(q.$top);
-      if (!Number.isInteger(top) || top < 1 || top > 999) return gErr(400, "Request_UnsupportedQuery", `Invalid page size specified: '${q.$top}'. Must be between 1 and 999 inclusive.`);
+      if (!Number.isInteger(top) || top < 1 || top > 999)
+        return gErr(
+          400,
+          "Request_UnsupportedQuery",
+          `Invalid page size specified: '${q.$top}'. Must be between 1 and 999 inclusive.`,
+        );
     }
     const filt = compileFilter(q.$filter);
-    if (filt === "bad") return gErr(400, "Request_UnsupportedQuery", `Unsupported or invalid query filter clause specified for property: '${q.$filter}'.`);
+    if (filt === "bad")
+      return gErr(
+        400,
+        "Request_UnsupportedQuery",
+        `Unsupported or invalid query filter clause specified for property: '${q.$filter}'.`,
+      );
     let items = s.apps.map((a) => render(s, a));
     if (filt) items = items.filter(filt);
     let skip = 0;
@@ -144,7 +188,9 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
       }
     }
     const pageItems = items.slice(skip, skip + top).map((o) => select(o, q.$select));
-    const body: Record<string, unknown> = { "@odata.context": `${opts.origin()}/v1.0/$metadata#${collection}${q.$select ? `(${q.$select})` : ""}` };
+    const body: Record<string, unknown> = {
+      "@odata.context": `${opts.origin()}/v1.0/$metadata#${collection}${q.$select ? `(${q.$select})` : ""}`,
+    };
     if (q.$count === "true") body["@odata.count"] = items.length;
     if (skip + top < items.length) {
       const params = new URLSearchParams();
@@ -169,7 +215,12 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     if (m) return s.apps.find((a) => a.appId === m[1]);
     return s.apps.find((a) => a.sp.id === idExpr);
   }
-  const notFound = (id: string) => gErr(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  const notFound = (id: string) =>
+    gErr(
+      404,
+      "Request_ResourceNotFound",
+      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    );
 
   function parse(raw: Buffer): Record<string, unknown> | null {
     try {
@@ -185,9 +236,20 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     if (!b) return gErr(400, "Request_BadRequest", "Invalid request body");
     const pc = (b.passwordCredential ?? {}) as Record<string, unknown>;
     const tmp = { passwordCredentials: [] as PasswordCredentialDef[] } as unknown as AppDef;
-    const cred = s.addPassword(tmp, typeof pc.displayName === "string" ? pc.displayName : null, typeof pc.endDateTime === "string" ? pc.endDateTime : undefined, typeof pc.startDateTime === "string" ? pc.startDateTime : undefined);
+    const cred = s.addPassword(
+      tmp,
+      typeof pc.displayName === "string" ? pc.displayName : null,
+      typeof pc.endDateTime === "string" ? pc.endDateTime : undefined,
+      typeof pc.startDateTime === "string" ? pc.startDateTime : undefined,
+    );
     target.passwordCredentials.push(cred);
-    return { status: 200, body: { "@odata.context": `${opts.origin()}/v1.0/$metadata#microsoft.graph.passwordCredential`, ...pw(cred, true) } };
+    return {
+      status: 200,
+      body: {
+        "@odata.context": `${opts.origin()}/v1.0/$metadata#microsoft.graph.passwordCredential`,
+        ...pw(cred, true),
+      },
+    };
   }
 
   function removePassword(target: { passwordCredentials: PasswordCredentialDef[] }, raw: Buffer): Reply {
@@ -223,7 +285,10 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     };
     target.keyCredentials.push(cred);
     s.graphRev++;
-    return { status: 200, body: { "@odata.context": `${opts.origin()}/v1.0/$metadata#microsoft.graph.keyCredential`, ...cred } };
+    return {
+      status: 200,
+      body: { "@odata.context": `${opts.origin()}/v1.0/$metadata#microsoft.graph.keyCredential`, ...cred },
+    };
   }
 
   function removeKey(target: { keyCredentials: KeyCredentialDef[] }, raw: Buffer): Reply {
@@ -237,7 +302,11 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     return { status: 204 };
   }
 
-  interface G { op: string; run: (body: Buffer) => Reply; hasBody?: boolean }
+  interface G {
+    op: string;
+    run: (body: Buffer) => Reply;
+    hasBody?: boolean;
+  }
 
   function route(method: string, path: string, q: Record<string, string>): G | null {
     const m = /^\/(v1\.0|beta)(\/.*)$/.exec(path);
@@ -249,7 +318,22 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     const id = idInline ?? seg[2];
     const action = idInline ? seg[2] : seg[3];
     if (coll === "organization" && method === "GET") {
-      return { op: "graph.organization.get", run: () => ({ status: 200, body: { "@odata.context": `${opts.origin()}/v1.0/$metadata#organization`, value: [{ id: s.estate.tenantId, displayName: "Contoso", verifiedDomains: [{ name: "contoso.com", isDefault: true, isInitial: false, type: "Managed" }] }] } }) };
+      return {
+        op: "graph.organization.get",
+        run: () => ({
+          status: 200,
+          body: {
+            "@odata.context": `${opts.origin()}/v1.0/$metadata#organization`,
+            value: [
+              {
+                id: s.estate.tenantId,
+                displayName: "Contoso",
+                verifiedDomains: [{ name: "contoso.com", isDefault: true, isInitial: false, type: "Managed" }],
+              },
+            ],
+          },
+        }),
+      };
     }
     if (coll !== "applications" && coll !== "servicePrincipals") return null;
     const isApp = coll === "applications";
@@ -259,7 +343,21 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     const holder = (a: AppDef) => (isApp ? a : a.sp);
     if (!action) {
       if (method !== "GET") return null;
-      return { op: `${base}.get`, run: () => { const a = target(); return a ? { status: 200, body: { "@odata.context": `${opts.origin()}/v1.0/$metadata#${coll}/$entity`, ...select((isApp ? appJson : spJson)(s, a), q.$select) } } : notFound(id); } };
+      return {
+        op: `${base}.get`,
+        run: () => {
+          const a = target();
+          return a
+            ? {
+                status: 200,
+                body: {
+                  "@odata.context": `${opts.origin()}/v1.0/$metadata#${coll}/$entity`,
+                  ...select((isApp ? appJson : spJson)(s, a), q.$select),
+                },
+              }
+            : notFound(id);
+        },
+      };
     }
     if (action === "owners" && method === "GET") {
       return {
@@ -267,14 +365,48 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
         run: () => {
           const a = target();
           if (!a) return notFound(id);
-          const users = a.ownerIds.map((uid) => s.estate.users.find((u) => u.id === uid)).filter(Boolean).map((u) => ({ "@odata.type": "#microsoft.graph.user", id: u!.id, businessPhones: [], displayName: u!.displayName, givenName: u!.displayName.split(" ")[0], jobTitle: null, mail: u!.mail, mobilePhone: null, officeLocation: null, preferredLanguage: null, surname: u!.displayName.split(" ").slice(1).join(" "), userPrincipalName: u!.userPrincipalName }));
-          return { status: 200, body: { "@odata.context": `${opts.origin()}/v1.0/$metadata#directoryObjects`, value: users.map((u) => select(u, q.$select)) } };
+          const users = a.ownerIds
+            .map((uid) => s.estate.users.find((u) => u.id === uid))
+            .filter(Boolean)
+            .map((u) => ({
+              "@odata.type": "#microsoft.graph.user",
+              id: u!.id,
+              businessPhones: [],
+              displayName: u!.displayName,
+              givenName: u!.displayName.split(" ")[0],
+              jobTitle: null,
+              mail: u!.mail,
+              mobilePhone: null,
+              officeLocation: null,
+              preferredLanguage: null,
+              surname: u!.displayName.split(" ").slice(1).join(" "),
+              userPrincipalName: u!.userPrincipalName,
+            }));
+          return {
+            status: 200,
+            body: {
+              "@odata.context": `${opts.origin()}/v1.0/$metadata#directoryObjects`,
+              value: users.map((u) => select(u, q.$select)),
+            },
+          };
         },
       };
     }
-    const actions: Record<string, (t: ReturnType<typeof holder>, b: Buffer) => Reply> = { addPassword, removePassword, addKey, removeKey };
+    const actions: Record<string, (t: ReturnType<typeof holder>, b: Buffer) => Reply> = {
+      addPassword,
+      removePassword,
+      addKey,
+      removeKey,
+    };
     if (method === "POST" && action in actions) {
-      return { op: `${base}.${action}`, hasBody: true, run: (b) => { const a = target(); return a ? actions[action](holder(a), b) : notFound(id); } };
+      return {
+        op: `${base}.${action}`,
+        hasBody: true,
+        run: (b) => {
+          const a = target();
+          return a ? actions[action](holder(a), b) : notFound(id);
+        },
+      };
     }
     return null;
   }
@@ -288,7 +420,18 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     const auth = rt.tokens.check(req.headers.authorization, RESOURCES.graph);
     if (!auth.ok) {
       req.resume();
-      send(res, gErr(401, "InvalidAuthenticationToken", auth.reason === "missing" ? "Access token is empty." : auth.reason === "audience" ? "Invalid audience." : "Access token validation failure. Invalid audience."));
+      send(
+        res,
+        gErr(
+          401,
+          "InvalidAuthenticationToken",
+          auth.reason === "missing"
+            ? "Access token is empty."
+            : auth.reason === "audience"
+              ? "Invalid audience."
+              : "Access token validation failure. Invalid audience.",
+        ),
+      );
       rt.count("graph.unauthorized");
       rt.record({ service: "graph", op: "graph.unauthorized", method, path, status: 401, ms: performance.now() - t0 });
       return;
@@ -307,11 +450,21 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     const fault = rt.checkFault({ service: "graph", op: g.op, method, path, oid });
     const delay = rt.delayFor("graph") + (fault.kind === "latency" ? fault.delayMs : 0);
     if (delay) await sleep(delay);
-    const finish = (status: number, f?: import("../core").FaultOutcome["kind"]) => rt.record({ service: "graph", op: g.op, method, path, status, ms: performance.now() - t0, fault: f, oid });
+    const finish = (status: number, f?: import("../core").FaultOutcome["kind"]) =>
+      rt.record({ service: "graph", op: g.op, method, path, status, ms: performance.now() - t0, fault: f, oid });
     if (applyFault(rt, res, fault, errorBody)) return finish(fault.kind === "status" ? fault.status : 0, fault.kind);
     const wait = rt.throttleGraph(oid);
     if (wait) {
-      send(res, { status: 429, headers: { "retry-after": String(wait) }, body: { error: { code: "TooManyRequests", message: "Too many requests are being sent. Retry after the time specified in Retry-After." } } });
+      send(res, {
+        status: 429,
+        headers: { "retry-after": String(wait) },
+        body: {
+          error: {
+            code: "TooManyRequests",
+            message: "Too many requests are being sent. Retry after the time specified in Retry-After.",
+          },
+        },
+      });
       return finish(429);
     }
     let r: Reply;
@@ -320,7 +473,11 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     } catch (e) {
       r = gErr(500, "generalException", `local cloud error: ${(e as Error).message}`);
     }
-    r.headers = { "request-id": crypto.randomUUID(), "client-request-id": String(req.headers["client-request-id"] ?? crypto.randomUUID()), ...(r.headers ?? {}) };
+    r.headers = {
+      "request-id": crypto.randomUUID(),
+      "client-request-id": String(req.headers["client-request-id"] ?? crypto.randomUUID()),
+      ...(r.headers ?? {}),
+    };
     if (r.status === 204) {
       res.writeHead(204, r.headers as Record<string, string>);
       res.end();

@@ -2,7 +2,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RESOURCES, applyFault, readBody, send, sleep, splitUrlCached, type Reply } from "../core";
 import { DAY, ROLE_DATA_ACTIONS, type KvKind, type KvObject, type KvVersion, type CertPolicyDef } from "../estate";
-import { KINDS, newVersionId, nowS, permissionsAllow, networkVerdict, recoveryLevel, type CloudState, type VaultRuntime, type DeletedEntry } from "../state";
+import {
+  KINDS,
+  newVersionId,
+  nowS,
+  permissionsAllow,
+  networkVerdict,
+  recoveryLevel,
+  type CloudState,
+  type VaultRuntime,
+  type DeletedEntry,
+} from "../state";
 import { certKeyMaterial, parseImport, x5tOf } from "../x509";
 
 type Op = {
@@ -29,7 +39,11 @@ interface Ctx {
 }
 
 const SINGULAR: Record<KvKind, string> = { secrets: "secret", certificates: "certificate", keys: "key" };
-const NOT_FOUND_CODE: Record<KvKind, string> = { secrets: "SecretNotFound", certificates: "CertificateNotFound", keys: "KeyNotFound" };
+const NOT_FOUND_CODE: Record<KvKind, string> = {
+  secrets: "SecretNotFound",
+  certificates: "CertificateNotFound",
+  keys: "KeyNotFound",
+};
 const TITLE: Record<KvKind, string> = { secrets: "Secret", certificates: "Certificate", keys: "Key" };
 
 export function kvError(status: number, code: string, message: string, inner?: string): Reply {
@@ -40,7 +54,11 @@ export function kvError(status: number, code: string, message: string, inner?: s
 
 function notFound(kind: KvKind, name: string, deleted = false): Reply {
   if (deleted) return kvError(404, NOT_FOUND_CODE[kind], `Deleted ${TITLE[kind]} not found`);
-  return kvError(404, NOT_FOUND_CODE[kind], `A ${SINGULAR[kind]} with (name/id) ${name} was not found in this key vault. If you recently deleted this ${SINGULAR[kind]} you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`);
+  return kvError(
+    404,
+    NOT_FOUND_CODE[kind],
+    `A ${SINGULAR[kind]} with (name/id) ${name} was not found in this key vault. If you recently deleted this ${SINGULAR[kind]} you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+  );
 }
 
 function badParam(message: string): Reply {
@@ -49,7 +67,12 @@ function badParam(message: string): Reply {
 
 // ----------------------------------------------------------------------------------------------------- rendering
 
-function attrs(s: CloudState, v: VaultRuntime, ver: KvVersion, extra?: Record<string, unknown>): Record<string, unknown> {
+function attrs(
+  s: CloudState,
+  v: VaultRuntime,
+  ver: KvVersion,
+  extra?: Record<string, unknown>,
+): Record<string, unknown> {
   const a: Record<string, unknown> = { enabled: ver.enabled };
   if (ver.nbf !== undefined) a.nbf = ver.nbf;
   if (ver.exp !== undefined) a.exp = ver.exp;
@@ -72,8 +95,17 @@ function findVersion(o: KvObject, version: string): KvVersion | undefined {
   return o.versions.find((x) => x.version === lv);
 }
 
-function secretItem(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion, withVersion: boolean): Record<string, unknown> {
-  const it: Record<string, unknown> = { id: `${v.origin}/secrets/${o.name}${withVersion ? "/" + ver.version : ""}`, attributes: attrs(s, v, ver) };
+function secretItem(
+  s: CloudState,
+  v: VaultRuntime,
+  o: KvObject,
+  ver: KvVersion,
+  withVersion: boolean,
+): Record<string, unknown> {
+  const it: Record<string, unknown> = {
+    id: `${v.origin}/secrets/${o.name}${withVersion ? "/" + ver.version : ""}`,
+    attributes: attrs(s, v, ver),
+  };
   if (ver.tags) it.tags = ver.tags;
   if (ver.contentType) it.contentType = ver.contentType;
   if (o.managed) {
@@ -83,15 +115,34 @@ function secretItem(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion,
   return it;
 }
 
-function certItem(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion, withVersion: boolean): Record<string, unknown> {
+function certItem(
+  s: CloudState,
+  v: VaultRuntime,
+  o: KvObject,
+  ver: KvVersion,
+  withVersion: boolean,
+): Record<string, unknown> {
   const { x5t } = s.certDer(ver);
-  const it: Record<string, unknown> = { id: `${v.origin}/certificates/${o.name}${withVersion ? "/" + ver.version : ""}`, x5t, attributes: attrs(s, v, ver) };
+  const it: Record<string, unknown> = {
+    id: `${v.origin}/certificates/${o.name}${withVersion ? "/" + ver.version : ""}`,
+    x5t,
+    attributes: attrs(s, v, ver),
+  };
   if (ver.tags) it.tags = ver.tags;
   return it;
 }
 
-function keyItem(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion, withVersion: boolean): Record<string, unknown> {
-  const it: Record<string, unknown> = { kid: `${v.origin}/keys/${o.name}${withVersion ? "/" + ver.version : ""}`, attributes: attrs(s, v, ver, o.managed ? undefined : { exportable: false }) };
+function keyItem(
+  s: CloudState,
+  v: VaultRuntime,
+  o: KvObject,
+  ver: KvVersion,
+  withVersion: boolean,
+): Record<string, unknown> {
+  const it: Record<string, unknown> = {
+    kid: `${v.origin}/keys/${o.name}${withVersion ? "/" + ver.version : ""}`,
+    attributes: attrs(s, v, ver, o.managed ? undefined : { exportable: false }),
+  };
   if (ver.tags) it.tags = ver.tags;
   if (o.managed) it.managed = true;
   return it;
@@ -117,7 +168,13 @@ function policyJson(v: VaultRuntime, name: string, p: CertPolicyDef): Record<str
   };
 }
 
-function certBundle(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion, withPolicy: boolean): Record<string, unknown> {
+function certBundle(
+  s: CloudState,
+  v: VaultRuntime,
+  o: KvObject,
+  ver: KvVersion,
+  withPolicy: boolean,
+): Record<string, unknown> {
   const { der, x5t } = s.certDer(ver);
   const b: Record<string, unknown> = {
     id: `${v.origin}/certificates/${o.name}/${ver.version}`,
@@ -146,22 +203,40 @@ function keyBundle(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion):
     key.n = m.jwk.n;
     key.e = m.jwk.e;
   }
-  const b: Record<string, unknown> = { key, attributes: attrs(s, v, ver, o.managed ? undefined : { exportable: false }) };
+  const b: Record<string, unknown> = {
+    key,
+    attributes: attrs(s, v, ver, o.managed ? undefined : { exportable: false }),
+  };
   if (ver.tags) b.tags = ver.tags;
   if (o.managed) b.managed = true;
   return b;
 }
 
-function secretBundle(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion, withValue: boolean): Record<string, unknown> {
+function secretBundle(
+  s: CloudState,
+  v: VaultRuntime,
+  o: KvObject,
+  ver: KvVersion,
+  withValue: boolean,
+): Record<string, unknown> {
   const b: Record<string, unknown> = {};
-  if (withValue) b.value = o.managed ? s.managedSecretValue(ver) : ver.value ?? "";
+  if (withValue) b.value = o.managed ? s.managedSecretValue(ver) : (ver.value ?? "");
   Object.assign(b, secretItem(s, v, o, ver, true));
   return b;
 }
 
-function deletedFields(v: VaultRuntime, kind: KvKind, name: string, d: { deletedDate: number; scheduledPurgeDate: number } | null): Record<string, unknown> {
+function deletedFields(
+  v: VaultRuntime,
+  kind: KvKind,
+  name: string,
+  d: { deletedDate: number; scheduledPurgeDate: number } | null,
+): Record<string, unknown> {
   if (!d || !v.def.enableSoftDelete) return {};
-  return { recoveryId: `${v.origin}/deleted${kind}/${name}`, deletedDate: d.deletedDate, scheduledPurgeDate: d.scheduledPurgeDate };
+  return {
+    recoveryId: `${v.origin}/deleted${kind}/${name}`,
+    deletedDate: d.deletedDate,
+    scheduledPurgeDate: d.scheduledPurgeDate,
+  };
 }
 
 // --------------------------------------------------------------------------------------------------------- paging
@@ -170,7 +245,8 @@ function pageParams(q: Record<string, string>): { max: number; marker: string | 
   let max = 25;
   if (q.maxresults !== undefined && q.maxresults !== "") {
     max = Number(q.maxresults);
-    if (!Number.isInteger(max) || max < 1 || max > 25) return badParam("The value of the maxresults parameter must be between 1 and 25.");
+    if (!Number.isInteger(max) || max < 1 || max > 25)
+      return badParam("The value of the maxresults parameter must be between 1 and 25.");
   }
   let marker: string | null = null;
   const tok = q.$skiptoken ?? q.$skipToken;
@@ -189,7 +265,8 @@ function page<T>(names: string[], marker: string | null, max: number): { slice: 
   if (marker !== null) {
     // first name strictly after marker (names are sorted case-insensitively)
     const m = marker.toLowerCase();
-    let lo = 0, hi = names.length;
+    let lo = 0,
+      hi = names.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (names[mid].toLowerCase() <= m) lo = mid + 1;
@@ -202,7 +279,13 @@ function page<T>(names: string[], marker: string | null, max: number): { slice: 
   return { slice, next };
 }
 
-function nextLink(v: VaultRuntime, path: string, q: Record<string, string>, marker: string | null, max: number): string | null {
+function nextLink(
+  v: VaultRuntime,
+  path: string,
+  q: Record<string, string>,
+  marker: string | null,
+  max: number,
+): string | null {
   if (marker === null) return null;
   const tok = Buffer.from(JSON.stringify({ NextMarker: marker, TargetLocation: 0 })).toString("base64url");
   return `${v.origin}${path}?api-version=${encodeURIComponent(q["api-version"] ?? "7.5")}&$skiptoken=${tok}&maxresults=${max}`;
@@ -250,7 +333,13 @@ function listVersions(kind: KvKind): (ctx: Ctx) => Reply {
     const all = o.versions.map((x) => x.version).sort();
     const { slice, next } = page(all, p.marker, p.max);
     const byId = new Map(o.versions.map((x) => [x.version, x]));
-    return { status: 200, body: { value: slice.map((id) => ITEM[kind](ctx.s, ctx.v, o, byId.get(id)!, true)), nextLink: nextLink(ctx.v, `/${kind}/${o.name}/versions`, ctx.query, next, p.max) } };
+    return {
+      status: 200,
+      body: {
+        value: slice.map((id) => ITEM[kind](ctx.s, ctx.v, o, byId.get(id)!, true)),
+        nextLink: nextLink(ctx.v, `/${kind}/${o.name}/versions`, ctx.query, next, p.max),
+      },
+    };
   };
 }
 
@@ -275,7 +364,12 @@ function getDeleted(kind: KvKind): (ctx: Ctx) => Reply {
     const d = ctx.s.data(ctx.v).deleted[kind].get(ctx.name);
     if (!d) return notFound(kind, ctx.name, true);
     const cur = current(d.obj);
-    const body = kind === "secrets" ? secretBundle(ctx.s, ctx.v, d.obj, cur, false) : kind === "certificates" ? certBundle(ctx.s, ctx.v, d.obj, cur, true) : keyBundle(ctx.s, ctx.v, d.obj, cur);
+    const body =
+      kind === "secrets"
+        ? secretBundle(ctx.s, ctx.v, d.obj, cur, false)
+        : kind === "certificates"
+          ? certBundle(ctx.s, ctx.v, d.obj, cur, true)
+          : keyBundle(ctx.s, ctx.v, d.obj, cur);
     return { status: 200, body: { ...deletedFields(ctx.v, kind, ctx.name, d), ...body } };
   };
 }
@@ -285,7 +379,12 @@ function deleteObj(kind: KvKind): (ctx: Ctx) => Reply {
     const d = ctx.s.data(ctx.v);
     const o = d.live[kind].get(ctx.name);
     if (!o) return notFound(kind, ctx.name);
-    if (o.managed) return kvError(403, "Forbidden", `${TITLE[kind]} ${ctx.name} is managed by a certificate and cannot be deleted directly.`);
+    if (o.managed)
+      return kvError(
+        403,
+        "Forbidden",
+        `${TITLE[kind]} ${ctx.name} is managed by a certificate and cannot be deleted directly.`,
+      );
     d.live[kind].delete(ctx.name);
     if (kind === "certificates") {
       d.live.secrets.delete(ctx.name);
@@ -299,7 +398,12 @@ function deleteObj(kind: KvKind): (ctx: Ctx) => Reply {
     }
     ctx.s.invalidate(ctx.v);
     const cur = current(o);
-    const body = kind === "secrets" ? secretBundle(ctx.s, ctx.v, o, cur, false) : kind === "certificates" ? certBundle(ctx.s, ctx.v, o, cur, true) : keyBundle(ctx.s, ctx.v, o, cur);
+    const body =
+      kind === "secrets"
+        ? secretBundle(ctx.s, ctx.v, o, cur, false)
+        : kind === "certificates"
+          ? certBundle(ctx.s, ctx.v, o, cur, true)
+          : keyBundle(ctx.s, ctx.v, o, cur);
     return { status: 200, body: { ...deletedFields(ctx.v, kind, ctx.name, entry), ...body } };
   };
 }
@@ -314,7 +418,12 @@ function recoverObj(kind: KvKind): (ctx: Ctx) => Reply {
     else d.live[kind].set(ctx.name, e.obj);
     ctx.s.invalidate(ctx.v);
     const cur = current(e.obj);
-    const body = kind === "secrets" ? secretBundle(ctx.s, ctx.v, e.obj, cur, false) : kind === "certificates" ? certBundle(ctx.s, ctx.v, e.obj, cur, true) : keyBundle(ctx.s, ctx.v, e.obj, cur);
+    const body =
+      kind === "secrets"
+        ? secretBundle(ctx.s, ctx.v, e.obj, cur, false)
+        : kind === "certificates"
+          ? certBundle(ctx.s, ctx.v, e.obj, cur, true)
+          : keyBundle(ctx.s, ctx.v, e.obj, cur);
     return { status: 200, body };
   };
 }
@@ -324,7 +433,11 @@ function purgeObj(kind: KvKind): (ctx: Ctx) => Reply {
     const d = ctx.s.data(ctx.v);
     if (!d.deleted[kind].has(ctx.name)) return notFound(kind, ctx.name, true);
     if (ctx.v.def.enablePurgeProtection) {
-      return kvError(403, "Forbidden", `Operation "purge" is not allowed because purge protection is enabled for this vault. Key Vault service will automatically purge it after the retention period has passed.\r\nVault: ${ctx.v.def.name};location=${ctx.v.def.location}`);
+      return kvError(
+        403,
+        "Forbidden",
+        `Operation "purge" is not allowed because purge protection is enabled for this vault. Key Vault service will automatically purge it after the retention period has passed.\r\nVault: ${ctx.v.def.name};location=${ctx.v.def.location}`,
+      );
     }
     d.deleted[kind].delete(ctx.name);
     ctx.s.invalidate(ctx.v);
@@ -334,7 +447,12 @@ function purgeObj(kind: KvKind): (ctx: Ctx) => Reply {
 
 function conflictIfDeleted(ctx: Ctx, kind: KvKind): Reply | null {
   if (ctx.s.data(ctx.v).deleted[kind].has(ctx.name)) {
-    return kvError(409, "Conflict", `${TITLE[kind]} ${ctx.name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the ${SINGULAR[kind]} can only be recovered or purged.`, "ObjectIsDeletedButRecoverable");
+    return kvError(
+      409,
+      "Conflict",
+      `${TITLE[kind]} ${ctx.name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the ${SINGULAR[kind]} can only be recovered or purged.`,
+      "ObjectIsDeletedButRecoverable",
+    );
   }
   return null;
 }
@@ -371,7 +489,8 @@ const secretOps = {
     if (c) return c;
     const d = ctx.s.data(ctx.v);
     let o = d.live.secrets.get(ctx.name);
-    if (o?.managed) return kvError(403, "Forbidden", `Secret ${ctx.name} is managed by a certificate and cannot be set directly.`);
+    if (o?.managed)
+      return kvError(403, "Forbidden", `Secret ${ctx.name} is managed by a certificate and cannot be set directly.`);
     const now = nowS();
     const ver: KvVersion = { version: newVersionId(), created: now, updated: now, enabled: true, value: b.value };
     if (typeof b.contentType === "string") ver.contentType = b.contentType;
@@ -390,7 +509,8 @@ const secretOps = {
     if (!o) return notFound("secrets", ctx.name);
     const ver = findVersion(o, ctx.version);
     if (!ver) return notFound("secrets", `${ctx.name}/${ctx.version}`);
-    if (!ver.enabled) return kvError(403, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled");
+    if (!ver.enabled)
+      return kvError(403, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled");
     return { status: 200, body: secretBundle(ctx.s, ctx.v, o, ver, true) };
   },
   update: (ctx: Ctx): Reply => {
@@ -443,7 +563,12 @@ const certOps = {
     let o = d.live.certificates.get(ctx.name);
     const now = nowS();
     const ver: KvVersion = {
-      version: newVersionId(), created: now, updated: now, enabled: true, nbf: parsed.nbf, exp: parsed.exp,
+      version: newVersionId(),
+      created: now,
+      updated: now,
+      enabled: true,
+      nbf: parsed.nbf,
+      exp: parsed.exp,
       contentType,
       cert: { subject: parsed.subject, sans: parsed.sans, issuer: "Unknown", der: parsed.der, x5t: x5tOf(parsed.der) },
     };
@@ -490,7 +615,15 @@ const keyOps = {
     if (!o) return notFound("keys", ctx.name);
     const id = `${ctx.v.origin}/keys/${o.name}/rotationpolicy`;
     const p = o.rotationPolicy;
-    if (!p) return { status: 200, body: { id, lifetimeActions: [{ trigger: { timeBeforeExpiry: "P30D" }, action: { type: "Notify" } }], attributes: {} } };
+    if (!p)
+      return {
+        status: 200,
+        body: {
+          id,
+          lifetimeActions: [{ trigger: { timeBeforeExpiry: "P30D" }, action: { type: "Notify" } }],
+          attributes: {},
+        },
+      };
     const attributes: Record<string, unknown> = {};
     if (p.expiryTime) attributes.expiryTime = p.expiryTime;
     if (p.created) attributes.created = p.created;
@@ -511,25 +644,100 @@ export function route(method: string, path: string): Op | null {
     if (c === kind) {
       const name = seg[2] ?? "";
       if (n === 2 || (n === 3 && name === "")) {
-        if (method === "GET") return { op: `kv.${kind}.list`, kind, perm: "list", action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`, run: listLive(kind) };
+        if (method === "GET")
+          return {
+            op: `kv.${kind}.list`,
+            kind,
+            perm: "list",
+            action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`,
+            run: listLive(kind),
+          };
         return null;
       }
       const third = seg[3];
       if (n === 3 || (n === 4 && third === "")) {
         // /secrets/{name} or /secrets/{name}/
         if (method === "GET") return getOp(kind, name, "");
-        if (method === "PUT" && kind === "secrets" && n === 3) return { op: "kv.secrets.set", kind, perm: "set", action: "secrets/setSecret/action", write: true, run: secretOps.set, name };
-        if (method === "PATCH" && kind === "secrets") return { op: "kv.secrets.update", kind, perm: "set", action: "secrets/update/action", run: secretOps.update, name, version: "" };
-        if (method === "DELETE" && n === 3) return { op: `kv.${kind}.delete`, kind, perm: "delete", action: `${kind}/delete`, run: deleteObj(kind), name };
+        if (method === "PUT" && kind === "secrets" && n === 3)
+          return {
+            op: "kv.secrets.set",
+            kind,
+            perm: "set",
+            action: "secrets/setSecret/action",
+            write: true,
+            run: secretOps.set,
+            name,
+          };
+        if (method === "PATCH" && kind === "secrets")
+          return {
+            op: "kv.secrets.update",
+            kind,
+            perm: "set",
+            action: "secrets/update/action",
+            run: secretOps.update,
+            name,
+            version: "",
+          };
+        if (method === "DELETE" && n === 3)
+          return {
+            op: `kv.${kind}.delete`,
+            kind,
+            perm: "delete",
+            action: `${kind}/delete`,
+            run: deleteObj(kind),
+            name,
+          };
         return null;
       }
       if (n === 4 || (n === 5 && seg[4] === "")) {
-        if (third === "versions" && method === "GET") return { op: `kv.${kind}.versions`, kind, perm: "list", action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`, run: listVersions(kind), name };
-        if (kind === "certificates" && third === "policy" && method === "GET") return { op: "kv.certificates.policy.get", kind, perm: "get", action: "certificates/read", run: certOps.policy, name };
-        if (kind === "certificates" && third === "import" && method === "POST") return { op: "kv.certificates.import", kind, perm: "import", action: "certificates/import/action", write: true, run: certOps.import, name };
-        if (kind === "keys" && third === "rotationpolicy" && method === "GET") return { op: "kv.keys.rotationpolicy.get", kind, perm: "getrotationpolicy", action: "keyrotationpolicies/read", run: keyOps.rotationPolicy, name };
+        if (third === "versions" && method === "GET")
+          return {
+            op: `kv.${kind}.versions`,
+            kind,
+            perm: "list",
+            action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`,
+            run: listVersions(kind),
+            name,
+          };
+        if (kind === "certificates" && third === "policy" && method === "GET")
+          return {
+            op: "kv.certificates.policy.get",
+            kind,
+            perm: "get",
+            action: "certificates/read",
+            run: certOps.policy,
+            name,
+          };
+        if (kind === "certificates" && third === "import" && method === "POST")
+          return {
+            op: "kv.certificates.import",
+            kind,
+            perm: "import",
+            action: "certificates/import/action",
+            write: true,
+            run: certOps.import,
+            name,
+          };
+        if (kind === "keys" && third === "rotationpolicy" && method === "GET")
+          return {
+            op: "kv.keys.rotationpolicy.get",
+            kind,
+            perm: "getrotationpolicy",
+            action: "keyrotationpolicies/read",
+            run: keyOps.rotationPolicy,
+            name,
+          };
         if (method === "GET") return getOp(kind, name, third);
-        if (method === "PATCH" && kind === "secrets") return { op: "kv.secrets.update", kind, perm: "set", action: "secrets/update/action", run: secretOps.update, name, version: third };
+        if (method === "PATCH" && kind === "secrets")
+          return {
+            op: "kv.secrets.update",
+            kind,
+            perm: "set",
+            action: "secrets/update/action",
+            run: secretOps.update,
+            name,
+            version: third,
+          };
         return null;
       }
       return null;
@@ -537,15 +745,46 @@ export function route(method: string, path: string): Op | null {
     if (c === `deleted${kind}`) {
       const name = seg[2] ?? "";
       if (n === 2 || (n === 3 && name === "")) {
-        if (method === "GET") return { op: `kv.deleted${kind}.list`, kind, perm: "list", action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`, run: listDeleted(kind) };
+        if (method === "GET")
+          return {
+            op: `kv.deleted${kind}.list`,
+            kind,
+            perm: "list",
+            action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`,
+            run: listDeleted(kind),
+          };
         return null;
       }
       if (n === 3) {
-        if (method === "GET") return { op: `kv.deleted${kind}.get`, kind, perm: "list", action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`, run: getDeleted(kind), name };
-        if (method === "DELETE") return { op: `kv.${kind}.purge`, kind, perm: "purge", action: `${kind}/purge/action`, run: purgeObj(kind), name };
+        if (method === "GET")
+          return {
+            op: `kv.deleted${kind}.get`,
+            kind,
+            perm: "list",
+            action: kind === "secrets" ? "secrets/readMetadata/action" : `${kind}/read`,
+            run: getDeleted(kind),
+            name,
+          };
+        if (method === "DELETE")
+          return {
+            op: `kv.${kind}.purge`,
+            kind,
+            perm: "purge",
+            action: `${kind}/purge/action`,
+            run: purgeObj(kind),
+            name,
+          };
         return null;
       }
-      if (n === 4 && seg[3] === "recover" && method === "POST") return { op: `kv.${kind}.recover`, kind, perm: "recover", action: `${kind}/recover/action`, run: recoverObj(kind), name };
+      if (n === 4 && seg[3] === "recover" && method === "POST")
+        return {
+          op: `kv.${kind}.recover`,
+          kind,
+          perm: "recover",
+          action: `${kind}/recover/action`,
+          run: recoverObj(kind),
+          name,
+        };
       return null;
     }
   }
@@ -565,8 +804,26 @@ function routeCached(method: string, path: string): Op | null {
 }
 
 function getOp(kind: KvKind, name: string, version: string): Op {
-  if (kind === "secrets") return { op: "kv.secrets.get", kind, perm: "get", action: "secrets/getSecret/action", run: secretOps.get, name, version };
-  if (kind === "certificates") return { op: "kv.certificates.get", kind, perm: "get", action: "certificates/read", run: certOps.get, name, version };
+  if (kind === "secrets")
+    return {
+      op: "kv.secrets.get",
+      kind,
+      perm: "get",
+      action: "secrets/getSecret/action",
+      run: secretOps.get,
+      name,
+      version,
+    };
+  if (kind === "certificates")
+    return {
+      op: "kv.certificates.get",
+      kind,
+      perm: "get",
+      action: "certificates/read",
+      run: certOps.get,
+      name,
+      version,
+    };
   return { op: "kv.keys.get", kind, perm: "get", action: "keys/read", run: keyOps.get, name, version };
 }
 
@@ -586,7 +843,12 @@ function actionAllowed(patterns: string[], action: string): boolean {
   return false;
 }
 
-function authorize(s: CloudState, v: VaultRuntime, claims: { appid: string; oid: string; iss: string }, op: Op): Reply | null {
+function authorize(
+  s: CloudState,
+  v: VaultRuntime,
+  claims: { appid: string; oid: string; iss: string },
+  op: Op,
+): Reply | null {
   const key = `${claims.oid}|${op.op}`;
   const cached = v.authCache.get(key);
   if (cached === true) return null;
@@ -600,23 +862,54 @@ function authorize(s: CloudState, v: VaultRuntime, claims: { appid: string; oid:
       return null;
     }
     const resource = `${def.id}${op.name ? `/${op.kind}/${op.name}` : ""}`.toLowerCase();
-    return kvError(403, "Forbidden", `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nCaller: ${callerString(claims)}\r\nAction: 'Microsoft.KeyVault/vaults/${op.action}'\r\nResource: '${resource}'\r\nAssignment: (not found)\r\nDenyAssignmentId: null\r\nDecisionReason: 'DeniedWithNoValidRBAC' \r\nVault: ${vaultLabel}\r\n`, "ForbiddenByRbac");
+    return kvError(
+      403,
+      "Forbidden",
+      `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nCaller: ${callerString(claims)}\r\nAction: 'Microsoft.KeyVault/vaults/${op.action}'\r\nResource: '${resource}'\r\nAssignment: (not found)\r\nDenyAssignmentId: null\r\nDecisionReason: 'DeniedWithNoValidRBAC' \r\nVault: ${vaultLabel}\r\n`,
+      "ForbiddenByRbac",
+    );
   }
   const verdict = permissionsAllow(def.accessPolicies, claims.oid, op.kind, op.perm);
   if (verdict === "ok") {
     v.authCache.set(key, true);
     return null;
   }
-  if (verdict === "not-found") return kvError(403, "Forbidden", `Access denied. Caller was not found on any access policy.\r\nCaller: ${callerString(claims)}\r\nVault: ${vaultLabel}`, "AccessDenied");
-  return kvError(403, "Forbidden", `The user, group or application '${callerString(claims)}' does not have ${op.kind} ${op.perm} permission on key vault '${vaultLabel}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`, "AccessDenied");
+  if (verdict === "not-found")
+    return kvError(
+      403,
+      "Forbidden",
+      `Access denied. Caller was not found on any access policy.\r\nCaller: ${callerString(claims)}\r\nVault: ${vaultLabel}`,
+      "AccessDenied",
+    );
+  return kvError(
+    403,
+    "Forbidden",
+    `The user, group or application '${callerString(claims)}' does not have ${op.kind} ${op.perm} permission on key vault '${vaultLabel}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`,
+    "AccessDenied",
+  );
 }
 
-function networkError(v: VaultRuntime, claims: { appid: string; oid: string; iss: string }, clientIp: string): Reply | null {
+function networkError(
+  v: VaultRuntime,
+  claims: { appid: string; oid: string; iss: string },
+  clientIp: string,
+): Reply | null {
   const verdict = networkVerdict(v.def, clientIp);
   if (verdict === "ok") return null;
   const vaultLabel = `${v.def.name};location=${v.def.location}`;
-  if (verdict === "firewall") return kvError(403, "Forbidden", `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${clientIp}\r\nCaller: ${callerString(claims)}\r\nVault: ${vaultLabel}`, "ForbiddenByFirewall");
-  return kvError(403, "Forbidden", `Public network access is disabled and request is not from a trusted service nor via an approved private link.\r\nCaller: ${callerString(claims)}\r\nVault: ${vaultLabel}`, "ForbiddenByConnection");
+  if (verdict === "firewall")
+    return kvError(
+      403,
+      "Forbidden",
+      `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${clientIp}\r\nCaller: ${callerString(claims)}\r\nVault: ${vaultLabel}`,
+      "ForbiddenByFirewall",
+    );
+  return kvError(
+    403,
+    "Forbidden",
+    `Public network access is disabled and request is not from a trusted service nor via an approved private link.\r\nCaller: ${callerString(claims)}\r\nVault: ${vaultLabel}`,
+    "ForbiddenByConnection",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------- handler
@@ -645,7 +938,9 @@ export function createKvHandler(s: CloudState) {
       rt.count("kv.challenge", vaultName);
       send(res, {
         status: 401,
-        headers: { "www-authenticate": `Bearer authorization="https://login.microsoftonline.com/${s.estate.tenantId}", resource="${RESOURCES.kv}"` },
+        headers: {
+          "www-authenticate": `Bearer authorization="https://login.microsoftonline.com/${s.estate.tenantId}", resource="${RESOURCES.kv}"`,
+        },
         body: { error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } },
       });
       finish("kv.challenge", 401);
@@ -655,10 +950,17 @@ export function createKvHandler(s: CloudState) {
     if (!tc.ok) {
       req.resume();
       rt.count("kv.unauthorized", vaultName);
-      const msg = tc.reason === "audience" ? `AKV10022: Invalid audience. Expected ${RESOURCES.kv}` : tc.reason === "expired" ? "AKV10032: Token expired." : "AKV10000: Request is missing a Bearer or PoP token.";
+      const msg =
+        tc.reason === "audience"
+          ? `AKV10022: Invalid audience. Expected ${RESOURCES.kv}`
+          : tc.reason === "expired"
+            ? "AKV10032: Token expired."
+            : "AKV10000: Request is missing a Bearer or PoP token.";
       send(res, {
         status: 401,
-        headers: { "www-authenticate": `Bearer authorization="https://login.microsoftonline.com/${s.estate.tenantId}", resource="${RESOURCES.kv}"` },
+        headers: {
+          "www-authenticate": `Bearer authorization="https://login.microsoftonline.com/${s.estate.tenantId}", resource="${RESOURCES.kv}"`,
+        },
         body: { error: { code: "Unauthorized", message: msg } },
       });
       finish("kv.unauthorized", 401);
@@ -687,7 +989,18 @@ export function createKvHandler(s: CloudState) {
         let r: Reply | null = networkError(v, claims, clientIp);
         if (!r) {
           const wait = rt.throttleKv(vaultName, v.def.subscriptionId, !!op.write);
-          if (wait) r = { status: 429, headers: { "retry-after": String(wait) }, body: { error: { code: "Throttled", message: "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached" } } };
+          if (wait)
+            r = {
+              status: 429,
+              headers: { "retry-after": String(wait) },
+              body: {
+                error: {
+                  code: "Throttled",
+                  message:
+                    "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached",
+                },
+              },
+            };
         }
         if (!r) r = authorize(s, v, claims, op);
         if (!r) {
@@ -715,7 +1028,13 @@ export function createKvHandler(s: CloudState) {
 const EMPTY = Buffer.alloc(0);
 
 /** exported for control: mutate a secret like the data plane would (new version) */
-export function controlSetSecret(s: CloudState, v: VaultRuntime, name: string, value: string, opts: { contentType?: string; tags?: Record<string, string>; exp?: number; nbf?: number; enabled?: boolean } = {}): KvVersion {
+export function controlSetSecret(
+  s: CloudState,
+  v: VaultRuntime,
+  name: string,
+  value: string,
+  opts: { contentType?: string; tags?: Record<string, string>; exp?: number; nbf?: number; enabled?: boolean } = {},
+): KvVersion {
   const d = s.data(v);
   d.deleted.secrets.delete(name);
   let o = d.live.secrets.get(name);
@@ -733,5 +1052,3 @@ export function controlSetSecret(s: CloudState, v: VaultRuntime, name: string, v
   s.invalidate(v);
   return ver;
 }
-
-

@@ -37,16 +37,35 @@ export function createMiHandler(s: CloudState, opts: MiOptions) {
     if (!resource) return done(400, { error: "invalid_resource", error_description: "resource is required" });
     const wanted = query.client_id ?? query.principal_id ?? query.object_id ?? query.msi_res_id ?? query.mi_res_id;
     let identity: Identity | undefined = s.estate.productIdentity;
-    if (wanted) identity = [s.estate.productIdentity, ...opts.identities].find((i) => i.clientId === wanted || i.oid === wanted || i.displayName === wanted);
-    if (!identity) return done(400, { statusCode: 400, message: "No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId." });
+    if (wanted)
+      identity = [s.estate.productIdentity, ...opts.identities].find(
+        (i) => i.clientId === wanted || i.oid === wanted || i.displayName === wanted,
+      );
+    if (!identity)
+      return done(400, {
+        statusCode: 400,
+        message: "No User Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId.",
+      });
     const fault = rt.checkFault({ service: "mi", op, method, path });
     const delay = rt.delayFor("mi") + (fault.kind === "latency" ? fault.delayMs : 0);
     if (delay) await sleep(delay);
     if (applyFault(rt, res, fault, (_st, code, message) => ({ error: code, error_description: message }))) {
-      rt.record({ service: "mi", op, method, path, status: fault.kind === "status" ? fault.status : 0, ms: performance.now() - t0, fault: fault.kind });
+      rt.record({
+        service: "mi",
+        op,
+        method,
+        path,
+        status: fault.kind === "status" ? fault.status : 0,
+        ms: performance.now() - t0,
+        fault: fault.kind,
+      });
       return;
     }
     const { token, claims } = rt.tokens.issue(identity, resource);
-    done(200, { access_token: token, expires_on: claims.exp, resource, token_type: "Bearer", client_id: identity.clientId }, identity.oid);
+    done(
+      200,
+      { access_token: token, expires_on: claims.exp, resource, token_type: "Bearer", client_id: identity.clientId },
+      identity.oid,
+    );
   };
 }

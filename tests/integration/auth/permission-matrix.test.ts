@@ -126,7 +126,11 @@ const EXPECTED_ACCESS: Record<string, string> = {
   ...Object.fromEntries([...PUBLIC_ALLOWLIST].map((k) => [k, "public"])),
 };
 
-const hasValidAccess = (h: Handler) => typeof h.fn === "function" && VALID_ACCESS.includes(h.access as string) && typeof h.name === "string" && h.name.length > 0;
+const hasValidAccess = (h: Handler) =>
+  typeof h.fn === "function" &&
+  VALID_ACCESS.includes(h.access as string) &&
+  typeof h.name === "string" &&
+  h.name.length > 0;
 
 // ── Personas: real users with real sessions ──────────────────────────────────────────────────────────────────
 type PersonaKey = "anonymous" | "viewer" | "auditor" | "operator" | "admin" | "norole";
@@ -138,7 +142,10 @@ const PERSONA_ROLES: Record<Exclude<PersonaKey, "anonymous">, Role[]> = {
   norole: [],
 };
 const PERSONAS: PersonaKey[] = ["anonymous", "viewer", "auditor", "operator", "admin", "norole"];
-const personas = {} as Record<Exclude<PersonaKey, "anonymous">, { oid: string; userId: string; token: string; sessionId: string }>;
+const personas = {} as Record<
+  Exclude<PersonaKey, "anonymous">,
+  { oid: string; userId: string; token: string; sessionId: string }
+>;
 
 const CLIENT_IP = "203.0.113.99";
 
@@ -147,7 +154,13 @@ beforeAll(async () => {
   t = await setupTestDb({ TRUST_PROXY: "true" });
   const db = await getDb();
   for (const [key, roles] of Object.entries(PERSONA_ROLES) as [keyof typeof PERSONA_ROLES, Role[]][]) {
-    const user = await upsertUserFromSignIn(db, { oid: randomUUID(), tenantId: "11111111-2222-3333-4444-555555555555", upn: `${key}@contoso.example`, name: key, roles });
+    const user = await upsertUserFromSignIn(db, {
+      oid: randomUUID(),
+      tenantId: "11111111-2222-3333-4444-555555555555",
+      upn: `${key}@contoso.example`,
+      name: key,
+      roles,
+    });
     const token = randomBytes(32).toString("base64url");
     const s = await createSessionRow(db, { token, userId: user.id, expires: new Date(Date.now() + 3_600_000) });
     personas[key] = { oid: user.oid, userId: user.id, token, sessionId: s.id };
@@ -168,7 +181,9 @@ function enterRequest(cookieToken: string | undefined): string {
 const tokenOf = (p: PersonaKey) => (p === "anonymous" ? undefined : personas[p].token);
 
 type RouteFn = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
-type ActionFn = (input: unknown) => Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string; requestId: string } }>;
+type ActionFn = (
+  input: unknown,
+) => Promise<{ ok: boolean; data?: unknown; error?: { code: string; message: string; requestId: string } }>;
 
 interface Outcome {
   requestId: string;
@@ -177,15 +192,31 @@ interface Outcome {
   body: unknown;
 }
 
-const CODE_STATUS: Record<string, number> = { unauthenticated: 401, forbidden: 403, invalid_input: 400, not_found: 404, conflict: 409, rate_limited: 429, internal: 500 };
+const CODE_STATUS: Record<string, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  invalid_input: 400,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  internal: 500,
+};
 
-async function callRoute(h: { fn: unknown; exportName: string; urlPath: string; params: Record<string, string | string[]> }, token: string | undefined, opts: { query?: string; body?: unknown } = {}): Promise<Outcome> {
+async function callRoute(
+  h: { fn: unknown; exportName: string; urlPath: string; params: Record<string, string | string[]> },
+  token: string | undefined,
+  opts: { query?: string; body?: unknown } = {},
+): Promise<Outcome> {
   const requestId = enterRequest(token);
   const method = h.exportName;
   const withBody = ["POST", "PUT", "PATCH"].includes(method);
   const req = new Request(`http://localhost:3000${h.urlPath}${opts.query ?? ""}`, {
     method,
-    headers: { ...scope.headers, ...(withBody ? { "content-type": "application/json" } : {}), ...(token ? { cookie: `${sessionCookieName()}=${token}` } : {}) },
+    headers: {
+      ...scope.headers,
+      ...(withBody ? { "content-type": "application/json" } : {}),
+      ...(token ? { cookie: `${sessionCookieName()}=${token}` } : {}),
+    },
     body: withBody ? JSON.stringify(opts.body ?? {}) : undefined,
   });
   const res = await (h.fn as RouteFn)(req, { params: Promise.resolve(h.params) });
@@ -202,29 +233,47 @@ async function callRoute(h: { fn: unknown; exportName: string; urlPath: string; 
 async function callAction(fn: unknown, token: string | undefined, input: unknown = {}): Promise<Outcome> {
   const requestId = enterRequest(token);
   const body = await (fn as ActionFn)(input);
-  return { requestId, status: body.ok ? 200 : CODE_STATUS[body.error!.code] ?? 0, body };
+  return { requestId, status: body.ok ? 200 : (CODE_STATUS[body.error!.code] ?? 0), body };
 }
 
-const call = (h: Handler, p: PersonaKey) => (h.kind === "route" ? callRoute(h, tokenOf(p)) : callAction(h.fn, tokenOf(p)));
+const call = (h: Handler, p: PersonaKey) =>
+  h.kind === "route" ? callRoute(h, tokenOf(p)) : callAction(h.fn, tokenOf(p));
 
 async function deniedRows(requestId: string) {
-  return (await getDb()).select().from(auditLog).where(and(eq(auditLog.action, "auth.access.denied"), eq(auditLog.requestId, requestId)));
+  return (await getDb())
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, "auth.access.denied"), eq(auditLog.requestId, requestId)));
 }
 
 // ── 1. Declared access metadata ──────────────────────────────────────────────────────────────────────────────
 describe("declared access metadata", () => {
   it("discovers the route handlers and server actions on disk", () => {
     const ids = handlers.map((h) => h.id);
-    for (const known of ["app/api/sessions/route.ts GET", "app/api/sessions/[id]/route.ts DELETE", "app/api/auth/[...nextauth]/route.ts GET", "app/(console)/settings/sessions/actions.ts revokeSession"]) {
+    for (const known of [
+      "app/api/sessions/route.ts GET",
+      "app/api/sessions/[id]/route.ts DELETE",
+      "app/api/auth/[...nextauth]/route.ts GET",
+      "app/(console)/settings/sessions/actions.ts revokeSession",
+    ]) {
       expect(ids).toContain(known);
     }
     expect(files.filter((f) => f.endsWith("route.ts")).length).toBeGreaterThanOrEqual(6);
   });
 
   it.each(handlers.map((h) => [h.id, h] as const))("%s declares access and a name", (id, h) => {
-    expect(typeof h.fn, `${id}: exported ${h.kind === "route" ? "HTTP method" : "server action"} is not a function`).toBe("function");
-    expect(VALID_ACCESS, `${id}: missing or invalid \`access\` (got ${JSON.stringify(h.access)}); wrap it with ${h.kind === "route" ? "route() from lib/web/route.ts" : "action() from lib/web/action.ts"}`).toContain(h.access);
-    expect(typeof h.name === "string" && h.name.length > 0, `${id}: missing ${h.kind === "route" ? "routeName" : "actionName"}`).toBe(true);
+    expect(
+      typeof h.fn,
+      `${id}: exported ${h.kind === "route" ? "HTTP method" : "server action"} is not a function`,
+    ).toBe("function");
+    expect(
+      VALID_ACCESS,
+      `${id}: missing or invalid \`access\` (got ${JSON.stringify(h.access)}); wrap it with ${h.kind === "route" ? "route() from lib/web/route.ts" : "action() from lib/web/action.ts"}`,
+    ).toContain(h.access);
+    expect(
+      typeof h.name === "string" && h.name.length > 0,
+      `${id}: missing ${h.kind === "route" ? "routeName" : "actionName"}`,
+    ).toBe(true);
   });
 
   it.each(Object.entries(EXPECTED_ACCESS))("%s requires %s", (id, access) => {
@@ -235,7 +284,10 @@ describe("declared access metadata", () => {
 
   it("only allowlisted handlers are public", () => {
     const publicOnes = handlers.filter((h) => h.access === "public").map((h) => h.id);
-    expect(publicOnes.filter((id) => !PUBLIC_ALLOWLIST.has(id)), "unexpected public handlers").toEqual([]);
+    expect(
+      publicOnes.filter((id) => !PUBLIC_ALLOWLIST.has(id)),
+      "unexpected public handlers",
+    ).toEqual([]);
   });
 
   it("route names are unique, so audit entries point at one endpoint", () => {
@@ -250,15 +302,24 @@ const protectedHandlers = handlers.filter((h) => hasValidAccess(h) && h.access !
 describe.each(protectedHandlers.map((h) => [h.id, h] as const))("%s", (_id, h) => {
   const access = h.access as Permission | "authenticated";
   const expectation = (p: PersonaKey): "unauthenticated" | "forbidden" | "allowed" =>
-    p === "anonymous" ? "unauthenticated" : access === "authenticated" || rolesGrant(PERSONA_ROLES[p], access) ? "allowed" : "forbidden";
+    p === "anonymous"
+      ? "unauthenticated"
+      : access === "authenticated" || rolesGrant(PERSONA_ROLES[p], access)
+        ? "allowed"
+        : "forbidden";
 
   it.each(PERSONAS.map((p) => [p, expectation(p)] as const))("as %s → %s", async (p, expected) => {
     const out = await call(h, p);
     const where = `${h.id} as ${p} (access ${access}): got ${out.status} ${JSON.stringify(out.body).slice(0, 300)}`;
     if (expected === "unauthenticated") {
       expect(out.status, where).toBe(401);
-      if (h.kind === "route") expect(out.body, where).toMatchObject({ code: "unauthenticated", requestId: out.requestId });
-      else expect(out.body, where).toMatchObject({ ok: false, error: { code: "unauthenticated", requestId: out.requestId } });
+      if (h.kind === "route")
+        expect(out.body, where).toMatchObject({ code: "unauthenticated", requestId: out.requestId });
+      else
+        expect(out.body, where).toMatchObject({
+          ok: false,
+          error: { code: "unauthenticated", requestId: out.requestId },
+        });
       expect(await deniedRows(out.requestId)).toHaveLength(0);
     } else if (expected === "forbidden") {
       expect(out.status, where).toBe(403);
@@ -285,7 +346,10 @@ describe.each(protectedHandlers.map((h) => [h.id, h] as const))("%s", (_id, h) =
   });
 
   it("treats an unknown or revoked session cookie as anonymous", async () => {
-    const forged = h.kind === "route" ? await callRoute(h, randomBytes(32).toString("base64url")) : await callAction(h.fn, randomBytes(32).toString("base64url"));
+    const forged =
+      h.kind === "route"
+        ? await callRoute(h, randomBytes(32).toString("base64url"))
+        : await callAction(h.fn, randomBytes(32).toString("base64url"));
     expect(forged.status).toBe(401);
   });
 });
@@ -302,7 +366,10 @@ describe("public handlers answer anonymous callers", () => {
     const health = handlers.find((h) => h.id === "app/api/healthz/route.ts GET")!;
     const ready = handlers.find((h) => h.id === "app/api/readyz/route.ts GET")!;
     expect(await callRoute(health, undefined)).toMatchObject({ status: 200, body: { status: "ok" } });
-    expect(await callRoute(ready, undefined)).toMatchObject({ status: 200, body: { ready: true, database: "up", migrations: "current" } });
+    expect(await callRoute(ready, undefined)).toMatchObject({
+      status: 200,
+      body: { ready: true, database: "up", migrations: "current" },
+    });
   });
 });
 
@@ -316,17 +383,30 @@ describe("allowed calls do their job", () => {
 
   async function victimSession() {
     const db = await getDb();
-    const user = await upsertUserFromSignIn(db, { oid: randomUUID(), tenantId: "t", upn: `victim-${randomUUID().slice(0, 8)}@contoso.example`, name: "Victim", roles: ["CertifyClouds.Viewer"] });
+    const user = await upsertUserFromSignIn(db, {
+      oid: randomUUID(),
+      tenantId: "t",
+      upn: `victim-${randomUUID().slice(0, 8)}@contoso.example`,
+      name: "Victim",
+      roles: ["CertifyClouds.Viewer"],
+    });
     const token = randomBytes(32).toString("base64url");
     const s = await createSessionRow(db, { token, userId: user.id, expires: new Date(Date.now() + 3_600_000) });
     return { user, token, sessionId: s.id };
   }
-  const sessionExists = async (id: string) => (await (await getDb()).select().from(sessions).where(eq(sessions.id, id))).length === 1;
+  const sessionExists = async (id: string) =>
+    (await (await getDb()).select().from(sessions).where(eq(sessions.id, id))).length === 1;
 
   it("GET /api/me returns the caller's identity and roles, also for a user with no role", async () => {
     const me = byId("app/api/me/route.ts GET");
-    expect(await callRoute(me, personas.viewer.token)).toMatchObject({ status: 200, body: { oid: personas.viewer.oid, upn: "viewer@contoso.example", roles: ["CertifyClouds.Viewer"] } });
-    expect(await callRoute(me, personas.norole.token)).toMatchObject({ status: 200, body: { oid: personas.norole.oid, roles: [] } });
+    expect(await callRoute(me, personas.viewer.token)).toMatchObject({
+      status: 200,
+      body: { oid: personas.viewer.oid, upn: "viewer@contoso.example", roles: ["CertifyClouds.Viewer"] },
+    });
+    expect(await callRoute(me, personas.norole.token)).toMatchObject({
+      status: 200,
+      body: { oid: personas.norole.oid, roles: [] },
+    });
   });
 
   it("GET /api/audit returns the denials recorded above to an Auditor; bad query → 400 with issues", async () => {
@@ -363,8 +443,18 @@ describe("allowed calls do their job", () => {
     expect(out).toMatchObject({ status: 200, body: { revoked: true } });
     expect(await sessionExists(v.sessionId)).toBe(false);
     expect((await callRoute(me, v.token)).status).toBe(401);
-    const [row] = await (await getDb()).select().from(auditLog).where(and(eq(auditLog.action, "auth.session.revoked"), eq(auditLog.targetId, v.sessionId)));
-    expect(row).toMatchObject({ actorId: personas.admin.oid, requestId: out.requestId, ip: CLIENT_IP, details: { userOid: v.user.oid } });
+    const [row] = await (
+      await getDb()
+    )
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "auth.session.revoked"), eq(auditLog.targetId, v.sessionId)));
+    expect(row).toMatchObject({
+      actorId: personas.admin.oid,
+      requestId: out.requestId,
+      ip: CLIENT_IP,
+      details: { userOid: v.user.oid },
+    });
     // Unknown and malformed ids.
     expect((await callRoute({ ...h, params: { id: randomUUID() } }, personas.admin.token)).status).toBe(404);
     expect((await callRoute({ ...h, params: { id: "not-a-uuid" } }, personas.admin.token)).status).toBe(400);
@@ -414,13 +504,21 @@ describe("error mapping", () => {
   it("toPublicError turns an unexpected error into a generic 500 with the request id", () => {
     const { status, body } = toPublicError(new Error(INTERNAL), "req-0123456789");
     expect(status).toBe(500);
-    expect(body).toEqual({ code: "internal", message: "Something went wrong. Quote request id req-0123456789 to your administrator.", requestId: "req-0123456789" });
-    for (const leak of ["ECONNREFUSED", "10.1.2.3", "hunter2", "Pool"]) expect(JSON.stringify(body)).not.toContain(leak);
+    expect(body).toEqual({
+      code: "internal",
+      message: "Something went wrong. Quote request id req-0123456789 to your administrator.",
+      requestId: "req-0123456789",
+    });
+    for (const leak of ["ECONNREFUSED", "10.1.2.3", "hunter2", "Pool"])
+      expect(JSON.stringify(body)).not.toContain(leak);
     expect(toPublicError("a thrown string with hunter2", "req-x").body.message).not.toContain("hunter2");
   });
 
   it("toPublicError shows only the public message of an AppError and maps codes to statuses", () => {
-    const { status, body } = toPublicError(new AppError("conflict", "Already running.", { internal: "hunter2" }), "req-1");
+    const { status, body } = toPublicError(
+      new AppError("conflict", "Already running.", { internal: "hunter2" }),
+      "req-1",
+    );
     expect(status).toBe(409);
     expect(body).toEqual({ code: "conflict", message: "Already running.", requestId: "req-1" });
     expect(toPublicError(new AppError("not_found", "Gone."), "r").status).toBe(404);
@@ -438,9 +536,16 @@ describe("error mapping", () => {
     const boom = route({ name: "GET /test/boom", access: "authenticated" }, async () => {
       throw new Error(INTERNAL);
     });
-    const out = await callRoute({ fn: boom, exportName: "GET", urlPath: "/test/boom", params: {} }, personas.viewer.token);
+    const out = await callRoute(
+      { fn: boom, exportName: "GET", urlPath: "/test/boom", params: {} },
+      personas.viewer.token,
+    );
     expect(out.status).toBe(500);
-    expect(out.body).toEqual({ code: "internal", message: `Something went wrong. Quote request id ${out.requestId} to your administrator.`, requestId: out.requestId });
+    expect(out.body).toEqual({
+      code: "internal",
+      message: `Something went wrong. Quote request id ${out.requestId} to your administrator.`,
+      requestId: out.requestId,
+    });
     expect(JSON.stringify(out.body)).not.toMatch(/ECONNREFUSED|hunter2|10\.1\.2\.3/);
   });
 
@@ -449,17 +554,30 @@ describe("error mapping", () => {
       throw new Error(INTERNAL);
     });
     const out = await callAction(boom, personas.viewer.token, {});
-    expect(out.body).toEqual({ ok: false, error: { code: "internal", message: `Something went wrong. Quote request id ${out.requestId} to your administrator.`, requestId: out.requestId } });
+    expect(out.body).toEqual({
+      ok: false,
+      error: {
+        code: "internal",
+        message: `Something went wrong. Quote request id ${out.requestId} to your administrator.`,
+        requestId: out.requestId,
+      },
+    });
   });
 
   it("a denied call is audited with the declared permission even for a wrapper built here", async () => {
     const guarded = route({ name: "POST /test/settings", access: "settings:write" }, async () => ({ changed: true }));
-    const out = await callRoute({ fn: guarded, exportName: "POST", urlPath: "/test/settings", params: {} }, personas.operator.token);
+    const out = await callRoute(
+      { fn: guarded, exportName: "POST", urlPath: "/test/settings", params: {} },
+      personas.operator.token,
+    );
     expect(out.status).toBe(403);
     const rows = await deniedRows(out.requestId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ targetId: "POST /test/settings", details: { required: "settings:write" } });
-    const allowed = await callRoute({ fn: guarded, exportName: "POST", urlPath: "/test/settings", params: {} }, personas.admin.token);
+    const allowed = await callRoute(
+      { fn: guarded, exportName: "POST", urlPath: "/test/settings", params: {} },
+      personas.admin.token,
+    );
     expect(allowed).toMatchObject({ status: 200, body: { changed: true } });
   });
 });
@@ -469,11 +587,19 @@ describe("coverage", () => {
   it("every non-public handler with metadata is exercised for all personas", () => {
     const exercised = new Set(protectedHandlers.map((h) => h.id));
     const expected = handlers.filter((h) => h.access !== "public").map((h) => h.id);
-    expect(expected.filter((id) => !exercised.has(id)), "handlers without valid access metadata (see failures above)").toEqual([]);
+    expect(
+      expected.filter((id) => !exercised.has(id)),
+      "handlers without valid access metadata (see failures above)",
+    ).toEqual([]);
   });
 
   it("the audit log holds one denial per forbidden persona call (sanity)", async () => {
-    const [{ n }] = await (await getDb()).select({ n: sql<number>`count(*)::int` }).from(auditLog).where(eq(auditLog.action, "auth.access.denied"));
+    const [{ n }] = await (
+      await getDb()
+    )
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditLog)
+      .where(eq(auditLog.action, "auth.access.denied"));
     expect(n).toBeGreaterThan(0);
   });
 });

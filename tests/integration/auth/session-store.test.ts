@@ -4,7 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { verifyAuditChain } from "@/lib/audit/verify";
 import type { Role } from "@/lib/auth/permissions";
 import { revokeSession } from "@/lib/auth/revoke-session";
-import { createSessionRow, hashToken, listActiveSessions, purgeDeadSessions, resolveSession } from "@/lib/auth/session-store";
+import {
+  createSessionRow,
+  hashToken,
+  listActiveSessions,
+  purgeDeadSessions,
+  resolveSession,
+} from "@/lib/auth/session-store";
 import { upsertUserFromSignIn } from "@/lib/auth/users";
 import type { Ctx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
@@ -40,7 +46,13 @@ beforeAll(async () => {
   t = await setupTestDb({ SESSION_IDLE_TIMEOUT_MINUTES: String(IDLE_MIN) });
   const db = await getDb();
   const mk = (key: string, roles: string[]) =>
-    upsertUserFromSignIn(db, { oid: randomUUID(), tenantId: "11111111-2222-3333-4444-555555555555", upn: `${key}@contoso.example`, name: key, roles: roles as Role[] });
+    upsertUserFromSignIn(db, {
+      oid: randomUUID(),
+      tenantId: "11111111-2222-3333-4444-555555555555",
+      upn: `${key}@contoso.example`,
+      name: key,
+      roles: roles as Role[],
+    });
   people.admin = await mk("admin", ["CertifyClouds.Admin"]);
   people.operator = await mk("operator", ["CertifyClouds.Operator"]);
   people.viewer = await mk("viewer", ["CertifyClouds.Viewer"]);
@@ -58,7 +70,13 @@ const newToken = () => randomBytes(32).toString("base64url");
 
 async function newSession(user: User, opts: { expiresInMs?: number; ip?: string } = {}) {
   const token = newToken();
-  const row = await createSessionRow(await getDb(), { token, userId: user.id, expires: new Date(Date.now() + (opts.expiresInMs ?? 8 * 60 * MIN)), ip: opts.ip, userAgent: "vitest" });
+  const row = await createSessionRow(await getDb(), {
+    token,
+    userId: user.id,
+    expires: new Date(Date.now() + (opts.expiresInMs ?? 8 * 60 * MIN)),
+    ip: opts.ip,
+    userAgent: "vitest",
+  });
   return { token, row };
 }
 
@@ -73,7 +91,14 @@ async function auditCount(): Promise<number> {
 }
 
 const ctxOf = (u: User, requestId = `req-${randomUUID()}`): Ctx => ({
-  actor: { type: "user", userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: u.roles.filter((r): r is Role => r.startsWith("CertifyClouds.")) as Role[] },
+  actor: {
+    type: "user",
+    userId: u.id,
+    oid: u.oid,
+    upn: u.upn,
+    name: u.name,
+    roles: u.roles.filter((r): r is Role => r.startsWith("CertifyClouds.")) as Role[],
+  },
   request: { requestId, ip: "198.51.100.20", userAgent: "vitest-session-store" },
 });
 
@@ -133,7 +158,9 @@ describe("resolveSession", () => {
     expect(row.tokenHash).toBe(hashToken(token));
     expect(row.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.tokenHash).not.toBe(token);
-    const res = (await (await getDb()).execute(sql`select row_to_json(s)::text as j from sessions s`)) as unknown as { rows: { j: string }[] };
+    const res = (await (await getDb()).execute(sql`select row_to_json(s)::text as j from sessions s`)) as unknown as {
+      rows: { j: string }[];
+    };
     const dump = res.rows.map((r) => r.j).join("\n");
     expect(dump).toContain(row.tokenHash);
     expect(dump).not.toContain(token);
@@ -145,10 +172,16 @@ describe("listActiveSessions / purgeDeadSessions", () => {
     const db = await getDb();
     const live1 = await newSession(people.operator, { ip: "203.0.113.1" });
     const live2 = await newSession(people.admin, { ip: "203.0.113.2" });
-    await db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 10 * MIN) }).where(eq(sessions.id, live1.row.id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 10 * MIN) })
+      .where(eq(sessions.id, live1.row.id));
     const expired = await newSession(people.operator, { expiresInMs: -MIN });
     const idle = await newSession(people.operator);
-    await db.update(sessions).set({ lastSeenAt: new Date(Date.now() - (IDLE_MIN + 5) * MIN) }).where(eq(sessions.id, idle.row.id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - (IDLE_MIN + 5) * MIN) })
+      .where(eq(sessions.id, idle.row.id));
 
     const list = await listActiveSessions(db, ctxOf(people.admin));
     await expect(listActiveSessions(db, ctxOf(people.viewer))).rejects.toMatchObject({ code: "forbidden" });
@@ -158,9 +191,16 @@ describe("listActiveSessions / purgeDeadSessions", () => {
     expect(ids).not.toContain(expired.row.id);
     expect(ids).not.toContain(idle.row.id);
     expect(ids.indexOf(live2.row.id)).toBeLessThan(ids.indexOf(live1.row.id));
-    for (let i = 1; i < list.length; i++) expect(list[i - 1].lastSeenAt.getTime()).toBeGreaterThanOrEqual(list[i].lastSeenAt.getTime());
+    for (let i = 1; i < list.length; i++)
+      expect(list[i - 1].lastSeenAt.getTime()).toBeGreaterThanOrEqual(list[i].lastSeenAt.getTime());
     const s1 = list.find((s) => s.id === live1.row.id)!;
-    expect(s1).toMatchObject({ userOid: people.operator.oid, upn: "operator@contoso.example", roles: ["CertifyClouds.Operator"], ip: "203.0.113.1", userAgent: "vitest" });
+    expect(s1).toMatchObject({
+      userOid: people.operator.oid,
+      upn: "operator@contoso.example",
+      roles: ["CertifyClouds.Operator"],
+      ip: "203.0.113.1",
+      userAgent: "vitest",
+    });
     expect(Object.keys(s1)).not.toContain("tokenHash");
 
     await purgeDeadSessions(db);
@@ -173,7 +213,10 @@ describe("listActiveSessions / purgeDeadSessions", () => {
 
 describe("revokeSession verb", () => {
   async function expectAppError(p: Promise<unknown>, code: string) {
-    const err = await p.then(() => null, (e: unknown) => e);
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err, `expected AppError ${code}`).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe(code);
   }
@@ -186,7 +229,10 @@ describe("revokeSession verb", () => {
     expect(await sessionExists(victim.row.id)).toBe(false);
     expect(await resolveSession(db, victim.token)).toBeNull();
 
-    const rows = await db.select().from(auditLog).where(and(eq(auditLog.action, "auth.session.revoked"), eq(auditLog.targetId, victim.row.id)));
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "auth.session.revoked"), eq(auditLog.targetId, victim.row.id)));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       actorType: "user",
@@ -206,7 +252,9 @@ describe("revokeSession verb", () => {
     const victim = await newSession(people.victim);
     const before = await auditCount();
     auditHook.failNext = true;
-    await expect(revokeSession({ ctx: ctxOf(people.admin), input: { sessionId: victim.row.id } })).rejects.toThrow(/injected failure/);
+    await expect(revokeSession({ ctx: ctxOf(people.admin), input: { sessionId: victim.row.id } })).rejects.toThrow(
+      /injected failure/,
+    );
     expect(await sessionExists(victim.row.id)).toBe(true);
     expect(await auditCount()).toBe(before);
     expect((await resolveSession(await getDb(), victim.token))?.session.id).toBe(victim.row.id);
@@ -222,7 +270,13 @@ describe("revokeSession verb", () => {
 
   it("anonymous gets unauthenticated", async () => {
     const victim = await newSession(people.victim);
-    await expectAppError(revokeSession({ ctx: { actor: { type: "anonymous" }, request: { requestId: "req-anon-0001" } }, input: { sessionId: victim.row.id } }), "unauthenticated");
+    await expectAppError(
+      revokeSession({
+        ctx: { actor: { type: "anonymous" }, request: { requestId: "req-anon-0001" } },
+        input: { sessionId: victim.row.id },
+      }),
+      "unauthenticated",
+    );
     expect(await sessionExists(victim.row.id)).toBe(true);
   });
 
@@ -233,12 +287,17 @@ describe("revokeSession verb", () => {
   });
 
   it("a malformed id is rejected by input validation", async () => {
-    await expect(revokeSession({ ctx: ctxOf(people.admin), input: { sessionId: "not-a-uuid" } })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(revokeSession({ ctx: ctxOf(people.admin), input: { sessionId: "not-a-uuid" } })).rejects.toMatchObject(
+      { name: "ZodError" },
+    );
   });
 
   it("the system actor (scheduler) may revoke and is recorded as such", async () => {
     const victim = await newSession(people.victim);
-    await revokeSession({ ctx: { actor: { type: "system", job: "session-cleanup" }, request: { requestId: "req-sys-00001" } }, input: { sessionId: victim.row.id } });
+    await revokeSession({
+      ctx: { actor: { type: "system", job: "session-cleanup" }, request: { requestId: "req-sys-00001" } },
+      input: { sessionId: victim.row.id },
+    });
     expect(await sessionExists(victim.row.id)).toBe(false);
     const [row] = await (await getDb()).select().from(auditLog).where(eq(auditLog.targetId, victim.row.id));
     expect(row).toMatchObject({ action: "auth.session.revoked", actorType: "system", actorId: "session-cleanup" });

@@ -30,15 +30,35 @@ describe("registerSigninAttempt", () => {
       expect(await registerSigninAttempt(db, ip, LIMITS, at(i))).toEqual({ allowed: true, attempts: i });
     }
     // Attempt max+1 at T0+4s: newly locked until T0+604s.
-    expect(await registerSigninAttempt(db, ip, LIMITS, at(4))).toEqual({ allowed: false, newlyLocked: true, retryAfterSeconds: LIMITS.lockoutSeconds });
+    expect(await registerSigninAttempt(db, ip, LIMITS, at(4))).toEqual({
+      allowed: false,
+      newlyLocked: true,
+      retryAfterSeconds: LIMITS.lockoutSeconds,
+    });
     expect((await stored(ip)).lockedUntil?.getTime()).toBe(at(4 + LIMITS.lockoutSeconds).getTime());
 
     // Still locked: not newly, with the remaining time.
-    expect(await registerSigninAttempt(db, ip, LIMITS, at(5))).toEqual({ allowed: false, newlyLocked: false, retryAfterSeconds: 599 });
-    expect(await registerSigninAttempt(db, ip, LIMITS, at(100))).toEqual({ allowed: false, newlyLocked: false, retryAfterSeconds: 504 });
+    expect(await registerSigninAttempt(db, ip, LIMITS, at(5))).toEqual({
+      allowed: false,
+      newlyLocked: false,
+      retryAfterSeconds: 599,
+    });
+    expect(await registerSigninAttempt(db, ip, LIMITS, at(100))).toEqual({
+      allowed: false,
+      newlyLocked: false,
+      retryAfterSeconds: 504,
+    });
     // Past the window but still inside the lockout: the count does not reset.
-    expect(await registerSigninAttempt(db, ip, LIMITS, at(400.5))).toEqual({ allowed: false, newlyLocked: false, retryAfterSeconds: 204 });
-    expect(await registerSigninAttempt(db, ip, LIMITS, at(603))).toMatchObject({ allowed: false, newlyLocked: false, retryAfterSeconds: 1 });
+    expect(await registerSigninAttempt(db, ip, LIMITS, at(400.5))).toEqual({
+      allowed: false,
+      newlyLocked: false,
+      retryAfterSeconds: 204,
+    });
+    expect(await registerSigninAttempt(db, ip, LIMITS, at(603))).toMatchObject({
+      allowed: false,
+      newlyLocked: false,
+      retryAfterSeconds: 1,
+    });
 
     // After lockout + window: a fresh window.
     const fresh = 4 + LIMITS.lockoutSeconds + LIMITS.windowSeconds + 1;

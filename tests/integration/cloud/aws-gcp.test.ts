@@ -1,8 +1,18 @@
 // Real AWS SDK v3 Secrets Manager client and real @google-cloud/secret-manager (REST fallback) against the local cloud.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  SecretsManagerClient, CreateSecretCommand, PutSecretValueCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand,
-  UpdateSecretCommand, TagResourceCommand, DeleteSecretCommand, ResourceNotFoundException, ResourceExistsException, InvalidRequestException,
+  SecretsManagerClient,
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  UpdateSecretCommand,
+  TagResourceCommand,
+  DeleteSecretCommand,
+  ResourceNotFoundException,
+  ResourceExistsException,
+  InvalidRequestException,
   paginateListSecrets,
 } from "@aws-sdk/client-secrets-manager";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
@@ -24,7 +34,13 @@ beforeAll(async () => {
   const url = new URL(cloud.env.GCP_SECRET_MANAGER_ENDPOINT);
   const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: "local-cloud-token", expiry_date: Date.now() + 3600_000 });
-  gcp = new SecretManagerServiceClient({ apiEndpoint: url.hostname, port: Number(url.port), protocol: "http", fallback: true, authClient } as never);
+  gcp = new SecretManagerServiceClient({
+    apiEndpoint: url.hostname,
+    port: Number(url.port),
+    protocol: "http",
+    fallback: true,
+    authClient,
+  } as never);
 });
 afterAll(async () => {
   aws?.destroy();
@@ -35,7 +51,8 @@ afterAll(async () => {
 describe("AWS Secrets Manager", () => {
   test("ListSecrets pages with NextToken over the seeded secrets", async () => {
     const names: string[] = [];
-    for await (const page of paginateListSecrets({ client: aws, pageSize: 10 }, {})) for (const s of page.SecretList ?? []) names.push(s.Name!);
+    for await (const page of paginateListSecrets({ client: aws, pageSize: 10 }, {}))
+      for (const s of page.SecretList ?? []) names.push(s.Name!);
     expect(names.sort()).toEqual(cloud.control.awsSecrets());
     expect(cloud.control.count("aws.ListSecrets")).toBe(3);
     const first = (await aws.send(new ListSecretsCommand({ MaxResults: 1 }))).SecretList![0];
@@ -44,13 +61,28 @@ describe("AWS Secrets Manager", () => {
   });
 
   test("Create → Get → Put (AWSCURRENT/AWSPREVIOUS) → Describe → Update → Tag → Delete", async () => {
-    const c = await aws.send(new CreateSecretCommand({ Name: "test/app/db", SecretString: `${CANARY_PREFIX}v1aaaaaaaaaaaa`, Description: "db", Tags: [{ Key: "owner", Value: "me" }] }));
+    const c = await aws.send(
+      new CreateSecretCommand({
+        Name: "test/app/db",
+        SecretString: `${CANARY_PREFIX}v1aaaaaaaaaaaa`,
+        Description: "db",
+        Tags: [{ Key: "owner", Value: "me" }],
+      }),
+    );
     expect(c.ARN).toMatch(/^arn:aws:secretsmanager:eu-west-1:\d{12}:secret:test\/app\/db-\w{6}$/);
-    await expect(aws.send(new CreateSecretCommand({ Name: "test/app/db", SecretString: "x" }))).rejects.toBeInstanceOf(ResourceExistsException);
+    await expect(aws.send(new CreateSecretCommand({ Name: "test/app/db", SecretString: "x" }))).rejects.toBeInstanceOf(
+      ResourceExistsException,
+    );
     const g1 = await aws.send(new GetSecretValueCommand({ SecretId: "test/app/db" }));
     expect(g1.SecretString).toBe(`${CANARY_PREFIX}v1aaaaaaaaaaaa`);
     expect(g1.VersionStages).toEqual(["AWSCURRENT"]);
-    const p = await aws.send(new PutSecretValueCommand({ SecretId: c.ARN, SecretString: `${CANARY_PREFIX}v2bbbbbbbbbbbb`, ClientRequestToken: "11111111-2222-3333-4444-555555555555" }));
+    const p = await aws.send(
+      new PutSecretValueCommand({
+        SecretId: c.ARN,
+        SecretString: `${CANARY_PREFIX}v2bbbbbbbbbbbb`,
+        ClientRequestToken: "11111111-2222-3333-4444-555555555555",
+      }),
+    );
     expect(p.VersionId).toBe("11111111-2222-3333-4444-555555555555");
     const prev = await aws.send(new GetSecretValueCommand({ SecretId: "test/app/db", VersionStage: "AWSPREVIOUS" }));
     expect(prev.SecretString).toBe(`${CANARY_PREFIX}v1aaaaaaaaaaaa`);
@@ -58,19 +90,36 @@ describe("AWS Secrets Manager", () => {
     expect(d.VersionIdsToStages![p.VersionId!]).toEqual(["AWSCURRENT"]);
     expect(d.VersionIdsToStages![g1.VersionId!]).toEqual(["AWSPREVIOUS"]);
     expect(d.LastChangedDate).toBeInstanceOf(Date);
-    const u = await aws.send(new UpdateSecretCommand({ SecretId: "test/app/db", Description: "db2", SecretString: `${CANARY_PREFIX}v3cccccccccccc` }));
+    const u = await aws.send(
+      new UpdateSecretCommand({
+        SecretId: "test/app/db",
+        Description: "db2",
+        SecretString: `${CANARY_PREFIX}v3cccccccccccc`,
+      }),
+    );
     expect(u.VersionId).toBeTruthy();
     expect(cloud.control.awsSecret("test/app/db").versions.length).toBe(3);
     await aws.send(new TagResourceCommand({ SecretId: "test/app/db", Tags: [{ Key: "env", Value: "test" }] }));
-    expect((await aws.send(new DescribeSecretCommand({ SecretId: "test/app/db" }))).Tags).toEqual([{ Key: "owner", Value: "me" }, { Key: "env", Value: "test" }]);
+    expect((await aws.send(new DescribeSecretCommand({ SecretId: "test/app/db" }))).Tags).toEqual([
+      { Key: "owner", Value: "me" },
+      { Key: "env", Value: "test" },
+    ]);
     const del = await aws.send(new DeleteSecretCommand({ SecretId: "test/app/db", RecoveryWindowInDays: 7 }));
     expect(del.DeletionDate!.getTime()).toBeGreaterThan(Date.now() + 6 * 86400_000);
-    await expect(aws.send(new GetSecretValueCommand({ SecretId: "test/app/db" }))).rejects.toBeInstanceOf(InvalidRequestException);
-    await expect(aws.send(new GetSecretValueCommand({ SecretId: "nope" }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(aws.send(new GetSecretValueCommand({ SecretId: "test/app/db" }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
+    await expect(aws.send(new GetSecretValueCommand({ SecretId: "nope" }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
   test("an Authorization header is required", async () => {
-    const r = await fetch(cloud.env.AWS_SECRETS_MANAGER_ENDPOINT, { method: "POST", headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.ListSecrets" }, body: "{}" });
+    const r = await fetch(cloud.env.AWS_SECRETS_MANAGER_ENDPOINT, {
+      method: "POST",
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.ListSecrets" },
+      body: "{}",
+    });
     expect(r.status).toBe(400);
     expect(((await r.json()) as { __type: string }).__type).toBe("MissingAuthenticationTokenException");
   });
@@ -85,15 +134,31 @@ describe("GCP Secret Manager (REST fallback)", () => {
     expect(secrets.map((s) => s.name!.split("/").pop()).sort()).toEqual(cloud.control.gcpSecrets());
     expect(cloud.control.count("gcp.secrets.list")).toBe(Math.ceil(cloud.control.gcpSecrets().length / 4));
 
-    const [created] = await gcp.createSecret({ parent: `projects/${project()}`, secretId: "rotated-key", secret: { replication: { automatic: {} }, labels: { owner: "me" } } });
+    const [created] = await gcp.createSecret({
+      parent: `projects/${project()}`,
+      secretId: "rotated-key",
+      secret: { replication: { automatic: {} }, labels: { owner: "me" } },
+    });
     expect(created.name).toMatch(/^projects\/\d+\/secrets\/rotated-key$/);
-    await expect(gcp.createSecret({ parent: `projects/${project()}`, secretId: "rotated-key", secret: { replication: { automatic: {} } } })).rejects.toMatchObject({ status: 409 });
+    await expect(
+      gcp.createSecret({
+        parent: `projects/${project()}`,
+        secretId: "rotated-key",
+        secret: { replication: { automatic: {} } },
+      }),
+    ).rejects.toMatchObject({ status: 409 });
     const [got] = await gcp.getSecret({ name: `projects/${project()}/secrets/rotated-key` });
     expect(got.labels).toEqual({ owner: "me" });
-    const [v1] = await gcp.addSecretVersion({ parent: `projects/${project()}/secrets/rotated-key`, payload: { data: Buffer.from(`${CANARY_PREFIX}gcpv1xxxxxxxxxx`) } });
+    const [v1] = await gcp.addSecretVersion({
+      parent: `projects/${project()}/secrets/rotated-key`,
+      payload: { data: Buffer.from(`${CANARY_PREFIX}gcpv1xxxxxxxxxx`) },
+    });
     expect(v1.name).toMatch(/\/versions\/1$/);
     expect(v1.state).toBe("ENABLED");
-    await gcp.addSecretVersion({ parent: `projects/${project()}/secrets/rotated-key`, payload: { data: Buffer.from(`${CANARY_PREFIX}gcpv2xxxxxxxxxx`) } });
+    await gcp.addSecretVersion({
+      parent: `projects/${project()}/secrets/rotated-key`,
+      payload: { data: Buffer.from(`${CANARY_PREFIX}gcpv2xxxxxxxxxx`) },
+    });
     const [acc] = await gcp.accessSecretVersion({ name: `projects/${project()}/secrets/rotated-key/versions/latest` });
     expect(Buffer.from(acc.payload!.data as Uint8Array).toString()).toBe(`${CANARY_PREFIX}gcpv2xxxxxxxxxx`);
     const [versions] = await gcp.listSecretVersions({ parent: `projects/${project()}/secrets/rotated-key` });
@@ -103,16 +168,24 @@ describe("GCP Secret Manager (REST fallback)", () => {
     const [acc2] = await gcp.accessSecretVersion({ name: `projects/${project()}/secrets/rotated-key/versions/latest` });
     expect(Buffer.from(acc2.payload!.data as Uint8Array).toString()).toBe(`${CANARY_PREFIX}gcpv1xxxxxxxxxx`);
     await gcp.deleteSecret({ name: `projects/${project()}/secrets/rotated-key` });
-    await expect(gcp.getSecret({ name: `projects/${project()}/secrets/rotated-key` })).rejects.toMatchObject({ status: 404 });
+    await expect(gcp.getSecret({ name: `projects/${project()}/secrets/rotated-key` })).rejects.toMatchObject({
+      status: 404,
+    });
     const log = cloud.control.log({ service: "gcp" });
     expect(log.every((e) => e.path.startsWith("/v1/projects/"))).toBe(true);
   });
 
   test("enum-encoding=int is honoured on the wire", async () => {
     const id = cloud.control.gcpSecrets()[0];
-    const r = await fetch(`${cloud.env.GCP_SECRET_MANAGER_ENDPOINT}/v1/projects/${project()}/secrets/${id}/versions/1?$alt=json%3Benum-encoding=int`, { headers: { authorization: "Bearer x" } });
+    const r = await fetch(
+      `${cloud.env.GCP_SECRET_MANAGER_ENDPOINT}/v1/projects/${project()}/secrets/${id}/versions/1?$alt=json%3Benum-encoding=int`,
+      { headers: { authorization: "Bearer x" } },
+    );
     expect(((await r.json()) as { state: unknown }).state).toBe(1);
-    const r2 = await fetch(`${cloud.env.GCP_SECRET_MANAGER_ENDPOINT}/v1/projects/${project()}/secrets/${id}/versions/1`, { headers: { authorization: "Bearer x" } });
+    const r2 = await fetch(
+      `${cloud.env.GCP_SECRET_MANAGER_ENDPOINT}/v1/projects/${project()}/secrets/${id}/versions/1`,
+      { headers: { authorization: "Bearer x" } },
+    );
     expect(((await r2.json()) as { state: unknown }).state).toBe("ENABLED");
     const r3 = await fetch(`${cloud.env.GCP_SECRET_MANAGER_ENDPOINT}/v1/projects/${project()}/secrets`);
     expect(r3.status).toBe(401);

@@ -11,8 +11,11 @@ function objects(e: Estate) {
 
 describe("estates", () => {
   test("deterministic for (seed, now); different seeds differ", () => {
-    const a = generateEstate("tiny", { now: NOW }), b = generateEstate("tiny", { now: NOW });
-    expect(JSON.stringify({ ...a, appLinks: [...a.appLinks] })).toBe(JSON.stringify({ ...b, appLinks: [...b.appLinks] }));
+    const a = generateEstate("tiny", { now: NOW }),
+      b = generateEstate("tiny", { now: NOW });
+    expect(JSON.stringify({ ...a, appLinks: [...a.appLinks] })).toBe(
+      JSON.stringify({ ...b, appLinks: [...b.appLinks] }),
+    );
     expect(materialiseVault(a, a.vaults[1])).toEqual(materialiseVault(b, b.vaults[1]));
     const c = generateEstate({ base: "tiny", seed: "other" }, { now: NOW });
     expect(c.tenantId).not.toBe(a.tenantId);
@@ -28,9 +31,13 @@ describe("estates", () => {
     expect(n).toBeLessThanOrEqual(70);
     expect(e.vaults.filter((v) => v.firewall === "blocked").length).toBe(1);
     expect(e.vaults.filter((v) => v.access === "none").length).toBe(1);
-    expect(e.vaults.some((v) => v.enableRbacAuthorization) && e.vaults.some((v) => !v.enableRbacAuthorization)).toBe(true);
+    expect(e.vaults.some((v) => v.enableRbacAuthorization) && e.vaults.some((v) => !v.enableRbacAuthorization)).toBe(
+      true,
+    );
     expect(e.vaults.some((v) => !v.enableSoftDelete) && e.vaults.some((v) => !v.enablePurgeProtection)).toBe(true);
-    expect(e.vaults.some((v) => v.diagnostics.length === 0) && e.vaults.some((v) => v.diagnostics.length > 0)).toBe(true);
+    expect(e.vaults.some((v) => v.diagnostics.length === 0) && e.vaults.some((v) => v.diagnostics.length > 0)).toBe(
+      true,
+    );
   });
 
   test("tiny covers every expiry bucket relative to the given now", () => {
@@ -51,7 +58,8 @@ describe("estates", () => {
     expect(new Set(cur.map((v) => v.contentType)).size).toBeGreaterThan(3);
     expect(cur.some((v) => v.tags?.owner) && cur.some((v) => v.tags?.environment)).toBe(true);
     // certificates: validity window ends at exp
-    for (const c of objects(e).flatMap((o) => o.certificates)) for (const v of c.versions) expect(v.nbf! < v.exp!).toBe(true);
+    for (const c of objects(e).flatMap((o) => o.certificates))
+      for (const v of c.versions) expect(v.nbf! < v.exp!).toBe(true);
   });
 
   test("demo: 8 subscriptions, 40 vaults, 2,000 objects, 60 apps, readable names", () => {
@@ -69,12 +77,15 @@ describe("estates", () => {
 
   test("every secret value carries the canary; linked app secrets equal the Graph secretText", () => {
     const e = generateEstate("demo", { now: NOW });
-    for (const o of objects(e)) for (const s of o.secrets) for (const v of s.versions) expect(v.value).toContain(CANARY_PREFIX);
-    for (const a of e.apps) for (const c of a.passwordCredentials) expect(c.secretText.match(CANARY_REGEX)).toBeTruthy();
+    for (const o of objects(e))
+      for (const s of o.secrets) for (const v of s.versions) expect(v.value).toContain(CANARY_PREFIX);
+    for (const a of e.apps)
+      for (const c of a.passwordCredentials) expect(c.secretText.match(CANARY_REGEX)).toBeTruthy();
     for (const s of e.aws.secrets) for (const v of s.values) expect(v).toContain(CANARY_PREFIX);
     for (const [vi, links] of e.appLinks) {
       const m = materialiseVault(e, e.vaults[vi]);
-      for (const l of links) expect(m.secrets.find((s) => s.name === l.secretName)!.versions.at(-1)!.value).toBe(l.secretText);
+      for (const l of links)
+        expect(m.secrets.find((s) => s.name === l.secretName)!.versions.at(-1)!.value).toBe(l.secretText);
     }
   });
 

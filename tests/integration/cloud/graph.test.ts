@@ -24,13 +24,37 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-type App = { id: string; appId: string; displayName: string; passwordCredentials: { keyId: string; endDateTime: string; hint: string; secretText: string | null; displayName: string | null; customKeyIdentifier: string | null; startDateTime: string }[]; keyCredentials: { keyId: string; customKeyIdentifier: string; endDateTime: string }[] };
+type App = {
+  id: string;
+  appId: string;
+  displayName: string;
+  passwordCredentials: {
+    keyId: string;
+    endDateTime: string;
+    hint: string;
+    secretText: string | null;
+    displayName: string | null;
+    customKeyIdentifier: string | null;
+    startDateTime: string;
+  }[];
+  keyCredentials: { keyId: string; customKeyIdentifier: string; endDateTime: string }[];
+};
 
 describe("Microsoft Graph", () => {
   test("applications: paging with absolute @odata.nextLink through PageIterator, $select", async () => {
-    const first = (await graph.api("/applications").select("id,appId,displayName,passwordCredentials,keyCredentials").top(25).get()) as PageCollection;
+    const first = (await graph
+      .api("/applications")
+      .select("id,appId,displayName,passwordCredentials,keyCredentials")
+      .top(25)
+      .get()) as PageCollection;
     expect(first["@odata.nextLink"]).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\.0\/applications\?/);
-    expect(Object.keys(first.value[0]).sort()).toEqual(["appId", "displayName", "id", "keyCredentials", "passwordCredentials"]);
+    expect(Object.keys(first.value[0]).sort()).toEqual([
+      "appId",
+      "displayName",
+      "id",
+      "keyCredentials",
+      "passwordCredentials",
+    ]);
     const all: App[] = [];
     await new PageIterator(graph, first, (a) => {
       all.push(a as App);
@@ -41,7 +65,15 @@ describe("Microsoft Graph", () => {
     const withCreds = all.filter((a) => a.passwordCredentials.length > 0);
     expect(withCreds.length).toBeGreaterThan(40);
     const pc = withCreds[0].passwordCredentials[0];
-    expect(Object.keys(pc).sort()).toEqual(["customKeyIdentifier", "displayName", "endDateTime", "hint", "keyId", "secretText", "startDateTime"]);
+    expect(Object.keys(pc).sort()).toEqual([
+      "customKeyIdentifier",
+      "displayName",
+      "endDateTime",
+      "hint",
+      "keyId",
+      "secretText",
+      "startDateTime",
+    ]);
     expect(pc.secretText).toBeNull();
     expect(all.some((a) => a.keyCredentials.length > 0)).toBe(true);
     // expiry spread: some already expired, some in the next 30 days
@@ -59,7 +91,9 @@ describe("Microsoft Graph", () => {
     const s = await graph.api("/applications").filter("startswith(displayName,'Payments')").top(999).get();
     expect(s.value.length).toBeGreaterThan(0);
     expect(s.value.every((a: App) => a.displayName.startsWith("Payments"))).toBe(true);
-    await expect(graph.api("/applications").filter("owners/$count eq 0").get()).rejects.toMatchObject({ statusCode: 400 });
+    await expect(graph.api("/applications").filter("owners/$count eq 0").get()).rejects.toMatchObject({
+      statusCode: 400,
+    });
   });
 
   test("single application, (appId='…') addressing, owners, 404 as GraphError", async () => {
@@ -71,7 +105,10 @@ describe("Microsoft Graph", () => {
     const owners = await graph.api(`/applications/${a.id}/owners`).get();
     expect(Array.isArray(owners.value)).toBe(true);
     expect(owners.value[0]?.["@odata.type"]).toBe("#microsoft.graph.user");
-    const err = await graph.api(`/applications/${crypto.randomUUID()}`).get().catch((e) => e);
+    const err = await graph
+      .api(`/applications/${crypto.randomUUID()}`)
+      .get()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(GraphError);
     expect(err.statusCode).toBe(404);
     expect(err.code).toBe("Request_ResourceNotFound");
@@ -87,7 +124,14 @@ describe("Microsoft Graph", () => {
   test("addPassword returns secretText + new keyId; removePassword 204; addKey/removeKey", async () => {
     const a = cloud.control.apps()[3];
     const before = cloud.control.app(a.id).passwordCredentials.length;
-    const created = await graph.api(`/applications/${a.id}/addPassword`).post({ passwordCredential: { displayName: "rotated by CertifyClouds", endDateTime: new Date(Date.now() + 90 * 86400_000).toISOString() } });
+    const created = await graph
+      .api(`/applications/${a.id}/addPassword`)
+      .post({
+        passwordCredential: {
+          displayName: "rotated by CertifyClouds",
+          endDateTime: new Date(Date.now() + 90 * 86400_000).toISOString(),
+        },
+      });
     expect(created.secretText).toContain(CANARY_PREFIX);
     expect(created.hint).toBe(created.secretText.slice(0, 3));
     expect(created.keyId).toMatch(/^[0-9a-f-]{36}$/);
@@ -97,12 +141,27 @@ describe("Microsoft Graph", () => {
     const removed = await graph.api(`/applications/${a.id}/removePassword`).post({ keyId: created.keyId });
     expect(removed ?? undefined).toBeUndefined();
     expect(cloud.control.app(a.id).passwordCredentials.length).toBe(before);
-    await expect(graph.api(`/applications/${a.id}/removePassword`).post({ keyId: created.keyId })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      graph.api(`/applications/${a.id}/removePassword`).post({ keyId: created.keyId }),
+    ).rejects.toMatchObject({ statusCode: 400 });
 
     // a self-signed cert (DER) for addKey, built with the cloud's own helper
     const { makeCertDer } = await import("../../cloud/x509");
-    const der = makeCertDer({ subject: "CN=app-cert", sans: [], issuer: "Self", nbf: Math.floor(Date.now() / 1000) - 60, exp: Math.floor(Date.now() / 1000) + 30 * 86400, serialHex: "0badc0de" });
-    const key = await graph.api(`/applications/${a.id}/addKey`).post({ keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: der.toString("base64") }, passwordCredential: null, proof: "eyJ..." });
+    const der = makeCertDer({
+      subject: "CN=app-cert",
+      sans: [],
+      issuer: "Self",
+      nbf: Math.floor(Date.now() / 1000) - 60,
+      exp: Math.floor(Date.now() / 1000) + 30 * 86400,
+      serialHex: "0badc0de",
+    });
+    const key = await graph
+      .api(`/applications/${a.id}/addKey`)
+      .post({
+        keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: der.toString("base64") },
+        passwordCredential: null,
+        proof: "eyJ...",
+      });
     expect(key.customKeyIdentifier).toBe(crypto.createHash("sha1").update(der).digest("hex").toUpperCase());
     await graph.api(`/applications/${a.id}/removeKey`).post({ keyId: key.keyId, proof: "eyJ..." });
     expect(cloud.control.app(a.id).keyCredentials.some((k) => k.keyId === key.keyId)).toBe(false);
@@ -117,7 +176,8 @@ describe("Microsoft Graph", () => {
       const cred = app.passwordCredentials.find((c) => c.keyId === l.keyId)!;
       expect(cloud.control.secretValue(l.vault, l.secretName)).toBe(cred.secretText);
       const obj = cloud.control.object(l.vault, "secrets", l.secretName);
-      if (l.mode === "tags") expect(obj.versions.at(-1)!.tags).toMatchObject({ "cc-app-id": l.appId, "cc-credential-key-id": l.keyId });
+      if (l.mode === "tags")
+        expect(obj.versions.at(-1)!.tags).toMatchObject({ "cc-app-id": l.appId, "cc-credential-key-id": l.keyId });
       else expect(l.secretName).toMatch(/^app-.+-client-secret$/);
     }
     expect(cloud.control.apps().some((a) => a.link === "none")).toBe(true);

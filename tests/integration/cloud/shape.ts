@@ -16,7 +16,8 @@ export function exampleBody(rel: string, status = "200"): unknown {
 }
 
 export type JsonType = "null" | "boolean" | "number" | "string" | "array" | "object";
-export const typeOf = (v: unknown): JsonType => (v === null ? "null" : Array.isArray(v) ? "array" : (typeof v as JsonType));
+export const typeOf = (v: unknown): JsonType =>
+  v === null ? "null" : Array.isArray(v) ? "array" : (typeof v as JsonType);
 
 export interface ShapeRules {
   /**
@@ -43,7 +44,14 @@ function matches(patterns: string[] | undefined, p: string): boolean {
   if (!patterns) return false;
   return patterns.some((pat) => {
     if (pat === p) return true;
-    const re = new RegExp("^" + pat.split(".").map((s) => (s === "*" ? "[^.]+" : s.replace(/[[\]$()+?^{}|\\]/g, "\\$&"))).join("\\.") + "(\\..*)?$");
+    const re = new RegExp(
+      "^" +
+        pat
+          .split(".")
+          .map((s) => (s === "*" ? "[^.]+" : s.replace(/[[\]$()+?^{}|\\]/g, "\\$&")))
+          .join("\\.") +
+        "(\\..*)?$",
+    );
     return re.test(p);
   });
 }
@@ -51,7 +59,8 @@ function matches(patterns: string[] | undefined, p: string): boolean {
 /** Returns a list of human-readable differences (empty = same shape). Example null = any type is fine. */
 export function shapeDiff(expected: unknown, actual: unknown, rules: ShapeRules = {}, p = "$"): string[] {
   const out: string[] = [];
-  const te = typeOf(expected), ta = typeOf(actual);
+  const te = typeOf(expected),
+    ta = typeOf(actual);
   if (te === "null") return out;
   if (te !== ta) {
     if (ta === "null" && matches(rules.nullable, p)) return out;
@@ -59,15 +68,20 @@ export function shapeDiff(expected: unknown, actual: unknown, rules: ShapeRules 
     return [`${p}: expected ${te}, got ${ta}`];
   }
   if (te === "array") {
-    const ea = expected as unknown[], aa = actual as unknown[];
-    if (ea.length && aa.length) for (let i = 0; i < Math.min(aa.length, 3); i++) out.push(...shapeDiff(ea[Math.min(i, ea.length - 1)], aa[i], rules, `${p}[]`));
+    const ea = expected as unknown[],
+      aa = actual as unknown[];
+    if (ea.length && aa.length)
+      for (let i = 0; i < Math.min(aa.length, 3); i++)
+        out.push(...shapeDiff(ea[Math.min(i, ea.length - 1)], aa[i], rules, `${p}[]`));
     return dedupe(out);
   }
   if (te === "object") {
-    const eo = expected as Record<string, unknown>, ao = actual as Record<string, unknown>;
+    const eo = expected as Record<string, unknown>,
+      ao = actual as Record<string, unknown>;
     if (MAP_FIELDS.includes(p.split(".").pop()!) || matches(rules.maps, p)) {
       const sample = Object.values(eo)[0];
-      if (sample !== undefined) for (const [k, v] of Object.entries(ao)) out.push(...shapeDiff(sample, v, rules, `${p}.<${k}>`));
+      if (sample !== undefined)
+        for (const [k, v] of Object.entries(ao)) out.push(...shapeDiff(sample, v, rules, `${p}.<${k}>`));
       return dedupe(out);
     }
     for (const k of Object.keys(eo)) {
@@ -78,7 +92,8 @@ export function shapeDiff(expected: unknown, actual: unknown, rules: ShapeRules 
       }
       out.push(...shapeDiff(eo[k], ao[k], rules, cp));
     }
-    for (const k of Object.keys(ao)) if (!(k in eo) && !matches(rules.extra, `${p}.${k}`)) out.push(`${p}.${k}: extra field`);
+    for (const k of Object.keys(ao))
+      if (!(k in eo) && !matches(rules.extra, `${p}.${k}`)) out.push(`${p}.${k}: extra field`);
   }
   return out;
 }

@@ -69,20 +69,27 @@ export async function setupDiscovery(opts: StartCloudOptions = {}, env: Record<s
       await testDb.cleanup();
       const t1 = Date.now();
       await cloud.stop();
-      if (process.env.DISCOVERY_TEST_TIMING) console.error(`db cleanup ${t1 - t0} ms, cloud stop ${Date.now() - t1} ms`);
+      if (process.env.DISCOVERY_TEST_TIMING)
+        console.error(`db cleanup ${t1 - t0} ms, cloud stop ${Date.now() - t1} ms`);
     },
   };
 }
 
 export function userCtx(role: Role, upn = `${role.split(".")[1].toLowerCase()}@contoso.test`): Ctx {
-  return { actor: { type: "user", userId: randomUUID(), oid: randomUUID(), upn, name: upn, roles: [role] }, request: { requestId: randomUUID(), ip: "127.0.0.1" } };
+  return {
+    actor: { type: "user", userId: randomUUID(), oid: randomUUID(), upn, name: upn, roles: [role] },
+    request: { requestId: randomUUID(), ip: "127.0.0.1" },
+  };
 }
 
 /** Fast retry policy for tests (faults must not cost seconds). */
 export const TEST_RETRY = { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 1500, maxRetryAfterMs: 5000, attempts: 6 };
 
 /** request → claim → execute, as the scheduler does. */
-export async function runScan(input: { mode: "full" | "delta" | "forced"; scope?: { subscriptions?: string[]; vaults?: string[] } }, opts: ExecuteScanOptions = {}) {
+export async function runScan(
+  input: { mode: "full" | "delta" | "forced"; scope?: { subscriptions?: string[]; vaults?: string[] } },
+  opts: ExecuteScanOptions = {},
+) {
   const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input });
   const db = await getDb();
   const claimed = await claimNextQueuedScan(db);
@@ -93,11 +100,15 @@ export async function runScan(input: { mode: "full" | "delta" | "forced"; scope?
 /** Every text cell of every table in the public schema (and drizzle's), concatenated per row. */
 export async function allDatabaseText(): Promise<string[]> {
   const db = await getDb();
-  const tables = (await db.execute<{ table_schema: string; table_name: string }>(sql`select table_schema, table_name from information_schema.tables where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE'`)) as unknown as { rows?: { table_schema: string; table_name: string }[] };
+  const tables = (await db.execute<{ table_schema: string; table_name: string }>(
+    sql`select table_schema, table_name from information_schema.tables where table_schema in ('public', 'drizzle') and table_type = 'BASE TABLE'`,
+  )) as unknown as { rows?: { table_schema: string; table_name: string }[] };
   const list = tables.rows ?? (tables as unknown as { table_schema: string; table_name: string }[]);
   const out: string[] = [];
   for (const t of list) {
-    const r = (await db.execute(sql.raw(`select t::text as row from "${t.table_schema}"."${t.table_name}" t`))) as unknown as { rows?: { row: string }[] };
+    const r = (await db.execute(
+      sql.raw(`select t::text as row from "${t.table_schema}"."${t.table_name}" t`),
+    )) as unknown as { rows?: { row: string }[] };
     for (const x of r.rows ?? (r as unknown as { row: string }[])) out.push(`${t.table_name}: ${x.row}`);
   }
   return out;

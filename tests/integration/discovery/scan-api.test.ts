@@ -19,22 +19,50 @@ afterAll(async () => {
 beforeEach(async () => {
   const db = await getDb();
   // finish whatever a previous test left active
-  await db.update(scanRuns).set({ status: "cancelled" }).where(sql`status in ('queued', 'running')`);
+  await db
+    .update(scanRuns)
+    .set({ status: "cancelled" })
+    .where(sql`status in ('queued', 'running')`);
 });
 
-const code = (p: Promise<unknown>) => p.then(() => "ok", (e) => (e instanceof AppError ? e.code : `unexpected: ${e}`));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e) => (e instanceof AppError ? e.code : `unexpected: ${e}`),
+  );
 
 describe("requestScan", () => {
   test("Viewer and Auditor are refused, anonymous is unauthenticated, Operator and Admin may queue", async () => {
-    expect(await code(requestScan({ ctx: userCtx("CertifyClouds.Viewer"), input: { mode: "full" } }))).toBe("forbidden");
-    expect(await code(requestScan({ ctx: userCtx("CertifyClouds.Auditor"), input: { mode: "full" } }))).toBe("forbidden");
-    expect(await code(requestScan({ ctx: { actor: { type: "anonymous" }, request: { requestId: "r" } }, input: { mode: "full" } }))).toBe("unauthenticated");
-    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "delta", scope: { subscriptions: ["AAAAAAAA-1111-2222-3333-444444444444"] } } });
+    expect(await code(requestScan({ ctx: userCtx("CertifyClouds.Viewer"), input: { mode: "full" } }))).toBe(
+      "forbidden",
+    );
+    expect(await code(requestScan({ ctx: userCtx("CertifyClouds.Auditor"), input: { mode: "full" } }))).toBe(
+      "forbidden",
+    );
+    expect(
+      await code(
+        requestScan({ ctx: { actor: { type: "anonymous" }, request: { requestId: "r" } }, input: { mode: "full" } }),
+      ),
+    ).toBe("unauthenticated");
+    const { scanId } = await requestScan({
+      ctx: userCtx("CertifyClouds.Operator"),
+      input: { mode: "delta", scope: { subscriptions: ["AAAAAAAA-1111-2222-3333-444444444444"] } },
+    });
     const db = await getDb();
     const run = await getScan(db, scanId);
-    expect(run).toMatchObject({ status: "queued", mode: "delta", trigger: "manual", requestedBy: "operator@contoso.test", scope: { subscriptions: ["aaaaaaaa-1111-2222-3333-444444444444"] } });
+    expect(run).toMatchObject({
+      status: "queued",
+      mode: "delta",
+      trigger: "manual",
+      requestedBy: "operator@contoso.test",
+      scope: { subscriptions: ["aaaaaaaa-1111-2222-3333-444444444444"] },
+    });
     const [a] = await db.select().from(auditLog).where(eq(auditLog.targetId, scanId));
-    expect(a).toMatchObject({ action: "discovery.scan.requested", actorName: "operator@contoso.test", outcome: "success" });
+    expect(a).toMatchObject({
+      action: "discovery.scan.requested",
+      actorName: "operator@contoso.test",
+      outcome: "success",
+    });
   });
 
   test("a second request while one is queued or running is a conflict", async () => {
@@ -43,7 +71,9 @@ describe("requestScan", () => {
     expect(await code(requestScan({ ctx, input: { mode: "delta" } }))).toBe("conflict");
     const db = await getDb();
     expect(await claimNextQueuedScan(db)).toBe(scanId);
-    expect(await code(requestScan({ ctx: systemCtx("scheduled-scan"), input: { mode: "delta", trigger: "schedule" } }))).toBe("conflict");
+    expect(
+      await code(requestScan({ ctx: systemCtx("scheduled-scan"), input: { mode: "delta", trigger: "schedule" } })),
+    ).toBe("conflict");
     // concurrent requests: exactly one wins (partial unique index)
     await db.update(scanRuns).set({ status: "completed" }).where(eq(scanRuns.id, scanId));
     const results = await Promise.all([1, 2, 3].map(() => code(requestScan({ ctx, input: { mode: "full" } }))));
@@ -79,17 +109,28 @@ describe("cancelScan", () => {
     const db = await getDb();
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
     expect(await code(cancelScan({ ctx: userCtx("CertifyClouds.Viewer"), input: { scanId } }))).toBe("forbidden");
-    expect(await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } })).toMatchObject({ status: "cancelled" });
+    expect(await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } })).toMatchObject({
+      status: "cancelled",
+    });
     expect((await getScan(db, scanId))?.status).toBe("cancelled");
     expect(await code(cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } }))).toBe("conflict");
 
     const second = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
     await claimNextQueuedScan(db);
-    expect(await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId: second.scanId } })).toMatchObject({ status: "running", cancelRequested: true });
+    expect(
+      await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId: second.scanId } }),
+    ).toMatchObject({ status: "running", cancelRequested: true });
     expect((await getScan(db, second.scanId))?.cancelRequested).toBe(true);
     const actions = (await db.select().from(auditLog)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["discovery.scan.cancelled", "discovery.scan.cancel_requested"]));
-    expect(await code(cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId: "00000000-0000-4000-8000-000000000000" } }))).toBe("not_found");
+    expect(
+      await code(
+        cancelScan({
+          ctx: userCtx("CertifyClouds.Operator"),
+          input: { scanId: "00000000-0000-4000-8000-000000000000" },
+        }),
+      ),
+    ).toBe("not_found");
   });
 });
 
@@ -99,21 +140,27 @@ describe("recoverStaleScans", () => {
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
     await claimNextQueuedScan(db);
     expect(await recoverStaleScans(db, { staleAfterMs: 60_000 })).toEqual([]);
-    await db.update(scanRuns).set({ heartbeatAt: new Date(Date.now() - 5 * 60_000) }).where(eq(scanRuns.id, scanId));
+    await db
+      .update(scanRuns)
+      .set({ heartbeatAt: new Date(Date.now() - 5 * 60_000) })
+      .where(eq(scanRuns.id, scanId));
     expect(await recoverStaleScans(db, { staleAfterMs: 60_000 })).toEqual([scanId]);
     const run = await getScan(db, scanId);
     expect(run).toMatchObject({ status: "failed", error: "interrupted (worker stopped)" });
     const [a] = await db.select().from(auditLog).where(eq(auditLog.action, "discovery.scan.failed"));
     expect(a).toMatchObject({ targetId: scanId, actorType: "system" });
     // the next request proceeds normally
-    expect((await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } })).scanId).toBeTruthy();
+    expect(
+      (await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } })).scanId,
+    ).toBeTruthy();
   });
 
   test("listScans is newest first with limit/offset; getScan of garbage is null", async () => {
     const db = await getDb();
     const all = await listScans(db, { limit: 500, offset: 0 });
     expect(all.length).toBeGreaterThan(5);
-    for (let i = 1; i < all.length; i++) expect(all[i - 1].createdAt.getTime()).toBeGreaterThanOrEqual(all[i].createdAt.getTime());
+    for (let i = 1; i < all.length; i++)
+      expect(all[i - 1].createdAt.getTime()).toBeGreaterThanOrEqual(all[i].createdAt.getTime());
     const page = await listScans(db, { limit: 2, offset: 1 });
     expect(page.map((r) => r.id)).toEqual(all.slice(1, 3).map((r) => r.id));
     expect(await getScan(db, "not-a-uuid")).toBeNull();

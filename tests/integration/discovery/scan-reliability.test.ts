@@ -11,7 +11,10 @@ import { TEST_RETRY, runScan, setupDiscovery, userCtx, type Env } from "./helper
 
 let env: Env;
 beforeAll(async () => {
-  env = await setupDiscovery({ estate: { base: "tiny", vaults: 10, secretsPerVault: 40, certificatesPerVault: 4, keysPerVault: 4, apps: 12 }, pageSizes: { arm: 3, rg: 3, graph: 4 } });
+  env = await setupDiscovery({
+    estate: { base: "tiny", vaults: 10, secretsPerVault: 40, certificatesPerVault: 4, keysPerVault: 4, apps: 12 },
+    pageSizes: { arm: 3, rg: 3, graph: 4 },
+  });
 });
 afterAll(async () => {
   await env?.stop();
@@ -20,12 +23,19 @@ afterAll(async () => {
 /** vault name → sorted "type/name" of live assets, plus live app credential ids */
 async function inventory() {
   const db = await getDb();
-  const rows = await db.select({ vault: vaults.name, type: assets.type, name: assets.name, removedAt: assets.removedAt }).from(assets).innerJoin(vaults, eq(vaults.id, assets.vaultId));
+  const rows = await db
+    .select({ vault: vaults.name, type: assets.type, name: assets.name, removedAt: assets.removedAt })
+    .from(assets)
+    .innerJoin(vaults, eq(vaults.id, assets.vaultId));
   const live: Record<string, string[]> = {};
   for (const r of rows) if (!r.removedAt) (live[r.vault] ??= []).push(`${r.type}/${r.name}`);
   for (const k of Object.keys(live)) live[k].sort();
-  const creds = (await db.select().from(appCredentials).where(isNull(appCredentials.removedAt))).map((c) => `${c.appObjectId}/${c.keyId}`).sort();
-  const vs = (await db.select().from(vaults).where(isNull(vaults.removedAt))).map((v) => `${v.name}:${v.accessStatus}`).sort();
+  const creds = (await db.select().from(appCredentials).where(isNull(appCredentials.removedAt)))
+    .map((c) => `${c.appObjectId}/${c.keyId}`)
+    .sort();
+  const vs = (await db.select().from(vaults).where(isNull(vaults.removedAt)))
+    .map((v) => `${v.name}:${v.accessStatus}`)
+    .sort();
   return { live, creds, vs, removed: rows.filter((r) => r.removedAt).length };
 }
 
@@ -64,7 +74,8 @@ describe("reliability", () => {
       { kind: "reset", rate: 0.01 },
       { kind: "timeout", rate: 0.01 },
     ];
-    for (const service of ["kv", "arm", "rg", "graph"] as const) for (const m of mix) cloud.control.addFault({ ...m, service });
+    for (const service of ["kv", "arm", "rg", "graph"] as const)
+      for (const m of mix) cloud.control.addFault({ ...m, service });
     cloud.control.resetCounters();
     const run = await runScan({ mode: "forced" }, { retry: { ...TEST_RETRY, timeoutMs: 1000 } });
     const fired = cloud.control.faults().reduce((a, f) => a + (f as { fired: number }).fired, 0);
@@ -84,7 +95,10 @@ describe("reliability", () => {
     const vrows = await db.select().from(vaults);
     for (const c of changed) {
       const id = vrows.find((v) => v.name === c.split(":")[0])!.id;
-      expect(errs.some((e) => e.scope === id), c).toBe(true);
+      expect(
+        errs.some((e) => e.scope === id),
+        c,
+      ).toBe(true);
     }
     expect(run.errorCount).toBe(errs.length);
     expect(cloud.control.count("kv.secrets.get")).toBe(0);
@@ -93,7 +107,10 @@ describe("reliability", () => {
   test("aborted mid-scan (AbortSignal): previous inventory intact, the next scan completes", async () => {
     const { cloud } = env;
     const db = await getDb();
-    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
+    await updateSetting({
+      ctx: userCtx("CertifyClouds.Admin"),
+      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } },
+    });
     cloud.control.setLatency({ fixedMs: 15 });
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
     await claimNextQueuedScan(db);
@@ -110,10 +127,16 @@ describe("reliability", () => {
     expect(run.error).toMatch(/aborted/);
     expect(run.vaultsDone).toBeLessThan(run.vaultsTotal);
     expect(await inventory()).toEqual(baseline);
-    const [a] = await db.select().from(auditLog).where(and(eq(auditLog.action, "discovery.scan.cancelled"), eq(auditLog.targetId, scanId)));
+    const [a] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "discovery.scan.cancelled"), eq(auditLog.targetId, scanId)));
     expect(a).toBeTruthy();
     cloud.control.setLatency({ fixedMs: 0 });
-    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } } });
+    await updateSetting({
+      ctx: userCtx("CertifyClouds.Admin"),
+      input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } },
+    });
     const next = await runScan({ mode: "delta" });
     expect(["completed", "completed_with_errors"]).toContain(next.status);
     expect(next.vaultsDone).toBe(next.vaultsTotal);
@@ -123,16 +146,23 @@ describe("reliability", () => {
   test("cancelScan on a running scan stops it between vaults", async () => {
     const { cloud } = env;
     const db = await getDb();
-    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
+    await updateSetting({
+      ctx: userCtx("CertifyClouds.Admin"),
+      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } },
+    });
     cloud.control.setLatency({ fixedMs: 15 });
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
     await claimNextQueuedScan(db);
     const p = executeScan(scanId, { retry: TEST_RETRY, heartbeatMs: 50 });
-    for (let i = 0; i < 400 && ((await getScan(db, scanId))?.vaultsDone ?? 0) < 1; i++) await new Promise((res) => setTimeout(res, 25));
+    for (let i = 0; i < 400 && ((await getScan(db, scanId))?.vaultsDone ?? 0) < 1; i++)
+      await new Promise((res) => setTimeout(res, 25));
     await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } });
     const run = await p;
     cloud.control.setLatency({ fixedMs: 0 });
-    await updateSetting({ ctx: userCtx("CertifyClouds.Admin"), input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } } });
+    await updateSetting({
+      ctx: userCtx("CertifyClouds.Admin"),
+      input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } },
+    });
     expect(run.status).toBe("cancelled");
     expect(run.vaultsDone).toBeLessThan(run.vaultsTotal);
     expect(await inventory()).toEqual(baseline);
@@ -143,14 +173,24 @@ describe("reliability", () => {
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
     expect(await claimNextQueuedScan(db)).toBe(scanId);
     // the worker "crashes": nothing runs the claimed scan and its heartbeat ages
-    await db.update(scanRuns).set({ heartbeatAt: new Date(Date.now() - 10 * 60_000), vaultsDone: 3 }).where(eq(scanRuns.id, scanId));
-    expect(await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } }).catch((e) => e.code)).toBe("conflict");
+    await db
+      .update(scanRuns)
+      .set({ heartbeatAt: new Date(Date.now() - 10 * 60_000), vaultsDone: 3 })
+      .where(eq(scanRuns.id, scanId));
+    expect(
+      await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } }).catch((e) => e.code),
+    ).toBe("conflict");
     expect(await recoverStaleScans(db, { staleAfterMs: 120_000 })).toEqual([scanId]);
     expect(await getScan(db, scanId)).toMatchObject({ status: "failed", error: "interrupted (worker stopped)" });
     expect(await inventory()).toEqual(baseline);
     const next = await runScan({ mode: "delta" });
     expect(["completed", "completed_with_errors"]).toContain(next.status);
     expect(await inventory()).toEqual(baseline);
-    expect(await db.select({ id: scanRuns.id }).from(scanRuns).where(sql`status in ('queued', 'running')`)).toEqual([]);
+    expect(
+      await db
+        .select({ id: scanRuns.id })
+        .from(scanRuns)
+        .where(sql`status in ('queued', 'running')`),
+    ).toEqual([]);
   });
 });

@@ -41,7 +41,9 @@ describe("full scan of the tiny estate", () => {
 
     const db = await getDb();
     const subs = await db.select().from(subscriptions);
-    expect(subs.map((s) => s.id).sort()).toEqual(cloud.estate.subscriptions.map((s) => s.subscriptionId.toLowerCase()).sort());
+    expect(subs.map((s) => s.id).sort()).toEqual(
+      cloud.estate.subscriptions.map((s) => s.subscriptionId.toLowerCase()).sort(),
+    );
 
     const vs = await db.select().from(vaults);
     const cv = cloud.control.vaults();
@@ -61,7 +63,10 @@ describe("full scan of the tiny estate", () => {
         expect(row.accessStatus === "ok" || (row.accessStatus === "permission" && c.access === "metadata")).toBe(true);
         for (const [ck, t] of KINDS) {
           const names = cloud.control.objects(c.name, ck);
-          const rows = await db.select().from(assets).where(and(eq(assets.vaultId, row.id), eq(assets.type, t)));
+          const rows = await db
+            .select()
+            .from(assets)
+            .where(and(eq(assets.vaultId, row.id), eq(assets.type, t)));
           expect(rows.map((r) => r.name).sort(), `${c.name} ${ck}`).toEqual(names);
           objects += names.length;
           for (const r of rows) {
@@ -89,11 +94,27 @@ describe("full scan of the tiny estate", () => {
     expect(run.objectsSeen).toBe(objects);
     // certificate detail: thumbprint, subject, policy; key detail: kty and rotation policy
     const full = cv.find((c) => c.access === "full" && c.reachable)!;
-    const cert = (await db.select().from(assets).where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.type, "certificate"))))[0];
-    expect(cert.detail).toMatchObject({ subject: expect.stringContaining("CN="), policy: expect.objectContaining({ issuerName: expect.any(String) }) });
+    const cert = (
+      await db
+        .select()
+        .from(assets)
+        .where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.type, "certificate")))
+    )[0];
+    expect(cert.detail).toMatchObject({
+      subject: expect.stringContaining("CN="),
+      policy: expect.objectContaining({ issuerName: expect.any(String) }),
+    });
     expect((cert.detail as { thumbprint: string }).thumbprint).toMatch(/^[0-9a-f]{40}$/);
-    const key = (await db.select().from(assets).where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.type, "key"))))[0];
-    expect(key.detail).toMatchObject({ kty: expect.stringMatching(/^(RSA|EC)/), rotationPolicy: expect.objectContaining({ configured: expect.any(Boolean) }) });
+    const key = (
+      await db
+        .select()
+        .from(assets)
+        .where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.type, "key")))
+    )[0];
+    expect(key.detail).toMatchObject({
+      kty: expect.stringMatching(/^(RSA|EC)/),
+      rotationPolicy: expect.objectContaining({ configured: expect.any(Boolean) }),
+    });
   });
 
   test("firewall and permission failures are classified with the right remediation", async () => {
@@ -138,18 +159,34 @@ describe("full scan of the tiny estate", () => {
     const db = await getDb();
     const apps = cloud.control.apps();
     const rows = await db.select().from(appRegistrations).where(isNull(appRegistrations.removedAt));
-    expect(rows.filter((r) => r.kind === "application").map((r) => r.id).sort()).toEqual(apps.map((a) => a.id).sort());
-    expect(rows.filter((r) => r.kind === "servicePrincipal").map((r) => r.id).sort()).toEqual(apps.map((a) => a.spId).sort());
+    expect(
+      rows
+        .filter((r) => r.kind === "application")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(apps.map((a) => a.id).sort());
+    expect(
+      rows
+        .filter((r) => r.kind === "servicePrincipal")
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(apps.map((a) => a.spId).sort());
     const creds = await db.select().from(appCredentials);
     let expected = 0;
     for (const a of apps) {
       const full = cloud.control.app(a.id);
-      expected += full.passwordCredentials.length + full.keyCredentials.length + full.sp.passwordCredentials.length + full.sp.keyCredentials.length;
+      expected +=
+        full.passwordCredentials.length +
+        full.keyCredentials.length +
+        full.sp.passwordCredentials.length +
+        full.sp.keyCredentials.length;
       for (const pc of a.passwordCredentials) {
         const row = creds.find((c) => c.appObjectId === a.id && c.keyId === pc.keyId)!;
         expect(row.type).toBe("password");
         expect(row.hint).toBe(pc.hint);
-        expect(row.endDateTime?.toISOString() ?? null).toBe(pc.endDateTime ? new Date(pc.endDateTime).toISOString() : null);
+        expect(row.endDateTime?.toISOString() ?? null).toBe(
+          pc.endDateTime ? new Date(pc.endDateTime).toISOString() : null,
+        );
         if (pc.endDateTime && Date.parse(pc.endDateTime) <= Date.now()) expect(row.status).toBe("expired");
       }
       const app = rows.find((r) => r.id === a.id)!;
@@ -178,14 +215,25 @@ describe("delta scans", () => {
   test("after no change: delta makes no detail call, full re-reads only the policies, forced re-reads everything", async () => {
     const { cloud } = env;
     const db = await getDb();
-    const DETAIL = ["kv.*.versions", "kv.certificates.get", "kv.certificates.policy.get", "kv.keys.get", "kv.keys.rotationpolicy.get"];
+    const DETAIL = [
+      "kv.*.versions",
+      "kv.certificates.get",
+      "kv.certificates.policy.get",
+      "kv.keys.get",
+      "kv.keys.rotationpolicy.get",
+    ];
     const detailCount = () => DETAIL.reduce((a, op) => a + cloud.control.count(op), 0);
     // vaults whose details are all readable (a metadata-only vault's denied details are retried by full scans)
-    const readable = cloud.control.vaults().filter((v) => v.access === "full" && v.reachable).map((v) => v.name);
+    const readable = cloud.control
+      .vaults()
+      .filter((v) => v.access === "full" && v.reachable)
+      .map((v) => v.name);
     const inVaults = (op: string) => readable.reduce((a, v) => a + cloud.control.count(op, v), 0);
     const snapshot = async () =>
       (await db.select().from(assets).where(isNull(assets.removedAt)))
-        .map((a) => JSON.stringify([a.vaultId, a.type, a.name, a.versionCount, a.currentVersion, a.detail, a.detailFingerprint]))
+        .map((a) =>
+          JSON.stringify([a.vaultId, a.type, a.name, a.versionCount, a.currentVersion, a.detail, a.detailFingerprint]),
+        )
         .sort();
 
     cloud.control.resetCounters();
@@ -236,7 +284,13 @@ describe("delta scans", () => {
     const db = await getDb();
     const v = cloud.control.vaults().find((c) => c.access === "full" && c.reachable)!;
     const name = cloud.control.objects(v.name, "secrets")[1];
-    const row = async () => (await db.select().from(assets).where(and(eq(assets.vaultId, v.id.toLowerCase()), eq(assets.name, name), eq(assets.type, "secret"))))[0];
+    const row = async () =>
+      (
+        await db
+          .select()
+          .from(assets)
+          .where(and(eq(assets.vaultId, v.id.toLowerCase()), eq(assets.name, name), eq(assets.type, "secret")))
+      )[0];
     await runScan({ mode: "full" });
     const before = await row();
     expect(before.versionCount).toBeGreaterThan(0);
@@ -259,9 +313,21 @@ describe("delta scans", () => {
     const v = cloud.control.vaults().find((c) => c.access === "full" && c.reachable)!;
     const vaultId = v.id.toLowerCase();
     const [name, gone] = cloud.control.objects(v.name, "secrets").slice(2, 4);
-    const row = async (n: string) => (await db.select().from(assets).where(and(eq(assets.vaultId, vaultId), eq(assets.name, n), eq(assets.type, "secret"))))[0];
-    const xmin = async (id: string) => ((await db.execute(sql`select xmin::text as x from assets where id = ${id}`)) as unknown as { rows: { x: string }[] }).rows[0];
-    const listedAt = async () => (await db.select({ t: vaults.listedAt }).from(vaults).where(eq(vaults.id, vaultId)))[0].t!;
+    const row = async (n: string) =>
+      (
+        await db
+          .select()
+          .from(assets)
+          .where(and(eq(assets.vaultId, vaultId), eq(assets.name, n), eq(assets.type, "secret")))
+      )[0];
+    const xmin = async (id: string) =>
+      (
+        (await db.execute(sql`select xmin::text as x from assets where id = ${id}`)) as unknown as {
+          rows: { x: string }[];
+        }
+      ).rows[0];
+    const listedAt = async () =>
+      (await db.select({ t: vaults.listedAt }).from(vaults).where(eq(vaults.id, vaultId)))[0].t!;
 
     await runScan({ mode: "delta" });
     const before = await row(name);
@@ -296,20 +362,46 @@ describe("delta scans", () => {
     const full = cv.find((c) => c.access === "full" && c.reachable && c.rbac)!;
     const certName = cloud.control.objects(full.name, "certificates")[0];
     const secretName = cloud.control.objects(full.name, "secrets")[0];
-    const before = (await db.select().from(assets).where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.name, secretName), eq(assets.type, "secret"))))[0];
+    const before = (
+      await db
+        .select()
+        .from(assets)
+        .where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.name, secretName), eq(assets.type, "secret")))
+    )[0];
     cloud.control.expireCertificate(full.name, certName);
     cloud.control.deleteSecret(full.name, secretName);
-    cloud.control.addVault({ name: "kv-newly-added-weu", subscriptionId: cloud.estate.subscriptions[0].subscriptionId, rbac: true, access: "full", seeded: true });
+    cloud.control.addVault({
+      name: "kv-newly-added-weu",
+      subscriptionId: cloud.estate.subscriptions[0].subscriptionId,
+      rbac: true,
+      access: "full",
+      seeded: true,
+    });
     const other = cv.find((c) => c.access === "full" && c.reachable && c.name !== full.name)!;
-    const otherAssetsBefore = await db.select().from(assets).where(and(eq(assets.vaultId, other.id.toLowerCase()), isNull(assets.removedAt)));
+    const otherAssetsBefore = await db
+      .select()
+      .from(assets)
+      .where(and(eq(assets.vaultId, other.id.toLowerCase()), isNull(assets.removedAt)));
     cloud.control.setNetworkRules(other.name, { firewall: "blocked" });
 
     const run = await runScan({ mode: "delta" });
     expect(run.status).toBe("completed_with_errors");
-    const cert = (await db.select().from(assets).where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.name, certName), eq(assets.type, "certificate"))))[0];
+    const cert = (
+      await db
+        .select()
+        .from(assets)
+        .where(
+          and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.name, certName), eq(assets.type, "certificate")),
+        )
+    )[0];
     expect(cert.status).toBe("expired");
     expect(cert.expiresOn!.getTime()).toBeLessThan(Date.now());
-    const gone = (await db.select().from(assets).where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.name, secretName), eq(assets.type, "secret"))))[0];
+    const gone = (
+      await db
+        .select()
+        .from(assets)
+        .where(and(eq(assets.vaultId, full.id.toLowerCase()), eq(assets.name, secretName), eq(assets.type, "secret")))
+    )[0];
     expect(gone.removedAt).not.toBeNull();
     expect(gone.firstSeenAt.getTime()).toBe(before.firstSeenAt.getTime());
     const added = (await db.select().from(vaults).where(eq(vaults.name, "kv-newly-added-weu")))[0];
@@ -319,7 +411,10 @@ describe("delta scans", () => {
     expect(blocked.accessStatus).toBe("firewall");
     expect(blocked.lastScanId).toBe(run.id);
     // the blocked vault keeps its previous inventory (not marked removed)
-    const otherAssetsAfter = await db.select().from(assets).where(and(eq(assets.vaultId, other.id.toLowerCase()), isNull(assets.removedAt)));
+    const otherAssetsAfter = await db
+      .select()
+      .from(assets)
+      .where(and(eq(assets.vaultId, other.id.toLowerCase()), isNull(assets.removedAt)));
     expect(otherAssetsAfter.length).toBe(otherAssetsBefore.length);
 
     // a vault removed from Azure is marked removed with its objects, not deleted
@@ -347,7 +442,12 @@ describe("delta scans", () => {
     expect(cloud.control.count("arm.vaults.list")).toBeGreaterThanOrEqual(cloud.estate.subscriptions.length);
     expect(run.vaultsTotal).toBe(cloud.control.vaults().length);
     const live = await db.select().from(vaults).where(isNull(vaults.removedAt));
-    expect(live.map((v) => v.name).sort()).toEqual(cloud.control.vaults().map((v) => v.name).sort());
+    expect(live.map((v) => v.name).sort()).toEqual(
+      cloud.control
+        .vaults()
+        .map((v) => v.name)
+        .sort(),
+    );
   });
 
   test("scope: chosen vaults only; history lists every run", async () => {

@@ -19,7 +19,11 @@ const POST = { id: "certifyclouds-post", secret: "post-secret-8e1d4a" };
 let idp: RunningIdp;
 let issuer: Issuer<BaseClient>;
 
-function newClient(id = BASIC.id, secret = BASIC.secret, method: "client_secret_basic" | "client_secret_post" = "client_secret_basic") {
+function newClient(
+  id = BASIC.id,
+  secret = BASIC.secret,
+  method: "client_secret_basic" | "client_secret_post" = "client_secret_basic",
+) {
   return new issuer.Client({
     client_id: id,
     client_secret: secret,
@@ -62,7 +66,12 @@ beforeAll(async () => {
     port: 0,
     tenantId: TENANT,
     clients: [
-      { clientId: BASIC.id, clientSecret: BASIC.secret, redirectUris: [REDIRECT], postLogoutRedirectUris: [POST_LOGOUT] },
+      {
+        clientId: BASIC.id,
+        clientSecret: BASIC.secret,
+        redirectUris: [REDIRECT],
+        postLogoutRedirectUris: [POST_LOGOUT],
+      },
       { clientId: POST.id, clientSecret: POST.secret, redirectUris: [REDIRECT] },
     ],
   });
@@ -80,8 +89,16 @@ describe("discovery and keys", () => {
     expect(idp.issuer).toBe(`http://127.0.0.1:${idp.port}/${TENANT}/v2.0`);
     expect(idp.wellKnown).toBe(`${idp.issuer}/.well-known/openid-configuration`);
     expect(issuer.metadata.issuer).toBe(idp.issuer);
-    for (const key of ["authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint", "end_session_endpoint"] as const) {
-      expect(String(issuer.metadata[key]), key).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${idp.port}/${TENANT}/v2\\.0/`));
+    for (const key of [
+      "authorization_endpoint",
+      "token_endpoint",
+      "jwks_uri",
+      "userinfo_endpoint",
+      "end_session_endpoint",
+    ] as const) {
+      expect(String(issuer.metadata[key]), key).toMatch(
+        new RegExp(`^http://127\\.0\\.0\\.1:${idp.port}/${TENANT}/v2\\.0/`),
+      );
     }
   });
 
@@ -89,7 +106,9 @@ describe("discovery and keys", () => {
     const m = issuer.metadata as Record<string, unknown>;
     expect(m.response_types_supported).toEqual(["code"]);
     expect(m.code_challenge_methods_supported).toEqual(["S256"]);
-    expect(m.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(["client_secret_basic", "client_secret_post"]));
+    expect(m.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(["client_secret_basic", "client_secret_post"]),
+    );
     expect(m.id_token_signing_alg_values_supported).toEqual(["RS256"]);
     expect(m.claims_supported).toEqual(
       expect.arrayContaining(["sub", "tid", "oid", "ver", "roles", "groups", "name", "preferred_username", "email"]),
@@ -159,17 +178,44 @@ describe("persona sign-in (authorization code + PKCE + state + nonce)", () => {
     expect(claims.exp! - claims.iat!).toBeGreaterThan(0);
 
     // The ID token really is RS256 with the published key id.
-    const header = JSON.parse(Buffer.from(tokenSet.id_token!.split(".")[0]!, "base64url").toString()) as Record<string, string>;
+    const header = JSON.parse(Buffer.from(tokenSet.id_token!.split(".")[0]!, "base64url").toString()) as Record<
+      string,
+      string
+    >;
     expect(header.alg).toBe("RS256");
     expect(header.kid).toEqual(expect.any(String));
   });
 
   it("has the fixed persona table the app depends on", () => {
     expect(PERSONAS.map((p) => [p.key, p.oid, p.roles, p.upn, p.name])).toEqual([
-      ["admin", "0a1d9e3c-5b7f-4c21-9e6a-1f0c2b3a4d01", ["CertifyClouds.Admin"], "admin@contoso.example", "Avery Admin"],
-      ["operator", "1b2e8f4d-6c80-4d32-8f7b-2a1d3c4b5e02", ["CertifyClouds.Operator"], "operator@contoso.example", "Oliver Operator"],
-      ["auditor", "2c3f7a5e-7d91-4e43-9a8c-3b2e4d5c6f03", ["CertifyClouds.Auditor"], "auditor@contoso.example", "Aditi Auditor"],
-      ["viewer", "3d4a6b6f-8ea2-4f54-8b9d-4c3f5e6d7a04", ["CertifyClouds.Viewer"], "viewer@contoso.example", "Victor Viewer"],
+      [
+        "admin",
+        "0a1d9e3c-5b7f-4c21-9e6a-1f0c2b3a4d01",
+        ["CertifyClouds.Admin"],
+        "admin@contoso.example",
+        "Avery Admin",
+      ],
+      [
+        "operator",
+        "1b2e8f4d-6c80-4d32-8f7b-2a1d3c4b5e02",
+        ["CertifyClouds.Operator"],
+        "operator@contoso.example",
+        "Oliver Operator",
+      ],
+      [
+        "auditor",
+        "2c3f7a5e-7d91-4e43-9a8c-3b2e4d5c6f03",
+        ["CertifyClouds.Auditor"],
+        "auditor@contoso.example",
+        "Aditi Auditor",
+      ],
+      [
+        "viewer",
+        "3d4a6b6f-8ea2-4f54-8b9d-4c3f5e6d7a04",
+        ["CertifyClouds.Viewer"],
+        "viewer@contoso.example",
+        "Victor Viewer",
+      ],
       ["norole", "4e5b5c70-9fb3-4065-9cae-5d4a6f7e8b05", [], "norole@contoso.example", "Nora NoRole"],
       ["grouponly", "5f6c4d81-a0c4-4176-8dbf-6e5b7a8f9c06", [], "grouponly@contoso.example", "Grace GroupOnly"],
     ]);
@@ -220,7 +266,11 @@ describe("rejections", () => {
   });
 
   it("rejects an unregistered redirect_uri without redirecting", async () => {
-    const rogue = new issuer.Client({ client_id: BASIC.id, client_secret: BASIC.secret, redirect_uris: ["http://evil.example/cb"] });
+    const rogue = new issuer.Client({
+      client_id: BASIC.id,
+      client_secret: BASIC.secret,
+      redirect_uris: ["http://evil.example/cb"],
+    });
     const res = await new MiniBrowser().request(authRequest(rogue).url);
     expect(res.status).toBe(400);
     expect(res.headers.get("location")).toBeNull();
@@ -252,7 +302,11 @@ describe("rejections", () => {
     const { callbackUrl } = await signInAs(new MiniBrowser(), req.url, "viewer", REDIRECT);
     const wrong = newClient(POST.id, `${POST.secret}x`, "client_secret_post");
     await expect(
-      wrong.callback(REDIRECT, good.callbackParams(callbackUrl), { code_verifier: req.codeVerifier, state: req.state, nonce: req.nonce }),
+      wrong.callback(REDIRECT, good.callbackParams(callbackUrl), {
+        code_verifier: req.codeVerifier,
+        state: req.state,
+        nonce: req.nonce,
+      }),
     ).rejects.toMatchObject({ error: "invalid_client" });
   });
 
@@ -360,7 +414,11 @@ describe("options: sso and requirePkce", () => {
     try {
       expect(ssoIdp.port).not.toBe(idp.port);
       const ssoIssuer = await Issuer.discover(ssoIdp.wellKnown);
-      const client = new ssoIssuer.Client({ client_id: BASIC.id, client_secret: BASIC.secret, redirect_uris: [REDIRECT] });
+      const client = new ssoIssuer.Client({
+        client_id: BASIC.id,
+        client_secret: BASIC.secret,
+        redirect_uris: [REDIRECT],
+      });
       const browser = new MiniBrowser();
       const r1 = authRequest(client);
       const s1 = await signInAs(browser, r1.url, "auditor", REDIRECT);
@@ -379,7 +437,7 @@ describe("options: sso and requirePkce", () => {
     }
   });
 
-  it("requirePkce: false accepts a code flow without PKCE (next-auth's default checks: [\"state\"])", async () => {
+  it('requirePkce: false accepts a code flow without PKCE (next-auth\'s default checks: ["state"])', async () => {
     const noPkce = await startIdp({
       tenantId: TENANT,
       requirePkce: false,

@@ -14,7 +14,8 @@ import { MiniBrowser, signInAs } from "../../idp/browser";
 import { PERSONA_BY_KEY, TEST_GROUPS, startIdp, type PersonaKey, type RunningIdp } from "../../idp/server";
 
 // CJS default-export interop differs between loaders.
-const AzureADProvider = ((AzureADImport as unknown as { default?: typeof AzureADImport }).default ?? AzureADImport) as typeof AzureADImport;
+const AzureADProvider = ((AzureADImport as unknown as { default?: typeof AzureADImport }).default ??
+  AzureADImport) as typeof AzureADImport;
 
 // next-auth does not export its framework-agnostic core; load it by path (test-only).
 const requireCjs = createRequire(import.meta.url);
@@ -88,7 +89,9 @@ class AppCookies {
   readonly values: Record<string, string> = {};
   add(cookies: Array<{ name: string; value: string; options?: { expires?: Date | string; maxAge?: number } }> = []) {
     for (const c of cookies) {
-      const expired = c.options?.maxAge === 0 || (c.options?.expires !== undefined && new Date(c.options.expires).getTime() <= Date.now());
+      const expired =
+        c.options?.maxAge === 0 ||
+        (c.options?.expires !== undefined && new Date(c.options.expires).getTime() <= Date.now());
       if (expired || c.value === "") delete this.values[c.name];
       else this.values[c.name] = c.value;
     }
@@ -101,7 +104,10 @@ async function nextAuthSignIn(persona: PersonaKey) {
   const jar = new AppCookies();
   const headers = { host: "localhost:3000" };
 
-  const csrf = await AuthHandler({ req: { action: "csrf", method: "GET", headers, cookies: {}, query: {}, body: {} }, options });
+  const csrf = await AuthHandler({
+    req: { action: "csrf", method: "GET", headers, cookies: {}, query: {}, body: {} },
+    options,
+  });
   jar.add(csrf.cookies);
   const csrfToken = (csrf.body as { csrfToken: string }).csrfToken;
   expect(csrfToken).toEqual(expect.any(String));
@@ -146,24 +152,27 @@ async function nextAuthSignIn(persona: PersonaKey) {
 }
 
 describe("next-auth 4 azure-ad provider against the local IdP", () => {
-  it.each(["admin", "norole", "grouponly"] as const)("signs in %s and exposes the Entra claims to callbacks", async (key) => {
-    const persona = PERSONA_BY_KEY[key];
-    const { callback, captured, jar } = await nextAuthSignIn(key);
+  it.each(["admin", "norole", "grouponly"] as const)(
+    "signs in %s and exposes the Entra claims to callbacks",
+    async (key) => {
+      const persona = PERSONA_BY_KEY[key];
+      const { callback, captured, jar } = await nextAuthSignIn(key);
 
-    expect(callback.redirect).toBe(`${APP}/dashboard`);
-    expect(Object.keys(jar.values)).toContain("next-auth.session-token");
-    expect(captured.user).toMatchObject({ id: persona.oid, name: persona.name, email: persona.email });
-    expect(captured.profile).toMatchObject({
-      iss: idp.issuer,
-      aud: CLIENT_ID,
-      tid: TENANT,
-      oid: persona.oid,
-      sub: persona.sub,
-      preferred_username: persona.upn,
-      ver: "2.0",
-    });
-    if (persona.roles.length) expect(captured.profile!.roles).toEqual(persona.roles);
-    else expect(captured.profile).not.toHaveProperty("roles");
-    if (key === "grouponly") expect(captured.profile!.groups).toEqual([TEST_GROUPS.operators.id]);
-  });
+      expect(callback.redirect).toBe(`${APP}/dashboard`);
+      expect(Object.keys(jar.values)).toContain("next-auth.session-token");
+      expect(captured.user).toMatchObject({ id: persona.oid, name: persona.name, email: persona.email });
+      expect(captured.profile).toMatchObject({
+        iss: idp.issuer,
+        aud: CLIENT_ID,
+        tid: TENANT,
+        oid: persona.oid,
+        sub: persona.sub,
+        preferred_username: persona.upn,
+        ver: "2.0",
+      });
+      if (persona.roles.length) expect(captured.profile!.roles).toEqual(persona.roles);
+      else expect(captured.profile).not.toHaveProperty("roles");
+      if (key === "grouponly") expect(captured.profile!.groups).toEqual([TEST_GROUPS.operators.id]);
+    },
+  );
 });

@@ -54,24 +54,46 @@ describe("listAssets", () => {
   it("filters by type, status, subscription, vault, tag and name", async () => {
     expect((await listAssets(db, viewerCtx, { type: "certificate" })).total).toBe(2);
     expect(names((await listAssets(db, viewerCtx, { status: "expired" })).rows)).toEqual(["db-password"]);
-    expect(names((await listAssets(db, viewerCtx, { status: "critical", sort: "name" })).rows)).toEqual(["+cmd|calc", "api-key"]);
-    expect(names((await listAssets(db, viewerCtx, { status: "no-expiry", sort: "name" })).rows)).toEqual(["@at", "no-expiry-secret", "signing"]);
+    expect(names((await listAssets(db, viewerCtx, { status: "critical", sort: "name" })).rows)).toEqual([
+      "+cmd|calc",
+      "api-key",
+    ]);
+    expect(names((await listAssets(db, viewerCtx, { status: "no-expiry", sort: "name" })).rows)).toEqual([
+      "@at",
+      "no-expiry-secret",
+      "signing",
+    ]);
     expect(names((await listAssets(db, viewerCtx, { status: "disabled" })).rows)).toEqual(["disabled-one"]);
     // healthy excludes no-expiry objects (they have their own bucket)
-    expect(names((await listAssets(db, viewerCtx, { status: "healthy", sort: "name" })).rows)).toEqual(["-minus", "cmk", "disabled-one", "web-tls"]);
+    expect(names((await listAssets(db, viewerCtx, { status: "healthy", sort: "name" })).rows)).toEqual([
+      "-minus",
+      "cmk",
+      "disabled-one",
+      "web-tls",
+    ]);
     expect((await listAssets(db, viewerCtx, { subscription: SUB_DEV })).total).toBe(3);
     expect((await listAssets(db, viewerCtx, { subscription: SUB_DEV.toUpperCase() })).total).toBe(3);
     expect((await listAssets(db, viewerCtx, { vault: V_WEB })).total).toBe(4);
-    expect(names((await listAssets(db, viewerCtx, { tag: "env=prod", sort: "name" })).rows)).toEqual(["api-key", "tls-payments"]);
+    expect(names((await listAssets(db, viewerCtx, { tag: "env=prod", sort: "name" })).rows)).toEqual([
+      "api-key",
+      "tls-payments",
+    ]);
     expect((await listAssets(db, viewerCtx, { tag: "env" })).total).toBe(3);
-    expect(names((await listAssets(db, viewerCtx, { q: "TLS", sort: "name" })).rows)).toEqual(["tls-payments", "web-tls"]);
+    expect(names((await listAssets(db, viewerCtx, { q: "TLS", sort: "name" })).rows)).toEqual([
+      "tls-payments",
+      "web-tls",
+    ]);
     // LIKE wildcards in the search text are literal
     expect((await listAssets(db, viewerCtx, { q: "%" })).total).toBe(0);
-    expect((await listAssets(db, viewerCtx, { type: "secret", status: "critical", subscription: SUB_PROD })).total).toBe(1);
+    expect(
+      (await listAssets(db, viewerCtx, { type: "secret", status: "critical", subscription: SUB_PROD })).total,
+    ).toBe(1);
   });
 
   it("treats blank form fields as no filter", async () => {
-    expect((await listAssets(db, viewerCtx, { type: "", status: "", q: "", tag: "", vault: "", subscription: "" })).total).toBe(12);
+    expect(
+      (await listAssets(db, viewerCtx, { type: "", status: "", q: "", tag: "", vault: "", subscription: "" })).total,
+    ).toBe(12);
   });
 
   it("sorts by name, updated and vault in both directions", async () => {
@@ -80,7 +102,9 @@ describe("listAssets", () => {
     expect(names((await listAssets(db, viewerCtx, { sort: "name", dir: "desc" })).rows)).toEqual([...byName].reverse());
     expect((await listAssets(db, viewerCtx, { sort: "updated" })).rows[0].name).toBe("web-tls");
     // Vault sort groups by vault (ARM id: subscription, resource group, name), then type and name.
-    const byVault = (await listAssets(db, viewerCtx, { sort: "vault" })).rows.map((r) => `${r.vaultId}|${r.type}|${r.name}`);
+    const byVault = (await listAssets(db, viewerCtx, { sort: "vault" })).rows.map(
+      (r) => `${r.vaultId}|${r.type}|${r.name}`,
+    );
     expect(byVault).toEqual([...byVault].sort());
     expect(byVault[0].startsWith(V_PAY)).toBe(true);
     expect(byVault.at(-1)!.startsWith(V_DEV)).toBe(true);
@@ -127,8 +151,24 @@ describe("permissions", () => {
 describe("dashboardSummary", () => {
   it("counts by type and status, excluding removed objects", async () => {
     const d = await dashboardSummary(db, viewerCtx, {}, NOW);
-    expect(d.kpis.secret).toEqual({ total: 8, expired: 1, critical: 2, warning: 1, healthy: 2, noExpiry: 2, disabled: 1 });
-    expect(d.kpis.certificate).toEqual({ total: 2, expired: 0, critical: 0, warning: 1, healthy: 1, noExpiry: 0, disabled: 0 });
+    expect(d.kpis.secret).toEqual({
+      total: 8,
+      expired: 1,
+      critical: 2,
+      warning: 1,
+      healthy: 2,
+      noExpiry: 2,
+      disabled: 1,
+    });
+    expect(d.kpis.certificate).toEqual({
+      total: 2,
+      expired: 0,
+      critical: 0,
+      warning: 1,
+      healthy: 1,
+      noExpiry: 0,
+      disabled: 0,
+    });
     expect(d.kpis.key).toEqual({ total: 2, expired: 0, critical: 0, warning: 0, healthy: 1, noExpiry: 1, disabled: 0 });
     expect(d.kpis.credential).toMatchObject({ total: 3, expired: 1, warning: 1, healthy: 1 });
     expect(d.hasInventory).toBe(true);
@@ -136,7 +176,18 @@ describe("dashboardSummary", () => {
 
   it("summarises vault access and posture", async () => {
     const d = await dashboardSummary(db, viewerCtx, {}, NOW);
-    expect(d.vaults).toEqual({ total: 3, reachable: 2, unreachable: 1, notScanned: 0, rbac: 2, accessPolicies: 1, noPurgeProtection: 2, noSoftDelete: 0, publicNetwork: 1, noDiagnostics: 2 });
+    expect(d.vaults).toEqual({
+      total: 3,
+      reachable: 2,
+      unreachable: 1,
+      notScanned: 0,
+      rbac: 2,
+      accessPolicies: 1,
+      noPurgeProtection: 2,
+      noSoftDelete: 0,
+      publicNetwork: 1,
+      noDiagnostics: 2,
+    });
   });
 
   it("buckets the next 90 days by week and type", async () => {
@@ -157,9 +208,29 @@ describe("dashboardSummary", () => {
   it("breaks down by subscription and lists the top risks", async () => {
     const d = await dashboardSummary(db, viewerCtx, {}, NOW);
     const prod = d.bySubscription.find((s) => s.id === SUB_PROD)!;
-    expect(prod).toMatchObject({ name: "Contoso Production", vaults: 2, unreachable: 0, objects: 9, expired: 1, critical: 1, warning: 2, noExpiry: 2 });
-    expect(d.bySubscription.find((s) => s.id === SUB_DEV)).toMatchObject({ vaults: 1, unreachable: 1, objects: 3, critical: 1 });
-    expect(d.risks.objects.map((o) => o.name)).toEqual(["db-password", "api-key", "+cmd|calc", '=HYPERLINK("http://evil")', "tls-payments"]);
+    expect(prod).toMatchObject({
+      name: "Contoso Production",
+      vaults: 2,
+      unreachable: 0,
+      objects: 9,
+      expired: 1,
+      critical: 1,
+      warning: 2,
+      noExpiry: 2,
+    });
+    expect(d.bySubscription.find((s) => s.id === SUB_DEV)).toMatchObject({
+      vaults: 1,
+      unreachable: 1,
+      objects: 3,
+      critical: 1,
+    });
+    expect(d.risks.objects.map((o) => o.name)).toEqual([
+      "db-password",
+      "api-key",
+      "+cmd|calc",
+      '=HYPERLINK("http://evil")',
+      "tls-payments",
+    ]);
     expect(d.risks.credentials.map((c) => [c.appName, c.status])).toEqual([
       ["Legacy Portal", "expired"],
       ["Payments API", "warning"],
@@ -176,7 +247,8 @@ describe("CSV export", () => {
     expect(csvCell("plain")).toBe("plain");
     expect(csvCell('a "b", c')).toBe('"a ""b"", c"');
     expect(csvCell("line\nbreak")).toBe('"line\nbreak"');
-    for (const f of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"]) expect(csvCell(f).startsWith("'") || csvCell(f).startsWith(`"'`)).toBe(true);
+    for (const f of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
+      expect(csvCell(f).startsWith("'") || csvCell(f).startsWith(`"'`)).toBe(true);
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell(null)).toBe("");
     expect(csvCell(new Date("2026-01-02T03:04:05.000Z"))).toBe("2026-01-02T03:04:05.000Z");
@@ -215,7 +287,11 @@ describe("CSV export", () => {
   it("has the same rows as the list for the same filters", async () => {
     const list = await listAssets(db, viewerCtx, { status: "no-expiry", sort: "name" });
     const out = await csv({ status: "no-expiry", sort: "name", batchSize: 1 });
-    const exported = out.trimEnd().split("\r\n").slice(1).map((l) => l.split(",")[1].replace(/^'/, ""));
+    const exported = out
+      .trimEnd()
+      .split("\r\n")
+      .slice(1)
+      .map((l) => l.split(",")[1].replace(/^'/, ""));
     expect(exported).toEqual(names(list.rows));
   });
 });
@@ -225,11 +301,25 @@ describe("vaults, objects and apps", () => {
     const { rows: all, total } = await listVaults(db, viewerCtx, {});
     expect(total).toBe(3);
     expect(all.map((v) => v.name)).toEqual(["kv-dev-locked", "kv-payments", "kv-web"]);
-    expect(all.find((v) => v.name === "kv-payments")).toMatchObject({ expired: 1, critical: 1, warning: 2, liveObjects: 5, subscriptionName: "Contoso Production" });
-    expect((await listVaults(db, viewerCtx, { access: "unreachable" })).rows.map((v) => v.name)).toEqual(["kv-dev-locked"]);
-    expect((await listVaults(db, viewerCtx, { posture: "public-network" })).rows.map((v) => v.name)).toEqual(["kv-web"]);
-    expect((await listVaults(db, viewerCtx, { posture: "access-policies" })).rows.map((v) => v.name)).toEqual(["kv-web"]);
-    expect((await listVaults(db, viewerCtx, { subscription: SUB_DEV })).rows.map((v) => v.name)).toEqual(["kv-dev-locked"]);
+    expect(all.find((v) => v.name === "kv-payments")).toMatchObject({
+      expired: 1,
+      critical: 1,
+      warning: 2,
+      liveObjects: 5,
+      subscriptionName: "Contoso Production",
+    });
+    expect((await listVaults(db, viewerCtx, { access: "unreachable" })).rows.map((v) => v.name)).toEqual([
+      "kv-dev-locked",
+    ]);
+    expect((await listVaults(db, viewerCtx, { posture: "public-network" })).rows.map((v) => v.name)).toEqual([
+      "kv-web",
+    ]);
+    expect((await listVaults(db, viewerCtx, { posture: "access-policies" })).rows.map((v) => v.name)).toEqual([
+      "kv-web",
+    ]);
+    expect((await listVaults(db, viewerCtx, { subscription: SUB_DEV })).rows.map((v) => v.name)).toEqual([
+      "kv-dev-locked",
+    ]);
   });
 
   it("paginates vaults", async () => {
@@ -245,14 +335,27 @@ describe("vaults, objects and apps", () => {
     expect(v.vault.accessError?.remediation).toMatch(/firewall/);
     expect(v.errors).toHaveLength(1);
     const web = await getVault(db, viewerCtx, { id: V_WEB.toUpperCase() });
-    expect(web.counts.find((c) => c.type === "secret")).toMatchObject({ total: 2, noExpiry: 1, disabled: 1, removed: 1 });
+    expect(web.counts.find((c) => c.type === "secret")).toMatchObject({
+      total: 2,
+      noExpiry: 1,
+      disabled: 1,
+      removed: 1,
+    });
     await expect(getVault(db, viewerCtx, { id: "/subscriptions/x/nope" })).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("returns one object with its detail", async () => {
-    const [row] = await db.select().from(assets).limit(100).then((r) => r.filter((a) => a.name === "tls-payments"));
+    const [row] = await db
+      .select()
+      .from(assets)
+      .limit(100)
+      .then((r) => r.filter((a) => a.name === "tls-payments"));
     const a = await getAsset(db, viewerCtx, { id: row.id });
-    expect(a).toMatchObject({ vaultName: "kv-payments", subscriptionName: "Contoso Production", asset: { detail: { subject: "CN=pay.contoso.com" } } });
+    expect(a).toMatchObject({
+      vaultName: "kv-payments",
+      subscriptionName: "Contoso Production",
+      asset: { detail: { subject: "CN=pay.contoso.com" } },
+    });
     await expect(getAsset(db, viewerCtx, { id: randomUUID() })).rejects.toMatchObject({ code: "not_found" });
     await expect(getAsset(db, viewerCtx, { id: "nope" })).rejects.toThrow();
   });
@@ -263,8 +366,13 @@ describe("vaults, objects and apps", () => {
     expect(all.rows.map((r) => r.displayName)).toEqual(["Legacy Portal", "Payments API", "No Creds", "Payments API"]);
     expect(all.rows[0]).toMatchObject({ credentials: 1, expired: 1 });
     expect((await listApps(db, viewerCtx, { status: "expired" }, NOW)).rows.map((r) => r.id)).toEqual(["app-obj-2"]);
-    expect((await listApps(db, viewerCtx, { status: "none", kind: "application" }, NOW)).rows.map((r) => r.id)).toEqual(["app-obj-3"]);
-    expect((await listApps(db, viewerCtx, { expiringDays: "30" }, NOW)).rows.map((r) => r.id)).toEqual(["app-obj-2", "app-obj-1"]);
+    expect((await listApps(db, viewerCtx, { status: "none", kind: "application" }, NOW)).rows.map((r) => r.id)).toEqual(
+      ["app-obj-3"],
+    );
+    expect((await listApps(db, viewerCtx, { expiringDays: "30" }, NOW)).rows.map((r) => r.id)).toEqual([
+      "app-obj-2",
+      "app-obj-1",
+    ]);
     expect((await listApps(db, viewerCtx, { q: "legacy" }, NOW)).total).toBe(1);
     const app = await getApp(db, viewerCtx, { id: "app-obj-1" });
     expect(app.credentials.map((c) => c.keyId)).toEqual(["k1", "k2"]);
@@ -277,14 +385,26 @@ describe("caching", () => {
   it("serves the dashboard and counts from cache until the inventory version (latest scan) changes", async () => {
     clearInventoryCache();
     const a = await cachedDashboardSummary(db, viewerCtx);
-    const extra = { vaultId: V_WEB, subscriptionId: SUB_PROD, type: "secret" as const, name: "cache-probe", objectId: "x", status: "healthy" as const, expiresOn: new Date(Date.now() + 400 * DAY) };
+    const extra = {
+      vaultId: V_WEB,
+      subscriptionId: SUB_PROD,
+      type: "secret" as const,
+      name: "cache-probe",
+      objectId: "x",
+      status: "healthy" as const,
+      expiresOn: new Date(Date.now() + 400 * DAY),
+    };
     await db.insert(assets).values(extra);
     const before = await listAssets(db, viewerCtx, { subscription: SUB_PROD }, { cachedCount: true });
     expect((await cachedDashboardSummary(db, viewerCtx)).kpis.secret.total).toBe(a.kpis.secret.total);
-    await db.insert(scanRuns).values({ mode: "delta", trigger: "manual", requestedBy: "t", status: "completed", finishedAt: new Date() });
+    await db
+      .insert(scanRuns)
+      .values({ mode: "delta", trigger: "manual", requestedBy: "t", status: "completed", finishedAt: new Date() });
     await new Promise((r) => setTimeout(r, 1100)); // the version is re-read at most once a second
     expect((await cachedDashboardSummary(db, viewerCtx)).kpis.secret.total).toBe(a.kpis.secret.total + 1);
-    expect((await listAssets(db, viewerCtx, { subscription: SUB_PROD }, { cachedCount: true })).total).toBe(before.total);
+    expect((await listAssets(db, viewerCtx, { subscription: SUB_PROD }, { cachedCount: true })).total).toBe(
+      before.total,
+    );
     await expect(cachedDashboardSummary(db, anonCtx)).rejects.toMatchObject({ code: "unauthenticated" });
     await db.delete(assets).where(eq(assets.name, "cache-probe"));
     await db.delete(scanRuns).where(eq(scanRuns.requestedBy, "t"));
@@ -297,7 +417,13 @@ describe("scans", () => {
     const h = await scanHistory(db, viewerCtx, {});
     expect(h.total).toBe(1);
     const d = await scanDetail(db, viewerCtx, { id: scanId }, NOW);
-    expect(d.scan).toMatchObject({ status: "completed_with_errors", percent: 100, active: false, etaSeconds: null, elapsedSeconds: 60 });
+    expect(d.scan).toMatchObject({
+      status: "completed_with_errors",
+      percent: 100,
+      active: false,
+      etaSeconds: null,
+      elapsedSeconds: 60,
+    });
     expect(d.errors[0]).toMatchObject({ kind: "firewall", scope: V_DEV });
     await expect(scanProgress(db, viewerCtx, { id: randomUUID() })).rejects.toMatchObject({ code: "not_found" });
   });
@@ -305,12 +431,23 @@ describe("scans", () => {
   it("computes percent and ETA from the vault rate", async () => {
     const [run] = await db
       .insert(scanRuns)
-      .values({ mode: "delta", trigger: "schedule", requestedBy: "system:scan", status: "running", startedAt: new Date(NOW.getTime() - 40_000), vaultsTotal: 10, vaultsDone: 4, objectsSeen: 100 })
+      .values({
+        mode: "delta",
+        trigger: "schedule",
+        requestedBy: "system:scan",
+        status: "running",
+        startedAt: new Date(NOW.getTime() - 40_000),
+        vaultsTotal: 10,
+        vaultsDone: 4,
+        objectsSeen: 100,
+      })
       .returning();
     const p = toProgress(run, NOW);
     expect(p).toMatchObject({ percent: 40, elapsedSeconds: 40, etaSeconds: 60, active: true });
     expect(toProgress({ ...run, vaultsDone: 0 }, NOW).etaSeconds).toBeNull();
-    expect(toProgress({ ...run, status: "queued", startedAt: null, vaultsTotal: 0, vaultsDone: 0 }, NOW)).toMatchObject({ percent: 0, etaSeconds: null, elapsedSeconds: null, active: true });
+    expect(toProgress({ ...run, status: "queued", startedAt: null, vaultsTotal: 0, vaultsDone: 0 }, NOW)).toMatchObject(
+      { percent: 0, etaSeconds: null, elapsedSeconds: null, active: true },
+    );
     void DAY;
   });
 });

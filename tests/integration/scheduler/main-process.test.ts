@@ -76,7 +76,9 @@ describe("npm run scheduler (lib/scheduler/main.ts)", () => {
     child = proc;
     let stderr = "";
     proc.stderr!.on("data", (d) => (stderr += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.once("exit", (code, signal) => resolve({ code, signal })),
+    );
 
     let body: { ok: boolean; lastTickAt: string; jobs: { name: string }[] } | undefined;
     let last = "no response";

@@ -34,17 +34,36 @@ describe("scan-worker + scheduled-scan against the local cloud", () => {
     const db = await getDb();
     await db
       .insert(settings)
-      .values({ key: "scan.schedule", value: { enabled: true, cron: "* * * * * *", timezone: "Europe/Amsterdam", mode: "full" }, updatedBy: "test" })
-      .onConflictDoUpdate({ target: settings.key, set: { value: { enabled: true, cron: "* * * * * *", timezone: "Europe/Amsterdam", mode: "full" } } });
+      .values({
+        key: "scan.schedule",
+        value: { enabled: true, cron: "* * * * * *", timezone: "Europe/Amsterdam", mode: "full" },
+        updatedBy: "test",
+      })
+      .onConflictDoUpdate({
+        target: settings.key,
+        set: { value: { enabled: true, cron: "* * * * * *", timezone: "Europe/Amsterdam", mode: "full" } },
+      });
 
     scheduler = startScheduler({ jobs: [scheduledScanJob, scanWorkerJob], tickMs: 200, instanceId: "scan-test" });
 
-    const run = await waitFor(async () => {
-      const [r] = await db.select().from(scanRuns).where(eq(scanRuns.trigger, "schedule")).orderBy(scanRuns.createdAt).limit(1);
-      return r && ["completed", "completed_with_errors", "failed"].includes(r.status) ? r : undefined;
-    }, 45_000, 200);
+    const run = await waitFor(
+      async () => {
+        const [r] = await db
+          .select()
+          .from(scanRuns)
+          .where(eq(scanRuns.trigger, "schedule"))
+          .orderBy(scanRuns.createdAt)
+          .limit(1);
+        return r && ["completed", "completed_with_errors", "failed"].includes(r.status) ? r : undefined;
+      },
+      45_000,
+      200,
+    );
     // Stop scheduling more scans before asserting.
-    await db.update(settings).set({ value: { enabled: false, cron: "* * * * * *", timezone: "UTC", mode: "delta" } }).where(eq(settings.key, "scan.schedule"));
+    await db
+      .update(settings)
+      .set({ value: { enabled: false, cron: "* * * * * *", timezone: "UTC", mode: "delta" } })
+      .where(eq(settings.key, "scan.schedule"));
 
     expect(run).toMatchObject({ mode: "full", trigger: "schedule", requestedBy: "system:scheduled-scan" });
     expect(run.status, run.error ?? "").not.toBe("failed");
@@ -65,11 +84,18 @@ describe("scan-worker + scheduled-scan against the local cloud", () => {
     cloud.control.setLatency({ fixedMs: 150, jitterMs: 0 }); // a scan long enough to interrupt
     try {
       // The previous test's every-second schedule may have queued one more scan before it was disabled.
-      await db.update(scanRuns).set({ status: "cancelled" }).where(inArray(scanRuns.status, ["queued", "running"]));
+      await db
+        .update(scanRuns)
+        .set({ status: "cancelled" })
+        .where(inArray(scanRuns.status, ["queued", "running"]));
       const { scanId } = await requestScan({ ctx: systemCtx("test"), input: { mode: "full" } });
       const s = startScheduler({ jobs: [scanWorkerJob], tickMs: 100, instanceId: "scan-stop-test", graceMs: 10_000 });
       scheduler = s;
-      await waitFor(async () => (await db.select().from(scanRuns).where(eq(scanRuns.id, scanId)))[0]?.status === "running", 15_000, 50);
+      await waitFor(
+        async () => (await db.select().from(scanRuns).where(eq(scanRuns.id, scanId)))[0]?.status === "running",
+        15_000,
+        50,
+      );
       await waitFor(() => s.status().jobs[0].runningHere, 5_000, 20);
       const t0 = Date.now();
       await s.stop();

@@ -62,7 +62,11 @@ describe("two instances against one database", () => {
 
   it("two ticks racing for one due job: exactly one claims it", async () => {
     const calls: string[] = [];
-    const mk = (by: string): JobDefinition => ({ name: "race", schedule: { everyMs: 60_000 }, run: async () => void calls.push(by) });
+    const mk = (by: string): JobDefinition => ({
+      name: "race",
+      schedule: { everyMs: 60_000 },
+      run: async () => void calls.push(by),
+    });
     const other = await secondDb(t.kind);
     cleanups.push(other.close);
     const a = start({ jobs: [mk("a")], autoTick: false, instanceId: "race-a" });
@@ -77,7 +81,10 @@ describe("cron schedules", () => {
   it("computes next_run_at from the cron in its timezone, follows a changed schedule, and clears it when disabled", async () => {
     const sched: CronSchedule = { cron: "0 9 * * *", timezone: "Europe/Amsterdam", enabled: true };
     const ran: number[] = [];
-    const s = start({ jobs: [{ name: "cron-job", schedule: () => ({ ...sched }), run: async () => void ran.push(Date.now()) }], autoTick: false });
+    const s = start({
+      jobs: [{ name: "cron-job", schedule: () => ({ ...sched }), run: async () => void ran.push(Date.now()) }],
+      autoTick: false,
+    });
 
     const before = new Date();
     await s.tickNow();
@@ -96,7 +103,10 @@ describe("cron schedules", () => {
 
     // Disabled: next_run_at is cleared and the job does not run, even if it was overdue.
     const db = await getDb();
-    await db.update(schedulerJobs).set({ nextRunAt: sql`now() - interval '1 hour'` }).where(eq(schedulerJobs.name, "cron-job"));
+    await db
+      .update(schedulerJobs)
+      .set({ nextRunAt: sql`now() - interval '1 hour'` })
+      .where(eq(schedulerJobs.name, "cron-job"));
     sched.enabled = false;
     await s.tickNow();
     await s.idle();
@@ -120,7 +130,16 @@ describe("cron schedules", () => {
 
   it("an overdue run that still matches the schedule runs once (catch-up), not once per missed occurrence", async () => {
     const ran: number[] = [];
-    const s = start({ jobs: [{ name: "catch-up", schedule: () => ({ cron: "*/5 * * * *", timezone: "UTC", enabled: true }), run: async () => void ran.push(1) }], autoTick: false });
+    const s = start({
+      jobs: [
+        {
+          name: "catch-up",
+          schedule: () => ({ cron: "*/5 * * * *", timezone: "UTC", enabled: true }),
+          run: async () => void ran.push(1),
+        },
+      ],
+      autoTick: false,
+    });
     await s.tickNow();
     const db = await getDb();
     // As if the scheduler had been down for three hours since an occurrence.
@@ -136,7 +155,11 @@ describe("cron schedules", () => {
 
   it("scheduled-scan runs once right away on a fresh install, then follows its cron", async () => {
     const ran: string[] = [];
-    const job: JobDefinition = { ...scheduledScanJob, name: "fresh-install-scan", run: async (ctx) => void ran.push(ctx.actor.type === "system" ? ctx.actor.job : "?") };
+    const job: JobDefinition = {
+      ...scheduledScanJob,
+      name: "fresh-install-scan",
+      run: async (ctx) => void ran.push(ctx.actor.type === "system" ? ctx.actor.job : "?"),
+    };
     const s = start({ jobs: [job], autoTick: false });
     await s.tickNow();
     await s.idle();
@@ -153,17 +176,28 @@ describe("cron schedules", () => {
     const db = await getDb();
     const ran: string[] = [];
     // Not a fresh install here: only the schedule is under test.
-    const job: JobDefinition = { ...scheduledScanJob, runOnFirstStart: false, run: async (ctx) => void ran.push(ctx.actor.type === "system" ? ctx.actor.job : "?") };
+    const job: JobDefinition = {
+      ...scheduledScanJob,
+      runOnFirstStart: false,
+      run: async (ctx) => void ran.push(ctx.actor.type === "system" ? ctx.actor.job : "?"),
+    };
     const s = start({ jobs: [job], autoTick: false });
 
     await s.tickNow(); // default setting: 0 */6 * * * UTC, enabled
-    expect((await jobRow("scheduled-scan")).nextRunAt?.toISOString()).toBe(nextCronRun("0 */6 * * *", "UTC", new Date()).toISOString());
+    expect((await jobRow("scheduled-scan")).nextRunAt?.toISOString()).toBe(
+      nextCronRun("0 */6 * * *", "UTC", new Date()).toISOString(),
+    );
 
     const put = (value: object) =>
-      db.insert(settings).values({ key: "scan.schedule", value, updatedBy: "test" }).onConflictDoUpdate({ target: settings.key, set: { value } });
+      db
+        .insert(settings)
+        .values({ key: "scan.schedule", value, updatedBy: "test" })
+        .onConflictDoUpdate({ target: settings.key, set: { value } });
     await put({ enabled: true, cron: "30 1 * * *", timezone: "Europe/Amsterdam", mode: "full" });
     await s.tickNow();
-    expect((await jobRow("scheduled-scan")).nextRunAt?.toISOString()).toBe(nextCronRun("30 1 * * *", "Europe/Amsterdam", new Date()).toISOString());
+    expect((await jobRow("scheduled-scan")).nextRunAt?.toISOString()).toBe(
+      nextCronRun("30 1 * * *", "Europe/Amsterdam", new Date()).toISOString(),
+    );
 
     await put({ enabled: false, cron: "* * * * * *", timezone: "UTC", mode: "delta" });
     await s.tickNow();
@@ -185,7 +219,11 @@ describe("cron schedules", () => {
     const ran: string[] = [];
     const s = start({
       jobs: [
-        { name: "bad-cron", schedule: () => ({ cron: "0 9 * * *", timezone: "Nowhere/Land", enabled: true }), run: async () => void ran.push("bad") },
+        {
+          name: "bad-cron",
+          schedule: () => ({ cron: "0 9 * * *", timezone: "Nowhere/Land", enabled: true }),
+          run: async () => void ran.push("bad"),
+        },
         { name: "good", schedule: { everyMs: 60_000 }, run: async () => void ran.push("good") },
       ],
       autoTick: false,
@@ -205,7 +243,14 @@ describe("failures, leases and shutdown", () => {
     let oks = 0;
     const s = start({
       jobs: [
-        { name: "flaky", schedule: { everyMs: 20 }, run: async () => { fails++; throw new Error("boom: vault unreachable"); } },
+        {
+          name: "flaky",
+          schedule: { everyMs: 20 },
+          run: async () => {
+            fails++;
+            throw new Error("boom: vault unreachable");
+          },
+        },
         { name: "steady", schedule: { everyMs: 20 }, run: async () => void oks++ },
       ],
       tickMs: 20,
@@ -223,14 +268,22 @@ describe("failures, leases and shutdown", () => {
   it("lease expiry lets another instance take over a job whose holder died", async () => {
     const db = await getDb();
     const ran: string[] = [];
-    const s = start({ jobs: [{ name: "orphan", schedule: { everyMs: 60_000 }, run: async () => void ran.push("b") }], autoTick: false, instanceId: "survivor" });
+    const s = start({
+      jobs: [{ name: "orphan", schedule: { everyMs: 60_000 }, run: async () => void ran.push("b") }],
+      autoTick: false,
+      instanceId: "survivor",
+    });
     await s.tickNow();
     await s.idle();
     expect(ran).toHaveLength(1);
     // A holder that claimed the job and died: lease held, never renewed, never released; the run is due again.
     await db
       .update(schedulerJobs)
-      .set({ lockedBy: "dead-replica", lockedUntil: sql`now() + interval '600 milliseconds'`, nextRunAt: sql`now() - interval '1 second'` })
+      .set({
+        lockedBy: "dead-replica",
+        lockedUntil: sql`now() + interval '600 milliseconds'`,
+        nextRunAt: sql`now() - interval '1 second'`,
+      })
       .where(eq(schedulerJobs.name, "orphan"));
     await s.tickNow();
     await s.idle();
@@ -254,7 +307,14 @@ describe("failures, leases and shutdown", () => {
           leaseMs: 300,
           run: (_ctx, signal) =>
             new Promise<void>((resolve, reject) => {
-              signal.addEventListener("abort", () => { aborted = true; reject(signal.reason); }, { once: true });
+              signal.addEventListener(
+                "abort",
+                () => {
+                  aborted = true;
+                  reject(signal.reason);
+                },
+                { once: true },
+              );
             }),
         },
       ],
@@ -278,7 +338,19 @@ describe("failures, leases and shutdown", () => {
   it("stop() aborts running jobs, waits for them, keeps next_run_at and releases the lease", async () => {
     let sawAbort = false;
     const s = start({
-      jobs: [{ name: "cooperative", schedule: { everyMs: 60_000 }, run: (_c, signal) => new Promise<void>((resolve) => signal.addEventListener("abort", () => { sawAbort = true; setTimeout(resolve, 50); })) }],
+      jobs: [
+        {
+          name: "cooperative",
+          schedule: { everyMs: 60_000 },
+          run: (_c, signal) =>
+            new Promise<void>((resolve) =>
+              signal.addEventListener("abort", () => {
+                sawAbort = true;
+                setTimeout(resolve, 50);
+              }),
+            ),
+        },
+      ],
       autoTick: false,
       instanceId: "stopper",
     });
@@ -295,7 +367,12 @@ describe("failures, leases and shutdown", () => {
   });
 
   it("stop() releases the lease of a job that ignores the abort after the grace period", async () => {
-    const s = start({ jobs: [{ name: "stubborn", schedule: { everyMs: 60_000 }, run: async () => void (await sleep(3000)) }], autoTick: false, graceMs: 200, instanceId: "impatient" });
+    const s = start({
+      jobs: [{ name: "stubborn", schedule: { everyMs: 60_000 }, run: async () => void (await sleep(3000)) }],
+      autoTick: false,
+      graceMs: 200,
+      instanceId: "impatient",
+    });
     await s.tickNow();
     expect((await jobRow("stubborn")).lockedBy).toBe("impatient");
     const t0 = Date.now();
@@ -306,7 +383,11 @@ describe("failures, leases and shutdown", () => {
 
   it("stopping through the signal option", async () => {
     const ac = new AbortController();
-    const s = start({ jobs: [{ name: "sig", schedule: { everyMs: 60_000 }, run: async () => undefined }], tickMs: 50, signal: ac.signal });
+    const s = start({
+      jobs: [{ name: "sig", schedule: { everyMs: 60_000 }, run: async () => undefined }],
+      tickMs: 50,
+      signal: ac.signal,
+    });
     await waitFor(() => s.status().lastTickAt);
     ac.abort();
     await waitFor(() => s.status().stopping);
@@ -344,7 +425,19 @@ describe("replica-scoped jobs", () => {
 
 describe("/healthz", () => {
   it("200 with last tick and job statuses while ticking; 503 when the loop has not ticked within 2× the interval", async () => {
-    const s = start({ jobs: [{ name: "health-job", schedule: { everyMs: 60_000 }, run: async () => { throw new Error("nope"); } }], tickMs: 500, autoTick: false });
+    const s = start({
+      jobs: [
+        {
+          name: "health-job",
+          schedule: { everyMs: 60_000 },
+          run: async () => {
+            throw new Error("nope");
+          },
+        },
+      ],
+      tickMs: 500,
+      autoTick: false,
+    });
     const h = await startHealthServer(0, () => s.status(), "127.0.0.1");
     cleanups.push(h.close);
     const get = async () => {
@@ -356,7 +449,11 @@ describe("/healthz", () => {
     await s.idle();
     const ok = await get();
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ ok: true, lastTickAt: expect.any(String), jobs: [{ name: "health-job", lastStatus: "failed", lastError: "nope" }] });
+    expect(ok.body).toMatchObject({
+      ok: true,
+      lastTickAt: expect.any(String),
+      jobs: [{ name: "health-job", lastStatus: "failed", lastError: "nope" }],
+    });
     await sleep(1100);
     const stale = await get();
     expect(stale.status).toBe(503);

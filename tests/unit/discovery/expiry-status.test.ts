@@ -37,18 +37,32 @@ describe("computeExpiryStatus", () => {
 });
 
 describe("thresholdsFor", () => {
-  const settings = { warningDays: 30, criticalDays: 7, perSubscription: { "AAAAAAAA-0000-0000-0000-000000000001": { warningDays: 60, criticalDays: 14 } } };
+  const settings = {
+    warningDays: 30,
+    criticalDays: 7,
+    perSubscription: { "AAAAAAAA-0000-0000-0000-000000000001": { warningDays: 60, criticalDays: 14 } },
+  };
   test("per-subscription override, case-insensitive", () => {
-    expect(thresholdsFor(settings, "aaaaaaaa-0000-0000-0000-000000000001")).toEqual({ warningDays: 60, criticalDays: 14 });
+    expect(thresholdsFor(settings, "aaaaaaaa-0000-0000-0000-000000000001")).toEqual({
+      warningDays: 60,
+      criticalDays: 14,
+    });
   });
   test("falls back to global", () => {
-    expect(thresholdsFor(settings, "bbbbbbbb-0000-0000-0000-000000000002")).toEqual({ warningDays: 30, criticalDays: 7 });
+    expect(thresholdsFor(settings, "bbbbbbbb-0000-0000-0000-000000000002")).toEqual({
+      warningDays: 30,
+      criticalDays: 7,
+    });
     expect(thresholdsFor(settings, null)).toEqual({ warningDays: 30, criticalDays: 7 });
   });
   test("override changes the status at the same date", () => {
     const exp = at(20 * DAY_MS);
     expect(computeExpiryStatus(exp, now, thresholdsFor(settings, null))).toBe("warning");
-    expect(computeExpiryStatus(exp, now, thresholdsFor(settings, "aaaaaaaa-0000-0000-0000-000000000001"))).toBe("warning");
-    expect(computeExpiryStatus(at(10 * DAY_MS), now, thresholdsFor(settings, "aaaaaaaa-0000-0000-0000-000000000001"))).toBe("critical");
+    expect(computeExpiryStatus(exp, now, thresholdsFor(settings, "aaaaaaaa-0000-0000-0000-000000000001"))).toBe(
+      "warning",
+    );
+    expect(
+      computeExpiryStatus(at(10 * DAY_MS), now, thresholdsFor(settings, "aaaaaaaa-0000-0000-0000-000000000001")),
+    ).toBe("critical");
   });
 });

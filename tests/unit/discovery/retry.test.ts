@@ -3,16 +3,25 @@ import { describe, expect, test } from "vitest";
 import { classifyError, HttpError, mapBounded, retryAfterMs, Semaphore, withRetry, chain } from "@/lib/cloud";
 
 const fast = { baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 200, attempts: 4, maxRetryAfterMs: 1000 };
-const http = (status: number, headers: Record<string, string> = {}, code?: string, inner?: string) => new HttpError(status, code, `status ${status}`, headers, inner);
+const http = (status: number, headers: Record<string, string> = {}, code?: string, inner?: string) =>
+  new HttpError(status, code, `status ${status}`, headers, inner);
 
 describe("withRetry", () => {
   test("retries 429 without Retry-After, 500/503, resets; returns the eventual result", async () => {
-    for (const e of [http(429), http(500), http(503), Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })]) {
+    for (const e of [
+      http(429),
+      http(500),
+      http(503),
+      Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+    ]) {
       let n = 0;
-      const r = await withRetry(async () => {
-        if (n++ < 2) throw e;
-        return "ok";
-      }, { retry: fast });
+      const r = await withRetry(
+        async () => {
+          if (n++ < 2) throw e;
+          return "ok";
+        },
+        { retry: fast },
+      );
       expect(r).toBe("ok");
       expect(n).toBe(3);
     }
@@ -25,45 +34,66 @@ describe("withRetry", () => {
     expect(retryAfterMs(http(429))).toBeUndefined();
     let n = 0;
     const t = Date.now();
-    await withRetry(async () => {
-      if (n++ === 0) throw http(429, { "retry-after-ms": "120" });
-      return 1;
-    }, { retry: fast });
+    await withRetry(
+      async () => {
+        if (n++ === 0) throw http(429, { "retry-after-ms": "120" });
+        return 1;
+      },
+      { retry: fast },
+    );
     expect(Date.now() - t).toBeGreaterThanOrEqual(110);
   });
 
   test("a Retry-After beyond the cap fails the call instead of waiting", async () => {
     let n = 0;
-    await expect(withRetry(async () => {
-      n++;
-      throw http(429, { "retry-after": "3600" });
-    }, { retry: fast })).rejects.toMatchObject({ statusCode: 429 });
+    await expect(
+      withRetry(
+        async () => {
+          n++;
+          throw http(429, { "retry-after": "3600" });
+        },
+        { retry: fast },
+      ),
+    ).rejects.toMatchObject({ statusCode: 429 });
     expect(n).toBe(1);
   });
 
   test("bounded attempts; 403/404 are not retried", async () => {
     let n = 0;
-    await expect(withRetry(async () => {
-      n++;
-      throw http(503);
-    }, { retry: fast })).rejects.toMatchObject({ statusCode: 503 });
+    await expect(
+      withRetry(
+        async () => {
+          n++;
+          throw http(503);
+        },
+        { retry: fast },
+      ),
+    ).rejects.toMatchObject({ statusCode: 503 });
     expect(n).toBe(4);
     n = 0;
-    await expect(withRetry(async () => {
-      n++;
-      throw http(403);
-    }, { retry: fast })).rejects.toMatchObject({ statusCode: 403 });
+    await expect(
+      withRetry(
+        async () => {
+          n++;
+          throw http(403);
+        },
+        { retry: fast },
+      ),
+    ).rejects.toMatchObject({ statusCode: 403 });
     expect(n).toBe(1);
   });
 
   test("per-attempt timeout aborts the attempt (even if the callee ignores its signal) and retries", async () => {
     let n = 0;
     const signals: AbortSignal[] = [];
-    const r = await withRetry(async (signal) => {
-      signals.push(signal);
-      if (n++ === 0) return new Promise<string>(() => undefined); // hangs forever
-      return "second";
-    }, { retry: { ...fast, timeoutMs: 50 } });
+    const r = await withRetry(
+      async (signal) => {
+        signals.push(signal);
+        if (n++ === 0) return new Promise<string>(() => undefined); // hangs forever
+        return "second";
+      },
+      { retry: { ...fast, timeoutMs: 50 } },
+    );
     expect(r).toBe("second");
     expect(signals[0].aborted).toBe(true);
   });
@@ -72,9 +102,14 @@ describe("withRetry", () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 30);
     const t = Date.now();
-    await expect(withRetry(async () => {
-      throw http(503);
-    }, { signal: ac.signal, retry: { ...fast, baseDelayMs: 10_000, maxDelayMs: 10_000, attempts: 5 } })).rejects.toMatchObject({ name: "AbortError" });
+    await expect(
+      withRetry(
+        async () => {
+          throw http(503);
+        },
+        { signal: ac.signal, retry: { ...fast, baseDelayMs: 10_000, maxDelayMs: 10_000, attempts: 5 } },
+      ),
+    ).rejects.toMatchObject({ name: "AbortError" });
     expect(Date.now() - t).toBeLessThan(2000);
   });
 
@@ -82,10 +117,13 @@ describe("withRetry", () => {
     let attempts = 0;
     let retries = 0;
     let n = 0;
-    await withRetry(async () => {
-      if (n++ < 3) throw http(500);
-      return 1;
-    }, { retry: fast, onAttempt: () => attempts++, onRetry: () => retries++ });
+    await withRetry(
+      async () => {
+        if (n++ < 3) throw http(500);
+        return 1;
+      },
+      { retry: fast, onAttempt: () => attempts++, onRetry: () => retries++ },
+    );
     expect(attempts).toBe(4);
     expect(retries).toBe(3);
   });
@@ -98,12 +136,16 @@ describe("limits", () => {
     const lim = chain(perVault, global);
     let active = 0;
     let peak = 0;
-    await Promise.all(Array.from({ length: 10 }, () => lim(async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((r) => setTimeout(r, 5));
-      active--;
-    })));
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        lim(async () => {
+          active++;
+          peak = Math.max(peak, active);
+          await new Promise((r) => setTimeout(r, 5));
+          active--;
+        }),
+      ),
+    );
     expect(peak).toBe(2);
     expect(global.inFlight).toBe(0);
   });
@@ -143,17 +185,30 @@ describe("mapBounded", () => {
 
 describe("classifyError", () => {
   test("firewall, connection, RBAC, access policy, not found, throttled, network, unknown", () => {
-    expect(classifyError(http(403, {}, "Forbidden", "ForbiddenByFirewall"))).toMatchObject({ kind: "firewall", innerCode: "ForbiddenByFirewall" });
-    expect(classifyError(Object.assign(new Error("Public network access is disabled and request is not from a trusted service"), { statusCode: 403 }))).toMatchObject({ kind: "firewall", innerCode: "ForbiddenByConnection" });
+    expect(classifyError(http(403, {}, "Forbidden", "ForbiddenByFirewall"))).toMatchObject({
+      kind: "firewall",
+      innerCode: "ForbiddenByFirewall",
+    });
+    expect(
+      classifyError(
+        Object.assign(new Error("Public network access is disabled and request is not from a trusted service"), {
+          statusCode: 403,
+        }),
+      ),
+    ).toMatchObject({ kind: "firewall", innerCode: "ForbiddenByConnection" });
     expect(classifyError(http(403, {}, "Forbidden", "ForbiddenByRbac"))).toMatchObject({ kind: "permission" });
     expect(classifyError(http(403, {}, "Forbidden", "AccessDenied"))).toMatchObject({ kind: "permission" });
     expect(classifyError(http(404, {}, "ResourceNotFound"))).toMatchObject({ kind: "not_found" });
     expect(classifyError(http(429))).toMatchObject({ kind: "throttled" });
-    expect(classifyError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }))).toMatchObject({ kind: "network" });
+    expect(
+      classifyError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" })),
+    ).toMatchObject({ kind: "network" });
     expect(classifyError(http(500))).toMatchObject({ kind: "unknown" });
   });
   test("messages are truncated and stripped of tokens", () => {
-    const c = classifyError(new Error(`boom Bearer abc.def.ghi eyJhbGciOiJub25lIn0.eyJvaWQiOiJ4In0. ${"x".repeat(2000)}`));
+    const c = classifyError(
+      new Error(`boom Bearer abc.def.ghi eyJhbGciOiJub25lIn0.eyJvaWQiOiJ4In0. ${"x".repeat(2000)}`),
+    );
     expect(c.message).not.toContain("abc.def.ghi");
     expect(c.message).not.toContain("eyJhbGci");
     expect(c.message.length).toBeLessThanOrEqual(600);

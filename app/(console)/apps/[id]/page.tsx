@@ -26,25 +26,41 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
   return (
     <>
       <Breadcrumb items={[{ href: "/apps", label: "App registrations" }, { label: app.displayName }]} />
-      <PageHeader title={app.displayName} description={app.kind === "servicePrincipal" ? "Service principal (enterprise application)" : "Application registration"} />
+      <PageHeader
+        title={app.displayName}
+        description={
+          app.kind === "servicePrincipal" ? "Service principal (enterprise application)" : "Application registration"
+        }
+      />
       <div className="grid items-start gap-4 lg:grid-cols-2">
         <Section title="Identity" id="ident-h">
           <dl>
-            <Field k="Application (client) id" mono>{app.appId}</Field>
-            <Field k="Object id" mono>{app.id}</Field>
+            <Field k="Application (client) id" mono>
+              {app.appId}
+            </Field>
+            <Field k="Object id" mono>
+              {app.id}
+            </Field>
             <Field k="Created">{formatDateTime(app.createdDateTime)}</Field>
             <Field k="First / last seen">{`${formatDateTime(app.firstSeenAt)} / ${formatDateTime(app.lastSeenAt)}`}</Field>
             {app.removedAt && <Field k="Removed">{formatDateTime(app.removedAt)}</Field>}
             {related.map((r) => (
               <Field key={r.id} k={r.kind === "servicePrincipal" ? "Service principal" : "Application object"}>
-                <a href={`/apps/${encodeURIComponent(r.id)}`} className="text-brand-600 hover:underline dark:text-blue-300">{r.displayName}</a>
+                <a
+                  href={`/apps/${encodeURIComponent(r.id)}`}
+                  className="text-brand-600 hover:underline dark:text-blue-300"
+                >
+                  {r.displayName}
+                </a>
               </Field>
             ))}
           </dl>
         </Section>
         <Section title="Owners" id="owners-h">
           {app.owners.length === 0 ? (
-            <p className="text-amber-700 dark:text-amber-300">No owners: nobody is accountable for rotating this application&apos;s credentials.</p>
+            <p className="text-amber-700 dark:text-amber-300">
+              No owners: nobody is accountable for rotating this application&apos;s credentials.
+            </p>
           ) : (
             <ul className="space-y-2" data-testid="app-owners">
               {app.owners.map((o) => (
@@ -74,7 +90,9 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
             <tbody>
               {credentials.length === 0 && (
                 <tr>
-                  <td colSpan={7} className="py-8 text-center text-slate-500">No client secrets or certificates.</td>
+                  <td colSpan={7} className="py-8 text-center text-slate-500">
+                    No client secrets or certificates.
+                  </td>
                 </tr>
               )}
               {credentials.map((c) => (

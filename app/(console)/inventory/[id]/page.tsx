@@ -28,7 +28,12 @@ function chips(v: unknown) {
   return (
     <span className="flex flex-wrap gap-1">
       {v.map((x, i) => (
-        <span key={i} className="badge bg-slate-100 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300">{String(x)}</span>
+        <span
+          key={i}
+          className="badge bg-slate-100 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+        >
+          {String(x)}
+        </span>
       ))}
     </span>
   );
@@ -38,7 +43,15 @@ function lifetime(v: unknown): string | undefined {
   if (!Array.isArray(v) || v.length === 0) return undefined;
   return v
     .map((a: Record<string, unknown>) => {
-      const when = a.lifetimePercentage ? `at ${a.lifetimePercentage}% of lifetime` : a.daysBeforeExpiry ? `${a.daysBeforeExpiry} d before expiry` : a.timeBeforeExpiry ? `${a.timeBeforeExpiry} before expiry` : a.timeAfterCreate ? `${a.timeAfterCreate} after creation` : "";
+      const when = a.lifetimePercentage
+        ? `at ${a.lifetimePercentage}% of lifetime`
+        : a.daysBeforeExpiry
+          ? `${a.daysBeforeExpiry} d before expiry`
+          : a.timeBeforeExpiry
+            ? `${a.timeBeforeExpiry} before expiry`
+            : a.timeAfterCreate
+              ? `${a.timeAfterCreate} after creation`
+              : "";
       return `${String(a.action ?? "action")} ${when}`.trim();
     })
     .join("; ");
@@ -62,12 +75,41 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
   const now = new Date();
   const policy = d.policy as Record<string, unknown> | undefined;
   const rotation = d.rotationPolicy as Record<string, unknown> | undefined;
-  const known = new Set(["version", "subject", "issuer", "x5t", "thumbprint", "serialNumber", "validFrom", "validTo", "sans", "subjectAlternativeNames", "keyType", "kty", "keySize", "size", "curve", "crv", "keyOps", "ops", "policy", "rotationPolicy", "exportable", "hsm"]);
+  const known = new Set([
+    "version",
+    "subject",
+    "issuer",
+    "x5t",
+    "thumbprint",
+    "serialNumber",
+    "validFrom",
+    "validTo",
+    "sans",
+    "subjectAlternativeNames",
+    "keyType",
+    "kty",
+    "keySize",
+    "size",
+    "curve",
+    "crv",
+    "keyOps",
+    "ops",
+    "policy",
+    "rotationPolicy",
+    "exportable",
+    "hsm",
+  ]);
   const extra = Object.entries(d).filter(([k]) => !known.has(k));
 
   return (
     <>
-      <Breadcrumb items={[{ href: "/inventory", label: "Inventory" }, { href: `/vaults/${vaultSlug(a.vaultId)}`, label: vaultName ?? "vault" }, { label: a.name }]} />
+      <Breadcrumb
+        items={[
+          { href: "/inventory", label: "Inventory" },
+          { href: `/vaults/${vaultSlug(a.vaultId)}`, label: vaultName ?? "vault" },
+          { label: a.name },
+        ]}
+      />
       <PageHeader
         title={a.name}
         description={`${TYPE_LABEL[a.type]} in ${vaultName ?? a.vaultId}`}
@@ -80,14 +122,19 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         }
       />
       {a.removedAt && (
-        <p className="mb-4 rounded-lg border border-slate-200 bg-slate-100 px-4 py-2 text-sm text-slate-700 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300" role="status">
+        <p
+          className="mb-4 rounded-lg border border-slate-200 bg-slate-100 px-4 py-2 text-sm text-slate-700 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300"
+          role="status"
+        >
           This object was not found in Azure on {formatDateTime(a.removedAt)}. It stays in the inventory for the record.
         </p>
       )}
       <div className="grid items-start gap-4 lg:grid-cols-2">
         <Section title="Expiry" id="expiry-h">
           <div className="flex items-center gap-4">
-            <div className={`text-3xl font-semibold ${status === "expired" ? "text-red-600 dark:text-red-400" : status === "critical" ? "text-orange-600 dark:text-orange-400" : status === "warning" ? "text-amber-600 dark:text-amber-400" : ""}`}>
+            <div
+              className={`text-3xl font-semibold ${status === "expired" ? "text-red-600 dark:text-red-400" : status === "critical" ? "text-orange-600 dark:text-orange-400" : status === "warning" ? "text-amber-600 dark:text-amber-400" : ""}`}
+            >
               {a.expiresOn ? formatDaysUntil(a.expiresOn, now) : "No expiry date"}
             </div>
           </div>
@@ -98,7 +145,11 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
               <StatusBadge status={status} />
             </Field>
           </dl>
-          {!a.expiresOn && <p className="mt-2 text-xs text-slate-500">CIS Azure KV 5–7: secrets, keys and certificates should have an expiration date.</p>}
+          {!a.expiresOn && (
+            <p className="mt-2 text-xs text-slate-500">
+              CIS Azure KV 5–7: secrets, keys and certificates should have an expiration date.
+            </p>
+          )}
         </Section>
         <Section title="Attributes" id="attrs-h">
           <dl>
@@ -110,12 +161,22 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </Field>
             <Field k="Enabled">{a.enabled ? "Yes" : "No (disabled)"}</Field>
             <Field k="Vault">
-              <a href={`/vaults/${vaultSlug(a.vaultId)}`} className="text-brand-600 hover:underline dark:text-blue-300">{vaultName}</a>
+              <a href={`/vaults/${vaultSlug(a.vaultId)}`} className="text-brand-600 hover:underline dark:text-blue-300">
+                {vaultName}
+              </a>
             </Field>
-            <Field k="Subscription">{subscriptionName ? `${subscriptionName} (${a.subscriptionId})` : a.subscriptionId}</Field>
-            <Field k="Identifier" mono>{a.objectId}</Field>
-            <Field k="Current version" mono>{a.currentVersion}</Field>
-            <Field k="Versions seen" testId="version-count">{a.versionCount ?? undefined}</Field>
+            <Field k="Subscription">
+              {subscriptionName ? `${subscriptionName} (${a.subscriptionId})` : a.subscriptionId}
+            </Field>
+            <Field k="Identifier" mono>
+              {a.objectId}
+            </Field>
+            <Field k="Current version" mono>
+              {a.currentVersion}
+            </Field>
+            <Field k="Versions seen" testId="version-count">
+              {a.versionCount ?? undefined}
+            </Field>
             <Field k="Content type">{a.contentType}</Field>
             <Field k="Managed">{a.managed ? "Yes (backs a certificate)" : "No"}</Field>
             <Field k="Recovery level">{a.recoveryLevel}</Field>
@@ -128,9 +189,17 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             <dl data-testid="cert-detail">
               <Field k="Subject">{pick("subject") ?? str(policy?.subject)}</Field>
               <Field k="Issuer">{pick("issuer") ?? str(policy?.issuerName)}</Field>
-              <Field k="SHA-1 thumbprint" mono>{pick("thumbprint", "x5t")}</Field>
-              <Field k="Serial number" mono>{pick("serialNumber")}</Field>
-              <Field k="Valid">{d.validFrom || d.validTo ? `${formatDateTime(str(d.validFrom))} → ${formatDateTime(str(d.validTo))}` : undefined}</Field>
+              <Field k="SHA-1 thumbprint" mono>
+                {pick("thumbprint", "x5t")}
+              </Field>
+              <Field k="Serial number" mono>
+                {pick("serialNumber")}
+              </Field>
+              <Field k="Valid">
+                {d.validFrom || d.validTo
+                  ? `${formatDateTime(str(d.validFrom))} → ${formatDateTime(str(d.validTo))}`
+                  : undefined}
+              </Field>
               <Field k="SANs">{chips(d.sans ?? d.subjectAlternativeNames)}</Field>
             </dl>
             {policy && (
@@ -138,9 +207,14 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
                 <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Issuance policy</h3>
                 <dl>
                   <Field k="Issuer">{str(policy.issuerName)}</Field>
-                  <Field k="Key">{[str(policy.keyType), str(policy.keySize), str(policy.keyCurveName)].filter(Boolean).join(" · ") || undefined}</Field>
+                  <Field k="Key">
+                    {[str(policy.keyType), str(policy.keySize), str(policy.keyCurveName)].filter(Boolean).join(" · ") ||
+                      undefined}
+                  </Field>
                   <Field k="Exportable / reuse key">{`${yesNo(policy.exportable)} / ${yesNo(policy.reuseKey)}`}</Field>
-                  <Field k="Validity">{policy.validityInMonths ? `${str(policy.validityInMonths)} months` : undefined}</Field>
+                  <Field k="Validity">
+                    {policy.validityInMonths ? `${str(policy.validityInMonths)} months` : undefined}
+                  </Field>
                   <Field k="Lifetime actions">{lifetime(policy.lifetimeActions)}</Field>
                   <Field k="Enhanced key usage">{chips(policy.enhancedKeyUsage)}</Field>
                 </dl>
@@ -164,7 +238,9 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
                     <span>
                       {rotation.autoRotate ? "Automatic rotation" : "Notify only"}
                       {rotation.expiresIn ? ` · expires after ${str(rotation.expiresIn)}` : ""}
-                      {lifetime(rotation.lifetimeActions) ? <span className="block text-xs text-slate-500">{lifetime(rotation.lifetimeActions)}</span> : null}
+                      {lifetime(rotation.lifetimeActions) ? (
+                        <span className="block text-xs text-slate-500">{lifetime(rotation.lifetimeActions)}</span>
+                      ) : null}
                     </span>
                   )
                 ) : (
@@ -188,7 +264,9 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           <Section title="Other metadata" id="extra-h">
             <dl>
               {extra.map(([k, v]) => (
-                <Field key={k} k={k} mono>{str(v)}</Field>
+                <Field key={k} k={k} mono>
+                  {str(v)}
+                </Field>
               ))}
             </dl>
           </Section>

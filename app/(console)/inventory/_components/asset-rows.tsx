@@ -30,12 +30,16 @@ export interface AssetRowData {
  */
 export function AssetRows({ rows, now, tagBase }: { rows: AssetRowData[]; now: number; tagBase: string }) {
   const at = new Date(now);
-  const tagHref = (k: string, v: string) => `${tagBase}${tagBase.includes("?") ? "&" : "?"}${new URLSearchParams({ tag: `${k}=${v}` })}`;
+  const tagHref = (k: string, v: string) =>
+    `${tagBase}${tagBase.includes("?") ? "&" : "?"}${new URLSearchParams({ tag: `${k}=${v}` })}`;
   return rows.map((r) => (
     <tr key={r.id} className={r.removed ? css.removed : undefined} data-type={r.type}>
       <td className={css.name}>
         <a href={`/inventory/${r.id}`}>{r.name}</a>
-        <div>{r.type}{r.contentType ? ` · ${r.contentType}` : ""}</div>
+        <div>
+          {r.type}
+          {r.contentType ? ` · ${r.contentType}` : ""}
+        </div>
       </td>
       <td className={css.vault}>
         <a href={r.vaultHref}>{r.vaultName}</a>
@@ -60,7 +64,11 @@ export function AssetRows({ rows, now, tagBase }: { rows: AssetRowData[]; now: n
               {`${k}=${v}`}
             </a>
           ))}
-          {r.moreTags.length > 0 && <span className={css.more} title={r.moreTags.join(", ")}>+{r.moreTags.length}</span>}
+          {r.moreTags.length > 0 && (
+            <span className={css.more} title={r.moreTags.join(", ")}>
+              +{r.moreTags.length}
+            </span>
+          )}
         </div>
       </td>
     </tr>

@@ -28,19 +28,25 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
   const canScan = rolesGrant(ctx.actor.roles, "scan:run");
   const byKind = new Map<string, typeof errors>();
   for (const e of errors) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
-  const scopeLabel = (s: string) => (s.startsWith("/subscriptions/") && s.includes("/vaults/") ? s.split("/").pop() : s);
+  const scopeLabel = (s: string) =>
+    s.startsWith("/subscriptions/") && s.includes("/vaults/") ? s.split("/").pop() : s;
 
   return (
     <>
       <Breadcrumb items={[{ href: "/scans", label: "Scans" }, { label: formatDateTime(scan.createdAt) }]} />
-      <PageHeader title={`${scan.mode[0].toUpperCase()}${scan.mode.slice(1)} scan`} description={`Requested ${formatDateTime(scan.createdAt)} by ${scan.requestedBy} (${scan.trigger}).`} />
+      <PageHeader
+        title={`${scan.mode[0].toUpperCase()}${scan.mode.slice(1)} scan`}
+        description={`Requested ${formatDateTime(scan.createdAt)} by ${scan.requestedBy} (${scan.trigger}).`}
+      />
       <div className="grid gap-4 xl:grid-cols-3">
         <div className="xl:col-span-2">
           <LiveScan initial={scan} canCancel={canScan} />
         </div>
         <Section title="Run" id="run-h">
           <dl>
-            <Field k="Scan id" mono>{scan.id}</Field>
+            <Field k="Scan id" mono>
+              {scan.id}
+            </Field>
             <Field k="Scope">
               {scan.scope.subscriptions?.length
                 ? `Subscriptions: ${scan.scope.subscriptions.join(", ")}`
@@ -66,7 +72,9 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
               <div key={kind}>
                 <div className="flex items-center gap-2">
                   <AccessBadge status={kind} />
-                  <span className="text-sm text-slate-500">{list.length} occurrence{list.length === 1 ? "" : "s"}</span>
+                  <span className="text-sm text-slate-500">
+                    {list.length} occurrence{list.length === 1 ? "" : "s"}
+                  </span>
                 </div>
                 <p className="mt-2 rounded-lg bg-slate-50 p-3 text-sm dark:bg-slate-800/60">
                   <span className="font-semibold">How to fix: </span>
@@ -86,7 +94,12 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
                         <tr key={e.id}>
                           <td className="max-w-64">
                             {e.scope.includes("/vaults/") ? (
-                              <a href={`/vaults/${vaultSlug(e.scope)}`} className="whitespace-nowrap font-medium hover:underline">{scopeLabel(e.scope)}</a>
+                              <a
+                                href={`/vaults/${vaultSlug(e.scope)}`}
+                                className="whitespace-nowrap font-medium hover:underline"
+                              >
+                                {scopeLabel(e.scope)}
+                              </a>
                             ) : (
                               <span className="font-mono text-xs">{e.scope}</span>
                             )}
@@ -94,7 +107,9 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
                           <td className="text-xs">
                             {e.code && <span className="font-mono">{e.code}: </span>}
                             {e.message}
-                            {e.remediation !== list[0].remediation && <div className="mt-1 text-slate-500">{e.remediation}</div>}
+                            {e.remediation !== list[0].remediation && (
+                              <div className="mt-1 text-slate-500">{e.remediation}</div>
+                            )}
                           </td>
                           <td className="whitespace-nowrap text-xs">{formatDateTime(e.at)}</td>
                         </tr>

@@ -12,10 +12,25 @@ const fmtDur = (s: number | null) => {
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 };
-const STATUS_TEXT: Record<string, string> = { queued: "Queued — waiting for the scheduler", running: "Running", completed: "Completed", completed_with_errors: "Completed with errors", failed: "Failed", cancelled: "Cancelled" };
+const STATUS_TEXT: Record<string, string> = {
+  queued: "Queued — waiting for the scheduler",
+  running: "Running",
+  completed: "Completed",
+  completed_with_errors: "Completed with errors",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
 
 /** Live progress of one scan: polls GET /api/scans/:id every 1.5 s while it is queued or running. */
-export function LiveScan({ initial, canCancel, compact = false }: { initial: ScanProgress; canCancel: boolean; compact?: boolean }) {
+export function LiveScan({
+  initial,
+  canCancel,
+  compact = false,
+}: {
+  initial: ScanProgress;
+  canCancel: boolean;
+  compact?: boolean;
+}) {
   const router = useRouter();
   const [p, setP] = useState(initial);
   const [err, setErr] = useState<string | null>(null);
@@ -48,9 +63,24 @@ export function LiveScan({ initial, canCancel, compact = false }: { initial: Sca
     wasActive.current = p.active;
   }, [p.active, router]);
 
-  const bar = p.status === "failed" ? "bg-red-500" : p.status === "completed_with_errors" ? "bg-amber-500" : p.status === "cancelled" ? "bg-slate-400" : p.active ? "bg-brand-500" : "bg-emerald-500";
+  const bar =
+    p.status === "failed"
+      ? "bg-red-500"
+      : p.status === "completed_with_errors"
+        ? "bg-amber-500"
+        : p.status === "cancelled"
+          ? "bg-slate-400"
+          : p.active
+            ? "bg-brand-500"
+            : "bg-emerald-500";
   return (
-    <section className="card p-5" aria-live="polite" aria-label="Scan progress" data-testid="live-scan" data-status={p.status}>
+    <section
+      className="card p-5"
+      aria-live="polite"
+      aria-label="Scan progress"
+      data-testid="live-scan"
+      data-status={p.status}
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div>
           <div className="flex items-center gap-2 text-base font-semibold">
@@ -62,7 +92,9 @@ export function LiveScan({ initial, canCancel, compact = false }: { initial: Sca
             {!compact ? null : (
               <>
                 {" · "}
-                <Link href={`/scans/${p.id}`} className="text-brand-600 hover:underline dark:text-blue-300">details</Link>
+                <Link href={`/scans/${p.id}`} className="text-brand-600 hover:underline dark:text-blue-300">
+                  details
+                </Link>
               </>
             )}
           </div>
@@ -90,10 +122,22 @@ export function LiveScan({ initial, canCancel, compact = false }: { initial: Sca
           <span data-testid="scan-vaults">
             {p.vaultsDone} / {p.vaultsTotal || "?"} vaults{p.vaultsFailed ? ` · ${p.vaultsFailed} failed` : ""}
           </span>
-          <span className="tabular-nums" data-testid="scan-percent">{p.percent}%</span>
+          <span className="tabular-nums" data-testid="scan-percent">
+            {p.percent}%
+          </span>
         </div>
-        <div className="h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" role="progressbar" aria-valuenow={p.percent} aria-valuemin={0} aria-valuemax={100} aria-label="Vaults scanned">
-          <div className={`h-full rounded-full transition-all duration-700 ${bar}`} style={{ width: `${Math.max(p.percent, p.active ? 2 : 0)}%` }} />
+        <div
+          className="h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
+          role="progressbar"
+          aria-valuenow={p.percent}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-label="Vaults scanned"
+        >
+          <div
+            className={`h-full rounded-full transition-all duration-700 ${bar}`}
+            style={{ width: `${Math.max(p.percent, p.active ? 2 : 0)}%` }}
+          />
         </div>
       </div>
       <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-5">
@@ -101,10 +145,24 @@ export function LiveScan({ initial, canCancel, compact = false }: { initial: Sca
         <Stat k="Apps" v={p.appsSeen.toLocaleString("en-US")} />
         <Stat k="Errors" v={String(p.errorCount)} tone={p.errorCount > 0 ? "warn" : undefined} />
         <Stat k="Elapsed" v={fmtDur(p.elapsedSeconds)} />
-        <Stat k={p.active ? "ETA" : "Requests"} v={p.active ? (p.etaSeconds === null ? "estimating…" : fmtDur(p.etaSeconds)) : p.requestCount.toLocaleString("en-US")} testId="scan-eta" />
+        <Stat
+          k={p.active ? "ETA" : "Requests"}
+          v={
+            p.active
+              ? p.etaSeconds === null
+                ? "estimating…"
+                : fmtDur(p.etaSeconds)
+              : p.requestCount.toLocaleString("en-US")
+          }
+          testId="scan-eta"
+        />
       </dl>
       {p.error && <p className="mt-3 text-sm text-red-600 dark:text-red-400">{p.error}</p>}
-      {err && <p className="mt-3 text-xs text-amber-700 dark:text-amber-300" role="status">{err}</p>}
+      {err && (
+        <p className="mt-3 text-xs text-amber-700 dark:text-amber-300" role="status">
+          {err}
+        </p>
+      )}
     </section>
   );
 }
@@ -113,7 +171,12 @@ function Stat({ k, v, tone, testId }: { k: string; v: string; tone?: "warn"; tes
   return (
     <div>
       <dt className="label">{k}</dt>
-      <dd className={`font-semibold tabular-nums ${tone === "warn" ? "text-amber-700 dark:text-amber-300" : ""}`} data-testid={testId}>{v}</dd>
+      <dd
+        className={`font-semibold tabular-nums ${tone === "warn" ? "text-amber-700 dark:text-amber-300" : ""}`}
+        data-testid={testId}
+      >
+        {v}
+      </dd>
     </div>
   );
 }

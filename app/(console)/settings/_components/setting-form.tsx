@@ -8,7 +8,17 @@ type Issues = Record<string, string>;
 const IssuesCtx = createContext<Issues>({});
 
 /** A settings form posting FormData to one server action; shows the action's field errors next to each field. */
-export function SettingForm({ action, children, testId, submitLabel = "Save" }: { action: (fd: FormData) => Promise<ActionResult<unknown>>; children: React.ReactNode; testId: string; submitLabel?: string }) {
+export function SettingForm({
+  action,
+  children,
+  testId,
+  submitLabel = "Save",
+}: {
+  action: (fd: FormData) => Promise<ActionResult<unknown>>;
+  children: React.ReactNode;
+  testId: string;
+  submitLabel?: string;
+}) {
   const router = useRouter();
   const [pending, start] = useTransition();
   const [issues, setIssues] = useState<Issues>({});
@@ -40,7 +50,10 @@ export function SettingForm({ action, children, testId, submitLabel = "Save" }: 
           {pending ? "Saving…" : submitLabel}
         </button>
         {message && (
-          <span className={`text-sm ${message.ok ? "text-emerald-700 dark:text-emerald-300" : "text-red-600 dark:text-red-400"}`} role={message.ok ? "status" : "alert"}>
+          <span
+            className={`text-sm ${message.ok ? "text-emerald-700 dark:text-emerald-300" : "text-red-600 dark:text-red-400"}`}
+            role={message.ok ? "status" : "alert"}
+          >
             {message.text}
           </span>
         )}
@@ -54,7 +67,12 @@ export function FieldError({ name }: { name: string }) {
   const issues = useContext(IssuesCtx);
   if (!issues[name]) return null;
   return (
-    <p className="mt-1 text-xs text-red-600 dark:text-red-400" id={`${name}-error`} role="alert" data-testid={`error-${name}`}>
+    <p
+      className="mt-1 text-xs text-red-600 dark:text-red-400"
+      id={`${name}-error`}
+      role="alert"
+      data-testid={`error-${name}`}
+    >
       {issues[name]}
     </p>
   );
@@ -64,11 +82,29 @@ export function useFieldInvalid(name: string): boolean {
   return !!useContext(IssuesCtx)[name];
 }
 
-export function TextField({ name, label, defaultValue, type = "text", hint, mono, inputMode }: { name: string; label: string; defaultValue?: string | number; type?: string; hint?: string; mono?: boolean; inputMode?: "numeric" | "text" }) {
+export function TextField({
+  name,
+  label,
+  defaultValue,
+  type = "text",
+  hint,
+  mono,
+  inputMode,
+}: {
+  name: string;
+  label: string;
+  defaultValue?: string | number;
+  type?: string;
+  hint?: string;
+  mono?: boolean;
+  inputMode?: "numeric" | "text";
+}) {
   const invalid = useFieldInvalid(name);
   return (
     <div>
-      <label className="label" htmlFor={`f-${name}`}>{label}</label>
+      <label className="label" htmlFor={`f-${name}`}>
+        {label}
+      </label>
       <input
         id={`f-${name}`}
         name={name}
@@ -79,7 +115,11 @@ export function TextField({ name, label, defaultValue, type = "text", hint, mono
         aria-describedby={invalid ? `${name}-error` : hint ? `${name}-hint` : undefined}
         className={`input ${mono ? "font-mono" : ""} ${invalid ? "border-red-400 focus:border-red-500 focus:ring-red-500/20 dark:border-red-500" : ""}`}
       />
-      {hint && !invalid && <p className="mt-1 text-xs text-slate-500" id={`${name}-hint`}>{hint}</p>}
+      {hint && !invalid && (
+        <p className="mt-1 text-xs text-slate-500" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
       <FieldError name={name} />
     </div>
   );
@@ -89,7 +129,9 @@ export function AllowListField({ defaultValue }: { defaultValue: string }) {
   const invalid = useFieldInvalid("allowList");
   return (
     <div>
-      <label className="label" htmlFor="f-allowList">Subscription ids (one per line)</label>
+      <label className="label" htmlFor="f-allowList">
+        Subscription ids (one per line)
+      </label>
       <textarea
         id="f-allowList"
         name="allowList"

@@ -5,8 +5,11 @@ import { revokeSession as revokeSessionVerb, revokeSessionInput } from "@/lib/au
 import { action } from "@/lib/web/action";
 
 /** Revokes one session from Settings → Sessions (Admin). */
-export const revokeSession = action({ name: "revokeSession", access: "sessions:manage", input: revokeSessionInput }, async ({ ctx, input }) => {
-  const result = await revokeSessionVerb({ ctx, input });
-  revalidatePath("/settings/sessions");
-  return result;
-});
+export const revokeSession = action(
+  { name: "revokeSession", access: "sessions:manage", input: revokeSessionInput },
+  async ({ ctx, input }) => {
+    const result = await revokeSessionVerb({ ctx, input });
+    revalidatePath("/settings/sessions");
+    return result;
+  },
+);

@@ -10,8 +10,24 @@ export const metadata = { title: "Sessions" };
 
 function describeAgent(ua: string | null): string {
   if (!ua) return "Unknown client";
-  const browser = /Edg\//.test(ua) ? "Edge" : /Chrome\//.test(ua) ? "Chrome" : /Firefox\//.test(ua) ? "Firefox" : /Safari\//.test(ua) ? "Safari" : "Browser";
-  const os = /Windows/.test(ua) ? "Windows" : /Mac OS X/.test(ua) ? "macOS" : /Linux/.test(ua) ? "Linux" : /Android|iPhone/.test(ua) ? "Mobile" : "";
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /Chrome\//.test(ua)
+      ? "Chrome"
+      : /Firefox\//.test(ua)
+        ? "Firefox"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : "Browser";
+  const os = /Windows/.test(ua)
+    ? "Windows"
+    : /Mac OS X/.test(ua)
+      ? "macOS"
+      : /Linux/.test(ua)
+        ? "Linux"
+        : /Android|iPhone/.test(ua)
+          ? "Mobile"
+          : "";
   return os ? `${browser} on ${os}` : browser;
 }
 
@@ -21,9 +37,15 @@ export default async function SessionsPage() {
   return (
     <>
       <nav className="mb-2 text-sm text-slate-500" aria-label="Breadcrumb">
-        <Link href="/settings" className="hover:underline">Settings</Link> / Sessions
+        <Link href="/settings" className="hover:underline">
+          Settings
+        </Link>{" "}
+        / Sessions
       </nav>
-      <PageHeader title="Active sessions" description="Everyone signed in to this console. Revoking a session signs that browser out on its next request; the revocation is audited." />
+      <PageHeader
+        title="Active sessions"
+        description="Everyone signed in to this console. Revoking a session signs that browser out on its next request; the revocation is audited."
+      />
       <div className="card overflow-x-auto">
         <table className="table" data-testid="sessions-table">
           <thead>
@@ -39,7 +61,9 @@ export default async function SessionsPage() {
           <tbody>
             {sessions.length === 0 && (
               <tr>
-                <td colSpan={6} className="py-10 text-center text-slate-500">No active sessions.</td>
+                <td colSpan={6} className="py-10 text-center text-slate-500">
+                  No active sessions.
+                </td>
               </tr>
             )}
             {sessions.map((s) => {
@@ -48,12 +72,23 @@ export default async function SessionsPage() {
               return (
                 <tr key={s.id} data-testid="session-row" data-upn={s.upn}>
                   <td>
-                    <div className="font-medium">{s.name} {current ? (
-                        <span className="badge ml-1 bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-blue-300">this session</span>
+                    <div className="font-medium">
+                      {s.name}{" "}
+                      {current ? (
+                        <span className="badge ml-1 bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-blue-300">
+                          this session
+                        </span>
                       ) : (
-                        own && <span className="badge ml-1 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">you, elsewhere</span>
-                      )}</div>
-                    <div className="text-xs text-slate-500">{s.upn} · {s.roles.map((r) => r.replace("CertifyClouds.", "")).join(", ") || "no role"}</div>
+                        own && (
+                          <span className="badge ml-1 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                            you, elsewhere
+                          </span>
+                        )
+                      )}
+                    </div>
+                    <div className="text-xs text-slate-500">
+                      {s.upn} · {s.roles.map((r) => r.replace("CertifyClouds.", "")).join(", ") || "no role"}
+                    </div>
                   </td>
                   <td>
                     <div>{describeAgent(s.userAgent)}</div>

@@ -18,11 +18,15 @@ const TYPE_LABEL: Record<string, string> = { secret: "Secrets", certificate: "Ce
 
 /** Generic remediation when the scanner recorded none (older rows). */
 const DEFAULT_REMEDIATION: Record<string, string> = {
-  firewall: "The vault firewall rejected the scanner. Add the scanner's outbound IP to the vault's firewall rules, allow trusted Microsoft services, or scan from a network with a private endpoint to the vault.",
-  permission: "The scanner identity lacks data-plane read access. Assign 'Key Vault Reader' plus 'Key Vault Secrets User'-level list permissions (RBAC vaults) or an access policy with List on secrets, keys and certificates.",
+  firewall:
+    "The vault firewall rejected the scanner. Add the scanner's outbound IP to the vault's firewall rules, allow trusted Microsoft services, or scan from a network with a private endpoint to the vault.",
+  permission:
+    "The scanner identity lacks data-plane read access. Assign 'Key Vault Reader' plus 'Key Vault Secrets User'-level list permissions (RBAC vaults) or an access policy with List on secrets, keys and certificates.",
   not_found: "The vault no longer exists or was moved. It will be marked removed on the next full scan.",
-  throttled: "Azure throttled the scanner (HTTP 429). Lower discovery concurrency in Settings or scan outside peak hours; the next scan retries.",
-  network: "The vault endpoint could not be reached (DNS or TCP). Check private DNS zones and network routes from the scanner to the vault.",
+  throttled:
+    "Azure throttled the scanner (HTTP 429). Lower discovery concurrency in Settings or scan outside peak hours; the next scan retries.",
+  network:
+    "The vault endpoint could not be reached (DNS or TCP). Check private DNS zones and network routes from the scanner to the vault.",
 };
 
 export default async function VaultPage({ params }: { params: Promise<{ id: string }> }) {
@@ -58,8 +62,14 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
         }
       />
       {unreachable && (
-        <div className="mb-4 rounded-xl border border-orange-200 bg-orange-50 p-4 text-sm dark:border-orange-500/30 dark:bg-orange-500/10" role="alert" data-testid="vault-remediation">
-          <div className="font-semibold text-orange-800 dark:text-orange-200">The scanner could not read this vault&apos;s objects</div>
+        <div
+          className="mb-4 rounded-xl border border-orange-200 bg-orange-50 p-4 text-sm dark:border-orange-500/30 dark:bg-orange-500/10"
+          role="alert"
+          data-testid="vault-remediation"
+        >
+          <div className="font-semibold text-orange-800 dark:text-orange-200">
+            The scanner could not read this vault&apos;s objects
+          </div>
           {v.accessError?.message && (
             <p className="mt-1 font-mono text-xs text-orange-900/80 dark:text-orange-200/80">
               {v.accessError.code ? `${v.accessError.code}: ` : ""}
@@ -72,7 +82,10 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
               {remediation}
             </p>
           )}
-          <p className="mt-2 text-xs text-orange-800/80 dark:text-orange-200/70">Objects listed below are from the last successful read, if any. Last attempt {formatDateTime(v.lastScannedAt)}.</p>
+          <p className="mt-2 text-xs text-orange-800/80 dark:text-orange-200/70">
+            Objects listed below are from the last successful read, if any. Last attempt{" "}
+            {formatDateTime(v.lastScannedAt)}.
+          </p>
         </div>
       )}
       <div className="grid items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
@@ -87,16 +100,28 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
             <Field k="Firewall rules">{`${v.ipRuleCount ?? 0} IP · ${v.vnetRuleCount ?? 0} VNet`}</Field>
             <Field k="Private endpoints">{String(v.privateEndpointCount ?? 0)}</Field>
             <Field k="Exposure">{network(v)}</Field>
-            <Field k="Access policies">{v.enableRbacAuthorization ? "n/a (RBAC)" : String(v.accessPolicyCount ?? "—")}</Field>
+            <Field k="Access policies">
+              {v.enableRbacAuthorization ? "n/a (RBAC)" : String(v.accessPolicyCount ?? "—")}
+            </Field>
           </dl>
         </Section>
         <Section title="Properties" id="props-h">
           <dl>
-            <Field k="Vault URI" mono>{v.vaultUri}</Field>
+            <Field k="Vault URI" mono>
+              {v.vaultUri}
+            </Field>
             <Field k="SKU">{v.sku}</Field>
-            <Field k="Tenant" mono>{v.tenantId}</Field>
-            <Field k="Resource id" mono>{v.id}</Field>
-            <Field k="Last scanned">{v.lastScannedAt ? `${formatDateTime(v.lastScannedAt)} (${formatRelative(v.lastScannedAt, now)})` : "never"}</Field>
+            <Field k="Tenant" mono>
+              {v.tenantId}
+            </Field>
+            <Field k="Resource id" mono>
+              {v.id}
+            </Field>
+            <Field k="Last scanned">
+              {v.lastScannedAt
+                ? `${formatDateTime(v.lastScannedAt)} (${formatRelative(v.lastScannedAt, now)})`
+                : "never"}
+            </Field>
             <Field k="First seen">{formatDateTime(v.firstSeenAt)}</Field>
             <Field k="Tags">
               <Tags tags={v.tags} />
@@ -110,7 +135,10 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
         id="objects-h"
         className="mt-4"
         actions={
-          <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="text-sm text-brand-600 hover:underline dark:text-blue-300">
+          <a
+            href={`/inventory?vault=${encodeURIComponent(v.id)}`}
+            className="text-sm text-brand-600 hover:underline dark:text-blue-300"
+          >
             All {formatNumber(objects.total)} in inventory →
           </a>
         }
@@ -120,12 +148,19 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
             const c = counts.find((x) => x.type === t);
             return (
               <div key={t} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
-                <div className="flex items-center gap-2 text-xs font-medium text-slate-500"><TypeIcon type={t} />{TYPE_LABEL[t]}</div>
+                <div className="flex items-center gap-2 text-xs font-medium text-slate-500">
+                  <TypeIcon type={t} />
+                  {TYPE_LABEL[t]}
+                </div>
                 <div className="mt-1 text-2xl font-semibold tabular-nums">{c?.total ?? 0}</div>
                 <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
                   {c && c.expired > 0 && <span className="text-red-600 dark:text-red-400">{c.expired} expired</span>}
-                  {c && c.critical > 0 && <span className="text-orange-600 dark:text-orange-400">{c.critical} critical</span>}
-                  {c && c.warning > 0 && <span className="text-amber-600 dark:text-amber-400">{c.warning} warning</span>}
+                  {c && c.critical > 0 && (
+                    <span className="text-orange-600 dark:text-orange-400">{c.critical} critical</span>
+                  )}
+                  {c && c.warning > 0 && (
+                    <span className="text-amber-600 dark:text-amber-400">{c.warning} warning</span>
+                  )}
                   {c && c.noExpiry > 0 && <span>{c.noExpiry} no expiry</span>}
                   {c && c.disabled > 0 && <span>{c.disabled} disabled</span>}
                   {c && c.removed > 0 && <span>{c.removed} removed</span>}
@@ -147,7 +182,11 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
             <tbody>
               {objects.rows.length === 0 && (
                 <tr>
-                  <td colSpan={4} className="py-8 text-center text-slate-500">{unreachable ? "No objects could be read from this vault." : "This vault holds no secrets, certificates or keys."}</td>
+                  <td colSpan={4} className="py-8 text-center text-slate-500">
+                    {unreachable
+                      ? "No objects could be read from this vault."
+                      : "This vault holds no secrets, certificates or keys."}
+                  </td>
                 </tr>
               )}
               {objects.rows.map((r) => (
@@ -186,7 +225,9 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
                 <div className="flex flex-wrap items-center gap-2">
                   <AccessBadge status={e.kind} />
                   <span className="text-xs text-slate-500">{formatDateTime(e.at)}</span>
-                  <a href={`/scans/${e.scanId}`} className="text-xs text-brand-600 hover:underline dark:text-blue-300">scan</a>
+                  <a href={`/scans/${e.scanId}`} className="text-xs text-brand-600 hover:underline dark:text-blue-300">
+                    scan
+                  </a>
                 </div>
                 <p className="mt-1 font-mono text-xs text-slate-600 dark:text-slate-400">
                   {e.code ? `${e.code}: ` : ""}

@@ -26,7 +26,11 @@ export function RevokeButton({ sessionId, own }: { sessionId: string; own: boole
       >
         {pending ? "Revoking…" : "Revoke"}
       </button>
-      {error && <span className="text-xs text-red-600" role="alert">{error}</span>}
+      {error && (
+        <span className="text-xs text-red-600" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
