@@ -1,10 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Role } from "./auth/permissions";
+import type { DbOrTx } from "./db/client";
 
-export type Actor =
-  | { type: "user"; userId: string; oid: string; upn: string; name: string; roles: Role[]; sessionId?: string }
-  | { type: "system"; job: string }
-  | { type: "anonymous" };
+export type UserActor = {
+  type: "user";
+  userId: string;
+  oid: string;
+  upn: string;
+  name: string;
+  roles: Role[];
+  sessionId?: string;
+};
+
+export type Actor = UserActor | { type: "system"; job: string } | { type: "anonymous" };
 
 export interface RequestMeta {
   ip?: string;
@@ -12,12 +20,33 @@ export interface RequestMeta {
   requestId: string;
 }
 
-/** Who is acting and from where: passed to every service verb and recorded by the audit log. */
+/**
+ * Who is acting, from where, and on which database handle: the first argument of every service verb.
+ * `db` is optional — absent means the process-wide handle; an open transaction means "join it", so a verb called
+ * inside another verb's transaction commits or rolls back with it (see withTransaction).
+ */
 export interface Ctx {
   actor: Actor;
   request: RequestMeta;
+  db?: DbOrTx;
 }
 
-export function systemCtx(job: string): Ctx {
-  return { actor: { type: "system", job }, request: { requestId: randomUUID() } };
+export function systemCtx(job: string, db?: DbOrTx): Ctx {
+  return { actor: { type: "system", job }, request: { requestId: randomUUID() }, ...(db ? { db } : {}) };
+}
+
+/** The one Actor built from a stored user and the roles resolved at sign-in or session lookup. */
+export function userActor(
+  user: { id: string; oid: string; upn: string; name: string },
+  roles: Role[],
+  sessionId?: string,
+): UserActor {
+  return { type: "user", userId: user.id, oid: user.oid, upn: user.upn, name: user.name, roles, sessionId };
+}
+
+/** The one human-readable label for an actor (audit lists, "requested by", logs). */
+export function actorLabel(actor: Actor): string {
+  if (actor.type === "user") return actor.upn;
+  if (actor.type === "system") return `system:${actor.job}`;
+  return "anonymous";
 }

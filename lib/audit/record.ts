@@ -1,8 +1,8 @@
 import { desc, sql } from "drizzle-orm";
 import { getConfig } from "../config";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema";
+import { withTransaction } from "../db/transaction";
 import { deriveAuditMacKey, GENESIS_HASH, rowHash, rowMac, type ChainedFields } from "./chain";
 import { redactDetails } from "./redact";
 
@@ -24,11 +24,12 @@ function actorFields(ctx: Ctx): Pick<ChainedFields, "actorType" | "actorId" | "a
 }
 
 /**
- * Appends one audit row using the caller's transaction `tx`, so the entry commits or rolls back together
- * with the change it describes. Outside a transaction (e.g. a denied request) pass the db itself.
+ * Appends one audit row through `ctx.db`: inside a transaction (TxCtx) the entry commits or rolls back together with
+ * the change it describes; otherwise (e.g. a denied request) it gets a transaction of its own, so the chain lock is
+ * held until the insert commits.
  */
-export async function audit(tx: DbOrTx, ctx: Ctx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
-  const run = async (t: DbOrTx) => {
+export async function audit(ctx: Ctx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
+  return withTransaction(ctx, async ({ db: t }) => {
     await t.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
     const [head] = await t
       .select({ seq: auditLog.seq, hash: auditLog.hash })
@@ -51,21 +52,15 @@ export async function audit(tx: DbOrTx, ctx: Ctx, entry: AuditEntry): Promise<{ 
     const prevHash = head?.hash ?? GENESIS_HASH;
     const hash = rowHash(prevHash, fields);
     const key = deriveAuditMacKey(getConfig().secretKey);
-    await t
-      .insert(auditLog)
-      .values({
-        ...fields,
-        at: new Date(fields.at),
-        details: fields.details as object,
-        prevHash,
-        hash,
-        mac: rowMac(key, hash),
-        keyId: key.id,
-      });
+    await t.insert(auditLog).values({
+      ...fields,
+      at: new Date(fields.at),
+      details: fields.details as object,
+      prevHash,
+      hash,
+      mac: rowMac(key, hash),
+      keyId: key.id,
+    });
     return { seq: fields.seq, hash };
-  };
-  // A bare db handle gets its own transaction so the advisory lock is held until the insert commits.
-  return "transaction" in tx && !("rollback" in tx)
-    ? (tx as { transaction: <T>(f: (t: DbOrTx) => Promise<T>) => Promise<T> }).transaction(run)
-    : run(tx);
+  });
 }

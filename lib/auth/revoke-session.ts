@@ -13,7 +13,8 @@ export const revokeSessionInput = z.object({ sessionId: z.string().uuid() });
 export async function revokeSession({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ revoked: true }> {
   assertPermission(ctx, "sessions:manage");
   const { sessionId } = revokeSessionInput.parse(input);
-  return withTransaction(async (tx) => {
+  return withTransaction(ctx, async (t) => {
+    const tx = t.db;
     const [row] = await tx
       .select({ id: sessions.id, upn: users.upn, oid: users.oid })
       .from(sessions)
@@ -22,7 +23,7 @@ export async function revokeSession({ ctx, input }: { ctx: Ctx; input: unknown }
       .limit(1);
     if (!row) throw new AppError("not_found", "That session has already ended.");
     await tx.delete(sessions).where(eq(sessions.id, sessionId));
-    await audit(tx, ctx, {
+    await audit(t, {
       action: "auth.session.revoked",
       target: { type: "session", id: sessionId },
       details: { userOid: row.oid, userUpn: row.upn },

@@ -207,11 +207,14 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
   }, opts.heartbeatMs ?? 2000);
   timer.unref?.();
 
-  await audit(db, ctx, {
-    action: "discovery.scan.started",
-    target: { type: "scan", id: scanId },
-    details: { mode: run.mode, scope: run.scope, trigger: run.trigger },
-  });
+  await audit(
+    { ...ctx, db },
+    {
+      action: "discovery.scan.started",
+      target: { type: "scan", id: scanId },
+      details: { mode: run.mode, scope: run.scope, trigger: run.trigger },
+    },
+  );
   log.info({ scanId, mode: run.mode, scope: run.scope }, "scan started");
 
   const stopRequested = () => signal.aborted || cancelRequested;
@@ -602,17 +605,20 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
               db.transaction(async (tx) => {
                 const n = await writeVault(tx, outcome);
                 if (outcome.errors.length)
-                  await audit(tx, ctx, {
-                    action: "discovery.vault.error",
-                    outcome: "failure",
-                    target: { type: "vault", id: v.id },
-                    details: {
-                      scanId,
-                      vault: v.name,
-                      accessStatus: outcome.accessStatus,
-                      errors: outcome.errors.map((e) => ({ kind: e.kind, code: e.code ?? null })),
+                  await audit(
+                    { ...ctx, db: tx },
+                    {
+                      action: "discovery.vault.error",
+                      outcome: "failure",
+                      target: { type: "vault", id: v.id },
+                      details: {
+                        scanId,
+                        vault: v.name,
+                        accessStatus: outcome.accessStatus,
+                        errors: outcome.errors.map((e) => ({ kind: e.kind, code: e.code ?? null })),
+                      },
                     },
-                  });
+                  );
                 return n;
               }),
             ),
@@ -750,18 +756,16 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
   stats.durationMs = Date.now() - started;
   const final = await db.transaction(async (tx) => {
     if (scanLevelErrors.length)
-      await tx
-        .insert(scanErrors)
-        .values(
-          scanLevelErrors.map((e) => ({
-            scanId,
-            scope: e.scope,
-            kind: e.kind,
-            code: e.code ?? null,
-            message: e.message,
-            remediation: e.remediation,
-          })),
-        );
+      await tx.insert(scanErrors).values(
+        scanLevelErrors.map((e) => ({
+          scanId,
+          scope: e.scope,
+          kind: e.kind,
+          code: e.code ?? null,
+          message: e.message,
+          remediation: e.remediation,
+        })),
+      );
     const [row] = await tx
       .update(scanRuns)
       .set({ ...progressSet(), status, error, finishedAt: new Date() })
@@ -780,19 +784,29 @@ export async function executeScan(scanId: string, opts: ExecuteScanOptions = {})
       durationMs: stats.durationMs,
     };
     if (status === "failed")
-      await audit(tx, ctx, {
-        action: "discovery.scan.failed",
-        outcome: "failure",
-        target: { type: "scan", id: scanId },
-        details: { ...details, error },
-      });
+      await audit(
+        { ...ctx, db: tx },
+        {
+          action: "discovery.scan.failed",
+          outcome: "failure",
+          target: { type: "scan", id: scanId },
+          details: { ...details, error },
+        },
+      );
     else if (status === "cancelled")
-      await audit(tx, ctx, {
-        action: "discovery.scan.cancelled",
-        target: { type: "scan", id: scanId },
-        details: { ...details, reason: error },
-      });
-    else await audit(tx, ctx, { action: "discovery.scan.completed", target: { type: "scan", id: scanId }, details });
+      await audit(
+        { ...ctx, db: tx },
+        {
+          action: "discovery.scan.cancelled",
+          target: { type: "scan", id: scanId },
+          details: { ...details, reason: error },
+        },
+      );
+    else
+      await audit(
+        { ...ctx, db: tx },
+        { action: "discovery.scan.completed", target: { type: "scan", id: scanId }, details },
+      );
     return row;
   });
   log.info(

@@ -183,18 +183,16 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
   }
   if (o.errors.length) {
     for (const batch of chunks(o.errors))
-      await tx
-        .insert(scanErrors)
-        .values(
-          batch.map((e) => ({
-            scanId: o.scanId,
-            scope: o.vault.id,
-            kind: e.kind,
-            code: e.code ?? null,
-            message: e.message,
-            remediation: e.remediation,
-          })),
-        );
+      await tx.insert(scanErrors).values(
+        batch.map((e) => ({
+          scanId: o.scanId,
+          scope: o.vault.id,
+          kind: e.kind,
+          code: e.code ?? null,
+          message: e.message,
+          remediation: e.remediation,
+        })),
+      );
     rows += o.errors.length;
   }
   return rows;

@@ -64,7 +64,8 @@ export async function requestScan({ ctx, input }: { ctx: Ctx; input: unknown }):
     ...(scope?.vaults?.length ? { vaults: [...new Set(scope.vaults)] } : {}),
   };
   try {
-    return await withTransaction(async (tx) => {
+    return await withTransaction(ctx, async (t) => {
+      const tx = t.db;
       const [active] = await tx
         .select({ id: scanRuns.id })
         .from(scanRuns)
@@ -75,7 +76,7 @@ export async function requestScan({ ctx, input }: { ctx: Ctx; input: unknown }):
         .insert(scanRuns)
         .values({ mode, scope: cleanScope, trigger: trig, requestedBy: actorLabel(ctx), status: "queued" })
         .returning({ id: scanRuns.id });
-      await audit(tx, ctx, {
+      await audit(t, {
         action: "discovery.scan.requested",
         target: { type: "scan", id: row.id },
         details: { mode, scope: cleanScope, trigger: trig },
@@ -109,7 +110,8 @@ export async function cancelScan({
 }): Promise<{ scanId: string; status: ScanRun["status"]; cancelRequested: boolean }> {
   assertPermission(ctx, "scan:run");
   const { scanId } = parse(cancelScanInput, input);
-  return withTransaction(async (tx) => {
+  return withTransaction(ctx, async (t) => {
+    const tx = t.db;
     const [run] = await tx.select().from(scanRuns).where(eq(scanRuns.id, scanId)).for("update");
     if (!run) throw new AppError("not_found", "Scan not found.");
     if (run.status === "queued") {
@@ -117,7 +119,7 @@ export async function cancelScan({
         .update(scanRuns)
         .set({ status: "cancelled", cancelRequested: true, finishedAt: new Date() })
         .where(eq(scanRuns.id, scanId));
-      await audit(tx, ctx, {
+      await audit(t, {
         action: "discovery.scan.cancelled",
         target: { type: "scan", id: scanId },
         details: { wasStatus: "queued" },
@@ -126,7 +128,7 @@ export async function cancelScan({
     }
     if (run.status === "running") {
       await tx.update(scanRuns).set({ cancelRequested: true }).where(eq(scanRuns.id, scanId));
-      await audit(tx, ctx, { action: "discovery.scan.cancel_requested", target: { type: "scan", id: scanId } });
+      await audit(t, { action: "discovery.scan.cancel_requested", target: { type: "scan", id: scanId } });
       return { scanId, status: "running" as const, cancelRequested: true };
     }
     throw new AppError("conflict", `The scan has already finished (${run.status}).`);
@@ -137,7 +139,8 @@ export async function cancelScan({
 export async function recoverStaleScans(db: DbOrTx, { staleAfterMs }: { staleAfterMs: number }): Promise<string[]> {
   const cutoff = new Date(Date.now() - staleAfterMs);
   const ctx = systemCtx("discovery.recover-stale-scans");
-  return db.transaction(async (tx) => {
+  return withTransaction({ ...ctx, db }, async (t) => {
+    const tx = t.db;
     const stale = await tx
       .update(scanRuns)
       .set({ status: "failed", error: "interrupted (worker stopped)", finishedAt: new Date() })
@@ -149,7 +152,7 @@ export async function recoverStaleScans(db: DbOrTx, { staleAfterMs }: { staleAft
       )
       .returning({ id: scanRuns.id, heartbeatAt: scanRuns.heartbeatAt });
     for (const s of stale)
-      await audit(tx, ctx, {
+      await audit(t, {
         action: "discovery.scan.failed",
         outcome: "failure",
         target: { type: "scan", id: s.id },

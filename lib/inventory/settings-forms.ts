@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidTimezone, nextCronRun } from "../scheduler/cron";
+import { isValidTimezone, nextCronRun } from "../cron";
 
 /**
  * The console's settings forms post strings; these schemas turn them into the setting values that

@@ -10,5 +10,5 @@ export type {
   RunStatus,
 } from "./scheduler";
 export { defaultJobs } from "./jobs";
-export { nextCronRun, isCronOccurrence, validateCronSchedule, InvalidScheduleError, type CronSchedule } from "./cron";
+export { nextCronRun, isCronOccurrence, validateCronSchedule, InvalidScheduleError, type CronSchedule } from "../cron";
 export { startHealthServer, createHealthHandler, DEFAULT_HEALTH_PORT, type HealthServer } from "./health";

@@ -20,9 +20,9 @@ import { systemCtx, type Ctx } from "../context";
 import type { Db } from "../db/client";
 import { schedulerJobs, type SchedulerJob } from "../db/schema/scheduler";
 import { logger } from "../log";
-import { InvalidScheduleError, isCronOccurrence, nextCronRun, type CronSchedule } from "./cron";
+import { InvalidScheduleError, isCronOccurrence, nextCronRun, type CronSchedule } from "../cron";
 
-export type { CronSchedule } from "./cron";
+export type { CronSchedule } from "../cron";
 
 /** Either a cron schedule read afresh every tick (e.g. from settings), or a fixed interval. */
 export type JobSchedule = (() => Promise<CronSchedule> | CronSchedule) | { everyMs: number };

@@ -43,7 +43,8 @@ export async function updateSetting({
   assertPermission(ctx, "settings:write");
   const { key, value: raw } = updateSettingInput.parse(input);
   const value = SETTINGS[key].schema.parse(raw);
-  return withTransaction(async (tx) => {
+  return withTransaction(ctx, async (t) => {
+    const tx = t.db;
     const old = await getSetting(tx, key);
     const by =
       ctx.actor.type === "user" ? ctx.actor.upn : ctx.actor.type === "system" ? `system:${ctx.actor.job}` : "anonymous";
@@ -54,7 +55,7 @@ export async function updateSetting({
         target: settings.key,
         set: { value: value as object, updatedBy: by, updatedAt: new Date() },
       });
-    await audit(tx, ctx, {
+    await audit(t, {
       action: "settings.updated",
       target: { type: "setting", id: key },
       details: { old, new: value },

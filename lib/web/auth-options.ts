@@ -140,7 +140,7 @@ export function authOptions(): NextAuthOptions {
         const claims = profile as unknown as EntraClaims | undefined;
         if (!claims?.oid || !claims.tid) return "/signin?error=MissingClaims";
         if (auth.tenantId && claims.tid !== auth.tenantId) {
-          await audit(await getDb(), ctxFor({ type: "anonymous" }), {
+          await audit(ctxFor({ type: "anonymous" }), {
             action: "auth.signin.failed",
             outcome: "failure",
             details: { reason: "wrong_tenant", tenantId: claims.tid, oid: claims.oid },
@@ -167,9 +167,9 @@ export function authOptions(): NextAuthOptions {
         const u = await getUserById(await getDb(), user.id);
         if (!u) return;
         const actor = { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] };
-        await audit(await getDb(), ctxFor(actor), { action: "auth.signin.success", details: { roles: u.roles } });
+        await audit(ctxFor(actor), { action: "auth.signin.success", details: { roles: u.roles } });
         if (u.roles.length === 0) {
-          await audit(await getDb(), ctxFor(actor), {
+          await audit(ctxFor(actor), {
             action: "auth.access.denied",
             outcome: "denied",
             details: { reason: "no_app_role" },
@@ -183,7 +183,7 @@ export function authOptions(): NextAuthOptions {
         const actor = u
           ? { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] }
           : { type: "anonymous" as const };
-        await audit(await getDb(), ctxFor(actor), { action: "auth.signout", details: { hadSession: Boolean(token) } });
+        await audit(ctxFor(actor), { action: "auth.signout", details: { hadSession: Boolean(token) } });
       },
     },
     logger: {

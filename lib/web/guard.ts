@@ -1,7 +1,6 @@
 import { audit } from "../audit/record";
 import { rolesGrant, type Permission } from "../auth/permissions";
 import type { Ctx } from "../context";
-import { getDb } from "../db/client";
 import { AppError } from "../errors";
 
 /** What a transport declares: a permission from the matrix, any signed-in user, or public. */
@@ -13,7 +12,7 @@ export async function enforce(ctx: Ctx, access: Access, what: string): Promise<v
   if (ctx.actor.type === "anonymous") throw new AppError("unauthenticated", "Sign in to continue.");
   if (access === "authenticated" || ctx.actor.type === "system") return;
   if (rolesGrant(ctx.actor.roles, access)) return;
-  await audit(await getDb(), ctx, {
+  await audit(ctx, {
     action: "auth.access.denied",
     outcome: "denied",
     target: { type: "endpoint", id: what },

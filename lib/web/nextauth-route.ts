@@ -27,8 +27,7 @@ export function nextAuthRoute() {
       if (!decision.allowed) {
         if (decision.newlyLocked) {
           await audit(
-            db,
-            { actor: { type: "anonymous" }, request: meta },
+            { actor: { type: "anonymous" }, request: meta, db },
             {
               action: "auth.signin.locked",
               outcome: "denied",
@@ -46,7 +45,6 @@ export function nextAuthRoute() {
       const err = location.includes("/signin") ? new URL(location, appUrl).searchParams.get("error") : null;
       if (err) {
         await audit(
-          await getDb(),
           { actor: { type: "anonymous" }, request: meta },
           {
             action: "auth.signin.failed",

@@ -29,12 +29,15 @@ afterAll(async () => t.cleanup());
 describe("audit log", () => {
   it("chains rows, redacts sensitive details and verifies", async () => {
     const db = await getDb();
-    await audit(db, ctx, {
-      action: "settings.updated",
-      target: { type: "setting", id: "scan.cron" },
-      details: { old: "0 * * * *", new: "*/30 * * * *", clientSecret: "CCCANARY-should-not-appear" },
-    });
-    await audit(db, ctx, { action: "auth.signout" });
+    await audit(
+      { ...ctx, db },
+      {
+        action: "settings.updated",
+        target: { type: "setting", id: "scan.cron" },
+        details: { old: "0 * * * *", new: "*/30 * * * *", clientSecret: "CCCANARY-should-not-appear" },
+      },
+    );
+    await audit({ ...ctx, db }, { action: "auth.signout" });
     const rows = await db.select().from(auditLog).orderBy(auditLog.seq);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
     expect(rows[1].prevHash).toBe(rows[0].hash);
@@ -49,8 +52,8 @@ describe("audit log", () => {
     const db = await getDb();
     const before = (await verifyAuditChain(db)).rowsChecked;
     await expect(
-      withTransaction(async (tx) => {
-        await audit(tx, ctx, { action: "test.rolled-back" });
+      withTransaction({ ...ctx, db }, async (tx) => {
+        await audit(tx, { action: "test.rolled-back" });
         throw new Error("change failed");
       }),
     ).rejects.toThrow("change failed");
@@ -81,12 +84,8 @@ describe("audit log", () => {
     const before = (await verifyAuditChain(db)).rowsChecked;
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        withTransaction(async (tx) => {
-          await audit(
-            tx,
-            { ...ctx, request: { ...ctx.request, requestId: `req-concurrent-${i}` } },
-            { action: "test.concurrent", details: { i } },
-          );
+        withTransaction({ ...ctx, request: { ...ctx.request, requestId: `req-concurrent-${i}` } }, async (tx) => {
+          await audit(tx, { action: "test.concurrent", details: { i } });
         }),
       ),
     );

@@ -25,7 +25,7 @@ vi.mock("@/lib/audit/record", async (importOriginal) => {
   return {
     ...real,
     audit: async (...args: Parameters<typeof real.audit>) => {
-      auditHook.txKinds.push("rollback" in (args[0] as object) ? "transaction" : "db");
+      auditHook.txKinds.push("rollback" in ((args[0] as Ctx).db ?? {}) ? "transaction" : "db");
       const out = await real.audit(...args);
       if (auditHook.failNext) {
         auditHook.failNext = false;

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { schedulerJobs, settings } from "@/lib/db/schema";
 import { startHealthServer } from "@/lib/scheduler/health";
-import { nextCronRun } from "@/lib/scheduler/cron";
+import { nextCronRun } from "@/lib/cron";
 import { scheduledScanJob } from "@/lib/scheduler/jobs";
 import { startScheduler, type CronSchedule, type JobDefinition, type SchedulerHandle } from "@/lib/scheduler/scheduler";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";

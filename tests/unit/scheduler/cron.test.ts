@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidScheduleError, isCronOccurrence, nextCronRun } from "@/lib/scheduler/cron";
+import { InvalidScheduleError, isCronOccurrence, nextCronRun } from "@/lib/cron";
 
 const at = (s: string) => new Date(s);
 const iso = (d: Date) => d.toISOString();
