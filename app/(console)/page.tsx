@@ -2,7 +2,6 @@ import Link from "next/link";
 import { PageHeader } from "@/app/_components/page-header";
 import { EmptyState } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";
-import { getDb } from "@/lib/db/client";
 import { cachedDashboardSummary } from "@/lib/inventory/dashboard-summary";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { requirePage } from "@/lib/web/page-guard";
@@ -15,7 +14,7 @@ export default async function DashboardPage() {
   const ctx = await requirePage("dashboard:read", "/");
   const canScan = rolesGrant(ctx.actor.roles, "scan:run");
   const now = new Date();
-  const d = await cachedDashboardSummary(await getDb(), ctx);
+  const d = await cachedDashboardSummary(ctx);
   if (!d.hasInventory && !d.lastScan) {
     return (
       <>

@@ -2,7 +2,7 @@ import { and, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm
 import { z } from "zod";
 import type { Ctx } from "../context";
 import { assertPermission } from "../auth/authorize";
-import type { Db } from "../db/client";
+import { dbOf } from "../db/transaction";
 import { auditLog, type AuditRow } from "../db/schema";
 
 export const auditQueryInput = z.object({
@@ -19,12 +19,15 @@ export type AuditQuery = z.infer<typeof auditQueryInput>;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Server-side filtered, paginated read of the audit log (newest first). */
-export async function listAudit(
-  db: Db,
-  ctx: Ctx,
-  input: unknown,
-): Promise<{ rows: AuditRow[]; total: number; query: AuditQuery }> {
+export async function listAudit({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ rows: AuditRow[]; total: number; query: AuditQuery }> {
   assertPermission(ctx, "audit:read");
+  const db = await dbOf(ctx);
   const q = auditQueryInput.parse(input);
   const where: SQL[] = [];
   if (q.from) where.push(gte(auditLog.at, q.from));
@@ -46,7 +49,9 @@ export async function listAudit(
   return { rows, total: Number(n), query: q };
 }
 
-export async function distinctAuditActions(db: Db): Promise<string[]> {
+export async function distinctAuditActions(ctx: Ctx): Promise<string[]> {
+  assertPermission(ctx, "audit:read");
+  const db = await dbOf(ctx);
   const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
   return rows.map((r) => r.action);
 }

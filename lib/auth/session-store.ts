@@ -4,6 +4,7 @@ import { getConfig } from "../config";
 import type { Db } from "../db/client";
 import { sessions, users, type Session, type User } from "../db/schema";
 import type { Ctx } from "../context";
+import { dbOf } from "../db/transaction";
 import { assertPermission } from "./authorize";
 import { isRole, type Role } from "./permissions";
 
@@ -83,8 +84,9 @@ export interface ActiveSession {
 }
 
 /** Admin read: every user's live sessions (no token material). */
-export async function listActiveSessions(db: Db, ctx: Ctx, now = new Date()): Promise<ActiveSession[]> {
+export async function listActiveSessions(ctx: Ctx, now = new Date()): Promise<ActiveSession[]> {
   assertPermission(ctx, "sessions:manage");
+  const db = await dbOf(ctx);
   const idleCutoff = new Date(now.getTime() - getConfig().auth.sessionIdleTimeoutSeconds * 1000);
   const rows = await db
     .select({
@@ -107,7 +109,9 @@ export async function listActiveSessions(db: Db, ctx: Ctx, now = new Date()): Pr
 }
 
 /** Housekeeping: drops sessions that can no longer be used. */
-export async function purgeDeadSessions(db: Db, now = new Date()): Promise<void> {
+/** Housekeeping verb (scheduler): deletes expired and idle sessions. */
+export async function purgeDeadSessions(ctx: Ctx, now = new Date()): Promise<void> {
+  const db = await dbOf(ctx);
   const idleCutoff = new Date(now.getTime() - getConfig().auth.sessionIdleTimeoutSeconds * 1000);
   await db.delete(sessions).where(lt(sessions.expires, now));
   await db.delete(sessions).where(lt(sessions.lastSeenAt, idleCutoff));

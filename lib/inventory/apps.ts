@@ -2,7 +2,7 @@ import { and, asc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
+import { dbOf } from "../db/transaction";
 import { appCredentials, appRegistrations, type AppCredential, type AppRegistration } from "../db/schema";
 import { AppError } from "../errors";
 
@@ -32,13 +32,17 @@ export type AppListRow = Pick<
 };
 
 /** App registrations and service principals with credential counts by status and the soonest credential end. */
-export async function listApps(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown = {},
+export async function listApps({
+  ctx,
+  input = {},
   now = new Date(),
-): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
+}: {
+  ctx: Ctx;
+  input?: unknown;
+  now?: Date;
+}): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
   assertPermission(ctx, "dashboard:read");
+  const db = await dbOf(ctx);
   const q = listAppsInput.parse(input);
   const c = db
     .select({
@@ -123,17 +127,14 @@ export async function listApps(
 }
 
 /** One application or service principal with all its credentials (removed ones last) and owners. */
-export async function getApp(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown,
-): Promise<{
+export async function getApp({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{
   app: AppRegistration;
   credentials: AppCredential[];
   related: Pick<AppRegistration, "id" | "kind" | "displayName">[];
 }> {
   assertPermission(ctx, "dashboard:read");
   const { id } = z.object({ id: z.string().trim().min(1).max(200) }).parse(input);
+  const db = await dbOf(ctx);
   const [app] = await db.select().from(appRegistrations).where(eq(appRegistrations.id, id)).limit(1);
   if (!app) throw new AppError("not_found", "No such application in the inventory.");
   const [credentials, related] = await Promise.all([

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-or
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
+import { dbOf } from "../db/transaction";
 import { cached, inventoryVersion } from "./cache";
 import { appCredentials, appRegistrations, assets, scanRuns, subscriptions, vaults, type ScanRun } from "../db/schema";
 
@@ -120,13 +120,17 @@ const empty = (): StatusCounts => ({
 });
 
 /** Everything the dashboard shows, aggregated in the database (a handful of GROUP BY queries, run in parallel). */
-export async function dashboardSummary(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown = {},
+export async function dashboardSummary({
+  ctx,
+  input = {},
   now = new Date(),
-): Promise<DashboardSummary> {
+}: {
+  ctx: Ctx;
+  input?: unknown;
+  now?: Date;
+}): Promise<DashboardSummary> {
   assertPermission(ctx, "dashboard:read");
+  const db = await dbOf(ctx);
   const q = dashboardInput.parse(input);
   const horizon = new Date(now.getTime() + q.horizonDays * 86_400_000);
   const bucketSeconds = q.bucketDays * 86_400;
@@ -372,8 +376,8 @@ export async function dashboardSummary(
  * The dashboard as the console serves it: the same summary, computed at most once per 30 s per process and
  * recomputed as soon as a scan changes the inventory (see cache.ts). Identical for every reader.
  */
-export async function cachedDashboardSummary(db: DbOrTx, ctx: Ctx): Promise<DashboardSummary> {
+export async function cachedDashboardSummary(ctx: Ctx): Promise<DashboardSummary> {
   assertPermission(ctx, "dashboard:read");
-  const version = await inventoryVersion(db);
-  return cached(`dashboard:${version}`, 30_000, () => dashboardSummary(db, ctx, {}, new Date()));
+  const version = await inventoryVersion(await dbOf(ctx));
+  return cached(`dashboard:${version}`, 30_000, () => dashboardSummary({ ctx }));
 }

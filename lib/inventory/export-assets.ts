@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
+import { dbOf } from "../db/transaction";
 import { assets, subscriptions, vaults } from "../db/schema";
 import { csvLine } from "./csv";
 import { assetFilterSchema, assetWhere, defaultDir, displayStatus, sortSpec } from "./filters";
@@ -66,9 +66,18 @@ function rowValues(r: AssetRow, now: number): unknown[] {
  * The filtered inventory as CSV, one chunk per batch. Batches use keyset pagination on (sort key, id), so memory
  * stays flat and each batch is an index-friendly range query however deep the export goes.
  */
-export async function* exportAssetsCsv(db: DbOrTx, ctx: Ctx, input: unknown, now = new Date()): AsyncGenerator<string> {
+export async function* exportAssetsCsv({
+  ctx,
+  input,
+  now = new Date(),
+}: {
+  ctx: Ctx;
+  input: unknown;
+  now?: Date;
+}): AsyncGenerator<string> {
   assertPermission(ctx, "dashboard:read");
   const q = exportAssetsInput.parse(input);
+  const db = await dbOf(ctx);
   const sort = q.sort ?? "expiry";
   const dir = q.dir ?? defaultDir(sort);
   const { order, keys } = sortSpec(sort, dir);

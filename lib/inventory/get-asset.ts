@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
+import { dbOf } from "../db/transaction";
 import { assets, subscriptions, vaults, type Asset } from "../db/schema";
 import { AppError } from "../errors";
 import { assetLastSeen } from "./list-assets";
@@ -10,13 +10,16 @@ import { assetLastSeen } from "./list-assets";
 export const getAssetInput = z.object({ id: z.uuid() });
 
 /** One inventory object with its vault and subscription names. */
-export async function getAsset(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown,
-): Promise<{ asset: Asset; vaultName: string | null; vaultUri: string | null; subscriptionName: string | null }> {
+export async function getAsset({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: unknown;
+}): Promise<{ asset: Asset; vaultName: string | null; vaultUri: string | null; subscriptionName: string | null }> {
   assertPermission(ctx, "dashboard:read");
   const { id } = getAssetInput.parse(input);
+  const db = await dbOf(ctx);
   const [row] = await db
     .select({
       asset: assets,

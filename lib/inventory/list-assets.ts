@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
+import { dbOf } from "../db/transaction";
 import { assets, subscriptions, vaults } from "../db/schema";
 import { cached, inventoryVersion } from "./cache";
 import { assetFilterSchema, assetWhere, defaultDir, sortSpec, type AssetFilter } from "./filters";
@@ -74,13 +74,18 @@ export function assetOrder(f: AssetFilter) {
 }
 
 /** Server-side filtered, sorted, paginated inventory with the total count of the filtered set. */
-export async function listAssets(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown,
-  opts: { cachedCount?: boolean } = {},
-): Promise<{ rows: AssetRow[]; total: number; query: ListAssetsQuery }> {
+export async function listAssets({
+  ctx,
+  input,
+  cachedCount = false,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  /** The console caches the count per filter until the inventory changes; the API counts every time. */
+  cachedCount?: boolean;
+}): Promise<{ rows: AssetRow[]; total: number; query: ListAssetsQuery }> {
   assertPermission(ctx, "dashboard:read");
+  const db = await dbOf(ctx);
   const q = listAssetsInput.parse(input);
   const where = assetWhere(q);
   // Filters only reference assets columns, so the count needs no join. At 100k objects the count is the expensive
@@ -97,7 +102,7 @@ export async function listAssets(
       .orderBy(...assetOrder(q).order)
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    opts.cachedCount
+    cachedCount
       ? inventoryVersion(db).then((v) => cached(`count:${v}:${filterKey}`, 30_000, countQuery))
       : countQuery(),
   ]);
@@ -108,17 +113,20 @@ export async function listAssets(
  * Options for the filter form: all subscriptions, and vaults — those of one subscription, or all of them when there
  * are few (`limit`); `vaultsTruncated` tells the form to ask for a subscription first instead of a huge dropdown.
  */
-export async function inventoryFacets(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: { subscription?: string; limit?: number } = {},
-): Promise<{
+export async function inventoryFacets({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: { subscription?: string; limit?: number };
+}): Promise<{
   subscriptions: { id: string; name: string }[];
   vaults: { id: string; name: string; subscriptionId: string }[];
   vaultsTruncated: boolean;
 }> {
   assertPermission(ctx, "dashboard:read");
   const limit = Math.min(input.limit ?? 100, 5000);
+  const db = await dbOf(ctx);
   const version = await inventoryVersion(db);
   return cached(`facets:${version}:${input.subscription ?? ""}:${limit}`, 30_000, async () => {
     const [subs, vs] = await Promise.all([

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, sql, type SQL }
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
+import { dbOf } from "../db/transaction";
 import { assets, scanErrors, subscriptions, vaults, type ScanError, type Vault } from "../db/schema";
 import { AppError } from "../errors";
 
@@ -31,6 +31,8 @@ export const listVaultsInput = z.object({
   pageSize: z.coerce.number().int().min(10).max(500).default(100),
 });
 export type ListVaultsQuery = z.infer<typeof listVaultsInput>;
+/** The stored vault row as views render it (app/ never imports lib/db). */
+export type { Vault } from "../db/schema";
 
 export type VaultListRow = Vault & {
   subscriptionName: string | null;
@@ -44,12 +46,15 @@ export type VaultListRow = Vault & {
 export const publicNetworkOpen = sql`(coalesce(lower(${vaults.publicNetworkAccess}), 'enabled') = 'enabled' and coalesce(lower(${vaults.networkDefaultAction}), 'allow') = 'allow')`;
 
 /** Every vault with its posture columns, access status and object counts by status (one grouped subquery). */
-export async function listVaults(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown = {},
-): Promise<{ rows: VaultListRow[]; total: number; query: ListVaultsQuery }> {
+export async function listVaults({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: unknown;
+}): Promise<{ rows: VaultListRow[]; total: number; query: ListVaultsQuery }> {
   assertPermission(ctx, "dashboard:read");
+  const db = await dbOf(ctx);
   const q = listVaultsInput.parse(input);
   const w: SQL[] = [];
   if (!q.removed) w.push(isNull(vaults.removedAt));
@@ -128,8 +133,9 @@ export interface VaultDetail {
 }
 
 /** One vault: posture, object counts per type and status, and the recent scan errors recorded against it. */
-export async function getVault(db: DbOrTx, ctx: Ctx, input: unknown): Promise<VaultDetail> {
+export async function getVault({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<VaultDetail> {
   assertPermission(ctx, "dashboard:read");
+  const db = await dbOf(ctx);
   const { id } = z.object({ id: z.string().trim().toLowerCase().min(1).max(1000) }).parse(input);
   const [row] = await db
     .select({ vault: vaults, subscriptionName: subscriptions.displayName })

@@ -71,9 +71,9 @@ export const scanWorkerJob: JobDefinition = {
 export const sessionCleanupJob: JobDefinition = {
   name: "session-cleanup",
   schedule: { everyMs: SESSION_CLEANUP_INTERVAL_MS },
-  run: async () => {
+  run: async (ctx) => {
     const { purgeDeadSessions } = await import("../auth/session-store");
-    await purgeDeadSessions(await db());
+    await purgeDeadSessions(ctx);
   },
 };
 

@@ -1,11 +1,11 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit/record";
 import { assertPermission } from "../auth/authorize";
-import type { Ctx } from "../context";
+import { actorLabel, type Ctx } from "../context";
 import type { DbOrTx } from "../db/client";
 import { settings } from "../db/schema";
-import { withTransaction } from "../db/transaction";
+import { dbOf, withTransaction } from "../db/transaction";
 import { SETTINGS, type SettingKey, type SettingValue } from "./definitions";
 
 export async function getSetting<K extends SettingKey>(db: DbOrTx, key: K): Promise<SettingValue<K>> {
@@ -27,12 +27,22 @@ export async function getSettings<K extends SettingKey>(db: DbOrTx, keys: K[]): 
   return out as { [P in K]: SettingValue<P> };
 }
 
-export const updateSettingInput = z.object({
-  key: z.enum(Object.keys(SETTINGS) as [SettingKey, ...SettingKey[]]),
-  value: z.unknown(),
-});
+export const updateSettingInput = z
+  .object({
+    key: z.enum(Object.keys(SETTINGS) as [SettingKey, ...SettingKey[]]),
+    value: z.unknown(),
+    /** Shallow-merge `value` onto the stored value (a form that edits some fields keeps the others). */
+    merge: z.boolean().optional(),
+  })
+  .strict();
 
-/** Admin verb: validates against the setting's schema and audits old → new in the same transaction. */
+/** Serialises writers of one setting, including the first insert (no row to lock yet). */
+const SETTING_LOCK_NAMESPACE = 7_314_003;
+
+/**
+ * Admin verb: validates against the setting's schema and audits old → new in the same transaction. A merge reads the
+ * current value under the setting's lock inside that transaction, so two concurrent edits never lose each other's fields.
+ */
 export async function updateSetting({
   ctx,
   input,
@@ -41,13 +51,14 @@ export async function updateSetting({
   input: unknown;
 }): Promise<{ key: SettingKey; value: unknown }> {
   assertPermission(ctx, "settings:write");
-  const { key, value: raw } = updateSettingInput.parse(input);
-  const value = SETTINGS[key].schema.parse(raw);
+  const { key, value: raw, merge } = updateSettingInput.parse(input);
+  if (!merge) SETTINGS[key].schema.parse(raw);
   return withTransaction(ctx, async (t) => {
     const tx = t.db;
+    await tx.execute(sql`select pg_advisory_xact_lock(${SETTING_LOCK_NAMESPACE}, hashtext(${key}))`);
     const old = await getSetting(tx, key);
-    const by =
-      ctx.actor.type === "user" ? ctx.actor.upn : ctx.actor.type === "system" ? `system:${ctx.actor.job}` : "anonymous";
+    const value = SETTINGS[key].schema.parse(merge ? { ...(old as object), ...(raw as object) } : raw);
+    const by = actorLabel(ctx.actor);
     await tx
       .insert(settings)
       .values({ key, value: value as object, updatedBy: by, updatedAt: new Date() })
@@ -62,4 +73,10 @@ export async function updateSetting({
     });
     return { key, value };
   });
+}
+
+/** What the settings page shows (any reader): the current values of the console-editable settings. */
+export async function readConsoleSettings(ctx: Ctx) {
+  assertPermission(ctx, "dashboard:read");
+  return getSettings(await dbOf(ctx), ["expiry.thresholds", "scan.schedule", "discovery.subscriptions"]);
 }

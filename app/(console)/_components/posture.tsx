@@ -1,4 +1,4 @@
-import type { Vault } from "@/lib/db/schema";
+import type { Vault } from "@/lib/inventory/vaults";
 import { STATUS_STYLE } from "@/app/_components/status";
 
 type Tone = "healthy" | "warning" | "critical" | "no-expiry";

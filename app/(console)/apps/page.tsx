@@ -2,7 +2,6 @@ import { ZodError } from "zod";
 import { formatDate, formatDaysUntil, formatNumber } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { EmptyState, StatusBadge } from "@/app/_components/status";
-import { getDb } from "@/lib/db/client";
 import { listApps } from "@/lib/inventory/apps";
 import { requirePage } from "@/lib/web/page-guard";
 import { FilterActions, InvalidFilterNotice } from "@/app/_components/filters";
@@ -17,16 +16,15 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
   const sp = await searchParams;
   const one = (k: string) => (typeof sp[k] === "string" && sp[k] !== "" ? (sp[k] as string) : undefined);
   const raw = Object.fromEntries([...KEYS, "page"].map((k) => [k, one(k)]).filter(([, v]) => v !== undefined));
-  const db = await getDb();
   const now = new Date();
   let result;
   let inputError = false;
   try {
-    result = await listApps(db, ctx, raw, now);
+    result = await listApps({ ctx, input: raw, now });
   } catch (err) {
     if (!(err instanceof ZodError)) throw err;
     inputError = true;
-    result = await listApps(db, ctx, {}, now);
+    result = await listApps({ ctx, input: {}, now });
   }
   const { rows, total, query } = result;
   const pages = Math.max(1, Math.ceil(total / query.pageSize));

@@ -2,7 +2,6 @@ import Link from "next/link";
 import { PageHeader } from "@/app/_components/page-header";
 import { formatDateTime } from "@/app/_components/format";
 import { distinctAuditActions, listAudit } from "@/lib/audit/query";
-import { getDb } from "@/lib/db/client";
 import { requirePage } from "@/lib/web/page-guard";
 import { ZodError } from "zod";
 import { FilterActions, InvalidFilterNotice } from "@/app/_components/filters";
@@ -25,24 +24,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const one = (k: string) => (typeof sp[k] === "string" && sp[k] !== "" ? (sp[k] as string) : undefined);
   // Dates in the form are whole UTC days; "to" includes the whole day.
   const to = one("to") ? new Date(new Date(`${one("to")}T00:00:00Z`).getTime() + 86_399_999).toISOString() : undefined;
-  const db = await getDb();
   let result;
   let inputError = false;
   try {
-    result = await listAudit(db, ctx, {
-      from: one("from") ? `${one("from")}T00:00:00Z` : undefined,
-      to,
-      actor: one("actor"),
-      action: one("action"),
-      target: one("target"),
-      page: one("page") ?? 1,
+    result = await listAudit({
+      ctx,
+      input: {
+        from: one("from") ? `${one("from")}T00:00:00Z` : undefined,
+        to,
+        actor: one("actor"),
+        action: one("action"),
+        target: one("target"),
+        page: one("page") ?? 1,
+      },
     });
   } catch (err) {
     if (!(err instanceof ZodError)) throw err;
     inputError = true;
-    result = await listAudit(db, ctx, {});
+    result = await listAudit({ ctx, input: {} });
   }
-  const actions = await distinctAuditActions(db);
+  const actions = await distinctAuditActions(ctx);
   const { rows, total, query } = result;
   const pages = Math.max(1, Math.ceil(total / query.pageSize));
   const link = (page: number) => {

@@ -2,7 +2,6 @@ import Link from "next/link";
 import { ZodError } from "zod";
 import { formatNumber } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
-import { getDb } from "@/lib/db/client";
 import { ASSET_STATUSES, ASSET_TYPES, defaultDir, displayStatus, type AssetSort } from "@/lib/inventory/filters";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets, listAssets } from "@/lib/inventory/list-assets";
@@ -29,18 +28,17 @@ export default async function InventoryPage({ searchParams }: { searchParams: Pr
   const sp = await searchParams;
   const one = (k: string) => (typeof sp[k] === "string" && sp[k] !== "" ? (sp[k] as string) : undefined);
   const raw = Object.fromEntries([...FILTER_KEYS, "page"].map((k) => [k, one(k)]).filter(([, v]) => v !== undefined));
-  const db = await getDb();
   let result;
   let inputError = false;
   try {
-    result = await listAssets(db, ctx, raw, { cachedCount: true });
+    result = await listAssets({ ctx, input: raw, cachedCount: true });
   } catch (err) {
     if (!(err instanceof ZodError)) throw err;
     inputError = true;
-    result = await listAssets(db, ctx, {});
+    result = await listAssets({ ctx, input: {} });
   }
   const { rows, total, query } = result;
-  const facets = await inventoryFacets(db, ctx, { subscription: query.subscription, limit: 150 });
+  const facets = await inventoryFacets({ ctx, input: { subscription: query.subscription, limit: 150 } });
   const pages = Math.max(1, Math.ceil(total / query.pageSize));
   const sort: AssetSort = query.sort ?? "expiry";
   const dir = query.dir ?? defaultDir(sort);

@@ -1,17 +1,15 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { getDb } from "@/lib/db/client";
-import { allowListForm, scheduleForm, thresholdsForm } from "@/lib/inventory/settings-forms";
-import { getSetting, updateSetting } from "@/lib/settings/store";
+import { allowListForm, scheduleForm, thresholdsForm } from "@/lib/settings/forms";
+import { updateSetting } from "@/lib/settings/store";
 import { action } from "@/lib/web/action";
 
 /** Settings → expiry thresholds (Admin). Per-subscription overrides are kept as they are. */
 export const updateThresholds = action(
   { name: "updateThresholds", access: "settings:write", input: thresholdsForm },
   async ({ ctx, input }) => {
-    const current = await getSetting(await getDb(), "expiry.thresholds");
-    const r = await updateSetting({ ctx, input: { key: "expiry.thresholds", value: { ...current, ...input } } });
+    const r = await updateSetting({ ctx, input: { key: "expiry.thresholds", value: input, merge: true } });
     revalidatePath("/settings");
     return r.value;
   },

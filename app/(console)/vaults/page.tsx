@@ -2,7 +2,6 @@ import { ZodError } from "zod";
 import { formatNumber, formatRelative } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { AccessBadge, EmptyState } from "@/app/_components/status";
-import { getDb } from "@/lib/db/client";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { listVaults } from "@/lib/inventory/vaults";
@@ -25,18 +24,17 @@ export default async function VaultsPage({ searchParams }: { searchParams: Promi
     q: one("q"),
     page: one("page"),
   };
-  const db = await getDb();
   let result;
   let inputError = false;
   try {
-    result = await listVaults(db, ctx, raw);
+    result = await listVaults({ ctx, input: raw });
   } catch (err) {
     if (!(err instanceof ZodError)) throw err;
     inputError = true;
-    result = await listVaults(db, ctx, {});
+    result = await listVaults({ ctx, input: {} });
   }
   const { rows, total, query } = result;
-  const facets = await inventoryFacets(db, ctx, { limit: 0 });
+  const facets = await inventoryFacets({ ctx, input: { limit: 0 } });
   const now = new Date();
   const filtered = [raw.subscription, raw.access, raw.posture, raw.q].some(Boolean);
   const pages = Math.max(1, Math.ceil(total / query.pageSize));

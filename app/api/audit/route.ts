@@ -1,12 +1,11 @@
 import { auditQueryInput, listAudit } from "@/lib/audit/query";
-import { getDb } from "@/lib/db/client";
 import { route } from "@/lib/web/route";
 
 /** Filtered, paginated audit entries as JSON (Auditor and above). */
 export const GET = route(
   { name: "GET /api/audit", access: "audit:read", input: auditQueryInput },
   async ({ ctx, input }) => {
-    const { rows, total, query } = await listAudit(await getDb(), ctx, input);
+    const { rows, total, query } = await listAudit({ ctx, input: input });
     return { total, page: query.page, pageSize: query.pageSize, rows };
   },
 );

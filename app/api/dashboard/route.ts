@@ -1,4 +1,3 @@
-import { getDb } from "@/lib/db/client";
 import { dashboardInput, dashboardSummary } from "@/lib/inventory/dashboard-summary";
 import { route } from "@/lib/web/route";
 
@@ -7,5 +6,5 @@ export const dynamic = "force-dynamic";
 /** The dashboard's aggregates (KPIs, timeline, subscriptions, top risks, last scan) as JSON. */
 export const GET = route(
   { name: "GET /api/dashboard", access: "dashboard:read", input: dashboardInput },
-  async ({ ctx, input }) => dashboardSummary(await getDb(), ctx, input),
+  async ({ ctx, input }) => dashboardSummary({ ctx, input: input }),
 );

@@ -1,4 +1,3 @@
-import { getDb } from "@/lib/db/client";
 import { listAssets, listAssetsInput } from "@/lib/inventory/list-assets";
 import { route } from "@/lib/web/route";
 
@@ -7,5 +6,5 @@ export const dynamic = "force-dynamic";
 /** The inventory as JSON: same filters, sort and pagination as the /inventory page. */
 export const GET = route(
   { name: "GET /api/inventory", access: "dashboard:read", input: listAssetsInput },
-  async ({ ctx, input }) => listAssets(await getDb(), ctx, input),
+  async ({ ctx, input }) => listAssets({ ctx, input: input }),
 );

@@ -1,8 +1,7 @@
 import { listActiveSessions } from "@/lib/auth/session-store";
-import { getDb } from "@/lib/db/client";
 import { route } from "@/lib/web/route";
 
 /** Active sessions of all users (Admin). */
 export const GET = route({ name: "GET /api/sessions", access: "sessions:manage" }, async ({ ctx }) => ({
-  sessions: await listActiveSessions(await getDb(), ctx),
+  sessions: await listActiveSessions(ctx),
 }));

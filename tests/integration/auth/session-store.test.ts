@@ -12,7 +12,7 @@ import {
   resolveSession,
 } from "@/lib/auth/session-store";
 import { upsertUserFromSignIn } from "@/lib/auth/users";
-import type { Ctx } from "@/lib/context";
+import { systemCtx, type Ctx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { auditLog, sessions, type User } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
@@ -183,8 +183,8 @@ describe("listActiveSessions / purgeDeadSessions", () => {
       .set({ lastSeenAt: new Date(Date.now() - (IDLE_MIN + 5) * MIN) })
       .where(eq(sessions.id, idle.row.id));
 
-    const list = await listActiveSessions(db, ctxOf(people.admin));
-    await expect(listActiveSessions(db, ctxOf(people.viewer))).rejects.toMatchObject({ code: "forbidden" });
+    const list = await listActiveSessions(ctxOf(people.admin));
+    await expect(listActiveSessions(ctxOf(people.viewer))).rejects.toMatchObject({ code: "forbidden" });
     const ids = list.map((s) => s.id);
     expect(ids).toContain(live1.row.id);
     expect(ids).toContain(live2.row.id);
@@ -203,7 +203,7 @@ describe("listActiveSessions / purgeDeadSessions", () => {
     });
     expect(Object.keys(s1)).not.toContain("tokenHash");
 
-    await purgeDeadSessions(db);
+    await purgeDeadSessions(systemCtx("session-cleanup"));
     expect(await sessionExists(expired.row.id)).toBe(false);
     expect(await sessionExists(idle.row.id)).toBe(false);
     expect(await sessionExists(live1.row.id)).toBe(true);

@@ -124,14 +124,12 @@ describe("Microsoft Graph", () => {
   test("addPassword returns secretText + new keyId; removePassword 204; addKey/removeKey", async () => {
     const a = cloud.control.apps()[3];
     const before = cloud.control.app(a.id).passwordCredentials.length;
-    const created = await graph
-      .api(`/applications/${a.id}/addPassword`)
-      .post({
-        passwordCredential: {
-          displayName: "rotated by CertifyClouds",
-          endDateTime: new Date(Date.now() + 90 * 86400_000).toISOString(),
-        },
-      });
+    const created = await graph.api(`/applications/${a.id}/addPassword`).post({
+      passwordCredential: {
+        displayName: "rotated by CertifyClouds",
+        endDateTime: new Date(Date.now() + 90 * 86400_000).toISOString(),
+      },
+    });
     expect(created.secretText).toContain(CANARY_PREFIX);
     expect(created.hint).toBe(created.secretText.slice(0, 3));
     expect(created.keyId).toMatch(/^[0-9a-f-]{36}$/);
@@ -155,13 +153,11 @@ describe("Microsoft Graph", () => {
       exp: Math.floor(Date.now() / 1000) + 30 * 86400,
       serialHex: "0badc0de",
     });
-    const key = await graph
-      .api(`/applications/${a.id}/addKey`)
-      .post({
-        keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: der.toString("base64") },
-        passwordCredential: null,
-        proof: "eyJ...",
-      });
+    const key = await graph.api(`/applications/${a.id}/addKey`).post({
+      keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: der.toString("base64") },
+      passwordCredential: null,
+      proof: "eyJ...",
+    });
     expect(key.customKeyIdentifier).toBe(crypto.createHash("sha1").update(der).digest("hex").toUpperCase());
     await graph.api(`/applications/${a.id}/removeKey`).post({ keyId: key.keyId, proof: "eyJ..." });
     expect(cloud.control.app(a.id).keyCredentials.some((k) => k.keyId === key.keyId)).toBe(false);

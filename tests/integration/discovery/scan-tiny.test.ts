@@ -341,8 +341,8 @@ describe("delta scans", () => {
     expect(await xmin(before.id)).toEqual(tx0);
     expect((await row(name)).lastSeenAt.getTime()).toBe(before.lastSeenAt.getTime());
     // … but shown as seen by the latest listing, on the object page and in the inventory
-    expect((await getAsset(db, viewer, { id: before.id })).asset.lastSeenAt.getTime()).toBe(l2.getTime());
-    const listed = await listAssets(db, viewer, { vault: vaultId, q: name, type: "secret" });
+    expect((await getAsset({ ctx: viewer, input: { id: before.id } })).asset.lastSeenAt.getTime()).toBe(l2.getTime());
+    const listed = await listAssets({ ctx: viewer, input: { vault: vaultId, q: name, type: "secret" } });
     expect(listed.rows.find((r) => r.id === before.id)!.lastSeenAt.getTime()).toBe(l2.getTime());
 
     // removed in Azure: marked removed, last seen = the previous listing (not the scan that missed it)
@@ -351,7 +351,7 @@ describe("delta scans", () => {
     const removed = await row(gone);
     expect(removed.removedAt).not.toBeNull();
     expect(removed.lastSeenAt.getTime()).toBe(l2.getTime());
-    expect((await getAsset(db, viewer, { id: removed.id })).asset.lastSeenAt.getTime()).toBe(l2.getTime());
+    expect((await getAsset({ ctx: viewer, input: { id: removed.id } })).asset.lastSeenAt.getTime()).toBe(l2.getTime());
     expect((await listedAt()).getTime()).toBeGreaterThan(l2.getTime());
   });
 

@@ -30,13 +30,13 @@ const names = (rows: { name: string }[]) => rows.map((r) => r.name);
 
 async function csv(input: unknown): Promise<string> {
   let out = "";
-  for await (const chunk of exportAssetsCsv(db, viewerCtx, input, NOW)) out += chunk;
+  for await (const chunk of exportAssetsCsv({ ctx: viewerCtx, input: input, now: NOW })) out += chunk;
   return out;
 }
 
 describe("listAssets", () => {
   it("hides removed objects by default and sorts by soonest expiry, no-expiry last", async () => {
-    const { rows, total } = await listAssets(db, viewerCtx, {});
+    const { rows, total } = await listAssets({ ctx: viewerCtx, input: {} });
     expect(total).toBe(12);
     expect(rows[0].name).toBe("db-password");
     expect(names(rows)).not.toContain("gone-secret");
@@ -46,63 +46,71 @@ describe("listAssets", () => {
   });
 
   it("shows removed objects with the toggle", async () => {
-    const { rows, total } = await listAssets(db, viewerCtx, { removed: "1" });
+    const { rows, total } = await listAssets({ ctx: viewerCtx, input: { removed: "1" } });
     expect(total).toBe(13);
     expect(names(rows)).toContain("gone-secret");
   });
 
   it("filters by type, status, subscription, vault, tag and name", async () => {
-    expect((await listAssets(db, viewerCtx, { type: "certificate" })).total).toBe(2);
-    expect(names((await listAssets(db, viewerCtx, { status: "expired" })).rows)).toEqual(["db-password"]);
-    expect(names((await listAssets(db, viewerCtx, { status: "critical", sort: "name" })).rows)).toEqual([
+    expect((await listAssets({ ctx: viewerCtx, input: { type: "certificate" } })).total).toBe(2);
+    expect(names((await listAssets({ ctx: viewerCtx, input: { status: "expired" } })).rows)).toEqual(["db-password"]);
+    expect(names((await listAssets({ ctx: viewerCtx, input: { status: "critical", sort: "name" } })).rows)).toEqual([
       "+cmd|calc",
       "api-key",
     ]);
-    expect(names((await listAssets(db, viewerCtx, { status: "no-expiry", sort: "name" })).rows)).toEqual([
+    expect(names((await listAssets({ ctx: viewerCtx, input: { status: "no-expiry", sort: "name" } })).rows)).toEqual([
       "@at",
       "no-expiry-secret",
       "signing",
     ]);
-    expect(names((await listAssets(db, viewerCtx, { status: "disabled" })).rows)).toEqual(["disabled-one"]);
+    expect(names((await listAssets({ ctx: viewerCtx, input: { status: "disabled" } })).rows)).toEqual(["disabled-one"]);
     // healthy excludes no-expiry objects (they have their own bucket)
-    expect(names((await listAssets(db, viewerCtx, { status: "healthy", sort: "name" })).rows)).toEqual([
+    expect(names((await listAssets({ ctx: viewerCtx, input: { status: "healthy", sort: "name" } })).rows)).toEqual([
       "-minus",
       "cmk",
       "disabled-one",
       "web-tls",
     ]);
-    expect((await listAssets(db, viewerCtx, { subscription: SUB_DEV })).total).toBe(3);
-    expect((await listAssets(db, viewerCtx, { subscription: SUB_DEV.toUpperCase() })).total).toBe(3);
-    expect((await listAssets(db, viewerCtx, { vault: V_WEB })).total).toBe(4);
-    expect(names((await listAssets(db, viewerCtx, { tag: "env=prod", sort: "name" })).rows)).toEqual([
+    expect((await listAssets({ ctx: viewerCtx, input: { subscription: SUB_DEV } })).total).toBe(3);
+    expect((await listAssets({ ctx: viewerCtx, input: { subscription: SUB_DEV.toUpperCase() } })).total).toBe(3);
+    expect((await listAssets({ ctx: viewerCtx, input: { vault: V_WEB } })).total).toBe(4);
+    expect(names((await listAssets({ ctx: viewerCtx, input: { tag: "env=prod", sort: "name" } })).rows)).toEqual([
       "api-key",
       "tls-payments",
     ]);
-    expect((await listAssets(db, viewerCtx, { tag: "env" })).total).toBe(3);
-    expect(names((await listAssets(db, viewerCtx, { q: "TLS", sort: "name" })).rows)).toEqual([
+    expect((await listAssets({ ctx: viewerCtx, input: { tag: "env" } })).total).toBe(3);
+    expect(names((await listAssets({ ctx: viewerCtx, input: { q: "TLS", sort: "name" } })).rows)).toEqual([
       "tls-payments",
       "web-tls",
     ]);
     // LIKE wildcards in the search text are literal
-    expect((await listAssets(db, viewerCtx, { q: "%" })).total).toBe(0);
+    expect((await listAssets({ ctx: viewerCtx, input: { q: "%" } })).total).toBe(0);
     expect(
-      (await listAssets(db, viewerCtx, { type: "secret", status: "critical", subscription: SUB_PROD })).total,
+      (await listAssets({ ctx: viewerCtx, input: { type: "secret", status: "critical", subscription: SUB_PROD } }))
+        .total,
     ).toBe(1);
   });
 
   it("treats blank form fields as no filter", async () => {
     expect(
-      (await listAssets(db, viewerCtx, { type: "", status: "", q: "", tag: "", vault: "", subscription: "" })).total,
+      (
+        await listAssets({
+          ctx: viewerCtx,
+          input: { type: "", status: "", q: "", tag: "", vault: "", subscription: "" },
+        })
+      ).total,
     ).toBe(12);
   });
 
   it("sorts by name, updated and vault in both directions", async () => {
-    const byName = names((await listAssets(db, viewerCtx, { sort: "name" })).rows);
+    const byName = names((await listAssets({ ctx: viewerCtx, input: { sort: "name" } })).rows);
     expect(byName).toEqual([...byName].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-    expect(names((await listAssets(db, viewerCtx, { sort: "name", dir: "desc" })).rows)).toEqual([...byName].reverse());
-    expect((await listAssets(db, viewerCtx, { sort: "updated" })).rows[0].name).toBe("web-tls");
+    expect(names((await listAssets({ ctx: viewerCtx, input: { sort: "name", dir: "desc" } })).rows)).toEqual(
+      [...byName].reverse(),
+    );
+    expect((await listAssets({ ctx: viewerCtx, input: { sort: "updated" } })).rows[0].name).toBe("web-tls");
     // Vault sort groups by vault (ARM id: subscription, resource group, name), then type and name.
-    const byVault = (await listAssets(db, viewerCtx, { sort: "vault" })).rows.map(
+    const byVault = (await listAssets({ ctx: viewerCtx, input: { sort: "vault" } })).rows.map(
       (r) => `${r.vaultId}|${r.type}|${r.name}`,
     );
     expect(byVault).toEqual([...byVault].sort());
@@ -111,8 +119,8 @@ describe("listAssets", () => {
   });
 
   it("paginates with a stable order and a total", async () => {
-    const p1 = await listAssets(db, viewerCtx, { sort: "name", pageSize: 10, page: 1 });
-    const p2 = await listAssets(db, viewerCtx, { sort: "name", pageSize: 10, page: 2 });
+    const p1 = await listAssets({ ctx: viewerCtx, input: { sort: "name", pageSize: 10, page: 1 } });
+    const p2 = await listAssets({ ctx: viewerCtx, input: { sort: "name", pageSize: 10, page: 2 } });
     expect(p1.rows).toHaveLength(10);
     expect(p2.rows).toHaveLength(2);
     expect(p1.total).toBe(12);
@@ -120,9 +128,9 @@ describe("listAssets", () => {
   });
 
   it("rejects invalid input", async () => {
-    await expect(listAssets(db, viewerCtx, { type: "password" })).rejects.toThrow();
-    await expect(listAssets(db, viewerCtx, { sort: "drop table" })).rejects.toThrow();
-    await expect(listAssets(db, viewerCtx, { pageSize: 100000 })).rejects.toThrow();
+    await expect(listAssets({ ctx: viewerCtx, input: { type: "password" } })).rejects.toThrow();
+    await expect(listAssets({ ctx: viewerCtx, input: { sort: "drop table" } })).rejects.toThrow();
+    await expect(listAssets({ ctx: viewerCtx, input: { pageSize: 100000 } })).rejects.toThrow();
   });
 });
 
@@ -132,16 +140,16 @@ describe("permissions", () => {
     ["no role", noRoleCtx, "forbidden"],
   ] as const)("%s is rejected by every read service", async (_n, ctx, code) => {
     const calls: (() => Promise<unknown>)[] = [
-      () => listAssets(db, ctx, {}),
-      () => dashboardSummary(db, ctx, {}, NOW),
-      () => listVaults(db, ctx, {}),
-      () => getVault(db, ctx, { id: V_PAY }),
-      () => listApps(db, ctx, {}),
-      () => getApp(db, ctx, { id: "app-obj-1" }),
+      () => listAssets({ ctx, input: {} }),
+      () => dashboardSummary({ ctx, input: {}, now: NOW }),
+      () => listVaults({ ctx, input: {} }),
+      () => getVault({ ctx, input: { id: V_PAY } }),
+      () => listApps({ ctx, input: {} }),
+      () => getApp({ ctx, input: { id: "app-obj-1" } }),
       () => scanHistory(db, ctx, {}),
       () => scanProgress(db, ctx, { id: scanId }),
       async () => {
-        for await (const _ of exportAssetsCsv(db, ctx, {})) void _;
+        for await (const _ of exportAssetsCsv({ ctx, input: {} })) void _;
       },
     ];
     for (const c of calls) await expect(c()).rejects.toMatchObject({ code });
@@ -150,7 +158,7 @@ describe("permissions", () => {
 
 describe("dashboardSummary", () => {
   it("counts by type and status, excluding removed objects", async () => {
-    const d = await dashboardSummary(db, viewerCtx, {}, NOW);
+    const d = await dashboardSummary({ ctx: viewerCtx, input: {}, now: NOW });
     expect(d.kpis.secret).toEqual({
       total: 8,
       expired: 1,
@@ -175,7 +183,7 @@ describe("dashboardSummary", () => {
   });
 
   it("summarises vault access and posture", async () => {
-    const d = await dashboardSummary(db, viewerCtx, {}, NOW);
+    const d = await dashboardSummary({ ctx: viewerCtx, input: {}, now: NOW });
     expect(d.vaults).toEqual({
       total: 3,
       reachable: 2,
@@ -191,7 +199,7 @@ describe("dashboardSummary", () => {
   });
 
   it("buckets the next 90 days by week and type", async () => {
-    const d = await dashboardSummary(db, viewerCtx, {}, NOW);
+    const d = await dashboardSummary({ ctx: viewerCtx, input: {}, now: NOW });
     expect(d.timeline).toHaveLength(13);
     expect(d.timeline[0].start.toISOString()).toBe(NOW.toISOString());
     // days 2 (secret) and 5 (secret) → week 0; 10 (credential) → week 1; 20 (secret), 25 (certificate) → weeks 2 and 3; 60 (cert) → week 8; 80 (secret) → week 11
@@ -206,7 +214,7 @@ describe("dashboardSummary", () => {
   });
 
   it("breaks down by subscription and lists the top risks", async () => {
-    const d = await dashboardSummary(db, viewerCtx, {}, NOW);
+    const d = await dashboardSummary({ ctx: viewerCtx, input: {}, now: NOW });
     const prod = d.bySubscription.find((s) => s.id === SUB_PROD)!;
     expect(prod).toMatchObject({
       name: "Contoso Production",
@@ -285,7 +293,7 @@ describe("CSV export", () => {
   });
 
   it("has the same rows as the list for the same filters", async () => {
-    const list = await listAssets(db, viewerCtx, { status: "no-expiry", sort: "name" });
+    const list = await listAssets({ ctx: viewerCtx, input: { status: "no-expiry", sort: "name" } });
     const out = await csv({ status: "no-expiry", sort: "name", batchSize: 1 });
     const exported = out
       .trimEnd()
@@ -298,7 +306,7 @@ describe("CSV export", () => {
 
 describe("vaults, objects and apps", () => {
   it("lists vaults with posture and counts, and filters them", async () => {
-    const { rows: all, total } = await listVaults(db, viewerCtx, {});
+    const { rows: all, total } = await listVaults({ ctx: viewerCtx, input: {} });
     expect(total).toBe(3);
     expect(all.map((v) => v.name)).toEqual(["kv-dev-locked", "kv-payments", "kv-web"]);
     expect(all.find((v) => v.name === "kv-payments")).toMatchObject({
@@ -308,40 +316,42 @@ describe("vaults, objects and apps", () => {
       liveObjects: 5,
       subscriptionName: "Contoso Production",
     });
-    expect((await listVaults(db, viewerCtx, { access: "unreachable" })).rows.map((v) => v.name)).toEqual([
+    expect((await listVaults({ ctx: viewerCtx, input: { access: "unreachable" } })).rows.map((v) => v.name)).toEqual([
       "kv-dev-locked",
     ]);
-    expect((await listVaults(db, viewerCtx, { posture: "public-network" })).rows.map((v) => v.name)).toEqual([
-      "kv-web",
-    ]);
-    expect((await listVaults(db, viewerCtx, { posture: "access-policies" })).rows.map((v) => v.name)).toEqual([
-      "kv-web",
-    ]);
-    expect((await listVaults(db, viewerCtx, { subscription: SUB_DEV })).rows.map((v) => v.name)).toEqual([
+    expect(
+      (await listVaults({ ctx: viewerCtx, input: { posture: "public-network" } })).rows.map((v) => v.name),
+    ).toEqual(["kv-web"]);
+    expect(
+      (await listVaults({ ctx: viewerCtx, input: { posture: "access-policies" } })).rows.map((v) => v.name),
+    ).toEqual(["kv-web"]);
+    expect((await listVaults({ ctx: viewerCtx, input: { subscription: SUB_DEV } })).rows.map((v) => v.name)).toEqual([
       "kv-dev-locked",
     ]);
   });
 
   it("paginates vaults", async () => {
-    const p2 = await listVaults(db, viewerCtx, { pageSize: 10, page: 2 });
+    const p2 = await listVaults({ ctx: viewerCtx, input: { pageSize: 10, page: 2 } });
     expect(p2).toMatchObject({ total: 3, rows: [] });
-    expect((await listVaults(db, viewerCtx, { q: "web" })).rows.map((v) => v.name)).toEqual(["kv-web"]);
+    expect((await listVaults({ ctx: viewerCtx, input: { q: "web" } })).rows.map((v) => v.name)).toEqual(["kv-web"]);
   });
 
   it("returns one vault with counts and errors, addressed by a reversible slug", async () => {
     expect(vaultIdFromSlug(vaultSlug(V_DEV))).toBe(V_DEV);
     expect(vaultIdFromSlug("not/a/slug")).toBeNull();
-    const v = await getVault(db, viewerCtx, { id: V_DEV });
+    const v = await getVault({ ctx: viewerCtx, input: { id: V_DEV } });
     expect(v.vault.accessError?.remediation).toMatch(/firewall/);
     expect(v.errors).toHaveLength(1);
-    const web = await getVault(db, viewerCtx, { id: V_WEB.toUpperCase() });
+    const web = await getVault({ ctx: viewerCtx, input: { id: V_WEB.toUpperCase() } });
     expect(web.counts.find((c) => c.type === "secret")).toMatchObject({
       total: 2,
       noExpiry: 1,
       disabled: 1,
       removed: 1,
     });
-    await expect(getVault(db, viewerCtx, { id: "/subscriptions/x/nope" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(getVault({ ctx: viewerCtx, input: { id: "/subscriptions/x/nope" } })).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 
   it("returns one object with its detail", async () => {
@@ -350,31 +360,36 @@ describe("vaults, objects and apps", () => {
       .from(assets)
       .limit(100)
       .then((r) => r.filter((a) => a.name === "tls-payments"));
-    const a = await getAsset(db, viewerCtx, { id: row.id });
+    const a = await getAsset({ ctx: viewerCtx, input: { id: row.id } });
     expect(a).toMatchObject({
       vaultName: "kv-payments",
       subscriptionName: "Contoso Production",
       asset: { detail: { subject: "CN=pay.contoso.com" } },
     });
-    await expect(getAsset(db, viewerCtx, { id: randomUUID() })).rejects.toMatchObject({ code: "not_found" });
-    await expect(getAsset(db, viewerCtx, { id: "nope" })).rejects.toThrow();
+    await expect(getAsset({ ctx: viewerCtx, input: { id: randomUUID() } })).rejects.toMatchObject({
+      code: "not_found",
+    });
+    await expect(getAsset({ ctx: viewerCtx, input: { id: "nope" } })).rejects.toThrow();
   });
 
   it("lists apps with credential counts and filters by status and expiry window", async () => {
-    const all = await listApps(db, viewerCtx, {}, NOW);
+    const all = await listApps({ ctx: viewerCtx, input: {}, now: NOW });
     expect(all.total).toBe(4);
     expect(all.rows.map((r) => r.displayName)).toEqual(["Legacy Portal", "Payments API", "No Creds", "Payments API"]);
     expect(all.rows[0]).toMatchObject({ credentials: 1, expired: 1 });
-    expect((await listApps(db, viewerCtx, { status: "expired" }, NOW)).rows.map((r) => r.id)).toEqual(["app-obj-2"]);
-    expect((await listApps(db, viewerCtx, { status: "none", kind: "application" }, NOW)).rows.map((r) => r.id)).toEqual(
-      ["app-obj-3"],
-    );
-    expect((await listApps(db, viewerCtx, { expiringDays: "30" }, NOW)).rows.map((r) => r.id)).toEqual([
+    expect((await listApps({ ctx: viewerCtx, input: { status: "expired" }, now: NOW })).rows.map((r) => r.id)).toEqual([
       "app-obj-2",
-      "app-obj-1",
     ]);
-    expect((await listApps(db, viewerCtx, { q: "legacy" }, NOW)).total).toBe(1);
-    const app = await getApp(db, viewerCtx, { id: "app-obj-1" });
+    expect(
+      (await listApps({ ctx: viewerCtx, input: { status: "none", kind: "application" }, now: NOW })).rows.map(
+        (r) => r.id,
+      ),
+    ).toEqual(["app-obj-3"]);
+    expect((await listApps({ ctx: viewerCtx, input: { expiringDays: "30" }, now: NOW })).rows.map((r) => r.id)).toEqual(
+      ["app-obj-2", "app-obj-1"],
+    );
+    expect((await listApps({ ctx: viewerCtx, input: { q: "legacy" }, now: NOW })).total).toBe(1);
+    const app = await getApp({ ctx: viewerCtx, input: { id: "app-obj-1" } });
     expect(app.credentials.map((c) => c.keyId)).toEqual(["k1", "k2"]);
     expect(app.related.map((r) => r.id)).toEqual(["sp-obj-1"]);
     expect(app.app.owners[0].userPrincipalName).toBe("alice@contoso.example");
@@ -384,7 +399,7 @@ describe("vaults, objects and apps", () => {
 describe("caching", () => {
   it("serves the dashboard and counts from cache until the inventory version (latest scan) changes", async () => {
     clearInventoryCache();
-    const a = await cachedDashboardSummary(db, viewerCtx);
+    const a = await cachedDashboardSummary(viewerCtx);
     const extra = {
       vaultId: V_WEB,
       subscriptionId: SUB_PROD,
@@ -395,17 +410,17 @@ describe("caching", () => {
       expiresOn: new Date(Date.now() + 400 * DAY),
     };
     await db.insert(assets).values(extra);
-    const before = await listAssets(db, viewerCtx, { subscription: SUB_PROD }, { cachedCount: true });
-    expect((await cachedDashboardSummary(db, viewerCtx)).kpis.secret.total).toBe(a.kpis.secret.total);
+    const before = await listAssets({ ctx: viewerCtx, input: { subscription: SUB_PROD }, cachedCount: true });
+    expect((await cachedDashboardSummary(viewerCtx)).kpis.secret.total).toBe(a.kpis.secret.total);
     await db
       .insert(scanRuns)
       .values({ mode: "delta", trigger: "manual", requestedBy: "t", status: "completed", finishedAt: new Date() });
     await new Promise((r) => setTimeout(r, 1100)); // the version is re-read at most once a second
-    expect((await cachedDashboardSummary(db, viewerCtx)).kpis.secret.total).toBe(a.kpis.secret.total + 1);
-    expect((await listAssets(db, viewerCtx, { subscription: SUB_PROD }, { cachedCount: true })).total).toBe(
+    expect((await cachedDashboardSummary(viewerCtx)).kpis.secret.total).toBe(a.kpis.secret.total + 1);
+    expect((await listAssets({ ctx: viewerCtx, input: { subscription: SUB_PROD }, cachedCount: true })).total).toBe(
       before.total,
     );
-    await expect(cachedDashboardSummary(db, anonCtx)).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(cachedDashboardSummary(anonCtx)).rejects.toMatchObject({ code: "unauthenticated" });
     await db.delete(assets).where(eq(assets.name, "cache-probe"));
     await db.delete(scanRuns).where(eq(scanRuns.requestedBy, "t"));
     clearInventoryCache();

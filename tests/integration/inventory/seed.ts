@@ -203,32 +203,28 @@ export async function seedInventory(db: Db) {
     },
   ]);
   const scanId = randomUUID();
-  await db
-    .insert(scanRuns)
-    .values({
-      id: scanId,
-      mode: "full",
-      trigger: "manual",
-      requestedBy: "operator@contoso.example",
-      status: "completed_with_errors",
-      createdAt: at(-1),
-      startedAt: at(-1),
-      finishedAt: new Date(at(-1).getTime() + 60_000),
-      vaultsTotal: 3,
-      vaultsDone: 3,
-      vaultsFailed: 1,
-      objectsSeen: 12,
-      errorCount: 1,
-    });
-  await db
-    .insert(scanErrors)
-    .values({
-      scanId,
-      scope: V_DEV,
-      kind: "firewall",
-      code: "ForbiddenByFirewall",
-      message: "Client address is not authorized",
-      remediation: "Add the scanner's egress IP to the vault firewall.",
-    });
+  await db.insert(scanRuns).values({
+    id: scanId,
+    mode: "full",
+    trigger: "manual",
+    requestedBy: "operator@contoso.example",
+    status: "completed_with_errors",
+    createdAt: at(-1),
+    startedAt: at(-1),
+    finishedAt: new Date(at(-1).getTime() + 60_000),
+    vaultsTotal: 3,
+    vaultsDone: 3,
+    vaultsFailed: 1,
+    objectsSeen: 12,
+    errorCount: 1,
+  });
+  await db.insert(scanErrors).values({
+    scanId,
+    scope: V_DEV,
+    kind: "firewall",
+    code: "ForbiddenByFirewall",
+    message: "Client address is not authorized",
+    remediation: "Add the scanner's egress IP to the vault firewall.",
+  });
   return { scanId };
 }

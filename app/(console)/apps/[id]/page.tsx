@@ -2,7 +2,6 @@ import { notFound } from "next/navigation";
 import { formatDateTime, formatDaysUntil } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge } from "@/app/_components/status";
-import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { getApp } from "@/lib/inventory/apps";
 import { requirePage } from "@/lib/web/page-guard";
@@ -16,7 +15,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
   const ctx = await requirePage("dashboard:read", `/apps/${raw}`);
   let data;
   try {
-    data = await getApp(await getDb(), ctx, { id });
+    data = await getApp({ ctx, input: { id } });
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;

@@ -2,7 +2,6 @@ import { notFound } from "next/navigation";
 import { formatDateTime, formatDaysUntil } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge, TypeIcon } from "@/app/_components/status";
-import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { displayStatus } from "@/lib/inventory/filters";
 import { getAsset } from "@/lib/inventory/get-asset";
@@ -63,7 +62,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
   if (!UUID_RE.test(id)) notFound();
   let data;
   try {
-    data = await getAsset(await getDb(), ctx, { id });
+    data = await getAsset({ ctx, input: { id } });
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;

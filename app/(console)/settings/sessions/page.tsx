@@ -2,7 +2,6 @@ import Link from "next/link";
 import { PageHeader } from "@/app/_components/page-header";
 import { formatDateTime, formatRelative } from "@/app/_components/format";
 import { listActiveSessions } from "@/lib/auth/session-store";
-import { getDb } from "@/lib/db/client";
 import { requirePage } from "@/lib/web/page-guard";
 import { RevokeButton } from "./_components/revoke-button";
 
@@ -33,7 +32,7 @@ function describeAgent(ua: string | null): string {
 
 export default async function SessionsPage() {
   const ctx = await requirePage("sessions:manage", "/settings/sessions");
-  const sessions = await listActiveSessions(await getDb(), ctx);
+  const sessions = await listActiveSessions(ctx);
   return (
     <>
       <nav className="mb-2 text-sm text-slate-500" aria-label="Breadcrumb">

@@ -2,7 +2,6 @@ import { notFound } from "next/navigation";
 import { formatDate, formatDateTime, formatDaysUntil, formatNumber, formatRelative } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { AccessBadge, StatusBadge, TypeIcon } from "@/app/_components/status";
-import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { displayStatus } from "@/lib/inventory/filters";
 import { vaultIdFromSlug } from "@/lib/inventory/ids";
@@ -34,16 +33,15 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
   const ctx = await requirePage("dashboard:read", `/vaults/${slug}`);
   const id = vaultIdFromSlug(slug);
   if (!id) notFound();
-  const db = await getDb();
   let data;
   try {
-    data = await getVault(db, ctx, { id });
+    data = await getVault({ ctx, input: { id } });
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;
   }
   const { vault: v, counts, errors, subscriptionName } = data;
-  const objects = await listAssets(db, ctx, { vault: v.id, sort: "expiry", pageSize: 25 });
+  const objects = await listAssets({ ctx, input: { vault: v.id, sort: "expiry", pageSize: 25 } });
   const now = new Date();
   const unreachable = !["ok", "unknown"].includes(v.accessStatus);
   const remediation = v.accessError?.remediation || DEFAULT_REMEDIATION[v.accessStatus];

@@ -1,4 +1,3 @@
-import { getDb } from "@/lib/db/client";
 import { exportAssetsCsv, exportAssetsInput } from "@/lib/inventory/export-assets";
 import { route } from "@/lib/web/route";
 
@@ -11,8 +10,7 @@ export const dynamic = "force-dynamic";
 export const GET = route(
   { name: "GET /api/inventory/export", access: "dashboard:read", input: exportAssetsInput },
   async ({ ctx, input }) => {
-    const db = await getDb();
-    const it = exportAssetsCsv(db, ctx, input);
+    const it = exportAssetsCsv({ ctx, input: input });
     // Pull the header now: permission and input errors surface as a JSON error response, not a broken download.
     const first = await it.next();
     const enc = new TextEncoder();
