@@ -17,6 +17,23 @@ const config = [
     },
   },
   {
+    // The transport layer calls services; view types come from the services too (docs/architecture.md).
+    files: ["app/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/db", "@/lib/db/**", "**/lib/db", "**/lib/db/**"],
+              message: "app/ calls services (lib/<domain>) and never opens the database or imports its schema.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["lib/config.ts", "tests/**", "instrumentation.ts", "*.config.*", "eslint.config.mjs"],
     rules: { "no-restricted-properties": "off" },
   },

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { ROLES } from "./roles";
 
 const bool = (fallback: boolean) =>
   z
@@ -25,12 +26,7 @@ const int = (fallback: number, min: number, max: number) =>
 
 const url = z.string().url();
 
-const ROLE_NAMES = [
-  "CertifyClouds.Admin",
-  "CertifyClouds.Operator",
-  "CertifyClouds.Auditor",
-  "CertifyClouds.Viewer",
-] as const;
+const ROLE_NAMES = ROLES;
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Role } from "./auth/permissions";
-import type { DbOrTx } from "./db/client";
+import type { DbOrTx, Tx } from "./db/client";
+import type { Role } from "./roles";
 
 export type UserActor = {
   type: "user";
@@ -30,6 +30,9 @@ export interface Ctx {
   request: RequestMeta;
   db?: DbOrTx;
 }
+
+/** A context whose `db` is an open transaction: verbs called with it join that transaction. */
+export type TxCtx = Ctx & { db: Tx };
 
 export function systemCtx(job: string, db?: DbOrTx): Ctx {
   return { actor: { type: "system", job }, request: { requestId: randomUUID() }, ...(db ? { db } : {}) };

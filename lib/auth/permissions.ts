@@ -1,14 +1,9 @@
+import { isRole, ROLES, type Role } from "../roles";
 /**
  * The one permission matrix. Roles are Entra app roles; each role includes everything of the role below it
  * (Viewer ⊂ Auditor ⊂ Operator ⊂ Admin), as documented in README "Roles and permissions".
  */
-export const ROLES = [
-  "CertifyClouds.Viewer",
-  "CertifyClouds.Auditor",
-  "CertifyClouds.Operator",
-  "CertifyClouds.Admin",
-] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, isRole, type Role } from "../roles";
 
 export const PERMISSIONS = {
   "dashboard:read": "Read dashboards and inventory",
@@ -35,10 +30,6 @@ export const MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   "CertifyClouds.Operator": new Set(OPERATOR),
   "CertifyClouds.Admin": new Set(ADMIN),
 };
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
 
 export function rolesGrant(roles: readonly string[], permission: Permission): boolean {
   return roles.some((r) => isRole(r) && MATRIX[r].has(permission));

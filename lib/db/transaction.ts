@@ -1,8 +1,12 @@
-import type { Ctx } from "../context";
 import { getDb, type DbOrTx, type Tx } from "./client";
 
-/** A context whose `db` is an open transaction: verbs called with it join that transaction. */
-export type TxCtx = Ctx & { db: Tx };
+/**
+ * What a verb's context looks like to this layer: only its optional handle. (lib/context's Ctx fits; lib/db stays
+ * below the context in the layering and does not import it.)
+ */
+interface HasDb {
+  db?: DbOrTx;
+}
 
 /** drizzle's transactions (node-postgres and PGlite alike) have rollback(); the database handle does not. */
 export function isTransaction(db: DbOrTx | undefined): db is Tx {
@@ -10,16 +14,17 @@ export function isTransaction(db: DbOrTx | undefined): db is Tx {
 }
 
 /** The handle a read runs on: the caller's (handle or transaction) or the process-wide one. */
-export async function dbOf(ctx: Ctx): Promise<DbOrTx> {
+export async function dbOf(ctx: HasDb): Promise<DbOrTx> {
   return ctx.db ?? getDb();
 }
 
 /**
  * Runs `fn` in one transaction: joins the transaction already in `ctx.db`, or opens one on `ctx.db` (or the
- * process-wide handle). Audit rows written with the TxCtx commit or roll back with the change they describe.
+ * process-wide handle). `fn` gets the same context with `db` set to the transaction (a TxCtx), so audit rows and
+ * nested verbs written with it commit or roll back with the change they describe.
  */
-export async function withTransaction<T>(ctx: Ctx, fn: (tx: TxCtx) => Promise<T>): Promise<T> {
-  if (isTransaction(ctx.db)) return fn(ctx as TxCtx);
+export async function withTransaction<C extends HasDb, T>(ctx: C, fn: (tx: C & { db: Tx }) => Promise<T>): Promise<T> {
+  if (isTransaction(ctx.db)) return fn(ctx as C & { db: Tx });
   const db = ctx.db ?? (await getDb());
   return db.transaction((tx) => fn({ ...ctx, db: tx }));
 }

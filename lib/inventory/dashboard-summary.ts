@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { cached, inventoryVersion } from "./cache";
-import { appCredentials, appRegistrations, assets, scanRuns, subscriptions, vaults, type ScanRun } from "../db/schema";
+import type { ScanRun } from "../db/schema";
+import * as Q from "./dashboard-queries";
 
 export const dashboardInput = z.object({
   /** Timeline horizon in days and bucket width; the defaults are 90 days in weekly buckets. */
@@ -95,20 +95,6 @@ export interface DashboardSummary {
 }
 
 const n = (v: unknown) => Number(v ?? 0);
-const UNREACHABLE_EXCLUDE = ["ok", "unknown"];
-
-function countsSql(statusCol: unknown, expiryCol: unknown, enabledSql: ReturnType<typeof sql>) {
-  return {
-    total: sql<number>`count(*)::int`,
-    expired: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'expired'))::int`,
-    critical: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'critical'))::int`,
-    warning: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'warning'))::int`,
-    healthy: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'healthy'))::int`,
-    noExpiry: sql<number>`(count(*) filter (where ${expiryCol} is null))::int`,
-    disabled: sql<number>`(count(*) filter (where ${enabledSql}))::int`,
-  };
-}
-
 const empty = (): StatusCounts => ({
   total: 0,
   expired: 0,
@@ -134,9 +120,8 @@ export async function dashboardSummary({
   const q = dashboardInput.parse(input);
   const horizon = new Date(now.getTime() + q.horizonDays * 86_400_000);
   const bucketSeconds = q.bucketDays * 86_400;
-  const liveAssets = isNull(assets.removedAt);
-  const liveCreds = isNull(appCredentials.removedAt);
 
+  const window = { now, horizon, bucketSeconds };
   const [
     assetGroups,
     credKpis,
@@ -151,144 +136,18 @@ export async function dashboardSummary({
     [lastScan],
     [lastCompleted],
   ] = await Promise.all([
-    // One pass over the assets for both the KPIs and the per-subscription breakdown (subscriptions × 3 types rows).
-    db
-      .select({
-        subscriptionId: assets.subscriptionId,
-        type: assets.type,
-        ...countsSql(assets.status, assets.expiresOn, sql`not ${assets.enabled}`),
-      })
-      .from(assets)
-      .where(liveAssets)
-      .groupBy(assets.subscriptionId, assets.type),
-    db
-      .select(countsSql(appCredentials.status, appCredentials.endDateTime, sql`false`))
-      .from(appCredentials)
-      .where(liveCreds),
-    db
-      .select({
-        total: sql<number>`count(*)::int`,
-        reachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} = 'ok'))::int`,
-        unreachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} not in ('ok', 'unknown')))::int`,
-        notScanned: sql<number>`(count(*) filter (where ${vaults.accessStatus} = 'unknown'))::int`,
-        rbac: sql<number>`(count(*) filter (where ${vaults.enableRbacAuthorization}))::int`,
-        accessPolicies: sql<number>`(count(*) filter (where ${vaults.enableRbacAuthorization} is not true))::int`,
-        noPurgeProtection: sql<number>`(count(*) filter (where ${vaults.enablePurgeProtection} is not true))::int`,
-        noSoftDelete: sql<number>`(count(*) filter (where ${vaults.enableSoftDelete} is false))::int`,
-        publicNetwork: sql<number>`(count(*) filter (where coalesce(lower(${vaults.publicNetworkAccess}), 'enabled') = 'enabled' and coalesce(lower(${vaults.networkDefaultAction}), 'allow') = 'allow'))::int`,
-        noDiagnostics: sql<number>`(count(*) filter (where ${vaults.diagnosticsEnabled} is not true))::int`,
-      })
-      .from(vaults)
-      .where(isNull(vaults.removedAt)),
-    db
-      .select({
-        bucket:
-          sql<number>`floor(extract(epoch from (${assets.expiresOn} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as(
-            "bucket",
-          ),
-        type: assets.type,
-        n: sql<number>`count(*)::int`,
-      })
-      .from(assets)
-      .where(
-        and(
-          liveAssets,
-          sql`${assets.expiresOn} >= ${now.toISOString()}::timestamptz`,
-          sql`${assets.expiresOn} < ${horizon.toISOString()}::timestamptz`,
-        ),
-      )
-      .groupBy(sql`1`, assets.type),
-    db
-      .select({
-        bucket:
-          sql<number>`floor(extract(epoch from (${appCredentials.endDateTime} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as(
-            "bucket",
-          ),
-        n: sql<number>`count(*)::int`,
-      })
-      .from(appCredentials)
-      .where(
-        and(
-          liveCreds,
-          sql`${appCredentials.endDateTime} >= ${now.toISOString()}::timestamptz`,
-          sql`${appCredentials.endDateTime} < ${horizon.toISOString()}::timestamptz`,
-        ),
-      )
-      .groupBy(sql`1`),
-    db
-      .select({
-        id: vaults.subscriptionId,
-        vaults: sql<number>`count(*)::int`,
-        unreachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} not in ('ok', 'unknown')))::int`,
-      })
-      .from(vaults)
-      .where(isNull(vaults.removedAt))
-      .groupBy(vaults.subscriptionId),
-    db.select({ id: subscriptions.id, name: subscriptions.displayName }).from(subscriptions),
-    db
-      .select({
-        id: assets.id,
-        type: assets.type,
-        name: assets.name,
-        vaultId: assets.vaultId,
-        vaultName: vaults.name,
-        status: assets.status,
-        expiresOn: assets.expiresOn,
-        enabled: assets.enabled,
-      })
-      .from(assets)
-      .leftJoin(vaults, eq(vaults.id, assets.vaultId))
-      .where(
-        and(
-          liveAssets,
-          inArray(assets.status, ["expired", "critical", "warning"]),
-          sql`${assets.expiresOn} is not null`,
-        ),
-      )
-      .orderBy(asc(assets.expiresOn), asc(assets.id))
-      .limit(q.topRisks),
-    db
-      .select({
-        id: appCredentials.id,
-        appObjectId: appCredentials.appObjectId,
-        appName: appRegistrations.displayName,
-        kind: appRegistrations.kind,
-        type: appCredentials.type,
-        displayName: appCredentials.displayName,
-        status: appCredentials.status,
-        endDateTime: appCredentials.endDateTime,
-      })
-      .from(appCredentials)
-      .innerJoin(appRegistrations, eq(appRegistrations.id, appCredentials.appObjectId))
-      .where(
-        and(
-          liveCreds,
-          inArray(appCredentials.status, ["expired", "critical", "warning"]),
-          sql`${appCredentials.endDateTime} is not null`,
-        ),
-      )
-      .orderBy(asc(appCredentials.endDateTime), asc(appCredentials.id))
-      .limit(q.topRisks),
-    db
-      .select({
-        id: vaults.id,
-        name: vaults.name,
-        subscriptionId: vaults.subscriptionId,
-        accessStatus: vaults.accessStatus,
-        accessError: vaults.accessError,
-        lastScannedAt: vaults.lastScannedAt,
-      })
-      .from(vaults)
-      .where(and(isNull(vaults.removedAt), notInArray(vaults.accessStatus, UNREACHABLE_EXCLUDE)))
-      .orderBy(asc(vaults.name))
-      .limit(q.topRisks),
-    db.select().from(scanRuns).orderBy(desc(scanRuns.createdAt)).limit(1),
-    db
-      .select()
-      .from(scanRuns)
-      .where(inArray(scanRuns.status, ["completed", "completed_with_errors"]))
-      .orderBy(desc(scanRuns.finishedAt))
-      .limit(1),
+    Q.assetGroups(db),
+    Q.credentialCounts(db),
+    Q.vaultCounts(db),
+    Q.assetTimeline(db, window),
+    Q.credentialTimeline(db, window),
+    Q.subscriptionVaults(db),
+    Q.subscriptionNames(db),
+    Q.riskObjects(db, q.topRisks),
+    Q.riskCredentials(db, q.topRisks),
+    Q.riskVaults(db, q.topRisks),
+    Q.lastScan(db),
+    Q.lastCompletedScan(db),
   ]);
 
   const kpis: Record<KpiKind, StatusCounts> = {

@@ -1,4 +1,4 @@
-import { listActiveSessions } from "@/lib/auth/session-store";
+import { listActiveSessions } from "@/lib/sessions";
 import { route } from "@/lib/web/route";
 
 /** Active sessions of all users (Admin). */

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import type { Role } from "@/lib/auth/permissions";
-import { revokeSession } from "@/lib/auth/revoke-session";
+import { revokeSession } from "@/lib/sessions";
 import {
   createSessionRow,
   hashToken,

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { revokeSession as revokeSessionVerb, revokeSessionInput } from "@/lib/auth/revoke-session";
+import { revokeSession as revokeSessionVerb, revokeSessionInput } from "@/lib/sessions";
 import { action } from "@/lib/web/action";
 
 /** Revokes one session from Settings → Sessions (Admin). */

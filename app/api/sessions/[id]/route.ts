@@ -1,4 +1,4 @@
-import { revokeSession, revokeSessionInput } from "@/lib/auth/revoke-session";
+import { revokeSession, revokeSessionInput } from "@/lib/sessions";
 import { route } from "@/lib/web/route";
 import { z } from "zod";
 

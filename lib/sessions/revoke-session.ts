@@ -5,7 +5,7 @@ import type { Ctx } from "../context";
 import { sessions, users } from "../db/schema";
 import { withTransaction } from "../db/transaction";
 import { AppError } from "../errors";
-import { assertPermission } from "./authorize";
+import { assertPermission } from "../auth/authorize";
 
 export const revokeSessionInput = z.object({ sessionId: z.string().uuid() });
 

@@ -1,0 +1,186 @@
+/**
+ * Key Vault data plane, listings: secrets/certificates/keys and their versions, page by page (each page is one
+ * retried call). Metadata only: there is deliberately no function here that reads a secret value.
+ */
+import type { KeyVaultClients } from "./clients";
+import { withRetry, type CallOptions } from "./retry";
+
+export type KvKind = "secret" | "certificate" | "key";
+
+export interface KvItem {
+  type: KvKind;
+  name: string;
+  objectId: string;
+  version?: string;
+  enabled: boolean;
+  notBefore?: Date;
+  expiresOn?: Date;
+  createdOn?: Date;
+  updatedOn?: Date;
+  contentType?: string;
+  managed: boolean;
+  recoveryLevel?: string;
+  tags: Record<string, string>;
+  /** certificates: SHA-1 thumbprint (hex, lower case) from the list item */
+  x5t?: string;
+}
+
+type Paged<T> = { byPage: (s?: { continuationToken?: string; maxPageSize?: number }) => AsyncIterableIterator<T[]> };
+
+/**
+ * Walk a paged listing, one retried call per page. The Key Vault SDKs' byPage() does not expose the continuation token
+ * of a page (their mapping wrapper drops it), so a page cannot be resumed: a failed or timed-out page restarts the
+ * collection with a fresh iterator (earlier pages are listed again; nothing is duplicated or skipped). Each iterator
+ * gets its own AbortSignal, aborted when the attempt that uses it times out.
+ */
+export async function collectPages<T>(
+  make: (signal: AbortSignal) => Paged<T>,
+  o: CallOptions,
+  onPage?: (items: T[]) => void,
+): Promise<T[]> {
+  let out: T[] = [];
+  let it: AsyncIterableIterator<T[]> | undefined;
+  let itAc: AbortController | undefined;
+  let gen = 0;
+  let lastOk = -1;
+  // an attempt that only learns "no more pages" makes no request: count requests here, not per attempt
+  const counted: CallOptions = { ...o, onAttempt: undefined };
+  for (;;) {
+    const page = await withRetry(async (signal) => {
+      const myGen = gen++;
+      if (!it || lastOk !== myGen - 1) {
+        // first page, or the previous attempt failed: the old iterator may be dead or still running — start over
+        itAc?.abort();
+        itAc = new AbortController();
+        it = make(itAc.signal).byPage({ maxPageSize: 25 });
+        out = [];
+      }
+      const ac = itAc!;
+      const onAbort = () => ac.abort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const r = await it.next();
+        if (!r.done) o.onAttempt?.();
+        lastOk = myGen;
+        return r;
+      } catch (e) {
+        o.onAttempt?.();
+        throw e;
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+      }
+    }, counted);
+    if (page.done) break;
+    out.push(...page.value);
+    onPage?.(page.value);
+  }
+  itAc?.abort();
+  return out;
+}
+
+type AnyProps = {
+  name: string;
+  id?: string;
+  version?: string;
+  enabled?: boolean;
+  notBefore?: Date;
+  expiresOn?: Date;
+  createdOn?: Date;
+  updatedOn?: Date;
+  contentType?: string;
+  managed?: boolean;
+  recoveryLevel?: string;
+  tags?: Record<string, string>;
+  x509Thumbprint?: Uint8Array;
+  x509ThumbprintString?: string;
+};
+
+function objectIdOf(vaultUri: string, kind: KvKind, name: string): string {
+  return `${vaultUri.replace(/\/$/, "")}/${kind}s/${name}`;
+}
+
+function toItem(vaultUri: string, type: KvKind, p: AnyProps): KvItem {
+  const x5t = p.x509ThumbprintString ?? (p.x509Thumbprint ? Buffer.from(p.x509Thumbprint).toString("hex") : undefined);
+  return {
+    type,
+    name: p.name,
+    objectId: objectIdOf(vaultUri, type, p.name),
+    version: p.version || undefined,
+    enabled: p.enabled !== false,
+    notBefore: p.notBefore,
+    expiresOn: p.expiresOn,
+    createdOn: p.createdOn,
+    updatedOn: p.updatedOn,
+    contentType: type === "secret" ? p.contentType : undefined,
+    managed: p.managed === true,
+    recoveryLevel: p.recoveryLevel,
+    tags: p.tags ?? {},
+    x5t: x5t?.toLowerCase(),
+  };
+}
+
+/** Lists one collection. Managed secrets/keys (the backing objects of certificates) are returned with managed = true. */
+export async function listItems(
+  c: KeyVaultClients,
+  vaultUri: string,
+  type: KvKind,
+  o: CallOptions,
+  onPage?: (n: number) => void,
+): Promise<KvItem[]> {
+  const cb = onPage ? (items: unknown[]) => onPage(items.length) : undefined;
+  let props: AnyProps[];
+  if (type === "secret")
+    props = await collectPages(
+      (signal) => c.secrets.listPropertiesOfSecrets({ abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+      cb,
+    );
+  else if (type === "certificate")
+    props = await collectPages(
+      (signal) => c.certificates.listPropertiesOfCertificates({ abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+      cb,
+    );
+  else
+    props = await collectPages(
+      (signal) => c.keys.listPropertiesOfKeys({ abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+      cb,
+    );
+  return props.map((p) => toItem(vaultUri, type, p));
+}
+
+export interface VersionSummary {
+  count: number;
+  /** the version with the latest created time (the current one) */
+  latest?: string;
+}
+
+export async function listVersions(
+  c: KeyVaultClients,
+  type: KvKind,
+  name: string,
+  o: CallOptions,
+): Promise<VersionSummary> {
+  let vs: AnyProps[];
+  if (type === "secret")
+    vs = await collectPages(
+      (signal) => c.secrets.listPropertiesOfSecretVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+    );
+  else if (type === "certificate")
+    vs = await collectPages(
+      (signal) =>
+        c.certificates.listPropertiesOfCertificateVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+    );
+  else
+    vs = await collectPages(
+      (signal) => c.keys.listPropertiesOfKeyVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
+      o,
+    );
+  let latest: AnyProps | undefined;
+  for (const v of vs) if (!latest || (v.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0)) latest = v;
+  return { count: vs.length, latest: latest?.version };
+}
+

@@ -1,0 +1,202 @@
+/**
+ * The dashboard's aggregate queries, one function each; dashboard-summary.ts runs them in parallel and shapes the
+ * result. Every count is computed in the database (GROUP BY / FILTER), never by loading rows.
+ */
+import { and, asc, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import { appCredentials, appRegistrations, assets, scanRuns, subscriptions, vaults } from "../db/schema";
+
+/** Vault access statuses that are not a failure: readable, or not scanned yet. */
+const UNREACHABLE_EXCLUDE = ["ok", "unknown"];
+
+/** The time window of the expiry timeline: [now, horizon) in buckets of bucketSeconds. */
+export interface TimelineWindow {
+  now: Date;
+  horizon: Date;
+  bucketSeconds: number;
+}
+
+function countsSql(statusCol: unknown, expiryCol: unknown, enabledSql: ReturnType<typeof sql>) {
+  return {
+    total: sql<number>`count(*)::int`,
+    expired: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'expired'))::int`,
+    critical: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'critical'))::int`,
+    warning: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'warning'))::int`,
+    healthy: sql<number>`(count(*) filter (where ${expiryCol} is not null and ${statusCol} = 'healthy'))::int`,
+    noExpiry: sql<number>`(count(*) filter (where ${expiryCol} is null))::int`,
+    disabled: sql<number>`(count(*) filter (where ${enabledSql}))::int`,
+  };
+}
+
+const liveAssets = isNull(assets.removedAt);
+const liveCreds = isNull(appCredentials.removedAt);
+
+/** One pass over the assets for both the KPIs and the per-subscription breakdown (subscriptions × 3 types rows). */
+export function assetGroups(db: DbOrTx) {
+  return db
+    .select({
+      subscriptionId: assets.subscriptionId,
+      type: assets.type,
+      ...countsSql(assets.status, assets.expiresOn, sql`not ${assets.enabled}`),
+    })
+    .from(assets)
+    .where(liveAssets)
+    .groupBy(assets.subscriptionId, assets.type);
+}
+
+export function credentialCounts(db: DbOrTx) {
+  return db
+    .select(countsSql(appCredentials.status, appCredentials.endDateTime, sql`false`))
+    .from(appCredentials)
+    .where(liveCreds);
+}
+
+export function vaultCounts(db: DbOrTx) {
+  return db
+    .select({
+      total: sql<number>`count(*)::int`,
+      reachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} = 'ok'))::int`,
+      unreachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} not in ('ok', 'unknown')))::int`,
+      notScanned: sql<number>`(count(*) filter (where ${vaults.accessStatus} = 'unknown'))::int`,
+      rbac: sql<number>`(count(*) filter (where ${vaults.enableRbacAuthorization}))::int`,
+      accessPolicies: sql<number>`(count(*) filter (where ${vaults.enableRbacAuthorization} is not true))::int`,
+      noPurgeProtection: sql<number>`(count(*) filter (where ${vaults.enablePurgeProtection} is not true))::int`,
+      noSoftDelete: sql<number>`(count(*) filter (where ${vaults.enableSoftDelete} is false))::int`,
+      publicNetwork: sql<number>`(count(*) filter (where coalesce(lower(${vaults.publicNetworkAccess}), 'enabled') = 'enabled' and coalesce(lower(${vaults.networkDefaultAction}), 'allow') = 'allow'))::int`,
+      noDiagnostics: sql<number>`(count(*) filter (where ${vaults.diagnosticsEnabled} is not true))::int`,
+    })
+    .from(vaults)
+    .where(isNull(vaults.removedAt));
+}
+
+export function assetTimeline(db: DbOrTx, { now, horizon, bucketSeconds }: TimelineWindow) {
+  return db
+    .select({
+      bucket:
+        sql<number>`floor(extract(epoch from (${assets.expiresOn} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as(
+          "bucket",
+        ),
+      type: assets.type,
+      n: sql<number>`count(*)::int`,
+    })
+    .from(assets)
+    .where(
+      and(
+        liveAssets,
+        sql`${assets.expiresOn} >= ${now.toISOString()}::timestamptz`,
+        sql`${assets.expiresOn} < ${horizon.toISOString()}::timestamptz`,
+      ),
+    )
+    .groupBy(sql`1`, assets.type);
+}
+
+export function credentialTimeline(db: DbOrTx, { now, horizon, bucketSeconds }: TimelineWindow) {
+  return db
+    .select({
+      bucket:
+        sql<number>`floor(extract(epoch from (${appCredentials.endDateTime} - ${now.toISOString()}::timestamptz)) / ${bucketSeconds})::int`.as(
+          "bucket",
+        ),
+      n: sql<number>`count(*)::int`,
+    })
+    .from(appCredentials)
+    .where(
+      and(
+        liveCreds,
+        sql`${appCredentials.endDateTime} >= ${now.toISOString()}::timestamptz`,
+        sql`${appCredentials.endDateTime} < ${horizon.toISOString()}::timestamptz`,
+      ),
+    )
+    .groupBy(sql`1`);
+}
+
+export function subscriptionVaults(db: DbOrTx) {
+  return db
+    .select({
+      id: vaults.subscriptionId,
+      vaults: sql<number>`count(*)::int`,
+      unreachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} not in ('ok', 'unknown')))::int`,
+    })
+    .from(vaults)
+    .where(isNull(vaults.removedAt))
+    .groupBy(vaults.subscriptionId);
+}
+
+export function subscriptionNames(db: DbOrTx) {
+  return db.select({ id: subscriptions.id, name: subscriptions.displayName }).from(subscriptions);
+}
+
+export function riskObjects(db: DbOrTx, limit: number) {
+  return db
+    .select({
+      id: assets.id,
+      type: assets.type,
+      name: assets.name,
+      vaultId: assets.vaultId,
+      vaultName: vaults.name,
+      status: assets.status,
+      expiresOn: assets.expiresOn,
+      enabled: assets.enabled,
+    })
+    .from(assets)
+    .leftJoin(vaults, eq(vaults.id, assets.vaultId))
+    .where(
+      and(liveAssets, inArray(assets.status, ["expired", "critical", "warning"]), sql`${assets.expiresOn} is not null`),
+    )
+    .orderBy(asc(assets.expiresOn), asc(assets.id))
+    .limit(limit);
+}
+
+export function riskCredentials(db: DbOrTx, limit: number) {
+  return db
+    .select({
+      id: appCredentials.id,
+      appObjectId: appCredentials.appObjectId,
+      appName: appRegistrations.displayName,
+      kind: appRegistrations.kind,
+      type: appCredentials.type,
+      displayName: appCredentials.displayName,
+      status: appCredentials.status,
+      endDateTime: appCredentials.endDateTime,
+    })
+    .from(appCredentials)
+    .innerJoin(appRegistrations, eq(appRegistrations.id, appCredentials.appObjectId))
+    .where(
+      and(
+        liveCreds,
+        inArray(appCredentials.status, ["expired", "critical", "warning"]),
+        sql`${appCredentials.endDateTime} is not null`,
+      ),
+    )
+    .orderBy(asc(appCredentials.endDateTime), asc(appCredentials.id))
+    .limit(limit);
+}
+
+export function riskVaults(db: DbOrTx, limit: number) {
+  return db
+    .select({
+      id: vaults.id,
+      name: vaults.name,
+      subscriptionId: vaults.subscriptionId,
+      accessStatus: vaults.accessStatus,
+      accessError: vaults.accessError,
+      lastScannedAt: vaults.lastScannedAt,
+    })
+    .from(vaults)
+    .where(and(isNull(vaults.removedAt), notInArray(vaults.accessStatus, UNREACHABLE_EXCLUDE)))
+    .orderBy(asc(vaults.name))
+    .limit(limit);
+}
+
+export function lastScan(db: DbOrTx) {
+  return db.select().from(scanRuns).orderBy(desc(scanRuns.createdAt)).limit(1);
+}
+
+export function lastCompletedScan(db: DbOrTx) {
+  return db
+    .select()
+    .from(scanRuns)
+    .where(inArray(scanRuns.status, ["completed", "completed_with_errors"]))
+    .orderBy(desc(scanRuns.finishedAt))
+    .limit(1);
+}
