@@ -183,4 +183,3 @@ export async function listVersions(
   for (const v of vs) if (!latest || (v.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0)) latest = v;
   return { count: vs.length, latest: latest?.version };
 }
-
