@@ -51,3 +51,29 @@ export function isCronOccurrence(cron: string, timezone: string, at: Date): bool
 export function validateCronSchedule(s: Pick<CronSchedule, "cron" | "timezone">): void {
   nextCronRun(s.cron, s.timezone, new Date());
 }
+
+/** Scheduled scans run at most this often: a tighter schedule would keep the scanner busy around the clock. */
+export const MIN_SCHEDULE_INTERVAL_MINUTES = 15;
+
+/**
+ * Why a user-entered schedule is refused, or null when it is acceptable: five fields (minute hour day-of-month month
+ * day-of-week — no seconds field), a valid expression and timezone, and no two firings closer than the minimum.
+ */
+export function schedulePolicyError(cron: string, timezone: string, from = new Date()): string | null {
+  if (cron.trim().split(/\s+/).length !== 5) return "Use five fields: minute hour day-of-month month day-of-week.";
+  if (!isValidTimezone(timezone))
+    return `Unknown timezone "${timezone}". Use an IANA name such as UTC or Europe/Paris.`;
+  let at: Date;
+  try {
+    at = nextCronRun(cron, timezone, from);
+    for (let i = 0; i < 48; i++) {
+      const next = nextCronRun(cron, timezone, at);
+      if (next.getTime() - at.getTime() < MIN_SCHEDULE_INTERVAL_MINUTES * 60_000)
+        return `Scans can run at most every ${MIN_SCHEDULE_INTERVAL_MINUTES} minutes.`;
+      at = next;
+    }
+  } catch {
+    return "This is not a valid cron expression (minute hour day-of-month month day-of-week).";
+  }
+  return null;
+}

@@ -1,18 +1,19 @@
 import { and, count, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { isoDate, text, wholeNumber } from "../validation";
 import type { Ctx } from "../context";
 import { assertPermission } from "../auth/authorize";
 import { dbOf } from "../db/transaction";
 import { auditLog, type AuditRow } from "../db/schema";
 
 export const auditQueryInput = z.object({
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  actor: z.string().trim().max(200).optional(),
-  action: z.string().trim().max(100).optional(),
-  target: z.string().trim().max(300).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(10).max(200).default(50),
+  from: isoDate("start", "From").optional(),
+  to: isoDate("end", "To").optional(),
+  actor: text(200).optional(),
+  action: text(100).optional(),
+  target: text(300).optional(),
+  page: wholeNumber(1, 100_000).default(1),
+  pageSize: wholeNumber(10, 200).default(50),
 });
 export type AuditQuery = z.infer<typeof auditQueryInput>;
 

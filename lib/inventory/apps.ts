@@ -1,5 +1,6 @@
 import { and, asc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { text, wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
@@ -13,10 +14,10 @@ export const listAppsInput = z.object({
   /** Apps with at least one credential in this status ("none" = apps without credentials). */
   status: z.preprocess(blank, z.enum(["expired", "critical", "warning", "healthy", "no-expiry", "none"]).optional()),
   /** Apps with a credential ending within this many days (expired ones included). */
-  expiringDays: z.preprocess(blank, z.coerce.number().int().min(0).max(3650).optional()),
-  q: z.preprocess(blank, z.string().trim().max(200).optional()),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(10).max(200).default(50),
+  expiringDays: z.preprocess(blank, wholeNumber(0, 3650).optional()),
+  q: z.preprocess(blank, text(200).optional()),
+  page: wholeNumber(1, 100_000).default(1),
+  pageSize: wholeNumber(10, 200).default(50),
 });
 export type ListAppsQuery = z.infer<typeof listAppsInput>;
 
@@ -133,7 +134,7 @@ export async function getApp({ ctx, input }: { ctx: Ctx; input: unknown }): Prom
   related: Pick<AppRegistration, "id" | "kind" | "displayName">[];
 }> {
   assertPermission(ctx, "dashboard:read");
-  const { id } = z.object({ id: z.string().trim().min(1).max(200) }).parse(input);
+  const { id } = z.object({ id: text(200, { min: 1 }) }).parse(input);
   const db = await dbOf(ctx);
   const [app] = await db.select().from(appRegistrations).where(eq(appRegistrations.id, id)).limit(1);
   if (!app) throw new AppError("not_found", "No such application in the inventory.");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
@@ -8,9 +9,9 @@ import * as Q from "./dashboard-queries";
 
 export const dashboardInput = z.object({
   /** Timeline horizon in days and bucket width; the defaults are 90 days in weekly buckets. */
-  horizonDays: z.coerce.number().int().min(7).max(365).default(90),
-  bucketDays: z.coerce.number().int().min(1).max(31).default(7),
-  topRisks: z.coerce.number().int().min(1).max(50).default(10),
+  horizonDays: wholeNumber(7, 365).default(90),
+  bucketDays: wholeNumber(1, 31).default(7),
+  topRisks: wholeNumber(1, 50).default(10),
 });
 
 export interface StatusCounts {

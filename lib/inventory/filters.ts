@@ -1,5 +1,6 @@
 import { and, eq, ilike, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { text } from "../validation";
 import { assets } from "../db/schema";
 
 /**
@@ -29,17 +30,11 @@ const boolish = z.preprocess(
 export const assetFilterSchema = z.object({
   type: opt(z.enum(ASSET_TYPES)),
   status: opt(z.enum(ASSET_STATUSES)),
-  subscription: opt(z.string().trim().toLowerCase().max(64)),
-  vault: opt(z.string().trim().toLowerCase().max(400)),
+  subscription: opt(text(64).transform((s) => s.toLowerCase())),
+  vault: opt(text(400).transform((s) => s.toLowerCase())),
   /** key=value (exact) or key (present). */
-  tag: opt(
-    z
-      .string()
-      .trim()
-      .max(300)
-      .regex(/^[^=]+(=.*)?$/, "use key=value or key"),
-  ),
-  q: opt(z.string().trim().max(200)),
+  tag: opt(text(300).pipe(z.string().regex(/^[^=]+(=.*)?$/, "use key=value or key"))),
+  q: opt(text(200)),
   removed: boolish,
   sort: opt(z.enum(ASSET_SORTS)),
   dir: opt(z.enum(["asc", "desc"])),

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
+import { wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
@@ -8,8 +9,8 @@ import { cached, inventoryVersion } from "./cache";
 import { assetFilterSchema, assetWhere, defaultDir, sortSpec, type AssetFilter } from "./filters";
 
 export const listAssetsInput = assetFilterSchema.extend({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.coerce.number().int().min(10).max(200).default(50),
+  page: wholeNumber(1, 1_000_000).default(1),
+  pageSize: wholeNumber(10, 200).default(50),
 });
 export type ListAssetsQuery = z.infer<typeof listAssetsInput>;
 

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { text, wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
@@ -19,16 +20,21 @@ export const ACCESS_STATUSES = [
 ] as const;
 
 export const listVaultsInput = z.object({
-  subscription: z.preprocess(blank, z.string().trim().toLowerCase().max(64).optional()),
+  subscription: z.preprocess(
+    blank,
+    text(64)
+      .transform((s) => s.toLowerCase())
+      .optional(),
+  ),
   access: z.preprocess(blank, z.enum([...ACCESS_STATUSES, "unreachable"]).optional()),
   posture: z.preprocess(
     blank,
     z.enum(["no-purge-protection", "access-policies", "public-network", "no-diagnostics", "no-soft-delete"]).optional(),
   ),
-  q: z.preprocess(blank, z.string().trim().max(200).optional()),
+  q: z.preprocess(blank, text(200).optional()),
   removed: z.preprocess((v) => v === "1" || v === "true" || v === true, z.boolean()).default(false),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(10).max(500).default(100),
+  page: wholeNumber(1, 100_000).default(1),
+  pageSize: wholeNumber(10, 500).default(100),
 });
 export type ListVaultsQuery = z.infer<typeof listVaultsInput>;
 /** The stored vault row as views render it (app/ never imports lib/db). */
@@ -136,7 +142,7 @@ export interface VaultDetail {
 export async function getVault({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<VaultDetail> {
   assertPermission(ctx, "dashboard:read");
   const db = await dbOf(ctx);
-  const { id } = z.object({ id: z.string().trim().toLowerCase().min(1).max(1000) }).parse(input);
+  const { id } = z.object({ id: text(1000, { min: 1 }).transform((s) => s.toLowerCase()) }).parse(input);
   const [row] = await db
     .select({ vault: vaults, subscriptionName: subscriptions.displayName })
     .from(vaults)

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schedulePolicyError } from "../cron";
 
 /**
  * Every setting: its key, schema and default. Reading a missing key yields the default; writes go through
@@ -33,6 +34,8 @@ export const SETTINGS = {
       timezone: z.string().min(1).max(64),
       mode: z.enum(["full", "delta"]),
     }),
+    /** What a write must also satisfy (stored values are read leniently so an older row never stops the scheduler). */
+    writeRule: (v: { cron: string; timezone: string }) => schedulePolicyError(v.cron, v.timezone),
     default: { enabled: true, cron: "0 */6 * * *", timezone: "UTC", mode: "delta" as const },
     description: "Scheduled scan",
   },

@@ -1,49 +1,37 @@
 import { z } from "zod";
-import { isValidTimezone, nextCronRun } from "../cron";
+import { nextCronRun, schedulePolicyError } from "../cron";
+import { text, wholeNumber } from "../validation";
 
 /**
  * The console's settings forms post strings; these schemas turn them into the setting values that
  * updateSetting() validates again (and audits). Checks a form can make better than the stored schema —
  * a cron expression that parses, a timezone that exists — live here so errors name the field.
  */
-const int = (label: string) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v),
-    z.number({ error: `${label} must be a whole number of days.` }).int(`${label} must be a whole number of days.`),
-  );
+/** An HTML checkbox posts "on" when ticked and nothing when not; JSON callers may send a boolean. */
+const checkbox = z
+  .union([z.boolean(), z.enum(["on", "true", "false", "off"], { error: "Enabled must be on or off." })])
+  .optional()
+  .transform((v) => v === true || v === "on" || v === "true");
 
-export const thresholdsForm = z.object({ warningDays: int("Warning"), criticalDays: int("Critical") });
+export const thresholdsForm = z
+  .object({
+    warningDays: wholeNumber(1, 365, "Warning (days)"),
+    criticalDays: wholeNumber(0, 365, "Critical (days)"),
+  })
+  .strict();
 
 export const scheduleForm = z
   .object({
-    enabled: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
-    cron: z.string().trim().min(1, "Enter a cron expression.").max(100),
-    timezone: z.string().trim().min(1, "Enter an IANA timezone, e.g. UTC or Europe/Paris.").max(64),
+    enabled: checkbox,
+    cron: text(100, { min: 1, label: "The cron expression" }),
+    timezone: text(64, { min: 1, label: "The timezone" }),
     mode: z.enum(["full", "delta"], { error: "Choose full or delta." }),
   })
+  .strict()
   .superRefine((v, ctx) => {
-    if (!isValidTimezone(v.timezone))
-      ctx.addIssue({
-        code: "custom",
-        path: ["timezone"],
-        message: `Unknown timezone "${v.timezone}". Use an IANA name such as UTC or Europe/Paris.`,
-      });
-    else if (v.cron.split(/\s+/).length < 5)
-      ctx.addIssue({
-        code: "custom",
-        path: ["cron"],
-        message: "Use five fields: minute hour day-of-month month day-of-week.",
-      });
-    else
-      try {
-        nextCronRun(v.cron, v.timezone, new Date());
-      } catch {
-        ctx.addIssue({
-          code: "custom",
-          path: ["cron"],
-          message: "This is not a valid cron expression (minute hour day-of-month month day-of-week).",
-        });
-      }
+    const problem = schedulePolicyError(v.cron, v.timezone);
+    if (problem)
+      ctx.addIssue({ code: "custom", path: [problem.includes("timezone") ? "timezone" : "cron"], message: problem });
   });
 
 export const allowListForm = z.object({

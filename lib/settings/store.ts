@@ -6,6 +6,7 @@ import { actorLabel, type Ctx } from "../context";
 import type { DbOrTx } from "../db/client";
 import { settings } from "../db/schema";
 import { dbOf, withTransaction } from "../db/transaction";
+import { AppError } from "../errors";
 import { SETTINGS, type SettingKey, type SettingValue } from "./definitions";
 
 export async function getSetting<K extends SettingKey>(db: DbOrTx, key: K): Promise<SettingValue<K>> {
@@ -57,7 +58,10 @@ export async function updateSetting({
     const tx = t.db;
     await tx.execute(sql`select pg_advisory_xact_lock(${SETTING_LOCK_NAMESPACE}, hashtext(${key}))`);
     const old = await getSetting(tx, key);
-    const value = SETTINGS[key].schema.parse(merge ? { ...(old as object), ...(raw as object) } : raw);
+    const def = SETTINGS[key];
+    const value = def.schema.parse(merge ? { ...(old as object), ...(raw as object) } : raw);
+    const refused = "writeRule" in def ? def.writeRule(value as never) : null;
+    if (refused) throw new AppError("invalid_input", refused);
     const by = actorLabel(ctx.actor);
     await tx
       .insert(settings)

@@ -69,6 +69,15 @@ describe("updateSetting", () => {
     expect((await verifyAuditChain(await getDb())).rowsChecked).toBe(auditBefore);
   });
 
+  it("refuses a schedule that fires every second, whatever the caller (form, API, script)", async () => {
+    await expect(
+      updateSetting({
+        ctx: admin,
+        input: { key: "scan.schedule", value: { enabled: true, cron: "* * * * * *", timezone: "UTC", mode: "delta" } },
+      }),
+    ).rejects.toSatisfy((e) => e instanceof AppError && e.code === "invalid_input" && /five fields/.test(e.message));
+  });
+
   it("refuses a Viewer (the verb checks its own permission)", async () => {
     await expect(
       updateSetting({ ctx: viewer, input: { key: "expiry.thresholds", value: { warningDays: 20 }, merge: true } }),
