@@ -7,7 +7,6 @@
 import { z } from "zod";
 
 /** C0 controls and DEL. Tabs and line breaks are refused too: every text field here is a single line. */
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 export function hasControlChars(s: string): boolean {
