@@ -4,7 +4,7 @@ import { ScanStatusBadge } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
-import { scanHistory, toProgress } from "@/lib/inventory/scans";
+import { scanHistory, toProgress } from "@/lib/discovery";
 import { requirePage } from "@/lib/web/page-guard";
 import { LiveScan } from "./_components/live-scan";
 import { StartScanForm } from "./_components/start-scan-form";
@@ -21,7 +21,7 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
   const db = await getDb();
   const now = new Date();
   const [history, facets] = await Promise.all([
-    scanHistory(db, ctx, { page, pageSize: 25 }),
+    scanHistory({ ctx, input: { page, pageSize: 25 } }),
     canScan ? inventoryFacets(db, ctx, { limit: 2000 }) : null,
   ]);
   const active = history.rows
