@@ -1,19 +1,20 @@
 /** Discovery: public API (the scheduler, the console and the API routes build on these names). */
+export { scanRequestInput, storedScope, type ScanRequest, type ScanRequestInput } from "./scan-request";
+export { requestScan } from "./request-scan";
+export { cancelScan, cancelScanInput } from "./cancel-scan";
+export { claimNextQueuedScan, recoverStaleScans, recoverStaleScansInput } from "./claim-scan";
+export { executeScan, executeScanInput } from "./execute-scan";
+export type { ExecuteScanOptions } from "./scan-session";
 export {
-  requestScan,
-  claimNextQueuedScan,
-  cancelScan,
-  recoverStaleScans,
-  getScan,
-  listScans,
-  countScans,
-  listScanErrors,
-  requestScanInput,
-  cancelScanInput,
-  scanScopeSchema,
-  type RequestScanInput,
-} from "./scans";
-export { executeScan, type ExecuteScanOptions } from "./execute-scan";
+  ACTIVE_SCAN_STATUSES,
+  scanDetail,
+  scanHistory,
+  scanHistoryInput,
+  scanIdInput,
+  scanProgress,
+  toProgress,
+  type ScanProgress,
+} from "./scan-read-models";
 export {
   computeExpiryStatus,
   thresholdsFor,
@@ -21,5 +22,5 @@ export {
   type Thresholds,
   type ThresholdSettings,
 } from "./expiry-status";
-export { remediationFor } from "./remediation";
+export { remediationFor, vaultAccessRemediation, POSTURE_REMEDIATION, type PostureCheck } from "./remediation";
 export type { ScanRun, ScanError } from "../db/schema";

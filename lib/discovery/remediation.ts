@@ -1,4 +1,7 @@
-/** What an operator should do about each class of per-vault failure. Texts are shown in the console and stored with the error. */
+/**
+ * The one place for remediation texts: what an operator should do about each class of scan failure (stored with the
+ * error and shown in the console) and about each vault posture finding.
+ */
 import type { ClassifiedError, CloudErrorKind } from "../cloud";
 
 export interface VaultErrorInfo {
@@ -56,3 +59,61 @@ export function armRemediation(e: ClassifiedError, scope: string): string {
     return `${scope} was not found: remove it from the subscription allow-list or check the identity's tenant.`;
   return `Unexpected error from Azure Resource Manager for ${scope}: retry the scan.`;
 }
+
+/** A vault whose inventory the database refused: nothing of it was written. */
+export const VAULT_WRITE_REMEDIATION =
+  "The database rejected the vault's inventory; the previous inventory is kept. Check the database logs and retry the scan.";
+
+const UNREADABLE: readonly string[] = ["firewall", "permission", "not_found", "throttled", "network"];
+
+/**
+ * How to fix a vault the scanner could not read: the remediation stored with its access error, or — for rows stored
+ * without one — the text its access status calls for. Null when the vault was readable.
+ */
+export function vaultAccessRemediation(vault: {
+  name: string;
+  accessStatus: string;
+  accessError: { code?: string; message: string; remediation?: string } | null;
+  enableRbacAuthorization?: boolean | null;
+  vaultUri?: string | null;
+}): string | null {
+  if (vault.accessError?.remediation) return vault.accessError.remediation;
+  if (!UNREADABLE.includes(vault.accessStatus)) return null;
+  const e: ClassifiedError = {
+    kind: vault.accessStatus as CloudErrorKind,
+    innerCode: vault.accessError?.code,
+    message: vault.accessError?.message ?? "",
+  };
+  return remediationFor(e, vault);
+}
+
+export type PostureCheck = "softDelete" | "purgeProtection" | "rbac" | "network" | "diagnostics";
+
+/** Each posture check of a vault: the benchmark hint shown beside a failing value, and how to fix it. */
+export const POSTURE_REMEDIATION: Record<PostureCheck, { hint: string; remediation: string }> = {
+  softDelete: {
+    hint: "CIS KV-1: soft delete must be on",
+    remediation:
+      "Turn soft delete on (az keyvault update --enable-soft-delete true) so deleted secrets, keys and certificates can be recovered. The retention period (7–90 days, 90 recommended) is fixed when a vault is created: a vault with a short retention has to be recreated to get a longer one.",
+  },
+  purgeProtection: {
+    hint: "CIS KV-2: enable purge protection",
+    remediation:
+      "Turn purge protection on (az keyvault update --enable-purge-protection true) so a deleted vault or object cannot be purged before its retention period ends. It cannot be turned off again.",
+  },
+  rbac: {
+    hint: "CIS KV-3: prefer Azure RBAC",
+    remediation:
+      "Move the vault from access policies to Azure RBAC: assign the equivalent Key Vault data-plane roles (e.g. 'Key Vault Secrets User', 'Key Vault Reader') to every identity in the access policies, then switch the permission model (az keyvault update --enable-rbac-authorization true).",
+  },
+  network: {
+    hint: "Public network access is enabled and the firewall allows all networks",
+    remediation:
+      "Restrict network access: disable public network access and reach the vault through a private endpoint, or set the firewall's default action to Deny and allow only the needed IP ranges and virtual networks (az keyvault update --default-action Deny).",
+  },
+  diagnostics: {
+    hint: "CIS KV-4: send AuditEvent logs to Log Analytics or storage",
+    remediation:
+      "Add a diagnostic setting that sends the vault's AuditEvent logs to a Log Analytics workspace or a storage account, so every access to the vault is recorded and can be alerted on.",
+  },
+};

@@ -34,7 +34,7 @@ export const scheduledScanJob: JobDefinition = {
     if (!enabled || signal.aborted) return;
     const { requestScan } = await import("../discovery");
     try {
-      const { scanId } = await requestScan({ ctx, input: { mode, trigger: "schedule" } });
+      const { scanId } = await requestScan({ ctx, input: { mode } });
       log.info({ scanId, mode }, "scheduled scan queued");
     } catch (e) {
       // A scan is already queued or running: the schedule is satisfied.
@@ -55,15 +55,14 @@ export const scanWorkerJob: JobDefinition = {
   name: "scan-worker",
   scope: "replica",
   schedule: { everyMs: SCAN_WORKER_INTERVAL_MS },
-  run: async (_ctx, signal) => {
+  run: async (ctx, signal) => {
     const { recoverStaleScans, claimNextQueuedScan, executeScan } = await import("../discovery");
-    const d = await db();
-    await recoverStaleScans(d, { staleAfterMs: STALE_SCAN_AFTER_MS });
+    await recoverStaleScans({ ctx, input: { staleAfterMs: STALE_SCAN_AFTER_MS } });
     if (signal.aborted) return;
-    const scanId = await claimNextQueuedScan(d);
+    const scanId = await claimNextQueuedScan(ctx);
     if (!scanId) return;
     log.info({ scanId }, "scan claimed");
-    await executeScan(scanId, { signal });
+    await executeScan({ ctx, input: { scanId }, signal });
   },
 };
 

@@ -107,7 +107,9 @@ async function main() {
   const { getDb, getDbHandle, closeDb } = await import("../../lib/db/client");
   const { updateSetting } = await import("../../lib/settings/store");
   const { requestScan, claimNextQueuedScan, executeScan } = await import("../../lib/discovery");
-  const db = await getDb();
+  const { systemCtx } = await import("../../lib/context");
+  const worker = systemCtx("scan-worker");
+  await getDb();
   const dbKind = (await getDbHandle()).kind;
   console.log(
     `database: ${dbKind}${dbKind === "pglite" ? ` (${pgliteDir})` : ""}; RSS before scanning ${mb(process.memoryUsage().rss)} MB`,
@@ -143,8 +145,11 @@ async function main() {
     const firstFull = mode === "full" && fullRuns++ === 0;
     await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: conc } });
     await resetCounters();
-    const { scanId } = await requestScan({ ctx: admin, input: { mode, ...(scope ? { scope } : {}) } });
-    await claimNextQueuedScan(db);
+    const { scanId } = await requestScan({
+      ctx: admin,
+      input: { mode, ...(scope ? { scope: "vaults", vaults: scope.vaults } : {}) },
+    });
+    await claimNextQueuedScan(worker);
     let peak = process.memoryUsage().rss;
     let atPeak = process.memoryUsage();
     const sample = () => {
@@ -179,7 +184,7 @@ async function main() {
             console.log(`heap snapshot written to ${v8.writeHeapSnapshot()}`);
           }, snapAt * 1000)
         : undefined;
-    const run = await executeScan(scanId);
+    const run = await executeScan({ ctx: worker, input: { scanId } });
     clearTimeout(snapTimer);
     const wall = Date.now() - t;
     if (session) {

@@ -2,15 +2,14 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { cancelScan as cancelScanVerb, requestScan } from "@/lib/discovery";
-import { startScanInput, toScanRequest } from "@/lib/inventory/scan-request";
+import { cancelScan as cancelScanVerb, requestScan, scanRequestInput } from "@/lib/discovery";
 import { action } from "@/lib/web/action";
 
 /** Scans page → queue a scan (Operator+). Discovery's requestScan audits it and refuses a second concurrent scan. */
 export const startScan = action(
-  { name: "startScan", access: "scan:run", input: startScanInput },
+  { name: "startScan", access: "scan:run", input: scanRequestInput },
   async ({ ctx, input }) => {
-    const result = await requestScan({ ctx, input: toScanRequest(input) });
+    const result = await requestScan({ ctx, input });
     revalidatePath("/scans");
     return { scanId: result.scanId };
   },

@@ -2,9 +2,8 @@ import { formatDateTime, formatDuration, formatNumber } from "@/app/_components/
 import { PageHeader } from "@/app/_components/page-header";
 import { ScanStatusBadge } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";
-import { getDb } from "@/lib/db/client";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
-import { scanHistory, toProgress } from "@/lib/inventory/scans";
+import { scanHistory, toProgress } from "@/lib/discovery";
 import { requirePage } from "@/lib/web/page-guard";
 import { LiveScan } from "./_components/live-scan";
 import { StartScanForm } from "./_components/start-scan-form";
@@ -18,11 +17,10 @@ export default async function ScansPage({ searchParams }: { searchParams: Promis
   const sp = await searchParams;
   const page = typeof sp.page === "string" && /^\d{1,6}$/.test(sp.page) && Number(sp.page) > 0 ? Number(sp.page) : 1;
   const canScan = rolesGrant(ctx.actor.roles, "scan:run");
-  const db = await getDb();
   const now = new Date();
   const [history, facets] = await Promise.all([
-    scanHistory(db, ctx, { page, pageSize: 25 }),
-    canScan ? inventoryFacets(db, ctx, { limit: 2000 }) : null,
+    scanHistory({ ctx, input: { page, pageSize: 25 } }),
+    canScan ? inventoryFacets({ ctx, input: { limit: 2000 } }) : null,
   ]);
   const active = history.rows
     .filter((r) => r.status === "queued" || r.status === "running")

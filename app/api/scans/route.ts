@@ -1,7 +1,4 @@
-import { requestScan } from "@/lib/discovery";
-import { getDb } from "@/lib/db/client";
-import { scanHistory, scanHistoryInput } from "@/lib/inventory/scans";
-import { startScanInput, toScanRequest } from "@/lib/inventory/scan-request";
+import { requestScan, scanHistory, scanHistoryInput, scanRequestInput } from "@/lib/discovery";
 import { route } from "@/lib/web/route";
 
 export const dynamic = "force-dynamic";
@@ -9,14 +6,14 @@ export const dynamic = "force-dynamic";
 /** Scan history, newest first. */
 export const GET = route(
   { name: "GET /api/scans", access: "dashboard:read", input: scanHistoryInput },
-  async ({ ctx, input }) => scanHistory(await getDb(), ctx, input),
+  async ({ ctx, input }) => scanHistory({ ctx, input }),
 );
 
-/** Queue a scan (409 when one is already queued or running). Body: { mode, subscriptions?, vaults? }. */
+/** Queue a scan (409 when one is already queued or running). Body: { mode, scope?, subscriptions?, vaults? }. */
 export const POST = route(
-  { name: "POST /api/scans", access: "scan:run", input: startScanInput },
+  { name: "POST /api/scans", access: "scan:run", input: scanRequestInput },
   async ({ ctx, input }) => {
-    const { scanId } = await requestScan({ ctx, input: toScanRequest(input) });
+    const { scanId } = await requestScan({ ctx, input });
     return Response.json({ scanId }, { status: 202, headers: { "cache-control": "no-store" } });
   },
 );

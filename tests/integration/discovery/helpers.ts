@@ -1,12 +1,19 @@
 /** Shared set-up for discovery tests: a local cloud + a fresh database, env wired before the first Azure credential use. */
 import fs from "node:fs";
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { resetConfigForTests } from "@/lib/config";
-import type { Ctx } from "@/lib/context";
+import { systemCtx, type Ctx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
+import { scanRuns, type ScanRun } from "@/lib/db/schema";
 import type { Role } from "@/lib/auth/permissions";
-import { claimNextQueuedScan, executeScan, requestScan, type ExecuteScanOptions } from "@/lib/discovery";
+import {
+  claimNextQueuedScan,
+  executeScan,
+  requestScan,
+  type ExecuteScanOptions,
+  type ScanRequestInput,
+} from "@/lib/discovery";
 import { startCloud, type StartCloudOptions, type LocalCloud } from "../../cloud";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 
@@ -85,16 +92,22 @@ export function userCtx(role: Role, upn = `${role.split(".")[1].toLowerCase()}@c
 /** Fast retry policy for tests (faults must not cost seconds). */
 export const TEST_RETRY = { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 1500, maxRetryAfterMs: 5000, attempts: 6 };
 
+/** The scan worker's context, as the scheduler hands it to the discovery verbs. */
+export const workerCtx = (): Ctx => systemCtx("scan-worker");
+
 /** request → claim → execute, as the scheduler does. */
-export async function runScan(
-  input: { mode: "full" | "delta" | "forced"; scope?: { subscriptions?: string[]; vaults?: string[] } },
-  opts: ExecuteScanOptions = {},
-) {
+export async function runScan(input: ScanRequestInput, opts: ExecuteScanOptions = {}) {
   const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input });
-  const db = await getDb();
-  const claimed = await claimNextQueuedScan(db);
+  const ctx = workerCtx();
+  const claimed = await claimNextQueuedScan(ctx);
   if (claimed !== scanId) throw new Error(`claimed ${claimed}, expected ${scanId}`);
-  return executeScan(scanId, { retry: TEST_RETRY, heartbeatMs: 200, ...opts });
+  return executeScan({ ctx, input: { scanId }, retry: TEST_RETRY, heartbeatMs: 200, ...opts });
+}
+
+/** A scan_runs row as stored, for the columns no read model shows (heartbeat). */
+export async function scanRow(scanId: string): Promise<ScanRun | undefined> {
+  const db = await getDb();
+  return (await db.select().from(scanRuns).where(eq(scanRuns.id, scanId)).limit(1))[0];
 }
 
 /** Every text cell of every table in the public schema (and drizzle's), concatenated per row. */

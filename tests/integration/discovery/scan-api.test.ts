@@ -4,10 +4,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { systemCtx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { auditLog, scanRuns } from "@/lib/db/schema";
-import { cancelScan, claimNextQueuedScan, getScan, listScans, recoverStaleScans, requestScan } from "@/lib/discovery";
+import {
+  cancelScan,
+  claimNextQueuedScan,
+  recoverStaleScans,
+  requestScan,
+  scanHistory,
+  scanProgress,
+} from "@/lib/discovery";
 import { AppError } from "@/lib/errors";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
-import { userCtx } from "./helpers";
+import { scanRow, userCtx, workerCtx } from "./helpers";
 
 let testDb: TestDb;
 beforeAll(async () => {
@@ -46,10 +53,10 @@ describe("requestScan", () => {
     ).toBe("unauthenticated");
     const { scanId } = await requestScan({
       ctx: userCtx("CertifyClouds.Operator"),
-      input: { mode: "delta", scope: { subscriptions: ["AAAAAAAA-1111-2222-3333-444444444444"] } },
+      input: { mode: "delta", scope: "subscriptions", subscriptions: ["AAAAAAAA-1111-2222-3333-444444444444"] },
     });
     const db = await getDb();
-    const run = await getScan(db, scanId);
+    const run = await scanProgress({ ctx: userCtx("CertifyClouds.Viewer"), input: { id: scanId } });
     expect(run).toMatchObject({
       status: "queued",
       mode: "delta",
@@ -70,10 +77,8 @@ describe("requestScan", () => {
     const { scanId } = await requestScan({ ctx, input: { mode: "full" } });
     expect(await code(requestScan({ ctx, input: { mode: "delta" } }))).toBe("conflict");
     const db = await getDb();
-    expect(await claimNextQueuedScan(db)).toBe(scanId);
-    expect(
-      await code(requestScan({ ctx: systemCtx("scheduled-scan"), input: { mode: "delta", trigger: "schedule" } })),
-    ).toBe("conflict");
+    expect(await claimNextQueuedScan(workerCtx())).toBe(scanId);
+    expect(await code(requestScan({ ctx: systemCtx("scheduled-scan"), input: { mode: "delta" } }))).toBe("conflict");
     // concurrent requests: exactly one wins (partial unique index)
     await db.update(scanRuns).set({ status: "completed" }).where(eq(scanRuns.id, scanId));
     const results = await Promise.all([1, 2, 3].map(() => code(requestScan({ ctx, input: { mode: "full" } }))));
@@ -84,23 +89,34 @@ describe("requestScan", () => {
   test("invalid input is refused", async () => {
     const ctx = userCtx("CertifyClouds.Operator");
     expect(await code(requestScan({ ctx, input: { mode: "everything" } }))).toBe("invalid_input");
-    expect(await code(requestScan({ ctx, input: { mode: "full", scope: { vaults: [""] } } }))).toBe("invalid_input");
+    expect(await code(requestScan({ ctx, input: { mode: "full", scope: "vaults", vaults: [""] } }))).toBe(
+      "invalid_input",
+    );
+    expect(await code(requestScan({ ctx, input: { mode: "full", scope: "vaults" } }))).toBe("invalid_input");
     expect(await code(requestScan({ ctx, input: { mode: "full", extra: 1 } }))).toBe("invalid_input");
   });
 });
 
 describe("claimNextQueuedScan", () => {
   test("claims the queued scan once, even with concurrent workers; null when nothing is queued", async () => {
-    const db = await getDb();
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
-    const claims = await Promise.all([claimNextQueuedScan(db), claimNextQueuedScan(db), claimNextQueuedScan(db)]);
+    const claims = await Promise.all([
+      claimNextQueuedScan(workerCtx()),
+      claimNextQueuedScan(workerCtx()),
+      claimNextQueuedScan(workerCtx()),
+    ]);
     expect(claims.filter((c) => c === scanId).length).toBe(1);
     expect(claims.filter((c) => c === null).length).toBe(2);
-    const run = await getScan(db, scanId);
+    const run = await scanRow(scanId);
     expect(run?.status).toBe("running");
     expect(run?.startedAt).not.toBeNull();
     expect(run?.heartbeatAt).not.toBeNull();
-    expect(await claimNextQueuedScan(db)).toBeNull();
+    expect(await claimNextQueuedScan(workerCtx())).toBeNull();
+  });
+
+  test("only the system and Operator+ may claim", async () => {
+    expect(await code(claimNextQueuedScan(userCtx("CertifyClouds.Viewer")))).toBe("forbidden");
+    expect(await code(claimNextQueuedScan(userCtx("CertifyClouds.Operator")))).toBe("ok");
   });
 });
 
@@ -112,15 +128,15 @@ describe("cancelScan", () => {
     expect(await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } })).toMatchObject({
       status: "cancelled",
     });
-    expect((await getScan(db, scanId))?.status).toBe("cancelled");
+    expect((await scanRow(scanId))?.status).toBe("cancelled");
     expect(await code(cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } }))).toBe("conflict");
 
     const second = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
-    await claimNextQueuedScan(db);
+    await claimNextQueuedScan(workerCtx());
     expect(
       await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId: second.scanId } }),
     ).toMatchObject({ status: "running", cancelRequested: true });
-    expect((await getScan(db, second.scanId))?.cancelRequested).toBe(true);
+    expect((await scanRow(second.scanId))?.cancelRequested).toBe(true);
     const actions = (await db.select().from(auditLog)).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["discovery.scan.cancelled", "discovery.scan.cancel_requested"]));
     expect(
@@ -138,31 +154,33 @@ describe("recoverStaleScans", () => {
   test("fails running scans whose heartbeat stopped (audited), leaves fresh ones alone", async () => {
     const db = await getDb();
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
-    await claimNextQueuedScan(db);
-    expect(await recoverStaleScans(db, { staleAfterMs: 60_000 })).toEqual([]);
+    await claimNextQueuedScan(workerCtx());
+    expect(await recoverStaleScans({ ctx: workerCtx(), input: { staleAfterMs: 60_000 } })).toEqual([]);
     await db
       .update(scanRuns)
       .set({ heartbeatAt: new Date(Date.now() - 5 * 60_000) })
       .where(eq(scanRuns.id, scanId));
-    expect(await recoverStaleScans(db, { staleAfterMs: 60_000 })).toEqual([scanId]);
-    const run = await getScan(db, scanId);
+    expect(await recoverStaleScans({ ctx: workerCtx(), input: { staleAfterMs: 60_000 } })).toEqual([scanId]);
+    const run = await scanRow(scanId);
     expect(run).toMatchObject({ status: "failed", error: "interrupted (worker stopped)" });
     const [a] = await db.select().from(auditLog).where(eq(auditLog.action, "discovery.scan.failed"));
-    expect(a).toMatchObject({ targetId: scanId, actorType: "system" });
+    // the worker's own context is the actor: discovery makes no system context of its own
+    expect(a).toMatchObject({ targetId: scanId, actorType: "system", actorId: "scan-worker" });
     // the next request proceeds normally
     expect(
       (await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } })).scanId,
     ).toBeTruthy();
   });
 
-  test("listScans is newest first with limit/offset; getScan of garbage is null", async () => {
-    const db = await getDb();
-    const all = await listScans(db, { limit: 500, offset: 0 });
-    expect(all.length).toBeGreaterThan(5);
-    for (let i = 1; i < all.length; i++)
-      expect(all[i - 1].createdAt.getTime()).toBeGreaterThanOrEqual(all[i].createdAt.getTime());
-    const page = await listScans(db, { limit: 2, offset: 1 });
-    expect(page.map((r) => r.id)).toEqual(all.slice(1, 3).map((r) => r.id));
-    expect(await getScan(db, "not-a-uuid")).toBeNull();
+  test("scanHistory is newest first with pages; scanProgress of garbage is invalid input", async () => {
+    const ctx = userCtx("CertifyClouds.Viewer");
+    const all = await scanHistory({ ctx, input: { pageSize: 200 } });
+    expect(all.rows.length).toBeGreaterThan(5);
+    expect(all.total).toBe(all.rows.length);
+    for (let i = 1; i < all.rows.length; i++)
+      expect(all.rows[i - 1].createdAt.getTime()).toBeGreaterThanOrEqual(all.rows[i].createdAt.getTime());
+    const page = await scanHistory({ ctx, input: { page: 2, pageSize: 5 } });
+    expect(page.rows.map((r) => r.id)).toEqual(all.rows.slice(5, 10).map((r) => r.id));
+    expect(await code(scanProgress({ ctx, input: { id: "not-a-uuid" } }))).toBe("invalid_input");
   });
 });

@@ -4,10 +4,17 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { appCredentials, assets, auditLog, scanErrors, scanRuns, vaults } from "@/lib/db/schema";
-import { cancelScan, claimNextQueuedScan, executeScan, getScan, recoverStaleScans, requestScan } from "@/lib/discovery";
+import {
+  cancelScan,
+  claimNextQueuedScan,
+  executeScan,
+  recoverStaleScans,
+  requestScan,
+  scanProgress,
+} from "@/lib/discovery";
 import { updateSetting } from "@/lib/settings/store";
 import type { FaultRule } from "../../cloud";
-import { TEST_RETRY, runScan, setupDiscovery, userCtx, type Env } from "./helpers";
+import { TEST_RETRY, runScan, setupDiscovery, userCtx, workerCtx, type Env } from "./helpers";
 
 let env: Env;
 beforeAll(async () => {
@@ -113,12 +120,13 @@ describe("reliability", () => {
     });
     cloud.control.setLatency({ fixedMs: 15 });
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
-    await claimNextQueuedScan(db);
+    const ctx = workerCtx();
+    await claimNextQueuedScan(ctx);
     const ac = new AbortController();
-    const p = executeScan(scanId, { signal: ac.signal, retry: TEST_RETRY, heartbeatMs: 50 });
+    const p = executeScan({ ctx, input: { scanId }, signal: ac.signal, retry: TEST_RETRY, heartbeatMs: 50 });
     for (let i = 0; i < 400; i++) {
-      const r = await getScan(db, scanId);
-      if ((r?.vaultsDone ?? 0) >= 2) break;
+      const r = await scanProgress({ ctx, input: { id: scanId } });
+      if (r.vaultsDone >= 2) break;
       await new Promise((res) => setTimeout(res, 25));
     }
     ac.abort();
@@ -145,16 +153,16 @@ describe("reliability", () => {
 
   test("cancelScan on a running scan stops it between vaults", async () => {
     const { cloud } = env;
-    const db = await getDb();
     await updateSetting({
       ctx: userCtx("CertifyClouds.Admin"),
       input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } },
     });
     cloud.control.setLatency({ fixedMs: 15 });
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
-    await claimNextQueuedScan(db);
-    const p = executeScan(scanId, { retry: TEST_RETRY, heartbeatMs: 50 });
-    for (let i = 0; i < 400 && ((await getScan(db, scanId))?.vaultsDone ?? 0) < 1; i++)
+    const ctx = workerCtx();
+    await claimNextQueuedScan(ctx);
+    const p = executeScan({ ctx, input: { scanId }, retry: TEST_RETRY, heartbeatMs: 50 });
+    for (let i = 0; i < 400 && (await scanProgress({ ctx, input: { id: scanId } })).vaultsDone < 1; i++)
       await new Promise((res) => setTimeout(res, 25));
     await cancelScan({ ctx: userCtx("CertifyClouds.Operator"), input: { scanId } });
     const run = await p;
@@ -171,7 +179,7 @@ describe("reliability", () => {
   test("a worker that died (stale heartbeat) is recovered; the next scan proceeds and the inventory is intact", async () => {
     const db = await getDb();
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
-    expect(await claimNextQueuedScan(db)).toBe(scanId);
+    expect(await claimNextQueuedScan(workerCtx())).toBe(scanId);
     // the worker "crashes": nothing runs the claimed scan and its heartbeat ages
     await db
       .update(scanRuns)
@@ -180,8 +188,11 @@ describe("reliability", () => {
     expect(
       await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } }).catch((e) => e.code),
     ).toBe("conflict");
-    expect(await recoverStaleScans(db, { staleAfterMs: 120_000 })).toEqual([scanId]);
-    expect(await getScan(db, scanId)).toMatchObject({ status: "failed", error: "interrupted (worker stopped)" });
+    expect(await recoverStaleScans({ ctx: workerCtx(), input: { staleAfterMs: 120_000 } })).toEqual([scanId]);
+    expect(await scanProgress({ ctx: workerCtx(), input: { id: scanId } })).toMatchObject({
+      status: "failed",
+      error: "interrupted (worker stopped)",
+    });
     expect(await inventory()).toEqual(baseline);
     const next = await runScan({ mode: "delta" });
     expect(["completed", "completed_with_errors"]).toContain(next.status);

@@ -4,7 +4,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { appCredentials, appRegistrations, assets, auditLog, scanErrors, subscriptions, vaults } from "@/lib/db/schema";
-import { getScan, listScanErrors, listScans } from "@/lib/discovery";
+import { scanDetail, scanHistory, scanProgress } from "@/lib/discovery";
 import { CANARY_PREFIX } from "../../cloud";
 import { getAsset } from "@/lib/inventory/get-asset";
 import { listAssets } from "@/lib/inventory/list-assets";
@@ -142,7 +142,7 @@ describe("full scan of the tiny estate", () => {
     expect(m.accessError?.remediation).toMatch(/Get permission on keys and certificates/);
     expect(m.objectCount).toBeGreaterThan(0);
 
-    const errs = await listScanErrors(db, scanId);
+    const { errors: errs } = await scanDetail({ ctx: userCtx("CertifyClouds.Viewer"), input: { id: scanId } });
     const scopes = new Set(errs.map((e) => e.scope));
     expect(scopes.has(fw.id)).toBe(true);
     expect(scopes.has(r.id)).toBe(true);
@@ -455,15 +455,16 @@ describe("delta scans", () => {
     const db = await getDb();
     const target = cloud.control.vaults().find((c) => c.access === "full" && c.reachable)!;
     cloud.control.resetCounters();
-    const run = await runScan({ mode: "full", scope: { vaults: [target.name] } });
+    const run = await runScan({ mode: "full", scope: "vaults", vaults: [target.name] });
     expect(run.vaultsTotal).toBe(1);
     expect(cloud.control.counters().byVault).toHaveProperty(target.name);
     expect(Object.keys(cloud.control.counters().byVault)).toEqual([target.name]);
     expect(cloud.control.count("graph.*")).toBe(0);
-    const hist = await listScans(db, { limit: 100, offset: 0 });
+    const viewer = userCtx("CertifyClouds.Viewer");
+    const hist = (await scanHistory({ ctx: viewer, input: { pageSize: 100 } })).rows;
     expect(hist.length).toBeGreaterThanOrEqual(6);
     expect(hist[0].id).toBe(run.id);
-    expect((await getScan(db, run.id))?.status).toBe("completed");
+    expect((await scanProgress({ ctx: viewer, input: { id: run.id } })).status).toBe("completed");
     expect(await db.select().from(scanErrors).where(eq(scanErrors.scanId, run.id))).toEqual([]);
   });
 });

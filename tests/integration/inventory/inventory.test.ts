@@ -11,7 +11,6 @@ import { CSV_HEADER, exportAssetsCsv } from "@/lib/inventory/export-assets";
 import { getAsset } from "@/lib/inventory/get-asset";
 import { vaultIdFromSlug, vaultSlug } from "@/lib/inventory/ids";
 import { listAssets } from "@/lib/inventory/list-assets";
-import { scanDetail, scanHistory, scanProgress, toProgress } from "@/lib/inventory/scans";
 import { getVault, listVaults } from "@/lib/inventory/vaults";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 import { anonCtx, DAY, noRoleCtx, NOW, seedInventory, SUB_DEV, SUB_PROD, V_DEV, V_PAY, V_WEB, viewerCtx } from "./seed";
@@ -146,8 +145,6 @@ describe("permissions", () => {
       () => getVault({ ctx, input: { id: V_PAY } }),
       () => listApps({ ctx, input: {} }),
       () => getApp({ ctx, input: { id: "app-obj-1" } }),
-      () => scanHistory(db, ctx, {}),
-      () => scanProgress(db, ctx, { id: scanId }),
       async () => {
         for await (const _ of exportAssetsCsv({ ctx, input: {} })) void _;
       },
@@ -424,45 +421,5 @@ describe("caching", () => {
     await db.delete(assets).where(eq(assets.name, "cache-probe"));
     await db.delete(scanRuns).where(eq(scanRuns.requestedBy, "t"));
     clearInventoryCache();
-  });
-});
-
-describe("scans", () => {
-  it("lists history and one scan with its errors", async () => {
-    const h = await scanHistory(db, viewerCtx, {});
-    expect(h.total).toBe(1);
-    const d = await scanDetail(db, viewerCtx, { id: scanId }, NOW);
-    expect(d.scan).toMatchObject({
-      status: "completed_with_errors",
-      percent: 100,
-      active: false,
-      etaSeconds: null,
-      elapsedSeconds: 60,
-    });
-    expect(d.errors[0]).toMatchObject({ kind: "firewall", scope: V_DEV });
-    await expect(scanProgress(db, viewerCtx, { id: randomUUID() })).rejects.toMatchObject({ code: "not_found" });
-  });
-
-  it("computes percent and ETA from the vault rate", async () => {
-    const [run] = await db
-      .insert(scanRuns)
-      .values({
-        mode: "delta",
-        trigger: "schedule",
-        requestedBy: "system:scan",
-        status: "running",
-        startedAt: new Date(NOW.getTime() - 40_000),
-        vaultsTotal: 10,
-        vaultsDone: 4,
-        objectsSeen: 100,
-      })
-      .returning();
-    const p = toProgress(run, NOW);
-    expect(p).toMatchObject({ percent: 40, elapsedSeconds: 40, etaSeconds: 60, active: true });
-    expect(toProgress({ ...run, vaultsDone: 0 }, NOW).etaSeconds).toBeNull();
-    expect(toProgress({ ...run, status: "queued", startedAt: null, vaultsTotal: 0, vaultsDone: 0 }, NOW)).toMatchObject(
-      { percent: 0, etaSeconds: null, elapsedSeconds: null, active: true },
-    );
-    void DAY;
   });
 });

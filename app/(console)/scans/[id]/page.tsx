@@ -3,10 +3,9 @@ import { formatDateTime } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { AccessBadge } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";
-import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { UUID_RE, vaultSlug } from "@/lib/inventory/ids";
-import { scanDetail } from "@/lib/inventory/scans";
+import { scanDetail } from "@/lib/discovery";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section } from "../../_components/detail";
 import { LiveScan } from "../_components/live-scan";
@@ -19,7 +18,7 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
   if (!UUID_RE.test(id)) notFound();
   let data;
   try {
-    data = await scanDetail(await getDb(), ctx, { id });
+    data = await scanDetail({ ctx, input: { id } });
   } catch (err) {
     if (err instanceof AppError && err.code === "not_found") notFound();
     throw err;

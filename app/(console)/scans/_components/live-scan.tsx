@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, useTransition } from "react";
-import type { ScanProgress } from "@/lib/inventory/scans";
+import type { ScanProgress } from "@/lib/discovery";
 import { cancelScan } from "../actions";
 
 const fmtDur = (s: number | null) => {

@@ -1,12 +1,10 @@
-import { z } from "zod";
-import { getDb } from "@/lib/db/client";
-import { scanProgress } from "@/lib/inventory/scans";
+import { scanIdInput, scanProgress } from "@/lib/discovery";
 import { route } from "@/lib/web/route";
 
 export const dynamic = "force-dynamic";
 
 /** One scan's live progress (polled by the Scans page every 1.5 s while it runs). */
 export const GET = route(
-  { name: "GET /api/scans/:id", access: "dashboard:read", input: z.object({ id: z.uuid() }) },
-  async ({ ctx, input }) => scanProgress(await getDb(), ctx, input),
+  { name: "GET /api/scans/:id", access: "dashboard:read", input: scanIdInput },
+  async ({ ctx, input }) => scanProgress({ ctx, input }),
 );

@@ -1,10 +1,12 @@
+/** What the console and the API show of scans: history, one scan's live progress, one scan with its errors. */
 import { count, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import type { DbOrTx } from "../db/client";
 import { scanErrors, scanRuns, type ScanError, type ScanRun } from "../db/schema";
+import { dbOf } from "../db/transaction";
 import { AppError } from "../errors";
+import { parseInput } from "./parse-input";
 
 export const ACTIVE_SCAN_STATUSES = ["queued", "running"] as const;
 
@@ -81,19 +83,24 @@ export const scanHistoryInput = z.object({
   pageSize: z.coerce.number().int().min(5).max(200).default(25),
 });
 
-/** Scan history, newest first. */
-export async function scanHistory(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown = {},
-): Promise<{ rows: ScanRun[]; total: number; page: number; pageSize: number }> {
+export const scanIdInput = z.object({ id: z.uuid() });
+
+/** Scan history, newest first (ties by id, so pages never overlap). */
+export async function scanHistory({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: unknown;
+}): Promise<{ rows: ScanRun[]; total: number; page: number; pageSize: number }> {
   assertPermission(ctx, "dashboard:read");
-  const q = scanHistoryInput.parse(input);
+  const q = parseInput(scanHistoryInput, input);
+  const db = await dbOf(ctx);
   const [rows, [{ n }]] = await Promise.all([
     db
       .select()
       .from(scanRuns)
-      .orderBy(desc(scanRuns.createdAt))
+      .orderBy(desc(scanRuns.createdAt), desc(scanRuns.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
     db.select({ n: count() }).from(scanRuns),
@@ -101,23 +108,36 @@ export async function scanHistory(
   return { rows, total: Number(n), page: q.page, pageSize: q.pageSize };
 }
 
-/** One scan's progress (for the live view and GET /api/scans/:id). */
-export async function scanProgress(db: DbOrTx, ctx: Ctx, input: unknown, now = new Date()): Promise<ScanProgress> {
+/** One scan's progress (the live view and GET /api/scans/:id). `now` sets the clock of elapsed time and ETA. */
+export async function scanProgress({
+  ctx,
+  input,
+  now = new Date(),
+}: {
+  ctx: Ctx;
+  input: unknown;
+  now?: Date;
+}): Promise<ScanProgress> {
   assertPermission(ctx, "dashboard:read");
-  const { id } = z.object({ id: z.uuid() }).parse(input);
+  const { id } = parseInput(scanIdInput, input);
+  const db = await dbOf(ctx);
   const [s] = await db.select().from(scanRuns).where(eq(scanRuns.id, id)).limit(1);
   if (!s) throw new AppError("not_found", "No such scan.");
   return toProgress(s, now);
 }
 
 /** One scan with its errors (each with the remediation the scanner recorded). */
-export async function scanDetail(
-  db: DbOrTx,
-  ctx: Ctx,
-  input: unknown,
+export async function scanDetail({
+  ctx,
+  input,
   now = new Date(),
-): Promise<{ scan: ScanProgress; errors: ScanError[] }> {
-  const scan = await scanProgress(db, ctx, input, now);
+}: {
+  ctx: Ctx;
+  input: unknown;
+  now?: Date;
+}): Promise<{ scan: ScanProgress; errors: ScanError[] }> {
+  const scan = await scanProgress({ ctx, input, now });
+  const db = await dbOf(ctx);
   const errors = await db
     .select()
     .from(scanErrors)

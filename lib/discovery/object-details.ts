@@ -1,0 +1,162 @@
+/**
+ * Per-object detail of one vault's listed objects (versions, certificate, key, policies), read as the scan mode
+ * requires: delta skips unchanged objects, full re-reads only the policies of unchanged ones, forced reads everything.
+ * A detail denied by permission is asked once per vault; other failures are recorded per object.
+ */
+import {
+  AbortedError,
+  classifyError,
+  getCertificateDetail,
+  getCertificatePolicy,
+  getKeyDetail,
+  getKeyRotationPolicy,
+  listVersions,
+  mapBounded,
+  type CallOptions,
+  type CloudVault,
+  type KeyVaultClients,
+  type KvItem,
+} from "../cloud";
+import type { ScanRun } from "../db/schema";
+import {
+  applyCertificateDetail,
+  applyCertificatePolicy,
+  applyKeyDetail,
+  applyVersions,
+  deniedLabels,
+  fingerprint,
+  listedRow,
+  settleDetail,
+  type AssetRow,
+  type StoredAsset,
+} from "./asset-rows";
+import { computeExpiryStatus, type Thresholds } from "./expiry-status";
+import type { VaultOutcome } from "./persist";
+import { remediationFor } from "./remediation";
+import type { ScanCounters } from "./scan-session";
+
+type VaultError = VaultOutcome["errors"][number];
+/** A detail call denied by permission: one remediation for the vault covers every denial. */
+export type Denial = Omit<VaultError, "remediation">;
+
+/** One object's detail calls: what was denied by permission, and whether any call failed otherwise. */
+interface Attempt {
+  failed: boolean;
+  denied: Set<string>;
+}
+
+export class VaultObjectReader {
+  /** detail label → the first permission denial in this vault (the same call is not made again) */
+  readonly denied = new Map<string, Denial>();
+  /** other detail failures, per label and object */
+  readonly detailErrors = new Map<string, VaultError>();
+  /** "type/name" of rows whose detail is the stored one, untouched */
+  readonly detailCopied = new Set<string>();
+
+  constructor(
+    private readonly vault: CloudVault,
+    private readonly kv: KeyVaultClients,
+    private readonly o: CallOptions,
+    /** the scan's signal (the vault's own may be aborted by a failed list) */
+    private readonly signal: AbortSignal,
+    private readonly mode: ScanRun["mode"],
+    private readonly stored: ReadonlyMap<string, StoredAsset>,
+    private readonly thresholds: Thresholds,
+    private readonly now: Date,
+    private readonly counters: ScanCounters,
+  ) {}
+
+  /** Reads every item, `limit` objects at a time; rows in list order. */
+  readAll(items: KvItem[], limit: number): Promise<AssetRow[]> {
+    return mapBounded(items, limit, (item) => this.read(item));
+  }
+
+  async read(item: KvItem): Promise<AssetRow> {
+    const key = `${item.type}/${item.name}`;
+    const prev = this.stored.get(key);
+    const fp = fingerprint(item);
+    const status = computeExpiryStatus(item.expiresOn ?? null, this.now, this.thresholds);
+    const row = listedRow(this.vault, item, prev, fp, status);
+    const unchanged = !!prev && prev.detailFingerprint === fp;
+    const previouslyDenied = deniedLabels(prev);
+    if (this.mode === "delta" && unchanged) {
+      this.counters.detailSkipped++;
+      this.detailCopied.add(key);
+      // details denied by permission last time stay denied until a full/forced scan: keep the vault's warning
+      for (const label of previouslyDenied)
+        if (!this.denied.has(label))
+          this.denied.set(label, {
+            kind: "permission",
+            message: `${label}: denied in an earlier scan (run a forced scan after granting the permission)`,
+          });
+      return row;
+    }
+    // Full scan of an unchanged object (same updated time, version and thumbprint, nothing denied last time): what
+    // belongs to a version cannot have changed — the version count (versions are append-only and a new one changes the
+    // current version's times), the X.509 fields, the key parameters — so only what can change without a new version
+    // is read again: the certificate policy and the key rotation policy.
+    const policiesOnly = this.mode === "full" && unchanged && previouslyDenied.length === 0;
+    if (policiesOnly) this.counters.detailSkipped++;
+    await this.readDetail(item, row, policiesOnly);
+    return row;
+  }
+
+  private async readDetail(item: KvItem, row: AssetRow, policiesOnly: boolean): Promise<void> {
+    const { kv, o } = this;
+    const at: Attempt = { failed: false, denied: new Set() };
+    delete row.detail.deniedDetail;
+    const versions = policiesOnly
+      ? Promise.resolve(undefined)
+      : this.attempt(at, `${item.type} versions`, item, () => listVersions(kv, item.type, item.name, o));
+    versions.catch(() => undefined); // awaited below; an abort must not surface as an unhandled rejection
+    if (item.type === "certificate" && policiesOnly) {
+      applyCertificatePolicy(
+        row,
+        await this.attempt(at, "certificate get", item, () => getCertificatePolicy(kv, item.name, o)),
+      );
+    } else if (item.type === "certificate") {
+      const cd = await this.attempt(at, "certificate get", item, () => getCertificateDetail(kv, item.name, o));
+      applyCertificateDetail(row, cd, item.x5t);
+    } else if (item.type === "key") {
+      const [kd, rp] = await Promise.all([
+        policiesOnly ? undefined : this.attempt(at, "key get", item, () => getKeyDetail(kv, item.name, o)),
+        this.attempt(at, "key rotation policy", item, () => getKeyRotationPolicy(kv, item.name, o)),
+      ]);
+      applyKeyDetail(row, kd, rp);
+    }
+    applyVersions(row, await versions);
+    settleDetail(row, at.failed, at.denied);
+  }
+
+  /**
+   * One detail call. Undefined when it was denied (now, or earlier in this vault: then it is not made) or failed;
+   * only an abort of the scan rejects.
+   */
+  private async attempt<T>(at: Attempt, label: string, item: KvItem, fn: () => Promise<T>): Promise<T | undefined> {
+    if (this.denied.has(label)) {
+      at.denied.add(label);
+      return undefined;
+    }
+    this.counters.detailCalls++;
+    try {
+      return await fn();
+    } catch (e) {
+      if (this.signal.aborted) throw new AbortedError();
+      const c = classifyError(e);
+      const code = c.innerCode ?? c.code;
+      if (c.kind === "permission") {
+        if (!this.denied.has(label)) this.denied.set(label, { kind: c.kind, code, message: `${label}: ${c.message}` });
+        at.denied.add(label);
+      } else {
+        this.detailErrors.set(`${label}/${item.name}`, {
+          kind: c.kind,
+          code,
+          message: `${label} '${item.name}': ${c.message}`,
+          remediation: remediationFor(c, this.vault, "detail"),
+        });
+        at.failed = true;
+      }
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * One vault: diagnostic settings ∥ secret/certificate/key lists (metadata only) → per-object detail → the outcome to
+ * write (changed rows, unchanged keys, access status and errors with their remediation). Nothing is written here.
+ */
+import { setMaxListeners } from "node:events";
+import type { Agent } from "node:https";
+import { and, eq, isNull } from "drizzle-orm";
+import {
+  AbortedError,
+  chain,
+  classifyError,
+  getDiagnosticsEnabled,
+  keyVaultClients,
+  listItems,
+  releaseKeyVaultClients,
+  Semaphore,
+  vaultAgent,
+  type CallOptions,
+  type ClassifiedError,
+  type CloudVault,
+  type KeyVaultClients,
+  type KvItem,
+} from "../cloud";
+import { assets } from "../db/schema";
+import { splitUnchanged, type StoredAsset } from "./asset-rows";
+import { thresholdsFor } from "./expiry-status";
+import { VaultObjectReader } from "./object-details";
+import type { VaultOutcome } from "./persist";
+import { armRemediation, remediationFor } from "./remediation";
+import type { ScanConfig } from "./scan-config";
+import type { ScanSession } from "./scan-session";
+
+const KINDS = ["secret", "certificate", "key"] as const;
+
+export async function scanVault(session: ScanSession, config: ScanConfig, v: CloudVault): Promise<VaultOutcome> {
+  const agent = vaultAgent(config.perVault);
+  const perVault = new Semaphore(config.perVault);
+  // a vault-level signal: when one list fails, its siblings stop instead of finishing in the background
+  const vaultAc = new AbortController();
+  setMaxListeners(0, vaultAc.signal);
+  const onScanAbort = () => vaultAc.abort();
+  session.signal.addEventListener("abort", onScanAbort, { once: true });
+  try {
+    const o = session.callOptions(chain(perVault, config.global), vaultAc.signal);
+    return await readVault(session, config, v, agent, o, vaultAc);
+  } finally {
+    session.signal.removeEventListener("abort", onScanAbort);
+    agent.destroy();
+  }
+}
+
+/** The outcome of a vault whose scan threw: nothing of it is known, its previous inventory is kept. */
+export function unreadableVault(scanId: string, v: CloudVault, c: ClassifiedError): VaultOutcome {
+  return {
+    vault: v,
+    scanId,
+    diagnosticsEnabled: null,
+    accessStatus: c.kind,
+    accessError: { code: c.code, message: c.message, remediation: remediationFor(c, v) },
+    assets: null,
+    errors: [{ kind: c.kind, code: c.code, message: c.message, remediation: remediationFor(c, v) }],
+  };
+}
+
+async function readVault(
+  session: ScanSession,
+  config: ScanConfig,
+  v: CloudVault,
+  agent: Agent,
+  o: CallOptions,
+  vaultAc: AbortController,
+): Promise<VaultOutcome> {
+  const out: VaultOutcome = {
+    vault: v,
+    scanId: session.scanId,
+    diagnosticsEnabled: null,
+    accessStatus: "ok",
+    accessError: null,
+    assets: null,
+    errors: [],
+  };
+  const diag = getDiagnosticsEnabled(v.armId, { ...o, signal: session.signal }).then(
+    (d) => {
+      out.diagnosticsEnabled = d;
+    },
+    (e) => {
+      if (session.signal.aborted) return;
+      const c = classifyError(e);
+      out.errors.push({
+        kind: c.kind,
+        code: c.code,
+        message: `diagnostic settings: ${c.message}`,
+        remediation: armRemediation(c, v.name),
+      });
+    },
+  );
+  if (!v.vaultUri) {
+    await diag;
+    const msg = "the vault has no vaultUri in ARM";
+    out.accessStatus = "unknown";
+    out.accessError = { message: msg, remediation: remediationFor({ kind: "unknown", message: msg }, v) };
+    out.errors.push({ kind: "unknown", message: msg, remediation: out.accessError.remediation });
+    return out;
+  }
+  const kv = keyVaultClients(v.vaultUri, agent);
+  try {
+    return await readObjects(session, config, v, kv, o, vaultAc, out, diag);
+  } finally {
+    releaseKeyVaultClients(kv);
+  }
+}
+
+async function readObjects(
+  session: ScanSession,
+  config: ScanConfig,
+  v: CloudVault,
+  kv: KeyVaultClients,
+  o: CallOptions,
+  vaultAc: AbortController,
+  out: VaultOutcome,
+  diag: Promise<void>,
+): Promise<VaultOutcome> {
+  let items: KvItem[];
+  try {
+    const lists = await Promise.all(KINDS.map((t) => listItems(kv, v.vaultUri!, t, o)));
+    // managed secrets/keys back certificates: the certificate row represents them
+    items = lists.flat().filter((i) => !i.managed);
+  } catch (e) {
+    vaultAc.abort();
+    await diag;
+    if (session.signal.aborted) throw new AbortedError();
+    const c = classifyError(e);
+    const remediation = remediationFor(c, v);
+    out.accessStatus = c.kind;
+    out.accessError = { code: c.innerCode ?? c.code, message: c.message, remediation };
+    out.errors.push({ kind: c.kind, code: c.innerCode ?? c.code, message: c.message, remediation });
+    return out;
+  }
+  session.counters.objectsSeen += items.length;
+
+  const storedRows: StoredAsset[] = await session.timed(() =>
+    session.db
+      .select()
+      .from(assets)
+      .where(and(eq(assets.vaultId, v.id), isNull(assets.removedAt))),
+  );
+  const stored = new Map(storedRows.map((r) => [`${r.type}/${r.name}`, r]));
+  const reader = new VaultObjectReader(
+    v,
+    kv,
+    o,
+    session.signal,
+    session.run.mode,
+    stored,
+    thresholdsFor(config.thresholds, v.subscriptionId),
+    session.now,
+    session.counters,
+  );
+  // twice the per-vault limit: an object's detail calls (versions ∥ GET ∥ policy) rarely fill a slot on their own
+  const rows = await reader.readAll(items, config.perVault * 2);
+  await diag;
+  const { changed, unchanged } = splitUnchanged(rows, stored, reader.detailCopied);
+  out.assets = changed;
+  out.unchanged = unchanged;
+  if (reader.denied.size) {
+    const first = [...reader.denied.values()][0];
+    const remediation = remediationFor({ kind: "permission", message: first.message }, v, "detail");
+    out.accessStatus = "permission";
+    out.accessError = {
+      code: first.code,
+      message: `Objects listed, but details could not be read (${[...reader.denied.keys()].join(", ")}): ${first.message}`,
+      remediation,
+    };
+    for (const d of reader.denied.values()) out.errors.push({ ...d, remediation });
+  }
+  out.errors.push(...reader.detailErrors.values());
+  return out;
+}
