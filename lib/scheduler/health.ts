@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SchedulerStatus } from "./scheduler";
+import type { SchedulerStatus } from "./types";
 
 export const DEFAULT_HEALTH_PORT = 8081;
 

@@ -4,7 +4,7 @@
  */
 import { AppError } from "../errors";
 import { logger } from "../log";
-import type { JobDefinition } from "./scheduler";
+import type { JobDefinition } from "./types";
 
 const log = logger("scheduler.jobs");
 

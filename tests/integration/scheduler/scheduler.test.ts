@@ -6,7 +6,8 @@ import { schedulerJobs, settings } from "@/lib/db/schema";
 import { startHealthServer } from "@/lib/scheduler/health";
 import { nextCronRun } from "@/lib/cron";
 import { scheduledScanJob } from "@/lib/scheduler/jobs";
-import { startScheduler, type CronSchedule, type JobDefinition, type SchedulerHandle } from "@/lib/scheduler/scheduler";
+import { startScheduler } from "@/lib/scheduler/scheduler";
+import type { CronSchedule, JobDefinition, SchedulerHandle } from "@/lib/scheduler/types";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 import { jobRow, secondDb, sleep, waitFor } from "./helpers";
 
