@@ -2,6 +2,7 @@
  * The product's scheduled jobs. Each run is a service call as the system actor (ctx = systemCtx(job name)).
  * Services are imported lazily so loading the scheduler (e.g. inside the web process) stays cheap.
  */
+import { systemCtx, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { logger } from "../log";
 import type { JobDefinition } from "./types";
@@ -12,13 +13,9 @@ export const SCAN_WORKER_INTERVAL_MS = 2_000;
 export const STALE_SCAN_AFTER_MS = 120_000;
 export const SESSION_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
-async function db() {
-  return (await import("../db/client")).getDb();
-}
-
-async function scanSchedule() {
-  const { getSetting } = await import("../settings/store");
-  return getSetting(await db(), "scan.schedule");
+async function scanSchedule(ctx: Ctx) {
+  const { readSetting } = await import("../settings/store");
+  return readSetting(ctx, "scan.schedule");
 }
 
 /** Queues a scan on the `scan.schedule` setting's cron (re-read every tick; disabled → nothing is scheduled). */
@@ -26,11 +23,11 @@ export const scheduledScanJob: JobDefinition = {
   name: "scheduled-scan",
   runOnFirstStart: true,
   schedule: async () => {
-    const s = await scanSchedule();
+    const s = await scanSchedule(systemCtx("scheduled-scan"));
     return { cron: s.cron, timezone: s.timezone, enabled: s.enabled };
   },
   run: async (ctx, signal) => {
-    const { mode, enabled } = await scanSchedule();
+    const { mode, enabled } = await scanSchedule(ctx);
     if (!enabled || signal.aborted) return;
     const { requestScan } = await import("../discovery");
     try {

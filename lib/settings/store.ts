@@ -79,6 +79,12 @@ export async function updateSetting({
   });
 }
 
+/** One setting's current value (or its default) for a reader or a job. */
+export async function readSetting<K extends SettingKey>(ctx: Ctx, key: K): Promise<SettingValue<K>> {
+  assertPermission(ctx, "dashboard:read");
+  return getSetting(await dbOf(ctx), key);
+}
+
 /** What the settings page shows (any reader): the current values of the console-editable settings. */
 export async function readConsoleSettings(ctx: Ctx) {
   assertPermission(ctx, "dashboard:read");
