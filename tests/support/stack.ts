@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { DEMO_TENANT_ID, startIdp, type RunningIdp } from "../idp/server";
 import { TEST_GROUPS } from "../idp/personas";
 import { startCloud, type LocalCloud, type StartCloudOptions } from "../cloud";
-import { ensureBuild, startApp, type AppServer } from "./app-server";
+import { ensureBuild, startApp, type AppServer, type Launch } from "./app-server";
 
 export const DEMO_CLIENT_ID = "certifyclouds-local";
 
@@ -23,6 +23,8 @@ export async function startStack(opts: {
   build?: boolean;
   /** Start the local cloud and point the console (and its in-process scheduler) at it. */
   cloud?: StartCloudOptions;
+  /** How the console starts (see startApp). */
+  launch?: Launch;
 }): Promise<Stack> {
   if (opts.build !== false) ensureBuild();
   const cloud = opts.cloud ? await startCloud(opts.cloud) : undefined;
@@ -53,7 +55,7 @@ export async function startStack(opts: {
     ...opts.env,
   };
   try {
-    const app = await startApp(env, { port: opts.port, quiet: opts.quiet });
+    const app = await startApp(env, { port: opts.port, quiet: opts.quiet, launch: opts.launch });
     return {
       app,
       idp,
