@@ -3,34 +3,38 @@
  * environment. Used by `npm run demo` and the Playwright suite: both exercise the build customers run.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STANDALONE = path.join(ROOT, ".next/standalone");
 
+/**
+ * Runs `npm run build` — the build users run, which leaves a complete standalone folder — unless the last build is
+ * newer than the sources and complete.
+ */
 export function ensureBuild({ force = false } = {}): void {
   const server = path.join(STANDALONE, "server.js");
-  if (!force && existsSync(server) && !sourcesNewerThan(statSync(server).mtimeMs)) return;
-  console.log("Building the console (next build)…");
-  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+  if (!force && existsSync(server) && !sourcesNewerThan(statSync(server).mtimeMs) && standaloneIsComplete()) return;
+  console.log("Building the console (npm run build)…");
+  const r = spawnSync("npm", ["run", "build"], {
     cwd: ROOT,
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
-  if (r.status !== 0) throw new Error("next build failed");
-  // Standalone output leaves static assets, public files and migrations to the deployer (the Dockerfile does the same).
-  cpSync(path.join(ROOT, ".next/static"), path.join(STANDALONE, ".next/static"), { recursive: true });
-  if (existsSync(path.join(ROOT, "public")))
-    cpSync(path.join(ROOT, "public"), path.join(STANDALONE, "public"), { recursive: true });
-  rmSync(path.join(STANDALONE, "drizzle"), { recursive: true, force: true });
-  cpSync(path.join(ROOT, "drizzle"), path.join(STANDALONE, "drizzle"), { recursive: true });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
+
+/** A bare `next build` leaves server.js without its assets; only `npm run build` completes the folder. */
+function standaloneIsComplete(): boolean {
+  const check = spawnSync(process.execPath, [path.join(ROOT, "infra/build/complete-standalone.mjs"), "--check"]);
+  return check.status === 0;
 }
 
 function sourcesNewerThan(ms: number): boolean {
-  const dirs = ["app", "lib", "drizzle"].map((d) => path.join(ROOT, d));
-  const files = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json"].map((f) =>
+  const dirs = ["app", "lib", "drizzle", "public", "infra/build"].map((d) => path.join(ROOT, d));
+  const files = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package.json", "package-lock.json"].map((f) =>
     path.join(ROOT, f),
   );
   const stack = [...dirs];
