@@ -13,8 +13,8 @@ import { startStack } from "../support/stack";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-function persistentSecretKey(): string {
-  const file = path.join(ROOT, ".data/demo/secret-key");
+function persistentSecretKey(dataDir: string): string {
+  const file = path.join(dataDir, "secret-key");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(path.dirname(file), { recursive: true });
   const key = randomBytes(32).toString("base64");
@@ -30,10 +30,11 @@ async function main() {
       "idp-port": { type: "string", default: "4011" },
       latency: { type: "string", default: "0" },
       rebuild: { type: "boolean", default: false },
+      data: { type: "string", default: path.join(ROOT, ".data/demo") },
     },
   });
   const port = Number(values.port);
-  const dataDir = path.join(ROOT, ".data/demo");
+  const dataDir = path.resolve(values.data);
   mkdirSync(dataDir, { recursive: true });
   console.log(`Starting the local cloud (${values.estate} estate), the identity provider and the console…`);
   ensureBuild({ force: values.rebuild });
@@ -44,7 +45,9 @@ async function main() {
     cloud: { estate: values.estate as EstateName, latency: { fixedMs: Number(values.latency), jitterMs: 0 } },
     env: {
       APP_ENV: "demo",
-      SECRET_KEY: persistentSecretKey(),
+      SECRET_KEY: persistentSecretKey(dataDir),
+      // The demo runs on the embedded database even when the shell has a DATABASE_URL (empty = unset).
+      DATABASE_URL: "",
       PGLITE_DIR: path.join(dataDir, "pglite"),
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     },
