@@ -70,7 +70,8 @@ export async function startApp(
     quiet = false,
     nodeArgs = [],
     launch = "node",
-  }: { port: number; quiet?: boolean; nodeArgs?: string[]; launch?: Launch },
+    signal,
+  }: { port: number; quiet?: boolean; nodeArgs?: string[]; launch?: Launch; signal?: AbortSignal },
 ): Promise<AppServer> {
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -95,6 +96,10 @@ export async function startApp(
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`the console exited during start-up (${child.exitCode ?? child.signalCode})`);
+    if (signal?.aborted) {
+      await stop();
+      throw new Error("start-up cancelled");
+    }
     try {
       const r = await fetch(`${url}/api/readyz`);
       if (r.ok) break;

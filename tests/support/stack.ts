@@ -25,9 +25,16 @@ export async function startStack(opts: {
   cloud?: StartCloudOptions;
   /** How the console starts (see startApp). */
   launch?: Launch;
+  /** Aborting stops start-up: what has started is stopped and startStack rejects. */
+  signal?: AbortSignal;
 }): Promise<Stack> {
   if (opts.build !== false) ensureBuild();
+  if (opts.signal?.aborted) throw new Error("start-up cancelled");
   const cloud = opts.cloud ? await startCloud(opts.cloud) : undefined;
+  if (opts.signal?.aborted) {
+    await cloud?.stop();
+    throw new Error("start-up cancelled");
+  }
   const appUrl = `http://localhost:${opts.port}`;
   const clientSecret = randomBytes(24).toString("base64url");
   const idp = await startIdp({
@@ -55,7 +62,7 @@ export async function startStack(opts: {
     ...opts.env,
   };
   try {
-    const app = await startApp(env, { port: opts.port, quiet: opts.quiet, launch: opts.launch });
+    const app = await startApp(env, { port: opts.port, quiet: opts.quiet, launch: opts.launch, signal: opts.signal });
     return {
       app,
       idp,
