@@ -1,10 +1,10 @@
 /**
  * A clone of this repository must work on its own. CI checks it out beside other folders (reference data, a package
  * library) that a user's clone does not have, so a path reaching out of the repository works in CI and breaks for
- * everyone else. This test reads every file git knows (tracked, or new and not ignored) and fails on such a path.
+ * everyone else. This test reads every tracked file (and follows tracked symlinks) and fails on such a path.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 
@@ -31,9 +31,20 @@ interface Finding {
  * References in `text` (the content of `file`, relative to the repository root) to paths outside the repository.
  * `exists` tells whether an absolute path exists (injected so the rules can be tested without a tree).
  */
+function isInside(abs: string): boolean {
+  return abs === ROOT || abs.startsWith(ROOT + path.sep);
+}
+
+function isSymlink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 function outsideReferences(file: string, text: string, exists: (abs: string) => boolean): Finding[] {
   const folder = path.join(ROOT, path.dirname(file));
-  const inside = (abs: string) => abs === ROOT || abs.startsWith(ROOT + path.sep);
   const findings: Finding[] = [];
   const markdown = file.endsWith(".md");
   let inCodeBlock = false;
@@ -46,12 +57,12 @@ function outsideReferences(file: string, text: string, exists: (abs: string) => 
     for (const m of content.matchAll(NEIGHBOUR_PATH)) {
       // An ordinary import of a folder that happens to be called "shared" resolves inside the tree and exists.
       const abs = path.resolve(folder, m[1]);
-      if (!inside(abs) || !exists(abs)) add(m, m[1], "folder beside the repository in CI, absent from a clone");
+      if (!isInside(abs) || !exists(abs)) add(m, m[1], "folder beside the repository in CI, absent from a clone");
     }
     // A code sample's relative imports belong to the file it imagines, not to the document showing it.
     if (inCodeBlock) return;
     for (const m of content.matchAll(UPWARD_PATH)) {
-      if (!inside(path.resolve(folder, m[1])))
+      if (!isInside(path.resolve(folder, m[1])))
         add(m, m[1], `resolves above the repository root from ${path.dirname(file)}/`);
     }
   });
@@ -61,7 +72,7 @@ function outsideReferences(file: string, text: string, exists: (abs: string) => 
 
 function gitFiles(): string[] | undefined {
   try {
-    const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    const out = execFileSync("git", ["ls-files", "-z"], {
       cwd: ROOT,
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
@@ -123,7 +134,15 @@ describe.skipIf(!files)("repository boundary", () => {
       // This file spells out what it forbids.
       if (file === self) continue;
       const abs = path.join(ROOT, file);
-      if (!existsSync(abs)) continue; // deleted in the work tree, not yet in the index
+      if (!existsSync(abs) && !isSymlink(abs)) continue; // deleted in the work tree, not yet in the index
+      if (isSymlink(abs)) {
+        // git stores a symlink as its target path: the same rules apply to it, and it must land inside the tree.
+        const target = readlinkSync(abs);
+        const problems = outsideReferences(file, target, exists).map((f) => f.why);
+        if (!isInside(path.resolve(path.dirname(abs), target))) problems.push("points outside the repository");
+        if (problems.length) offenders.push(`${file}: symlink to ${target} (${problems.join("; ")})`);
+        continue;
+      }
       const bytes = readFileSync(abs);
       if (bytes.subarray(0, 8000).includes(0)) continue; // binary
       for (const f of outsideReferences(file, bytes.toString("utf8"), exists))
