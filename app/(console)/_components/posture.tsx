@@ -1,6 +1,15 @@
 import type { Vault } from "@/lib/inventory/vaults";
 import { STATUS_STYLE } from "@/app/_components/status";
 
+/** The posture gaps the vault list filters by (`posture=`), named as the dashboard's vault card names them. */
+export const POSTURE_GAP_LABEL = {
+  "public-network": "Public network open",
+  "no-purge-protection": "No purge protection",
+  "no-soft-delete": "No soft delete",
+  "access-policies": "Access policies (not RBAC)",
+  "no-diagnostics": "No diagnostics",
+} as const;
+
 type Tone = "healthy" | "warning" | "critical" | "no-expiry";
 const pill = (tone: Tone, text: string, title?: string) => (
   <span className={`badge whitespace-nowrap ${STATUS_STYLE[tone]}`} title={title}>
