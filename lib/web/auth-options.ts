@@ -11,6 +11,7 @@ import { getDb } from "../db/client";
 import type { User } from "../db/schema";
 import { logger } from "../log";
 import { sessionCookieName } from "./cookies";
+import { safeRedirectUrl } from "./redirect-target";
 import { requestContext } from "./request-meta";
 
 const log = logger("auth");
@@ -136,6 +137,8 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's default accepts any target starting with "/"; ours resolves it like a browser would.
+      redirect: ({ url }) => safeRedirectUrl(url, cfg.appUrl),
       async signIn({ profile }) {
         const claims = profile as unknown as EntraClaims | undefined;
         if (!claims?.oid || !claims.tid) return "/signin?error=MissingClaims";
