@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "./lib/config";
+import { assignRequestIds } from "./lib/web/request-id";
 
 /**
  * Per-request CSP nonce (Next.js applies it to its own scripts), a request id for logs and audit, and HSTS
@@ -24,9 +25,7 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  const rid = request.headers.get("x-request-id");
-  const requestId = rid && /^[A-Za-z0-9-]{8,64}$/.test(rid) ? rid : crypto.randomUUID();
-  requestHeaders.set("x-request-id", requestId);
+  const requestId = assignRequestIds(request.headers, requestHeaders, getConfig().auth.trustProxy);
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
