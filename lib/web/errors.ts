@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, HTTP_STATUS, type ErrorCode } from "../errors";
-import { logger } from "../log";
+import { errorForLog, logger } from "../log";
 
 const log = logger("web");
 
@@ -26,10 +26,8 @@ export function toPublicError(err: unknown, requestId: string): { status: number
       },
     };
   }
-  log.error(
-    { requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
-    "unhandled error",
-  );
+  // Not `err`: pino's error serialiser would rebuild the message from the cause chain, values included.
+  log.error({ requestId, error: errorForLog(err) }, "unhandled error");
   return {
     status: 500,
     body: {
