@@ -1,17 +1,45 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "./lib/config";
+import { logger } from "./lib/log";
+import { publicErrorResponse } from "./lib/web/errors";
 import { assignRequestIds } from "./lib/web/request-id";
+import { refuseHostileRequest } from "./lib/web/request-guard";
+
+const log = logger("web");
 
 /**
- * Per-request CSP nonce (Next.js applies it to its own scripts), a request id for logs and audit, and HSTS
- * when the request arrived over HTTPS. Authorisation is NOT done here: every page, action and route checks it.
+ * Per-request CSP nonce (Next.js applies it to its own scripts), a server-minted request id for logs and audit, HSTS
+ * when the request arrived over HTTPS, and a 4xx for requests Next.js itself would fail on with a bare 500.
+ * Authorisation is NOT done here: every page, action and route checks it.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  const cfg = getConfig();
+  const requestHeaders = new Headers(request.headers);
+  const requestId = assignRequestIds(request.headers, requestHeaders, cfg.auth.trustProxy);
+
+  const refusal = await refuseHostileRequest(request, cfg.appUrl);
+  if (refusal) {
+    log.warn(
+      {
+        requestId,
+        method: request.method.slice(0, 16),
+        path: request.nextUrl.pathname.slice(0, 200),
+        status: refusal.status,
+        reason: refusal.reason,
+      },
+      "request refused",
+    );
+    return publicErrorResponse(
+      refusal.status,
+      { code: refusal.code, message: refusal.message, requestId },
+      { ...refusal.headers, "x-request-id": requestId },
+    );
+  }
+
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const dev = getConfig().devServer;
   const csp = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${cfg.devServer ? " 'unsafe-eval'" : ""}`,
     // Charts set style attributes; scripts stay nonce-only.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
@@ -22,10 +50,8 @@ export function proxy(request: NextRequest) {
     "base-uri 'self'",
     "object-src 'none'",
   ].join("; ");
-  const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  const requestId = assignRequestIds(request.headers, requestHeaders, getConfig().auth.trustProxy);
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);

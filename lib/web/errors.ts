@@ -4,8 +4,11 @@ import { errorForLog, logger } from "../log";
 
 const log = logger("web");
 
+/** Service codes plus the ones only the HTTP transport produces (refused before any verb runs). */
+export type PublicErrorCode = ErrorCode | "method_not_allowed" | "payload_too_large" | "unsupported_media_type";
+
 export interface PublicError {
-  code: ErrorCode;
+  code: PublicErrorCode;
   message: string;
   requestId: string;
   issues?: { path: string; message: string }[];
@@ -36,4 +39,9 @@ export function toPublicError(err: unknown, requestId: string): { status: number
       requestId,
     },
   };
+}
+
+/** The public error shape as an HTTP response; never cached. */
+export function publicErrorResponse(status: number, body: PublicError, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
 }
