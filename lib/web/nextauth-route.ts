@@ -4,13 +4,15 @@ import { registerSigninAttempt } from "../auth/signin-throttle";
 import { getConfig } from "../config";
 import { getDb } from "../db/client";
 import { authOptions } from "./auth-options";
+import { publicErrorResponse } from "./errors";
 import { requestContext, requestMetaFrom } from "./request-meta";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 /**
  * next-auth's handler with what it lacks: a per-address sign-in rate limit with temporary lockout, request
- * metadata for the audit entries written by its callbacks, and an audit entry for failed callbacks.
+ * metadata for the audit entries written by its callbacks, an audit entry for failed callbacks, and no client logger
+ * endpoint.
  */
 export function nextAuthRoute() {
   let handler: ((req: Request, ctx: RouteContext) => Promise<Response>) | undefined;
@@ -19,6 +21,11 @@ export function nextAuthRoute() {
     handler ??= NextAuth(authOptions()) as unknown as (req: Request, ctx: RouteContext) => Promise<Response>;
     const meta = requestMetaFrom(req.headers);
     const segments = (await ctx.params).nextauth ?? [];
+    // next-auth's browser-side logger posts here, and next-auth writes whatever it is sent to the server log at the
+    // level the sender chose: anyone could fill the log with error lines. The console has no use for it.
+    if (segments[0] === "_log") {
+      return publicErrorResponse(404, { code: "not_found", message: "Not found.", requestId: meta.requestId });
+    }
     const appUrl = getConfig().appUrl;
     // Without a trusted proxy all clients share one bucket: better a shared limit than a spoofable one.
     if (req.method === "POST" && segments[0] === "signin") {
