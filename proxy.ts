@@ -4,12 +4,14 @@ import { logger } from "./lib/log";
 import { publicErrorResponse } from "./lib/web/errors";
 import { assignRequestIds } from "./lib/web/request-id";
 import { refuseHostileRequest } from "./lib/web/request-guard";
+import { newSigninClientCookie, signinClientCookieName, signinClientId } from "./lib/web/signin-client";
 
 const log = logger("web");
 
 /**
  * Per-request CSP nonce (Next.js applies it to its own scripts), a server-minted request id for logs and audit, HSTS
- * when the request arrived over HTTPS, and a 4xx for requests Next.js itself would fail on with a bare 500.
+ * when the request arrived over HTTPS, the sign-in client cookie, and a 4xx for requests Next.js itself would fail on
+ * with a bare 500.
  * Authorisation is NOT done here: every page, action and route checks it.
  */
 export async function proxy(request: NextRequest) {
@@ -56,6 +58,11 @@ export async function proxy(request: NextRequest) {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   response.headers.set("x-request-id", requestId);
+  // The sign-in page gives each browser its own sign-in rate-limit bucket (docs/adr/0004).
+  if (request.nextUrl.pathname === "/signin" && !signinClientId(request.cookies.get(signinClientCookieName())?.value)) {
+    const cookie = newSigninClientCookie();
+    response.cookies.set(cookie.name, cookie.value, cookie.options);
+  }
   const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
   if (proto === "https") response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
   return response;

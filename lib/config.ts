@@ -102,6 +102,12 @@ const schema = z.object({
   SCHEDULER_HEALTH_PORT: int(8081, 0, 65535),
 });
 
+/**
+ * All clients together may use this many times one client's sign-in limit per window: far above what a team signs in
+ * with, low enough that minting fresh browser cookies does not lift the brute-force bound (docs/adr/0004).
+ */
+const SIGNIN_GLOBAL_CEILING_FACTOR = 30;
+
 export type RoleName = (typeof ROLE_NAMES)[number];
 export const APP_ROLE_NAMES: readonly RoleName[] = ROLE_NAMES;
 
@@ -128,7 +134,8 @@ export interface AppConfig {
     roleGroupMap: Record<string, RoleName>;
     sessionMaxAgeSeconds: number;
     sessionIdleTimeoutSeconds: number;
-    signinRateLimit: { max: number; windowSeconds: number; lockoutSeconds: number };
+    /** Per client (browser, or address behind a trusted proxy); `globalMax` caps all clients together. */
+    signinRateLimit: { max: number; windowSeconds: number; lockoutSeconds: number; globalMax: number };
     trustProxy: boolean;
   };
   azure: {
@@ -286,6 +293,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         max: r.SIGNIN_RATE_LIMIT_MAX,
         windowSeconds: r.SIGNIN_RATE_LIMIT_WINDOW_SECONDS,
         lockoutSeconds: r.SIGNIN_LOCKOUT_SECONDS,
+        globalMax: r.SIGNIN_RATE_LIMIT_MAX * SIGNIN_GLOBAL_CEILING_FACTOR,
       },
       trustProxy: r.TRUST_PROXY,
     },

@@ -1,16 +1,18 @@
 import NextAuth from "next-auth";
 import { audit } from "../audit/record";
-import { registerSigninAttempt } from "../auth/signin-throttle";
+import { registerSigninAttemptFor } from "../auth/signin-throttle";
 import { getConfig } from "../config";
 import { getDb } from "../db/client";
 import { authOptions } from "./auth-options";
 import { publicErrorResponse } from "./errors";
 import { requestContext, requestMetaFrom } from "./request-meta";
+import { cookieFrom, signinBucket, signinClientCookieName } from "./signin-client";
 
 type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 /**
- * next-auth's handler with what it lacks: a per-address sign-in rate limit with temporary lockout, request
+ * next-auth's handler with what it lacks: a sign-in rate limit per client with temporary lockout under a global
+ * ceiling (docs/adr/0004), request
  * metadata for the audit entries written by its callbacks, an audit entry for failed callbacks, and no client logger
  * endpoint.
  */
@@ -26,11 +28,12 @@ export function nextAuthRoute() {
     if (segments[0] === "_log") {
       return publicErrorResponse(404, { code: "not_found", message: "Not found.", requestId: meta.requestId });
     }
-    const appUrl = getConfig().appUrl;
-    // Without a trusted proxy all clients share one bucket: better a shared limit than a spoofable one.
+    const cfg = getConfig();
+    const appUrl = cfg.appUrl;
     if (req.method === "POST" && segments[0] === "signin") {
+      const bucket = signinBucket(meta, cookieFrom(req.headers, signinClientCookieName()), cfg.auth.trustProxy);
       const db = await getDb();
-      const decision = await registerSigninAttempt(db, meta.ip ?? "untrusted-direct", getConfig().auth.signinRateLimit);
+      const decision = await registerSigninAttemptFor(db, bucket.key, cfg.auth.signinRateLimit);
       if (!decision.allowed) {
         if (decision.newlyLocked) {
           await audit(
@@ -38,7 +41,7 @@ export function nextAuthRoute() {
             {
               action: "auth.signin.locked",
               outcome: "denied",
-              details: { lockoutSeconds: decision.retryAfterSeconds },
+              details: { bucket: decision.bucket, client: bucket.kind, lockoutSeconds: decision.retryAfterSeconds },
             },
           );
         }
