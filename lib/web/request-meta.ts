@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { getConfig } from "../config";
 import type { RequestMeta } from "../context";
 import {
@@ -28,6 +27,3 @@ export function requestMetaFrom(headers: Headers): RequestMeta {
     ...(ingressRequestId ? { ingressRequestId } : {}),
   };
 }
-
-/** Carries request metadata into next-auth's adapter and event callbacks, which receive no request. */
-export const requestContext = new AsyncLocalStorage<RequestMeta>();
