@@ -14,8 +14,22 @@ export interface PublicError {
   issues?: { path: string; message: string }[];
 }
 
+/** A request refused by the transport itself (wrong media type, unreadable body) before any service verb ran. */
+export class TransportError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: PublicErrorCode,
+    readonly publicMessage: string,
+  ) {
+    super(publicMessage);
+    this.name = "TransportError";
+  }
+}
+
 /** The one mapping from thrown errors to what a client may see; anything unexpected becomes a generic 500. */
 export function toPublicError(err: unknown, requestId: string): { status: number; body: PublicError } {
+  if (err instanceof TransportError)
+    return { status: err.status, body: { code: err.code, message: err.publicMessage, requestId } };
   if (err instanceof AppError)
     return { status: HTTP_STATUS[err.code], body: { code: err.code, message: err.publicMessage, requestId } };
   if (err instanceof ZodError) {
