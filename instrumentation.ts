@@ -1,3 +1,5 @@
+import type { Instrumentation } from "next";
+
 /** Next.js start-up hook: validate configuration, open (and migrate) the database, and start the in-process scheduler when asked. */
 export async function register() {
   // NEXT_RUNTIME is set by Next.js itself to tell the Node.js server from the edge runtime.
@@ -6,6 +8,7 @@ export async function register() {
   const cfg = getConfig();
   const { logger } = await import("./lib/log");
   const log = logger("startup");
+  (await import("./lib/web/method-guard")).installMethodGuard();
   if (cfg.secretKeySource === "generated-dev-key")
     log.warn("SECRET_KEY is not set: using a generated development key from .data/dev-secret-key");
   const { getDbHandle } = await import("./lib/db/client");
@@ -25,3 +28,9 @@ export async function register() {
   }
   log.info({ database: h.kind, env: cfg.env }, "CertifyClouds ready");
 }
+
+/** Errors that escaped every wrapper get a log line with the request id (lib/web/request-error.ts). */
+export const onRequestError: Instrumentation.onRequestError = async (...args) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  (await import("./lib/web/request-error")).logRequestError(...args);
+};

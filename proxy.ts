@@ -1,16 +1,47 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "./lib/config";
+import { logger } from "./lib/log";
+import { publicErrorResponse } from "./lib/web/errors";
+import { assignRequestIds } from "./lib/web/request-id";
+import { refuseHostileRequest } from "./lib/web/request-guard";
+import { newSigninClientCookie, signinClientCookieName, signinClientId } from "./lib/web/signin-client";
+
+const log = logger("web");
 
 /**
- * Per-request CSP nonce (Next.js applies it to its own scripts), a request id for logs and audit, and HSTS
- * when the request arrived over HTTPS. Authorisation is NOT done here: every page, action and route checks it.
+ * Per-request CSP nonce (Next.js applies it to its own scripts), a server-minted request id for logs and audit, HSTS
+ * when the request arrived over HTTPS, the sign-in client cookie, and a 4xx for requests Next.js itself would fail on
+ * with a bare 500.
+ * Authorisation is NOT done here: every page, action and route checks it.
  */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  const cfg = getConfig();
+  const requestHeaders = new Headers(request.headers);
+  const requestId = assignRequestIds(request.headers, requestHeaders, cfg.auth.trustProxy);
+
+  const refusal = await refuseHostileRequest(request, cfg.appUrl);
+  if (refusal) {
+    log.warn(
+      {
+        requestId,
+        method: request.method.slice(0, 16),
+        path: request.nextUrl.pathname.slice(0, 200),
+        status: refusal.status,
+        reason: refusal.reason,
+      },
+      "request refused",
+    );
+    return publicErrorResponse(
+      refusal.status,
+      { code: refusal.code, message: refusal.message, requestId },
+      { ...refusal.headers, "x-request-id": requestId },
+    );
+  }
+
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const dev = getConfig().devServer;
   const csp = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${cfg.devServer ? " 'unsafe-eval'" : ""}`,
     // Charts set style attributes; scripts stay nonce-only.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
@@ -21,16 +52,17 @@ export function proxy(request: NextRequest) {
     "base-uri 'self'",
     "object-src 'none'",
   ].join("; ");
-  const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
-  const rid = request.headers.get("x-request-id");
-  const requestId = rid && /^[A-Za-z0-9-]{8,64}$/.test(rid) ? rid : crypto.randomUUID();
-  requestHeaders.set("x-request-id", requestId);
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   response.headers.set("x-request-id", requestId);
+  // The sign-in page gives each browser its own sign-in rate-limit bucket (docs/adr/0004).
+  if (request.nextUrl.pathname === "/signin" && !signinClientId(request.cookies.get(signinClientCookieName())?.value)) {
+    const cookie = newSigninClientCookie();
+    response.cookies.set(cookie.name, cookie.value, cookie.options);
+  }
   const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
   if (proto === "https") response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
   return response;

@@ -100,6 +100,12 @@ const schema = z.object({
   SCHEDULER_HEALTH_PORT: int(8081, 0, 65535),
 });
 
+/**
+ * All clients together may use this many times one client's sign-in limit per window: far above what a team signs in
+ * with, low enough that minting fresh browser cookies does not lift the brute-force bound (docs/adr/0004).
+ */
+const SIGNIN_GLOBAL_CEILING_FACTOR = 30;
+
 export type RoleName = (typeof ROLE_NAMES)[number];
 export const APP_ROLE_NAMES: readonly RoleName[] = ROLE_NAMES;
 
@@ -113,8 +119,11 @@ export interface AppConfig {
   secureCookies: boolean;
   port: number;
   logLevel: Raw["LOG_LEVEL"];
+  /** Throws when `secretKeySource` is "unavailable" (only with loadConfig's devKey: "read"). */
   secretKey: Buffer;
-  secretKeySource: "env" | "generated-dev-key";
+  secretKeySource: "env" | "generated-dev-key" | "unavailable";
+  /** Local state: the embedded database (by default) and, outside production, the generated key. */
+  dataDir: string;
   database: { url?: string; poolMax: number; pgliteDir: string; autoMigrate: boolean };
   tenantDisplayName?: string;
   auth: {
@@ -126,7 +135,8 @@ export interface AppConfig {
     roleGroupMap: Record<string, RoleName>;
     sessionMaxAgeSeconds: number;
     sessionIdleTimeoutSeconds: number;
-    signinRateLimit: { max: number; windowSeconds: number; lockoutSeconds: number };
+    /** Per client (browser, or address behind a trusted proxy); `globalMax` caps all clients together. */
+    signinRateLimit: { max: number; windowSeconds: number; lockoutSeconds: number; globalMax: number };
     trustProxy: boolean;
   };
   azure: {
@@ -189,17 +199,41 @@ function decodeSecretKey(value: string): Buffer {
   throw new ConfigError("SECRET_KEY must hold at least 32 random bytes (e.g. `openssl rand -base64 32`)");
 }
 
+/** Where a development install keeps the key it generated (relative to the working directory, like .data/pglite). */
+export function devSecretKeyPath(dataDir = ".data"): string {
+  return path.resolve(dataDir, "dev-secret-key");
+}
+
+/** A key kept in a file (base64, as the dev key and `npm run demo` write it), or undefined when there is none. */
+export function readSecretKeyFile(file: string): Buffer | undefined {
+  if (!existsSync(file)) return undefined;
+  return decodeSecretKey(readFileSync(file, "utf8").trim());
+}
+
 /** Dev/demo only: a key generated once and kept under .data/ so sessions and audit MACs survive restarts. */
 function devSecretKey(dataDir: string): Buffer {
-  const file = path.resolve(dataDir, "dev-secret-key");
-  if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "base64");
+  const file = devSecretKeyPath(dataDir);
+  const existing = readSecretKeyFile(file);
+  if (existing) return existing;
   mkdirSync(path.dirname(file), { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString("base64"), { mode: 0o600 });
   return key;
 }
 
-export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+export interface LoadOptions {
+  /**
+   * "create" (the application): without SECRET_KEY outside production, use the development key, generating it once.
+   * "read" (tools that inspect an installation, e.g. audit:verify): use that key only if it exists, never create one;
+   * without either the key is "unavailable".
+   */
+  devKey?: "create" | "read";
+}
+
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  { devKey = "create" }: LoadOptions = {},
+): AppConfig {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
@@ -210,10 +244,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     r.APP_ENV ?? (r.NODE_ENV === "production" ? "production" : r.NODE_ENV === "test" ? "test" : "development");
   const appUrl = (r.APP_URL ?? `http://localhost:${r.PORT}`).replace(/\/$/, "");
 
-  let secretKey: Buffer;
+  let secretKey: Buffer | undefined;
   let secretKeySource: AppConfig["secretKeySource"] = "env";
   if (r.SECRET_KEY) {
     secretKey = decodeSecretKey(r.SECRET_KEY);
+  } else if (devKey === "read") {
+    secretKey = env === "production" ? undefined : readSecretKeyFile(devSecretKeyPath(r.DATA_DIR));
+    secretKeySource = secretKey ? "generated-dev-key" : "unavailable";
   } else if (env === "production") {
     throw new ConfigError(
       "Invalid configuration:\n  SECRET_KEY: required in production (at least 32 random bytes, e.g. `openssl rand -base64 32`)",
@@ -255,15 +292,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const strip = (u: string) => u.replace(/\/$/, "");
 
-  return {
+  const config: Omit<AppConfig, "secretKey"> = {
     env,
     devServer: r.NODE_ENV === "development",
     appUrl,
     secureCookies: appUrl.startsWith("https://"),
     port: r.PORT,
     logLevel: r.LOG_LEVEL,
-    secretKey,
     secretKeySource,
+    dataDir: r.DATA_DIR,
     database: {
       url: r.DATABASE_URL,
       poolMax: r.DATABASE_POOL_MAX,
@@ -284,6 +321,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         max: r.SIGNIN_RATE_LIMIT_MAX,
         windowSeconds: r.SIGNIN_RATE_LIMIT_WINDOW_SECONDS,
         lockoutSeconds: r.SIGNIN_LOCKOUT_SECONDS,
+        globalMax: r.SIGNIN_RATE_LIMIT_MAX * SIGNIN_GLOBAL_CEILING_FACTOR,
       },
       trustProxy: r.TRUST_PROXY,
     },
@@ -301,16 +339,27 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
   };
+  const key = secretKey;
+  return Object.defineProperty(config, "secretKey", {
+    enumerable: true,
+    get: () => {
+      if (!key) throw new ConfigError("SECRET_KEY is not available (not set, and no development key file)");
+      return key;
+    },
+  }) as AppConfig;
 }
 
 let cached: AppConfig | undefined;
 
 export function getConfig(): AppConfig {
-  if (!cached) {
-    cached = loadConfig();
-    // next-auth 4 reads its public URL from NEXTAUTH_URL itself; APP_URL is the one variable operators set.
-    process.env.NEXTAUTH_URL = cached.appUrl;
-  }
+  return cached ?? initConfig();
+}
+
+/** Loads the configuration once, with options; a tool that must not create the dev key calls this before anything. */
+export function initConfig(options: LoadOptions = {}): AppConfig {
+  cached = loadConfig(process.env, options);
+  // next-auth 4 reads its public URL from NEXTAUTH_URL itself; APP_URL is the one variable operators set.
+  process.env.NEXTAUTH_URL = cached.appUrl;
   return cached;
 }
 

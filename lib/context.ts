@@ -17,7 +17,10 @@ export type Actor = UserActor | { type: "system"; job: string } | { type: "anony
 export interface RequestMeta {
   ip?: string;
   userAgent?: string;
+  /** Minted by the server for every request (never the client's X-Request-Id). */
   requestId: string;
+  /** The trusted ingress's own request id (TRUST_PROXY only), for correlating with its logs. */
+  ingressRequestId?: string;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { redirect } from "next/navigation";
 import { AuthFrame } from "@/app/_components/auth-frame";
+import { getConfig } from "@/lib/config";
+import { safeRedirectPath } from "@/lib/web/redirect-target";
 import { currentCtx } from "@/lib/web/session";
 import { SignInButton } from "./_components/sign-in-button";
 
@@ -19,22 +21,21 @@ const ERRORS: Record<string, string> = {
   SessionRequired: "Please sign in to continue.",
 };
 
-function safeCallback(v: unknown): string {
-  // Only same-site paths: never an open redirect.
-  return typeof v === "string" && v.startsWith("/") && !v.startsWith("//") ? v : "/";
-}
-
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<Record<string, string | undefined>>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const sp = await searchParams;
   const ctx = await currentCtx();
-  const callbackUrl = safeCallback(sp.callbackUrl);
+  const callbackUrl = safeRedirectPath(sp.callbackUrl, getConfig().appUrl);
   if (ctx.actor.type === "user") redirect(callbackUrl);
-  const error = sp.error
-    ? (ERRORS[sp.error] ?? "Sign-in failed. Try again, or contact your administrator.")
+  const errorCode = typeof sp.error === "string" ? sp.error : undefined;
+  // Own keys only: "constructor" or "__proto__" in the query must not reach the page.
+  const error = errorCode
+    ? Object.hasOwn(ERRORS, errorCode)
+      ? ERRORS[errorCode]
+      : "Sign-in failed. Try again, or contact your administrator."
     : undefined;
   return (
     <AuthFrame>

@@ -44,7 +44,11 @@ export async function audit(ctx: Ctx, entry: AuditEntry): Promise<{ seq: number;
       outcome: entry.outcome ?? "success",
       targetType: entry.target?.type ?? null,
       targetId: entry.target?.id ?? null,
-      details: redactDetails(entry.details ?? {}),
+      // Not a chained field of its own: the hash covers it through details, so the chain's field set stays fixed.
+      details: redactDetails({
+        ...entry.details,
+        ...(ctx.request.ingressRequestId ? { ingressRequestId: ctx.request.ingressRequestId } : {}),
+      }),
       ip: ctx.request.ip ?? null,
       userAgent: ctx.request.userAgent?.slice(0, 512) ?? null,
       requestId: ctx.request.requestId,

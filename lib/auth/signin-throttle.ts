@@ -12,12 +12,13 @@ export type ThrottleDecision =
   { allowed: true; attempts: number } | { allowed: false; retryAfterSeconds: number; newlyLocked: boolean };
 
 /**
- * Counts one sign-in attempt from `ip` in a fixed window, atomically (one upsert), so replicas share the count.
- * Past `max` attempts the address is locked out for `lockoutSeconds`.
+ * Counts one sign-in attempt in the bucket `key` (a client, or all clients) in a fixed window, atomically (one upsert),
+ * so replicas share the count. Past `max` attempts the bucket is locked out for `lockoutSeconds`. The table's key
+ * column is still named `ip`, after the only kind of bucket it once held.
  */
 export async function registerSigninAttempt(
   db: Db,
-  ip: string,
+  key: string,
   limits: ThrottleLimits,
   now = new Date(),
 ): Promise<ThrottleDecision> {
@@ -26,7 +27,7 @@ export async function registerSigninAttempt(
   const fresh = sql`((${signinThrottle.lockedUntil} is not null and ${signinThrottle.lockedUntil} <= ${now}) or (${signinThrottle.lockedUntil} is null and ${signinThrottle.windowStart} < ${windowCutoff}))`;
   const [row] = await db
     .insert(signinThrottle)
-    .values({ ip, windowStart: now, attempts: 1, lockedUntil: null })
+    .values({ ip: key, windowStart: now, attempts: 1, lockedUntil: null })
     .onConflictDoUpdate({
       target: signinThrottle.ip,
       set: {
@@ -48,8 +49,42 @@ export async function registerSigninAttempt(
     await db
       .update(signinThrottle)
       .set({ lockedUntil })
-      .where(sql`${signinThrottle.ip} = ${ip}`);
+      .where(sql`${signinThrottle.ip} = ${key}`);
     return { allowed: false, retryAfterSeconds: limits.lockoutSeconds, newlyLocked: true };
   }
   return { allowed: true, attempts: row.attempts };
+}
+
+/** The per-client limits plus the ceiling on all clients together per window. */
+export interface SigninLimits extends ThrottleLimits {
+  globalMax: number;
+}
+
+export type SigninDecision =
+  { allowed: true } | { allowed: false; bucket: "client" | "global"; retryAfterSeconds: number; newlyLocked: boolean };
+
+const GLOBAL_BUCKET = "global";
+
+/**
+ * One sign-in attempt from the client `clientKey` (see lib/web/signin-client.ts): first against that client's own
+ * limit and lockout, then — only if the client was allowed, so a locked-out client's retries cost nobody else
+ * anything — against the global ceiling, which refuses everyone until its window ends but never locks anyone out for
+ * longer. See docs/adr/0004.
+ */
+export async function registerSigninAttemptFor(
+  db: Db,
+  clientKey: string,
+  limits: SigninLimits,
+  now = new Date(),
+): Promise<SigninDecision> {
+  const client = await registerSigninAttempt(db, clientKey, limits, now);
+  if (!client.allowed) return { ...client, bucket: "client" };
+  const global = await registerSigninAttempt(
+    db,
+    GLOBAL_BUCKET,
+    { max: limits.globalMax, windowSeconds: limits.windowSeconds, lockoutSeconds: limits.windowSeconds },
+    now,
+  );
+  if (!global.allowed) return { ...global, bucket: "global" };
+  return { allowed: true };
 }

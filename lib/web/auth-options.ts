@@ -9,9 +9,11 @@ import { getConfig } from "../config";
 import type { Ctx } from "../context";
 import { getDb } from "../db/client";
 import type { User } from "../db/schema";
-import { logger } from "../log";
+import { errorForLog, logger } from "../log";
+import { authScope } from "./auth-scope";
 import { sessionCookieName } from "./cookies";
-import { requestContext } from "./request-meta";
+import { safeRedirectUrl } from "./redirect-target";
+import { classifyNextAuthError } from "./signin-failure";
 
 const log = logger("auth");
 
@@ -29,7 +31,7 @@ interface EntraClaims {
 const toAdapterUser = (u: User): AdapterUser => ({ id: u.id, name: u.name, email: u.upn, emailVerified: null });
 
 function ctxFor(actor: Ctx["actor"]): Ctx {
-  return { actor, request: requestContext.getStore() ?? { requestId: crypto.randomUUID() } };
+  return { actor, request: authScope.getStore()?.meta ?? { requestId: crypto.randomUUID() } };
 }
 
 /**
@@ -66,7 +68,7 @@ function adapter(): Adapter {
       return undefined;
     },
     async createSession({ sessionToken, userId, expires }) {
-      const meta = requestContext.getStore();
+      const meta = authScope.getStore()?.meta;
       await createSessionRow(await getDb(), {
         token: sessionToken,
         userId,
@@ -91,6 +93,13 @@ function adapter(): Adapter {
       return row ? { sessionToken, userId: row.userId, expires: row.expires } : null;
     },
   };
+}
+
+function errorOf(metadata: unknown): unknown {
+  if (metadata instanceof Error) return metadata;
+  return metadata && typeof metadata === "object" && "error" in metadata
+    ? (metadata as { error: unknown }).error
+    : metadata;
 }
 
 export function wellKnownUrl(): string {
@@ -136,15 +145,16 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's default accepts any target starting with "/"; ours resolves it like a browser would.
+      redirect: ({ url }) => safeRedirectUrl(url, cfg.appUrl),
       async signIn({ profile }) {
         const claims = profile as unknown as EntraClaims | undefined;
         if (!claims?.oid || !claims.tid) return "/signin?error=MissingClaims";
         if (auth.tenantId && claims.tid !== auth.tenantId) {
-          await audit(ctxFor({ type: "anonymous" }), {
-            action: "auth.signin.failed",
-            outcome: "failure",
-            details: { reason: "wrong_tenant", tenantId: claims.tid, oid: claims.oid },
-          });
+          // Audited by the route with every other failed callback; these come from a verified ID token.
+          const scope = authScope.getStore();
+          if (scope)
+            scope.refusal = { tenantId: String(claims.tid).slice(0, 64), oid: String(claims.oid).slice(0, 64) };
           return "/signin?error=WrongTenant";
         }
         const roles = resolveRoles(claims, auth.roleGroupMap);
@@ -187,8 +197,19 @@ export function authOptions(): NextAuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) =>
-        log.error({ code, err: metadata instanceof Error ? metadata.message : undefined }, "next-auth error"),
+      error: (code, metadata) => {
+        const scope = authScope.getStore();
+        const requestId = scope?.meta.requestId;
+        const failure = classifyNextAuthError(code, metadata);
+        scope?.errors.push(failure);
+        // A callback anyone can forge (bad state, IdP error, replayed code) is a warning with a fixed cause; the rest
+        // (IdP unreachable, a failing adapter) is ours to fix and keeps its cause chain.
+        const requestCaused =
+          (code === "OAUTH_CALLBACK_ERROR" && failure.cause !== "idp_unreachable") ||
+          (code === "OAUTH_CALLBACK_HANDLER_ERROR" && failure.cause === "idp_error");
+        if (requestCaused) log.warn({ requestId, ...failure }, "sign-in callback failed");
+        else log.error({ requestId, code, error: errorForLog(errorOf(metadata)) }, "next-auth error");
+      },
       warn: (code) => log.warn({ code }, "next-auth warning"),
       debug: () => undefined,
     },

@@ -1,18 +1,35 @@
 import { ZodError } from "zod";
 import { AppError, HTTP_STATUS, type ErrorCode } from "../errors";
-import { logger } from "../log";
+import { errorForLog, logger } from "../log";
 
 const log = logger("web");
 
+/** Service codes plus the ones only the HTTP transport produces (refused before any verb runs). */
+export type PublicErrorCode = ErrorCode | "method_not_allowed" | "payload_too_large" | "unsupported_media_type";
+
 export interface PublicError {
-  code: ErrorCode;
+  code: PublicErrorCode;
   message: string;
   requestId: string;
   issues?: { path: string; message: string }[];
 }
 
+/** A request refused by the transport itself (wrong media type, unreadable body) before any service verb ran. */
+export class TransportError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: PublicErrorCode,
+    readonly publicMessage: string,
+  ) {
+    super(publicMessage);
+    this.name = "TransportError";
+  }
+}
+
 /** The one mapping from thrown errors to what a client may see; anything unexpected becomes a generic 500. */
 export function toPublicError(err: unknown, requestId: string): { status: number; body: PublicError } {
+  if (err instanceof TransportError)
+    return { status: err.status, body: { code: err.code, message: err.publicMessage, requestId } };
   if (err instanceof AppError)
     return { status: HTTP_STATUS[err.code], body: { code: err.code, message: err.publicMessage, requestId } };
   if (err instanceof ZodError) {
@@ -26,10 +43,8 @@ export function toPublicError(err: unknown, requestId: string): { status: number
       },
     };
   }
-  log.error(
-    { requestId, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
-    "unhandled error",
-  );
+  // Not `err`: pino's error serialiser would rebuild the message from the cause chain, values included.
+  log.error({ requestId, error: errorForLog(err) }, "unhandled error");
   return {
     status: 500,
     body: {
@@ -38,4 +53,18 @@ export function toPublicError(err: unknown, requestId: string): { status: number
       requestId,
     },
   };
+}
+
+/** The public error shape as an HTTP response; never cached. */
+export function publicErrorResponse(status: number, body: PublicError, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+/** A request refused before Next.js sees it; `reason` is for the log, `message` for the client. */
+export interface Refusal {
+  status: number;
+  code: PublicErrorCode;
+  message: string;
+  reason: string;
+  headers?: Record<string, string>;
 }

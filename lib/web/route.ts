@@ -3,6 +3,7 @@ import type { Ctx } from "../context";
 import { currentCtx } from "./session";
 import { enforce, type Access } from "./guard";
 import { toPublicError } from "./errors";
+import { readJsonBody } from "./json-body";
 import { requestMetaFrom } from "./request-meta";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -11,7 +12,10 @@ export interface RouteSpec<S extends z.ZodType | undefined> {
   /** Stable name used in audit entries and the permission test, e.g. "GET /api/sessions". */
   name: string;
   access: Access;
-  /** Validates query parameters (GET/DELETE) or the JSON body (POST/PUT/PATCH), merged with route params. */
+  /**
+   * Validates query parameters (GET/DELETE) or the body (POST/PUT/PATCH; application/json only, else 415), merged with
+   * route params.
+   */
   input?: S;
 }
 
@@ -43,8 +47,8 @@ export function route<S extends z.ZodType | undefined = undefined>(
         const params = context?.params ? await context.params : {};
         const raw = ["GET", "HEAD", "DELETE"].includes(req.method)
           ? Object.fromEntries(new URL(req.url).searchParams)
-          : await req.json().catch(() => ({}));
-        input = spec.input.parse({ ...(raw as object), ...params });
+          : await readJsonBody(req);
+        input = spec.input.parse({ ...raw, ...params });
       }
       const out = await handler({ ctx, input: input as never, req });
       if (out instanceof Response) return out;

@@ -55,7 +55,7 @@ describe("loadConfig defaults", () => {
       roleGroupMap: {},
       sessionMaxAgeSeconds: 480 * 60,
       sessionIdleTimeoutSeconds: 30 * 60,
-      signinRateLimit: { max: 10, windowSeconds: 300, lockoutSeconds: 900 },
+      signinRateLimit: { max: 10, windowSeconds: 300, lockoutSeconds: 900, globalMax: 300 },
       trustProxy: false,
     });
     expect(c.azure).toEqual({
@@ -114,7 +114,7 @@ describe("loadConfig defaults", () => {
     expect(c.azure.keyVaultAllowLoopback).toBe(true);
     expect(c.auth.sessionMaxAgeSeconds).toBe(3600);
     expect(c.auth.sessionIdleTimeoutSeconds).toBe(300);
-    expect(c.auth.signinRateLimit).toEqual({ max: 3, windowSeconds: 60, lockoutSeconds: 120 });
+    expect(c.auth.signinRateLimit).toEqual({ max: 3, windowSeconds: 60, lockoutSeconds: 120, globalMax: 90 });
     expect(c.auth.roleGroupMap).toEqual({ "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d": "CertifyClouds.Operator" });
     expect(c.auth.authorityHost).toBe("https://login.microsoftonline.com");
   });

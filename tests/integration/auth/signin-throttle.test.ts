@@ -1,10 +1,16 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerSigninAttempt, type ThrottleLimits } from "@/lib/auth/signin-throttle";
+import {
+  registerSigninAttempt,
+  registerSigninAttemptFor,
+  type SigninLimits,
+  type ThrottleLimits,
+} from "@/lib/auth/signin-throttle";
 import { resetConfigForTests } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { signinThrottle } from "@/lib/db/schema";
 import { requestMetaFrom } from "@/lib/web/request-meta";
+import { newSigninClientCookie, signinBucket } from "@/lib/web/signin-client";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 
 let t: TestDb;
@@ -133,5 +139,73 @@ describe("client address used as the throttle key", () => {
     resetConfigForTests();
     const meta = requestMetaFrom(new Headers({ "x-forwarded-for": "6.6.6.6" }));
     expect(meta.ip).not.toBe("6.6.6.6");
+  });
+});
+
+describe("per-client buckets under a global ceiling", () => {
+  const limits: SigninLimits = { max: 3, windowSeconds: 60, lockoutSeconds: 600, globalMax: 12 };
+  const T1 = new Date("2031-01-01T10:00:00.000Z");
+  const later = (seconds: number) => new Date(T1.getTime() + seconds * 1000);
+
+  it("one client's burst locks that client only", async () => {
+    const db = await getDb();
+    for (let i = 0; i < limits.max; i++) {
+      expect(await registerSigninAttemptFor(db, "client:noisy", limits, later(i))).toEqual({ allowed: true });
+    }
+    expect(await registerSigninAttemptFor(db, "client:noisy", limits, later(4))).toEqual({
+      allowed: false,
+      bucket: "client",
+      newlyLocked: true,
+      retryAfterSeconds: limits.lockoutSeconds,
+    });
+    expect(await registerSigninAttemptFor(db, "client:colleague", limits, later(5))).toEqual({ allowed: true });
+    expect(await registerSigninAttemptFor(db, "client:none", limits, later(5))).toEqual({ allowed: true });
+  });
+
+  it("the global ceiling holds across many clients, and refused attempts do not use it up", async () => {
+    const db = await getDb();
+    // 5 allowed so far in this window (3 noisy, colleague, cookie-less); a locked client's retries cost nothing.
+    for (let i = 0; i < 20; i++) await registerSigninAttemptFor(db, "client:noisy", limits, later(6));
+    let allowed = 0;
+    let refused: Awaited<ReturnType<typeof registerSigninAttemptFor>> | undefined;
+    for (let i = 0; i < 20 && !refused; i++) {
+      const d = await registerSigninAttemptFor(db, `client:fresh-${i}`, limits, later(7));
+      if (d.allowed) allowed++;
+      else refused = d;
+    }
+    expect(allowed).toBe(limits.globalMax - 5);
+    expect(refused).toMatchObject({ allowed: false, bucket: "global", newlyLocked: true });
+    // Still refused for everyone inside the window, then open again.
+    expect(await registerSigninAttemptFor(db, "client:colleague", limits, later(30))).toMatchObject({
+      allowed: false,
+      bucket: "global",
+    });
+    expect(await registerSigninAttemptFor(db, "client:colleague", limits, later(200))).toEqual({ allowed: true });
+  });
+});
+
+describe("which bucket an attempt counts in", () => {
+  const meta = (ip?: string) => ({ requestId: "00000000-0000-4000-8000-000000000000", ip });
+
+  it("behind a trusted proxy: the client address", () => {
+    expect(signinBucket(meta("203.0.113.9"), undefined, true)).toEqual({ key: "ip:203.0.113.9", kind: "address" });
+  });
+
+  it("otherwise: the browser's signed sign-in cookie, one bucket per browser", () => {
+    const a = newSigninClientCookie().value;
+    const b = newSigninClientCookie().value;
+    const ka = signinBucket(meta(), a, false);
+    expect(ka.kind).toBe("browser");
+    expect(ka.key).not.toContain(a.split(".")[0]);
+    expect(signinBucket(meta(), a, false)).toEqual(ka);
+    expect(signinBucket(meta(), b, false).key).not.toBe(ka.key);
+  });
+
+  it("no cookie, a malformed one or a forged one: the shared cookie-less bucket", () => {
+    const real = newSigninClientCookie().value;
+    const forged = `${real.split(".")[0]}.${"A".repeat(22)}`;
+    for (const token of [undefined, "", "garbage", forged, `${real}x`]) {
+      expect(signinBucket(meta(), token, false)).toEqual({ key: "client:none", kind: "cookieless" });
+    }
   });
 });

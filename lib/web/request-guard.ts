@@ -1,0 +1,41 @@
+import type { Refusal } from "./errors";
+import { checkServerActionRequest } from "./server-action-guard";
+
+export type { Refusal } from "./errors";
+
+/** Every method a page or route handler answers; Next.js throws (500) on TRACE and answers the rest inconsistently. */
+export const SUPPORTED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/**
+ * Requests that Next.js would turn into a 500 with nothing in our log: an unknown method, a path that is not valid
+ * percent-encoding (Next decodes dynamic segments and throws), and malformed server-action requests.
+ */
+export async function refuseHostileRequest(request: Request, appUrl: string): Promise<Refusal | undefined> {
+  if (!SUPPORTED_METHODS.includes(request.method)) {
+    return {
+      status: 405,
+      code: "method_not_allowed",
+      message: `${request.method.slice(0, 16)} is not supported.`,
+      reason: "method_not_allowed",
+      headers: { allow: SUPPORTED_METHODS.join(", ") },
+    };
+  }
+  if (!isDecodablePath(new URL(request.url).pathname)) {
+    return {
+      status: 400,
+      code: "invalid_input",
+      message: "The address is not valid.",
+      reason: "malformed_percent_encoding",
+    };
+  }
+  return checkServerActionRequest(request, appUrl);
+}
+
+function isDecodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,80 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { resetConfigForTests } from "@/lib/config";
+import { route } from "@/lib/web/route";
+
+beforeAll(() => {
+  Object.assign(process.env, {
+    APP_ENV: "test",
+    SECRET_KEY: "test-secret-key-0123456789abcdef0123456789abcdef",
+    LOG_LEVEL: "silent",
+  });
+  resetConfigForTests();
+});
+
+const seen: unknown[] = [];
+const handler = route(
+  {
+    name: "POST /test/body",
+    access: "public",
+    input: z.object({ mode: z.enum(["full", "delta"]).default("full"), note: z.string().optional() }),
+  },
+  async ({ input }) => {
+    seen.push(input);
+    return { accepted: input };
+  },
+);
+
+async function post(body: string | undefined, contentType?: string, method = "POST") {
+  const res = await handler(
+    new Request("http://localhost:3000/test/body", {
+      method,
+      headers: contentType ? { "content-type": contentType } : {},
+      body,
+    }),
+    { params: Promise.resolve({}) },
+  );
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe("JSON route bodies", () => {
+  it.each([
+    ["text/plain", '{"mode":"delta"}'],
+    ["text/plain;charset=UTF-8", '{"mode":"delta"}'],
+    ["application/xml", "<mode>delta</mode>"],
+    ["application/x-www-form-urlencoded", "mode=delta"],
+    ["multipart/form-data; boundary=x", '--x\r\nContent-Disposition: form-data; name="mode"\r\n\r\ndelta\r\n--x--'],
+    ["application/jsonp", '{"mode":"delta"}'],
+    [undefined, '{"mode":"delta"}'],
+  ])("a %s body → 415 in the public error shape", async (type, body) => {
+    const r = await post(body, type);
+    expect(r.status).toBe(415);
+    expect(r.body).toMatchObject({ code: "unsupported_media_type", message: expect.any(String) });
+    expect(r.body.requestId).toEqual(expect.any(String));
+  });
+
+  it.each(["application/json", "application/json; charset=utf-8", "Application/JSON"])(
+    "%s is accepted",
+    async (type) => {
+      const r = await post('{"mode":"delta"}', type);
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ accepted: { mode: "delta" } });
+    },
+  );
+
+  it.each(["{", "[1,2]", '"full"', "null", "42"])("malformed or non-object JSON %j → 400, not defaults", async (b) => {
+    const r = await post(b, "application/json");
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ code: "invalid_input" });
+  });
+
+  it("no body at all is an empty input (the schema's defaults apply)", async () => {
+    expect((await post(undefined)).body).toEqual({ accepted: { mode: "full" } });
+    expect((await post("", "application/json")).body).toEqual({ accepted: { mode: "full" } });
+  });
+
+  it("applies to PUT and PATCH too", async () => {
+    expect((await post('{"mode":"delta"}', "text/plain", "PUT")).status).toBe(415);
+    expect((await post('{"mode":"delta"}', "text/plain", "PATCH")).status).toBe(415);
+  });
+});
