@@ -2,11 +2,11 @@ import type { NextAuthOptions } from "next-auth";
 import type { Adapter, AdapterUser } from "next-auth/adapters";
 import AzureADProvider from "next-auth/providers/azure-ad";
 import { audit } from "../audit/record";
-import { resolveRoles } from "../auth/roles";
+import { resolveRoles } from "../auth/resolve-roles";
 import { createSessionRow, deleteSessionByToken, resolveSession } from "../auth/session-store";
 import { getUserById, getUserByOid, upsertUserFromSignIn } from "../auth/users";
 import { getConfig } from "../config";
-import type { Ctx } from "../context";
+import { userActor, type Ctx } from "../context";
 import { getDb } from "../db/client";
 import type { User } from "../db/schema";
 import { errorForLog, logger } from "../log";
@@ -176,7 +176,7 @@ export function authOptions(): NextAuthOptions {
       async signIn({ user }) {
         const u = await getUserById(await getDb(), user.id);
         if (!u) return;
-        const actor = { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] };
+        const actor = userActor(u, []);
         await audit(ctxFor(actor), { action: "auth.signin.success", details: { roles: u.roles } });
         if (u.roles.length === 0) {
           await audit(ctxFor(actor), {
@@ -190,9 +190,7 @@ export function authOptions(): NextAuthOptions {
         const token = (session as { sessionToken?: string } | undefined)?.sessionToken;
         const userId = (session as { userId?: string } | undefined)?.userId;
         const u = userId ? await getUserById(await getDb(), userId) : undefined;
-        const actor = u
-          ? { type: "user" as const, userId: u.id, oid: u.oid, upn: u.upn, name: u.name, roles: [] }
-          : { type: "anonymous" as const };
+        const actor = u ? userActor(u, []) : { type: "anonymous" as const };
         await audit(ctxFor(actor), { action: "auth.signout", details: { hadSession: Boolean(token) } });
       },
     },

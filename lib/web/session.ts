@@ -1,7 +1,7 @@
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { resolveSession } from "../auth/session-store";
-import type { Ctx } from "../context";
+import { userActor, type Ctx } from "../context";
 import { getDb } from "../db/client";
 import { sessionCookieName } from "./cookies";
 import { requestMetaFrom } from "./request-meta";
@@ -20,16 +20,5 @@ async function resolveCurrentCtx(): Promise<Ctx> {
   const resolved = await resolveSession(await getDb(), token);
   if (!resolved) return { actor: { type: "anonymous" }, request };
   const { user, roles, session } = resolved;
-  return {
-    actor: {
-      type: "user",
-      userId: user.id,
-      oid: user.oid,
-      upn: user.upn,
-      name: user.name,
-      roles,
-      sessionId: session.id,
-    },
-    request,
-  };
+  return { actor: userActor(user, roles, session.id), request };
 }

@@ -14,7 +14,7 @@ import {
   type Permission,
   type Role,
 } from "@/lib/auth/permissions";
-import { resolveRoles } from "@/lib/auth/roles";
+import { resolveRoles } from "@/lib/auth/resolve-roles";
 import type { Ctx } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 
