@@ -49,10 +49,12 @@ export function childEnv(extra: Record<string, string | undefined>): NodeJS.Proc
   };
 }
 
-export async function spawnScheduler(env: NodeJS.ProcessEnv): Promise<SchedulerChild> {
+/** `nodeArgs`: V8 flags, e.g. the container's `--max-old-space-size=200`. */
+export async function spawnScheduler(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<SchedulerChild> {
   const port = await freePort();
+  const args = [...nodeArgs, "--import", "tsx", "lib/scheduler/main.ts", `--health-port=${port}`];
   // detached: its own process group, so a test can kill whatever is left in one go
-  const proc = spawn(process.execPath, ["--import", "tsx", "lib/scheduler/main.ts", `--health-port=${port}`], {
+  const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
