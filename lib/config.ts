@@ -43,7 +43,9 @@ const schema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   DATABASE_POOL_MAX: int(10, 1, 200),
-  PGLITE_DIR: z.string().optional().default(".data/pglite"),
+  /** Where local state lives (embedded database, generated dev key); `npm start` pins it to the checkout's .data. */
+  DATA_DIR: z.string().optional().default(".data"),
+  PGLITE_DIR: z.string().optional(),
   DB_AUTO_MIGRATE: bool(true),
 
   /** Shown in the console header; defaults to the tenant id. */
@@ -174,8 +176,8 @@ function decodeSecretKey(value: string): Buffer {
 }
 
 /** Dev/demo only: a key generated once and kept under .data/ so sessions and audit MACs survive restarts. */
-function devSecretKey(): Buffer {
-  const file = path.resolve(".data", "dev-secret-key");
+function devSecretKey(dataDir: string): Buffer {
+  const file = path.resolve(dataDir, "dev-secret-key");
   if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "base64");
   mkdirSync(path.dirname(file), { recursive: true });
   const key = randomBytes(32);
@@ -203,7 +205,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       "Invalid configuration:\n  SECRET_KEY: required in production (at least 32 random bytes, e.g. `openssl rand -base64 32`)",
     );
   } else {
-    secretKey = devSecretKey();
+    secretKey = devSecretKey(r.DATA_DIR);
     secretKeySource = "generated-dev-key";
   }
 
@@ -256,7 +258,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: {
       url: r.DATABASE_URL,
       poolMax: r.DATABASE_POOL_MAX,
-      pgliteDir: r.PGLITE_DIR,
+      pgliteDir: r.PGLITE_DIR ?? path.join(r.DATA_DIR, "pglite"),
       autoMigrate: r.DB_AUTO_MIGRATE,
     },
     tenantDisplayName: r.TENANT_DISPLAY_NAME,

@@ -72,6 +72,14 @@ const ACCESS: Record<string, { label: string; tone: string }> = {
   unknown: { label: "Not scanned yet", tone: "no-expiry" },
 };
 
+/** "Reachable", "Blocked by firewall", … for a vault's access status (badges and the vault filter). */
+export function accessLabel(status: string): string {
+  return ACCESS[status]?.label ?? status;
+}
+
+/** Object types in the plural, as lists and filters name them. */
+export const TYPE_PLURAL: Record<string, string> = { secret: "Secrets", certificate: "Certificates", key: "Keys" };
+
 export function AccessBadge({ status }: { status: string }) {
   const a = ACCESS[status] ?? { label: status, tone: "no-expiry" };
   return (
@@ -145,6 +153,16 @@ export function TypeIcon({ type }: { type: string }) {
     >
       <path d={d} />
     </svg>
+  );
+}
+
+/** An object's name with its type icon, as the first cell of object tables. */
+export function TypedName({ type, name }: { type: string; name: string }) {
+  return (
+    <span className="flex items-center gap-2">
+      <TypeIcon type={type} />
+      <span className="break-all">{name}</span>
+    </span>
   );
 }
 

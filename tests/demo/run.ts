@@ -9,18 +9,21 @@ import { parseArgs } from "node:util";
 import type { EstateName } from "../cloud";
 import { PERSONAS } from "../idp/personas";
 import { ensureBuild } from "../support/app-server";
-import { startStack } from "../support/stack";
+import { startStack, type Stack } from "../support/stack";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-function persistentSecretKey(): string {
-  const file = path.join(ROOT, ".data/demo/secret-key");
+function persistentSecretKey(dataDir: string): string {
+  const file = path.join(dataDir, "secret-key");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(path.dirname(file), { recursive: true });
   const key = randomBytes(32).toString("base64");
   writeFileSync(file, key, { mode: 0o600 });
   return key;
 }
+
+/** Longest a stop may take before the demo gives up waiting and exits anyway (children get SIGKILL after 5 s). */
+const STOP_DEADLINE_MS = 15_000;
 
 async function main() {
   const { values } = parseArgs({
@@ -30,51 +33,67 @@ async function main() {
       "idp-port": { type: "string", default: "4011" },
       latency: { type: "string", default: "0" },
       rebuild: { type: "boolean", default: false },
+      data: { type: "string", default: path.join(ROOT, ".data/demo") },
     },
   });
   const port = Number(values.port);
-  const dataDir = path.join(ROOT, ".data/demo");
+  const dataDir = path.resolve(values.data);
+
+  // Handlers first: a signal during start-up must also stop what has started so far (startStack cleans up on abort).
+  const startup = new AbortController();
+  let stack: Stack | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    startup.abort();
+    if (!stack) return; // main() sees the abort and exits once start-up has unwound
+    console.log("\nStopping…");
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
   mkdirSync(dataDir, { recursive: true });
   console.log(`Starting the local cloud (${values.estate} estate), the identity provider and the console…`);
   ensureBuild({ force: values.rebuild });
-  const stack = await startStack({
-    port,
-    idpPort: Number(values["idp-port"]),
-    build: false,
-    cloud: { estate: values.estate as EstateName, latency: { fixedMs: Number(values.latency), jitterMs: 0 } },
-    env: {
-      APP_ENV: "demo",
-      SECRET_KEY: persistentSecretKey(),
-      PGLITE_DIR: path.join(dataDir, "pglite"),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-    },
+  try {
+    stack = await startStack({
+      port,
+      idpPort: Number(values["idp-port"]),
+      build: false,
+      signal: startup.signal,
+      cloud: { estate: values.estate as EstateName, latency: { fixedMs: Number(values.latency), jitterMs: 0 } },
+      env: {
+        APP_ENV: "demo",
+        SECRET_KEY: persistentSecretKey(dataDir),
+        // The demo runs on the embedded database even when the shell has a DATABASE_URL (empty = unset).
+        DATABASE_URL: "",
+        PGLITE_DIR: path.join(dataDir, "pglite"),
+        LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      },
+    });
+  } catch (err) {
+    if (stopping) process.exit(0);
+    throw err;
+  }
+  const running = stack;
+  running.app.process.on("exit", (code) => {
+    if (stopping) return;
+    console.error(`The console exited unexpectedly (code ${code}).`);
+    void stop(1);
   });
   const line = "─".repeat(72);
-  console.log(`\n${line}\n  CertifyClouds is running: ${stack.app.url}\n${line}`);
+  console.log(`\n${line}\n  CertifyClouds is running: ${running.app.url}\n${line}`);
   console.log("  Sign in with the local identity provider as one of these personas:\n");
   for (const p of PERSONAS) {
     const via = p.roles[0] ?? (p.groups?.length ? "group → Operator" : "(no app role)");
     console.log(`   • ${p.name.padEnd(18)} ${via.padEnd(24)} ${p.upn}`);
   }
-  console.log(`\n  Local cloud control API: ${stack.env.LOCAL_CLOUD_CONTROL_URL ?? "n/a"}`);
+  console.log(`\n  Local cloud control API: ${running.env.LOCAL_CLOUD_CONTROL_URL ?? "n/a"}`);
   console.log(`  Data: ${dataDir} (delete it to start over)\n  Press Ctrl+C to stop.\n`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log("\nStopping…");
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  stack.app.process.on("exit", (code) => {
-    if (!stopping) {
-      console.error(`The console exited unexpectedly (code ${code}).`);
-      void stack.stop().then(() => process.exit(1));
-    }
-  });
 }
 
 main().catch((err) => {

@@ -30,6 +30,15 @@ test("the audit log filters and paginates on the server", async ({ page }) => {
   await page.getByLabel("Actor").fill("auditor@contoso.example");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByTestId("audit-table").locator("tbody tr").first()).toContainText("auditor@contoso.example");
+
+  // Out-of-range pages clamp to the last page; the page size stays in the URL.
+  await page.goto("/audit?pageSize=25&page=999");
+  const total = page.getByTestId("audit-total");
+  await expect(total).toHaveText(/· page (\d+) of \1$/);
+  await expect(page.getByTestId("audit-table").locator("tbody tr").first()).not.toContainText("No audit entries");
+  await expect(page.getByRole("link", { name: "Older →" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "25 rows per page" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "50 rows per page" })).toHaveAttribute("href", "/audit");
 });
 
 test("unknown pages show a helpful 404", async ({ page }) => {

@@ -108,6 +108,33 @@ test("as operator: inventory filters on the server and exports the filtered view
   await page.goto("/inventory?status=no-expiry&sort=name");
   await expect(page.getByLabel("Status")).toHaveValue("no-expiry");
   await expect(table).toBeVisible();
+
+  // Sortable headers say how the table is sorted (default: soonest expiry first); a header link sorts by it.
+  await page.goto("/inventory");
+  const header = (name: string) => table.getByRole("columnheader", { name, exact: true });
+  await expect(header("Expires")).toHaveAttribute("aria-sort", "ascending");
+  await expect(header("Name")).toHaveAttribute("aria-sort", "none");
+  await expect(header("Status")).not.toHaveAttribute("aria-sort");
+  await header("Name").getByRole("link").click();
+  await expect(page).toHaveURL(/sort=name&dir=asc/);
+  await expect(header("Name")).toHaveAttribute("aria-sort", "ascending");
+  await expect(header("Name")).toContainText("↑");
+  await expect(header("Expires")).toHaveAttribute("aria-sort", "none");
+
+  // A page past the end shows the last page and its rows, never "page 999 of N".
+  await page.goto("/inventory?pageSize=25&page=999");
+  const last = Math.ceil(all / 25);
+  await expect(page.getByTestId("inventory-total")).toContainText(`page ${last} of ${last}`);
+  await expect(table.locator("tbody tr")).toHaveCount(all - (last - 1) * 25);
+  await expect(table.locator("tbody tr").first()).toHaveAttribute("data-type", /secret|certificate|key/);
+
+  // An invalid filter value is ignored with a notice; the valid ones still apply.
+  await page.goto("/inventory?type=certificate&status=bogus");
+  await expect(page.getByTestId("invalid-filter")).toContainText("status");
+  await expect(page.getByLabel("Type")).toHaveValue("certificate");
+  expect(new Set(await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.type)))).toEqual(
+    new Set(["certificate"]),
+  );
 });
 
 test("as operator: a firewall-blocked vault shows its remediation", async ({ page }) => {

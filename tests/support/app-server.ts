@@ -3,33 +3,38 @@
  * environment. Used by `npm run demo` and the Playwright suite: both exercise the build customers run.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const STANDALONE = path.join(ROOT, ".next/standalone");
 
+/**
+ * Runs `npm run build` — the build users run, which leaves a complete standalone folder — unless the last build is
+ * newer than the sources and complete.
+ */
 export function ensureBuild({ force = false } = {}): void {
   const server = path.join(STANDALONE, "server.js");
-  if (!force && existsSync(server) && !sourcesNewerThan(statSync(server).mtimeMs)) return;
-  console.log("Building the console (next build)…");
-  const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+  if (!force && existsSync(server) && !sourcesNewerThan(statSync(server).mtimeMs) && standaloneIsComplete()) return;
+  console.log("Building the console (npm run build)…");
+  const r = spawnSync("npm", ["run", "build"], {
     cwd: ROOT,
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
   });
-  if (r.status !== 0) throw new Error("next build failed");
-  // Standalone output leaves static assets, public files and migrations to the deployer (the Dockerfile does the same).
-  cpSync(path.join(ROOT, ".next/static"), path.join(STANDALONE, ".next/static"), { recursive: true });
-  if (existsSync(path.join(ROOT, "public")))
-    cpSync(path.join(ROOT, "public"), path.join(STANDALONE, "public"), { recursive: true });
-  rmSync(path.join(STANDALONE, "drizzle"), { recursive: true, force: true });
-  cpSync(path.join(ROOT, "drizzle"), path.join(STANDALONE, "drizzle"), { recursive: true });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
+
+/** A bare `next build` leaves server.js without its assets; only `npm run build` completes the folder. */
+function standaloneIsComplete(): boolean {
+  const check = spawnSync(process.execPath, [path.join(ROOT, "infra/build/complete-standalone.mjs"), "--check"]);
+  return check.status === 0;
 }
 
 function sourcesNewerThan(ms: number): boolean {
-  const dirs = ["app", "lib", "drizzle"].map((d) => path.join(ROOT, d));
-  const files = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json"].map((f) =>
+  const dirs = ["app", "lib", "drizzle", "public", "infra/build"].map((d) => path.join(ROOT, d));
+  const files = ["next.config.ts", "proxy.ts", "instrumentation.ts", "package.json", "package-lock.json"].map((f) =>
     path.join(ROOT, f),
   );
   const stack = [...dirs];
@@ -52,26 +57,49 @@ export interface AppServer {
   stop: () => Promise<void>;
 }
 
+/**
+ * `node` runs the standalone server directly (one process to signal); `npm-start` runs `npm start` exactly as a user
+ * does, in its own process group so that stopping it reaches the server behind npm and its shell.
+ */
+export type Launch = "node" | "npm-start";
+
 export async function startApp(
   env: Record<string, string>,
-  { port, quiet = false, nodeArgs = [] }: { port: number; quiet?: boolean; nodeArgs?: string[] },
+  {
+    port,
+    quiet = false,
+    nodeArgs = [],
+    launch = "node",
+    signal,
+  }: { port: number; quiet?: boolean; nodeArgs?: string[]; launch?: Launch; signal?: AbortSignal },
 ): Promise<AppServer> {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(STANDALONE, "server.js")], {
-    cwd: STANDALONE,
-    env: {
-      ...process.env,
-      NEXT_TELEMETRY_DISABLED: "1",
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOSTNAME: "127.0.0.1",
-      ...env,
-    },
-    stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"],
-  });
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+    ...env,
+  };
+  const stdio: ["ignore", "ignore" | "inherit", "inherit"] = ["ignore", quiet ? "ignore" : "inherit", "inherit"];
+  const child =
+    launch === "npm-start"
+      ? spawn("npm", ["start", "--silent"], { cwd: ROOT, env: childEnv, stdio, detached: true })
+      : spawn(process.execPath, [...nodeArgs, path.join(STANDALONE, "server.js")], {
+          cwd: STANDALONE,
+          env: childEnv,
+          stdio,
+        });
+  const stop = () => stopChild(child, 5000, { group: launch === "npm-start" });
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the console exited during start-up (code ${child.exitCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the console exited during start-up (${child.exitCode ?? child.signalCode})`);
+    if (signal?.aborted) {
+      await stop();
+      throw new Error("start-up cancelled");
+    }
     try {
       const r = await fetch(`${url}/api/readyz`);
       if (r.ok) break;
@@ -79,24 +107,68 @@ export async function startApp(
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill("SIGTERM");
+      await stop();
       throw new Error("the console did not become ready within 60 s");
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  return {
-    url,
-    process: child,
-    stop: () => stopChild(child, 5000),
-  };
+  return { url, process: child, stop };
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
-export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
+/**
+ * SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. With `group`, the signals go to the
+ * child's whole process group (it must have been spawned `detached`) and the wait covers every member of it.
+ */
+export function stopChild(child: ChildProcess, graceMs: number, { group = false } = {}): Promise<void> {
+  const send = (signal: NodeJS.Signals) => {
+    try {
+      if (group && child.pid) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // already gone
+    }
+  };
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
+  });
+  send("SIGTERM");
+  const killer = setTimeout(() => send("SIGKILL"), graceMs);
+  killer.unref();
+  return exited
+    .then(() => (group && child.pid ? groupGone(child.pid, graceMs + 1000) : undefined))
+    .finally(() => clearTimeout(killer));
+}
+
+/** Resolves once no process is left in the group (or after `ms`, having sent SIGKILL to what is left). */
+async function groupGone(pgid: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) {
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {
+        // gone meanwhile
+      }
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A TCP port nothing listens on at the moment of asking (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
   });
 }

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { DEMO_TENANT_ID, startIdp, type RunningIdp } from "../idp/server";
 import { TEST_GROUPS } from "../idp/personas";
 import { startCloud, type LocalCloud, type StartCloudOptions } from "../cloud";
-import { ensureBuild, startApp, type AppServer } from "./app-server";
+import { ensureBuild, startApp, type AppServer, type Launch } from "./app-server";
 
 export const DEMO_CLIENT_ID = "certifyclouds-local";
 
@@ -23,9 +23,18 @@ export async function startStack(opts: {
   build?: boolean;
   /** Start the local cloud and point the console (and its in-process scheduler) at it. */
   cloud?: StartCloudOptions;
+  /** How the console starts (see startApp). */
+  launch?: Launch;
+  /** Aborting stops start-up: what has started is stopped and startStack rejects. */
+  signal?: AbortSignal;
 }): Promise<Stack> {
   if (opts.build !== false) ensureBuild();
+  if (opts.signal?.aborted) throw new Error("start-up cancelled");
   const cloud = opts.cloud ? await startCloud(opts.cloud) : undefined;
+  if (opts.signal?.aborted) {
+    await cloud?.stop();
+    throw new Error("start-up cancelled");
+  }
   const appUrl = `http://localhost:${opts.port}`;
   const clientSecret = randomBytes(24).toString("base64url");
   const idp = await startIdp({
@@ -53,7 +62,7 @@ export async function startStack(opts: {
     ...opts.env,
   };
   try {
-    const app = await startApp(env, { port: opts.port, quiet: opts.quiet });
+    const app = await startApp(env, { port: opts.port, quiet: opts.quiet, launch: opts.launch, signal: opts.signal });
     return {
       app,
       idp,

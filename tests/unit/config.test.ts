@@ -27,6 +27,13 @@ function configError(env: Record<string, string | undefined>): string {
   throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
 }
 
+describe("local state folder", () => {
+  it("puts the embedded database under DATA_DIR unless PGLITE_DIR says otherwise", () => {
+    expect(loadConfig({ SECRET_KEY: KEY, DATA_DIR: "/srv/cc" }).database.pgliteDir).toBe("/srv/cc/pglite");
+    expect(loadConfig({ SECRET_KEY: KEY, DATA_DIR: "/srv/cc", PGLITE_DIR: "/db" }).database.pgliteDir).toBe("/db");
+  });
+});
+
 describe("loadConfig defaults", () => {
   it("fills every default from an env holding only SECRET_KEY", () => {
     const c = loadConfig({ SECRET_KEY: KEY });

@@ -1,11 +1,13 @@
 "use client";
 import Link from "next/link";
 import { ExpiryTimeline } from "@/app/_components/expiry-timeline";
-import { formatDate, formatDateTime, formatDaysUntil, formatNumber, formatRelative } from "@/app/_components/format";
+import { formatDate, formatDateTime, formatNumber, formatRelative } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
-import { AccessBadge, ScanStatusBadge, StatusBadge, TypeIcon } from "@/app/_components/status";
+import { ScanStatusBadge } from "@/app/_components/status";
 import type { DashboardViewData } from "@/lib/inventory/dashboard-view";
 import { KpiCard } from "./kpi-card";
+import { TopRisks } from "./top-risks";
+import { VaultKpiCard } from "./vault-kpi-card";
 
 /**
  * The dashboard with an inventory. A client component rendered on the server from the summary: the RSC payload then
@@ -129,55 +131,7 @@ export function DashboardView({
           counts={d.kpis.credential}
           href={(s) => (s === "no-expiry" ? "/apps" : `/apps?status=${s}`)}
         />
-        <section className="card p-4 sm:col-span-2 xl:col-span-1" aria-labelledby="kpi-vaults" data-testid="kpi-vaults">
-          <h2
-            id="kpi-vaults"
-            className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200"
-          >
-            <svg
-              viewBox="0 0 20 20"
-              className="h-4 w-4 text-slate-400"
-              fill="none"
-              stroke="currentColor"
-              strokeWidth="1.5"
-              aria-hidden="true"
-            >
-              <rect x="3" y="3" width="14" height="14" rx="2" />
-              <circle cx="10" cy="10" r="3" />
-            </svg>
-            Vaults
-          </h2>
-          <div className="mt-1 text-3xl font-semibold tabular-nums" data-testid="kpi-vaults-total">
-            {formatNumber(v.total)}
-          </div>
-          <ul className="mt-3 space-y-1 text-xs">
-            <PostureRow label="Unreachable" n={v.unreachable} href="/vaults?access=unreachable" tone="critical" />
-            <PostureRow
-              label="Public network open"
-              n={v.publicNetwork}
-              href="/vaults?posture=public-network"
-              tone="warning"
-            />
-            <PostureRow
-              label="No purge protection"
-              n={v.noPurgeProtection}
-              href="/vaults?posture=no-purge-protection"
-              tone="warning"
-            />
-            <PostureRow
-              label="Access policies (not RBAC)"
-              n={v.accessPolicies}
-              href="/vaults?posture=access-policies"
-              tone="warning"
-            />
-            <PostureRow
-              label="No diagnostics"
-              n={v.noDiagnostics}
-              href="/vaults?posture=no-diagnostics"
-              tone="warning"
-            />
-          </ul>
-        </section>
+        <VaultKpiCard vaults={v} />
       </div>
 
       <div className="mt-4 grid gap-4 xl:grid-cols-3">
@@ -253,113 +207,9 @@ export function DashboardView({
             Nothing expired, expiring within the thresholds, or unreachable.{" "}
           </p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Object</th>
-                  <th>Where</th>
-                  <th>Status</th>
-                  <th>Expires</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.risks.vaults.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={vaultHrefs[r.id]} className="flex items-center gap-2 font-medium hover:underline">
-                        <TypeIcon type="vault" />
-                        {r.name}
-                      </a>
-                      <div className="ml-6 max-w-md text-xs text-slate-500 dark:text-slate-400">{r.remediation}</div>
-                    </td>
-                    <td className="text-xs">{subName.get(r.subscriptionId) ?? r.subscriptionId}</td>
-                    <td>
-                      <AccessBadge status={r.accessStatus} />
-                    </td>
-                    <td className="text-xs text-slate-500">scanned {formatRelative(r.lastScannedAt, now)}</td>
-                  </tr>
-                ))}
-                {d.risks.objects.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a href={`/inventory/${r.id}`} className="flex items-center gap-2 font-medium hover:underline">
-                        <TypeIcon type={r.type} />
-                        <span className="break-all">{r.name}</span>
-                      </a>
-                    </td>
-                    <td className="text-xs">{r.vaultName}</td>
-                    <td>
-                      <StatusBadge status={r.status} />
-                    </td>
-                    <td className="whitespace-nowrap text-xs">
-                      <div>{formatDaysUntil(r.expiresOn, now)}</div>
-                      <div className="text-slate-500">{formatDateTime(r.expiresOn)}</div>
-                    </td>
-                  </tr>
-                ))}
-                {d.risks.credentials.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <a
-                        href={`/apps/${encodeURIComponent(r.appObjectId)}`}
-                        className="flex items-center gap-2 font-medium hover:underline"
-                      >
-                        <TypeIcon type="credential" />
-                        {r.appName}
-                      </a>
-                      <div className="ml-6 text-xs text-slate-500">
-                        {r.type === "password" ? "Client secret" : "Certificate"}
-                        {r.displayName ? ` · ${r.displayName}` : ""}
-                      </div>
-                    </td>
-                    <td className="text-xs">
-                      {r.kind === "servicePrincipal" ? "Service principal" : "App registration"}
-                    </td>
-                    <td>
-                      <StatusBadge status={r.status} />
-                    </td>
-                    <td className="whitespace-nowrap text-xs">
-                      <div>{formatDaysUntil(r.endDateTime, now)}</div>
-                      <div className="text-slate-500">{formatDateTime(r.endDateTime)}</div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TopRisks risks={d.risks} now={now} vaultHrefs={vaultHrefs} subName={subName} />
         )}
       </section>
     </>
-  );
-}
-
-function PostureRow({
-  label,
-  n,
-  href,
-  tone,
-}: {
-  label: string;
-  n: number;
-  href: string;
-  tone: "critical" | "warning";
-}) {
-  const color =
-    n === 0
-      ? "text-slate-400"
-      : tone === "critical"
-        ? "text-orange-700 dark:text-orange-300"
-        : "text-amber-700 dark:text-amber-300";
-  return (
-    <li>
-      <a
-        href={href}
-        className="flex items-center justify-between rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800"
-      >
-        <span className="text-slate-600 dark:text-slate-400">{label}</span>
-        <span className={`font-semibold tabular-nums ${color}`}>{n}</span>
-      </a>
-    </li>
   );
 }

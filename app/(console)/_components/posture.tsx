@@ -1,3 +1,4 @@
+import { POSTURE_REMEDIATION } from "@/lib/discovery/remediation";
 import type { Vault } from "@/lib/inventory/vaults";
 import { STATUS_STYLE } from "@/app/_components/status";
 
@@ -15,20 +16,22 @@ export function authModel(v: Vault) {
     : pill(
         "warning",
         `Access policies${v.accessPolicyCount !== null ? ` (${v.accessPolicyCount})` : ""}`,
-        "CIS KV-3: prefer Azure RBAC",
+        POSTURE_REMEDIATION.rbac.hint,
       );
 }
 
 export function softDelete(v: Vault) {
-  if (v.enableSoftDelete === false) return pill("critical", "Off", "CIS KV-1: soft delete must be on");
+  if (v.enableSoftDelete === false) return pill("critical", "Off", POSTURE_REMEDIATION.softDelete.hint);
   if (v.enableSoftDelete === null) return pill("no-expiry", "Unknown");
   const days = v.softDeleteRetentionDays ?? 90;
   return pill(days < 30 ? "warning" : "healthy", `On · ${days} d`);
 }
 
 export function purgeProtection(v: Vault) {
-  if (v.enablePurgeProtection === null) return pill("warning", "Off", "CIS KV-2: enable purge protection");
-  return v.enablePurgeProtection ? pill("healthy", "On") : pill("warning", "Off", "CIS KV-2: enable purge protection");
+  if (v.enablePurgeProtection === null) return pill("warning", "Off", POSTURE_REMEDIATION.purgeProtection.hint);
+  return v.enablePurgeProtection
+    ? pill("healthy", "On")
+    : pill("warning", "Off", POSTURE_REMEDIATION.purgeProtection.hint);
 }
 
 /** Network exposure: private only, firewall (default deny + rules), or open to all networks. */
@@ -40,16 +43,10 @@ export function network(v: Vault) {
     const rules = (v.ipRuleCount ?? 0) + (v.vnetRuleCount ?? 0);
     return pill("healthy", `Firewall · ${rules} rule${rules === 1 ? "" : "s"}${pe ? ` · ${pe} PE` : ""}`);
   }
-  return pill(
-    "warning",
-    `All networks${pe ? ` · ${pe} PE` : ""}`,
-    "Public network access is enabled and the firewall allows all networks",
-  );
+  return pill("warning", `All networks${pe ? ` · ${pe} PE` : ""}`, POSTURE_REMEDIATION.network.hint);
 }
 
 export function diagnostics(v: Vault) {
   if (v.diagnosticsEnabled === null) return pill("no-expiry", "Unknown");
-  return v.diagnosticsEnabled
-    ? pill("healthy", "On")
-    : pill("warning", "Off", "CIS KV-4: send AuditEvent logs to Log Analytics or storage");
+  return v.diagnosticsEnabled ? pill("healthy", "On") : pill("warning", "Off", POSTURE_REMEDIATION.diagnostics.hint);
 }

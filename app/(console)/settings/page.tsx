@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
 import { PERMISSIONS, primaryRole, roleLabel, rolesGrant, ROLES, type Permission } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
@@ -10,6 +11,16 @@ import { updateAllowList, updateSchedule, updateThresholds } from "./actions";
 import { AllowListField, SettingForm, TextField } from "./_components/setting-form";
 
 export const metadata = { title: "Settings" };
+
+/** The permission matrix: one row per permission, a ✓ under each role that grants it. */
+const PERMISSION_COLUMNS: Column<[Permission, string]>[] = [
+  { header: "Permission", cell: ([, label]) => label },
+  ...ROLES.map((r): Column<[Permission, string]> => ({
+    header: roleLabel(r),
+    align: "center",
+    cell: ([p]) => (rolesGrant([r], p) ? "✓" : <span className="text-slate-300 dark:text-slate-600">·</span>),
+  })),
+];
 
 export default async function SettingsPage() {
   const ctx = await requirePage("dashboard:read", "/settings");
@@ -203,32 +214,15 @@ export default async function SettingsPage() {
           <p className="mt-1 text-xs text-slate-500">
             Assigned as Entra app roles on the CertifyClouds enterprise application.
           </p>
-          <div className="mt-3 overflow-x-auto">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Permission</th>
-                  {ROLES.map((r) => (
-                    <th key={r} className="text-center">
-                      {roleLabel(r)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {(Object.entries(PERMISSIONS) as [Permission, string][]).map(([p, label]) => (
-                  <tr key={p}>
-                    <td>{label}</td>
-                    {ROLES.map((r) => (
-                      <td key={r} className="text-center">
-                        {rolesGrant([r], p) ? "✓" : <span className="text-slate-300 dark:text-slate-600">·</span>}
-                      </td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Permissions by role"
+            frame="none"
+            className="mt-3"
+            columns={PERMISSION_COLUMNS}
+            rows={Object.entries(PERMISSIONS) as [Permission, string][]}
+            rowKey={([p]) => p}
+            empty="No permissions defined."
+          />
         </section>
       </div>
     </>

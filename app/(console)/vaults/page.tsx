@@ -1,49 +1,35 @@
-import { ZodError } from "zod";
+import { DataTable, type Column } from "@/app/_components/data-table";
+import { FilterActions, FilterForm, NoMatches, SearchFilter, SelectFilter } from "@/app/_components/filters";
+import { SubscriptionFilter } from "../_components/subscription-filter";
 import { formatNumber, formatRelative } from "@/app/_components/format";
+import { loadList, readListParams, type SearchParams } from "@/app/_components/list-params";
 import { PageHeader } from "@/app/_components/page-header";
-import { AccessBadge, EmptyState } from "@/app/_components/status";
+import { Pager } from "@/app/_components/pager";
+import { AccessBadge, accessLabel, EmptyState } from "@/app/_components/status";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
-import { listVaults } from "@/lib/inventory/vaults";
+import { listVaults, listVaultsInput, type VaultListRow } from "@/lib/inventory/vaults";
 import { requirePage } from "@/lib/web/page-guard";
 import { authModel, diagnostics, network, purgeProtection, softDelete } from "../_components/posture";
-import { FilterActions, InvalidFilterNotice } from "@/app/_components/filters";
+import { POSTURE_GAP_LABEL } from "../_components/posture-labels";
 
 export const metadata = { title: "Vaults" };
 
-type Search = Record<string, string | string[] | undefined>;
+const ACCESS_OPTIONS = ["ok", "unreachable", "firewall", "permission", "throttled", "network", "unknown"].map(
+  (value) => ({
+    value,
+    label: value === "unreachable" ? "Unreachable (any reason)" : accessLabel(value),
+  }),
+);
+const POSTURE_OPTIONS = Object.entries(POSTURE_GAP_LABEL).map(([value, label]) => ({ value, label }));
 
-export default async function VaultsPage({ searchParams }: { searchParams: Promise<Search> }) {
+export default async function VaultsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await requirePage("dashboard:read", "/vaults");
-  const sp = await searchParams;
-  const one = (k: string) => (typeof sp[k] === "string" && sp[k] !== "" ? (sp[k] as string) : undefined);
-  const raw = {
-    subscription: one("subscription"),
-    access: one("access"),
-    posture: one("posture"),
-    q: one("q"),
-    page: one("page"),
-  };
-  let result;
-  let inputError = false;
-  try {
-    result = await listVaults({ ctx, input: raw });
-  } catch (err) {
-    if (!(err instanceof ZodError)) throw err;
-    inputError = true;
-    result = await listVaults({ ctx, input: {} });
-  }
-  const { rows, total, query } = result;
+  const list = readListParams(await searchParams, listVaultsInput);
+  const view = await loadList(list, (input) => listVaults({ ctx, input }));
+  const { rows, query } = view.result;
   const facets = await inventoryFacets({ ctx, input: { limit: 0 } });
-  const now = new Date();
-  const filtered = [raw.subscription, raw.access, raw.posture, raw.q].some(Boolean);
-  const pages = Math.max(1, Math.ceil(total / query.pageSize));
-  const link = (page: number) => {
-    const p = new URLSearchParams();
-    for (const k of ["subscription", "access", "posture", "q"] as const) if (query[k]) p.set(k, String(query[k]));
-    p.set("page", String(page));
-    return `/vaults?${p}`;
-  };
+  const filtered = [query.subscription, query.access, query.posture, query.q].some(Boolean);
 
   return (
     <>
@@ -51,167 +37,98 @@ export default async function VaultsPage({ searchParams }: { searchParams: Promi
         title="Vaults"
         description="Every Key Vault discovered, with its security posture and whether the scanner could read its data plane."
       />
-      <form
-        className="card mb-4 grid gap-3 p-4 sm:grid-cols-2 lg:grid-cols-5"
-        method="get"
-        role="search"
-        aria-label="Filter vaults"
-      >
-        <div>
-          <label className="label" htmlFor="vq">
-            Name contains
-          </label>
-          <input className="input" id="vq" name="q" defaultValue={raw.q} placeholder="kv-" />
-        </div>
-        <div>
-          <label className="label" htmlFor="vsub">
-            Subscription
-          </label>
-          <select className="input" id="vsub" name="subscription" defaultValue={raw.subscription ?? ""}>
-            <option value="">All subscriptions</option>
-            {facets.subscriptions.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label className="label" htmlFor="vaccess">
-            Access
-          </label>
-          <select className="input" id="vaccess" name="access" defaultValue={raw.access ?? ""}>
-            <option value="">Any</option>
-            <option value="ok">Reachable</option>
-            <option value="unreachable">Unreachable (any reason)</option>
-            <option value="firewall">Blocked by firewall</option>
-            <option value="permission">Permission denied</option>
-            <option value="throttled">Throttled</option>
-            <option value="network">Network error</option>
-            <option value="unknown">Not scanned yet</option>
-          </select>
-        </div>
-        <div>
-          <label className="label" htmlFor="vposture">
-            Posture gap
-          </label>
-          <select className="input" id="vposture" name="posture" defaultValue={raw.posture ?? ""}>
-            <option value="">Any</option>
-            <option value="public-network">Public network open</option>
-            <option value="no-purge-protection">No purge protection</option>
-            <option value="no-soft-delete">No soft delete</option>
-            <option value="access-policies">Access policies (not RBAC)</option>
-            <option value="no-diagnostics">No diagnostics</option>
-          </select>
-        </div>
+      <FilterForm label="Filter vaults" columns={5} view={view}>
+        <SearchFilter name="q" label="Name contains" value={query.q} placeholder="kv-" />
+        <SubscriptionFilter value={query.subscription} subscriptions={facets.subscriptions} />
+        <SelectFilter name="access" label="Access" value={query.access} any="Any" options={ACCESS_OPTIONS} />
+        <SelectFilter name="posture" label="Posture gap" value={query.posture} any="Any" options={POSTURE_OPTIONS} />
         <FilterActions resetHref="/vaults" />
-      </form>
-      {inputError && <InvalidFilterNotice />}
+      </FilterForm>
       {rows.length === 0 && !filtered ? (
         <EmptyState title="No vaults discovered yet">
           Run a scan from the Scans page to discover the Key Vaults in your subscriptions.
         </EmptyState>
       ) : (
-        <div className="card overflow-x-auto">
-          <table className="table [&_td]:px-3 [&_th]:px-3" data-testid="vaults-table">
-            <thead>
-              <tr>
-                <th>Vault</th>
-                <th>Access</th>
-                <th>Authorization</th>
-                <th>Deletion protection</th>
-                <th>Network &amp; logging</th>
-                <th className="text-right">Objects</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="py-10 text-center text-slate-500">
-                    No vaults match these filters.
-                  </td>
-                </tr>
-              )}
-              {rows.map((v) => (
-                <tr key={v.id}>
-                  <td>
-                    <a href={`/vaults/${vaultSlug(v.id)}`} className="whitespace-nowrap font-medium hover:underline">
-                      {v.name}
-                    </a>
-                    <div className="text-xs text-slate-500">
-                      {v.resourceGroup} · {v.location ?? "—"}
-                    </div>
-                    <div className="max-w-52 truncate text-xs text-slate-500" title={v.subscriptionId}>
-                      {v.subscriptionName ?? v.subscriptionId}
-                    </div>
-                  </td>
-                  <td>
-                    <AccessBadge status={v.accessStatus} />
-                    <div className="mt-1 whitespace-nowrap text-xs text-slate-500">
-                      scanned {formatRelative(v.lastScannedAt, now)}
-                    </div>
-                  </td>
-                  <td>{authModel(v)}</td>
-                  <td>
-                    <div className="flex flex-col items-start gap-1 text-xs">
-                      <span className="flex items-center gap-1.5">
-                        <span className="w-14 text-slate-500">Soft del.</span>
-                        {softDelete(v)}
-                      </span>
-                      <span className="flex items-center gap-1.5">
-                        <span className="w-14 text-slate-500">Purge</span>
-                        {purgeProtection(v)}
-                      </span>
-                    </div>
-                  </td>
-                  <td>
-                    <div className="flex flex-col items-start gap-1 text-xs">
-                      <span className="flex items-center gap-1.5">
-                        <span className="w-10 text-slate-500">Net</span>
-                        {network(v)}
-                      </span>
-                      <span className="flex items-center gap-1.5">
-                        <span className="w-10 text-slate-500">Diag.</span>
-                        {diagnostics(v)}
-                      </span>
-                    </div>
-                  </td>
-                  <td className="text-right tabular-nums">
-                    <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="hover:underline">
-                      {formatNumber(v.liveObjects)}
-                    </a>
-                    {v.expired + v.critical > 0 && (
-                      <div className="text-xs font-medium text-red-600 dark:text-red-400">
-                        {v.expired + v.critical} at risk
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Vaults"
+          testId="vaults-table"
+          dense
+          columns={vaultColumns(new Date())}
+          rows={rows}
+          rowKey={(v) => v.id}
+          rowHref={(v) => `/vaults/${vaultSlug(v.id)}`}
+          empty={<NoMatches what="vaults" clearHref="/vaults" />}
+        />
       )}
-      <nav
-        className="mt-4 flex items-center justify-between text-sm text-slate-600 dark:text-slate-400"
-        aria-label="Pagination"
-      >
-        <span data-testid="vaults-total">
-          {formatNumber(total)} vault{total === 1 ? "" : "s"} · page {query.page} of {pages}
-        </span>
-        <div className="flex gap-2">
-          {query.page > 1 && (
-            <a className="btn-secondary" href={link(query.page - 1)}>
-              ← Previous
-            </a>
-          )}
-          {query.page < pages && (
-            <a className="btn-secondary" href={link(query.page + 1)}>
-              Next →
-            </a>
-          )}
-        </div>
-      </nav>
+      <Pager path="/vaults" view={view} noun="vault" testId="vaults-total" />
     </>
   );
+}
+
+function vaultColumns(now: Date): Column<VaultListRow>[] {
+  return [
+    {
+      header: "Vault",
+      cell: (v) => <span className="whitespace-nowrap">{v.name}</span>,
+      detail: (v) => (
+        <>
+          {v.resourceGroup} · {v.location ?? "—"}
+          <div className="max-w-52 truncate" title={v.subscriptionId}>
+            {v.subscriptionName ?? v.subscriptionId}
+          </div>
+        </>
+      ),
+    },
+    {
+      header: "Access",
+      cell: (v) => <AccessBadge status={v.accessStatus} />,
+      detail: (v) => (
+        <span className="mt-1 block whitespace-nowrap">scanned {formatRelative(v.lastScannedAt, now)}</span>
+      ),
+    },
+    { header: "Authorization", cell: authModel },
+    postureColumn("Deletion protection", "w-14", [
+      ["Soft del.", softDelete],
+      ["Purge", purgeProtection],
+    ]),
+    postureColumn("Network & logging", "w-10", [
+      ["Net", network],
+      ["Diag.", diagnostics],
+    ]),
+    {
+      header: "Objects",
+      align: "right",
+      className: "tabular-nums",
+      cell: (v) => (
+        <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="hover:underline">
+          {formatNumber(v.liveObjects)}
+        </a>
+      ),
+      detail: (v) =>
+        v.expired + v.critical > 0 && (
+          <span className="font-medium text-red-600 dark:text-red-400">{v.expired + v.critical} at risk</span>
+        ),
+    },
+  ];
+}
+
+/** A column of labelled posture pills stacked in one cell (label width fits the column's longest label). */
+function postureColumn(
+  header: string,
+  labelWidth: "w-10" | "w-14",
+  lines: [string, (v: VaultListRow) => React.ReactNode][],
+): Column<VaultListRow> {
+  return {
+    header,
+    cell: (v) => (
+      <div className="flex flex-col items-start gap-1 text-xs">
+        {lines.map(([label, pill]) => (
+          <span key={label} className="flex items-center gap-1.5">
+            <span className={`${labelWidth} text-slate-500`}>{label}</span>
+            {pill(v)}
+          </span>
+        ))}
+      </div>
+    ),
+  };
 }

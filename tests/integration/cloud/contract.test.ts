@@ -1,6 +1,8 @@
-// Contract tests: for each official example payload used (../shared/reference/api-examples), the local cloud's response to
-// the same operation has the same field names and JSON types. Extra fields are allowed only where listed below, with why.
+// Contract tests: for each official example payload used (tests/cloud/contract-examples, sources in its README), the
+// local cloud's response to the same operation has the same field names and JSON types. Extra fields are allowed only
+// where listed below, with why.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import forge from "node-forge";
@@ -95,8 +97,14 @@ afterAll(async () => {
   await cloud?.stop();
 });
 
-test("fixtures are present", () => {
-  expect(fs.existsSync(path.join(EXAMPLES_DIR, "README.md"))).toBe(true);
+test("the examples are the published bytes (SHA256SUMS)", () => {
+  const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  const lines = fs.readFileSync(path.join(EXAMPLES_DIR, "SHA256SUMS"), "utf8").trim().split("\n");
+  const changed = lines
+    .map((line) => line.split(/\s+/))
+    .filter(([sum, file]) => sha256(path.join(EXAMPLES_DIR, file)) !== sum)
+    .map(([, file]) => file);
+  expect(changed).toEqual([]);
 });
 
 describe("Key Vault 7.5 examples", () => {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { REPO_ROOT } from "../../cloud/ensure-ca.mjs";
 
-export const EXAMPLES_DIR = path.resolve(REPO_ROOT, "..", "shared", "reference", "api-examples");
+export const EXAMPLES_DIR = path.join(REPO_ROOT, "tests", "cloud", "contract-examples");
 
 export function example(rel: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, rel), "utf8"));

@@ -1,8 +1,8 @@
-import { notFound } from "next/navigation";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDateTime, formatDaysUntil } from "@/app/_components/format";
+import { loadOrNotFound } from "@/app/_components/load-or-not-found";
 import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge } from "@/app/_components/status";
-import { AppError } from "@/lib/errors";
 import { getApp } from "@/lib/inventory/apps";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section } from "../../_components/detail";
@@ -13,14 +13,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
   const { id: raw } = await params;
   const id = decodeURIComponent(raw);
   const ctx = await requirePage("dashboard:read", `/apps/${raw}`);
-  let data;
-  try {
-    data = await getApp({ ctx, input: { id } });
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-  const { app, credentials, related } = data;
+  const { app, credentials, related } = await loadOrNotFound(getApp({ ctx, input: { id } }));
   const now = new Date();
   return (
     <>
@@ -73,50 +66,45 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
         </Section>
       </div>
       <Section title="Credentials" id="creds-h" className="mt-4">
-        <div className="-mx-5 overflow-x-auto">
-          <table className="table" data-testid="app-credentials">
-            <thead>
-              <tr>
-                <th>Type</th>
-                <th>Display name</th>
-                <th>Hint</th>
-                <th>Key id</th>
-                <th>Valid from</th>
-                <th>Expires</th>
-                <th>Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {credentials.length === 0 && (
-                <tr>
-                  <td colSpan={7} className="py-8 text-center text-slate-500">
-                    No client secrets or certificates.
-                  </td>
-                </tr>
-              )}
-              {credentials.map((c) => (
-                <tr key={c.id} className={c.removedAt ? "opacity-60" : undefined}>
-                  <td>{c.type === "password" ? "Client secret" : "Certificate"}</td>
-                  <td>{c.displayName ?? <span className="text-slate-400">—</span>}</td>
-                  <td className="font-mono text-xs">{c.hint ? `${c.hint}…` : "—"}</td>
-                  <td className="font-mono text-[11px] text-slate-500">{c.keyId}</td>
-                  <td className="whitespace-nowrap text-xs">{formatDateTime(c.startDateTime)}</td>
-                  <td className="whitespace-nowrap">
-                    {c.endDateTime ? formatDaysUntil(c.endDateTime, now) : "never"}
-                    <div className="text-xs text-slate-500">{formatDateTime(c.endDateTime)}</div>
-                  </td>
-                  <td>
-                    <div className="flex gap-1">
-                      <StatusBadge status={c.endDateTime ? c.status : "no-expiry"} />
-                      {c.removedAt && <StatusBadge status="removed" />}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label={`Credentials of ${app.displayName}`}
+          testId="app-credentials"
+          frame="none"
+          className="-mx-5"
+          columns={credentialColumns(now)}
+          rows={credentials}
+          rowKey={(c) => c.id}
+          rowAttributes={(c) => ({ className: c.removedAt ? "opacity-60" : undefined })}
+          empty="No client secrets or certificates."
+        />
       </Section>
     </>
   );
+}
+
+type Credential = Awaited<ReturnType<typeof getApp>>["credentials"][number];
+
+function credentialColumns(now: Date): Column<Credential>[] {
+  return [
+    { header: "Type", cell: (c) => (c.type === "password" ? "Client secret" : "Certificate") },
+    { header: "Display name", cell: (c) => c.displayName ?? <span className="text-slate-400">—</span> },
+    { header: "Hint", className: "font-mono text-xs", cell: (c) => (c.hint ? `${c.hint}…` : "—") },
+    { header: "Key id", className: "font-mono text-[11px] text-slate-500", cell: (c) => c.keyId },
+    { header: "Valid from", className: "whitespace-nowrap text-xs", cell: (c) => formatDateTime(c.startDateTime) },
+    {
+      header: "Expires",
+      className: "whitespace-nowrap",
+      cell: (c) => (c.endDateTime ? formatDaysUntil(c.endDateTime, now) : "never"),
+      detail: (c) => formatDateTime(c.endDateTime),
+    },
+    {
+      header: "Status",
+      cell: (c) => (
+        <div className="flex gap-1">
+          <StatusBadge status={c.endDateTime ? c.status : "no-expiry"} />
+          {c.removedAt && <StatusBadge status="removed" />}
+        </div>
+      ),
+    },
+  ];
 }

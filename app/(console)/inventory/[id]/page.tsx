@@ -1,8 +1,8 @@
 import { notFound } from "next/navigation";
 import { formatDateTime, formatDaysUntil } from "@/app/_components/format";
+import { loadOrNotFound } from "@/app/_components/load-or-not-found";
 import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge, TypeIcon } from "@/app/_components/status";
-import { AppError } from "@/lib/errors";
 import { displayStatus } from "@/lib/inventory/filters";
 import { getAsset } from "@/lib/inventory/get-asset";
 import { UUID_RE, vaultSlug } from "@/lib/inventory/ids";
@@ -60,14 +60,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
   const { id } = await params;
   const ctx = await requirePage("dashboard:read", `/inventory/${id}`);
   if (!UUID_RE.test(id)) notFound();
-  let data;
-  try {
-    data = await getAsset({ ctx, input: { id } });
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-  const { asset: a, vaultName, subscriptionName } = data;
+  const { asset: a, vaultName, subscriptionName } = await loadOrNotFound(getAsset({ ctx, input: { id } }));
   const d = (a.detail ?? {}) as Record<string, unknown>;
   const pick = (...keys: string[]) => str(keys.map((k) => d[k]).find((v) => v !== undefined && v !== null));
   const status = displayStatus(a);

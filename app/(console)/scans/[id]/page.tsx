@@ -1,14 +1,14 @@
 import { notFound } from "next/navigation";
 import { formatDateTime } from "@/app/_components/format";
+import { loadOrNotFound } from "@/app/_components/load-or-not-found";
 import { PageHeader } from "@/app/_components/page-header";
-import { AccessBadge } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";
-import { AppError } from "@/lib/errors";
-import { UUID_RE, vaultSlug } from "@/lib/inventory/ids";
+import { UUID_RE } from "@/lib/inventory/ids";
 import { scanDetail } from "@/lib/discovery";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section } from "../../_components/detail";
 import { LiveScan } from "../_components/live-scan";
+import { ScanErrorGroup } from "../_components/scan-error-group";
 
 export const metadata = { title: "Scan" };
 
@@ -16,19 +16,10 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const ctx = await requirePage("dashboard:read", `/scans/${id}`);
   if (!UUID_RE.test(id)) notFound();
-  let data;
-  try {
-    data = await scanDetail({ ctx, input: { id } });
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-  const { scan, errors } = data;
+  const { scan, errors } = await loadOrNotFound(scanDetail({ ctx, input: { id } }));
   const canScan = rolesGrant(ctx.actor.roles, "scan:run");
   const byKind = new Map<string, typeof errors>();
   for (const e of errors) byKind.set(e.kind, [...(byKind.get(e.kind) ?? []), e]);
-  const scopeLabel = (s: string) =>
-    s.startsWith("/subscriptions/") && s.includes("/vaults/") ? s.split("/").pop() : s;
 
   return (
     <>
@@ -68,55 +59,7 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
         ) : (
           <div className="space-y-4 p-5">
             {[...byKind.entries()].map(([kind, list]) => (
-              <div key={kind}>
-                <div className="flex items-center gap-2">
-                  <AccessBadge status={kind} />
-                  <span className="text-sm text-slate-500">
-                    {list.length} occurrence{list.length === 1 ? "" : "s"}
-                  </span>
-                </div>
-                <p className="mt-2 rounded-lg bg-slate-50 p-3 text-sm dark:bg-slate-800/60">
-                  <span className="font-semibold">How to fix: </span>
-                  {list[0].remediation}
-                </p>
-                <div className="mt-2 overflow-x-auto">
-                  <table className="table">
-                    <thead>
-                      <tr>
-                        <th>Where</th>
-                        <th>Error</th>
-                        <th>When</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {list.map((e) => (
-                        <tr key={e.id}>
-                          <td className="max-w-64">
-                            {e.scope.includes("/vaults/") ? (
-                              <a
-                                href={`/vaults/${vaultSlug(e.scope)}`}
-                                className="whitespace-nowrap font-medium hover:underline"
-                              >
-                                {scopeLabel(e.scope)}
-                              </a>
-                            ) : (
-                              <span className="font-mono text-xs">{e.scope}</span>
-                            )}
-                          </td>
-                          <td className="text-xs">
-                            {e.code && <span className="font-mono">{e.code}: </span>}
-                            {e.message}
-                            {e.remediation !== list[0].remediation && (
-                              <div className="mt-1 text-slate-500">{e.remediation}</div>
-                            )}
-                          </td>
-                          <td className="whitespace-nowrap text-xs">{formatDateTime(e.at)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-              </div>
+              <ScanErrorGroup key={kind} kind={kind} errors={list} />
             ))}
           </div>
         )}

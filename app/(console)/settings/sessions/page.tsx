@@ -1,8 +1,9 @@
-import Link from "next/link";
-import { PageHeader } from "@/app/_components/page-header";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDateTime, formatRelative } from "@/app/_components/format";
-import { listActiveSessions } from "@/lib/auth/session-store";
+import { PageHeader } from "@/app/_components/page-header";
+import { listActiveSessions, type ActiveSession } from "@/lib/auth/session-store";
 import { requirePage } from "@/lib/web/page-guard";
+import { Breadcrumb } from "../../_components/detail";
 import { RevokeButton } from "./_components/revoke-button";
 
 export const metadata = { title: "Sessions" };
@@ -35,76 +36,60 @@ export default async function SessionsPage() {
   const sessions = await listActiveSessions(ctx);
   return (
     <>
-      <nav className="mb-2 text-sm text-slate-500" aria-label="Breadcrumb">
-        <Link href="/settings" className="hover:underline">
-          Settings
-        </Link>{" "}
-        / Sessions
-      </nav>
+      <Breadcrumb items={[{ href: "/settings", label: "Settings" }, { label: "Sessions" }]} />
       <PageHeader
         title="Active sessions"
         description="Everyone signed in to this console. Revoking a session signs that browser out on its next request; the revocation is audited."
       />
-      <div className="card overflow-x-auto">
-        <table className="table" data-testid="sessions-table">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Client</th>
-              <th>Signed in</th>
-              <th>Last active</th>
-              <th>Ends</th>
-              <th className="text-right">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.length === 0 && (
-              <tr>
-                <td colSpan={6} className="py-10 text-center text-slate-500">
-                  No active sessions.
-                </td>
-              </tr>
-            )}
-            {sessions.map((s) => {
-              const current = s.id === ctx.actor.sessionId;
-              const own = s.userOid === ctx.actor.oid;
-              return (
-                <tr key={s.id} data-testid="session-row" data-upn={s.upn}>
-                  <td>
-                    <div className="font-medium">
-                      {s.name}{" "}
-                      {current ? (
-                        <span className="badge ml-1 bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-blue-300">
-                          this session
-                        </span>
-                      ) : (
-                        own && (
-                          <span className="badge ml-1 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
-                            you, elsewhere
-                          </span>
-                        )
-                      )}
-                    </div>
-                    <div className="text-xs text-slate-500">
-                      {s.upn} · {s.roles.map((r) => r.replace("CertifyClouds.", "")).join(", ") || "no role"}
-                    </div>
-                  </td>
-                  <td>
-                    <div>{describeAgent(s.userAgent)}</div>
-                    <div className="text-xs text-slate-500">{s.ip ?? "unknown address"}</div>
-                  </td>
-                  <td className="whitespace-nowrap">{formatDateTime(s.createdAt)}</td>
-                  <td className="whitespace-nowrap">{formatRelative(s.lastSeenAt)}</td>
-                  <td className="whitespace-nowrap">{formatDateTime(s.expires)}</td>
-                  <td className="text-right">
-                    <RevokeButton sessionId={s.id} own={current} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Active sessions"
+        testId="sessions-table"
+        columns={sessionColumns(ctx.actor)}
+        rows={sessions}
+        rowKey={(s) => s.id}
+        rowAttributes={(s) => ({ "data-testid": "session-row", "data-upn": s.upn })}
+        empty="No active sessions."
+      />
     </>
   );
+}
+
+function sessionColumns(me: { sessionId?: string; oid: string }): Column<ActiveSession>[] {
+  return [
+    {
+      header: "User",
+      cell: (s) => (
+        <div className="font-medium">
+          {s.name} <SessionBadge current={s.id === me.sessionId} own={s.userOid === me.oid} />
+        </div>
+      ),
+      detail: (s) => `${s.upn} · ${s.roles.map((r) => r.replace("CertifyClouds.", "")).join(", ") || "no role"}`,
+    },
+    { header: "Client", cell: (s) => describeAgent(s.userAgent), detail: (s) => s.ip ?? "unknown address" },
+    { header: "Signed in", className: "whitespace-nowrap", cell: (s) => formatDateTime(s.createdAt) },
+    { header: "Last active", className: "whitespace-nowrap", cell: (s) => formatRelative(s.lastSeenAt) },
+    { header: "Ends", className: "whitespace-nowrap", cell: (s) => formatDateTime(s.expires) },
+    {
+      header: "Action",
+      align: "right",
+      cell: (s) => <RevokeButton sessionId={s.id} own={s.id === me.sessionId} />,
+    },
+  ];
+}
+
+/** Marks the admin's own sessions: revoking "this session" signs them out. */
+function SessionBadge({ current, own }: { current: boolean; own: boolean }) {
+  if (current)
+    return (
+      <span className="badge ml-1 bg-brand-50 text-brand-700 dark:bg-brand-500/15 dark:text-blue-300">
+        this session
+      </span>
+    );
+  if (own)
+    return (
+      <span className="badge ml-1 bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+        you, elsewhere
+      </span>
+    );
+  return null;
 }

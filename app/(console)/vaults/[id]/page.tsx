@@ -1,11 +1,13 @@
 import { notFound } from "next/navigation";
+import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDate, formatDateTime, formatDaysUntil, formatNumber, formatRelative } from "@/app/_components/format";
+import { loadOrNotFound } from "@/app/_components/load-or-not-found";
 import { PageHeader } from "@/app/_components/page-header";
-import { AccessBadge, StatusBadge, TypeIcon } from "@/app/_components/status";
-import { AppError } from "@/lib/errors";
+import { AccessBadge, StatusBadge, TYPE_PLURAL, TypedName, TypeIcon } from "@/app/_components/status";
+import { vaultAccessRemediation } from "@/lib/discovery";
 import { displayStatus } from "@/lib/inventory/filters";
 import { vaultIdFromSlug } from "@/lib/inventory/ids";
-import { listAssets } from "@/lib/inventory/list-assets";
+import { listAssets, type AssetRow } from "@/lib/inventory/list-assets";
 import { getVault } from "@/lib/inventory/vaults";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
@@ -13,38 +15,16 @@ import { authModel, diagnostics, network, purgeProtection, softDelete } from "..
 
 export const metadata = { title: "Vault" };
 
-const TYPE_LABEL: Record<string, string> = { secret: "Secrets", certificate: "Certificates", key: "Keys" };
-
-/** Generic remediation when the scanner recorded none (older rows). */
-const DEFAULT_REMEDIATION: Record<string, string> = {
-  firewall:
-    "The vault firewall rejected the scanner. Add the scanner's outbound IP to the vault's firewall rules, allow trusted Microsoft services, or scan from a network with a private endpoint to the vault.",
-  permission:
-    "The scanner identity lacks data-plane read access. Assign 'Key Vault Reader' plus 'Key Vault Secrets User'-level list permissions (RBAC vaults) or an access policy with List on secrets, keys and certificates.",
-  not_found: "The vault no longer exists or was moved. It will be marked removed on the next full scan.",
-  throttled:
-    "Azure throttled the scanner (HTTP 429). Lower discovery concurrency in Settings or scan outside peak hours; the next scan retries.",
-  network:
-    "The vault endpoint could not be reached (DNS or TCP). Check private DNS zones and network routes from the scanner to the vault.",
-};
-
 export default async function VaultPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: slug } = await params;
   const ctx = await requirePage("dashboard:read", `/vaults/${slug}`);
   const id = vaultIdFromSlug(slug);
   if (!id) notFound();
-  let data;
-  try {
-    data = await getVault({ ctx, input: { id } });
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-  const { vault: v, counts, errors, subscriptionName } = data;
+  const { vault: v, counts, errors, subscriptionName } = await loadOrNotFound(getVault({ ctx, input: { id } }));
   const objects = await listAssets({ ctx, input: { vault: v.id, sort: "expiry", pageSize: 25 } });
   const now = new Date();
   const unreachable = !["ok", "unknown"].includes(v.accessStatus);
-  const remediation = v.accessError?.remediation || DEFAULT_REMEDIATION[v.accessStatus];
+  const remediation = vaultAccessRemediation(v);
 
   return (
     <>
@@ -148,7 +128,7 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
               <div key={t} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
                 <div className="flex items-center gap-2 text-xs font-medium text-slate-500">
                   <TypeIcon type={t} />
-                  {TYPE_LABEL[t]}
+                  {TYPE_PLURAL[t]}
                 </div>
                 <div className="mt-1 text-2xl font-semibold tabular-nums">{c?.total ?? 0}</div>
                 <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
@@ -167,50 +147,21 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
             );
           })}
         </div>
-        <div className="-mx-5 mt-4 overflow-x-auto">
-          <table className="table" data-testid="vault-objects">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Status</th>
-                <th>Expires</th>
-                <th>Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {objects.rows.length === 0 && (
-                <tr>
-                  <td colSpan={4} className="py-8 text-center text-slate-500">
-                    {unreachable
-                      ? "No objects could be read from this vault."
-                      : "This vault holds no secrets, certificates or keys."}
-                  </td>
-                </tr>
-              )}
-              {objects.rows.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <a href={`/inventory/${r.id}`} className="flex items-center gap-2 font-medium hover:underline">
-                      <TypeIcon type={r.type} />
-                      <span className="break-all">{r.name}</span>
-                    </a>
-                  </td>
-                  <td>
-                    <div className="flex gap-1">
-                      <StatusBadge status={displayStatus(r)} />
-                      {!r.enabled && <StatusBadge status="disabled" />}
-                    </div>
-                  </td>
-                  <td className="whitespace-nowrap">
-                    {r.expiresOn ? formatDaysUntil(r.expiresOn, now) : "—"}
-                    <div className="text-xs text-slate-500">{r.expiresOn ? formatDate(r.expiresOn) : ""}</div>
-                  </td>
-                  <td className="text-xs text-slate-500">{formatDate(r.updatedOn)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label={`Soonest-expiring objects in ${v.name}`}
+          testId="vault-objects"
+          frame="none"
+          className="-mx-5 mt-4"
+          columns={objectColumns(now)}
+          rows={objects.rows}
+          rowKey={(r) => r.id}
+          rowHref={(r) => `/inventory/${r.id}`}
+          empty={
+            unreachable
+              ? "No objects could be read from this vault."
+              : "This vault holds no secrets, certificates or keys."
+          }
+        />
       </Section>
 
       <Section title="Scan errors" id="errors-h" className="mt-4">
@@ -239,4 +190,29 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
       </Section>
     </>
   );
+}
+
+function objectColumns(now: Date): Column<AssetRow>[] {
+  return [
+    {
+      header: "Name",
+      cell: (r) => <TypedName type={r.type} name={r.name} />,
+    },
+    {
+      header: "Status",
+      cell: (r) => (
+        <div className="flex gap-1">
+          <StatusBadge status={displayStatus(r)} />
+          {!r.enabled && <StatusBadge status="disabled" />}
+        </div>
+      ),
+    },
+    {
+      header: "Expires",
+      className: "whitespace-nowrap",
+      cell: (r) => (r.expiresOn ? formatDaysUntil(r.expiresOn, now) : "—"),
+      detail: (r) => (r.expiresOn ? formatDate(r.expiresOn) : ""),
+    },
+    { header: "Updated", className: "text-xs text-slate-500", cell: (r) => formatDate(r.updatedOn) },
+  ];
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Next's standalone output holds the server and its traced node_modules but leaves static assets, public files and
+// migrations to the deployer. `npm run build` runs this after `next build` so `.next/standalone` runs as it is, the same
+// way for `npm start`, the demo, the e2e suite and the container image.
+import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** What the standalone server needs beside server.js: [source, destination inside .next/standalone]. */
+const PARTS = [
+  // scripts, stylesheets and fonts under /_next/static
+  [".next/static", ".next/static"],
+  // files served from the site root
+  ["public", "public"],
+  // lib/db/client.ts migrates from ./drizzle relative to the server's working directory
+  ["drizzle", "drizzle"],
+];
+
+export function completeStandalone(root = ROOT) {
+  const standalone = path.join(root, ".next", "standalone");
+  if (!existsSync(path.join(standalone, "server.js")))
+    throw new Error(`${standalone}/server.js is missing: run next build (with output: "standalone") first`);
+  for (const [from, to] of PARTS) {
+    const src = path.join(root, from);
+    const dest = path.join(standalone, to);
+    // A file removed from the source (an old migration, a renamed asset) must not survive in the output.
+    rmSync(dest, { recursive: true, force: true });
+    if (existsSync(src)) cpSync(src, dest, { recursive: true });
+  }
+}
+
+/** True when .next/standalone holds this build's static assets and the migrations: a server that can serve pages. */
+export function standaloneIsComplete(root = ROOT) {
+  const standalone = path.join(root, ".next", "standalone");
+  const buildIdFile = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(path.join(standalone, "server.js")) || !existsSync(buildIdFile)) return false;
+  const buildId = readFileSync(buildIdFile, "utf8").trim();
+  return (
+    existsSync(path.join(standalone, ".next", "static", buildId)) &&
+    existsSync(path.join(standalone, "drizzle", "meta", "_journal.json"))
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // --check: exit status only (0 = complete), for callers that must not import this module (Playwright's loader).
+  if (process.argv.includes("--check")) process.exit(standaloneIsComplete() ? 0 : 1);
+  completeStandalone();
+  console.log("Standalone output completed: .next/standalone (static assets, public files, migrations).");
+}
