@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { AZURE_CLOUD_ENDPOINTS } from "./azure-clouds";
 import { ROLES } from "./roles";
 
 const bool = (fallback: boolean) =>
@@ -98,6 +99,10 @@ const schema = z.object({
   SCHEDULER_IN_PROCESS: bool(false),
   /** The standalone scheduler's /healthz port. */
   SCHEDULER_HEALTH_PORT: int(8081, 0, 65535),
+  /** The scan lease: its length, how often it is renewed, how many interruptions a scan survives (docs/discovery.md). */
+  SCAN_LEASE_MS: int(30_000, 1_000, 600_000),
+  SCAN_HEARTBEAT_MS: int(2_000, 100, 60_000),
+  SCAN_MAX_INTERRUPTIONS: int(3, 0, 100),
 });
 
 /**
@@ -152,6 +157,8 @@ export interface AppConfig {
   gcp: { secretManagerEndpoint?: string; projectId?: string };
   schedulerInProcess: boolean;
   scheduler: { healthPort: number };
+  /** The scan lease (see docs/discovery.md, "Resume after an interruption"). */
+  scan: { leaseMs: number; heartbeatMs: number; maxInterruptions: number };
 }
 
 export class ConfigError extends Error {
@@ -160,27 +167,6 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
-
-const CLOUD_ENDPOINTS: Record<
-  Exclude<Raw["AZURE_CLOUD"], "Custom">,
-  { arm: string; graph: string; authority: string }
-> = {
-  AzurePublic: {
-    arm: "https://management.azure.com",
-    graph: "https://graph.microsoft.com",
-    authority: "https://login.microsoftonline.com",
-  },
-  AzureUSGovernment: {
-    arm: "https://management.usgovcloudapi.net",
-    graph: "https://graph.microsoft.us",
-    authority: "https://login.microsoftonline.us",
-  },
-  AzureChina: {
-    arm: "https://management.chinacloudapi.cn",
-    graph: "https://microsoftgraph.chinacloudapi.cn",
-    authority: "https://login.chinacloudapi.cn",
-  },
-};
 
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, "");
@@ -283,7 +269,7 @@ export function loadConfig(
       );
     cloud = { arm: r.AZURE_ARM_ENDPOINT!, graph: r.AZURE_GRAPH_ENDPOINT!, authority: r.AZURE_AUTHORITY_HOST! };
   } else {
-    const d = CLOUD_ENDPOINTS[r.AZURE_CLOUD];
+    const d = AZURE_CLOUD_ENDPOINTS[r.AZURE_CLOUD];
     cloud = {
       arm: r.AZURE_ARM_ENDPOINT ?? d.arm,
       graph: r.AZURE_GRAPH_ENDPOINT ?? d.graph,
@@ -291,6 +277,11 @@ export function loadConfig(
     };
   }
   const strip = (u: string) => u.replace(/\/$/, "");
+  // Two renewals may fail before the lease lapses; a worker stops itself one heartbeat before it would.
+  if (r.SCAN_HEARTBEAT_MS * 3 > r.SCAN_LEASE_MS)
+    throw new ConfigError(
+      `Invalid configuration:\n  SCAN_HEARTBEAT_MS: must be at most a third of SCAN_LEASE_MS (${r.SCAN_LEASE_MS} ms)`,
+    );
 
   const config: Omit<AppConfig, "secretKey"> = {
     env,
@@ -338,6 +329,7 @@ export function loadConfig(
     gcp: { secretManagerEndpoint: r.GCP_SECRET_MANAGER_ENDPOINT, projectId: r.GCP_PROJECT_ID },
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
+    scan: { leaseMs: r.SCAN_LEASE_MS, heartbeatMs: r.SCAN_HEARTBEAT_MS, maxInterruptions: r.SCAN_MAX_INTERRUPTIONS },
   };
   const key = secretKey;
   return Object.defineProperty(config, "secretKey", {

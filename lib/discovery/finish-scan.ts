@@ -1,15 +1,18 @@
-/** The end of a scan run: its final status, the scan-level errors and the final counters, audited, in one transaction. */
+/**
+ * The end of a scan run: its final status, the scan-level errors still pending, and the final counters — counted from
+ * the scan's done records, so a resumed scan counts each vault and object once — audited, in one transaction.
+ */
 import { eq } from "drizzle-orm";
 import { audit } from "../audit/record";
-import { scanErrors, scanRuns, type ScanRun } from "../db/schema";
-import { withTransaction } from "../db/transaction";
+import { scanRuns, type ScanRun } from "../db/schema";
 import { logger } from "../log";
+import { clearScanVaults, doneTotals } from "./scan-checkpoint";
 import type { ScanSession } from "./scan-session";
 
 const log = logger("discovery");
 
 export interface ScanEnd {
-  /** every phase ran to its end (not stopped, not aborted) */
+  /** every phase ran to its end (not stopped) */
   complete: boolean;
   /** why the scan failed as a whole (sanitised), if it did */
   fatal?: string;
@@ -18,39 +21,28 @@ export interface ScanEnd {
 export function finalStatus(session: ScanSession, end: ScanEnd): { status: ScanRun["status"]; error: string | null } {
   const status: ScanRun["status"] = end.fatal
     ? "failed"
-    : session.signal.aborted || session.cancelRequested || !end.complete
+    : session.cancelRequested || !end.complete
       ? "cancelled"
       : session.counters.errorCount > 0
         ? "completed_with_errors"
         : "completed";
-  const error =
-    end.fatal ??
-    (session.signal.aborted ? "aborted (worker stopping)" : status === "cancelled" ? "cancelled by request" : null);
+  const error = end.fatal ?? (status === "cancelled" ? "cancelled by request" : null);
   return { status, error };
 }
 
 export async function finishScan(session: ScanSession, end: ScanEnd): Promise<ScanRun> {
   const { scanId, counters: c, stats } = session;
-  c.errorCount += session.errors.length;
-  const { status, error } = finalStatus(session, end);
-  stats.durationMs = Date.now() - session.started;
-  const final = await withTransaction(session.ctx, async (tx) => {
-    if (session.errors.length)
-      await tx.db.insert(scanErrors).values(
-        session.errors.map((e) => ({
-          scanId,
-          scope: e.scope,
-          kind: e.kind,
-          code: e.code ?? null,
-          message: e.message,
-          remediation: e.remediation,
-        })),
-      );
-    const [row] = await tx.db
+  let final: ScanRun | undefined;
+  await session.writeCheckpoint(session.checkpoint, async (tx) => {
+    Object.assign(c, await doneTotals(tx.db, scanId));
+    const { status, error } = finalStatus(session, end);
+    stats.durationMs = Date.now() - session.started;
+    [final] = await tx.db
       .update(scanRuns)
-      .set({ ...session.progressSet(), status, error, finishedAt: new Date() })
+      .set({ ...session.progressSet(), status, error, finishedAt: new Date(), leaseExpiresAt: null })
       .where(eq(scanRuns.id, scanId))
       .returning();
+    await clearScanVaults(tx.db, scanId);
     const details = {
       mode: session.run.mode,
       status,
@@ -62,6 +54,7 @@ export async function finishScan(session: ScanSession, end: ScanEnd): Promise<Sc
       errorCount: c.errorCount,
       requestCount: c.requestCount,
       durationMs: stats.durationMs,
+      attempts: session.run.attempt,
     };
     const target = { type: "scan", id: scanId };
     if (status === "failed")
@@ -69,19 +62,20 @@ export async function finishScan(session: ScanSession, end: ScanEnd): Promise<Sc
     else if (status === "cancelled")
       await audit(tx, { action: "discovery.scan.cancelled", target, details: { ...details, reason: error } });
     else await audit(tx, { action: "discovery.scan.completed", target, details });
-    return row;
   });
+  const row = final!;
   log.info(
     {
       scanId,
-      status,
-      vaults: c.vaultsDone,
-      objects: c.objectsSeen,
-      errors: c.errorCount,
-      requests: c.requestCount,
+      status: row.status,
+      vaults: row.vaultsDone,
+      objects: row.objectsSeen,
+      errors: row.errorCount,
+      requests: row.requestCount,
+      attempts: row.attempt,
       ms: stats.durationMs,
     },
     "scan finished",
   );
-  return final;
+  return row;
 }

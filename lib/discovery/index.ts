@@ -2,7 +2,8 @@
 export { scanRequestInput, storedScope, type ScanRequest, type ScanRequestInput } from "./scan-request";
 export { requestScan } from "./request-scan";
 export { cancelScan, cancelScanInput } from "./cancel-scan";
-export { claimNextQueuedScan, recoverStaleScans, recoverStaleScansInput } from "./claim-scan";
+export { claimNextQueuedScan } from "./claim-scan";
+export type { ScanLeaseOptions } from "./scan-lease";
 export { executeScan, executeScanInput } from "./execute-scan";
 export type { ExecuteScanOptions } from "./scan-session";
 export {

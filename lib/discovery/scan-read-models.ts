@@ -29,6 +29,12 @@ export interface ScanProgress {
   errorCount: number;
   requestCount: number;
   error: string | null;
+  /** How often the scan was interrupted (its worker stopped) and resumed by another claim: attempts − 1. */
+  interruptions: number;
+  /** "resumed after interruption (n)" for a scan that survived its worker, else null. */
+  resumeNote: string | null;
+  /** Running, but its worker stopped and no other has taken it over yet (its lease has expired). */
+  workerLost: boolean;
   /** 0–100, from vaults done over vaults total (0 until the total is known). */
   percent: number;
   elapsedSeconds: number | null;
@@ -52,6 +58,7 @@ export function toProgress(s: ScanRun, now = new Date()): ScanProgress {
   if (active && elapsed && s.vaultsDone > 0 && s.vaultsTotal > s.vaultsDone)
     eta = Math.round(((s.vaultsTotal - s.vaultsDone) * elapsed) / s.vaultsDone);
   else if (active && s.vaultsTotal > 0 && s.vaultsDone >= s.vaultsTotal) eta = 0;
+  const interruptions = Math.max(0, s.attempt - 1);
   return {
     id: s.id,
     mode: s.mode,
@@ -71,6 +78,9 @@ export function toProgress(s: ScanRun, now = new Date()): ScanProgress {
     errorCount: s.errorCount,
     requestCount: s.requestCount,
     error: s.error,
+    interruptions,
+    resumeNote: interruptions > 0 ? `resumed after interruption (${interruptions})` : null,
+    workerLost: s.status === "running" && !!s.leaseExpiresAt && s.leaseExpiresAt.getTime() <= now.getTime(),
     percent,
     elapsedSeconds: elapsed === null ? null : Math.round(elapsed),
     etaSeconds: eta,

@@ -136,8 +136,6 @@ async function readObjects(
     out.errors.push({ kind: c.kind, code: c.innerCode ?? c.code, message: c.message, remediation });
     return out;
   }
-  session.counters.objectsSeen += items.length;
-
   const storedRows: StoredAsset[] = await session.timed(() =>
     session.db
       .select()

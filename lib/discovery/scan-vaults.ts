@@ -1,14 +1,17 @@
 /**
  * The vault phase: a few vaults in flight, each read and then written in one transaction of its own (the vault row,
- * its changed objects, its errors and their audit entry), so a crash or cancel leaves every unfinished vault's
- * previous inventory intact.
+ * its changed objects, its errors and their audit entry, and the mark that it is done), so a crash or cancel leaves
+ * every unfinished vault's previous inventory intact, and a resumed scan reads exactly the vaults not yet done.
  */
 import { AbortedError, classifyError, sanitizeMessage, type CloudVault } from "../cloud";
 import { audit } from "../audit/record";
+import { scanErrors } from "../db/schema";
 import { logger } from "../log";
 import { writeVault, type VaultOutcome } from "./persist";
 import { VAULT_WRITE_REMEDIATION } from "./remediation";
+import { markVaultDone } from "./scan-checkpoint";
 import type { ScanConfig } from "./scan-config";
+import { holdScan, LeaseLostError } from "./scan-lease";
 import type { ScanSession } from "./scan-session";
 import { scanVault, unreadableVault } from "./scan-vault";
 
@@ -44,10 +47,14 @@ export async function scanVaults(session: ScanSession, config: ScanConfig, targe
   return !session.stopRequested() && queue.length === 0;
 }
 
-/** Writes one vault's outcome; false when the write failed (recorded as a scan error, the vault counted as failed). */
+/** Writes one vault's outcome and marks it done; false when the write failed (recorded as the vault's failure). */
 async function writeOutcome(session: ScanSession, v: CloudVault, outcome: VaultOutcome): Promise<boolean> {
+  // objects are counted with the write that stores them, so a vault read twice (before and after an interruption)
+  // counts once
+  const objects = outcome.assets ? outcome.assets.length + (outcome.unchanged?.length ?? 0) : 0;
   try {
     session.counters.rowsWritten += await session.write(async (tx) => {
+      await holdScan(tx.db, session.scanId, session.worker);
       const n = await writeVault(tx.db, outcome);
       if (outcome.errors.length)
         await audit(tx, {
@@ -61,24 +68,41 @@ async function writeOutcome(session: ScanSession, v: CloudVault, outcome: VaultO
             errors: outcome.errors.map((e) => ({ kind: e.kind, code: e.code ?? null })),
           },
         });
+      await markVaultDone(tx.db, session, v.id, { failed: outcome.assets === null, objects });
       return n;
     });
+    session.counters.objectsSeen += objects;
     return true;
   } catch (e) {
     // a failed write loses nothing (the transaction rolled back: the vault keeps its previous inventory)
+    if (e instanceof LeaseLostError) session.loseLease(e.message);
     if (session.signal.aborted) return false;
     const message = sanitizeMessage(
       `inventory write failed: ${(e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message}`,
     ).slice(0, 300);
     log.error({ scanId: session.scanId, vault: v.name, err: message }, "vault write failed");
-    session.recordError({
-      scope: v.id,
-      kind: "unknown",
-      message,
-      remediation: VAULT_WRITE_REMEDIATION,
+    await recordWriteFailure(session, v, message);
+    return false;
+  }
+}
+
+/**
+ * The vault counts as done and failed, with its error, in one transaction. If even that cannot be written, the error
+ * waits for the end of the scan and the vault stays not done (a resumed scan reads it again).
+ */
+async function recordWriteFailure(session: ScanSession, v: CloudVault, message: string): Promise<void> {
+  const error = { scope: v.id, kind: "unknown", message, remediation: VAULT_WRITE_REMEDIATION };
+  try {
+    await session.write(async (tx) => {
+      await holdScan(tx.db, session.scanId, session.worker);
+      await tx.db.insert(scanErrors).values({ scanId: session.scanId, ...error });
+      await markVaultDone(tx.db, session, v.id, { failed: true, objects: 0 });
     });
     session.counters.vaultsDone++;
     session.counters.vaultsFailed++;
-    return false;
+    session.counters.errorCount++;
+  } catch (e) {
+    if (e instanceof LeaseLostError) return session.loseLease(e.message);
+    session.recordError(error);
   }
 }

@@ -200,3 +200,20 @@ export function lastCompletedScan(db: DbOrTx) {
     .orderBy(desc(scanRuns.finishedAt))
     .limit(1);
 }
+
+/**
+ * Whether a scan of everything (no scope) has ever completed, and how many vaults the latest such scan listed: until
+ * the first one completes, the inventory is only the part of the estate read so far.
+ */
+export async function inventoryCoverage(db: DbOrTx): Promise<{ completed: boolean; listedVaults: number | null }> {
+  const [r] = await db
+    .select({
+      completed: sql<boolean>`coalesce(bool_or(${scanRuns.status} in ('completed', 'completed_with_errors')), false)`,
+      listedVaults: sql<
+        number | null
+      >`(array_agg(${scanRuns.vaultsTotal} order by ${scanRuns.createdAt} desc) filter (where ${scanRuns.vaultsTotal} > 0))[1]`,
+    })
+    .from(scanRuns)
+    .where(sql`${scanRuns.scope} = '{}'::jsonb`);
+  return { completed: !!r?.completed, listedVaults: r?.listedVaults == null ? null : Number(r.listedVaults) };
+}

@@ -93,6 +93,8 @@ export interface DashboardSummary {
   lastScan: ScanRun | null;
   lastCompletedScan: ScanRun | null;
   hasInventory: boolean;
+  /** Until a scan of everything has completed once: how much of the estate the inventory covers. Else null. */
+  partial: { vaultsRead: number; vaultsTotal: number } | null;
 }
 
 const n = (v: unknown) => Number(v ?? 0);
@@ -136,6 +138,7 @@ export async function dashboardSummary({
     riskVaults,
     [lastScan],
     [lastCompleted],
+    coverage,
   ] = await Promise.all([
     Q.assetGroups(db),
     Q.credentialCounts(db),
@@ -149,6 +152,7 @@ export async function dashboardSummary({
     Q.riskVaults(db, q.topRisks),
     Q.lastScan(db),
     Q.lastCompletedScan(db),
+    Q.inventoryCoverage(db),
   ]);
 
   const kpis: Record<KpiKind, StatusCounts> = {
@@ -219,6 +223,10 @@ export async function dashboardSummary({
     Object.entries(v ?? {}).map(([k, x]) => [k, n(x)]),
   ) as DashboardSummary["vaults"];
   const hasInventory = vaultCounts.total > 0 || Object.values(kpis).some((k) => k.total > 0);
+  // every vault written by a scan has a row, so the rows are what has been read of the vaults the scan listed
+  const total = coverage.listedVaults;
+  const partial =
+    !coverage.completed && total ? { vaultsRead: Math.min(vaultCounts.total, total), vaultsTotal: total } : null;
   return {
     generatedAt: now,
     kpis,
@@ -229,6 +237,7 @@ export async function dashboardSummary({
     lastScan: lastScan ?? null,
     lastCompletedScan: lastCompleted ?? null,
     hasInventory,
+    partial,
   };
 }
 

@@ -10,7 +10,6 @@ import type { JobDefinition } from "./types";
 const log = logger("scheduler.jobs");
 
 export const SCAN_WORKER_INTERVAL_MS = 2_000;
-export const STALE_SCAN_AFTER_MS = 120_000;
 export const SESSION_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
 async function scanSchedule(ctx: Ctx) {
@@ -45,16 +44,17 @@ export const scheduledScanJob: JobDefinition = {
 };
 
 /**
- * Runs on every replica (scope "replica"), one scan at a time per replica: requeues/fails scans whose heartbeat
- * stopped, then claims the next queued scan (atomic in discovery, so replicas never take the same one) and runs it.
+ * Runs on every replica (scope "replica"), one scan at a time per replica: claims the next scan — a queued one, or a
+ * running one whose worker stopped (its lease expired), which then continues where it stopped — and runs it. The claim
+ * is atomic in discovery, so replicas never take the same scan. Stopping the scheduler aborts the run: the scan lets
+ * go of its lease and the next claim, here after a restart or on another replica, resumes it.
  */
 export const scanWorkerJob: JobDefinition = {
   name: "scan-worker",
   scope: "replica",
   schedule: { everyMs: SCAN_WORKER_INTERVAL_MS },
   run: async (ctx, signal) => {
-    const { recoverStaleScans, claimNextQueuedScan, executeScan } = await import("../discovery");
-    await recoverStaleScans({ ctx, input: { staleAfterMs: STALE_SCAN_AFTER_MS } });
+    const { claimNextQueuedScan, executeScan } = await import("../discovery");
     if (signal.aborted) return;
     const scanId = await claimNextQueuedScan(ctx);
     if (!scanId) return;

@@ -348,3 +348,33 @@ describe("Azure clouds", () => {
     expect(configError({ SECRET_KEY: KEY, AZURE_ARM_ENDPOINT: "management" })).toContain("AZURE_ARM_ENDPOINT:");
   });
 });
+
+describe("scan lease", () => {
+  it("defaults to a 30 s lease renewed every 2 s, and 3 interruptions", () => {
+    expect(loadConfig({ SECRET_KEY: KEY }).scan).toEqual({ leaseMs: 30_000, heartbeatMs: 2_000, maxInterruptions: 3 });
+  });
+
+  it("takes SCAN_LEASE_MS, SCAN_HEARTBEAT_MS and SCAN_MAX_INTERRUPTIONS", () => {
+    const c = loadConfig({
+      SECRET_KEY: KEY,
+      SCAN_LEASE_MS: "3000",
+      SCAN_HEARTBEAT_MS: "1000",
+      SCAN_MAX_INTERRUPTIONS: "0",
+    });
+    expect(c.scan).toEqual({ leaseMs: 3000, heartbeatMs: 1000, maxInterruptions: 0 });
+  });
+
+  it.each([
+    ["SCAN_LEASE_MS", "999"],
+    ["SCAN_HEARTBEAT_MS", "50"],
+    ["SCAN_MAX_INTERRUPTIONS", "-1"],
+  ])("rejects %s=%s", (name, value) => {
+    expect(configError({ SECRET_KEY: KEY, [name]: value })).toContain(`${name}:`);
+  });
+
+  it("refuses a heartbeat longer than a third of the lease: two renewals may fail before it lapses", () => {
+    expect(configError({ SECRET_KEY: KEY, SCAN_LEASE_MS: "3000", SCAN_HEARTBEAT_MS: "1001" })).toContain(
+      "SCAN_HEARTBEAT_MS: must be at most a third of SCAN_LEASE_MS",
+    );
+  });
+});

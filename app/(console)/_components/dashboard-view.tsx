@@ -53,6 +53,17 @@ export function DashboardView({
         }
       />
 
+      {d.partial && (
+        <p
+          className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-800 dark:border-amber-500/30 dark:bg-amber-500/10 dark:text-amber-300"
+          role="status"
+          data-testid="dashboard-partial"
+        >
+          Partial inventory: {formatNumber(d.partial.vaultsRead)} of {formatNumber(d.partial.vaultsTotal)} vaults read.
+          The first full scan has not completed yet, so the figures below cover only those vaults.
+        </p>
+      )}
+
       <section
         className="card mb-4 flex flex-wrap items-center gap-x-8 gap-y-3 p-4"
         aria-label="Last scan and coverage"

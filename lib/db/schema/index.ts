@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./audit";
 export * from "./inventory";
 export * from "./scheduler";
+export * from "./scan-vaults";

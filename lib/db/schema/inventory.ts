@@ -152,8 +152,18 @@ export const scanRuns = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
-    /** Updated while running; a run whose heartbeat stops is taken as crashed. */
+    /** Updated with every progress write while running (the lease below is what decides who may run it). */
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    /**
+     * The worker holding the scan and until when (database clock), renewed with the heartbeat. A running scan whose
+     * lease has expired is taken over by the next worker that claims, and continues where it stopped.
+     */
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    /** Claims so far: 1 for a scan that ran once, n + 1 after n interruptions. */
+    attempt: integer("attempt").notNull().default(0),
+    /** The phases already done, so a resumed scan skips them (the vaults done are rows of scan_vaults). */
+    checkpoint: jsonb("checkpoint").$type<ScanCheckpoint>().notNull().default({}),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     vaultsTotal: integer("vaults_total").notNull().default(0),
     vaultsDone: integer("vaults_done").notNull().default(0),
@@ -174,6 +184,13 @@ export const scanRuns = pgTable(
       .where(sql`status in ('queued', 'running')`),
   ],
 );
+
+export interface ScanCheckpoint {
+  /** Subscriptions and vaults were listed; the vaults to read are this scan's scan_vaults rows. */
+  targets?: { completeSubscriptions: string[]; vaultsChosen: boolean };
+  /** The Graph phase (apps and credentials) was written. */
+  graph?: true;
+}
 
 export interface ScanStats {
   requests?: number;

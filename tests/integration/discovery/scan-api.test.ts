@@ -1,17 +1,10 @@
-// requestScan / claimNextQueuedScan / cancelScan / recoverStaleScans against a real database (no cloud needed).
+// requestScan / claimNextQueuedScan (claims, takeovers, giving up) / cancelScan against a real database (no cloud needed).
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { systemCtx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { auditLog, scanRuns } from "@/lib/db/schema";
-import {
-  cancelScan,
-  claimNextQueuedScan,
-  recoverStaleScans,
-  requestScan,
-  scanHistory,
-  scanProgress,
-} from "@/lib/discovery";
+import { cancelScan, claimNextQueuedScan, executeScan, requestScan, scanHistory, scanProgress } from "@/lib/discovery";
 import { AppError } from "@/lib/errors";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 import { scanRow, userCtx, workerCtx } from "./helpers";
@@ -150,26 +143,88 @@ describe("cancelScan", () => {
   });
 });
 
-describe("recoverStaleScans", () => {
-  test("fails running scans whose heartbeat stopped (audited), leaves fresh ones alone", async () => {
+/** The lease runs out now: the worker holding the scan is taken as stopped. */
+async function expireLease(scanId: string) {
+  const db = await getDb();
+  await db
+    .update(scanRuns)
+    .set({ leaseExpiresAt: sql`now() - interval '1 second'` })
+    .where(eq(scanRuns.id, scanId));
+}
+
+describe("takeover of a scan whose worker stopped", () => {
+  test("a live lease is left alone; an expired one is taken over (attempt 2, audited with the previous worker)", async () => {
     const db = await getDb();
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
-    await claimNextQueuedScan(workerCtx());
-    expect(await recoverStaleScans({ ctx: workerCtx(), input: { staleAfterMs: 60_000 } })).toEqual([]);
-    await db
-      .update(scanRuns)
-      .set({ heartbeatAt: new Date(Date.now() - 5 * 60_000) })
-      .where(eq(scanRuns.id, scanId));
-    expect(await recoverStaleScans({ ctx: workerCtx(), input: { staleAfterMs: 60_000 } })).toEqual([scanId]);
-    const run = await scanRow(scanId);
-    expect(run).toMatchObject({ status: "failed", error: "interrupted (worker stopped)" });
-    const [a] = await db.select().from(auditLog).where(eq(auditLog.action, "discovery.scan.failed"));
-    // the worker's own context is the actor: discovery makes no system context of its own
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "w1", leaseMs: 60_000 })).toBe(scanId);
+    const first = (await scanRow(scanId))!;
+    expect(first).toMatchObject({ status: "running", leaseOwner: "w1", attempt: 1 });
+    expect(first.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "w2", leaseMs: 60_000 })).toBeNull();
+
+    await expireLease(scanId);
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "w2", leaseMs: 60_000 })).toBe(scanId);
+    const second = (await scanRow(scanId))!;
+    expect(second).toMatchObject({ status: "running", leaseOwner: "w2", attempt: 2, startedAt: first.startedAt });
+    const [a] = await db.select().from(auditLog).where(eq(auditLog.action, "discovery.scan.resumed"));
     expect(a).toMatchObject({ targetId: scanId, actorType: "system", actorId: "scan-worker" });
-    // the next request proceeds normally
+    expect(a.details).toMatchObject({ attempt: 2, interruptions: 1, previousWorker: "w1" });
+    expect(await scanProgress({ ctx: workerCtx(), input: { id: scanId } })).toMatchObject({
+      interruptions: 1,
+      resumeNote: "resumed after interruption (1)",
+      workerLost: false,
+    });
+    // executeScan runs only a scan this worker holds
+    expect(await code(executeScan({ ctx: workerCtx(), input: { scanId }, worker: "w1" }))).toBe("conflict");
+    await expireLease(scanId);
+    expect((await scanProgress({ ctx: workerCtx(), input: { id: scanId } })).workerLost).toBe(true);
+  });
+
+  test("concurrent claims of an expired scan: exactly one worker takes it over", async () => {
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    await claimNextQueuedScan(workerCtx(), { worker: "w1" });
+    await expireLease(scanId);
+    const claims = await Promise.all(
+      ["a", "b", "c", "d"].map((w) => claimNextQueuedScan(workerCtx(), { worker: w, leaseMs: 60_000 })),
+    );
+    expect(claims.filter((c) => c === scanId)).toHaveLength(1);
+    expect((await scanRow(scanId))?.attempt).toBe(2);
+  });
+
+  test("a scan interrupted more than maxInterruptions times fails with that reason, audited; the next one proceeds", async () => {
+    const db = await getDb();
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    const opts = (worker: string) => ({ worker, leaseMs: 60_000, maxInterruptions: 1 });
+    expect(await claimNextQueuedScan(workerCtx(), opts("w1"))).toBe(scanId);
+    await expireLease(scanId);
+    expect(await claimNextQueuedScan(workerCtx(), opts("w2"))).toBe(scanId);
+    await expireLease(scanId);
+    expect(await claimNextQueuedScan(workerCtx(), opts("w3"))).toBeNull();
+    const run = (await scanRow(scanId))!;
+    expect(run).toMatchObject({ status: "failed", leaseOwner: "w2", leaseExpiresAt: null });
+    expect(run.error).toBe("interrupted 2 times (worker stopped); not resumed again (limit 1)");
+    expect(run.finishedAt).not.toBeNull();
+    const [a] = await db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.action} = 'discovery.scan.failed' and ${auditLog.targetId} = ${scanId}`);
+    expect(a).toMatchObject({ actorType: "system", actorId: "scan-worker", outcome: "failure" });
+    expect(a.details).toMatchObject({ interruptions: 2, lastWorker: "w2", error: run.error });
     expect(
       (await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } })).scanId,
     ).toBeTruthy();
+  });
+
+  test("a running scan from before leases (no expiry) is taken over once its heartbeat is older than a lease", async () => {
+    const db = await getDb();
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
+    await db
+      .update(scanRuns)
+      .set({ status: "running", startedAt: sql`now()`, heartbeatAt: sql`now() - interval '10 seconds'` })
+      .where(eq(scanRuns.id, scanId));
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "w1", leaseMs: 60_000 })).toBeNull();
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "w1", leaseMs: 5_000 })).toBe(scanId);
+    expect(await scanRow(scanId)).toMatchObject({ leaseOwner: "w1", attempt: 1 });
   });
 
   test("scanHistory is newest first with pages; scanProgress of garbage is invalid input", async () => {

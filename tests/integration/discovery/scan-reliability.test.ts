@@ -1,17 +1,10 @@
 // Faults, aborts and crashes: the scan overcomes transient failures without losing objects, records what it could not
-// overcome, and a stopped scan leaves the previous inventory intact for the next run.
-import { and, eq, isNull, sql } from "drizzle-orm";
+// overcome, and a stopped scan leaves the previous inventory intact and is resumed — the vaults not yet done, once each.
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { appCredentials, assets, auditLog, scanErrors, scanRuns, vaults } from "@/lib/db/schema";
-import {
-  cancelScan,
-  claimNextQueuedScan,
-  executeScan,
-  recoverStaleScans,
-  requestScan,
-  scanProgress,
-} from "@/lib/discovery";
+import { appCredentials, assets, auditLog, scanErrors, scanRuns, scanVaults, vaults } from "@/lib/db/schema";
+import { cancelScan, claimNextQueuedScan, executeScan, requestScan, scanProgress } from "@/lib/discovery";
 import { updateSetting } from "@/lib/settings/store";
 import type { FaultRule } from "../../cloud";
 import { TEST_RETRY, runScan, setupDiscovery, userCtx, workerCtx, type Env } from "./helpers";
@@ -47,6 +40,16 @@ async function inventory() {
 }
 
 let baseline: Awaited<ReturnType<typeof inventory>>;
+
+/** Names of the vaults a scan has recorded as done. */
+async function doneVaultNames(scanId: string): Promise<Set<string>> {
+  const db = await getDb();
+  const rows = await db
+    .select({ target: scanVaults.target })
+    .from(scanVaults)
+    .where(and(eq(scanVaults.scanId, scanId), isNotNull(scanVaults.doneAt)));
+  return new Set(rows.map((r) => r.target.name as string));
+}
 
 describe("reliability", () => {
   test("fault-free baseline", async () => {
@@ -111,7 +114,7 @@ describe("reliability", () => {
     expect(cloud.control.count("kv.secrets.get")).toBe(0);
   });
 
-  test("aborted mid-scan (AbortSignal): previous inventory intact, the next scan completes", async () => {
+  test("a worker stopping mid-scan (AbortSignal) hands it over; the next claim reads only the vaults not yet done", async () => {
     const { cloud } = env;
     const db = await getDb();
     await updateSetting({
@@ -130,24 +133,74 @@ describe("reliability", () => {
       await new Promise((res) => setTimeout(res, 25));
     }
     ac.abort();
-    const run = await p;
-    expect(run.status).toBe("cancelled");
-    expect(run.error).toMatch(/aborted/);
-    expect(run.vaultsDone).toBeLessThan(run.vaultsTotal);
+    const stopped = await p;
+    // not ended: still running, the lease let go so the next claim need not wait for it to lapse
+    expect(stopped.status).toBe("running");
+    expect(stopped.leaseExpiresAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(stopped.vaultsDone).toBeGreaterThanOrEqual(2);
+    expect(stopped.vaultsDone).toBeLessThan(stopped.vaultsTotal);
     expect(await inventory()).toEqual(baseline);
-    const [a] = await db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, "discovery.scan.cancelled"), eq(auditLog.targetId, scanId)));
-    expect(a).toBeTruthy();
+    const doneBefore = await doneVaultNames(scanId);
+    expect(doneBefore.size).toBe(stopped.vaultsDone);
+
     cloud.control.setLatency({ fixedMs: 0 });
+    cloud.control.resetCounters();
+    expect(await claimNextQueuedScan(ctx)).toBe(scanId);
+    const run = await executeScan({ ctx, input: { scanId }, retry: TEST_RETRY, heartbeatMs: 50 });
     await updateSetting({
       ctx: userCtx("CertifyClouds.Admin"),
       input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } },
     });
-    const next = await runScan({ mode: "delta" });
-    expect(["completed", "completed_with_errors"]).toContain(next.status);
-    expect(next.vaultsDone).toBe(next.vaultsTotal);
+    expect(["completed", "completed_with_errors"]).toContain(run.status);
+    expect(run).toMatchObject({ attempt: 2, vaultsDone: run.vaultsTotal, vaultsTotal: stopped.vaultsTotal });
+    // resumed, not restarted: the vaults done before are not listed again, every other one exactly once
+    expect(cloud.control.count("arm.subscriptions.list")).toBe(0);
+    for (const v of cloud.control.vaults().filter((x) => x.reachable && x.access !== "none"))
+      expect(cloud.control.count("kv.keys.list", v.name), v.name).toBe(doneBefore.has(v.name) ? 0 : 1);
+    // one scan: objects counted once across both attempts, the to-do list gone
+    expect(run.objectsSeen).toBe(Object.values(baseline.live).flat().length);
+    expect(await db.select().from(scanVaults).where(eq(scanVaults.scanId, scanId))).toEqual([]);
+    expect(await inventory()).toEqual(baseline);
+    const actions = (await db.select().from(auditLog).where(eq(auditLog.targetId, scanId))).map((a) => a.action);
+    expect(actions.filter((a) => a === "discovery.scan.started")).toHaveLength(1);
+    expect(actions).toEqual(expect.arrayContaining(["discovery.scan.resumed", "discovery.scan.completed"]));
+  });
+
+  test("a worker whose lease was taken over stops writing at once, and the new holder completes the scan", async () => {
+    const { cloud } = env;
+    const db = await getDb();
+    await updateSetting({
+      ctx: userCtx("CertifyClouds.Admin"),
+      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } },
+    });
+    cloud.control.setLatency({ fixedMs: 15 });
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
+    const opts = { retry: TEST_RETRY, heartbeatMs: 50 };
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "paused" })).toBe(scanId);
+    const p = executeScan({ ctx: workerCtx(), input: { scanId }, worker: "paused", ...opts });
+    for (let i = 0; i < 400 && (await scanProgress({ ctx: workerCtx(), input: { id: scanId } })).vaultsDone < 2; i++)
+      await new Promise((res) => setTimeout(res, 25));
+    // what a takeover does to a worker that was paused past its lease: another worker owns the scan now
+    await db.update(scanRuns).set({ leaseOwner: "other" }).where(eq(scanRuns.id, scanId));
+    const doneAtTakeover = await doneVaultNames(scanId);
+    const stopped = await p;
+    expect(stopped).toMatchObject({ status: "running", leaseOwner: "other" });
+    expect(await doneVaultNames(scanId)).toEqual(doneAtTakeover);
+
+    cloud.control.setLatency({ fixedMs: 0 });
+    await db
+      .update(scanRuns)
+      .set({ leaseExpiresAt: sql`now()` })
+      .where(eq(scanRuns.id, scanId));
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "next" })).toBe(scanId);
+    const run = await executeScan({ ctx: workerCtx(), input: { scanId }, worker: "next", ...opts });
+    await updateSetting({
+      ctx: userCtx("CertifyClouds.Admin"),
+      input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } },
+    });
+    expect(["completed", "completed_with_errors"]).toContain(run.status);
+    expect(run).toMatchObject({ attempt: 2, vaultsDone: run.vaultsTotal });
+    expect(run.objectsSeen).toBe(Object.values(baseline.live).flat().length);
     expect(await inventory()).toEqual(baseline);
   });
 
@@ -176,26 +229,31 @@ describe("reliability", () => {
     expect(await inventory()).toEqual(baseline);
   });
 
-  test("a worker that died (stale heartbeat) is recovered; the next scan proceeds and the inventory is intact", async () => {
+  test("a worker that died (its lease expired) is taken over and the scan completes as one run", async () => {
     const db = await getDb();
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } });
-    expect(await claimNextQueuedScan(workerCtx())).toBe(scanId);
-    // the worker "crashes": nothing runs the claimed scan and its heartbeat ages
-    await db
-      .update(scanRuns)
-      .set({ heartbeatAt: new Date(Date.now() - 10 * 60_000), vaultsDone: 3 })
-      .where(eq(scanRuns.id, scanId));
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "dead" })).toBe(scanId);
+    // the worker "crashes": nothing runs the claimed scan and its lease runs out
     expect(
       await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "full" } }).catch((e) => e.code),
     ).toBe("conflict");
-    expect(await recoverStaleScans({ ctx: workerCtx(), input: { staleAfterMs: 120_000 } })).toEqual([scanId]);
+    expect(await claimNextQueuedScan(workerCtx())).toBeNull();
+    await db
+      .update(scanRuns)
+      .set({ leaseExpiresAt: sql`now() - interval '1 second'` })
+      .where(eq(scanRuns.id, scanId));
     expect(await scanProgress({ ctx: workerCtx(), input: { id: scanId } })).toMatchObject({
-      status: "failed",
-      error: "interrupted (worker stopped)",
+      status: "running",
+      workerLost: true,
     });
-    expect(await inventory()).toEqual(baseline);
-    const next = await runScan({ mode: "delta" });
-    expect(["completed", "completed_with_errors"]).toContain(next.status);
+    expect(await claimNextQueuedScan(workerCtx())).toBe(scanId);
+    const run = await executeScan({ ctx: workerCtx(), input: { scanId }, retry: TEST_RETRY, heartbeatMs: 200 });
+    expect(["completed", "completed_with_errors"]).toContain(run.status);
+    expect(run).toMatchObject({ attempt: 2, vaultsDone: run.vaultsTotal });
+    expect(await scanProgress({ ctx: workerCtx(), input: { id: scanId } })).toMatchObject({
+      resumeNote: "resumed after interruption (1)",
+      workerLost: false,
+    });
     expect(await inventory()).toEqual(baseline);
     expect(
       await db

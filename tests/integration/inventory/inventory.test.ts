@@ -245,6 +245,41 @@ describe("dashboardSummary", () => {
     expect(d.lastScan?.id).toBe(scanId);
     expect(d.lastCompletedScan?.status).toBe("completed_with_errors");
   });
+
+  it("says the inventory is partial (vaults read of vaults listed) until a scan of everything has completed", async () => {
+    expect((await dashboardSummary({ ctx: viewerCtx, input: {}, now: NOW })).partial).toBeNull();
+    const rolledBack = new Error("rolled back");
+    const seen: unknown[] = [];
+    await db
+      .transaction(async (tx) => {
+        const ctx = { ...viewerCtx, db: tx };
+        // the first scan of everything never completed: it was interrupted, and a new one is still listing
+        await tx.update(scanRuns).set({ status: "failed", vaultsTotal: 10 }).where(eq(scanRuns.id, scanId));
+        await tx
+          .insert(scanRuns)
+          .values({ mode: "delta", trigger: "schedule", requestedBy: "system", status: "running" });
+        seen.push((await dashboardSummary({ ctx, input: {}, now: NOW })).partial);
+        // a scan of chosen vaults completing does not make the inventory whole
+        await tx.insert(scanRuns).values({
+          mode: "full",
+          trigger: "manual",
+          requestedBy: "operator@contoso.example",
+          status: "completed",
+          scope: { vaults: ["kv-payments"] },
+          vaultsTotal: 1,
+          vaultsDone: 1,
+        });
+        seen.push((await dashboardSummary({ ctx, input: {}, now: NOW })).partial);
+        throw rolledBack;
+      })
+      .catch((e) => {
+        if (e !== rolledBack) throw e;
+      });
+    expect(seen).toEqual([
+      { vaultsRead: 3, vaultsTotal: 10 },
+      { vaultsRead: 3, vaultsTotal: 10 },
+    ]);
+  });
 });
 
 describe("CSV export", () => {

@@ -1,7 +1,5 @@
 // The standalone entrypoint as a real process: serves /healthz, and exits 0 on SIGTERM after releasing its leases.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isNotNull } from "drizzle-orm";
@@ -10,46 +8,22 @@ import { getDb } from "@/lib/db/client";
 import { schedulerJobs } from "@/lib/db/schema";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 import { sleep } from "./helpers";
-
-const ROOT = path.resolve(__dirname, "../../..");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { childEnv, killGroup, spawnScheduler, type SchedulerChild } from "./spawn";
 
 let t: TestDb | undefined;
 let pgliteDir: string | undefined;
-let child: ChildProcess | undefined;
+let child: SchedulerChild | undefined;
 
 afterAll(async () => {
-  if (child?.pid && child.exitCode === null) {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-    await sleep(200);
-  }
+  killGroup(child);
+  await sleep(200);
   await t?.cleanup();
   if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
 });
 
 describe("npm run scheduler (lib/scheduler/main.ts)", () => {
   it("serves /healthz and exits 0 on SIGTERM, releasing its leases", async () => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      APP_ENV: "test",
-      NODE_ENV: "test",
-      SECRET_KEY: "test-secret-key-0123456789abcdef0123456789abcdef",
-      LOG_LEVEL: "silent",
-    };
+    const env = childEnv({ LOG_LEVEL: "silent" });
     if (process.env.DATABASE_URL) {
       // A fresh database, created and migrated here; the child connects to it like another replica.
       t = await setupTestDb();
@@ -61,33 +35,18 @@ describe("npm run scheduler (lib/scheduler/main.ts)", () => {
       delete env.DATABASE_URL;
       env.PGLITE_DIR = pgliteDir;
     }
-    const port = await freePort();
-    // SIGTERM must reach the node process that runs main.ts. Not through npx/npm, and not through the tsx CLI either:
-    // the tsx CLI is itself a wrapper that runs a second node process and, when that child does not acknowledge a
-    // relayed signal within 30 ms (easily missed on a loaded machine), SIGKILLs it and exits 143. `node --import tsx`
-    // is one process — the way the scheduler should run in a container (see docs/scheduler.md).
-    // detached: its own process group, so cleanup can kill whatever is left in one go.
-    const proc = spawn(process.execPath, ["--import", "tsx", "lib/scheduler/main.ts", `--health-port=${port}`], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
+    const proc = await spawnScheduler(env);
     child = proc;
-    let stderr = "";
-    proc.stderr!.on("data", (d) => (stderr += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      proc.once("exit", (code, signal) => resolve({ code, signal })),
-    );
 
     let body: { ok: boolean; lastTickAt: string; jobs: { name: string }[] } | undefined;
     let last = "no response";
     const deadline = Date.now() + 60_000;
     while (!body) {
-      if (proc.exitCode !== null) throw new Error(`scheduler exited early (${proc.exitCode}): ${stderr}`);
-      if (Date.now() > deadline) throw new Error(`no healthy /healthz within 60 s (last: ${last}): ${stderr}`);
+      if (proc.proc.exitCode !== null)
+        throw new Error(`scheduler exited early (${proc.proc.exitCode}): ${proc.stderr()}`);
+      if (Date.now() > deadline) throw new Error(`no healthy /healthz within 60 s (last: ${last}): ${proc.stderr()}`);
       try {
-        const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+        const r = await fetch(`http://127.0.0.1:${proc.port}/healthz`);
         if (r.status === 200) body = await r.json();
         else last = `${r.status} ${await r.text()}`;
       } catch {
@@ -100,10 +59,9 @@ describe("npm run scheduler (lib/scheduler/main.ts)", () => {
     expect(body.jobs.map((j) => j.name).sort()).toEqual(["scan-worker", "scheduled-scan", "session-cleanup"]);
 
     const t0 = Date.now();
-    proc.kill("SIGTERM");
     const timeout = sleep(10_000).then(() => ({ code: -1 as number | null, signal: null as NodeJS.Signals | null }));
-    const result = await Promise.race([exited, timeout]);
-    expect(result, stderr).toEqual({ code: 0, signal: null });
+    const result = await Promise.race([proc.stop("SIGTERM"), timeout]);
+    expect(result, proc.stderr()).toEqual({ code: 0, signal: null });
     expect(Date.now() - t0).toBeLessThan(10_000);
 
     if (t) {

@@ -4,9 +4,10 @@ import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { scanRuns, settings, vaults } from "@/lib/db/schema";
+import { auditLog, scanRuns, scanVaults, settings, vaults } from "@/lib/db/schema";
 import { systemCtx } from "@/lib/context";
 import { requestScan } from "@/lib/discovery";
+import { updateSetting } from "@/lib/settings/store";
 import { scanWorkerJob, scheduledScanJob } from "@/lib/scheduler/jobs";
 import { startScheduler, type SchedulerHandle } from "@/lib/scheduler/scheduler";
 import { startCloud, type LocalCloud } from "../../cloud";
@@ -79,9 +80,11 @@ describe("scan-worker + scheduled-scan against the local cloud", () => {
     scheduler = undefined;
   }, 60_000);
 
-  it("stop() during a scan aborts it through the signal, promptly, and the scan does not stay running", async () => {
+  it("the web process restarting (in-process scheduler stopped, a new one started) resumes the same scan run", async () => {
     const db = await getDb();
-    cloud.control.setLatency({ fixedMs: 150, jitterMs: 0 }); // a scan long enough to interrupt
+    const admin = { actor: { type: "system" as const, job: "test" }, request: { requestId: "t" } };
+    cloud.control.setLatency({ fixedMs: 100, jitterMs: 0 }); // a scan long enough to interrupt
+    await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
     try {
       // The previous test's every-second schedule may have queued one more scan before it was disabled.
       await db
@@ -89,23 +92,41 @@ describe("scan-worker + scheduled-scan against the local cloud", () => {
         .set({ status: "cancelled" })
         .where(inArray(scanRuns.status, ["queued", "running"]));
       const { scanId } = await requestScan({ ctx: systemCtx("test"), input: { mode: "full" } });
-      const s = startScheduler({ jobs: [scanWorkerJob], tickMs: 100, instanceId: "scan-stop-test", graceMs: 10_000 });
-      scheduler = s;
-      await waitFor(
-        async () => (await db.select().from(scanRuns).where(eq(scanRuns.id, scanId)))[0]?.status === "running",
-        15_000,
-        50,
-      );
-      await waitFor(() => s.status().jobs[0].runningHere, 5_000, 20);
+      const row = async () => (await db.select().from(scanRuns).where(eq(scanRuns.id, scanId)))[0];
+      const done = async () =>
+        (await db.select().from(scanVaults).where(eq(scanVaults.scanId, scanId))).filter((v) => v.doneAt).length;
+      const first = startScheduler({ jobs: [scanWorkerJob], tickMs: 100, instanceId: "web-1", graceMs: 10_000 });
+      scheduler = first;
+      await waitFor(async () => (await done()) >= 1, 30_000, 50);
       const t0 = Date.now();
-      await s.stop();
+      await first.stop(); // what instrumentation.ts does on SIGTERM
       scheduler = undefined;
       expect(Date.now() - t0).toBeLessThan(5_000);
-      const [row] = await db.select().from(scanRuns).where(eq(scanRuns.id, scanId));
-      expect(row.status).not.toBe("running");
-      expect(s.status().jobs[0]).toMatchObject({ name: "scan-worker", runningHere: false, lastStatus: "aborted" });
+      expect(first.status().jobs[0]).toMatchObject({ name: "scan-worker", runningHere: false, lastStatus: "aborted" });
+      // handed over, not ended: still running, its lease let go at once
+      const stopped = await row();
+      expect(stopped.status).toBe("running");
+      expect(stopped.leaseExpiresAt!.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(stopped.vaultsDone).toBeLessThan(stopped.vaultsTotal);
+
+      cloud.control.setLatency({ fixedMs: 0, jitterMs: 0 });
+      const t1 = Date.now();
+      scheduler = startScheduler({ jobs: [scanWorkerJob], tickMs: 100, instanceId: "web-2" });
+      await waitFor(async () => (await row()).attempt === 2, 5_000, 25);
+      expect(Date.now() - t1).toBeLessThan(3_000); // no lease to wait for
+      const run = await waitFor(async () => {
+        const r = await row();
+        return r.status !== "running" ? r : undefined;
+      }, 30_000);
+      expect(["completed", "completed_with_errors"]).toContain(run.status);
+      expect(run).toMatchObject({ attempt: 2, vaultsDone: run.vaultsTotal, vaultsTotal: stopped.vaultsTotal });
+      const audits = await db.select().from(auditLog).where(eq(auditLog.targetId, scanId));
+      expect(audits.filter((a) => a.action === "discovery.scan.resumed")).toHaveLength(1);
+      await scheduler.stop();
+      scheduler = undefined;
     } finally {
       cloud.control.setLatency({ fixedMs: 0, jitterMs: 0 });
+      await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } } });
     }
   }, 60_000);
 });

@@ -98,6 +98,13 @@ export function LiveScan({
               </>
             )}
           </div>
+          {(p.resumeNote || p.workerLost) && (
+            <div className="text-xs text-amber-700 dark:text-amber-300" data-testid="scan-resumed">
+              {[p.resumeNote, p.workerLost && "worker stopped — another worker will take it over"]
+                .filter(Boolean)
+                .join(" · ")}
+            </div>
+          )}
         </div>
         {canCancel && p.active && (
           <button

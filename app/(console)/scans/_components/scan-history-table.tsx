@@ -45,7 +45,11 @@ function historyColumns(now: Date): Column<ScanRun>[] {
       className: "max-w-44 truncate text-xs",
       cell: (s) => <span title={s.requestedBy}>{s.requestedBy}</span>,
     },
-    { header: "Status", cell: (s) => <ScanStatusBadge status={s.status} /> },
+    {
+      header: "Status",
+      cell: (s) => <ScanStatusBadge status={s.status} />,
+      detail: (s) => toProgress(s, now).resumeNote,
+    },
     {
       header: "Vaults",
       align: "right",
