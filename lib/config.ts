@@ -3,12 +3,14 @@
  * configuration is requested (instrumentation.ts does that at start-up), and a bad value fails fast with
  * a message naming the variable. Documented in README.md and .env.example.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { AZURE_CLOUD_ENDPOINTS } from "./azure-clouds";
+import { ConfigError } from "./config-error";
 import { ROLES } from "./roles";
+import { decodeSecretKey, devSecretKey, devSecretKeyPath, readSecretKeyFile } from "./secret-key";
+
+export { devSecretKeyPath, readSecretKeyFile };
 
 const bool = (fallback: boolean) =>
   z
@@ -26,8 +28,6 @@ const int = (fallback: number, min: number, max: number) =>
     .transform((v) => v ?? fallback);
 
 const url = z.string().url();
-
-const ROLE_NAMES = ROLES;
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),
@@ -61,15 +61,15 @@ const schema = z.object({
     .string()
     .optional()
     .transform((s, ctx) => {
-      if (!s) return {} as Record<string, (typeof ROLE_NAMES)[number]>;
+      if (!s) return {} as Record<string, (typeof ROLES)[number]>;
       try {
-        const map = z.record(z.guid(), z.enum(ROLE_NAMES)).parse(JSON.parse(s));
+        const map = z.record(z.guid(), z.enum(ROLES)).parse(JSON.parse(s));
         // Entra sends group object ids in lower case.
         return Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
       } catch {
         ctx.addIssue({
           code: "custom",
-          message: `must be JSON like {"<group-object-id>":"CertifyClouds.Viewer"} with roles ${ROLE_NAMES.join(", ")}`,
+          message: `must be JSON like {"<group-object-id>":"CertifyClouds.Viewer"} with roles ${ROLES.join(", ")}`,
         });
         return z.NEVER;
       }
@@ -111,9 +111,6 @@ const schema = z.object({
  */
 const SIGNIN_GLOBAL_CEILING_FACTOR = 30;
 
-export type RoleName = (typeof ROLE_NAMES)[number];
-export const APP_ROLE_NAMES: readonly RoleName[] = ROLE_NAMES;
-
 type Raw = z.infer<typeof schema>;
 
 export interface AppConfig {
@@ -137,7 +134,7 @@ export interface AppConfig {
     clientSecret?: string;
     authorityHost: string;
     allowLoopbackAuthority: boolean;
-    roleGroupMap: Record<string, RoleName>;
+    roleGroupMap: Record<string, (typeof ROLES)[number]>;
     sessionMaxAgeSeconds: number;
     sessionIdleTimeoutSeconds: number;
     /** Per client (browser, or address behind a trusted proxy); `globalMax` caps all clients together. */
@@ -161,50 +158,11 @@ export interface AppConfig {
   scan: { leaseMs: number; heartbeatMs: number; maxInterruptions: number };
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError } from "./config-error";
 
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, "");
   return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
-/** At least 32 bytes of key material, given as base64, hex, or a long random string. */
-function decodeSecretKey(value: string): Buffer {
-  if (/^[0-9a-fA-F]+$/.test(value) && value.length >= 64) return Buffer.from(value, "hex");
-  if (/^[A-Za-z0-9+/=_-]+$/.test(value)) {
-    const b = Buffer.from(value, "base64");
-    if (b.length >= 32) return b;
-  }
-  const raw = Buffer.from(value, "utf8");
-  if (raw.length >= 43) return createHash("sha256").update(raw).digest();
-  throw new ConfigError("SECRET_KEY must hold at least 32 random bytes (e.g. `openssl rand -base64 32`)");
-}
-
-/** Where a development install keeps the key it generated (relative to the working directory, like .data/pglite). */
-export function devSecretKeyPath(dataDir = ".data"): string {
-  return path.resolve(dataDir, "dev-secret-key");
-}
-
-/** A key kept in a file (base64, as the dev key and `npm run demo` write it), or undefined when there is none. */
-export function readSecretKeyFile(file: string): Buffer | undefined {
-  if (!existsSync(file)) return undefined;
-  return decodeSecretKey(readFileSync(file, "utf8").trim());
-}
-
-/** Dev/demo only: a key generated once and kept under .data/ so sessions and audit MACs survive restarts. */
-function devSecretKey(dataDir: string): Buffer {
-  const file = devSecretKeyPath(dataDir);
-  const existing = readSecretKeyFile(file);
-  if (existing) return existing;
-  mkdirSync(path.dirname(file), { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(file, key.toString("base64"), { mode: 0o600 });
-  return key;
 }
 
 export interface LoadOptions {
