@@ -2,7 +2,7 @@ import { and, asc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { text, wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
-import type { Ctx } from "../context";
+import type { Ctx, TimedVerbArgs } from "../context";
 import { dbOf } from "../db/transaction";
 import { appCredentials, appRegistrations, type AppCredential, type AppRegistration } from "../db/schema";
 import { AppError } from "../errors";
@@ -37,11 +37,7 @@ export async function listApps({
   ctx,
   input = {},
   now = new Date(),
-}: {
-  ctx: Ctx;
-  input?: unknown;
-  now?: Date;
-}): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
+}: TimedVerbArgs): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
   assertPermission(ctx, "dashboard:read");
   const db = await dbOf(ctx);
   const q = listAppsInput.parse(input);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
-import type { Ctx } from "../context";
+import type { Ctx, TimedVerbArgs } from "../context";
 import { dbOf } from "../db/transaction";
 import { cached, inventoryVersion } from "./cache";
 import type { ScanRun } from "../db/schema";
@@ -113,11 +113,7 @@ export async function dashboardSummary({
   ctx,
   input = {},
   now = new Date(),
-}: {
-  ctx: Ctx;
-  input?: unknown;
-  now?: Date;
-}): Promise<DashboardSummary> {
+}: TimedVerbArgs): Promise<DashboardSummary> {
   assertPermission(ctx, "dashboard:read");
   const db = await dbOf(ctx);
   const q = dashboardInput.parse(input);
