@@ -19,6 +19,19 @@ export const PERMISSIONS = {
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
+/**
+ * The permissions a feature of today's product checks. The others are reserved in the matrix (roles keep their shape
+ * as features arrive) but not shown in the console's roles grid until their feature exists: each feature adds its
+ * permission here when it ships. A test checks that every live permission is checked somewhere and no other is.
+ */
+export const LIVE_PERMISSIONS: readonly Permission[] = [
+  "dashboard:read",
+  "audit:read",
+  "scan:run",
+  "settings:write",
+  "sessions:manage",
+];
+
 const VIEWER: Permission[] = ["dashboard:read"];
 const AUDITOR: Permission[] = [...VIEWER, "audit:read", "evidence:export"];
 const OPERATOR: Permission[] = [...AUDITOR, "scan:run", "rotation:run", "sync:run"];
