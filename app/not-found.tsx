@@ -4,7 +4,7 @@ import { AuthFrame } from "./_components/auth-frame";
 export default function NotFound() {
   return (
     <AuthFrame>
-      <p className="text-sm font-semibold text-slate-500">404 · Not found</p>
+      <p className="text-sm font-semibold text-muted">404 · Not found</p>
       <h1 className="mt-1 text-xl font-semibold" data-testid="not-found">
         This page does not exist
       </h1>

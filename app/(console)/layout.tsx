@@ -63,6 +63,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
 
   return (
     <div className="flex min-h-screen flex-col">
+      <a href="#content" className="skip-link">
+        Skip to content
+      </a>
       <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
         <div className="flex h-14 items-center gap-4 px-4 sm:px-6">
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
@@ -72,15 +75,13 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <span className="hidden h-6 w-px bg-slate-200 dark:bg-slate-800 md:block" />
           <div className="hidden min-w-0 md:block" data-testid="tenant">
             <div className="truncate text-sm font-medium">{cfg.tenantDisplayName ?? "Entra tenant"}</div>
-            <div className="truncate font-mono text-[11px] text-slate-500 dark:text-slate-400">
-              {cfg.auth.tenantId ?? "not configured"}
-            </div>
+            <div className="truncate font-mono text-[11px] text-muted">{cfg.auth.tenantId ?? "not configured"}</div>
           </div>
           <div className="ml-auto flex items-center gap-2 sm:gap-3">
             <ThemeToggle initial={theme} />
             <div className="hidden text-right sm:block" data-testid="identity">
               <div className="text-sm font-medium leading-tight">{actor.name}</div>
-              <div className="text-xs leading-tight text-slate-500 dark:text-slate-400">{actor.upn}</div>
+              <div className="text-xs leading-tight text-muted">{actor.upn}</div>
             </div>
             <span
               className="badge bg-brand-50 text-brand-700 ring-1 ring-brand-100 dark:bg-brand-500/15 dark:text-blue-300 dark:ring-brand-500/30"
@@ -122,7 +123,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             </li>
           </ul>
         </nav>
-        <main className="min-w-0 flex-1 px-4 py-6 sm:px-8">{children}</main>
+        <main id="content" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-8">
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -10,7 +10,7 @@ export function AuthFrame({ children }: { children: React.ReactNode }) {
           CertifyClouds
         </div>
         <div className="card p-8">{children}</div>
-        <p className="mt-6 text-center text-xs text-slate-500">
+        <p className="mt-6 text-center text-xs text-muted">
           Self-hosted Azure Key Vault governance · metadata only, nothing leaves your tenant
         </p>
       </div>

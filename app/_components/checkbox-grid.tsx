@@ -20,7 +20,7 @@ export function CheckboxGrid({
   return (
     <>
       {items.length === 0 ? (
-        <p className="text-sm text-slate-500">{emptyText}</p>
+        <p className="text-sm text-muted">{emptyText}</p>
       ) : (
         <div
           className="grid max-h-48 gap-1 overflow-auto rounded-lg border border-slate-200 p-2 sm:grid-cols-2 dark:border-slate-700"
@@ -41,7 +41,7 @@ export function CheckboxGrid({
                 className="accent-brand-600"
               />
               <span className="truncate">{item.name}</span>
-              {item.hint && <span className="ml-auto font-mono text-[10px] text-slate-400">{item.hint}</span>}
+              {item.hint && <span className="ml-auto font-mono text-[10px] text-muted">{item.hint}</span>}
             </label>
           ))}
         </div>

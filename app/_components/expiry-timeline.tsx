@@ -51,7 +51,7 @@ export function ExpiryTimeline({ data }: { data: TimelineBucket[] }) {
   const total = data.reduce((s, b) => s + b.secret + b.certificate + b.key + b.credential, 0);
   return (
     <div
-      className="h-72 w-full text-slate-500 dark:text-slate-400"
+      className="h-72 w-full text-muted"
       data-testid="expiry-timeline"
       role="img"
       aria-label={`Expiry timeline: ${total} objects and credentials expire in the next ${data.length} weeks`}

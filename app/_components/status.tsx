@@ -24,10 +24,8 @@ export const STATUS_STYLE: Record<string, string> = {
     "bg-emerald-50 text-emerald-700 ring-1 ring-emerald-200 dark:bg-emerald-500/15 dark:text-emerald-300 dark:ring-emerald-500/30",
   "no-expiry":
     "bg-slate-100 text-slate-600 ring-1 ring-slate-200 dark:bg-slate-500/15 dark:text-slate-300 dark:ring-slate-500/30",
-  disabled:
-    "border border-dashed border-slate-300 bg-white text-slate-500 dark:border-slate-600 dark:bg-transparent dark:text-slate-400",
-  removed:
-    "bg-slate-100 text-slate-500 line-through ring-1 ring-slate-200 dark:bg-slate-800 dark:text-slate-400 dark:ring-slate-700",
+  disabled: "border border-dashed border-slate-300 bg-white text-muted dark:border-slate-600 dark:bg-transparent",
+  removed: "bg-slate-100 text-muted line-through ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700",
 };
 
 /** Solid swatches for dots, bars and charts (same hues as the badges). */

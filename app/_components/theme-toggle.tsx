@@ -22,7 +22,7 @@ export function ThemeToggle({ initial }: { initial: Theme }) {
     <button
       type="button"
       onClick={() => choose(next)}
-      className="rounded-lg p-2 text-slate-500 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100"
+      className="rounded-lg p-2 text-muted hover:bg-slate-100 hover:text-slate-900 dark:hover:bg-slate-800 dark:hover:text-slate-100"
       title={`${LABEL[theme]} — switch to ${LABEL[next].toLowerCase()}`}
       aria-label={`${LABEL[theme]}; switch to ${LABEL[next].toLowerCase()}`}
       data-testid="theme-toggle"

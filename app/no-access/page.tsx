@@ -32,11 +32,11 @@ export default async function NoAccessPage() {
         {ROLES.map((r) => (
           <li key={r} className="rounded-lg bg-slate-50 px-3 py-2 dark:bg-slate-800/60">
             <code className="font-mono text-xs font-semibold">{r}</code>
-            <div className="text-xs text-slate-500 dark:text-slate-400">{WHAT[r]}</div>
+            <div className="text-xs text-muted">{WHAT[r]}</div>
           </li>
         ))}
       </ul>
-      <p className="mt-4 text-xs text-slate-500">
+      <p className="mt-4 text-xs text-muted">
         After the role is assigned, sign out and sign in again. This attempt has been recorded in the audit log.
       </p>
       <div className="mt-6">

@@ -12,10 +12,10 @@ export function Field({
 }) {
   return (
     <div className="grid grid-cols-3 gap-2 py-1.5">
-      <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
+      <dt className="text-muted">{k}</dt>
       <dd className={`col-span-2 break-all ${mono ? "font-mono text-xs leading-5" : ""}`} data-testid={testId}>
         {children === null || children === undefined || children === "" ? (
-          <span className="text-slate-400">—</span>
+          <span className="text-muted">—</span>
         ) : (
           children
         )}
@@ -52,7 +52,7 @@ export function Section({
 
 export function Breadcrumb({ items }: { items: { href?: string; label: string }[] }) {
   return (
-    <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500 dark:text-slate-400">
+    <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted">
       {items.map((it, i) => (
         <span key={i}>
           {i > 0 && <span className="mx-1.5">/</span>}
@@ -71,7 +71,7 @@ export function Breadcrumb({ items }: { items: { href?: string; label: string }[
 
 export function Tags({ tags }: { tags: Record<string, string> }) {
   const entries = Object.entries(tags ?? {});
-  if (!entries.length) return <span className="text-slate-400">No tags</span>;
+  if (!entries.length) return <span className="text-muted">No tags</span>;
   return (
     <div className="flex flex-wrap gap-1.5">
       {entries.map(([k, v]) => (

@@ -72,7 +72,7 @@ const COLUMNS: Column<RiskRow>[] = [
   {
     header: "Expires",
     className: "whitespace-nowrap text-xs",
-    cell: (r) => (r.whenDetail ? r.when : <span className="text-slate-500">{r.when}</span>),
+    cell: (r) => (r.whenDetail ? r.when : <span className="text-muted">{r.when}</span>),
     detail: (r) => r.whenDetail,
   },
 ];

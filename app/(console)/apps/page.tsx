@@ -89,7 +89,7 @@ function appColumns(now: Date): Column<AppListRow>[] {
     {
       header: "Status",
       cell: (a) =>
-        a.status ? <StatusBadge status={a.status} /> : <span className="text-xs text-slate-500">No expiry</span>,
+        a.status ? <StatusBadge status={a.status} /> : <span className="text-xs text-muted">No expiry</span>,
       detail: (a) =>
         a.leftovers > 0 && (
           <span title="Expired credentials replaced by a newer one: safe to delete">
@@ -105,7 +105,7 @@ function appColumns(now: Date): Column<AppListRow>[] {
     {
       header: "Expires",
       className: "whitespace-nowrap",
-      cell: (a) => (a.nextEnd ? formatDaysUntil(a.nextEnd, now) : <span className="text-slate-400">—</span>),
+      cell: (a) => (a.nextEnd ? formatDaysUntil(a.nextEnd, now) : <span className="text-muted">—</span>),
       detail: (a) => (a.nextEnd ? formatDate(a.nextEnd) : ""),
     },
     {

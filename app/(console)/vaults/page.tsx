@@ -124,7 +124,7 @@ function postureColumn(
       <div className="flex flex-col items-start gap-1 text-xs">
         {lines.map(([label, pill]) => (
           <span key={label} className="flex items-center gap-1.5">
-            <span className={`${labelWidth} text-slate-500`}>{label}</span>
+            <span className={`${labelWidth} text-muted`}>{label}</span>
             {pill(v)}
           </span>
         ))}

@@ -13,7 +13,7 @@ export function ScanErrorGroup({ kind, errors }: { kind: string; errors: ScanErr
     <div>
       <div className="flex items-center gap-2">
         <AccessBadge status={kind} />
-        <span className="text-sm text-slate-500">
+        <span className="text-sm text-muted">
           {errors.length} occurrence{errors.length === 1 ? "" : "s"}
         </span>
       </div>

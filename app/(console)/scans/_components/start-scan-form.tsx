@@ -77,7 +77,7 @@ export function StartScanForm({
               />
               <span>
                 <span className="font-medium">{m.label}</span>
-                <span className="block text-xs text-slate-500 dark:text-slate-400">{m.hint}</span>
+                <span className="block text-xs text-slate-600 dark:text-slate-400">{m.hint}</span>
               </span>
             </label>
           ))}
@@ -139,7 +139,7 @@ export function StartScanForm({
               }
               error={issue("vaults")}
             />
-            <p className="mt-1 text-xs text-slate-500">{vs.length} selected</p>
+            <p className="mt-1 text-xs text-muted">{vs.length} selected</p>
           </div>
         )}
       </fieldset>
@@ -169,7 +169,7 @@ export function StartScanForm({
         {scope === "subscriptions" && (
           <div className="mt-3">
             {subscriptions.length === 0 ? (
-              <p className="text-sm text-slate-500">No subscriptions discovered yet: run a scan of everything first.</p>
+              <p className="text-sm text-muted">No subscriptions discovered yet: run a scan of everything first.</p>
             ) : (
               <div
                 className="grid max-h-48 gap-1 overflow-auto rounded-lg border border-slate-200 p-2 sm:grid-cols-2 dark:border-slate-700"
@@ -188,7 +188,7 @@ export function StartScanForm({
                       className="accent-brand-600"
                     />
                     <span className="truncate">{s.name}</span>
-                    <span className="ml-auto font-mono text-[10px] text-slate-400">{s.id.slice(0, 8)}</span>
+                    <span className="ml-auto font-mono text-[10px] text-muted">{s.id.slice(0, 8)}</span>
                   </label>
                 ))}
               </div>
@@ -210,7 +210,7 @@ export function StartScanForm({
               onChange={(e) => setFilter(e.target.value)}
             />
             {vaults.length === 0 ? (
-              <p className="text-sm text-slate-500">No vaults discovered yet: run a scan of everything first.</p>
+              <p className="text-sm text-muted">No vaults discovered yet: run a scan of everything first.</p>
             ) : (
               <div
                 className="grid max-h-48 gap-1 overflow-auto rounded-lg border border-slate-200 p-2 sm:grid-cols-2 dark:border-slate-700"
@@ -233,7 +233,7 @@ export function StartScanForm({
                 ))}
               </div>
             )}
-            <p className="mt-1 text-xs text-slate-500">{vs.length} selected</p>
+            <p className="mt-1 text-xs text-muted">{vs.length} selected</p>
             {issue("vaults") && (
               <p className="mt-1 text-xs text-red-600 dark:text-red-400" role="alert">
                 {issue("vaults")}
@@ -246,7 +246,7 @@ export function StartScanForm({
         <button type="submit" className="btn-primary" disabled={pending || !!disabledReason} data-testid="start-scan">
           {pending ? "Starting…" : "Start scan"}
         </button>
-        {disabledReason && <span className="text-sm text-slate-500">{disabledReason}</span>}
+        {disabledReason && <span className="text-sm text-muted">{disabledReason}</span>}
         {error && !error.issues?.some((i) => i.path === "subscriptions" || i.path === "vaults") && (
           <span className="text-sm text-red-600 dark:text-red-400" role="alert" data-testid="start-scan-error">
             {error.message}
