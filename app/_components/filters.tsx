@@ -63,7 +63,7 @@ function Field({ name, label, wide, children }: { name: string; label: string; w
   );
 }
 
-/** A free-text (or date) filter. */
+/** A free-text filter, or an ISO date (YYYY-MM-DD, UTC) one. */
 export function SearchFilter({
   name,
   label,
@@ -81,14 +81,30 @@ export function SearchFilter({
 }) {
   return (
     <Field name={name} label={label} wide={wide}>
-      <input
-        className="input"
-        type={type}
-        id={fieldId(name)}
-        name={name}
-        placeholder={placeholder}
-        defaultValue={value}
-      />
+      {type === "date" ? (
+        // Not <input type="date">: it shows dates in the browser's locale, while the console writes ISO everywhere.
+        <input
+          className="input font-mono"
+          type="text"
+          inputMode="numeric"
+          pattern="\d{4}-\d{2}-\d{2}"
+          title="A date as YYYY-MM-DD (UTC)"
+          autoComplete="off"
+          id={fieldId(name)}
+          name={name}
+          placeholder="YYYY-MM-DD"
+          defaultValue={value}
+        />
+      ) : (
+        <input
+          className="input"
+          type="text"
+          id={fieldId(name)}
+          name={name}
+          placeholder={placeholder}
+          defaultValue={value}
+        />
+      )}
     </Field>
   );
 }
@@ -211,7 +227,7 @@ export function NoMatches({ what, clearHref }: { what: string; clearHref: string
   return (
     <>
       No {what} match these filters.{" "}
-      <Link href={clearHref} className="text-brand-600 hover:underline dark:text-blue-300">
+      <Link href={clearHref} className="link">
         Clear filters
       </Link>
     </>
