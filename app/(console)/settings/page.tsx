@@ -1,8 +1,17 @@
 import Link from "next/link";
 import { DataTable, type Column } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
-import { PERMISSIONS, primaryRole, roleLabel, rolesGrant, ROLES, type Permission } from "@/lib/auth/permissions";
+import {
+  LIVE_PERMISSIONS,
+  PERMISSIONS,
+  primaryRole,
+  roleLabel,
+  rolesGrant,
+  ROLES,
+  type Permission,
+} from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
+import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { nextRuns } from "@/lib/settings/forms";
 import { readConsoleSettings } from "@/lib/settings/store";
 import { requirePage } from "@/lib/web/page-guard";
@@ -18,7 +27,14 @@ const PERMISSION_COLUMNS: Column<[Permission, string]>[] = [
   ...ROLES.map((r): Column<[Permission, string]> => ({
     header: roleLabel(r),
     align: "center",
-    cell: ([p]) => (rolesGrant([r], p) ? "✓" : <span className="text-slate-300 dark:text-slate-600">·</span>),
+    cell: ([p]) =>
+      rolesGrant([r], p) ? (
+        <span aria-label="granted">✓</span>
+      ) : (
+        <span aria-label="not granted" className="text-muted">
+          ·
+        </span>
+      ),
   })),
 ];
 
@@ -32,6 +48,8 @@ export default async function SettingsPage() {
   const th = st["expiry.thresholds"];
   const sched = st["scan.schedule"];
   const allow = st["discovery.subscriptions"].allowList;
+  const { subscriptions } = await inventoryFacets({ ctx, input: { limit: 1 } });
+  const subscriptionName = new Map(subscriptions.map((s) => [s.id.toLowerCase(), s.name]));
   const runs = sched.enabled ? nextRuns(sched.cron, sched.timezone, 3) : [];
   return (
     <>
@@ -52,7 +70,7 @@ export default async function SettingsPage() {
           <h2 id="thr-h" className="text-base font-semibold">
             Expiry thresholds
           </h2>
-          <p className="mt-1 text-xs text-slate-500">
+          <p className="mt-1 text-xs text-muted">
             Objects expiring within the critical window are critical, within the warning window warning. Applied on the
             next scan.
           </p>
@@ -82,7 +100,7 @@ export default async function SettingsPage() {
             </dl>
           )}
           {Object.keys(th.perSubscription).length > 0 && (
-            <p className="mt-3 text-xs text-slate-500">
+            <p className="mt-3 text-xs text-muted">
               {Object.keys(th.perSubscription).length} subscription override(s) in force.
             </p>
           )}
@@ -91,7 +109,7 @@ export default async function SettingsPage() {
           <h2 id="sched-h" className="text-base font-semibold">
             Scheduled scan
           </h2>
-          <p className="mt-1 text-xs text-slate-500">
+          <p className="mt-1 text-xs text-muted">
             Cron (minute hour day month weekday), evaluated in the timezone below.
           </p>
           {canWrite ? (
@@ -136,14 +154,14 @@ export default async function SettingsPage() {
             </dl>
           )}
           {runs.length > 0 && (
-            <p className="mt-3 text-xs text-slate-500">Next runs: {runs.map((r) => formatDateTime(r)).join(" · ")}</p>
+            <p className="mt-3 text-xs text-muted">Next runs: {runs.map((r) => formatDateTime(r)).join(" · ")}</p>
           )}
         </section>
         <section className="card p-5" aria-labelledby="allow-h" data-testid="settings-allowlist">
           <h2 id="allow-h" className="text-base font-semibold">
             Subscriptions in scope
           </h2>
-          <p className="mt-1 text-xs text-slate-500">
+          <p className="mt-1 text-xs text-muted">
             {allow.length === 0
               ? "Currently every subscription the scanner identity can see."
               : `${allow.length} subscription(s) allowed; others are skipped.`}
@@ -151,15 +169,20 @@ export default async function SettingsPage() {
           {canWrite ? (
             <SettingForm action={updateAllowList} testId="allowlist-form">
               <div className="mt-3">
-                <AllowListField defaultValue={allow.join("\n")} />
+                <AllowListField subscriptions={subscriptions} allowed={allow} />
               </div>
             </SettingForm>
           ) : (
-            <ul className="mt-3 space-y-1 font-mono text-xs">
+            <ul className="mt-3 space-y-1 text-sm" data-testid="allowlist-names">
               {allow.length === 0 ? (
-                <li className="font-sans text-sm text-slate-500">All subscriptions</li>
+                <li className="text-muted">All subscriptions</li>
               ) : (
-                allow.map((s) => <li key={s}>{s}</li>)
+                allow.map((id) => (
+                  <li key={id}>
+                    {subscriptionName.get(id.toLowerCase()) ?? "Not discovered yet"}
+                    <span className="ml-2 font-mono text-xs text-muted">{id}</span>
+                  </li>
+                ))
               )}
             </ul>
           )}
@@ -211,7 +234,7 @@ export default async function SettingsPage() {
           <h2 id="roles-h" className="text-base font-semibold">
             Roles and permissions
           </h2>
-          <p className="mt-1 text-xs text-slate-500">
+          <p className="mt-1 text-xs text-muted">
             Assigned as Entra app roles on the CertifyClouds enterprise application.
           </p>
           <DataTable
@@ -219,7 +242,7 @@ export default async function SettingsPage() {
             frame="none"
             className="mt-3"
             columns={PERMISSION_COLUMNS}
-            rows={Object.entries(PERMISSIONS) as [Permission, string][]}
+            rows={LIVE_PERMISSIONS.map((p): [Permission, string] => [p, PERMISSIONS[p]])}
             rowKey={([p]) => p}
             empty="No permissions defined."
           />
@@ -232,7 +255,7 @@ export default async function SettingsPage() {
 function Row({ k, v, mono }: { k: string; v: string; mono?: boolean }) {
   return (
     <div className="grid grid-cols-3 gap-2">
-      <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
+      <dt className="text-muted">{k}</dt>
       <dd className={`col-span-2 ${mono ? "break-all font-mono text-xs leading-5" : "break-words"}`}>{v}</dd>
     </div>
   );

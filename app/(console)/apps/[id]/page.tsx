@@ -6,8 +6,15 @@ import { StatusBadge } from "@/app/_components/status";
 import { getApp } from "@/lib/inventory/apps";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section } from "../../_components/detail";
+import { detailTitle } from "../../_components/detail-title";
+import { consolePortal, PortalLink } from "../../_components/portal-link";
 
-export const metadata = { title: "Application" };
+export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return detailTitle(
+    "Application",
+    async (ctx) => (await getApp({ ctx, input: { id: decodeURIComponent((await params).id) } })).app.displayName,
+  );
+}
 
 export default async function AppPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: raw } = await params;
@@ -22,6 +29,16 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
         title={app.displayName}
         description={
           app.kind === "servicePrincipal" ? "Service principal (enterprise application)" : "Application registration"
+        }
+        actions={
+          <PortalLink
+            label="Open in Entra ID"
+            href={
+              app.kind === "servicePrincipal"
+                ? consolePortal()?.servicePrincipal(app.id, app.appId)
+                : consolePortal()?.application(app.appId)
+            }
+          />
         }
       />
       <div className="grid items-start gap-4 lg:grid-cols-2">
@@ -38,10 +55,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
             {app.removedAt && <Field k="Removed">{formatDateTime(app.removedAt)}</Field>}
             {related.map((r) => (
               <Field key={r.id} k={r.kind === "servicePrincipal" ? "Service principal" : "Application object"}>
-                <a
-                  href={`/apps/${encodeURIComponent(r.id)}`}
-                  className="text-brand-600 hover:underline dark:text-blue-300"
-                >
+                <a href={`/apps/${encodeURIComponent(r.id)}`} className="link">
                   {r.displayName}
                 </a>
               </Field>
@@ -58,7 +72,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
               {app.owners.map((o) => (
                 <li key={o.id}>
                   <div className="font-medium">{o.displayName ?? o.id}</div>
-                  {o.userPrincipalName && <div className="text-xs text-slate-500">{o.userPrincipalName}</div>}
+                  {o.userPrincipalName && <div className="text-xs text-muted">{o.userPrincipalName}</div>}
                 </li>
               ))}
             </ul>
@@ -87,9 +101,9 @@ type Credential = Awaited<ReturnType<typeof getApp>>["credentials"][number];
 function credentialColumns(now: Date): Column<Credential>[] {
   return [
     { header: "Type", cell: (c) => (c.type === "password" ? "Client secret" : "Certificate") },
-    { header: "Display name", cell: (c) => c.displayName ?? <span className="text-slate-400">—</span> },
+    { header: "Display name", cell: (c) => c.displayName ?? <span className="text-muted">—</span> },
     { header: "Hint", className: "font-mono text-xs", cell: (c) => (c.hint ? `${c.hint}…` : "—") },
-    { header: "Key id", className: "font-mono text-[11px] text-slate-500", cell: (c) => c.keyId },
+    { header: "Key id", className: "font-mono text-[11px] text-muted", cell: (c) => c.keyId },
     { header: "Valid from", className: "whitespace-nowrap text-xs", cell: (c) => formatDateTime(c.startDateTime) },
     {
       header: "Expires",

@@ -8,8 +8,13 @@ import { getAsset } from "@/lib/inventory/get-asset";
 import { UUID_RE, vaultSlug } from "@/lib/inventory/ids";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
+import { detailTitle } from "../../_components/detail-title";
+import { ekuName } from "../_components/eku";
+import { consolePortal, PortalLink } from "../../_components/portal-link";
 
-export const metadata = { title: "Object" };
+export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return detailTitle("Object", async (ctx) => (await getAsset({ ctx, input: { id: (await params).id } })).asset.name);
+}
 
 const TYPE_LABEL: Record<string, string> = { secret: "Secret", certificate: "Certificate", key: "Key" };
 
@@ -22,16 +27,18 @@ function str(v: unknown): string | undefined {
 
 const yesNo = (v: unknown) => (v === true ? "Yes" : v === false ? "No" : "—");
 
-function chips(v: unknown) {
+/** A list as chips; `name` turns a code into words (the code stays as the tooltip). */
+function chips(v: unknown, name?: (code: string) => string) {
   if (!Array.isArray(v) || v.length === 0) return undefined;
   return (
     <span className="flex flex-wrap gap-1">
       {v.map((x, i) => (
         <span
           key={i}
-          className="badge bg-slate-100 font-mono text-[11px] text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+          title={name ? String(x) : undefined}
+          className={`badge bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300 ${name ? "" : "font-mono text-[11px]"}`}
         >
-          {String(x)}
+          {name ? name(String(x)) : String(x)}
         </span>
       ))}
     </span>
@@ -106,10 +113,13 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         title={a.name}
         description={`${TYPE_LABEL[a.type]} in ${vaultName ?? a.vaultId}`}
         actions={
-          <div className="flex flex-wrap items-center gap-2" data-testid="asset-status">
-            <StatusBadge status={status} />
-            {!a.enabled && <StatusBadge status="disabled" />}
-            {a.removedAt && <StatusBadge status="removed" />}
+          <div className="flex flex-wrap items-center gap-2">
+            <div className="flex flex-wrap items-center gap-2" data-testid="asset-status">
+              <StatusBadge status={status} />
+              {!a.enabled && <StatusBadge status="disabled" />}
+              {a.removedAt && <StatusBadge status="removed" />}
+            </div>
+            <PortalLink href={consolePortal()?.keyVaultObject(a.type, a.objectId)} />
           </div>
         }
       />
@@ -138,7 +148,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </Field>
           </dl>
           {!a.expiresOn && (
-            <p className="mt-2 text-xs text-slate-500">
+            <p className="mt-2 text-xs text-muted">
               CIS Azure KV 5–7: secrets, keys and certificates should have an expiration date.
             </p>
           )}
@@ -153,7 +163,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </Field>
             <Field k="Enabled">{a.enabled ? "Yes" : "No (disabled)"}</Field>
             <Field k="Vault">
-              <a href={`/vaults/${vaultSlug(a.vaultId)}`} className="text-brand-600 hover:underline dark:text-blue-300">
+              <a href={`/vaults/${vaultSlug(a.vaultId)}`} className="link">
                 {vaultName}
               </a>
             </Field>
@@ -196,7 +206,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </dl>
             {policy && (
               <>
-                <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Issuance policy</h3>
+                <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-muted">Issuance policy</h3>
                 <dl>
                   <Field k="Issuer">{str(policy.issuerName)}</Field>
                   <Field k="Key">
@@ -208,7 +218,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
                     {policy.validityInMonths ? `${str(policy.validityInMonths)} months` : undefined}
                   </Field>
                   <Field k="Lifetime actions">{lifetime(policy.lifetimeActions)}</Field>
-                  <Field k="Enhanced key usage">{chips(policy.enhancedKeyUsage)}</Field>
+                  <Field k="Enhanced key usage">{chips(policy.enhancedKeyUsage, ekuName)}</Field>
                 </dl>
               </>
             )}
@@ -231,7 +241,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
                       {rotation.autoRotate ? "Automatic rotation" : "Notify only"}
                       {rotation.expiresIn ? ` · expires after ${str(rotation.expiresIn)}` : ""}
                       {lifetime(rotation.lifetimeActions) ? (
-                        <span className="block text-xs text-slate-500">{lifetime(rotation.lifetimeActions)}</span>
+                        <span className="block text-xs text-muted">{lifetime(rotation.lifetimeActions)}</span>
                       ) : null}
                     </span>
                   )

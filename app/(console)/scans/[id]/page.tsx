@@ -7,10 +7,16 @@ import { UUID_RE } from "@/lib/inventory/ids";
 import { scanDetail } from "@/lib/discovery";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section } from "../../_components/detail";
+import { detailTitle } from "../../_components/detail-title";
 import { LiveScan } from "../_components/live-scan";
 import { ScanErrorGroup } from "../_components/scan-error-group";
 
-export const metadata = { title: "Scan" };
+export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return detailTitle("Scan", async (ctx) => {
+    const { scan } = await scanDetail({ ctx, input: { id: (await params).id } });
+    return `${scan.mode[0].toUpperCase()}${scan.mode.slice(1)} scan of ${formatDateTime(scan.createdAt)}`;
+  });
+}
 
 export default async function ScanPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -52,10 +58,10 @@ export default async function ScanPage({ params }: { params: Promise<{ id: strin
       </div>
       <section className="card mt-4" aria-labelledby="errors-h" id="errors" data-testid="scan-errors">
         <h2 id="errors-h" className="p-5 pb-0 text-base font-semibold">
-          Errors {errors.length > 0 && <span className="text-slate-500">({errors.length})</span>}
+          Errors {errors.length > 0 && <span className="text-muted">({errors.length})</span>}
         </h2>
         {errors.length === 0 ? (
-          <p className="p-5 text-sm text-slate-500">No errors recorded{scan.active ? " so far" : ""}.</p>
+          <p className="p-5 text-sm text-muted">No errors recorded{scan.active ? " so far" : ""}.</p>
         ) : (
           <div className="space-y-4 p-5">
             {[...byKind.entries()].map(([kind, list]) => (

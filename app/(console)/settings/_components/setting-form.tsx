@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useState, useTransition } from "react";
+import { CheckboxGrid } from "@/app/_components/checkbox-grid";
 import type { ActionResult } from "@/lib/web/action";
 
 type Issues = Record<string, string>;
@@ -116,7 +117,7 @@ export function TextField({
         className={`input ${mono ? "font-mono" : ""} ${invalid ? "border-red-400 focus:border-red-500 focus:ring-red-500/20 dark:border-red-500" : ""}`}
       />
       {hint && !invalid && (
-        <p className="mt-1 text-xs text-slate-500" id={`${name}-hint`}>
+        <p className="mt-1 text-xs text-muted" id={`${name}-hint`}>
           {hint}
         </p>
       )}
@@ -125,22 +126,45 @@ export function TextField({
   );
 }
 
-export function AllowListField({ defaultValue }: { defaultValue: string }) {
+/**
+ * Subscriptions in scope, picked by name from those discovered; ids not discovered yet (a new subscription, a fresh
+ * install) can be added by id. Posts one `allowList` value (ids, one per line) as the action expects.
+ */
+export function AllowListField({
+  subscriptions,
+  allowed,
+}: {
+  subscriptions: { id: string; name: string }[];
+  allowed: string[];
+}) {
   const invalid = useFieldInvalid("allowList");
+  const known = new Set(subscriptions.map((s) => s.id.toLowerCase()));
+  const [selected, setSelected] = useState(allowed.filter((id) => known.has(id.toLowerCase())));
+  const [extra, setExtra] = useState(allowed.filter((id) => !known.has(id.toLowerCase())).join("\n"));
+  const value = [...selected, ...extra.split(/[\s,;]+/).filter(Boolean)].join("\n");
   return (
-    <div>
-      <label className="label" htmlFor="f-allowList">
-        Subscription ids (one per line)
+    <div data-testid="allowlist-picker">
+      <CheckboxGrid
+        label="Subscriptions in scope"
+        items={subscriptions.map((s) => ({ ...s, hint: s.id.slice(0, 8) }))}
+        selected={selected}
+        onChange={setSelected}
+        emptyText="No subscriptions discovered yet: run a scan of everything first, or add ids below."
+      />
+      <p className="mt-1 text-xs text-muted">None ticked and none added = every subscription the scanner can see.</p>
+      <label className="label mt-3" htmlFor="f-allowList-extra">
+        Other subscription ids (not discovered yet)
       </label>
       <textarea
-        id="f-allowList"
-        name="allowList"
-        rows={5}
-        defaultValue={defaultValue}
-        placeholder="Empty = every subscription the scanner identity can see"
+        id="f-allowList-extra"
+        rows={2}
+        value={extra}
+        onChange={(e) => setExtra(e.target.value)}
         aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? "allowList-error" : undefined}
         className={`input font-mono text-xs ${invalid ? "border-red-400 dark:border-red-500" : ""}`}
       />
+      <input type="hidden" name="allowList" value={value} />
       <FieldError name="allowList" />
     </div>
   );
