@@ -26,22 +26,23 @@ export function KpiCard({
   const total = counts.total;
   return (
     <section className="card flex flex-col p-4" aria-labelledby={`kpi-${type}`} data-testid={`kpi-${type}`}>
-      <div className="flex items-center justify-between">
-        <h2
-          id={`kpi-${type}`}
-          className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200"
-        >
-          <TypeIcon type={type} />
-          {title}
-        </h2>
+      <h2
+        id={`kpi-${type}`}
+        className="flex items-center gap-2 text-sm font-semibold text-slate-700 dark:text-slate-200"
+      >
+        <TypeIcon type={type} />
+        {title}
+      </h2>
+      {/* The disabled count sits beside the total, not the title: a long title plus it wrapped in narrow cards. */}
+      <div className="mt-1 flex items-baseline justify-between gap-2">
+        <span className="text-3xl font-semibold tabular-nums" data-testid={`kpi-${type}-total`}>
+          {formatNumber(total)}
+        </span>
         {counts.disabled > 0 && (
-          <span className="text-xs text-slate-500 dark:text-slate-400" title="Disabled objects">
-            {counts.disabled} disabled
+          <span className="whitespace-nowrap text-xs text-muted" title="Disabled objects">
+            {formatNumber(counts.disabled)} disabled
           </span>
         )}
-      </div>
-      <div className="mt-1 text-3xl font-semibold tabular-nums" data-testid={`kpi-${type}-total`}>
-        {formatNumber(total)}
       </div>
       <div className="mt-3 flex h-2 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden="true">
         {total > 0 &&

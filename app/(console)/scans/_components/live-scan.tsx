@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { pageIsStale } from "./refresh-rule";
 import { useEffect, useRef, useState, useTransition } from "react";
 import type { ScanProgress } from "@/lib/discovery";
 import { cancelScan } from "../actions";
@@ -35,7 +36,7 @@ export function LiveScan({
   const [p, setP] = useState(initial);
   const [err, setErr] = useState<string | null>(null);
   const [pending, start] = useTransition();
-  const wasActive = useRef(initial.active);
+  const shownStatus = useRef(initial.status);
 
   useEffect(() => {
     if (!p.active) return;
@@ -59,9 +60,9 @@ export function LiveScan({
   }, [p]);
 
   useEffect(() => {
-    if (wasActive.current && !p.active) router.refresh();
-    wasActive.current = p.active;
-  }, [p.active, router]);
+    if (pageIsStale(shownStatus.current, p.status)) router.refresh();
+    shownStatus.current = p.status;
+  }, [p.status, router]);
 
   const bar =
     p.status === "failed"
@@ -87,12 +88,12 @@ export function LiveScan({
             {p.active && <span className="h-2 w-2 animate-pulse rounded-full bg-brand-500" aria-hidden="true" />}
             <span data-testid="scan-status">{STATUS_TEXT[p.status] ?? p.status}</span>
           </div>
-          <div className="text-xs text-slate-500 dark:text-slate-400">
+          <div className="text-xs text-muted">
             {p.mode} scan · {p.trigger} · by {p.requestedBy}
             {!compact ? null : (
               <>
                 {" · "}
-                <Link href={`/scans/${p.id}`} className="text-brand-600 hover:underline dark:text-blue-300">
+                <Link href={`/scans/${p.id}`} className="link">
                   details
                 </Link>
               </>

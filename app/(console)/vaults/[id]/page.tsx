@@ -11,9 +11,18 @@ import { listAssets, type AssetRow } from "@/lib/inventory/list-assets";
 import { getVault } from "@/lib/inventory/vaults";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
+import { detailTitle } from "../../_components/detail-title";
+import { ErrorText } from "../../_components/error-text";
+import { consolePortal, PortalLink } from "../../_components/portal-link";
 import { authModel, diagnostics, network, purgeProtection, softDelete } from "../../_components/posture";
 
-export const metadata = { title: "Vault" };
+export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return detailTitle("Vault", async (ctx) => {
+    const id = vaultIdFromSlug((await params).id);
+    if (!id) throw new Error("not a vault address");
+    return (await getVault({ ctx, input: { id } })).vault.name;
+  });
+}
 
 export default async function VaultPage({ params }: { params: Promise<{ id: string }> }) {
   const { id: slug } = await params;
@@ -36,6 +45,7 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
           <div className="flex items-center gap-2" data-testid="vault-access">
             <AccessBadge status={v.accessStatus} />
             {v.removedAt && <StatusBadge status="removed" />}
+            <PortalLink href={consolePortal()?.resource(v.id)} />
           </div>
         }
       />
@@ -49,10 +59,11 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
             The scanner could not read this vault&apos;s objects
           </div>
           {v.accessError?.message && (
-            <p className="mt-1 font-mono text-xs text-orange-900/80 dark:text-orange-200/80">
-              {v.accessError.code ? `${v.accessError.code}: ` : ""}
-              {v.accessError.message}
-            </p>
+            <ErrorText
+              code={v.accessError.code}
+              message={v.accessError.message}
+              className="mt-1 text-orange-900/80 dark:text-orange-200/80"
+            />
           )}
           {remediation && (
             <p className="mt-2 text-orange-900 dark:text-orange-100">
@@ -113,10 +124,7 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
         id="objects-h"
         className="mt-4"
         actions={
-          <a
-            href={`/inventory?vault=${encodeURIComponent(v.id)}`}
-            className="text-sm text-brand-600 hover:underline dark:text-blue-300"
-          >
+          <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="text-sm link">
             All {formatNumber(objects.total)} in inventory →
           </a>
         }
@@ -126,12 +134,12 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
             const c = counts.find((x) => x.type === t);
             return (
               <div key={t} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
-                <div className="flex items-center gap-2 text-xs font-medium text-slate-500">
+                <div className="flex items-center gap-2 text-xs font-medium text-muted">
                   <TypeIcon type={t} />
                   {TYPE_PLURAL[t]}
                 </div>
                 <div className="mt-1 text-2xl font-semibold tabular-nums">{c?.total ?? 0}</div>
-                <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
+                <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-muted">
                   {c && c.expired > 0 && <span className="text-red-600 dark:text-red-400">{c.expired} expired</span>}
                   {c && c.critical > 0 && (
                     <span className="text-orange-600 dark:text-orange-400">{c.critical} critical</span>
@@ -166,23 +174,27 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
 
       <Section title="Scan errors" id="errors-h" className="mt-4">
         {errors.length === 0 ? (
-          <p className="text-slate-500">No scan errors recorded for this vault.</p>
+          <p className="text-muted">No scan errors recorded for this vault.</p>
         ) : (
           <ul className="divide-y divide-slate-100 dark:divide-slate-800" data-testid="vault-errors">
             {errors.map((e) => (
               <li key={e.id} className="py-3">
                 <div className="flex flex-wrap items-center gap-2">
                   <AccessBadge status={e.kind} />
-                  <span className="text-xs text-slate-500">{formatDateTime(e.at)}</span>
-                  <a href={`/scans/${e.scanId}`} className="text-xs text-brand-600 hover:underline dark:text-blue-300">
+                  <span className="text-xs text-muted">{formatDateTime(e.at)}</span>
+                  <a href={`/scans/${e.scanId}`} className="text-xs link">
                     scan
                   </a>
                 </div>
-                <p className="mt-1 font-mono text-xs text-slate-600 dark:text-slate-400">
-                  {e.code ? `${e.code}: ` : ""}
-                  {e.message}
-                </p>
-                <p className="mt-1 text-sm">{e.remediation}</p>
+                {/* The latest error is already in the box above: say so instead of repeating it. */}
+                {unreachable && e.message === v.accessError?.message ? (
+                  <p className="mt-1 text-xs text-muted">The error shown above.</p>
+                ) : (
+                  <>
+                    <ErrorText code={e.code} message={e.message} className="mt-1 text-slate-600 dark:text-slate-400" />
+                    {e.remediation !== remediation && <p className="mt-1 text-sm">{e.remediation}</p>}
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -213,6 +225,6 @@ function objectColumns(now: Date): Column<AssetRow>[] {
       cell: (r) => (r.expiresOn ? formatDaysUntil(r.expiresOn, now) : "—"),
       detail: (r) => (r.expiresOn ? formatDate(r.expiresOn) : ""),
     },
-    { header: "Updated", className: "text-xs text-slate-500", cell: (r) => formatDate(r.updatedOn) },
+    { header: "Updated", className: "text-xs text-muted", cell: (r) => formatDate(r.updatedOn) },
   ];
 }
