@@ -5,6 +5,7 @@ import { formatDate, formatDateTime, formatNumber, formatRelative } from "@/app/
 import { PageHeader } from "@/app/_components/page-header";
 import { ScanStatusBadge } from "@/app/_components/status";
 import type { DashboardViewData } from "@/lib/inventory/dashboard-view";
+import { ExportMenu } from "./export-menu";
 import { KpiCard } from "./kpi-card";
 import { Leftovers, TopRisks } from "./top-risks";
 import { VaultKpiCard } from "./vault-kpi-card";
@@ -45,9 +46,7 @@ export function DashboardView({
         description="Expiry, posture and coverage of every Key Vault object and app credential CertifyClouds has discovered. Times are UTC."
         actions={
           <div className="flex gap-2">
-            <a href="/api/inventory/export" className="btn-secondary" download>
-              Export CSV
-            </a>
+            <ExportMenu />
             {scanAction}
           </div>
         }
@@ -77,15 +76,12 @@ export function DashboardView({
               <a href={`/scans/${scan.id}`} className="font-medium hover:underline">
                 {scan.mode} · {scan.trigger}
               </a>
-              <span
-                className="text-slate-500 dark:text-slate-400"
-                title={formatDateTime(scan.finishedAt ?? scan.createdAt)}
-              >
+              <span className="text-muted" title={formatDateTime(scan.finishedAt ?? scan.createdAt)}>
                 {formatRelative(scan.finishedAt ?? scan.startedAt ?? scan.createdAt, now)}
               </span>
             </div>
           ) : (
-            <div className="text-sm text-slate-500">No scan yet</div>
+            <div className="text-sm text-muted">No scan yet</div>
           )}
         </div>
         <div>
@@ -109,7 +105,7 @@ export function DashboardView({
               {v.reachable}/{v.total} vaults read
             </span>
           </div>
-          <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+          <div className="mt-1 text-xs text-muted">
             {v.unreachable > 0 ? (
               <Link href="/vaults?access=unreachable" className="text-orange-700 hover:underline dark:text-orange-300">
                 {v.unreachable} unreachable
@@ -151,9 +147,7 @@ export function DashboardView({
             <h2 id="timeline-h" className="text-base font-semibold">
               Expiring in the next 90 days
             </h2>
-            <span className="text-xs text-slate-500 dark:text-slate-400">
-              Weekly buckets from {formatDate(now)} (UTC)
-            </span>
+            <span className="text-xs text-muted">Weekly buckets from {formatDate(now)} (UTC)</span>
           </div>
           <div className="mt-3">
             <ExpiryTimeline data={timeline} />
@@ -163,44 +157,20 @@ export function DashboardView({
           <h2 id="subs-h" className="text-base font-semibold">
             By subscription
           </h2>
-          <ul
-            className="mt-3 max-h-80 divide-y divide-slate-100 overflow-auto dark:divide-slate-800"
-            data-testid="by-subscription"
-          >
-            {d.bySubscription.map((s) => {
-              const risk = s.expired + s.critical;
-              return (
-                <li key={s.id} className="py-2.5">
-                  <div className="flex items-baseline justify-between gap-3">
-                    <a
-                      href={inv({ subscription: s.id })}
-                      className="min-w-0 truncate text-sm font-medium hover:underline"
-                      title={s.id}
-                    >
-                      {s.name ?? s.id}
-                    </a>
-                    <span
-                      className={`shrink-0 text-sm tabular-nums ${risk > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-slate-500"}`}
-                      title="Expired or critical objects"
-                    >
-                      {formatNumber(risk)} at risk
-                    </span>
-                  </div>
-                  <div className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-500 dark:text-slate-400">
-                    <span>{formatNumber(s.objects)} objects</span>
-                    <span>
-                      {s.vaults} vault{s.vaults === 1 ? "" : "s"}
-                      {s.unreachable > 0 && (
-                        <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} unreachable</span>
-                      )}
-                    </span>
-                    {s.warning > 0 && <span className="text-amber-700 dark:text-amber-300">{s.warning} warning</span>}
-                    {s.noExpiry > 0 && <span>{s.noExpiry} no expiry</span>}
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
+          {/* No inner scroll (it hid subscriptions without a cue): the first few, the rest behind a count. */}
+          <SubscriptionList rows={d.bySubscription.slice(0, SUBSCRIPTIONS_SHOWN)} href={inv} testId="by-subscription" />
+          {d.bySubscription.length > SUBSCRIPTIONS_SHOWN && (
+            <details data-testid="by-subscription-more">
+              <summary className="cursor-pointer py-2 text-sm link">
+                Show {d.bySubscription.length - SUBSCRIPTIONS_SHOWN} more subscriptions
+              </summary>
+              <SubscriptionList
+                rows={d.bySubscription.slice(SUBSCRIPTIONS_SHOWN)}
+                href={inv}
+                testId="by-subscription-rest"
+              />
+            </details>
+          )}
         </section>
       </div>
 
@@ -209,14 +179,12 @@ export function DashboardView({
           <h2 id="risks-h" className="text-base font-semibold">
             Top risks
           </h2>
-          <a href={inv({ sort: "expiry" })} className="text-sm text-brand-600 hover:underline dark:text-blue-300">
+          <a href={inv({ sort: "expiry" })} className="text-sm link">
             Full inventory →
           </a>
         </div>
         {totalRisk === 0 ? (
-          <p className="p-5 text-sm text-slate-500">
-            Nothing expired, expiring within the thresholds, or unreachable.{" "}
-          </p>
+          <p className="p-5 text-sm text-muted">Nothing expired, expiring within the thresholds, or unreachable. </p>
         ) : (
           <TopRisks risks={d.risks} now={now} vaultHrefs={vaultHrefs} subName={subName} />
         )}
@@ -227,9 +195,9 @@ export function DashboardView({
           <div className="p-5 pb-0">
             <h2 id="leftovers-h" className="text-base font-semibold">
               Leftovers to clean up{" "}
-              <span className="text-sm font-normal text-slate-500">({formatNumber(d.risks.leftovers.total)})</span>
+              <span className="text-sm font-normal text-muted">({formatNumber(d.risks.leftovers.total)})</span>
             </h2>
-            <p className="mt-1 text-sm text-slate-500">
+            <p className="mt-1 text-sm text-muted">
               Enabled objects expired more than {d.risks.leftovers.afterDays} days ago, and app credentials that expired
               long ago or were replaced by a newer one. Not an outage, but clutter that hides the real risks: delete
               them.
@@ -239,5 +207,55 @@ export function DashboardView({
         </section>
       )}
     </>
+  );
+}
+
+const SUBSCRIPTIONS_SHOWN = 6;
+
+function SubscriptionList({
+  rows,
+  href,
+  testId,
+}: {
+  rows: DashboardViewData["bySubscription"];
+  testId: string;
+  href: (p: Record<string, string>) => string;
+}) {
+  return (
+    <ul className="mt-3 divide-y divide-slate-100 dark:divide-slate-800" data-testid={testId}>
+      {rows.map((s) => {
+        const risk = s.expired + s.critical;
+        return (
+          <li key={s.id} className="py-2.5">
+            <div className="flex items-baseline justify-between gap-3">
+              <a
+                href={href({ subscription: s.id })}
+                className="min-w-0 truncate text-sm font-medium hover:underline"
+                title={s.id}
+              >
+                {s.name ?? s.id}
+              </a>
+              <span
+                className={`shrink-0 text-sm tabular-nums ${risk > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-muted"}`}
+                title="Expired or critical objects"
+              >
+                {formatNumber(risk)} at risk
+              </span>
+            </div>
+            <div className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-muted">
+              <span>{formatNumber(s.objects)} objects</span>
+              <span>
+                {s.vaults} vault{s.vaults === 1 ? "" : "s"}
+                {s.unreachable > 0 && (
+                  <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} unreachable</span>
+                )}
+              </span>
+              {s.warning > 0 && <span className="text-amber-700 dark:text-amber-300">{s.warning} warning</span>}
+              {s.noExpiry > 0 && <span>{s.noExpiry} no expiry</span>}
+            </div>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -1,4 +1,5 @@
 import { exportAssetsCsv, exportAssetsInput } from "@/lib/inventory/export-assets";
+import { csvDownload } from "@/lib/web/csv-download";
 import { route } from "@/lib/web/route";
 
 export const dynamic = "force-dynamic";
@@ -9,37 +10,5 @@ export const dynamic = "force-dynamic";
  */
 export const GET = route(
   { name: "GET /api/inventory/export", access: "dashboard:read", input: exportAssetsInput },
-  async ({ ctx, input }) => {
-    const it = exportAssetsCsv({ ctx, input: input });
-    // Pull the header now: permission and input errors surface as a JSON error response, not a broken download.
-    const first = await it.next();
-    const enc = new TextEncoder();
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        // UTF-8 BOM so Excel reads non-ASCII names correctly.
-        controller.enqueue(enc.encode(`\uFEFF${first.done ? "" : first.value}`));
-      },
-      async pull(controller) {
-        try {
-          const { value, done } = await it.next();
-          if (done) controller.close();
-          else controller.enqueue(enc.encode(value));
-        } catch (err) {
-          controller.error(err);
-        }
-      },
-      async cancel() {
-        await it.return(undefined);
-      },
-    });
-    const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-    return new Response(stream, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="certifyclouds-inventory-${stamp}Z.csv"`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
-  },
+  async ({ ctx, input }) => csvDownload(exportAssetsCsv({ ctx, input }), "inventory"),
 );

@@ -1,0 +1,11 @@
+import { exportAllInput, exportVaultsCsv } from "@/lib/inventory/export-more";
+import { csvDownload } from "@/lib/web/csv-download";
+import { route } from "@/lib/web/route";
+
+export const dynamic = "force-dynamic";
+
+/** Every vault's posture (authorization, soft delete, purge protection, network, diagnostics, access) as CSV. */
+export const GET = route(
+  { name: "GET /api/vaults/export", access: "dashboard:read", input: exportAllInput },
+  async ({ ctx, input }) => csvDownload(exportVaultsCsv({ ctx, input }), "vault-posture"),
+);
