@@ -8,6 +8,7 @@ export function CheckboxGrid({
   onChange,
   emptyText,
   error,
+  columns = 2,
 }: {
   label: string;
   items: { id: string; name: string; hint?: string }[];
@@ -16,6 +17,8 @@ export function CheckboxGrid({
   /** shown instead of the grid when there is nothing to pick */
   emptyText: string;
   error?: string;
+  /** One column in narrow cards (names would be cut), two where there is room. */
+  columns?: 1 | 2;
 }) {
   return (
     <>
@@ -23,7 +26,7 @@ export function CheckboxGrid({
         <p className="text-sm text-muted">{emptyText}</p>
       ) : (
         <div
-          className="grid max-h-48 gap-1 overflow-auto rounded-lg border border-slate-200 p-2 sm:grid-cols-2 dark:border-slate-700"
+          className={`grid max-h-48 gap-1 overflow-auto rounded-lg border border-slate-200 p-2 dark:border-slate-700 ${columns === 2 ? "sm:grid-cols-2" : ""}`}
           role="group"
           aria-label={label}
         >

@@ -114,3 +114,12 @@ test("the dashboard exports objects, app credentials and vault posture", async (
     await page.goto("/");
   }
 });
+
+test("the start-scan form asks for the mode and the scope once each", async ({ page }) => {
+  await signInAs(page, "operator");
+  await page.goto("/scans");
+  const form = page.getByTestId("start-scan-form");
+  await expect(form.getByRole("group", { name: "Mode" })).toHaveCount(1);
+  await expect(form.getByRole("group", { name: "Scope" })).toHaveCount(1);
+  await expect(form.getByRole("radio", { name: "Chosen subscriptions" })).toHaveCount(1);
+});

@@ -13,7 +13,10 @@ export function Field({
   return (
     <div className="grid grid-cols-3 gap-2 py-1.5">
       <dt className="text-muted">{k}</dt>
-      <dd className={`col-span-2 break-all ${mono ? "font-mono text-xs leading-5" : ""}`} data-testid={testId}>
+      <dd
+        className={`col-span-2 ${mono ? "font-mono text-xs leading-5 [overflow-wrap:anywhere]" : "break-words"}`}
+        data-testid={testId}
+      >
         {children === null || children === undefined || children === "" ? (
           <span className="text-muted">—</span>
         ) : (

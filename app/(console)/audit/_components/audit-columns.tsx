@@ -16,7 +16,7 @@ const OUTCOME_STYLE: Record<string, string> = {
 
 /**
  * The log's columns, compact enough to fit the card at laptop widths: the sequence number under the time, the
- * outcome beside the action, the target by name (linked) with its kind underneath.
+ * address under the actor, the outcome beside the action, the target by name (linked) with its kind underneath.
  */
 export function auditColumns(names: AuditTargetNames): Column<AuditEntry>[] {
   return [
@@ -28,9 +28,19 @@ export function auditColumns(names: AuditTargetNames): Column<AuditEntry>[] {
     },
     {
       header: "Actor",
-      className: "max-w-56 [overflow-wrap:anywhere]",
-      cell: (r) => <div className="font-medium">{r.actorName ?? r.actorId}</div>,
-      detail: (r) => r.actorType,
+      className: "max-w-56",
+      cell: (r) => (
+        <div className="truncate font-medium" title={r.actorName ?? r.actorId}>
+          {r.actorName ?? r.actorId}
+        </div>
+      ),
+      // Where from, under who: the address, and the browser as a tooltip (a column of its own overflowed the card).
+      detail: (r) => (
+        <span title={r.userAgent ?? undefined}>
+          {r.actorType}
+          {r.ip ? ` · ${r.ip}` : ""}
+        </span>
+      ),
     },
     {
       header: "Action",
@@ -43,12 +53,12 @@ export function auditColumns(names: AuditTargetNames): Column<AuditEntry>[] {
     },
     {
       header: "Target",
-      className: "max-w-60",
+      className: "min-w-44 max-w-60",
       cell: (r) => {
         const t = describeTarget(r.targetType, r.targetId, names);
         if (!t) return <span className="text-muted">—</span>;
         return t.href ? (
-          <a href={t.href} className="link block truncate" title={t.title}>
+          <a href={t.href} className="link" title={t.title}>
             {t.label}
           </a>
         ) : (
@@ -58,17 +68,6 @@ export function auditColumns(names: AuditTargetNames): Column<AuditEntry>[] {
         );
       },
       detail: (r) => describeTarget(r.targetType, r.targetId, names)?.kind,
-    },
-    {
-      header: "From",
-      className: "text-xs",
-      cell: (r) => r.ip ?? "—",
-      detail: (r) =>
-        r.userAgent && (
-          <div className="max-w-36 truncate" title={r.userAgent}>
-            {r.userAgent}
-          </div>
-        ),
     },
     {
       header: "Details",

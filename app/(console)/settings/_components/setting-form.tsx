@@ -146,6 +146,7 @@ export function AllowListField({
     <div data-testid="allowlist-picker">
       <CheckboxGrid
         label="Subscriptions in scope"
+        columns={1}
         items={subscriptions.map((s) => ({ ...s, hint: s.id.slice(0, 8) }))}
         selected={selected}
         onChange={setSelected}
