@@ -6,7 +6,7 @@ import { AuthFrame } from "./_components/auth-frame";
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
     <AuthFrame>
-      <p className="text-sm font-semibold text-amber-600">Something went wrong</p>
+      <p className="text-sm font-semibold text-amber-700 dark:text-amber-400">Something went wrong</p>
       <h1 className="mt-1 text-xl font-semibold">This page could not be loaded</h1>
       <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
         Try again. If it keeps failing, give your administrator this reference so they can find it in the server log:

@@ -142,10 +142,10 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
                 <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-muted">
                   {c && c.expired > 0 && <span className="text-red-600 dark:text-red-400">{c.expired} expired</span>}
                   {c && c.critical > 0 && (
-                    <span className="text-orange-600 dark:text-orange-400">{c.critical} critical</span>
+                    <span className="text-orange-700 dark:text-orange-400">{c.critical} critical</span>
                   )}
                   {c && c.warning > 0 && (
-                    <span className="text-amber-600 dark:text-amber-400">{c.warning} warning</span>
+                    <span className="text-amber-700 dark:text-amber-400">{c.warning} warning</span>
                   )}
                   {c && c.noExpiry > 0 && <span>{c.noExpiry} no expiry</span>}
                   {c && c.disabled > 0 && <span>{c.disabled} disabled</span>}
