@@ -11,7 +11,8 @@ test.describe.configure({ mode: "serial" });
 const THEMES = ["light", "dark"] as const;
 
 async function setTheme(context: BrowserContext, page: Page, theme: (typeof THEMES)[number]) {
-  await context.addCookies([{ name: "cc-theme", value: theme, url: page.url() }]);
+  // The site root: a cookie set for a deeper URL would get that URL's directory as its path.
+  await context.addCookies([{ name: "cc-theme", value: theme, url: new URL("/", page.url()).toString() }]);
 }
 
 /** Serious and critical violations, one line each with the first offending nodes, so a failure says what to fix. */
