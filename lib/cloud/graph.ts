@@ -1,7 +1,9 @@
 /** Microsoft Graph: applications and service principals with credential metadata and owners (minimal $select). */
 import { RetryHandlerOptions, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import { graphClient } from "./clients";
+import { z } from "zod";
 import { withRetry, type CallOptions } from "./retry";
+import { emptyListing, parseEach, type Listing } from "./validate";
 
 export interface GraphPasswordCredential {
   keyId: string;
@@ -44,25 +46,28 @@ function prepare(req: GraphRequest, signal: AbortSignal): GraphRequest {
 const APP_SELECT = "id,appId,displayName,createdDateTime,passwordCredentials,keyCredentials";
 const SP_SELECT = "id,appId,displayName,passwordCredentials,keyCredentials";
 
-type RawCred = {
-  keyId: string;
-  displayName?: string | null;
-  hint?: string | null;
-  startDateTime?: string | null;
-  endDateTime?: string | null;
-  type?: string;
-  usage?: string;
-};
-type RawPrincipal = {
-  id: string;
-  appId: string;
-  displayName: string;
-  createdDateTime?: string | null;
-  passwordCredentials?: RawCred[];
-  keyCredentials?: RawCred[];
-};
+const nullableText = z.string().nullish();
+const isoOrNull = z.iso.datetime({ offset: true }).nullish();
+const credSchema = z.object({
+  keyId: z.string().min(1),
+  displayName: nullableText,
+  hint: nullableText,
+  startDateTime: isoOrNull,
+  endDateTime: isoOrNull,
+  type: nullableText,
+  usage: nullableText,
+});
+/** What a principal must carry to be inventoried: an object id (the owners URL and the row key), an appId. */
+const principalSchema = z.object({
+  id: z.string().min(1),
+  appId: z.string().min(1),
+  displayName: nullableText,
+  createdDateTime: isoOrNull,
+  passwordCredentials: z.array(credSchema).nullish(),
+  keyCredentials: z.array(credSchema).nullish(),
+});
 
-function toPrincipal(kind: GraphPrincipal["kind"], a: RawPrincipal): GraphPrincipal {
+function toPrincipal(kind: GraphPrincipal["kind"], a: z.output<typeof principalSchema>): GraphPrincipal {
   return {
     kind,
     id: a.id,
@@ -79,18 +84,18 @@ function toPrincipal(kind: GraphPrincipal["kind"], a: RawPrincipal): GraphPrinci
     keyCredentials: (a.keyCredentials ?? []).map((c) => ({
       keyId: c.keyId,
       displayName: c.displayName ?? null,
-      type: c.type,
-      usage: c.usage,
+      type: c.type ?? undefined,
+      usage: c.usage ?? undefined,
       startDateTime: c.startDateTime ?? null,
       endDateTime: c.endDateTime ?? null,
     })),
   };
 }
 
-async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<GraphPrincipal[]> {
+async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<Listing<GraphPrincipal>> {
   const client = graphClient();
   const path = kind === "application" ? "/applications" : "/servicePrincipals";
-  const out: GraphPrincipal[] = [];
+  const out = emptyListing<GraphPrincipal>();
   let next: string | undefined;
   let first = true;
   while (first || next) {
@@ -109,22 +114,23 @@ async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<Gr
             )
           : prepare(client.api(url!), signal)
         ).get() as Promise<{
-          value: RawPrincipal[];
+          value: unknown[];
           "@odata.nextLink"?: string;
         }>,
       o,
     );
-    for (const a of page.value ?? []) out.push(toPrincipal(kind, a));
+    parseEach(kind, principalSchema, page.value ?? [], (a) => toPrincipal(kind, a), out);
     next = page["@odata.nextLink"];
   }
   return out;
 }
 
-export function listApplications(o: CallOptions = {}): Promise<GraphPrincipal[]> {
+/** Every app registration; malformed ones are in `rejected`, not in `items`. */
+export function listApplications(o: CallOptions = {}): Promise<Listing<GraphPrincipal>> {
   return listAll("application", o);
 }
 
-export function listServicePrincipals(o: CallOptions = {}): Promise<GraphPrincipal[]> {
+export function listServicePrincipals(o: CallOptions = {}): Promise<Listing<GraphPrincipal>> {
   return listAll("servicePrincipal", o);
 }
 

@@ -30,6 +30,7 @@ export interface DashboardSummary {
   kpis: Record<KpiKind, StatusCounts>;
   vaults: {
     total: number;
+    /** readable / unreadable / never scanned: vault-readability.ts */
     reachable: number;
     unreachable: number;
     notScanned: number;
@@ -88,6 +89,9 @@ export interface DashboardSummary {
       accessStatus: string;
       accessError: { code?: string; message: string; remediation: string } | null;
       lastScannedAt: Date | null;
+      /** the last listing's count (listedAt null: never listed) */
+      objectCount: number;
+      listedAt: Date | null;
     }[];
   };
   lastScan: ScanRun | null;
