@@ -1,5 +1,5 @@
 /** Microsoft Graph: applications and service principals with credential metadata and owners (minimal $select). */
-import { RetryHandlerOptions, type GraphRequest } from "@microsoft/microsoft-graph-client";
+import { RetryHandlerOptions, type Client, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import { graphClient } from "./clients";
 import { z } from "zod";
 import { withRetry, type CallOptions } from "./retry";
@@ -92,40 +92,37 @@ function toPrincipal(kind: GraphPrincipal["kind"], a: z.output<typeof principalS
   };
 }
 
-async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<Listing<GraphPrincipal>> {
+/** Every item of a Graph collection: the first request, then each `@odata.nextLink`, one retried call per page. */
+async function collect<T>(firstPage: (client: Client) => GraphRequest, o: CallOptions): Promise<T[]> {
   const client = graphClient();
-  const path = kind === "application" ? "/applications" : "/servicePrincipals";
-  const out = emptyListing<GraphPrincipal>();
+  const out: T[] = [];
   let next: string | undefined;
-  let first = true;
-  while (first || next) {
+  do {
     const url = next;
-    const isFirst = first;
-    first = false;
     const page = await withRetry(
       (signal) =>
-        (isFirst
-          ? prepare(
-              client
-                .api(path)
-                .select(kind === "application" ? APP_SELECT : SP_SELECT)
-                .top(999),
-              signal,
-            )
-          : prepare(client.api(url!), signal)
-        ).get() as Promise<{
-          value: unknown[];
+        prepare(url === undefined ? firstPage(client) : client.api(url), signal).get() as Promise<{
+          value?: T[];
           "@odata.nextLink"?: string;
         }>,
       o,
     );
-    parseEach(kind, principalSchema, page.value ?? [], (a) => toPrincipal(kind, a), out);
+    out.push(...(page.value ?? []));
     next = page["@odata.nextLink"];
-  }
+  } while (next);
   return out;
 }
 
-/** Every app registration; malformed ones are in `rejected`, not in `items`. */
+/** Every principal of one kind; malformed ones are in `rejected`, not in `items`. */
+async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<Listing<GraphPrincipal>> {
+  const path = kind === "application" ? "/applications" : "/servicePrincipals";
+  const select = kind === "application" ? APP_SELECT : SP_SELECT;
+  const raw = await collect<unknown>((c) => c.api(path).select(select).top(999), o);
+  const out = emptyListing<GraphPrincipal>();
+  parseEach(kind, principalSchema, raw, (a) => toPrincipal(kind, a), out);
+  return out;
+}
+
 export function listApplications(o: CallOptions = {}): Promise<Listing<GraphPrincipal>> {
   return listAll("application", o);
 }
@@ -135,26 +132,7 @@ export function listServicePrincipals(o: CallOptions = {}): Promise<Listing<Grap
 }
 
 export async function listOwners(kind: GraphPrincipal["kind"], id: string, o: CallOptions = {}): Promise<GraphOwner[]> {
-  const client = graphClient();
   const base = `/${kind === "application" ? "applications" : "servicePrincipals"}/${encodeURIComponent(id)}/owners`;
-  const out: GraphOwner[] = [];
-  let next: string | undefined;
-  let first = true;
-  while (first || next) {
-    const url = next;
-    const isFirst = first;
-    first = false;
-    const page = await withRetry(
-      (signal) =>
-        (isFirst
-          ? prepare(client.api(base).select("id,displayName,userPrincipalName"), signal)
-          : prepare(client.api(url!), signal)
-        ).get() as Promise<{ value: GraphOwner[]; "@odata.nextLink"?: string }>,
-      o,
-    );
-    for (const u of page.value ?? [])
-      out.push({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName });
-    next = page["@odata.nextLink"];
-  }
-  return out;
+  const raw = await collect<GraphOwner>((c) => c.api(base).select("id,displayName,userPrincipalName"), o);
+  return raw.map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName }));
 }
