@@ -157,9 +157,9 @@ export interface ClassifiedError {
 function databaseError(err: unknown, depth = 0): { code?: string } | undefined {
   if (!err || typeof err !== "object" || depth > 5) return undefined;
   const e = err as Record<string, unknown>;
-  if (typeof e.query === "string" && Array.isArray(e.params)) return databaseError(e.cause, depth + 1) ?? {};
   if (typeof e.severity === "string" && typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code))
     return { code: e.code };
+  if (typeof e.query === "string" && Array.isArray(e.params)) return databaseError(e.cause, depth + 1) ?? {};
   return databaseError(e.cause, depth + 1);
 }
 

@@ -75,9 +75,9 @@ export function armRemediation(e: ClassifiedError, scope: string): string {
 
 /** A vault whose inventory the database refused: nothing of it was written. */
 export const VAULT_WRITE_REMEDIATION =
-  "The database rejected the vault's inventory; the previous inventory is kept. Check the database logs and retry the scan.";
+  "An internal error in CertifyClouds (not an Azure permission or network problem): the database rejected the vault's inventory, so its previous inventory is kept. The cause is in the server log under this scan's id: retry the scan, and report it with those log lines if it persists.";
 
-const UNREADABLE: readonly string[] = ["firewall", "permission", "not_found", "throttled", "network"];
+const UNREADABLE: readonly string[] = ["firewall", "permission", "not_found", "throttled", "network", "internal"];
 
 /**
  * How to fix a vault the scanner could not read: the remediation stored with its access error, or — for rows stored
