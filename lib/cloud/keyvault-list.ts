@@ -98,7 +98,10 @@ type AnyProps = {
 };
 
 // The SDKs turn a wrong `attributes.exp` into an Invalid Date and a missing name into undefined: refuse both here.
-const date = z.date().refine((d) => !Number.isNaN(d.getTime()), "not a valid time").optional();
+const date = z
+  .date()
+  .refine((d) => !Number.isNaN(d.getTime()), "not a valid time")
+  .optional();
 const listedSchema = z.looseObject({
   name: z.string().min(1),
   version: z.string().optional(),

@@ -53,9 +53,7 @@ export const rawVaultSchema = z.object({
             tenantId: z.string().nullish(),
             objectId: z.string().nullish(),
             applicationId: z.string().nullish(),
-            permissions: z
-              .object({ secrets: permissions, keys: permissions, certificates: permissions })
-              .nullish(),
+            permissions: z.object({ secrets: permissions, keys: permissions, certificates: permissions }).nullish(),
           }),
         )
         .nullish(),

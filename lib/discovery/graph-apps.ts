@@ -36,7 +36,8 @@ export async function scanGraphApps(session: ScanSession, config: ScanConfig): P
   try {
     const [apps, sps] = await Promise.all([listApplications(globalOpts), listServicePrincipals(globalOpts)]);
     principals = [...apps.items, ...sps.items];
-    for (const r of [...apps.rejected, ...sps.rejected]) session.recordError({ scope: "graph", ...rejectedItemError(r) });
+    for (const r of [...apps.rejected, ...sps.rejected])
+      session.recordError({ scope: "graph", ...rejectedItemError(r) });
     let ownerError: ClassifiedError | undefined;
     await Promise.all(
       principals.map(async (a) => {

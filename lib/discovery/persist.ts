@@ -1,5 +1,5 @@
 /** Batched, per-vault-atomic writes of the inventory. */
-import { and, eq, getTableColumns, inArray, isNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { CloudSubscription, CloudVault } from "../cloud";
 import type { DbOrTx, Tx } from "../db/client";
@@ -279,7 +279,11 @@ export async function markVaultsRemoved(db: DbOrTx, seenIds: string[], subscript
 }
 
 /** A vault whose inventory could not be written: not read by this scan, whatever its stored row said. */
-export async function markUnreadable(tx: DbOrTx, vaultId: string, accessError: VaultOutcome["accessError"]): Promise<void> {
+export async function markUnreadable(
+  tx: DbOrTx,
+  vaultId: string,
+  accessError: VaultOutcome["accessError"],
+): Promise<void> {
   await tx
     .update(vaults)
     .set({ readable: false, accessStatus: "internal", accessError, lastScannedAt: new Date() })

@@ -60,10 +60,7 @@ export async function requestScan({ ctx, input }: { ctx: Ctx; input: unknown }):
  */
 async function refuseUnknownSubscriptions(db: DbOrTx, requested: string[]): Promise<void> {
   if (!requested.length) return;
-  const known = await db
-    .select({ id: subscriptions.id })
-    .from(subscriptions)
-    .where(isNull(subscriptions.removedAt));
+  const known = await db.select({ id: subscriptions.id }).from(subscriptions).where(isNull(subscriptions.removedAt));
   if (!known.length) return;
   const ids = new Set(known.map((s) => s.id));
   const unknown = requested.filter((s) => !ids.has(s));

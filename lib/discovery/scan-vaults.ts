@@ -101,7 +101,12 @@ async function recordWriteFailure(session: ScanSession, v: CloudVault, c: Classi
         action: "discovery.vault.unreadable",
         outcome: "failure",
         target: { type: "vault", id: v.id },
-        details: { scanId: session.scanId, vault: v.name, accessStatus: c.kind, errors: [{ kind: c.kind, code: c.code ?? null }] },
+        details: {
+          scanId: session.scanId,
+          vault: v.name,
+          accessStatus: c.kind,
+          errors: [{ kind: c.kind, code: c.code ?? null }],
+        },
       });
       await markVaultDone(tx.db, session, v.id, { failed: true, objects: 0 });
     });

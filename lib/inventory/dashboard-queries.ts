@@ -7,7 +7,6 @@ import type { DbOrTx } from "../db/client";
 import { appCredentials, assets, scanRuns, subscriptions, vaults } from "../db/schema";
 import { unreadableVault } from "./vault-readability";
 
-
 /** The time window of the expiry timeline: [now, horizon) in buckets of bucketSeconds. */
 export interface TimelineWindow {
   now: Date;

@@ -111,7 +111,10 @@ function vaultColumns(now: Date): Column<VaultListRow>[] {
       detail: (v) => (
         <>
           {isUnreadable(v) && v.listedAt && (
-            <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="block whitespace-nowrap hover:underline">
+            <a
+              href={`/inventory?vault=${encodeURIComponent(v.id)}`}
+              className="block whitespace-nowrap hover:underline"
+            >
               last known {formatNumber(v.objectCount)}
             </a>
           )}
