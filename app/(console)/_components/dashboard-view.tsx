@@ -225,10 +225,18 @@ export function DashboardView({
       {d.risks.leftovers.total > 0 && (
         <section className="card mt-4" aria-labelledby="leftovers-h" data-testid="leftovers">
           <div className="p-5 pb-0">
-            <h2 id="leftovers-h" className="text-base font-semibold">
-              Leftovers to clean up{" "}
-              <span className="text-sm font-normal text-slate-500">({formatNumber(d.risks.leftovers.total)})</span>
-            </h2>
+            <div className="flex items-baseline justify-between">
+              <h2 id="leftovers-h" className="text-base font-semibold">
+                Leftovers to clean up{" "}
+                <span className="text-sm font-normal text-slate-500">({formatNumber(d.risks.leftovers.total)})</span>
+              </h2>
+              <a
+                href={inv({ status: "expired" })}
+                className="text-sm text-brand-600 hover:underline dark:text-blue-300"
+              >
+                Every expired object →
+              </a>
+            </div>
             <p className="mt-1 text-sm text-slate-500">
               Enabled objects expired more than {d.risks.leftovers.afterDays} days ago, and app credentials that expired
               long ago or were replaced by a newer one. Not an outage, but clutter that hides the real risks: delete

@@ -40,7 +40,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
         <SelectFilter name="kind" label="Kind" value={query.kind} any="All kinds" options={KIND_OPTIONS} />
         <SelectFilter
           name="status"
-          label="Has a credential that is"
+          label="Status"
           value={query.status}
           any="Any"
           options={STATUS_OPTIONS}
