@@ -142,7 +142,9 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
                   <TypeIcon type={t} />
                   {TYPE_PLURAL[t]}
                 </div>
-                <div className="mt-1 text-2xl font-semibold tabular-nums">{c?.total ?? 0}</div>
+                <div className="mt-1 text-2xl font-semibold tabular-nums">
+                  {unreadable && !v.listedAt ? "not readable" : (c?.total ?? 0)}
+                </div>
                 <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
                   {c && c.expired > 0 && <span className="text-red-600 dark:text-red-400">{c.expired} expired</span>}
                   {c && c.critical > 0 && (
