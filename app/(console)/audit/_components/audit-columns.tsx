@@ -71,7 +71,8 @@ export function auditColumns(names: AuditTargetNames): Column<AuditEntry>[] {
     },
     {
       header: "Details",
-      className: "max-w-64",
+      // Takes the width left over and truncates (full JSON as tooltip), so the table fits its card.
+      className: "w-full min-w-40 max-w-0",
       cell: (r) => (
         <code className="block truncate text-xs text-slate-600 dark:text-slate-400" title={JSON.stringify(r.details)}>
           {Object.keys(r.details as object).length ? JSON.stringify(r.details) : "—"}
