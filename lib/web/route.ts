@@ -5,6 +5,7 @@ import { enforce, type Access } from "./guard";
 import { toPublicError } from "./errors";
 import { readJsonBody } from "./json-body";
 import { requestMetaFrom } from "./request-meta";
+import { assertNoControlChars } from "../validation";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
@@ -45,9 +46,13 @@ export function route<S extends z.ZodType | undefined = undefined>(
       let input: unknown = undefined;
       if (spec.input) {
         const params = context?.params ? await context.params : {};
+        const query = new URL(req.url).searchParams;
         const raw = ["GET", "HEAD", "DELETE"].includes(req.method)
-          ? Object.fromEntries(new URL(req.url).searchParams)
+          ? Object.fromEntries(query)
           : await readJsonBody(req);
+        // Every query value counts, repeated ones and keys no schema reads included.
+        for (const [k, v] of query) assertNoControlChars({ [k]: v });
+        assertNoControlChars({ ...raw, ...params });
         input = spec.input.parse({ ...raw, ...params });
       }
       const out = await handler({ ctx, input: input as never, req });

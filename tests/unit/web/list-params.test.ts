@@ -40,6 +40,19 @@ describe("readListParams", () => {
     expect(list.params).toEqual({});
   });
 
+  it("drops a value with a control character whatever the field's schema, and says so", () => {
+    const loose = z.object({
+      q: z.string().optional(),
+      status: z.string().optional(),
+      page: z.coerce.number().default(1),
+    });
+    const list = readListParams({ q: "db\u0000", status: ["a\u001fb"], page: "2" }, loose);
+    expect(list.inputError).toBe(true);
+    expect(list.invalidFields.sort()).toEqual(["q", "status"]);
+    expect(list.values).toEqual({ page: 2 });
+    expect(list.params).toEqual({});
+  });
+
   it("returns the schema's defaults alongside", () => {
     expect(readListParams({}, schema).defaults).toEqual({ page: 1, pageSize: 50 });
   });
