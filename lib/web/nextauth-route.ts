@@ -50,8 +50,22 @@ export function nextAuthRoute() {
       const failure = callbackFailure(res, cfg.appUrl, sessionCookieName(), scope);
       if (failure) await recordFailedCallback(meta, bucket, failure);
     }
-    return res;
+    return inPublicShape(res, meta.requestId);
   };
+}
+
+/** next-auth answers an action or method it does not know with a plain-text error; the API's errors are JSON. */
+function inPublicShape(res: Response, requestId: string): Response {
+  if (res.status < 400 || /^application\/json/i.test(res.headers.get("content-type") ?? "")) return res;
+  const code =
+    res.status === 404
+      ? "not_found"
+      : res.status === 405
+        ? "method_not_allowed"
+        : res.status >= 500
+          ? "internal"
+          : "invalid_input";
+  return publicErrorResponse(res.status, { code, message: "This sign-in request is not supported.", requestId });
 }
 
 /** Counts one attempt; audits a lockout once, when it starts. Returns the refusal, if any. */

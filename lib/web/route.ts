@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Ctx } from "../context";
 import { currentCtx } from "./session";
 import { enforce, type Access } from "./guard";
-import { toPublicError } from "./errors";
+import { publicErrorResponse, toPublicError } from "./errors";
 import { readJsonBody } from "./json-body";
 import { requestMetaFrom } from "./request-meta";
 import { assertNoControlChars } from "../validation";
@@ -68,4 +68,34 @@ export function route<S extends z.ZodType | undefined = undefined>(
 
 function anonymousCtx(req: Request): Ctx {
   return { actor: { type: "anonymous" }, request: requestMetaFrom(req.headers) };
+}
+
+const ROUTE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type RouteMethod = (typeof ROUTE_METHODS)[number];
+
+/**
+ * A route file's exports: its handlers, and for every other method a 405 in the public error shape with an Allow
+ * header (Next.js answers an unexported method with an empty 405). HEAD and OPTIONS stay Next's: HEAD runs GET.
+ *   export const { GET, POST, PUT, PATCH, DELETE } = routeMethods({ GET: route(…) });
+ */
+export function routeMethods<C = RouteContext>(
+  handlers: Partial<Record<RouteMethod, (req: Request, context: C) => Promise<Response>>>,
+): Record<RouteMethod, (req: Request, context: C) => Promise<Response>> {
+  const allow = ["OPTIONS", ...ROUTE_METHODS.filter((m) => handlers[m]), ...(handlers.GET ? ["HEAD"] : [])].join(", ");
+  const refuse = async (req: Request) =>
+    publicErrorResponse(
+      405,
+      {
+        code: "method_not_allowed",
+        message: `${req.method} is not supported here.`,
+        requestId: requestMetaFrom(req.headers).requestId,
+      },
+      { allow },
+    );
+  // Marked so the permission matrix knows it runs no verb and needs no access of its own.
+  Object.assign(refuse, { refusesMethod: true });
+  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, handlers[m] ?? refuse])) as Record<
+    RouteMethod,
+    (req: Request, context: C) => Promise<Response>
+  >;
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { resetConfigForTests } from "@/lib/config";
-import { route } from "@/lib/web/route";
+import { route, routeMethods } from "@/lib/web/route";
 
 beforeAll(() => {
   Object.assign(process.env, {
@@ -125,5 +125,19 @@ describe("control characters, refused once by the transport", () => {
   it("tabs and line breaks are control characters too; ordinary Unicode is not", async () => {
     expect((await get("/test/x?sort=name%0A")).status).toBe(400);
     expect((await get("/test/x?sort=name&q=%E2%82%AC%20caf%C3%A9")).status).toBe(200);
+  });
+});
+
+describe("routeMethods", () => {
+  it("answers a method the route does not serve with a 405 in the public error shape and an Allow header", async () => {
+    const { GET, DELETE, PUT } = routeMethods({ GET: getHandler });
+    expect(GET).toBe(getHandler);
+    const res = await DELETE(new Request("http://localhost:3000/test/x", { method: "DELETE" }), {
+      params: Promise.resolve({ id: "x" }),
+    });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("OPTIONS, GET, HEAD");
+    expect(await res.json()).toMatchObject({ code: "method_not_allowed", requestId: expect.any(String) });
+    expect(PUT).toBe(DELETE);
   });
 });
