@@ -4,11 +4,10 @@
 //   options: --assets 100000 --duration 10 --connections 20 --port 3231 --budget 300 [--keep] [--serve: keep the server up for inspection]
 //            [--cpu-prof DIR: CPU profile of the server]
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
-import { randomBytes, randomUUID } from "node:crypto";
 import autocannon from "autocannon";
-import pg from "pg";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
-import { BENCH_ESTATE, seedEstate } from "./seed-estate";
+import { createBenchEstate } from "./bench-estate";
+import { BENCH_ESTATE } from "./seed-estate";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -67,65 +66,19 @@ async function hit(url: string, cookie: string): Promise<Row> {
 }
 
 async function main() {
-  const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  const dbName = `cc_bench_ui_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
-  const secretKey = randomBytes(32).toString("base64");
   const appUrl = `http://localhost:${PORT}`;
-  const env: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    SECRET_KEY: secretKey,
-    APP_ENV: "production",
-    APP_URL: appUrl,
-    LOG_LEVEL: "warn",
-    ENTRA_TENANT_ID: "11111111-2222-3333-4444-555555555555",
-    ENTRA_CLIENT_ID: "cc-bench",
-    ENTRA_CLIENT_SECRET: "cc-bench-secret",
-    TENANT_DISPLAY_NAME: "Bench",
-  };
+  const estate = await createBenchEstate("ui", SIZE, appUrl);
+  const { env, cookie, databaseUrl, assets: n } = estate;
+  console.log(
+    `seeded ${n.toLocaleString("en-US")} assets, ${SIZE.vaults} vaults, ${SIZE.subscriptions} subscriptions, ${SIZE.apps * 3} app credentials in ${estate.seedSeconds.toFixed(1)} s`,
+  );
   let app: AppServer | undefined;
   const cleanup = async () => {
     await app?.stop();
     if (process.argv.includes("--keep")) return console.log(`kept database ${databaseUrl}`);
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${dbName} with (force)`);
-    await c.end();
+    await estate.drop();
   };
   try {
-    // Migrate and create the session with the app's own code (same process env as the server).
-    Object.assign(process.env, env, { DB_AUTO_MIGRATE: "true" });
-    const { getDb, closeDb } = await import("../../lib/db/client");
-    const { upsertUserFromSignIn } = await import("../../lib/auth/users");
-    const { createSessionRow } = await import("../../lib/auth/session-store");
-    const db = await getDb();
-    const t0 = Date.now();
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    await seedEstate((q) => c.query(q), SIZE);
-    const [{ n }] = (await c.query("select count(*)::int as n from assets")).rows;
-    await c.end();
-    console.log(
-      `seeded ${n.toLocaleString("en-US")} assets, ${SIZE.vaults} vaults, ${SIZE.subscriptions} subscriptions, ${SIZE.apps * 3} app credentials in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-    );
-    const user = await upsertUserFromSignIn(db, {
-      oid: randomUUID(),
-      tenantId: env.ENTRA_TENANT_ID,
-      upn: "bench@contoso.example",
-      name: "Bench Viewer",
-      roles: ["CertifyClouds.Viewer"],
-    });
-    const token = randomBytes(32).toString("base64url");
-    await createSessionRow(db, { token, userId: user.id, expires: new Date(Date.now() + 4 * 3_600_000) });
-    await closeDb();
-    const cookie = `cc.session=${token}`;
-
     ensureBuild();
     // --cpu-prof DIR: the server writes a V8 CPU profile of the whole run into DIR when it stops
     const profDir = arg("cpu-prof", "");

@@ -23,6 +23,8 @@ import { buildTargets, type ActionTarget, type Target } from "./targets";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+/** Room for long runs: a request takes ~50 ms, a shrinking failure a few dozen more. */
+const LONG = Math.max(600_000, RUNS * 40 * 1_000);
 
 let world: FuzzWorld;
 let targets: Target[];
@@ -124,12 +126,21 @@ function actionCall(a: ActionTarget): fc.Arbitrary<Sent> {
 }
 
 async function check(r: Sent, kind: "page" | "route" | "action"): Promise<void> {
-  const res = await send(world.server.url, r).catch((err: unknown) => {
+  let res: Awaited<ReturnType<typeof send>>;
+  try {
+    res = await send(world.server.url, r);
+  } catch (err) {
+    // Next.js answers a request it refuses before reading its body (a page's DELETE, a proxy refusal) and then closes
+    // the connection on the unread rest; past the socket buffers the client sees a reset instead of the answer. That
+    // is a refusal, not a crash: the end-of-run check still requires that nothing was logged as an error.
+    if (isReset(err) && (r.body?.length ?? 0) > 64 * 1024) return;
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n  request: ${describeRequest(r)}`);
-  });
+  }
   const problems = problemsWith(r, res, kind);
   if (problems.length) throw new Error(`${problems.join("; ")}\n  request: ${describeRequest(r)}`);
 }
+
+const isReset = (err: unknown) => /ECONNRESET|EPIPE|socket hang up/.test(err instanceof Error ? err.message : "");
 
 /** One property per target, so every target is fuzzed even when an earlier one fails; failures are collected. */
 async function fuzz(name: string, requests: fc.Arbitrary<Sent>, kind: "page" | "route" | "action", failures: string[]) {
@@ -170,17 +181,25 @@ describe("the build's targets", () => {
 });
 
 describe("hostile input, as every role", () => {
-  it("pages and route handlers: no 5xx, API errors in the public shape", async () => {
-    const failures: string[] = [];
-    for (const t of targets) await fuzz(t.pattern, requestTo(t), t.kind, failures);
-    expect(failures).toEqual([]);
-  }, 600_000);
+  it(
+    "pages and route handlers: no 5xx, API errors in the public shape",
+    async () => {
+      const failures: string[] = [];
+      for (const t of targets) await fuzz(t.pattern, requestTo(t), t.kind, failures);
+      expect(failures).toEqual([]);
+    },
+    LONG,
+  );
 
-  it("server actions: no 5xx, no internal result", async () => {
-    const failures: string[] = [];
-    for (const a of actions) await fuzz(`action ${a.name}`, actionCall(a), "action", failures);
-    expect(failures).toEqual([]);
-  }, 600_000);
+  it(
+    "server actions: no 5xx, no internal result",
+    async () => {
+      const failures: string[] = [];
+      for (const a of actions) await fuzz(`action ${a.name}`, actionCall(a), "action", failures);
+      expect(failures).toEqual([]);
+    },
+    LONG,
+  );
 });
 
 describe("known cases (issue 15)", () => {

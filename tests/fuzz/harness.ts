@@ -129,21 +129,28 @@ export interface Received {
 export function send(baseUrl: string, r: Sent, timeoutMs = 20_000): Promise<Received> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const req = http.request(`${baseUrl}${r.path}`, { method: r.method, headers: r.headers }, (res) => {
+    // A connection of its own per request, so a reset is the fault of the request that got it; kept alive, so the
+    // server drains a body it does not read instead of closing on it (which a client sees as a reset, not an answer).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const req = http.request(`${baseUrl}${r.path}`, { method: r.method, headers: r.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
+      res.on("end", () => {
+        agent.destroy();
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
           text: Buffer.concat(chunks).toString("utf8"),
           ms: Date.now() - started,
-        }),
-      );
+        });
+      });
       res.on("error", reject);
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
+    req.on("error", (err) => {
+      agent.destroy();
+      reject(err);
+    });
     req.end(r.body);
   });
 }
