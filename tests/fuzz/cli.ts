@@ -1,5 +1,5 @@
 // npm run fuzz -- --runs N [--seed S]: the fuzz suite with N generated requests per page, route handler and server
-// action (npm test runs 4), optionally replaying a seed a failure printed.
+// action (npm test runs 8), optionally replaying a seed a failure printed.
 import { spawnSync } from "node:child_process";
 
 function arg(name: string): string | undefined {

@@ -3,7 +3,7 @@
  * signed out: generated hostile input (tests/fuzz/hostile.ts) must never produce a 5xx, an API error outside the public
  * shape, an "internal" action result or an error-level log line; afterwards nothing invalid is stored and the audit
  * chain verifies. Targets come from the build's manifests (targets.ts). `npm test` runs a short pass (FUZZ_RUNS per
- * target, default 4); `npm run fuzz -- --runs N` runs N per target. A failure prints the request fast-check shrank it to
+ * target, default 8); `npm run fuzz -- --runs N` runs N per target. A failure prints the request fast-check shrank it to
  * and the seed to replay it (FUZZ_SEED).
  */
 import fc from "fast-check";
@@ -21,7 +21,7 @@ import {
 import { body, catchAll, contentType, hostileObject, method, queryString, segment } from "./hostile";
 import { buildTargets, type ActionTarget, type Target } from "./targets";
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 /** Room for long runs: a request takes ~50 ms, a shrinking failure a few dozen more. */
 const LONG = Math.max(600_000, RUNS * 40 * 1_000);
