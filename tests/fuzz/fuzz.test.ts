@@ -133,12 +133,22 @@ async function check(r: Sent, kind: "page" | "route" | "action"): Promise<void> 
     // Next.js answers a request it refuses before reading its body (a page's DELETE, a proxy refusal) and then closes
     // the connection on the unread rest; past the socket buffers the client sees a reset instead of the answer. That
     // is a refusal, not a crash: the end-of-run check still requires that nothing was logged as an error.
-    if (isReset(err) && (r.body?.length ?? 0) > 64 * 1024) return;
+    if (isReset(err) && (r.body?.length ?? 0) > 64 * 1024) {
+      tally.set(`${kind} reset`, (tally.get(`${kind} reset`) ?? 0) + 1);
+      return;
+    }
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n  request: ${describeRequest(r)}`);
   }
+  const code =
+    kind === "action" ? (/"code":"(\w+)"/.exec(res.text)?.[1] ?? (/"ok":true/.test(res.text) ? "ok" : "-")) : "";
+  const outcome = `${kind} ${res.status}${code ? ` ${code}` : ""}`;
+  tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
   const problems = problemsWith(r, res, kind);
   if (problems.length) throw new Error(`${problems.join("; ")}\n  request: ${describeRequest(r)}`);
 }
+
+/** How requests were answered (kind, status, action result code): printed at the end, to see what was reached. */
+const tally = new Map<string, number>();
 
 const isReset = (err: unknown) => /ECONNRESET|EPIPE|socket hang up/.test(err instanceof Error ? err.message : "");
 
@@ -241,6 +251,8 @@ describe("known cases (issue 15)", () => {
 
 describe("after the run", () => {
   it("logged no error, stored nothing invalid, and the audit chain verifies", async () => {
+    const counts = [...tally].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}: ${n}`);
+    console.log(`fuzz: ${RUNS} per target, answers by kind and status\n  ${counts.join("\n  ")}`);
     const errors = world.server.logs.filter((l) => l.level >= 50);
     expect(errors.map((l) => JSON.stringify(l).slice(0, 400))).toEqual([]);
     finalState = await world.stop();
