@@ -1,5 +1,5 @@
 /** Microsoft Graph: applications and service principals with credential metadata and owners (minimal $select). */
-import { RetryHandlerOptions, type GraphRequest } from "@microsoft/microsoft-graph-client";
+import { RetryHandlerOptions, type Client, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import { graphClient } from "./clients";
 import { withRetry, type CallOptions } from "./retry";
 
@@ -87,37 +87,32 @@ function toPrincipal(kind: GraphPrincipal["kind"], a: RawPrincipal): GraphPrinci
   };
 }
 
-async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<GraphPrincipal[]> {
+/** Every item of a Graph collection: the first request, then each `@odata.nextLink`, one retried call per page. */
+async function collect<T>(firstPage: (client: Client) => GraphRequest, o: CallOptions): Promise<T[]> {
   const client = graphClient();
-  const path = kind === "application" ? "/applications" : "/servicePrincipals";
-  const out: GraphPrincipal[] = [];
+  const out: T[] = [];
   let next: string | undefined;
-  let first = true;
-  while (first || next) {
+  do {
     const url = next;
-    const isFirst = first;
-    first = false;
     const page = await withRetry(
       (signal) =>
-        (isFirst
-          ? prepare(
-              client
-                .api(path)
-                .select(kind === "application" ? APP_SELECT : SP_SELECT)
-                .top(999),
-              signal,
-            )
-          : prepare(client.api(url!), signal)
-        ).get() as Promise<{
-          value: RawPrincipal[];
+        prepare(url === undefined ? firstPage(client) : client.api(url), signal).get() as Promise<{
+          value?: T[];
           "@odata.nextLink"?: string;
         }>,
       o,
     );
-    for (const a of page.value ?? []) out.push(toPrincipal(kind, a));
+    out.push(...(page.value ?? []));
     next = page["@odata.nextLink"];
-  }
+  } while (next);
   return out;
+}
+
+async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<GraphPrincipal[]> {
+  const path = kind === "application" ? "/applications" : "/servicePrincipals";
+  const select = kind === "application" ? APP_SELECT : SP_SELECT;
+  const raw = await collect<RawPrincipal>((c) => c.api(path).select(select).top(999), o);
+  return raw.map((a) => toPrincipal(kind, a));
 }
 
 export function listApplications(o: CallOptions = {}): Promise<GraphPrincipal[]> {
@@ -129,26 +124,7 @@ export function listServicePrincipals(o: CallOptions = {}): Promise<GraphPrincip
 }
 
 export async function listOwners(kind: GraphPrincipal["kind"], id: string, o: CallOptions = {}): Promise<GraphOwner[]> {
-  const client = graphClient();
   const base = `/${kind === "application" ? "applications" : "servicePrincipals"}/${encodeURIComponent(id)}/owners`;
-  const out: GraphOwner[] = [];
-  let next: string | undefined;
-  let first = true;
-  while (first || next) {
-    const url = next;
-    const isFirst = first;
-    first = false;
-    const page = await withRetry(
-      (signal) =>
-        (isFirst
-          ? prepare(client.api(base).select("id,displayName,userPrincipalName"), signal)
-          : prepare(client.api(url!), signal)
-        ).get() as Promise<{ value: GraphOwner[]; "@odata.nextLink"?: string }>,
-      o,
-    );
-    for (const u of page.value ?? [])
-      out.push({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName });
-    next = page["@odata.nextLink"];
-  }
-  return out;
+  const raw = await collect<GraphOwner>((c) => c.api(base).select("id,displayName,userPrincipalName"), o);
+  return raw.map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName }));
 }

@@ -2,9 +2,9 @@
  * The dashboard's aggregate queries, one function each; dashboard-summary.ts runs them in parallel and shapes the
  * result. Every count is computed in the database (GROUP BY / FILTER), never by loading rows.
  */
-import { and, asc, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, desc, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { appCredentials, appRegistrations, assets, scanRuns, subscriptions, vaults } from "../db/schema";
+import { appCredentials, assets, scanRuns, subscriptions, vaults } from "../db/schema";
 
 /** Vault access statuses that are not a failure: readable, or not scanned yet. */
 const UNREACHABLE_EXCLUDE = ["ok", "unknown"];
@@ -124,52 +124,6 @@ export function subscriptionVaults(db: DbOrTx) {
 
 export function subscriptionNames(db: DbOrTx) {
   return db.select({ id: subscriptions.id, name: subscriptions.displayName }).from(subscriptions);
-}
-
-export function riskObjects(db: DbOrTx, limit: number) {
-  return db
-    .select({
-      id: assets.id,
-      type: assets.type,
-      name: assets.name,
-      vaultId: assets.vaultId,
-      vaultName: vaults.name,
-      status: assets.status,
-      expiresOn: assets.expiresOn,
-      enabled: assets.enabled,
-    })
-    .from(assets)
-    .leftJoin(vaults, eq(vaults.id, assets.vaultId))
-    .where(
-      and(liveAssets, inArray(assets.status, ["expired", "critical", "warning"]), sql`${assets.expiresOn} is not null`),
-    )
-    .orderBy(asc(assets.expiresOn), asc(assets.id))
-    .limit(limit);
-}
-
-export function riskCredentials(db: DbOrTx, limit: number) {
-  return db
-    .select({
-      id: appCredentials.id,
-      appObjectId: appCredentials.appObjectId,
-      appName: appRegistrations.displayName,
-      kind: appRegistrations.kind,
-      type: appCredentials.type,
-      displayName: appCredentials.displayName,
-      status: appCredentials.status,
-      endDateTime: appCredentials.endDateTime,
-    })
-    .from(appCredentials)
-    .innerJoin(appRegistrations, eq(appRegistrations.id, appCredentials.appObjectId))
-    .where(
-      and(
-        liveCreds,
-        inArray(appCredentials.status, ["expired", "critical", "warning"]),
-        sql`${appCredentials.endDateTime} is not null`,
-      ),
-    )
-    .orderBy(asc(appCredentials.endDateTime), asc(appCredentials.id))
-    .limit(limit);
 }
 
 export function riskVaults(db: DbOrTx, limit: number) {

@@ -6,6 +6,7 @@ import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { assets, scanErrors, subscriptions, vaults, type ScanError, type Vault } from "../db/schema";
 import { AppError } from "../errors";
+import type { StatusCounts } from "./dashboard-summary";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -124,17 +125,7 @@ export async function listVaults({
 export interface VaultDetail {
   vault: Vault;
   subscriptionName: string | null;
-  counts: {
-    type: string;
-    total: number;
-    expired: number;
-    critical: number;
-    warning: number;
-    healthy: number;
-    noExpiry: number;
-    disabled: number;
-    removed: number;
-  }[];
+  counts: (StatusCounts & { type: string; removed: number })[];
   errors: ScanError[];
 }
 

@@ -6,7 +6,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { ScanStatusBadge } from "@/app/_components/status";
 import type { DashboardViewData } from "@/lib/inventory/dashboard-view";
 import { KpiCard } from "./kpi-card";
-import { TopRisks } from "./top-risks";
+import { Leftovers, TopRisks } from "./top-risks";
 import { VaultKpiCard } from "./vault-kpi-card";
 
 /**
@@ -36,7 +36,7 @@ export function DashboardView({
   const inv = (p: Record<string, string>) => `/inventory?${new URLSearchParams(p)}`;
   const timeline = d.timeline.map((b) => ({ ...b, start: b.start.toISOString(), end: b.end.toISOString() }));
   const subName = new Map(d.bySubscription.map((s) => [s.id, s.name ?? s.id]));
-  const totalRisk = d.risks.objects.length + d.risks.credentials.length + d.risks.vaults.length;
+  const totalRisk = d.risks.ranked.length + d.risks.vaults.length;
 
   return (
     <>
@@ -221,6 +221,23 @@ export function DashboardView({
           <TopRisks risks={d.risks} now={now} vaultHrefs={vaultHrefs} subName={subName} />
         )}
       </section>
+
+      {d.risks.leftovers.total > 0 && (
+        <section className="card mt-4" aria-labelledby="leftovers-h" data-testid="leftovers">
+          <div className="p-5 pb-0">
+            <h2 id="leftovers-h" className="text-base font-semibold">
+              Leftovers to clean up{" "}
+              <span className="text-sm font-normal text-slate-500">({formatNumber(d.risks.leftovers.total)})</span>
+            </h2>
+            <p className="mt-1 text-sm text-slate-500">
+              Enabled objects expired more than {d.risks.leftovers.afterDays} days ago, and app credentials that expired
+              long ago or were replaced by a newer one. Not an outage, but clutter that hides the real risks: delete
+              them.
+            </p>
+          </div>
+          <Leftovers leftovers={d.risks.leftovers} now={now} />
+        </section>
+      )}
     </>
   );
 }
