@@ -82,20 +82,31 @@ export function routeMethods<C = RouteContext>(
   handlers: Partial<Record<RouteMethod, (req: Request, context: C) => Promise<Response>>>,
 ): Record<RouteMethod, (req: Request, context: C) => Promise<Response>> {
   const allow = ["OPTIONS", ...ROUTE_METHODS.filter((m) => handlers[m]), ...(handlers.GET ? ["HEAD"] : [])].join(", ");
-  const refuse = async (req: Request) =>
-    publicErrorResponse(
-      405,
-      {
-        code: "method_not_allowed",
-        message: `${req.method} is not supported here.`,
-        requestId: requestMetaFrom(req.headers).requestId,
-      },
-      { allow },
-    );
-  // Marked so the permission matrix knows it runs no verb and needs no access of its own.
-  Object.assign(refuse, { refusesMethod: true });
+  const refuse = refusal(405, "method_not_allowed", (m) => `${m} is not supported here.`, { allow });
   return Object.fromEntries(ROUTE_METHODS.map((m) => [m, handlers[m] ?? refuse])) as Record<
     RouteMethod,
     (req: Request, context: C) => Promise<Response>
   >;
+}
+
+/** An /api path that names no route handler: every method answers 404 in the public error shape. */
+export function notFoundRoute(): Record<RouteMethod, (req: Request) => Promise<Response>> {
+  const refuse = refusal(404, "not_found", () => "There is no such API endpoint.");
+  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, refuse])) as Record<RouteMethod, typeof refuse>;
+}
+
+/** A handler that only refuses; marked so the permission matrix knows it runs no verb and needs no access of its own. */
+function refusal(
+  status: number,
+  code: "method_not_allowed" | "not_found",
+  message: (method: string) => string,
+  headers: Record<string, string> = {},
+) {
+  const refuse = async (req: Request) =>
+    publicErrorResponse(
+      status,
+      { code, message: message(req.method), requestId: requestMetaFrom(req.headers).requestId },
+      headers,
+    );
+  return Object.assign(refuse, { refusesOnly: true });
 }

@@ -220,6 +220,8 @@ describe("known cases (issue 15)", () => {
     "/api/inventory/export?q=%00",
     "/api/inventory/export?status=expired&vault=kv%01",
     "/api/inventory/export?sort=%00name",
+    "/api/inventory/export?status=bogus",
+    `/api/inventory/export?vault=${"v".repeat(401)}`,
     "/api/inventory?q=%00",
     "/api/inventory?q=ok&q=%00",
     "/api/audit?actor=%1B",

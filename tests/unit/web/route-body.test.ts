@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { resetConfigForTests } from "@/lib/config";
-import { route, routeMethods } from "@/lib/web/route";
+import { notFoundRoute, route, routeMethods } from "@/lib/web/route";
 
 beforeAll(() => {
   Object.assign(process.env, {
@@ -139,5 +139,16 @@ describe("routeMethods", () => {
     expect(res.headers.get("allow")).toBe("OPTIONS, GET, HEAD");
     expect(await res.json()).toMatchObject({ code: "method_not_allowed", requestId: expect.any(String) });
     expect(PUT).toBe(DELETE);
+  });
+});
+
+describe("notFoundRoute", () => {
+  it("answers every method on an unknown /api path with a 404 in the public error shape", async () => {
+    const handlers = notFoundRoute();
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+      const res = await handlers[method](new Request("http://localhost:3000/api/nope", { method }));
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ code: "not_found", requestId: expect.any(String) });
+    }
   });
 });
