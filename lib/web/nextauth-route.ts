@@ -10,6 +10,7 @@ import { authScope, type AuthScope } from "./auth-scope";
 import { sessionCookieName } from "./cookies";
 import { publicErrorResponse } from "./errors";
 import { requestMetaFrom } from "./request-meta";
+import { refuseBadCallbackUrl } from "./nextauth-callback-url";
 import { callbackFailure } from "./signin-failure";
 import { cookieFrom, signinBucket, signinClientCookieName, type SigninClientKind } from "./signin-client";
 
@@ -36,6 +37,8 @@ export function nextAuthRoute() {
       return publicErrorResponse(404, { code: "not_found", message: "Not found.", requestId: meta.requestId });
     }
     const cfg = getConfig();
+    const badCallbackUrl = refuseBadCallbackUrl(req, cfg.appUrl, cfg.secureCookies, meta.requestId);
+    if (badCallbackUrl) return badCallbackUrl;
     const bucket = signinBucket(meta, cookieFrom(req.headers, signinClientCookieName()), cfg.auth.trustProxy);
     if (req.method === "POST" && action === "signin") {
       const refused = await countAttempt(meta, bucket);

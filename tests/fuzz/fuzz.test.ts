@@ -18,7 +18,7 @@ import {
   type Persona,
   type Sent,
 } from "./harness";
-import { body, catchAll, contentType, hostileObject, method, queryString, segment } from "./hostile";
+import { body, catchAll, contentType, hostileCookie, hostileObject, method, queryString, segment } from "./hostile";
 import { buildTargets, type ActionTarget, type Target } from "./targets";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
@@ -42,8 +42,8 @@ afterAll(async () => {
 
 const persona = fc.constantFrom(...PERSONAS);
 
-function withSession(p: Persona, headers: Record<string, string>): Record<string, string> {
-  const cookie = world.cookies[p];
+function withSession(p: Persona, headers: Record<string, string>, extra?: string): Record<string, string> {
+  const cookie = [world.cookies[p], extra].filter(Boolean).join("; ");
   return cookie ? { ...headers, cookie } : headers;
 }
 
@@ -64,14 +64,15 @@ function requestTo(t: Target): fc.Arbitrary<Sent> {
       method,
       type: contentType,
       body,
+      cookie: hostileCookie,
     })
-    .map(({ p, parts: ps, query, method: m, type, body: b }) => {
+    .map(({ p, parts: ps, query, method: m, type, body: b, cookie }) => {
       const withBody = !["GET", "HEAD"].includes(m) && b !== undefined;
       const headers: Record<string, string> = type && withBody ? { "content-type": type } : {};
       return {
         method: m,
         path: `/${ps.join("/")}${query}`.replace(/^\/\//, "/"),
-        headers: withSession(p, headers),
+        headers: withSession(p, headers, cookie ?? undefined),
         body: withBody ? b : undefined,
       };
     });
@@ -227,7 +228,9 @@ describe("known cases (issue 15)", () => {
     "/api/audit?actor=%1B",
     "/api/scans/%00",
     "/api/audit?from=%2B275760-09-13",
-  ])("GET %s → 400 in the public shape before any CSV byte", async (path) => {
+    "/api/auth/signin?callbackUrl=foo",
+    "/api/auth/session?callbackUrl=%25",
+  ])("GET %s → 400 in the public shape, never a 500 or a CSV byte", async (path) => {
     const res = await get(path);
     expect(res.status, res.text.slice(0, 200)).toBe(400);
     expect(res.headers["content-type"]).toMatch(/^application\/json/);

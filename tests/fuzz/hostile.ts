@@ -259,3 +259,22 @@ export const body = fc.oneof(
     weight: 2,
   },
 );
+
+/** Sometimes a cookie the console or next-auth reads, with a hostile (percent-encoded) value. */
+export const hostileCookie = fc.option(
+  fc
+    .tuple(
+      fc.constantFrom(
+        "next-auth.callback-url",
+        "next-auth.csrf-token",
+        "next-auth.state",
+        "next-auth.pkce.code_verifier",
+        "cc.session",
+        "cc.signin-client",
+        "cc-theme",
+      ),
+      encodedValue,
+    )
+    .map(([k, v]) => `${k}=${v}`),
+  { freq: 4 },
+);
