@@ -10,7 +10,7 @@ import { authScope, type AuthScope } from "./auth-scope";
 import { sessionCookieName } from "./cookies";
 import { publicErrorResponse } from "./errors";
 import { requestMetaFrom } from "./request-meta";
-import { refuseBadCallbackUrl } from "./nextauth-callback-url";
+import { refuseBadCallbackUrl, signinErrorRedirect } from "./nextauth-input";
 import { callbackFailure } from "./signin-failure";
 import { cookieFrom, signinBucket, signinClientCookieName, type SigninClientKind } from "./signin-client";
 
@@ -30,12 +30,13 @@ export function nextAuthRoute() {
     // Built on first request: `next build` imports this module without runtime configuration.
     handler ??= NextAuth(authOptions()) as unknown as (req: Request, ctx: RouteContext) => Promise<Response>;
     const meta = requestMetaFrom(req.headers);
-    const [action] = (await ctx.params).nextauth ?? [];
+    const [action, detail] = (await ctx.params).nextauth ?? [];
     // next-auth's browser-side logger posts here, and next-auth writes whatever it is sent to the server log at the
     // level the sender chose: anyone could fill the log with error lines. The console has no use for it.
     if (action === "_log") {
       return publicErrorResponse(404, { code: "not_found", message: "Not found.", requestId: meta.requestId });
     }
+    if (action === "error" && req.method === "GET") return signinErrorRedirect(req, detail);
     const cfg = getConfig();
     const badCallbackUrl = refuseBadCallbackUrl(req, cfg.appUrl, cfg.secureCookies, meta.requestId);
     if (badCallbackUrl) return badCallbackUrl;

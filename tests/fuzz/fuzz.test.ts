@@ -237,6 +237,15 @@ describe("known cases (issue 15)", () => {
     expect(JSON.parse(res.text)).toMatchObject({ code: "invalid_input", requestId: res.headers["x-request-id"] });
   });
 
+  it.each(["/api/auth/error?error=a%0Ab", "/api/auth/error?error=%ED%A0%80"])(
+    "GET %s → the sign-in page with a generic error, not a 500",
+    async (path) => {
+      const res = await get(path);
+      expect(res.status).toBe(302);
+      expect(res.headers.location).toBe("/signin?error=Default");
+    },
+  );
+
   it.each(["/apps/%00", `/apps/${"x".repeat(201)}`, `/vaults/${"x".repeat(1001)}`, "/inventory/%00", "/scans/%00"])(
     "GET %s → 404 page, not 500",
     async (path) => {

@@ -164,7 +164,8 @@ export function problemsWith(r: Sent, res: Received, kind: "page" | "route" | "a
   const problems: string[] = [];
   if (res.status >= 500) problems.push(`HTTP ${res.status}`);
   const isJson = /^application\/json/.test(String(res.headers["content-type"] ?? ""));
-  const api = kind === "route" && r.path.startsWith("/api/");
+  // Dot segments are resolved before routing: /api/../x is a page path.
+  const api = kind === "route" && new URL(r.path, "http://x").pathname.startsWith("/api/");
   const apiError = res.status >= 400 && r.method !== "HEAD" && (api || isJson);
   // Node's own HTTP parser answers 431 (headers too large) and 400 (unparsable request) before any code of ours runs.
   const fromNode = res.status === 431 || (res.status === 400 && res.headers["x-request-id"] === undefined && !isJson);

@@ -1,3 +1,6 @@
+/**
+ * Request values next-auth mishandles with a 500: refused or normalised before its handler runs.
+ */
 import { publicErrorResponse } from "./errors";
 import { cookieFrom } from "./signin-client";
 
@@ -42,4 +45,17 @@ export function refuseBadCallbackUrl(
     { code: "invalid_input", message: "The address to return to after sign-in is not valid.", requestId },
     badCookie ? { "set-cookie": clear } : {},
   );
+}
+
+/** next-auth's error codes are words; the sign-in page shows a generic message for any code it does not know. */
+const ERROR_CODE = /^[A-Za-z]{1,64}$/;
+
+/**
+ * The `error` action redirects to the sign-in page. next-auth puts the raw `error` value into the Location header, so
+ * a line break or a character beyond Latin-1 makes it throw (500); the console sends a known-shaped code, encoded.
+ */
+export function signinErrorRedirect(req: Request, pathCode: string | undefined): Response {
+  const raw = new URL(req.url).searchParams.get("error") ?? pathCode ?? "Default";
+  const code = ERROR_CODE.test(raw) ? raw : "Default";
+  return new Response(null, { status: 302, headers: { location: `/signin?error=${encodeURIComponent(code)}` } });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refuseBadCallbackUrl } from "@/lib/web/nextauth-callback-url";
+import { refuseBadCallbackUrl, signinErrorRedirect } from "@/lib/web/nextauth-input";
 
 const APP = "http://localhost:3000";
 const req = (query: string, cookie?: string) =>
@@ -35,5 +35,22 @@ describe("refuseBadCallbackUrl (next-auth answers these with a 500 and an error 
     expect(secure!.headers.get("set-cookie")).toMatch(/^__Secure-next-auth\.callback-url=;.*; Secure$/);
     const good = `next-auth.callback-url=${encodeURIComponent(`${APP}/vaults`)}`;
     expect(refuseBadCallbackUrl(req("", good), APP, false, "rid")).toBeUndefined();
+  });
+});
+
+describe("signinErrorRedirect (next-auth put the raw error value into Location: a line break or U+FFFD made it a 500)", () => {
+  const at = (query: string) => new Request(`${APP}/api/auth/error${query}`);
+  it.each([
+    ["?error=OAuthCallback", undefined, "/signin?error=OAuthCallback"],
+    ["", "AccessDenied", "/signin?error=AccessDenied"],
+    ["", undefined, "/signin?error=Default"],
+    ["?error=a%0Ab", undefined, "/signin?error=Default"],
+    ["?error=%ED%A0%80", undefined, "/signin?error=Default"],
+    ["?error=%C3%A9", undefined, "/signin?error=Default"],
+    ["?error=%3Cx%3E", undefined, "/signin?error=Default"],
+  ])("error%s (path %s) → 302 %s", (query, pathCode, location) => {
+    const res = signinErrorRedirect(at(query), pathCode);
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(location);
   });
 });
