@@ -11,6 +11,7 @@ import { upsertUserFromSignIn } from "@/lib/auth/users";
 import { createSessionRow } from "@/lib/auth/session-store";
 import { closeDb, getDb } from "@/lib/db/client";
 import { ROLES, type Role } from "@/lib/roles";
+import { GUID } from "@/lib/validation";
 import { SETTINGS, type SettingKey } from "@/lib/settings/definitions";
 import { seedEstate } from "../bench/seed-estate";
 import { setupTestDb, type TestDb } from "../helpers/test-db";
@@ -75,8 +76,8 @@ export async function startFuzzWorld(): Promise<FuzzWorld> {
 const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? r : (r as { rows: T[] }).rows);
 
 /**
- * What no request may leave behind: a control character in any text or JSON column of any table, or a setting its
- * own schema (and write rule) would refuse.
+ * What no request may leave behind: a control character in any text or JSON column of any table, a setting its own
+ * schema (and write rule) would refuse, or a scan scope naming a subscription by anything but a GUID.
  */
 async function findInvalidStored(): Promise<string[]> {
   const db = await getDb();
@@ -108,6 +109,14 @@ async function findInvalidStored(): Promise<string[]> {
     else if (!def.schema.safeParse(value).success || def.writeRule?.(value as never))
       problems.push(`settings.${key}: ${JSON.stringify(value).slice(0, 200)}`);
   }
+  // A scan's scope names subscriptions by id: GUIDs only (issue 15 item 13).
+  const scopes = rowsOf<{ scope: { subscriptions?: unknown[] } }>(
+    await db.execute(sql.raw("select scope from scan_runs")),
+  );
+  for (const { scope } of scopes)
+    for (const id of scope.subscriptions ?? [])
+      if (typeof id !== "string" || !GUID.test(id))
+        problems.push(`scan_runs.scope: subscription ${JSON.stringify(id).slice(0, 80)}`);
   return problems;
 }
 
