@@ -4,10 +4,10 @@
 //   options: --assets 100000 --duration 10 --connections 20 --port 3231 --budget 300 [--keep] [--serve: keep the server up for inspection]
 //            [--cpu-prof DIR: CPU profile of the server]
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
-import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
 import { createBenchEstate } from "./bench-estate";
+import { processCpuMs } from "./proc";
 import { BENCH_ESTATE } from "./seed-estate";
 
 function arg(name: string, dflt: string): string {
@@ -24,14 +24,6 @@ const SIZE = { ...BENCH_ESTATE, assets: ASSETS };
 /** Server CPU per list page (user + system time of the server process ÷ responses); the dashboard is printed, not judged. */
 const CPU_BUDGET_MS = Number(arg("cpu-budget", "6"));
 const isListPage = (url: string) => url.startsWith("/inventory");
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // fields[11], fields[12] are utime and stime (the 14th and 15th of the whole line) in clock ticks of 1/100 s
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
