@@ -120,3 +120,12 @@ describe("CSV", () => {
     expect(exportAssetsInput.parse({ batchSize: "1", status: "expired" })).toEqual({ status: "expired" });
   });
 });
+
+describe("scan history paging", () => {
+  it("takes decimal page numbers only (no 1e1, 0x10 or 2.0)", async () => {
+    const { scanHistoryInput } = await import("@/lib/discovery/scan-read-models");
+    expect(scanHistoryInput.parse({ page: "3", pageSize: "50" })).toEqual({ page: 3, pageSize: 50 });
+    for (const page of ["1e1", "0x10", "2.0", "-1", "maybe"])
+      expect(scanHistoryInput.safeParse({ page }).success).toBe(false);
+  });
+});
