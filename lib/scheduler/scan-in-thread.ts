@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { ResourceLimits } from "node:worker_threads";
 import type { FromScanThread, ScanThreadData, ToScanThread } from "./scan-thread";
 
 /** The same old-space cap as the standalone scheduler (`node --max-old-space-size=200`). */
@@ -24,8 +24,9 @@ export interface ScanThreadOptions {
 
 /** The bundled thread entry, when this process has one (a production build); undefined under `next dev` and tsx. */
 export function findScanThreadBundle(dir = process.cwd()): string | undefined {
-  const file = path.join(dir, SCAN_THREAD_BUNDLE);
-  return existsSync(file) ? file : undefined;
+  // turbopackIgnore: a file of the build output found at run time, not a module for Next to trace or bundle
+  const file = path.join(/* turbopackIgnore: true */ dir, SCAN_THREAD_BUNDLE);
+  return existsSync(/* turbopackIgnore: true */ file) ? file : undefined;
 }
 
 /** The thread died without reporting: its scan stays leased until the lease lapses, then it is resumed. */
@@ -45,6 +46,9 @@ export function runScanInThread(data: ScanThreadData, signal: AbortSignal, opts:
   const bundle = opts.bundle ?? findScanThreadBundle();
   if (!bundle) return Promise.reject(new Error(`${SCAN_THREAD_BUNDLE} not found: run npm run build`));
   return new Promise<void>((resolve, reject) => {
+    // Taken at run time: Turbopack treats a `new Worker(…)` it can see as a module to bundle (and ignores
+    // turbopackIgnore there), which drags the whole project into the server build.
+    const { Worker } = process.getBuiltinModule("node:worker_threads");
     const thread = new Worker(bundle, {
       workerData: data,
       resourceLimits: opts.resourceLimits ?? { maxOldGenerationSizeMb: SCAN_THREAD_HEAP_MB },
