@@ -52,8 +52,6 @@ export function runScanInThread(data: ScanThreadData, signal: AbortSignal, opts:
     const thread = new Worker(bundle, {
       workerData: data,
       resourceLimits: opts.resourceLimits ?? { maxOldGenerationSizeMb: SCAN_THREAD_HEAP_MB },
-      // The web process migrated the database at start; the thread only opens its own pool.
-      env: { ...process.env, DB_AUTO_MIGRATE: "false" },
     });
     let reply: FromScanThread | undefined;
     let crash: unknown;

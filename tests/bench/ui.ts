@@ -4,10 +4,11 @@
 //   options: --assets 100000 --duration 10 --connections 20 --port 3231 --budget 300 [--keep] [--serve: keep the server up for inspection]
 //            [--cpu-prof DIR: CPU profile of the server]
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
+import { createBenchDatabase, percentile, prepareBenchDatabase } from "./support";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,11 +73,6 @@ async function seed(c: pg.Client): Promise<void> {
   await c.query("analyze");
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 interface Row {
   url: string;
   requests: number;
@@ -118,14 +114,8 @@ async function hit(url: string, cookie: string): Promise<Row> {
 
 async function main() {
   const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  const dbName = `cc_bench_ui_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
+  const database = await createBenchDatabase(adminUrl, "cc_bench_ui");
+  const databaseUrl = database.url;
   const secretKey = randomBytes(32).toString("base64");
   const appUrl = `http://localhost:${PORT}`;
   const env: Record<string, string> = {
@@ -143,38 +133,22 @@ async function main() {
   const cleanup = async () => {
     await app?.stop();
     if (process.argv.includes("--keep")) return console.log(`kept database ${databaseUrl}`);
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${dbName} with (force)`);
-    await c.end();
+    await database.drop();
   };
   try {
-    // Migrate and create the session with the app's own code (same process env as the server).
-    Object.assign(process.env, env, { DB_AUTO_MIGRATE: "true" });
-    const { getDb, closeDb } = await import("../../lib/db/client");
-    const { upsertUserFromSignIn } = await import("../../lib/auth/users");
-    const { createSessionRow } = await import("../../lib/auth/session-store");
-    const db = await getDb();
-    const t0 = Date.now();
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    await seed(c);
-    const [{ n }] = (await c.query("select count(*)::int as n from assets")).rows;
-    await c.end();
-    console.log(
-      `seeded ${n.toLocaleString("en-US")} assets, ${VAULTS} vaults, ${SUBS} subscriptions, ${APPS * 3} app credentials in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-    );
-    const user = await upsertUserFromSignIn(db, {
-      oid: randomUUID(),
-      tenantId: env.ENTRA_TENANT_ID,
-      upn: "bench@contoso.example",
-      name: "Bench Viewer",
-      roles: ["CertifyClouds.Viewer"],
+    // Migrate, seed and create the session with the app's own code (same process env as the server).
+    let n = 0;
+    const cookie = await prepareBenchDatabase(env, "CertifyClouds.Viewer", async (url) => {
+      const t0 = Date.now();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await seed(c);
+      n = (await c.query("select count(*)::int as n from assets")).rows[0].n;
+      await c.end();
+      console.log(
+        `seeded ${n.toLocaleString("en-US")} assets, ${VAULTS} vaults, ${SUBS} subscriptions, ${APPS * 3} app credentials in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
     });
-    const token = randomBytes(32).toString("base64url");
-    await createSessionRow(db, { token, userId: user.id, expires: new Date(Date.now() + 4 * 3_600_000) });
-    await closeDb();
-    const cookie = `cc.session=${token}`;
 
     ensureBuild();
     // --cpu-prof DIR: the server writes a V8 CPU profile of the whole run into DIR when it stops
