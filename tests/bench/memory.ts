@@ -10,12 +10,7 @@ import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
-import { createBenchDatabase, percentile, prepareBenchDatabase, startCloudChild } from "./support";
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-}
+import { arg, createBenchDatabase, percentile, prepareBenchDatabase, startCloudChild } from "./support";
 
 const ESTATE = arg("estate", "large");
 const LATENCY = Number(arg("latency", "25"));
@@ -79,7 +74,7 @@ async function loadConsole(url: string, cookie: string, stop: Promise<void>) {
 
 async function main() {
   console.log(`load average at the start: ${load()} on ${os.cpus().length} CPUs`);
-  const cloud = await startCloudChild(ESTATE, LATENCY);
+  const cloud = await startCloudChild(ESTATE, ["--latency", `${LATENCY},0`, "--no-throttle", "--log-capacity", "0"]);
   const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
   const database = await createBenchDatabase(adminUrl, "cc_bench_mem");
   const appUrl = `http://localhost:${PORT}`;

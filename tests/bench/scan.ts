@@ -11,12 +11,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startCloudChild } from "./support";
+import { arg, startCloudChild } from "./support";
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith("--") ? process.argv[i + 1] : dflt;
-}
 const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
@@ -31,7 +27,7 @@ async function main() {
 
   // ---- the local cloud in a child process ----------------------------------------------------------------------------
   const t0 = Date.now();
-  const cloud = await startCloudChild(estate, latency);
+  const cloud = await startCloudChild(estate, ["--latency", `${latency},0`, "--no-throttle", "--log-capacity", "0"]);
   const { control, spec } = cloud;
   const info = { env: cloud.env, estate: cloud.estate };
   const stopChild = cloud.stop;

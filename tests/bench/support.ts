@@ -7,23 +7,20 @@ import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import readline from "node:readline";
 import pg from "pg";
+import type { EstateSpec } from "../cloud/estate";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-export interface EstateSpec {
-  subscriptions: number;
-  vaults: number;
-  secretsPerVault: number;
-  certificatesPerVault: number;
-  keysPerVault: number;
-  versions: number;
-  apps: number;
+/** A command-line option's value (`--name value`), or the default. */
+export function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith("--") ? process.argv[i + 1] : dflt;
 }
 
 export interface CloudChild {
   /** what the app needs to reach the local cloud (endpoints, credentials) */
   env: Record<string, string>;
-  /** the control API (counters, vault list, faults) */
+  /** the control API (counters, vault list, faults, tokens) */
   control: string;
   spec: EstateSpec;
   estate: { vaults: number; apps: number };
@@ -31,19 +28,18 @@ export interface CloudChild {
   stop: () => void;
 }
 
-/** `npm run cloud` as a child process (tsx tests/cloud/cli.ts --json): resolves once it printed its endpoints. */
-export async function startCloudChild(estate: string, latencyMs: number): Promise<CloudChild> {
+/**
+ * `npm run cloud` as a child process (tsx tests/cloud/cli.ts --json): resolves once it printed its endpoints.
+ * `cliOptions`: the cloud CLI's options besides the estate, e.g. `["--latency", "25,0", "--no-throttle"]`.
+ */
+export async function startCloudChild(estate: string, cliOptions: string[]): Promise<CloudChild> {
   const cliArgs = [
     path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
     path.join(ROOT, "tests", "cloud", "cli.ts"),
     "--estate",
     estate,
-    "--latency",
-    `${latencyMs},0`,
-    "--no-throttle",
     "--json",
-    "--log-capacity",
-    "0",
+    ...cliOptions,
   ];
   // the cloud does not inherit the benchmark's heap flags (NODE_OPTIONS)
   const child = spawn(process.execPath, cliArgs, {

@@ -8,12 +8,7 @@ import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import pg from "pg";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
-import { createBenchDatabase, percentile, prepareBenchDatabase } from "./support";
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-}
+import { arg, createBenchDatabase, percentile, prepareBenchDatabase } from "./support";
 
 const ASSETS = Number(arg("assets", "100000"));
 const DURATION = Number(arg("duration", "10"));
