@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
@@ -48,9 +48,14 @@ beforeAll(async () => {
   await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
 }, 120_000);
 
+// a failed test must not leave a scan queued or running for the next one
 afterEach(async () => {
   await scheduler?.stop();
   scheduler = undefined;
+  await (await getDb())
+    .update(scanRuns)
+    .set({ status: "cancelled" })
+    .where(inArray(scanRuns.status, ["queued", "running"]));
 });
 
 afterAll(async () => {
