@@ -34,6 +34,17 @@ export interface Ctx {
   db?: DbOrTx;
 }
 
+/** A verb's one argument: the caller's ctx and its input, unparsed (each verb parses it with its own schema). */
+export interface VerbArgs {
+  ctx: Ctx;
+  input?: unknown;
+}
+
+/** A read verb whose answer depends on the time: `now` pins its clock (tests, and one instant per page). */
+export interface TimedVerbArgs extends VerbArgs {
+  now?: Date;
+}
+
 /** A context whose `db` is an open transaction: verbs called with it join that transaction. */
 export type TxCtx = Ctx & { db: Tx };
 

@@ -46,13 +46,7 @@ export async function finishScan(session: ScanSession, end: ScanEnd): Promise<Sc
     const details = {
       mode: session.run.mode,
       status,
-      vaultsTotal: c.vaultsTotal,
-      vaultsDone: c.vaultsDone,
-      vaultsFailed: c.vaultsFailed,
-      objectsSeen: c.objectsSeen,
-      appsSeen: c.appsSeen,
-      errorCount: c.errorCount,
-      requestCount: c.requestCount,
+      ...session.reportedCounts(),
       durationMs: stats.durationMs,
       attempts: session.run.attempt,
     };

@@ -2,7 +2,7 @@
 import { count, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
-import type { Ctx } from "../context";
+import type { Ctx, TimedVerbArgs } from "../context";
 import { scanErrors, scanRuns, type ScanError, type ScanRun } from "../db/schema";
 import { dbOf } from "../db/transaction";
 import { AppError } from "../errors";
@@ -119,15 +119,7 @@ export async function scanHistory({
 }
 
 /** One scan's progress (the live view and GET /api/scans/:id). `now` sets the clock of elapsed time and ETA. */
-export async function scanProgress({
-  ctx,
-  input,
-  now = new Date(),
-}: {
-  ctx: Ctx;
-  input: unknown;
-  now?: Date;
-}): Promise<ScanProgress> {
+export async function scanProgress({ ctx, input, now = new Date() }: TimedVerbArgs): Promise<ScanProgress> {
   assertPermission(ctx, "dashboard:read");
   const { id } = parseInput(scanIdInput, input);
   const db = await dbOf(ctx);
@@ -141,11 +133,7 @@ export async function scanDetail({
   ctx,
   input,
   now = new Date(),
-}: {
-  ctx: Ctx;
-  input: unknown;
-  now?: Date;
-}): Promise<{ scan: ScanProgress; errors: ScanError[] }> {
+}: TimedVerbArgs): Promise<{ scan: ScanProgress; errors: ScanError[] }> {
   const scan = await scanProgress({ ctx, input, now });
   const db = await dbOf(ctx);
   const errors = await db

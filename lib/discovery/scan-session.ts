@@ -207,13 +207,7 @@ export class ScanSession {
     const c = this.counters;
     return {
       heartbeatAt: new Date(),
-      vaultsTotal: c.vaultsTotal,
-      vaultsDone: c.vaultsDone,
-      vaultsFailed: c.vaultsFailed,
-      objectsSeen: c.objectsSeen,
-      appsSeen: c.appsSeen,
-      errorCount: c.errorCount,
-      requestCount: c.requestCount,
+      ...this.reportedCounts(),
       stats: {
         ...this.stats,
         requests: c.requestCount,
@@ -224,6 +218,20 @@ export class ScanSession {
         dbMs: Math.round(this.dbMs),
         durationMs: Date.now() - this.started,
       },
+    };
+  }
+
+  /** The counters a scan run reports (its scan_runs columns, and the audit details of its end). */
+  reportedCounts() {
+    const c = this.counters;
+    return {
+      vaultsTotal: c.vaultsTotal,
+      vaultsDone: c.vaultsDone,
+      vaultsFailed: c.vaultsFailed,
+      objectsSeen: c.objectsSeen,
+      appsSeen: c.appsSeen,
+      errorCount: c.errorCount,
+      requestCount: c.requestCount,
     };
   }
 

@@ -2,18 +2,19 @@ import { and, asc, eq, ilike, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { text, wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
-import type { Ctx } from "../context";
+import type { Ctx, TimedVerbArgs } from "../context";
 import { dbOf } from "../db/transaction";
 import { appCredentials, appRegistrations, type AppCredential, type AppRegistration } from "../db/schema";
 import { AppError } from "../errors";
+import { effectiveCredentials } from "./effective-credentials";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 export const listAppsInput = z.object({
   kind: z.preprocess(blank, z.enum(["application", "servicePrincipal"]).optional()),
-  /** Apps with at least one credential in this status ("none" = apps without credentials). */
+  /** Apps whose worst effective credential has this status ("none" = no credentials, "no-expiry" = one without an end). */
   status: z.preprocess(blank, z.enum(["expired", "critical", "warning", "healthy", "no-expiry", "none"]).optional()),
-  /** Apps with a credential ending within this many days (expired ones included). */
+  /** Apps whose soonest effective credential ends within this many days (expired ones included). */
   expiringDays: z.preprocess(blank, wholeNumber(0, 3650).optional()),
   q: z.preprocess(blank, text(200).optional()),
   page: wholeNumber(1, 100_000).default(1),
@@ -26,61 +27,68 @@ export type AppListRow = Pick<
   "id" | "kind" | "appId" | "displayName" | "owners" | "createdDateTime" | "lastSeenAt" | "removedAt"
 > & {
   credentials: number;
+  /** the worst status of the app's effective credentials (null: none with an end date) */
+  status: "expired" | "critical" | "warning" | "healthy" | null;
+  /** effective credentials by status */
   expired: number;
   critical: number;
   warning: number;
+  /** expired credentials that are not effective (superseded): clean-up, not risk */
+  leftovers: number;
+  /** the soonest end among the effective credentials */
   nextEnd: Date | null;
 };
 
-/** App registrations and service principals with credential counts by status and the soonest credential end. */
+/** App registrations and service principals, judged by their effective credentials (effective-credentials.ts). */
 export async function listApps({
   ctx,
   input = {},
   now = new Date(),
-}: {
-  ctx: Ctx;
-  input?: unknown;
-  now?: Date;
-}): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
+}: TimedVerbArgs): Promise<{ rows: AppListRow[]; total: number; query: ListAppsQuery }> {
   assertPermission(ctx, "dashboard:read");
   const db = await dbOf(ctx);
   const q = listAppsInput.parse(input);
-  const c = db
+  const n = (cond: SQL) => sql<number>`(count(*) filter (where ${cond}))::int`;
+  const all = db
     .select({
       appObjectId: appCredentials.appObjectId,
       credentials: sql<number>`count(*)::int`.as("credentials"),
-      expired:
-        sql<number>`(count(*) filter (where ${appCredentials.status} = 'expired' and ${appCredentials.endDateTime} is not null))::int`.as(
-          "expired",
-        ),
-      critical:
-        sql<number>`(count(*) filter (where ${appCredentials.status} = 'critical' and ${appCredentials.endDateTime} is not null))::int`.as(
-          "critical",
-        ),
-      warning:
-        sql<number>`(count(*) filter (where ${appCredentials.status} = 'warning' and ${appCredentials.endDateTime} is not null))::int`.as(
-          "warning",
-        ),
-      healthy:
-        sql<number>`(count(*) filter (where ${appCredentials.status} = 'healthy' and ${appCredentials.endDateTime} is not null))::int`.as(
-          "healthy",
-        ),
-      noExpiry: sql<number>`(count(*) filter (where ${appCredentials.endDateTime} is null))::int`.as("no_expiry"),
-      nextEnd: sql<Date | null>`min(${appCredentials.endDateTime})`.as("next_end"),
+      noExpiry: n(sql`${appCredentials.endDateTime} is null`).as("no_expiry"),
+      expiredAll: n(sql`${appCredentials.status} = 'expired' and ${appCredentials.endDateTime} is not null`).as(
+        "expired_all",
+      ),
     })
     .from(appCredentials)
     .where(isNull(appCredentials.removedAt))
     .groupBy(appCredentials.appObjectId)
+    .as("all_creds");
+  // the app's status and next expiry come from its effective credentials only (one per kind)
+  const e = effectiveCredentials(db, now);
+  const c = db
+    .select({
+      appObjectId: e.appObjectId,
+      expired: n(sql`${e.status} = 'expired'`).as("expired"),
+      critical: n(sql`${e.status} = 'critical'`).as("critical"),
+      warning: n(sql`${e.status} = 'warning'`).as("warning"),
+      healthy: n(sql`${e.status} = 'healthy'`).as("healthy"),
+      nextEnd: sql<Date | null>`min(${e.endDateTime})`.as("next_end"),
+    })
+    .from(e)
+    .groupBy(e.appObjectId)
     .as("c");
+  const worst = sql<
+    AppListRow["status"]
+  >`case when ${c.expired} > 0 then 'expired' when ${c.critical} > 0 then 'critical'
+    when ${c.warning} > 0 then 'warning' when ${c.healthy} > 0 then 'healthy' end`;
   const w: SQL[] = [isNull(appRegistrations.removedAt)];
   if (q.kind) w.push(eq(appRegistrations.kind, q.kind));
   if (q.q) {
     const like = `%${q.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`;
     w.push(sql`(${ilike(appRegistrations.displayName, like)} or ${appRegistrations.appId} = ${q.q})`);
   }
-  if (q.status === "none") w.push(sql`coalesce(${c.credentials}, 0) = 0`);
-  else if (q.status === "no-expiry") w.push(sql`coalesce(${c.noExpiry}, 0) > 0`);
-  else if (q.status) w.push(sql`coalesce(${c[q.status]}, 0) > 0`);
+  if (q.status === "none") w.push(sql`coalesce(${all.credentials}, 0) = 0`);
+  else if (q.status === "no-expiry") w.push(sql`coalesce(${all.noExpiry}, 0) > 0`);
+  else if (q.status) w.push(sql`${worst} = ${q.status}`);
   if (q.expiringDays !== undefined)
     w.push(sql`${c.nextEnd} < ${new Date(now.getTime() + q.expiringDays * 86_400_000).toISOString()}::timestamptz`);
   const where = and(...w);
@@ -95,13 +103,16 @@ export async function listApps({
         createdDateTime: appRegistrations.createdDateTime,
         lastSeenAt: appRegistrations.lastSeenAt,
         removedAt: appRegistrations.removedAt,
-        credentials: sql<number>`coalesce(${c.credentials}, 0)::int`,
+        credentials: sql<number>`coalesce(${all.credentials}, 0)::int`,
+        status: worst,
+        leftovers: sql<number>`(coalesce(${all.expiredAll}, 0) - coalesce(${c.expired}, 0))::int`,
         expired: sql<number>`coalesce(${c.expired}, 0)::int`,
         critical: sql<number>`coalesce(${c.critical}, 0)::int`,
         warning: sql<number>`coalesce(${c.warning}, 0)::int`,
         nextEnd: c.nextEnd,
       })
       .from(appRegistrations)
+      .leftJoin(all, eq(all.appObjectId, appRegistrations.id))
       .leftJoin(c, eq(c.appObjectId, appRegistrations.id))
       .where(where)
       .orderBy(sql`${c.nextEnd} asc nulls last`, asc(appRegistrations.displayName), asc(appRegistrations.id))
@@ -110,6 +121,7 @@ export async function listApps({
     db
       .select({ total: sql<number>`count(*)::int` })
       .from(appRegistrations)
+      .leftJoin(all, eq(all.appObjectId, appRegistrations.id))
       .leftJoin(c, eq(c.appObjectId, appRegistrations.id))
       .where(where),
   ]);
@@ -118,6 +130,7 @@ export async function listApps({
       ...r,
       nextEnd: r.nextEnd ? new Date(r.nextEnd) : null,
       credentials: Number(r.credentials),
+      leftovers: Number(r.leftovers),
       expired: Number(r.expired),
       critical: Number(r.critical),
       warning: Number(r.warning),

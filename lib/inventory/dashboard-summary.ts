@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
-import type { Ctx } from "../context";
+import type { Ctx, TimedVerbArgs } from "../context";
 import { dbOf } from "../db/transaction";
 import { cached, inventoryVersion } from "./cache";
 import type { ScanRun } from "../db/schema";
 import * as Q from "./dashboard-queries";
+import { leftovers, rankLeftovers, rankRisks, riskCredentials, riskObjects, type RankedRisk } from "./risks";
 
 export const dashboardInput = z.object({
   /** Timeline horizon in days and bucket width; the defaults are 90 days in weekly buckets. */
@@ -30,6 +31,7 @@ export interface DashboardSummary {
   kpis: Record<KpiKind, StatusCounts>;
   vaults: {
     total: number;
+    /** readable / unreadable / never scanned: vault-readability.ts */
     reachable: number;
     unreachable: number;
     notScanned: number;
@@ -61,26 +63,8 @@ export interface DashboardSummary {
     noExpiry: number;
   }[];
   risks: {
-    objects: {
-      id: string;
-      type: string;
-      name: string;
-      vaultId: string;
-      vaultName: string | null;
-      status: string;
-      expiresOn: Date | null;
-      enabled: boolean;
-    }[];
-    credentials: {
-      id: string;
-      appObjectId: string;
-      appName: string;
-      kind: string;
-      type: string;
-      displayName: string | null;
-      status: string;
-      endDateTime: Date | null;
-    }[];
+    /** enabled objects and effective app credentials, closest to their expiry first */
+    ranked: RankedRisk[];
     vaults: {
       id: string;
       name: string;
@@ -88,7 +72,12 @@ export interface DashboardSummary {
       accessStatus: string;
       accessError: { code?: string; message: string; remediation: string } | null;
       lastScannedAt: Date | null;
+      /** the last listing's count (listedAt null: never listed) */
+      objectCount: number;
+      listedAt: Date | null;
     }[];
+    /** expired long ago or superseded: clean-up, not incidents (oldest first; total counts all) */
+    leftovers: { total: number; afterDays: number; items: RankedRisk[] };
   };
   lastScan: ScanRun | null;
   lastCompletedScan: ScanRun | null;
@@ -113,11 +102,7 @@ export async function dashboardSummary({
   ctx,
   input = {},
   now = new Date(),
-}: {
-  ctx: Ctx;
-  input?: unknown;
-  now?: Date;
-}): Promise<DashboardSummary> {
+}: TimedVerbArgs): Promise<DashboardSummary> {
   assertPermission(ctx, "dashboard:read");
   const db = await dbOf(ctx);
   const q = dashboardInput.parse(input);
@@ -133,9 +118,10 @@ export async function dashboardSummary({
     credTimeline,
     subVaults,
     subNames,
-    riskObjects,
-    riskCreds,
+    objectRisks,
+    credentialRisks,
     riskVaults,
+    leftoverRows,
     [lastScan],
     [lastCompleted],
     coverage,
@@ -147,9 +133,10 @@ export async function dashboardSummary({
     Q.credentialTimeline(db, window),
     Q.subscriptionVaults(db),
     Q.subscriptionNames(db),
-    Q.riskObjects(db, q.topRisks),
-    Q.riskCredentials(db, q.topRisks),
+    riskObjects(db, { now, limit: q.topRisks }),
+    riskCredentials(db, { now, limit: q.topRisks }),
     Q.riskVaults(db, q.topRisks),
+    leftovers(db, { now, limit: q.topRisks }),
     Q.lastScan(db),
     Q.lastCompletedScan(db),
     Q.inventoryCoverage(db),
@@ -233,7 +220,11 @@ export async function dashboardSummary({
     vaults: vaultCounts,
     timeline,
     bySubscription,
-    risks: { objects: riskObjects, credentials: riskCreds, vaults: riskVaults },
+    risks: {
+      ranked: rankRisks(objectRisks, credentialRisks, now, q.topRisks),
+      vaults: riskVaults,
+      leftovers: rankLeftovers(leftoverRows, q.topRisks),
+    },
     lastScan: lastScan ?? null,
     lastCompletedScan: lastCompleted ?? null,
     hasInventory,

@@ -63,6 +63,9 @@ export interface AppServer {
  */
 export type Launch = "node" | "npm-start";
 
+/** The V8 flags the server runs with in the image (Dockerfile NODE_OPTIONS) and under npm start. */
+export const SERVER_NODE_FLAGS = ["--max-semi-space-size=32"];
+
 export async function startApp(
   env: Record<string, string>,
   {
@@ -85,7 +88,7 @@ export async function startApp(
   const child =
     launch === "npm-start"
       ? spawn("npm", ["start", "--silent"], { cwd: ROOT, env: childEnv, stdio, detached: true })
-      : spawn(process.execPath, [...nodeArgs, path.join(STANDALONE, "server.js")], {
+      : spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, path.join(STANDALONE, "server.js")], {
           cwd: STANDALONE,
           env: childEnv,
           stdio,

@@ -6,7 +6,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { ScanStatusBadge } from "@/app/_components/status";
 import type { DashboardViewData } from "@/lib/inventory/dashboard-view";
 import { KpiCard } from "./kpi-card";
-import { TopRisks } from "./top-risks";
+import { Leftovers, TopRisks } from "./top-risks";
 import { VaultKpiCard } from "./vault-kpi-card";
 
 /**
@@ -36,7 +36,7 @@ export function DashboardView({
   const inv = (p: Record<string, string>) => `/inventory?${new URLSearchParams(p)}`;
   const timeline = d.timeline.map((b) => ({ ...b, start: b.start.toISOString(), end: b.end.toISOString() }));
   const subName = new Map(d.bySubscription.map((s) => [s.id, s.name ?? s.id]));
-  const totalRisk = d.risks.objects.length + d.risks.credentials.length + d.risks.vaults.length;
+  const totalRisk = d.risks.ranked.length + d.risks.vaults.length;
 
   return (
     <>
@@ -111,11 +111,11 @@ export function DashboardView({
           </div>
           <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
             {v.unreachable > 0 ? (
-              <Link href="/vaults?access=unreachable" className="text-orange-700 hover:underline dark:text-orange-300">
-                {v.unreachable} unreachable
+              <Link href="/vaults?access=unreadable" className="text-orange-700 hover:underline dark:text-orange-300">
+                {v.unreachable} not readable
               </Link>
             ) : (
-              "none unreachable"
+              "all readable"
             )}
             {v.notScanned > 0 && ` · ${v.notScanned} not scanned yet`}
           </div>
@@ -191,7 +191,7 @@ export function DashboardView({
                     <span>
                       {s.vaults} vault{s.vaults === 1 ? "" : "s"}
                       {s.unreachable > 0 && (
-                        <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} unreachable</span>
+                        <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} not readable</span>
                       )}
                     </span>
                     {s.warning > 0 && <span className="text-amber-700 dark:text-amber-300">{s.warning} warning</span>}
@@ -221,6 +221,31 @@ export function DashboardView({
           <TopRisks risks={d.risks} now={now} vaultHrefs={vaultHrefs} subName={subName} />
         )}
       </section>
+
+      {d.risks.leftovers.total > 0 && (
+        <section className="card mt-4" aria-labelledby="leftovers-h" data-testid="leftovers">
+          <div className="p-5 pb-0">
+            <div className="flex items-baseline justify-between">
+              <h2 id="leftovers-h" className="text-base font-semibold">
+                Leftovers to clean up{" "}
+                <span className="text-sm font-normal text-slate-500">({formatNumber(d.risks.leftovers.total)})</span>
+              </h2>
+              <a
+                href={inv({ status: "expired" })}
+                className="text-sm text-brand-600 hover:underline dark:text-blue-300"
+              >
+                Every expired object →
+              </a>
+            </div>
+            <p className="mt-1 text-sm text-slate-500">
+              Enabled objects expired more than {d.risks.leftovers.afterDays} days ago, and app credentials that expired
+              long ago or were replaced by a newer one. Not an outage, but clutter that hides the real risks: delete
+              them.
+            </p>
+          </div>
+          <Leftovers leftovers={d.risks.leftovers} now={now} />
+        </section>
+      )}
     </>
   );
 }

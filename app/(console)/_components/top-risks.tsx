@@ -3,7 +3,7 @@ import { formatDateTime, formatDaysUntil, formatRelative } from "@/app/_componen
 import { AccessBadge, StatusBadge, TypedName } from "@/app/_components/status";
 import type { DashboardViewData } from "@/lib/inventory/dashboard-view";
 
-/** Unreachable vaults, soonest expiring objects and app credentials, as rows of one table. */
+/** Expiring objects and app credentials, most urgent first, then vaults the scanner cannot read: rows of one table. */
 interface RiskRow {
   key: string;
   href: string;
@@ -17,9 +17,36 @@ interface RiskRow {
 }
 
 type Risks = DashboardViewData["risks"];
+type Ranked = Risks["ranked"][number];
+
+/** One expiring object or app credential as a row (shared by the risks and the clean-up list). */
+function riskRow(r: Ranked, now: Date): RiskRow {
+  const when = { when: formatDaysUntil(r.at, now), whenDetail: formatDateTime(r.at) };
+  if (r.kind === "object")
+    return {
+      key: `o:${r.id}`,
+      href: `/inventory/${r.id}`,
+      icon: r.type,
+      name: r.name,
+      where: r.vaultName ?? "",
+      status: <StatusBadge status={r.status} />,
+      ...when,
+    };
+  return {
+    key: `c:${r.id}`,
+    href: `/apps/${encodeURIComponent(r.appObjectId)}`,
+    icon: "credential",
+    name: r.appName,
+    note: `${r.type === "password" ? "Client secret" : "Certificate"}${r.displayName ? ` · ${r.displayName}` : ""}`,
+    where: r.principal === "servicePrincipal" ? "Service principal" : "App registration",
+    status: <StatusBadge status={r.status} />,
+    ...when,
+  };
+}
 
 function riskRows(risks: Risks, now: Date, vaultHrefs: Record<string, string>, subName: Map<string, string>) {
   const rows: RiskRow[] = [
+    ...risks.ranked.map((r) => riskRow(r, now)),
     ...risks.vaults.map((r) => ({
       key: `v:${r.id}`,
       href: vaultHrefs[r.id],
@@ -29,27 +56,6 @@ function riskRows(risks: Risks, now: Date, vaultHrefs: Record<string, string>, s
       where: subName.get(r.subscriptionId) ?? r.subscriptionId,
       status: <AccessBadge status={r.accessStatus} />,
       when: `scanned ${formatRelative(r.lastScannedAt, now)}`,
-    })),
-    ...risks.objects.map((r) => ({
-      key: `o:${r.id}`,
-      href: `/inventory/${r.id}`,
-      icon: r.type,
-      name: r.name,
-      where: r.vaultName ?? "",
-      status: <StatusBadge status={r.status} />,
-      when: formatDaysUntil(r.expiresOn, now),
-      whenDetail: formatDateTime(r.expiresOn),
-    })),
-    ...risks.credentials.map((r) => ({
-      key: `c:${r.id}`,
-      href: `/apps/${encodeURIComponent(r.appObjectId)}`,
-      icon: "credential",
-      name: r.appName,
-      note: `${r.type === "password" ? "Client secret" : "Certificate"}${r.displayName ? ` · ${r.displayName}` : ""}`,
-      where: r.kind === "servicePrincipal" ? "Service principal" : "App registration",
-      status: <StatusBadge status={r.status} />,
-      when: formatDaysUntil(r.endDateTime, now),
-      whenDetail: formatDateTime(r.endDateTime),
     })),
   ];
   return rows;
@@ -92,6 +98,22 @@ export function TopRisks({
       rowKey={(r) => r.key}
       rowHref={(r) => r.href}
       empty="Nothing expired, expiring within the thresholds, or unreachable."
+    />
+  );
+}
+
+/** Long-expired or superseded objects and credentials: safe to delete, and noise in every other list until they are. */
+export function Leftovers({ leftovers, now }: { leftovers: Risks["leftovers"]; now: Date }) {
+  return (
+    <DataTable
+      label="Leftovers to clean up"
+      frame="none"
+      className="mt-3"
+      columns={COLUMNS}
+      rows={leftovers.items.map((r) => riskRow(r, now))}
+      rowKey={(r) => r.key}
+      rowHref={(r) => r.href}
+      empty="Nothing expired long ago."
     />
   );
 }

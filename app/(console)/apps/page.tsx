@@ -33,18 +33,12 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
     <>
       <PageHeader
         title="App registrations"
-        description="Entra ID applications and service principals with their client secrets and certificates (hints and dates only; Graph never returns secret values)."
+        description="Entra ID applications and service principals with their client secrets and certificates (hints and dates only; Graph never returns secret values). An app is judged by its newest usable credential of each kind; older expired ones are listed as superseded."
       />
       <FilterForm label="Filter app registrations" columns={5} view={view}>
         <SearchFilter name="q" label="Name or app id" value={query.q} />
         <SelectFilter name="kind" label="Kind" value={query.kind} any="All kinds" options={KIND_OPTIONS} />
-        <SelectFilter
-          name="status"
-          label="Has a credential that is"
-          value={query.status}
-          any="Any"
-          options={STATUS_OPTIONS}
-        />
+        <SelectFilter name="status" label="Status" value={query.status} any="Any" options={STATUS_OPTIONS} />
         <SelectFilter
           name="expiringDays"
           label="Expiring within"
@@ -87,18 +81,23 @@ function appColumns(now: Date): Column<AppListRow>[] {
       cell: (a) => (a.kind === "servicePrincipal" ? "Service principal" : "Application"),
     },
     {
-      header: "Credentials",
-      cell: (a) => (
-        <div className="flex flex-wrap items-center gap-1 text-xs">
-          <span className="mr-1 tabular-nums">{a.credentials}</span>
-          {a.expired > 0 && <StatusBadge status="expired" className="!px-1.5" />}
-          {a.critical > 0 && <StatusBadge status="critical" className="!px-1.5" />}
-          {a.warning > 0 && <StatusBadge status="warning" className="!px-1.5" />}
-        </div>
-      ),
+      header: "Status",
+      cell: (a) =>
+        a.status ? <StatusBadge status={a.status} /> : <span className="text-xs text-slate-500">No expiry</span>,
+      detail: (a) =>
+        a.leftovers > 0 && (
+          <span title="Expired credentials replaced by a newer one: safe to delete">
+            {a.leftovers} superseded expired
+          </span>
+        ),
     },
     {
-      header: "Next expiry",
+      header: "Credentials",
+      className: "text-xs tabular-nums",
+      cell: (a) => a.credentials,
+    },
+    {
+      header: "Expires",
       className: "whitespace-nowrap",
       cell: (a) => (a.nextEnd ? formatDaysUntil(a.nextEnd, now) : <span className="text-slate-400">—</span>),
       detail: (a) => (a.nextEnd ? formatDate(a.nextEnd) : ""),

@@ -229,17 +229,18 @@ describe("dashboardSummary", () => {
       objects: 3,
       critical: 1,
     });
-    expect(d.risks.objects.map((o) => o.name)).toEqual([
-      "db-password",
+    // one list, closest to the moment of expiry first; the healthy certificate makes Payments API's password no less
+    // urgent (kinds are judged apart)
+    expect(d.risks.ranked.map((r) => (r.kind === "object" ? r.name : `${r.appName}/${r.type}`))).toEqual([
+      "Legacy Portal/password",
       "api-key",
+      "db-password",
       "+cmd|calc",
+      "Payments API/password",
       '=HYPERLINK("http://evil")',
       "tls-payments",
     ]);
-    expect(d.risks.credentials.map((c) => [c.appName, c.status])).toEqual([
-      ["Legacy Portal", "expired"],
-      ["Payments API", "warning"],
-    ]);
+    expect(d.risks.leftovers).toMatchObject({ total: 0, items: [] });
     expect(d.risks.vaults).toHaveLength(1);
     expect(d.risks.vaults[0]).toMatchObject({ name: "kv-dev-locked", accessStatus: "firewall" });
     expect(d.lastScan?.id).toBe(scanId);

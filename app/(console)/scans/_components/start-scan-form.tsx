@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { CheckboxGrid } from "@/app/_components/checkbox-grid";
 import { startScan } from "../actions";
 
 const MODES = [
@@ -81,6 +82,66 @@ export function StartScanForm({
             </label>
           ))}
         </div>
+      </fieldset>
+      <fieldset className="mt-4">
+        <legend className="label">Scope</legend>
+        <div className="flex flex-wrap gap-4 text-sm">
+          {(
+            [
+              ["all", "All subscriptions in scope"],
+              ["subscriptions", "Chosen subscriptions"],
+              ["vaults", "Chosen vaults"],
+            ] as const
+          ).map(([v, l]) => (
+            <label key={v} className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="scope"
+                value={v}
+                checked={scope === v}
+                onChange={() => setScope(v)}
+                className="accent-brand-600"
+              />
+              {l}
+            </label>
+          ))}
+        </div>
+        {scope === "subscriptions" && (
+          <div className="mt-3">
+            <CheckboxGrid
+              label="Subscriptions"
+              items={subscriptions.map((s) => ({ ...s, hint: s.id.slice(0, 8) }))}
+              selected={subs}
+              onChange={setSubs}
+              emptyText="No subscriptions discovered yet: run a scan of everything first."
+              error={issue("subscriptions")}
+            />
+          </div>
+        )}
+        {scope === "vaults" && (
+          <div className="mt-3">
+            <input
+              className="input mb-2"
+              placeholder="Filter vaults by name"
+              aria-label="Filter vaults by name"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+            />
+            <CheckboxGrid
+              label="Vaults"
+              items={vaults.length === 0 ? [] : shownVaults}
+              selected={vs}
+              onChange={setVs}
+              emptyText={
+                vaults.length === 0
+                  ? "No vaults discovered yet: run a scan of everything first."
+                  : "No vault matches the filter."
+              }
+              error={issue("vaults")}
+            />
+            <p className="mt-1 text-xs text-slate-500">{vs.length} selected</p>
+          </div>
+        )}
       </fieldset>
       <fieldset className="mt-4">
         <legend className="label">Scope</legend>
