@@ -52,7 +52,9 @@ beforeAll(async () => {
 afterEach(async () => {
   await scheduler?.stop();
   scheduler = undefined;
-  await (await getDb())
+  await (
+    await getDb()
+  )
     .update(scanRuns)
     .set({ status: "cancelled" })
     .where(inArray(scanRuns.status, ["queued", "running"]));
