@@ -7,10 +7,9 @@
 // < 600 MB; no growth from the 2nd to the 3rd scan (RSS settled after each scan, < 5 %); p95 of `/` during each scan
 // < 500 ms. Prints the figures and PASS/FAIL, and the machine's load average (the bench shares the machine).
 import { readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
-import { arg, createBenchDatabase, percentile, prepareBenchDatabase, startCloudChild } from "./support";
+import { arg, benchAppEnv, createBenchDatabase, percentile, prepareBenchDatabase, startCloudChild } from "./support";
 
 const ESTATE = arg("estate", "large");
 const LATENCY = Number(arg("latency", "25"));
@@ -80,15 +79,7 @@ async function main() {
   const appUrl = `http://localhost:${PORT}`;
   const env: Record<string, string> = {
     ...cloud.env,
-    DATABASE_URL: database.url,
-    SECRET_KEY: randomBytes(32).toString("base64"),
-    APP_ENV: "production",
-    APP_URL: appUrl,
-    LOG_LEVEL: "warn",
-    ENTRA_TENANT_ID: "11111111-2222-3333-4444-555555555555",
-    ENTRA_CLIENT_ID: "cc-bench",
-    ENTRA_CLIENT_SECRET: "cc-bench-secret",
-    TENANT_DISPLAY_NAME: "Bench",
+    ...benchAppEnv(appUrl, database.url),
     SCHEDULER_IN_PROCESS: "true",
     SESSION_IDLE_TIMEOUT_MINUTES: "240",
     // as the image sets it (Dockerfile): few malloc arenas, so what a finished scan thread freed is reused

@@ -118,6 +118,21 @@ export async function prepareBenchDatabase(
   return `cc.session=${token}`;
 }
 
+/** The production console's environment for a benchmark: a fresh secret key, a test tenant, warnings only. */
+export function benchAppEnv(appUrl: string, databaseUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    SECRET_KEY: randomBytes(32).toString("base64"),
+    APP_ENV: "production",
+    APP_URL: appUrl,
+    LOG_LEVEL: "warn",
+    ENTRA_TENANT_ID: "11111111-2222-3333-4444-555555555555",
+    ENTRA_CLIENT_ID: "cc-bench",
+    ENTRA_CLIENT_SECRET: "cc-bench-secret",
+    TENANT_DISPLAY_NAME: "Bench",
+  };
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

@@ -4,12 +4,11 @@
 //   options: --assets 100000 --duration 10 --connections 20 --port 3231 --budget 300 [--keep] [--serve: keep the server up for inspection]
 //            [--cpu-prof DIR: CPU profile of the server]
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import pg from "pg";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
-import { arg, createBenchDatabase, percentile, prepareBenchDatabase } from "./support";
+import { arg, benchAppEnv, createBenchDatabase, percentile, prepareBenchDatabase } from "./support";
 
 const ASSETS = Number(arg("assets", "100000"));
 const DURATION = Number(arg("duration", "10"));
@@ -131,19 +130,8 @@ async function main() {
   const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
   const database = await createBenchDatabase(adminUrl, "cc_bench_ui");
   const databaseUrl = database.url;
-  const secretKey = randomBytes(32).toString("base64");
   const appUrl = `http://localhost:${PORT}`;
-  const env: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    SECRET_KEY: secretKey,
-    APP_ENV: "production",
-    APP_URL: appUrl,
-    LOG_LEVEL: "warn",
-    ENTRA_TENANT_ID: "11111111-2222-3333-4444-555555555555",
-    ENTRA_CLIENT_ID: "cc-bench",
-    ENTRA_CLIENT_SECRET: "cc-bench-secret",
-    TENANT_DISPLAY_NAME: "Bench",
-  };
+  const env = benchAppEnv(appUrl, databaseUrl);
   let app: AppServer | undefined;
   const cleanup = async () => {
     await app?.stop();
