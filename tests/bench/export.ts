@@ -8,11 +8,7 @@ import { ensureBuild, startApp, type AppServer } from "../support/app-server";
 import { createBenchEstate } from "./bench-estate";
 import { processCpuMs, rssMb } from "./proc";
 import { BENCH_ESTATE } from "./seed-estate";
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-}
+import { arg } from "./support";
 
 const ASSETS = Number(arg("assets", "100000"));
 const PORT = Number(arg("port", "3323"));

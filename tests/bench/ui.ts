@@ -9,11 +9,7 @@ import { ensureBuild, startApp, type AppServer } from "../support/app-server";
 import { createBenchEstate } from "./bench-estate";
 import { processCpuMs } from "./proc";
 import { BENCH_ESTATE } from "./seed-estate";
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-}
+import { arg, percentile } from "./support";
 
 const ASSETS = Number(arg("assets", "100000"));
 const DURATION = Number(arg("duration", "10"));
@@ -24,11 +20,6 @@ const SIZE = { ...BENCH_ESTATE, assets: ASSETS };
 /** Server CPU per list page (user + system time of the server process ÷ responses); the dashboard is printed, not judged. */
 const CPU_BUDGET_MS = Number(arg("cpu-budget", "6"));
 const isListPage = (url: string) => url.startsWith("/inventory");
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 interface Row {
   url: string;
