@@ -98,7 +98,7 @@ export const appRules = [
       portal: [`${appPortal} → Owners`, "+ Add owners"],
       cli: "az ad app owner add --id <appId> --owner-object-id <user object id>",
     },
-    references: { mcsb: ["PA-1"] },
+    references: { mcsb: ["IM-3"] },
   }),
   defineRule({
     id: "app-stale-credentials",

@@ -1,0 +1,52 @@
+/** ISO/IEC 27001:2022 Annex A (2022 numbering, not 2013): the controls the rules give evidence for. */
+import { control, type Framework } from "./types";
+
+export const iso27001: Framework = {
+  id: "iso27001-2022",
+  name: "ISO/IEC 27001 Annex A",
+  version: "2022",
+  source: "ISO/IEC 27001:2022 Annex A (ids as listed by prowler-cloud/prowler iso27001_2022_azure.json)",
+  controls: [
+    control("A.5.15", "Access control", "direct", ["vault-rbac", "vault-access-policy-broad"]),
+    control("A.5.17", "Authentication information", "direct", [
+      "secret-expiration-set",
+      "secret-max-validity",
+      "secret-active-period",
+      "app-credential-expired",
+      "app-credential-expiring",
+      "app-credential-lifetime",
+      "app-stale-credentials",
+    ]),
+    control("A.8.2", "Privileged access rights", "supporting", ["vault-access-policy-broad", "app-no-owner"]),
+    control("A.8.13", "Information backup", "supporting", ["vault-soft-delete", "vault-purge-protection"]),
+    control("A.8.15", "Logging", "direct", ["vault-resource-logs"]),
+    control("A.8.16", "Monitoring activities", "direct", ["vault-defender"]),
+    control("A.8.20", "Network security", "direct", [
+      "vault-firewall",
+      "vault-public-network-disabled",
+      "vault-private-link",
+    ]),
+    control("A.8.24", "Use of cryptography", "direct", [
+      "key-expiration-set",
+      "key-expiry-days",
+      "key-max-validity",
+      "key-active-period",
+      "key-rotation-scheduled",
+      "key-allowed-types",
+      "key-rsa-min-size",
+      "key-ec-curves",
+      "key-hsm-backed",
+      "certificate-max-validity",
+      "certificate-expiry-days",
+      "certificate-lifetime-action",
+      "certificate-auto-renew",
+      "certificate-allowed-key-types",
+      "certificate-rsa-min-size",
+      "certificate-ec-curves",
+      "certificate-integrated-ca",
+      "certificate-custom-ca",
+    ]),
+    control("A.5.9", "Inventory of information and other associated assets", "supporting", ["secret-content-type"]),
+    control("A.5.33", "Protection of records", "customer"),
+  ],
+};
