@@ -7,9 +7,11 @@ import type {
   Facts,
   KeyFacts,
   SecretFacts,
+  Scope,
   VaultFacts,
 } from "@/lib/compliance/facts";
-import { DAY_MS, type Outcome } from "@/lib/compliance/rule";
+import { DAY_MS, type Outcome, type OutcomeStatus } from "@/lib/compliance/rule";
+import type { LocatedFinding } from "@/lib/compliance/score";
 
 export const now = new Date("2026-06-01T12:00:00.000Z");
 /** now + n days (fractions allowed), or + ms when given. */
@@ -93,3 +95,24 @@ export function run(ruleId: string, facts: Facts, params: Record<string, unknown
 
 export const status = (ruleId: string, facts: Facts, params: Record<string, unknown> = {}, at = now) =>
   run(ruleId, facts, params, at).status;
+
+/** A located finding in vault kv-prod (kv1) of subscription s1, a secret unless told. */
+export function finding(
+  ruleId: string,
+  objectId: string,
+  status: OutcomeStatus,
+  o: Partial<LocatedFinding> & { scope?: Scope } = {},
+): LocatedFinding {
+  return {
+    ruleId,
+    objectId,
+    status,
+    reason: "",
+    scope: "secret",
+    objectName: objectId,
+    vaultId: "kv1",
+    vaultName: "kv-prod",
+    subscriptionId: "s1",
+    ...o,
+  };
+}
