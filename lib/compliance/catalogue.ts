@@ -85,7 +85,7 @@ export function evaluate(facts: Facts, now: Date, prepared: PreparedRules = prep
     } catch (e) {
       o = unknown(`evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    out.push({ ruleId: rule.id, objectId: facts.id, ...o });
+    out.push({ ruleId: rule.id, objectId: facts.id, status: o.status, reason: o.reason });
   }
   return out;
 }
