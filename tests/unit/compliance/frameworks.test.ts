@@ -68,6 +68,14 @@ describe("framework mappings", () => {
       }
   });
 
+  test("docs/compliance.md lists every rule and framework", () => {
+    const doc = readFileSync(path.resolve(__dirname, "../../../docs/compliance.md"), "utf8");
+    const missing = [...RULES.map((r) => r.id), ...FRAMEWORKS.map((f) => f.id)].filter(
+      (id) => !doc.includes(`\`${id}\``),
+    );
+    expect(missing).toEqual([]);
+  });
+
   test("every rule appears in at least one framework", () => {
     const mapped = new Set(FRAMEWORKS.flatMap((f) => f.controls.flatMap((c) => c.rules)));
     expect(RULES.filter((r) => !mapped.has(r.id)).map((r) => r.id)).toEqual([]);
