@@ -69,7 +69,10 @@ const ACCESS: Record<string, { label: string; tone: string }> = {
   not_found: { label: "Not found", tone: "no-expiry" },
   throttled: { label: "Throttled", tone: "warning" },
   network: { label: "Network error", tone: "critical" },
-  unknown: { label: "Not scanned yet", tone: "no-expiry" },
+  // never scanned, or an error of no known class (the vault's readable flag tells which)
+  unknown: { label: "Unknown", tone: "no-expiry" },
+  internal: { label: "Internal error", tone: "critical" },
+  malformed: { label: "Malformed item", tone: "warning" },
 };
 
 /** "Reachable", "Blocked by firewall", … for a vault's access status (badges and the vault filter). */

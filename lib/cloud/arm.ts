@@ -1,6 +1,15 @@
 /** ARM and Resource Graph: subscriptions, vaults (with posture properties) and diagnostic settings. */
 import { armGetJson, keyVaultManagementClient, resourceGraphClient } from "./clients";
 import { withRetry, type CallOptions } from "./retry";
+import { emptyListing, parseEach, type Listing } from "./validate";
+import {
+  accessPolicySummaries,
+  privateEndpointStates,
+  rawVaultSchema,
+  type AccessPolicySummary,
+  type PrivateEndpointState,
+  type RawVault,
+} from "./vault-shape";
 
 export interface CloudSubscription {
   id: string;
@@ -21,16 +30,25 @@ export interface CloudVault {
   tenantId?: string;
   vaultUri?: string;
   sku?: string;
-  enableRbacAuthorization: boolean;
-  enableSoftDelete: boolean;
+  /** null: the payload did not say (see vault-shape.ts) */
+  enableRbacAuthorization: boolean | null;
+  enableSoftDelete: boolean | null;
   softDeleteRetentionDays?: number;
   enablePurgeProtection: boolean;
+  enabledForDeployment: boolean | null;
+  enabledForDiskEncryption: boolean | null;
+  enabledForTemplateDeployment: boolean | null;
   publicNetworkAccess?: string;
   networkDefaultAction?: string;
+  /** network ACL bypass: AzureServices | None */
+  networkBypass: string | null;
   ipRuleCount: number;
   vnetRuleCount: number;
   privateEndpointCount: number;
+  privateEndpoints: PrivateEndpointState[];
   accessPolicyCount: number;
+  /** access-policy summaries (null when the payload has no accessPolicies) */
+  accessPolicies: AccessPolicySummary[] | null;
   tags: Record<string, string>;
 }
 
@@ -62,59 +80,49 @@ export async function listSubscriptions(o: CallOptions = {}): Promise<CloudSubsc
   return out;
 }
 
-type RawProps = {
-  vaultUri?: string;
-  tenantId?: string;
-  sku?: { name?: string };
-  enableRbacAuthorization?: boolean;
-  enableSoftDelete?: boolean;
-  softDeleteRetentionInDays?: number;
-  enablePurgeProtection?: boolean;
-  publicNetworkAccess?: string;
-  networkAcls?: { defaultAction?: string; ipRules?: unknown[]; virtualNetworkRules?: unknown[] } | null;
-  privateEndpointConnections?: unknown[];
-  accessPolicies?: unknown[];
-};
-
 function parseId(id: string): { subscriptionId: string; resourceGroup: string } {
   const m = /\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(id);
   return { subscriptionId: (m?.[1] ?? "").toLowerCase(), resourceGroup: m?.[2] ?? "" };
 }
 
-export function normaliseVault(v: {
-  id: string;
-  name: string;
-  location?: string;
-  tags?: Record<string, string> | null;
-  subscriptionId?: string;
-  resourceGroup?: string;
-  properties: RawProps;
-}): CloudVault {
+/** A checked vault row as the inventory keeps it; every posture field the payload lacks stays null. */
+export function normaliseVault(v: RawVault): CloudVault {
   const p = v.properties ?? {};
   const ids = parseId(v.id);
+  const acls = p.networkAcls;
   return {
     id: v.id.toLowerCase(),
     armId: v.id,
     name: v.name,
     subscriptionId: (v.subscriptionId ?? ids.subscriptionId).toLowerCase(),
     resourceGroup: v.resourceGroup ?? ids.resourceGroup,
-    location: v.location,
-    tenantId: p.tenantId,
-    vaultUri: p.vaultUri,
-    sku: p.sku?.name,
-    enableRbacAuthorization: p.enableRbacAuthorization === true,
-    // ARM omits enableSoftDelete on old vaults: soft delete is on by default since 2020
-    enableSoftDelete: p.enableSoftDelete !== false,
-    softDeleteRetentionDays: p.softDeleteRetentionInDays,
+    location: v.location ?? undefined,
+    tenantId: p.tenantId ?? undefined,
+    vaultUri: p.vaultUri ?? undefined,
+    sku: p.sku?.name ?? undefined,
+    enableRbacAuthorization: p.enableRbacAuthorization ?? null,
+    enableSoftDelete: p.enableSoftDelete ?? null,
+    softDeleteRetentionDays: p.softDeleteRetentionInDays ?? undefined,
+    // ARM refuses `false` for this property ("irreversible"): it is present when on, absent when off
     enablePurgeProtection: p.enablePurgeProtection === true,
-    publicNetworkAccess: p.publicNetworkAccess,
-    networkDefaultAction: p.networkAcls?.defaultAction ?? "Allow",
-    ipRuleCount: p.networkAcls?.ipRules?.length ?? 0,
-    vnetRuleCount: p.networkAcls?.virtualNetworkRules?.length ?? 0,
+    enabledForDeployment: p.enabledForDeployment ?? null,
+    enabledForDiskEncryption: p.enabledForDiskEncryption ?? null,
+    enabledForTemplateDeployment: p.enabledForTemplateDeployment ?? null,
+    publicNetworkAccess: p.publicNetworkAccess ?? undefined,
+    networkDefaultAction: acls?.defaultAction ?? undefined,
+    networkBypass: acls?.bypass ?? null,
+    ipRuleCount: acls?.ipRules?.length ?? 0,
+    vnetRuleCount: acls?.virtualNetworkRules?.length ?? 0,
     privateEndpointCount: p.privateEndpointConnections?.length ?? 0,
+    privateEndpoints: privateEndpointStates(p),
     accessPolicyCount: p.accessPolicies?.length ?? 0,
+    accessPolicies: accessPolicySummaries(p),
     tags: v.tags ?? {},
   };
+}
+
+function addVaults(rows: readonly unknown[], out: Listing<CloudVault>): void {
+  parseEach("vault", rawVaultSchema, rows, normaliseVault, out);
 }
 
 const VAULT_QUERY =
@@ -124,9 +132,9 @@ const VAULT_QUERY =
 export async function listVaultsResourceGraph(
   subscriptionIds: string[],
   o: CallOptions & { pageSize?: number } = {},
-): Promise<CloudVault[]> {
+): Promise<Listing<CloudVault>> {
   const rg = resourceGraphClient();
-  const out: CloudVault[] = [];
+  const out = emptyListing<CloudVault>();
   // Resource Graph accepts up to 1,000 subscriptions per query
   for (let i = 0; i < subscriptionIds.length; i += 1000) {
     const subs = subscriptionIds.slice(i, i + 1000);
@@ -142,7 +150,7 @@ export async function listVaultsResourceGraph(
           ),
         o,
       );
-      for (const row of (r.data ?? []) as Parameters<typeof normaliseVault>[0][]) out.push(normaliseVault(row));
+      addVaults((r.data ?? []) as unknown[], out);
       skipToken = r.skipToken || undefined;
       if (++pages > 100_000) throw new Error("Resource Graph paging did not terminate");
     } while (skipToken);
@@ -151,9 +159,9 @@ export async function listVaultsResourceGraph(
 }
 
 /** Fallback: ARM vaults.listBySubscription, one page per call (retried per page). */
-export async function listVaultsArm(subscriptionId: string, o: CallOptions = {}): Promise<CloudVault[]> {
+export async function listVaultsArm(subscriptionId: string, o: CallOptions = {}): Promise<Listing<CloudVault>> {
   const client = keyVaultManagementClient(subscriptionId);
-  const out: CloudVault[] = [];
+  const out = emptyListing<CloudVault>();
   let token: string | undefined;
   let first = true;
   while (first || token) {
@@ -167,16 +175,10 @@ export async function listVaultsArm(subscriptionId: string, o: CallOptions = {})
       return r.done ? undefined : r.value;
     }, o);
     if (!page) break;
-    for (const v of page)
-      out.push(
-        normaliseVault({
-          id: v.id!,
-          name: v.name!,
-          location: v.location,
-          tags: v.tags,
-          properties: v.properties as RawProps,
-        }),
-      );
+    addVaults(
+      page.map((v) => ({ id: v.id, name: v.name, location: v.location, tags: v.tags, properties: v.properties })),
+      out,
+    );
     token = (page as { continuationToken?: string }).continuationToken;
   }
   return out;

@@ -3,7 +3,15 @@
  * them. Messages kept here are service error messages (no values are ever requested, so none can be echoed back); they
  * are still truncated and stripped of anything that looks like a token.
  */
-export type CloudErrorKind = "firewall" | "permission" | "not_found" | "throttled" | "network" | "unknown";
+export type CloudErrorKind =
+  | "firewall"
+  | "permission"
+  | "not_found"
+  | "throttled"
+  | "network"
+  | "unknown"
+  /** not the cloud's doing: a database or programming error (the message is generic; the cause goes to the log) */
+  | "internal";
 
 /** Error for raw ARM/Graph calls we make through a bare pipeline. */
 export class HttpError extends Error {
@@ -145,7 +153,41 @@ export interface ClassifiedError {
   message: string;
 }
 
+/** A database error (PostgreSQL/PGlite, or drizzle's wrapper) anywhere in the cause chain. */
+function databaseError(err: unknown, depth = 0): { code?: string } | undefined {
+  if (!err || typeof err !== "object" || depth > 5) return undefined;
+  const e = err as Record<string, unknown>;
+  if (typeof e.severity === "string" && typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code))
+    return { code: e.code };
+  if (typeof e.query === "string" && Array.isArray(e.params)) return databaseError(e.cause, depth + 1) ?? {};
+  return databaseError(e.cause, depth + 1);
+}
+
+// SyntaxError is left out: an unparsable response body is the cloud's fault, not ours
+const PROGRAMMING_ERRORS = ["TypeError", "ReferenceError", "RangeError"];
+
+/**
+ * Errors that did not come from a cloud response: their own message may quote SQL text and parameter values, so the
+ * classified message says only what failed; the caller logs the cause chain (errorForLog).
+ */
+function internalError(err: unknown): ClassifiedError | undefined {
+  if (errorStatus(err) !== undefined) return undefined;
+  const db = databaseError(err);
+  if (db)
+    return {
+      kind: "internal",
+      code: db.code,
+      message: `internal error: a database operation failed${db.code ? ` (SQLSTATE ${db.code})` : ""}; the cause is in the server log`,
+    };
+  const name = (err as AnyErr | undefined)?.name;
+  if (err instanceof Error && name && PROGRAMMING_ERRORS.includes(name) && !isNetworkError(err))
+    return { kind: "internal", code: name, message: `internal error (${name}); the cause is in the server log` };
+  return undefined;
+}
+
 export function classifyError(err: unknown): ClassifiedError {
+  const internal = internalError(err);
+  if (internal) return internal;
   const e = (err ?? {}) as AnyErr;
   const status = errorStatus(err);
   const body = parseBody(e);

@@ -1,7 +1,9 @@
 /** Microsoft Graph: applications and service principals with credential metadata and owners (minimal $select). */
 import { RetryHandlerOptions, type Client, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import { graphClient } from "./clients";
+import { z } from "zod";
 import { withRetry, type CallOptions } from "./retry";
+import { emptyListing, parseEach, type Listing } from "./validate";
 
 export interface GraphPasswordCredential {
   keyId: string;
@@ -44,25 +46,28 @@ function prepare(req: GraphRequest, signal: AbortSignal): GraphRequest {
 const APP_SELECT = "id,appId,displayName,createdDateTime,passwordCredentials,keyCredentials";
 const SP_SELECT = "id,appId,displayName,passwordCredentials,keyCredentials";
 
-type RawCred = {
-  keyId: string;
-  displayName?: string | null;
-  hint?: string | null;
-  startDateTime?: string | null;
-  endDateTime?: string | null;
-  type?: string;
-  usage?: string;
-};
-type RawPrincipal = {
-  id: string;
-  appId: string;
-  displayName: string;
-  createdDateTime?: string | null;
-  passwordCredentials?: RawCred[];
-  keyCredentials?: RawCred[];
-};
+const nullableText = z.string().nullish();
+const isoOrNull = z.iso.datetime({ offset: true }).nullish();
+const credSchema = z.object({
+  keyId: z.string().min(1),
+  displayName: nullableText,
+  hint: nullableText,
+  startDateTime: isoOrNull,
+  endDateTime: isoOrNull,
+  type: nullableText,
+  usage: nullableText,
+});
+/** What a principal must carry to be inventoried: an object id (the owners URL and the row key), an appId. */
+const principalSchema = z.object({
+  id: z.string().min(1),
+  appId: z.string().min(1),
+  displayName: nullableText,
+  createdDateTime: isoOrNull,
+  passwordCredentials: z.array(credSchema).nullish(),
+  keyCredentials: z.array(credSchema).nullish(),
+});
 
-function toPrincipal(kind: GraphPrincipal["kind"], a: RawPrincipal): GraphPrincipal {
+function toPrincipal(kind: GraphPrincipal["kind"], a: z.output<typeof principalSchema>): GraphPrincipal {
   return {
     kind,
     id: a.id,
@@ -79,8 +84,8 @@ function toPrincipal(kind: GraphPrincipal["kind"], a: RawPrincipal): GraphPrinci
     keyCredentials: (a.keyCredentials ?? []).map((c) => ({
       keyId: c.keyId,
       displayName: c.displayName ?? null,
-      type: c.type,
-      usage: c.usage,
+      type: c.type ?? undefined,
+      usage: c.usage ?? undefined,
       startDateTime: c.startDateTime ?? null,
       endDateTime: c.endDateTime ?? null,
     })),
@@ -108,18 +113,21 @@ async function collect<T>(firstPage: (client: Client) => GraphRequest, o: CallOp
   return out;
 }
 
-async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<GraphPrincipal[]> {
+/** Every principal of one kind; malformed ones are in `rejected`, not in `items`. */
+async function listAll(kind: GraphPrincipal["kind"], o: CallOptions): Promise<Listing<GraphPrincipal>> {
   const path = kind === "application" ? "/applications" : "/servicePrincipals";
   const select = kind === "application" ? APP_SELECT : SP_SELECT;
-  const raw = await collect<RawPrincipal>((c) => c.api(path).select(select).top(999), o);
-  return raw.map((a) => toPrincipal(kind, a));
+  const raw = await collect<unknown>((c) => c.api(path).select(select).top(999), o);
+  const out = emptyListing<GraphPrincipal>();
+  parseEach(kind, principalSchema, raw, (a) => toPrincipal(kind, a), out);
+  return out;
 }
 
-export function listApplications(o: CallOptions = {}): Promise<GraphPrincipal[]> {
+export function listApplications(o: CallOptions = {}): Promise<Listing<GraphPrincipal>> {
   return listAll("application", o);
 }
 
-export function listServicePrincipals(o: CallOptions = {}): Promise<GraphPrincipal[]> {
+export function listServicePrincipals(o: CallOptions = {}): Promise<Listing<GraphPrincipal>> {
   return listAll("servicePrincipal", o);
 }
 

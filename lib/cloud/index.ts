@@ -18,3 +18,5 @@ export {
 export * from "./arm";
 export * from "./keyvault";
 export * from "./graph";
+export * from "./validate";
+export type { AccessPolicySummary, PrivateEndpointState } from "./vault-shape";

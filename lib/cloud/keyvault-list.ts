@@ -3,7 +3,9 @@
  * retried call). Metadata only: there is deliberately no function here that reads a secret value.
  */
 import type { KeyVaultClients } from "./clients";
+import { z } from "zod";
 import { withRetry, type CallOptions } from "./retry";
+import { emptyListing, parseEach, type Listing } from "./validate";
 
 export type KvKind = "secret" | "certificate" | "key";
 
@@ -95,6 +97,25 @@ type AnyProps = {
   x509ThumbprintString?: string;
 };
 
+// The SDKs turn a wrong `attributes.exp` into an Invalid Date and a missing name into undefined: refuse both here.
+const date = z
+  .date()
+  .refine((d) => !Number.isNaN(d.getTime()), "not a valid time")
+  .optional();
+const listedSchema = z.looseObject({
+  name: z.string().min(1),
+  version: z.string().optional(),
+  enabled: z.boolean().optional(),
+  notBefore: date,
+  expiresOn: date,
+  createdOn: date,
+  updatedOn: date,
+  contentType: z.string().optional(),
+  managed: z.boolean().optional(),
+  recoveryLevel: z.string().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+
 function objectIdOf(vaultUri: string, kind: KvKind, name: string): string {
   return `${vaultUri.replace(/\/$/, "")}/${kind}s/${name}`;
 }
@@ -119,14 +140,17 @@ function toItem(vaultUri: string, type: KvKind, p: AnyProps): KvItem {
   };
 }
 
-/** Lists one collection. Managed secrets/keys (the backing objects of certificates) are returned with managed = true. */
+/**
+ * Lists one collection. Managed secrets/keys (the backing objects of certificates) are returned with managed = true;
+ * items without a usable name or with unreadable times are in `rejected`.
+ */
 export async function listItems(
   c: KeyVaultClients,
   vaultUri: string,
   type: KvKind,
   o: CallOptions,
   onPage?: (n: number) => void,
-): Promise<KvItem[]> {
+): Promise<Listing<KvItem>> {
   const cb = onPage ? (items: unknown[]) => onPage(items.length) : undefined;
   let props: AnyProps[];
   if (type === "secret")
@@ -147,7 +171,9 @@ export async function listItems(
       o,
       cb,
     );
-  return props.map((p) => toItem(vaultUri, type, p));
+  const out = emptyListing<KvItem>();
+  parseEach(type, listedSchema, props, (p) => toItem(vaultUri, type, p as AnyProps), out);
+  return out;
 }
 
 export interface VersionSummary {

@@ -24,6 +24,7 @@ import { AppError } from "../errors";
 import { logger } from "../log";
 import { finishScan, type ScanEnd } from "./finish-scan";
 import { scanGraphApps } from "./graph-apps";
+import { classifyScanError } from "./scan-failures";
 import { parseInput } from "./parse-input";
 import { markVaultsRemoved } from "./persist";
 import { loadResumePoint, markGraphDone, saveTargets, type ResumePoint } from "./scan-checkpoint";
@@ -130,8 +131,9 @@ async function runPhases(session: ScanSession, resume: ResumePoint): Promise<Sca
   } catch (e) {
     if (e instanceof LeaseLostError) session.loseLease(e.message);
     if (session.signal.aborted || e instanceof AbortedError) return { complete: false };
-    const fatal = sanitizeMessage(e instanceof Error ? e.message : String(e)).slice(0, 500);
-    log.error({ scanId: session.scanId, err: fatal }, "scan failed");
+    const c = classifyScanError(e, { scanId: session.scanId, scope: "scan" });
+    const fatal = sanitizeMessage(c.message).slice(0, 500);
+    log.error({ scanId: session.scanId, kind: c.kind, err: fatal }, "scan failed");
     return { complete: false, fatal };
   } finally {
     await session.stop();

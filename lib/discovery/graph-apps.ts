@@ -1,10 +1,11 @@
 /**
  * The Graph phase: app registrations and service principals with their owners and credentials (metadata only), written
- * in one transaction. A Graph failure is an error of the scan; the vault inventory already written stands.
+ * in one transaction. A Graph failure is an error of the scan; the vault inventory already written stands. A principal
+ * Graph returns malformed is skipped and recorded (lib/cloud checks each one); a failed write is an internal error.
  */
 import {
   AbortedError,
-  classifyError,
+  type ClassifiedError,
   listApplications,
   listOwners,
   listServicePrincipals,
@@ -12,56 +13,61 @@ import {
   type GraphPrincipal,
 } from "../cloud";
 import { computeExpiryStatus, type ThresholdSettings } from "./expiry-status";
-import { writeApps, type AppCredentialInsert, type AppInsert } from "./persist";
+import { writeApps, type AppCredentialInsert, type AppInsert } from "./persist-apps";
 import { graphRemediation } from "./remediation";
+import { classifyScanError, internalFailure, rejectedItemError } from "./scan-failures";
 import type { ScanConfig } from "./scan-config";
 import type { ScanSession } from "./scan-session";
 
 /** Reads and writes the tenant's apps; resolves false when the scan was stopped meanwhile. */
 export async function scanGraphApps(session: ScanSession, config: ScanConfig): Promise<boolean> {
   const { globalOpts } = config;
+  const where = { scanId: session.scanId, scope: "graph" };
+  const fail = (c: ClassifiedError, prefix = "") =>
+    session.recordError({
+      scope: "graph",
+      kind: c.kind,
+      code: c.code,
+      message: `${prefix}${c.message}`,
+      remediation: graphRemediation(c),
+    });
+  let principals: GraphPrincipal[];
+  const owners = new Map<string, GraphOwner[]>();
   try {
     const [apps, sps] = await Promise.all([listApplications(globalOpts), listServicePrincipals(globalOpts)]);
-    const principals: GraphPrincipal[] = [...apps, ...sps];
-    const owners = new Map<string, GraphOwner[]>();
-    let ownerError: ReturnType<typeof classifyError> | undefined;
+    principals = [...apps.items, ...sps.items];
+    for (const r of [...apps.rejected, ...sps.rejected])
+      session.recordError({ scope: "graph", ...rejectedItemError(r) });
+    let ownerError: ClassifiedError | undefined;
     await Promise.all(
       principals.map(async (a) => {
         try {
           owners.set(a.id, await listOwners(a.kind, a.id, globalOpts));
         } catch (e) {
           if (session.signal.aborted) throw new AbortedError();
-          ownerError ??= classifyError(e);
+          ownerError ??= classifyScanError(e, where);
         }
       }),
     );
-    if (ownerError)
-      session.recordError({
-        scope: "graph",
-        kind: ownerError.kind,
-        code: ownerError.code,
-        message: `owners: ${ownerError.message}`,
-        remediation: graphRemediation(ownerError),
-      });
-    const appRows = appRegistrationRows(principals, owners);
-    const credRows = credentialRows(principals, session.now, config.thresholds);
-    if (!session.signal.aborted) {
-      session.counters.rowsWritten += await session.write((tx) => writeApps(tx.db, appRows, credRows));
-      session.counters.appsSeen = principals.length;
-    }
-    return true;
+    if (ownerError) fail(ownerError, "owners: ");
   } catch (e) {
     if (session.signal.aborted || e instanceof AbortedError) return false;
-    const c = classifyError(e);
-    session.recordError({
-      scope: "graph",
-      kind: c.kind,
-      code: c.code,
-      message: c.message,
-      remediation: graphRemediation(c),
-    });
+    fail(classifyScanError(e, where));
     return true;
   }
+  if (session.signal.aborted) return false;
+  try {
+    const appRows = appRegistrationRows(principals, owners);
+    const credRows = credentialRows(principals, session.now, config.thresholds);
+    session.counters.rowsWritten += await session.write((tx) => writeApps(tx.db, appRows, credRows));
+    session.counters.appsSeen = principals.length;
+  } catch (e) {
+    if (session.signal.aborted || e instanceof AbortedError) return false;
+    // the write is ours, not Graph's: whatever it threw is an internal failure
+    fail(internalFailure(e, where, "writing the apps"));
+    return true;
+  }
+  return true;
 }
 
 export function appRegistrationRows(

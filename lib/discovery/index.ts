@@ -24,4 +24,5 @@ export {
   type ThresholdSettings,
 } from "./expiry-status";
 export { remediationFor, vaultAccessRemediation, POSTURE_REMEDIATION, type PostureCheck } from "./remediation";
+export { groupByRemedy, vaultNameOf, type RemedyGroup } from "./remedy-groups";
 export type { ScanRun, ScanError } from "../db/schema";

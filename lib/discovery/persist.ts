@@ -1,9 +1,10 @@
 /** Batched, per-vault-atomic writes of the inventory. */
-import { and, eq, getTableColumns, inArray, isNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { CloudSubscription, CloudVault } from "../cloud";
 import type { DbOrTx, Tx } from "../db/client";
-import { appCredentials, appRegistrations, assets, scanErrors, subscriptions, vaults } from "../db/schema";
+import { readableAfterScan } from "../inventory/vault-readability";
+import { assets, scanErrors, subscriptions, vaults } from "../db/schema";
 
 export const BATCH_ROWS = 500;
 
@@ -14,7 +15,7 @@ export function chunks<T>(xs: T[], n = BATCH_ROWS): T[][] {
 }
 
 /** `set` clause taking every listed column from the proposed row (EXCLUDED), plus lastSeenAt = now(), removedAt = null. */
-function excludedSet<T extends PgTable>(table: T, keys: string[]): Record<string, SQL> {
+export function excludedSet<T extends PgTable>(table: T, keys: string[]): Record<string, SQL> {
   const cols = getTableColumns(table) as Record<string, PgColumn>;
   const set: Record<string, SQL> = {};
   for (const k of keys) set[k] = sql.raw(`excluded."${cols[k].name}"`);
@@ -92,6 +93,12 @@ export function vaultRow(v: CloudVault): VaultInsert {
     vnetRuleCount: v.vnetRuleCount,
     privateEndpointCount: v.privateEndpointCount,
     accessPolicyCount: v.accessPolicyCount,
+    enabledForDeployment: v.enabledForDeployment,
+    enabledForDiskEncryption: v.enabledForDiskEncryption,
+    enabledForTemplateDeployment: v.enabledForTemplateDeployment,
+    networkBypass: v.networkBypass,
+    privateEndpoints: v.privateEndpoints,
+    accessPolicies: v.accessPolicies,
     tags: v.tags,
   };
 }
@@ -114,6 +121,12 @@ const VAULT_PROP_KEYS = [
   "vnetRuleCount",
   "privateEndpointCount",
   "accessPolicyCount",
+  "enabledForDeployment",
+  "enabledForDiskEncryption",
+  "enabledForTemplateDeployment",
+  "networkBypass",
+  "privateEndpoints",
+  "accessPolicies",
   "tags",
 ];
 
@@ -140,6 +153,7 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
   const status = {
     accessStatus: o.accessStatus,
     accessError: o.accessError,
+    readable: readableAfterScan(o),
     lastScanId: o.scanId,
     lastScannedAt: new Date(),
   };
@@ -264,34 +278,14 @@ export async function markVaultsRemoved(db: DbOrTx, seenIds: string[], subscript
   });
 }
 
-export type AppInsert = typeof appRegistrations.$inferInsert;
-export type AppCredentialInsert = typeof appCredentials.$inferInsert;
-
-/** Apps and credentials in one transaction; those Graph no longer returns are marked removed. */
-export async function writeApps(tx: Tx, apps: AppInsert[], creds: AppCredentialInsert[]): Promise<number> {
-  for (const batch of chunks(apps))
-    await tx
-      .insert(appRegistrations)
-      .values(batch)
-      .onConflictDoUpdate({
-        target: appRegistrations.id,
-        set: excludedSet(appRegistrations, ["kind", "appId", "displayName", "owners", "createdDateTime"]),
-      });
-  for (const batch of chunks(creds))
-    await tx
-      .insert(appCredentials)
-      .values(batch)
-      .onConflictDoUpdate({
-        target: [appCredentials.appObjectId, appCredentials.keyId],
-        set: excludedSet(appCredentials, ["type", "displayName", "hint", "startDateTime", "endDateTime", "status"]),
-      });
+/** A vault whose inventory could not be written: not read by this scan, whatever its stored row said. */
+export async function markUnreadable(
+  tx: DbOrTx,
+  vaultId: string,
+  accessError: VaultOutcome["accessError"],
+): Promise<void> {
   await tx
-    .update(appRegistrations)
-    .set({ removedAt: sql`now()` })
-    .where(and(isNull(appRegistrations.removedAt), lt(appRegistrations.lastSeenAt, sql`now()`)));
-  await tx
-    .update(appCredentials)
-    .set({ removedAt: sql`now()` })
-    .where(and(isNull(appCredentials.removedAt), lt(appCredentials.lastSeenAt, sql`now()`)));
-  return apps.length + creds.length;
+    .update(vaults)
+    .set({ readable: false, accessStatus: "internal", accessError, lastScannedAt: new Date() })
+    .where(eq(vaults.id, vaultId));
 }

@@ -36,12 +36,24 @@ export function remediationFor(
       return `Azure throttled requests to ${v} beyond the retry budget: lower 'discovery.concurrency' (perVault), or schedule scans outside busy hours.`;
     case "network":
       return `Could not reach ${vault.vaultUri ?? v} (timeout, reset or DNS failure): check outbound connectivity, proxies and private DNS for the vault from where CertifyClouds runs.`;
+    case "internal":
+      return INTERNAL_REMEDIATION;
     default:
       return `Unexpected error while reading ${v}: retry the scan; if it persists, check the message and Azure service health.`;
   }
 }
 
+/** Not Azure's doing: nothing to change in Azure; the log has the cause. */
+export const INTERNAL_REMEDIATION =
+  "An internal error in CertifyClouds (not an Azure permission or network problem); the inventory written before it is kept. The cause is in the server log under this scan's id: retry the scan, and report it with those log lines if it persists.";
+
+/** An item the cloud returned without the fields the inventory needs: skipped, everything else is kept. */
+export function malformedRemediation(kind: string): string {
+  return `Azure returned this ${kind} without the fields the inventory needs (or with unreadable values); it was skipped and the rest of the inventory was written. Check the ${kind} in the Azure portal; if it looks normal there, report it (the scan error names it and the fields).`;
+}
+
 export function graphRemediation(e: ClassifiedError): string {
+  if (e.kind === "internal") return INTERNAL_REMEDIATION;
   if (e.kind === "permission")
     return "Grant the CertifyClouds identity the Microsoft Graph application permission 'Application.Read.All' (admin consent required) to inventory app registrations and service principals.";
   if (e.kind === "throttled") return "Microsoft Graph throttled the scan beyond the retry budget: retry later.";
@@ -50,6 +62,7 @@ export function graphRemediation(e: ClassifiedError): string {
 }
 
 export function armRemediation(e: ClassifiedError, scope: string): string {
+  if (e.kind === "internal") return INTERNAL_REMEDIATION;
   if (e.kind === "permission")
     return `Assign the 'Reader' role on ${scope} to the CertifyClouds identity so vaults and their settings can be listed.`;
   if (e.kind === "throttled")
@@ -62,9 +75,9 @@ export function armRemediation(e: ClassifiedError, scope: string): string {
 
 /** A vault whose inventory the database refused: nothing of it was written. */
 export const VAULT_WRITE_REMEDIATION =
-  "The database rejected the vault's inventory; the previous inventory is kept. Check the database logs and retry the scan.";
+  "An internal error in CertifyClouds (not an Azure permission or network problem): the database rejected the vault's inventory, so its previous inventory is kept. The cause is in the server log under this scan's id: retry the scan, and report it with those log lines if it persists.";
 
-const UNREADABLE: readonly string[] = ["firewall", "permission", "not_found", "throttled", "network"];
+const UNREADABLE: readonly string[] = ["firewall", "permission", "not_found", "throttled", "network", "internal"];
 
 /**
  * How to fix a vault the scanner could not read: the remediation stored with its access error, or — for rows stored

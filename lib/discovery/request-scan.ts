@@ -1,8 +1,9 @@
-import { inArray } from "drizzle-orm";
+import { inArray, isNull } from "drizzle-orm";
 import { audit } from "../audit/record";
 import { assertPermission } from "../auth/authorize";
 import { actorLabel, type Ctx } from "../context";
-import { scanRuns } from "../db/schema";
+import { scanRuns, subscriptions } from "../db/schema";
+import type { DbOrTx } from "../db/client";
 import { withTransaction } from "../db/transaction";
 import { AppError } from "../errors";
 import { parseInput } from "./parse-input";
@@ -35,6 +36,7 @@ export async function requestScan({ ctx, input }: { ctx: Ctx; input: unknown }):
         .where(inArray(scanRuns.status, [...ACTIVE_SCAN_STATUSES]))
         .limit(1);
       if (active) throw conflict();
+      await refuseUnknownSubscriptions(tx.db, scope.subscriptions ?? []);
       const [row] = await tx.db
         .insert(scanRuns)
         .values({ mode, scope, trigger, requestedBy: actorLabel(ctx.actor), status: "queued" })
@@ -50,4 +52,22 @@ export async function requestScan({ ctx, input }: { ctx: Ctx; input: unknown }):
     if (isUniqueViolation(e)) throw conflict();
     throw e;
   }
+}
+
+/**
+ * A scope naming subscriptions the inventory does not know is refused, naming them: a typo would otherwise queue a scan
+ * that reads nothing. Before anything has been discovered every id is accepted (the scan itself is the discovery).
+ */
+async function refuseUnknownSubscriptions(db: DbOrTx, requested: string[]): Promise<void> {
+  if (!requested.length) return;
+  const known = await db.select({ id: subscriptions.id }).from(subscriptions).where(isNull(subscriptions.removedAt));
+  if (!known.length) return;
+  const ids = new Set(known.map((s) => s.id));
+  const unknown = requested.filter((s) => !ids.has(s));
+  if (unknown.length)
+    throw new AppError(
+      "invalid_input",
+      `Unknown subscription${unknown.length === 1 ? "" : "s"}: ${unknown.join(", ")}. They are not in the inventory: check the id, or run a scan of everything to discover new subscriptions.`,
+      { unknownSubscriptions: unknown },
+    );
 }

@@ -5,21 +5,22 @@
  */
 import { z } from "zod";
 import type { ScanRun } from "../db/schema";
+import { guid } from "../validation";
 
-const list = (maxLength: number, maxItems: number) =>
+const list = <T extends z.ZodType>(item: T, maxItems: number) =>
   z.preprocess(
     (v) =>
       v === undefined || v === null || v === "" ? [] : typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v,
-    z.array(z.string().trim().toLowerCase().min(1).max(maxLength)).max(maxItems),
+    z.array(item).max(maxItems),
   );
 
 export const scanRequestInput = z
   .object({
     mode: z.enum(["full", "delta", "forced"], { error: "Choose full, delta or forced." }),
     scope: z.enum(["all", "subscriptions", "vaults"]).default("all"),
-    subscriptions: list(200, 1000).default([]),
+    subscriptions: list(guid("Each subscription"), 1000).default([]),
     /** vault names or ARM ids */
-    vaults: list(500, 10_000).default([]),
+    vaults: list(z.string().trim().toLowerCase().min(1).max(500), 10_000).default([]),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -4,16 +4,17 @@
  */
 import {
   AbortedError,
-  classifyError,
   listSubscriptions,
   listVaultsArm,
   listVaultsResourceGraph,
   type CloudSubscription,
   type CloudVault,
+  type Listing,
 } from "../cloud";
 import { logger } from "../log";
 import { upsertSubscriptions } from "./persist";
 import { armRemediation } from "./remediation";
+import { classifyScanError, rejectedItemError } from "./scan-failures";
 import type { ScanConfig } from "./scan-config";
 import type { ScanSession } from "./scan-session";
 
@@ -50,7 +51,7 @@ async function scanSubscriptions(session: ScanSession, config: ScanConfig): Prom
     subs = visible;
   } catch (e) {
     if (session.signal.aborted) throw new AbortedError();
-    const c = classifyError(e);
+    const c = classifyScanError(e, { scanId: session.scanId, scope: "subscriptions" });
     session.recordError({
       scope: "subscriptions",
       kind: c.kind,
@@ -73,15 +74,16 @@ async function listVaults(
   subs: CloudSubscription[],
 ): Promise<{ vaults: CloudVault[]; completeSubscriptions: string[] }> {
   try {
-    const vaults = await listVaultsResourceGraph(
+    const listing = await listVaultsResourceGraph(
       subs.map((s) => s.id),
       config.globalOpts,
     );
     session.stats.vaultListSource = "resource-graph";
-    return { vaults, completeSubscriptions: subs.map((s) => s.id) };
+    const vaults = keepValid(session, listing);
+    return { vaults, completeSubscriptions: subs.map((s) => s.id).filter(listedWhole(listing)) };
   } catch (e) {
     if (session.signal.aborted) throw new AbortedError();
-    const c = classifyError(e);
+    const c = classifyScanError(e, { scanId: session.scanId, scope: "vaults" });
     log.warn(
       { scanId: session.scanId, kind: c.kind, status: c.status },
       "Resource Graph failed; falling back to ARM listBySubscription",
@@ -101,12 +103,12 @@ async function listVaultsPerSubscription(
   const per = await Promise.all(
     subs.map(async (s) => {
       try {
-        const vs = await listVaultsArm(s.id, config.globalOpts);
-        completeSubscriptions.push(s.id);
-        return vs;
+        const listing = await listVaultsArm(s.id, config.globalOpts);
+        if (listedWhole(listing)(s.id)) completeSubscriptions.push(s.id);
+        return keepValid(session, listing);
       } catch (err) {
         if (session.signal.aborted) throw new AbortedError();
-        const ce = classifyError(err);
+        const ce = classifyScanError(err, { scanId: session.scanId, scope: s.id });
         session.recordError({
           scope: s.id,
           kind: ce.kind,
@@ -119,4 +121,19 @@ async function listVaultsPerSubscription(
     }),
   );
   return { vaults: per.flat(), completeSubscriptions };
+}
+
+/** The vaults that passed the shape check; each skipped one is an error of the scan (scope "vaults"). */
+function keepValid(session: ScanSession, listing: Listing<CloudVault>): CloudVault[] {
+  for (const r of listing.rejected) session.recordError({ scope: "vaults", ...rejectedItemError(r) });
+  return listing.items;
+}
+
+/**
+ * Whether a subscription's listing may mark unseen vaults removed: not if a vault of it (or one whose subscription
+ * cannot be told) was skipped as malformed — that vault still exists.
+ */
+function listedWhole(listing: Listing<CloudVault>): (subscriptionId: string) => boolean {
+  const subs = listing.rejected.map((r) => /\/subscriptions\/([^/]+)\//i.exec(r.ref)?.[1]?.toLowerCase() ?? "*");
+  return (id) => !subs.includes("*") && !subs.includes(id);
 }

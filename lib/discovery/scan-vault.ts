@@ -20,6 +20,7 @@ import {
   type CloudVault,
   type KeyVaultClients,
   type KvItem,
+  type RejectedItem,
 } from "../cloud";
 import { assets } from "../db/schema";
 import { splitUnchanged, type StoredAsset } from "./asset-rows";
@@ -28,6 +29,7 @@ import { VaultObjectReader } from "./object-details";
 import type { VaultOutcome } from "./persist";
 import { armRemediation, remediationFor } from "./remediation";
 import type { ScanConfig } from "./scan-config";
+import { classifyScanError, rejectedItemError } from "./scan-failures";
 import type { ScanSession } from "./scan-session";
 
 const KINDS = ["secret", "certificate", "key"] as const;
@@ -121,15 +123,17 @@ async function readObjects(
   diag: Promise<void>,
 ): Promise<VaultOutcome> {
   let items: KvItem[];
+  let rejected: RejectedItem[];
   try {
     const lists = await Promise.all(KINDS.map((t) => listItems(kv, v.vaultUri!, t, o)));
     // managed secrets/keys back certificates: the certificate row represents them
-    items = lists.flat().filter((i) => !i.managed);
+    items = lists.flatMap((l) => l.items).filter((i) => !i.managed);
+    rejected = lists.flatMap((l) => l.rejected);
   } catch (e) {
     vaultAc.abort();
     await diag;
     if (session.signal.aborted) throw new AbortedError();
-    const c = classifyError(e);
+    const c = classifyScanError(e, { scanId: session.scanId, scope: v.id });
     const remediation = remediationFor(c, v);
     out.accessStatus = c.kind;
     out.accessError = { code: c.innerCode ?? c.code, message: c.message, remediation };
@@ -159,7 +163,9 @@ async function readObjects(
   await diag;
   const { changed, unchanged } = splitUnchanged(rows, stored, reader.detailCopied);
   out.assets = changed;
-  out.unchanged = unchanged;
+  // a skipped object still exists: listed as untouched, so its stored row is not marked removed
+  out.unchanged = [...unchanged, ...rejected.flatMap((r) => (r.name ? [`${r.kind}/${r.name}`] : []))];
+  for (const r of rejected) out.errors.push(rejectedItemError(r));
   if (reader.denied.size) {
     const first = [...reader.denied.values()][0];
     const remediation = remediationFor({ kind: "permission", message: first.message }, v, "detail");

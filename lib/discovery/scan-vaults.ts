@@ -3,19 +3,18 @@
  * its changed objects, its errors and their audit entry, and the mark that it is done), so a crash or cancel leaves
  * every unfinished vault's previous inventory intact, and a resumed scan reads exactly the vaults not yet done.
  */
-import { AbortedError, classifyError, sanitizeMessage, type CloudVault } from "../cloud";
+import { AbortedError, type ClassifiedError, type CloudVault } from "../cloud";
 import { audit } from "../audit/record";
 import { scanErrors } from "../db/schema";
-import { logger } from "../log";
-import { writeVault, type VaultOutcome } from "./persist";
+import { readableAfterScan } from "../inventory/vault-readability";
+import { markUnreadable, writeVault, type VaultOutcome } from "./persist";
 import { VAULT_WRITE_REMEDIATION } from "./remediation";
 import { markVaultDone } from "./scan-checkpoint";
+import { classifyScanError, internalFailure } from "./scan-failures";
 import type { ScanConfig } from "./scan-config";
 import { holdScan, LeaseLostError } from "./scan-lease";
 import type { ScanSession } from "./scan-session";
 import { scanVault, unreadableVault } from "./scan-vault";
-
-const log = logger("discovery");
 
 /** Scans `targets`; resolves true when every vault was read and written (not stopped early). */
 export async function scanVaults(session: ScanSession, config: ScanConfig, targets: CloudVault[]): Promise<boolean> {
@@ -31,7 +30,7 @@ export async function scanVaults(session: ScanSession, config: ScanConfig, targe
         outcome = await scanVault(session, config, v);
       } catch (e) {
         if (session.signal.aborted || e instanceof AbortedError) return;
-        outcome = unreadableVault(session.scanId, v, classifyError(e));
+        outcome = unreadableVault(session.scanId, v, classifyScanError(e, { scanId: session.scanId, scope: v.id }));
       }
       if (session.signal.aborted) return;
       if (!(await writeOutcome(session, v, outcome))) {
@@ -39,7 +38,7 @@ export async function scanVaults(session: ScanSession, config: ScanConfig, targe
         continue;
       }
       session.counters.vaultsDone++;
-      if (outcome.assets === null) session.counters.vaultsFailed++;
+      if (!readableAfterScan(outcome)) session.counters.vaultsFailed++;
       session.counters.errorCount += outcome.errors.length;
     }
   };
@@ -52,13 +51,15 @@ async function writeOutcome(session: ScanSession, v: CloudVault, outcome: VaultO
   // objects are counted with the write that stores them, so a vault read twice (before and after an interruption)
   // counts once
   const objects = outcome.assets ? outcome.assets.length + (outcome.unchanged?.length ?? 0) : 0;
+  const readable = readableAfterScan(outcome);
   try {
     session.counters.rowsWritten += await session.write(async (tx) => {
       await holdScan(tx.db, session.scanId, session.worker);
       const n = await writeVault(tx.db, outcome);
+      // an unreadable vault has its own action, so the audit log counts what the scan and the dashboard count
       if (outcome.errors.length)
         await audit(tx, {
-          action: "discovery.vault.error",
+          action: readable ? "discovery.vault.error" : "discovery.vault.unreadable",
           outcome: "failure",
           target: { type: "vault", id: v.id },
           details: {
@@ -68,7 +69,7 @@ async function writeOutcome(session: ScanSession, v: CloudVault, outcome: VaultO
             errors: outcome.errors.map((e) => ({ kind: e.kind, code: e.code ?? null })),
           },
         });
-      await markVaultDone(tx.db, session, v.id, { failed: outcome.assets === null, objects });
+      await markVaultDone(tx.db, session, v.id, { failed: !readable, objects });
       return n;
     });
     session.counters.objectsSeen += objects;
@@ -77,11 +78,9 @@ async function writeOutcome(session: ScanSession, v: CloudVault, outcome: VaultO
     // a failed write loses nothing (the transaction rolled back: the vault keeps its previous inventory)
     if (e instanceof LeaseLostError) session.loseLease(e.message);
     if (session.signal.aborted) return false;
-    const message = sanitizeMessage(
-      `inventory write failed: ${(e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message}`,
-    ).slice(0, 300);
-    log.error({ scanId: session.scanId, vault: v.name, err: message }, "vault write failed");
-    await recordWriteFailure(session, v, message);
+    // the database's message may quote SQL and values: the stored one is generic, the cause chain goes to the log
+    const c = internalFailure(e, { scanId: session.scanId, scope: v.id }, "writing the vault's inventory");
+    await recordWriteFailure(session, v, c);
     return false;
   }
 }
@@ -90,12 +89,25 @@ async function writeOutcome(session: ScanSession, v: CloudVault, outcome: VaultO
  * The vault counts as done and failed, with its error, in one transaction. If even that cannot be written, the error
  * waits for the end of the scan and the vault stays not done (a resumed scan reads it again).
  */
-async function recordWriteFailure(session: ScanSession, v: CloudVault, message: string): Promise<void> {
-  const error = { scope: v.id, kind: "unknown", message, remediation: VAULT_WRITE_REMEDIATION };
+async function recordWriteFailure(session: ScanSession, v: CloudVault, c: ClassifiedError): Promise<void> {
+  const error = { scope: v.id, kind: c.kind, code: c.code, message: c.message, remediation: VAULT_WRITE_REMEDIATION };
   try {
     await session.write(async (tx) => {
       await holdScan(tx.db, session.scanId, session.worker);
       await tx.db.insert(scanErrors).values({ scanId: session.scanId, ...error });
+      // not read this time, as the scan counts it: the stored vault (if any) says so too (one meaning of unreadable)
+      await markUnreadable(tx.db, v.id, { code: c.code, message: c.message, remediation: VAULT_WRITE_REMEDIATION });
+      await audit(tx, {
+        action: "discovery.vault.unreadable",
+        outcome: "failure",
+        target: { type: "vault", id: v.id },
+        details: {
+          scanId: session.scanId,
+          vault: v.name,
+          accessStatus: c.kind,
+          errors: [{ kind: c.kind, code: c.code ?? null }],
+        },
+      });
       await markVaultDone(tx.db, session, v.id, { failed: true, objects: 0 });
     });
     session.counters.vaultsDone++;

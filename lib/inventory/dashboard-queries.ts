@@ -2,12 +2,10 @@
  * The dashboard's aggregate queries, one function each; dashboard-summary.ts runs them in parallel and shapes the
  * result. Every count is computed in the database (GROUP BY / FILTER), never by loading rows.
  */
-import { and, asc, desc, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, desc, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { appCredentials, assets, scanRuns, subscriptions, vaults } from "../db/schema";
-
-/** Vault access statuses that are not a failure: readable, or not scanned yet. */
-const UNREACHABLE_EXCLUDE = ["ok", "unknown"];
+import { unreadableVault } from "./vault-readability";
 
 /** The time window of the expiry timeline: [now, horizon) in buckets of bucketSeconds. */
 export interface TimelineWindow {
@@ -55,9 +53,9 @@ export function vaultCounts(db: DbOrTx) {
   return db
     .select({
       total: sql<number>`count(*)::int`,
-      reachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} = 'ok'))::int`,
-      unreachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} not in ('ok', 'unknown')))::int`,
-      notScanned: sql<number>`(count(*) filter (where ${vaults.accessStatus} = 'unknown'))::int`,
+      reachable: sql<number>`(count(*) filter (where ${vaults.readable}))::int`,
+      unreachable: sql<number>`(count(*) filter (where ${unreadableVault}))::int`,
+      notScanned: sql<number>`(count(*) filter (where ${vaults.readable} is null))::int`,
       rbac: sql<number>`(count(*) filter (where ${vaults.enableRbacAuthorization}))::int`,
       accessPolicies: sql<number>`(count(*) filter (where ${vaults.enableRbacAuthorization} is not true))::int`,
       noPurgeProtection: sql<number>`(count(*) filter (where ${vaults.enablePurgeProtection} is not true))::int`,
@@ -115,7 +113,7 @@ export function subscriptionVaults(db: DbOrTx) {
     .select({
       id: vaults.subscriptionId,
       vaults: sql<number>`count(*)::int`,
-      unreachable: sql<number>`(count(*) filter (where ${vaults.accessStatus} not in ('ok', 'unknown')))::int`,
+      unreachable: sql<number>`(count(*) filter (where ${unreadableVault}))::int`,
     })
     .from(vaults)
     .where(isNull(vaults.removedAt))
@@ -135,9 +133,11 @@ export function riskVaults(db: DbOrTx, limit: number) {
       accessStatus: vaults.accessStatus,
       accessError: vaults.accessError,
       lastScannedAt: vaults.lastScannedAt,
+      objectCount: vaults.objectCount,
+      listedAt: vaults.listedAt,
     })
     .from(vaults)
-    .where(and(isNull(vaults.removedAt), notInArray(vaults.accessStatus, UNREACHABLE_EXCLUDE)))
+    .where(and(isNull(vaults.removedAt), unreadableVault))
     .orderBy(asc(vaults.name))
     .limit(limit);
 }

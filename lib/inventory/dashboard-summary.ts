@@ -31,6 +31,7 @@ export interface DashboardSummary {
   kpis: Record<KpiKind, StatusCounts>;
   vaults: {
     total: number;
+    /** readable / unreadable / never scanned: vault-readability.ts */
     reachable: number;
     unreachable: number;
     notScanned: number;
@@ -71,6 +72,9 @@ export interface DashboardSummary {
       accessStatus: string;
       accessError: { code?: string; message: string; remediation: string } | null;
       lastScannedAt: Date | null;
+      /** the last listing's count (listedAt null: never listed) */
+      objectCount: number;
+      listedAt: Date | null;
     }[];
     /** expired long ago or superseded: clean-up, not incidents (oldest first; total counts all) */
     leftovers: { total: number; afterDays: number; items: RankedRisk[] };

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { text, wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
@@ -7,6 +7,7 @@ import { dbOf } from "../db/transaction";
 import { assets, scanErrors, subscriptions, vaults, type ScanError, type Vault } from "../db/schema";
 import { AppError } from "../errors";
 import type { StatusCounts } from "./dashboard-summary";
+import { unreadableVault } from "./vault-readability";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -18,6 +19,7 @@ export const ACCESS_STATUSES = [
   "throttled",
   "network",
   "unknown",
+  "internal",
 ] as const;
 
 export const listVaultsInput = z.object({
@@ -27,7 +29,11 @@ export const listVaultsInput = z.object({
       .transform((s) => s.toLowerCase())
       .optional(),
   ),
-  access: z.preprocess(blank, z.enum([...ACCESS_STATUSES, "unreachable"]).optional()),
+  // "unreadable" (and its older name "unreachable"): the one definition in vault-readability.ts
+  access: z.preprocess(
+    (v) => (blank(v) === "unreachable" ? "unreadable" : blank(v)),
+    z.enum([...ACCESS_STATUSES, "unreadable"]).optional(),
+  ),
   posture: z.preprocess(
     blank,
     z.enum(["no-purge-protection", "access-policies", "public-network", "no-diagnostics", "no-soft-delete"]).optional(),
@@ -66,7 +72,7 @@ export async function listVaults({
   const w: SQL[] = [];
   if (!q.removed) w.push(isNull(vaults.removedAt));
   if (q.subscription) w.push(eq(vaults.subscriptionId, q.subscription));
-  if (q.access === "unreachable") w.push(notInArray(vaults.accessStatus, ["ok", "unknown"]));
+  if (q.access === "unreadable") w.push(unreadableVault);
   else if (q.access) w.push(eq(vaults.accessStatus, q.access));
   if (q.q) w.push(ilike(vaults.name, `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
   if (q.posture === "no-purge-protection") w.push(sql`${vaults.enablePurgeProtection} is not true`);

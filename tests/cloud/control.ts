@@ -136,8 +136,17 @@ export class Control {
   removeFault(id: string): boolean {
     return this.rt.removeFault(id);
   }
+  /** clears fault rules and injected list items */
   clearFaults() {
     this.rt.clearFaults();
+  }
+  /**
+   * Appends `item` verbatim (no validation, no $select) to the listing (first page; ARM: the last) `op` — one of
+   * graph.applications.list, graph.servicePrincipals.list, rg.resources, arm.vaults.list, kv.{secrets|certificates|keys}.list
+   * (`vault` = vault name for kv) — until clearFaults()/reset(). For tests of malformed items from the cloud.
+   */
+  injectListItem(op: string, item: unknown, vault?: string): void {
+    this.rt.injectListItem(op, item, vault);
   }
   faults() {
     return this.rt.listFaults();

@@ -368,6 +368,17 @@ export class Runtime {
   }
   clearFaults() {
     this.faults = [];
+    this.injected = [];
+  }
+
+  // injected list items -----------------------------------------------------------------------------------------
+  /** Raw items appended verbatim to the first page of a listing: how tests serve one malformed principal/vault/object. */
+  injected: { op: string; vault?: string; item: unknown }[] = [];
+  injectListItem(op: string, item: unknown, vault?: string): void {
+    this.injected.push({ op, vault, item });
+  }
+  injectedFor(op: string, vault?: string): unknown[] {
+    return this.injected.filter((i) => i.op === op && (i.vault === undefined || i.vault === vault)).map((i) => i.item);
   }
   listFaults(): (FaultRule & { seen: number; fired: number })[] {
     return this.faults.map((f) => ({ ...f.rule, seen: f.seen, fired: f.fired }));

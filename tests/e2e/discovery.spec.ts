@@ -152,6 +152,33 @@ test("as operator: a firewall-blocked vault shows its remediation", async ({ pag
   await expect(page.getByTestId("vault-posture")).toBeVisible();
 });
 
+test("as viewer: unreadable vaults agree on the scan, the dashboard and the vault list; How to fix lists each remedy's vaults", async ({
+  page,
+}) => {
+  await signInAs(page, "viewer");
+  const scan = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          "select id, vaults_failed from scan_runs where status like 'completed%' order by finished_at desc limit 1",
+        )
+      ).rows[0] as { id: string; vaults_failed: number },
+  );
+  expect(scan.vaults_failed).toBe(2);
+  await page.goto("/vaults?access=unreadable");
+  const rows = page.getByTestId("vaults-table").locator("tbody tr");
+  await expect(rows).toHaveCount(scan.vaults_failed);
+  for (const r of await rows.all()) await expect(r).toContainText("not readable");
+  await page.goto("/");
+  await expect(page.getByText(`${scan.vaults_failed} not readable`).first()).toBeVisible();
+  // the tiny estate's permission errors: an RBAC vault (list denied) and an access-policy vault (details denied)
+  await page.goto(`/scans/${scan.id}`);
+  const remedies = page.getByTestId("scan-errors").getByRole("list", { name: "How to fix permission errors" });
+  await expect(remedies.getByRole("listitem")).toHaveCount(2);
+  await expect(remedies.getByRole("listitem").filter({ hasText: "Key Vault Reader" })).toContainText("Applies to");
+  await expect(remedies.getByRole("listitem").filter({ hasText: "access policy" })).toContainText("Applies to");
+});
+
 test("as viewer: no start-scan control, and the server action and API are refused", async ({ page }) => {
   await signInAs(page, "viewer");
   await page.goto("/scans");

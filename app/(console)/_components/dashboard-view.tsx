@@ -111,11 +111,11 @@ export function DashboardView({
           </div>
           <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
             {v.unreachable > 0 ? (
-              <Link href="/vaults?access=unreachable" className="text-orange-700 hover:underline dark:text-orange-300">
-                {v.unreachable} unreachable
+              <Link href="/vaults?access=unreadable" className="text-orange-700 hover:underline dark:text-orange-300">
+                {v.unreachable} not readable
               </Link>
             ) : (
-              "none unreachable"
+              "all readable"
             )}
             {v.notScanned > 0 && ` · ${v.notScanned} not scanned yet`}
           </div>
@@ -191,7 +191,7 @@ export function DashboardView({
                     <span>
                       {s.vaults} vault{s.vaults === 1 ? "" : "s"}
                       {s.unreachable > 0 && (
-                        <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} unreachable</span>
+                        <span className="text-orange-700 dark:text-orange-300"> · {s.unreachable} not readable</span>
                       )}
                     </span>
                     {s.warning > 0 && <span className="text-amber-700 dark:text-amber-300">{s.warning} warning</span>}

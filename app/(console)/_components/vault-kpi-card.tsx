@@ -24,7 +24,7 @@ export function VaultKpiCard({ vaults: v }: { vaults: DashboardViewData["vaults"
         {formatNumber(v.total)}
       </div>
       <ul className="mt-3 space-y-1 text-xs">
-        <PostureRow label="Unreachable" n={v.unreachable} href="/vaults?access=unreachable" tone="critical" />
+        <PostureRow label="Not readable" n={v.unreachable} href="/vaults?access=unreadable" tone="critical" />
         <GapRow gap="public-network" n={v.publicNetwork} />
         <GapRow gap="no-purge-protection" n={v.noPurgeProtection} />
         <GapRow gap="access-policies" n={v.accessPolicies} />

@@ -38,13 +38,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
       <FilterForm label="Filter app registrations" columns={5} view={view}>
         <SearchFilter name="q" label="Name or app id" value={query.q} />
         <SelectFilter name="kind" label="Kind" value={query.kind} any="All kinds" options={KIND_OPTIONS} />
-        <SelectFilter
-          name="status"
-          label="Status"
-          value={query.status}
-          any="Any"
-          options={STATUS_OPTIONS}
-        />
+        <SelectFilter name="status" label="Status" value={query.status} any="Any" options={STATUS_OPTIONS} />
         <SelectFilter
           name="expiringDays"
           label="Expiring within"

@@ -9,16 +9,17 @@ import { AccessBadge, accessLabel, EmptyState } from "@/app/_components/status";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { listVaults, listVaultsInput, type VaultListRow } from "@/lib/inventory/vaults";
+import { isUnreadable } from "@/lib/inventory/vault-readability";
 import { requirePage } from "@/lib/web/page-guard";
 import { authModel, diagnostics, network, purgeProtection, softDelete } from "../_components/posture";
 import { POSTURE_GAP_LABEL } from "../_components/posture-labels";
 
 export const metadata = { title: "Vaults" };
 
-const ACCESS_OPTIONS = ["ok", "unreachable", "firewall", "permission", "throttled", "network", "unknown"].map(
+const ACCESS_OPTIONS = ["ok", "unreadable", "firewall", "permission", "throttled", "network", "unknown"].map(
   (value) => ({
     value,
-    label: value === "unreachable" ? "Unreachable (any reason)" : accessLabel(value),
+    label: value === "unreadable" ? "Not readable (any reason)" : accessLabel(value),
   }),
 );
 const POSTURE_OPTIONS = Object.entries(POSTURE_GAP_LABEL).map(([value, label]) => ({ value, label }));
@@ -99,15 +100,29 @@ function vaultColumns(now: Date): Column<VaultListRow>[] {
       header: "Objects",
       align: "right",
       className: "tabular-nums",
-      cell: (v) => (
-        <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="hover:underline">
-          {formatNumber(v.liveObjects)}
-        </a>
-      ),
-      detail: (v) =>
-        v.expired + v.critical > 0 && (
-          <span className="font-medium text-red-600 dark:text-red-400">{v.expired + v.critical} at risk</span>
+      cell: (v) =>
+        isUnreadable(v) ? (
+          <span className="whitespace-nowrap text-orange-800 dark:text-orange-200">not readable</span>
+        ) : (
+          <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="hover:underline">
+            {formatNumber(v.liveObjects)}
+          </a>
         ),
+      detail: (v) => (
+        <>
+          {isUnreadable(v) && v.listedAt && (
+            <a
+              href={`/inventory?vault=${encodeURIComponent(v.id)}`}
+              className="block whitespace-nowrap hover:underline"
+            >
+              last known {formatNumber(v.objectCount)}
+            </a>
+          )}
+          {v.expired + v.critical > 0 && (
+            <span className="font-medium text-red-600 dark:text-red-400">{v.expired + v.critical} at risk</span>
+          )}
+        </>
+      ),
     },
   ];
 }

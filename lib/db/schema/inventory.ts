@@ -40,11 +40,38 @@ export const vaults = pgTable(
     vnetRuleCount: integer("vnet_rule_count"),
     privateEndpointCount: integer("private_endpoint_count"),
     accessPolicyCount: integer("access_policy_count"),
+    // Posture facts kept for compliance; null where ARM's payload did not carry the field (unknown, never assumed).
+    enabledForDeployment: boolean("enabled_for_deployment"),
+    enabledForDiskEncryption: boolean("enabled_for_disk_encryption"),
+    enabledForTemplateDeployment: boolean("enabled_for_template_deployment"),
+    /** network ACL bypass: AzureServices | None */
+    networkBypass: text("network_bypass"),
+    /** each private endpoint connection's name and state (Approved, Pending, Rejected, Disconnected) */
+    privateEndpoints: jsonb("private_endpoints")
+      .$type<{ name: string | null; status: string | null }[]>()
+      .notNull()
+      .default([]),
+    /** access-policy vaults: who each policy names and its secret permissions (metadata only); null when not listed */
+    accessPolicies: jsonb("access_policies").$type<
+      | {
+          objectId: string | null;
+          applicationId: string | null;
+          secrets: string[];
+          keyPermissions: number;
+          certificatePermissions: number;
+        }[]
+      | null
+    >(),
     diagnosticsEnabled: boolean("diagnostics_enabled"),
     tags: jsonb("tags").$type<Record<string, string>>().notNull().default({}),
     /** Last data-plane outcome: ok, or the classified reason it could not be read. */
     accessStatus: text("access_status").notNull().default("unknown"), // ok | firewall | permission | not_found | throttled | network | unknown
     accessError: jsonb("access_error").$type<{ code?: string; message: string; remediation: string } | null>(),
+    /**
+     * Whether the last scan could list the vault's objects (null: never scanned). The one meaning of "unreadable"
+     * (lib/inventory/vault-readability.ts); object_count and listed_at then still describe the last listing.
+     */
+    readable: boolean("readable"),
     objectCount: integer("object_count").notNull().default(0),
     lastScanId: uuid("last_scan_id"),
     lastScannedAt: timestamp("last_scanned_at", { withTimezone: true }),

@@ -258,7 +258,10 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
         run: withSub(() => ({
           status: 200,
           body: pageOf(
-            vaultsOfSub(sid).map((v) => vaultJson(s, v)),
+            [
+              ...vaultsOfSub(sid).map((v) => vaultJson(s, v)),
+              ...(rt.injectedFor("arm.vaults.list") as ReturnType<typeof vaultJson>[]),
+            ],
             query,
             opts.pageSize,
             (k) => self(`/subscriptions/${sid}/providers/Microsoft.KeyVault/vaults`, k),
@@ -580,6 +583,7 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
       }
     }
     const pageRows = data.slice(skip, skip + top);
+    if (!skip) pageRows.push(...(s.rt.injectedFor("rg.resources") as Record<string, unknown>[]));
     const body: Record<string, unknown> = {
       totalRecords: data.length,
       count: pageRows.length,

@@ -17,6 +17,7 @@ export const RPC_METHODS = [
   "addFault",
   "removeFault",
   "clearFaults",
+  "injectListItem",
   "faults",
   "token",
   "addIdentity",

@@ -188,6 +188,7 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
       }
     }
     const pageItems = items.slice(skip, skip + top).map((o) => select(o, q.$select));
+    if (!skip) pageItems.push(...(rt.injectedFor(`graph.${collection}.list`) as Record<string, unknown>[]));
     const body: Record<string, unknown> = {
       "@odata.context": `${opts.origin()}/v1.0/$metadata#${collection}${q.$select ? `(${q.$select})` : ""}`,
     };

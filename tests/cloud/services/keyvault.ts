@@ -311,6 +311,8 @@ function listLive(kind: KvKind): (ctx: Ctx) => Reply {
   return (ctx) => {
     const p = pageParams(ctx.query);
     if ("status" in p) return p;
+    const injected = p.marker ? [] : ctx.s.rt.injectedFor(`kv.${kind}.list`, ctx.v.def.name);
+    if (injected.length) ctx.v.rev++; // not cached: the next listing without injected items is built afresh
     return cachedJson(ctx, `${kind}|${p.max}|${p.marker ?? ""}|${ctx.query["api-version"] ?? ""}`, () => {
       const names = ctx.s.sortedNames(ctx.v, kind, false);
       const { slice, next } = page(names, p.marker, p.max);
@@ -319,6 +321,7 @@ function listLive(kind: KvKind): (ctx: Ctx) => Reply {
         const o = live.get(n)!;
         return ITEM[kind](ctx.s, ctx.v, o, current(o), false);
       });
+      value.push(...(injected as typeof value));
       return { value, nextLink: nextLink(ctx.v, `/${kind}`, ctx.query, next, p.max) };
     });
   };

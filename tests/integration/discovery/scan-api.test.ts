@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { systemCtx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
-import { auditLog, scanRuns } from "@/lib/db/schema";
+import { auditLog, scanRuns, subscriptions } from "@/lib/db/schema";
 import { cancelScan, claimNextQueuedScan, executeScan, requestScan, scanHistory, scanProgress } from "@/lib/discovery";
 import { AppError } from "@/lib/errors";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
@@ -63,6 +63,32 @@ describe("requestScan", () => {
       actorName: "operator@contoso.test",
       outcome: "success",
     });
+  });
+
+  test("subscriptions must be GUIDs, and GUIDs the inventory does not know are refused by name", async () => {
+    const ctx = userCtx("CertifyClouds.Operator");
+    const db = await getDb();
+    expect(
+      await code(requestScan({ ctx, input: { mode: "full", scope: "subscriptions", subscriptions: ["prod-sub"] } })),
+    ).toBe("invalid_input");
+    const known = "11111111-0000-4000-8000-000000000001";
+    await db.insert(subscriptions).values({ id: known, displayName: "Known" }).onConflictDoNothing();
+    const unknownA = "22222222-0000-4000-8000-00000000000a";
+    const unknownB = "22222222-0000-4000-8000-00000000000b";
+    const refused = await requestScan({
+      ctx,
+      input: { mode: "full", scope: "subscriptions", subscriptions: [known, unknownA.toUpperCase(), unknownB] },
+    }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe("invalid_input");
+    expect((refused as AppError).publicMessage).toContain(`${unknownA}, ${unknownB}`);
+    expect((refused as AppError).publicMessage).not.toContain(known);
+    const { scanId } = await requestScan({
+      ctx,
+      input: { mode: "full", scope: "subscriptions", subscriptions: [known] },
+    });
+    expect(await db.select().from(scanRuns).where(eq(scanRuns.id, scanId))).toHaveLength(1);
+    await db.delete(subscriptions).where(eq(subscriptions.id, known));
   });
 
   test("a second request while one is queued or running is a conflict", async () => {

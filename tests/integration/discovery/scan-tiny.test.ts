@@ -148,8 +148,12 @@ describe("full scan of the tiny estate", () => {
     expect(scopes.has(r.id)).toBe(true);
     expect(errs.find((e) => e.scope === fw.id)!.kind).toBe("firewall");
     expect(errs.every((e) => e.remediation.length > 20)).toBe(true);
+    // unreadable vaults (objects not listed) and readable vaults with errors (details denied) are told apart
+    const unreadable = await db.select().from(auditLog).where(eq(auditLog.action, "discovery.vault.unreadable"));
+    expect(unreadable.map((a) => a.targetId).sort()).toEqual([fw.id, r.id].sort());
     const audits = await db.select().from(auditLog).where(eq(auditLog.action, "discovery.vault.error"));
-    expect(audits.map((a) => a.targetId)).toEqual(expect.arrayContaining([fw.id, r.id, m.id]));
+    expect(audits.map((a) => a.targetId)).toEqual([m.id]);
+    expect([fw.readable, r.readable, m.readable]).toEqual([false, false, true]);
     expect((await db.select().from(auditLog).where(eq(auditLog.action, "discovery.scan.completed"))).length).toBe(1);
     expect((await db.select().from(auditLog).where(eq(auditLog.action, "discovery.scan.started"))).length).toBe(1);
   });

@@ -30,7 +30,14 @@ const object = (name: string, type: A["type"], status: A["status"], expiresIn: n
 });
 
 type C = typeof appCredentials.$inferInsert;
-const cred = (app: string, keyId: string, type: C["type"], status: C["status"], end: number, start = -500 * DAY): C => ({
+const cred = (
+  app: string,
+  keyId: string,
+  type: C["type"],
+  status: C["status"],
+  end: number,
+  start = -500 * DAY,
+): C => ({
   appObjectId: app,
   keyId,
   type,
@@ -55,16 +62,23 @@ beforeAll(async () => {
     vaultUri: "https://kv-risk.vault.azure.net/",
     accessStatus: "ok",
   });
-  await db.insert(assets).values([
-    object("tls-edge", "certificate", "critical", 1 * HOUR),
-    ...Array.from({ length: 12 }, (_, i) => object(`warn-${i}`, "secret", "warning", (18 + i) * DAY)),
-    object("expired-10d", "secret", "expired", -10 * DAY),
-    object("expired-400d", "secret", "expired", -400 * DAY),
-    object("disabled-soon", "secret", "critical", 1 * DAY, { enabled: false }),
-  ]);
+  await db
+    .insert(assets)
+    .values([
+      object("tls-edge", "certificate", "critical", 1 * HOUR),
+      ...Array.from({ length: 12 }, (_, i) => object(`warn-${i}`, "secret", "warning", (18 + i) * DAY)),
+      object("expired-10d", "secret", "expired", -10 * DAY),
+      object("expired-400d", "secret", "expired", -400 * DAY),
+      object("disabled-soon", "secret", "critical", 1 * DAY, { enabled: false }),
+    ]);
   await db.insert(appRegistrations).values([
     { id: "rotated", kind: "application", appId: "a0000000-0000-0000-0000-000000000001", displayName: "Rotated" },
-    { id: "just-rotated", kind: "application", appId: "a0000000-0000-0000-0000-000000000002", displayName: "Just rotated" },
+    {
+      id: "just-rotated",
+      kind: "application",
+      appId: "a0000000-0000-0000-0000-000000000002",
+      displayName: "Just rotated",
+    },
     { id: "two-kinds", kind: "application", appId: "a0000000-0000-0000-0000-000000000003", displayName: "Two kinds" },
     { id: "not-yet", kind: "application", appId: "a0000000-0000-0000-0000-000000000004", displayName: "Not yet" },
     {
@@ -96,7 +110,8 @@ afterAll(async () => t.cleanup());
 describe("top risks", () => {
   it("rank by closeness to expiry across types: the certificate due in an hour first, leftovers kept out", async () => {
     const d = await dashboardSummary({ ctx: viewerCtx, input: { topRisks: 6 }, now: NOW });
-    const label = (r: (typeof d.risks.ranked)[number]) => (r.kind === "object" ? r.name : `${r.appName}/${r.displayName}`);
+    const label = (r: (typeof d.risks.ranked)[number]) =>
+      r.kind === "object" ? r.name : `${r.appName}/${r.displayName}`;
     expect(d.risks.ranked.map(label)).toEqual([
       "tls-edge",
       "Two kinds/secret",

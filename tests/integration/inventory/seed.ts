@@ -87,6 +87,7 @@ export async function seedInventory(db: Db) {
       privateEndpointCount: 1,
       diagnosticsEnabled: true,
       accessStatus: "ok",
+      readable: true,
       lastScannedAt: at(-1),
     },
     {
@@ -104,6 +105,7 @@ export async function seedInventory(db: Db) {
       networkDefaultAction: "Allow",
       diagnosticsEnabled: false,
       accessStatus: "ok",
+      readable: true,
       lastScannedAt: at(-1),
     },
     {
@@ -118,6 +120,7 @@ export async function seedInventory(db: Db) {
       networkDefaultAction: "Deny",
       ipRuleCount: 2,
       accessStatus: "firewall",
+      readable: false,
       accessError: {
         code: "ForbiddenByFirewall",
         message: "Client address is not authorized",

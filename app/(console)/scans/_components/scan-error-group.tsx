@@ -2,13 +2,13 @@ import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import { AccessBadge } from "@/app/_components/status";
 import { vaultSlug } from "@/lib/inventory/ids";
-import type { scanDetail } from "@/lib/discovery";
+import { groupByRemedy, type scanDetail } from "@/lib/discovery";
 
 type ScanError = Awaited<ReturnType<typeof scanDetail>>["errors"][number];
 
-/** One kind of scan error: its remediation once, then where and when it happened. */
+/** One kind of scan error: each remedy once with the vaults it applies to, then where and when it happened. */
 export function ScanErrorGroup({ kind, errors }: { kind: string; errors: ScanError[] }) {
-  const remediation = errors[0].remediation;
+  const remedies = groupByRemedy(errors);
   return (
     <div>
       <div className="flex items-center gap-2">
@@ -17,15 +17,30 @@ export function ScanErrorGroup({ kind, errors }: { kind: string; errors: ScanErr
           {errors.length} occurrence{errors.length === 1 ? "" : "s"}
         </span>
       </div>
-      <p className="mt-2 rounded-lg bg-slate-50 p-3 text-sm dark:bg-slate-800/60">
-        <span className="font-semibold">How to fix: </span>
-        {remediation}
-      </p>
+      <ul className="mt-2 space-y-2" aria-label={`How to fix ${kind} errors`}>
+        {remedies.map((g) => (
+          <li key={g.remedy} className="rounded-lg bg-slate-50 p-3 text-sm dark:bg-slate-800/60">
+            <span className="font-semibold">How to fix: </span>
+            {g.remedy}
+            <span className="mt-1 block text-xs">
+              <span className="text-slate-600 dark:text-slate-300">
+                Applies to{g.scopes.length > 1 ? ` (${g.scopes.length})` : ""}:{" "}
+              </span>
+              {g.scopes.map((scope, i) => (
+                <span key={scope}>
+                  {i > 0 && ", "}
+                  <Where scope={scope} />
+                </span>
+              ))}
+            </span>
+          </li>
+        ))}
+      </ul>
       <DataTable
         label={`${kind} errors`}
         frame="none"
         className="mt-2"
-        columns={errorColumns(remediation)}
+        columns={errorColumns()}
         rows={errors}
         rowKey={(e) => e.id}
         empty="No errors."
@@ -44,7 +59,7 @@ function Where({ scope }: { scope: string }) {
   );
 }
 
-function errorColumns(groupRemediation: string): Column<ScanError>[] {
+function errorColumns(): Column<ScanError>[] {
   return [
     { header: "Where", className: "max-w-64", cell: (e) => <Where scope={e.scope} /> },
     {
@@ -56,8 +71,6 @@ function errorColumns(groupRemediation: string): Column<ScanError>[] {
           {e.message}
         </>
       ),
-      // Only a remediation that differs from the group's is worth repeating.
-      detail: (e) => e.remediation !== groupRemediation && <span className="mt-1 block">{e.remediation}</span>,
     },
     { header: "When", className: "whitespace-nowrap text-xs", cell: (e) => formatDateTime(e.at) },
   ];

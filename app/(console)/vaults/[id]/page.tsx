@@ -12,6 +12,8 @@ import { getVault } from "@/lib/inventory/vaults";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
 import { authModel, diagnostics, network, purgeProtection, softDelete } from "../../_components/posture";
+import { AccessPolicyTable, PostureFacts } from "../../_components/posture-facts";
+import { isUnreadable } from "@/lib/inventory/vault-readability";
 
 export const metadata = { title: "Vault" };
 
@@ -23,7 +25,9 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
   const { vault: v, counts, errors, subscriptionName } = await loadOrNotFound(getVault({ ctx, input: { id } }));
   const objects = await listAssets({ ctx, input: { vault: v.id, sort: "expiry", pageSize: 25 } });
   const now = new Date();
-  const unreachable = !["ok", "unknown"].includes(v.accessStatus);
+  const unreadable = isUnreadable(v);
+  // a readable vault can still have an access error (details denied): said, but not as "could not read"
+  const accessProblem = unreadable || (v.accessStatus !== "ok" && v.accessError !== null);
   const remediation = vaultAccessRemediation(v);
 
   return (
@@ -39,14 +43,16 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
           </div>
         }
       />
-      {unreachable && (
+      {accessProblem && (
         <div
           className="mb-4 rounded-xl border border-orange-200 bg-orange-50 p-4 text-sm dark:border-orange-500/30 dark:bg-orange-500/10"
           role="alert"
           data-testid="vault-remediation"
         >
           <div className="font-semibold text-orange-800 dark:text-orange-200">
-            The scanner could not read this vault&apos;s objects
+            {unreadable
+              ? "Not readable: the scanner could not list this vault's objects"
+              : "The objects were listed, but not all of their details could be read"}
           </div>
           {v.accessError?.message && (
             <p className="mt-1 font-mono text-xs text-orange-900/80 dark:text-orange-200/80">
@@ -60,10 +66,14 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
               {remediation}
             </p>
           )}
-          <p className="mt-2 text-xs text-orange-800/80 dark:text-orange-200/70">
-            Objects listed below are from the last successful read, if any. Last attempt{" "}
-            {formatDateTime(v.lastScannedAt)}.
-          </p>
+          {unreadable && (
+            <p className="mt-2 text-xs text-orange-800/80 dark:text-orange-200/70">
+              {v.listedAt
+                ? `Last known: ${formatNumber(v.objectCount)} objects, listed ${formatDateTime(v.listedAt)}; the objects below are from that listing.`
+                : "Never listed: nothing is known of its objects."}{" "}
+              Last attempt {formatDateTime(v.lastScannedAt)}.
+            </p>
+          )}
         </div>
       )}
       <div className="grid items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
@@ -73,15 +83,17 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
             <Field k="Soft delete">{softDelete(v)}</Field>
             <Field k="Purge protection">{purgeProtection(v)}</Field>
             <Field k="Diagnostics">{diagnostics(v)}</Field>
-            <Field k="Public network">{v.publicNetworkAccess ?? "Enabled (default)"}</Field>
-            <Field k="Firewall default">{v.networkDefaultAction ?? "Allow (default)"}</Field>
+            <Field k="Public network">{v.publicNetworkAccess ?? "Unknown"}</Field>
+            <Field k="Firewall default">{v.networkDefaultAction ?? "No network ACLs"}</Field>
             <Field k="Firewall rules">{`${v.ipRuleCount ?? 0} IP · ${v.vnetRuleCount ?? 0} VNet`}</Field>
             <Field k="Private endpoints">{String(v.privateEndpointCount ?? 0)}</Field>
             <Field k="Exposure">{network(v)}</Field>
             <Field k="Access policies">
               {v.enableRbacAuthorization ? "n/a (RBAC)" : String(v.accessPolicyCount ?? "—")}
             </Field>
+            <PostureFacts v={v} />
           </dl>
+          <AccessPolicyTable v={v} />
         </Section>
         <Section title="Properties" id="props-h">
           <dl>
@@ -130,7 +142,9 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
                   <TypeIcon type={t} />
                   {TYPE_PLURAL[t]}
                 </div>
-                <div className="mt-1 text-2xl font-semibold tabular-nums">{c?.total ?? 0}</div>
+                <div className="mt-1 text-2xl font-semibold tabular-nums">
+                  {unreadable && !v.listedAt ? "not readable" : (c?.total ?? 0)}
+                </div>
                 <div className="mt-1 flex flex-wrap gap-x-3 text-xs text-slate-500">
                   {c && c.expired > 0 && <span className="text-red-600 dark:text-red-400">{c.expired} expired</span>}
                   {c && c.critical > 0 && (
@@ -157,8 +171,8 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
           rowKey={(r) => r.id}
           rowHref={(r) => `/inventory/${r.id}`}
           empty={
-            unreachable
-              ? "No objects could be read from this vault."
+            unreadable
+              ? "Not readable: no objects could be listed from this vault."
               : "This vault holds no secrets, certificates or keys."
           }
         />
