@@ -1,4 +1,5 @@
 /** CIS Microsoft Azure Foundations Benchmark v6.0.0: the Key Vault items (8.3.x), its logging and Defender items. */
+import { RECOVERY } from "./rule-groups";
 import { control, type Framework } from "./types";
 
 export const cisAzure: Framework = {
@@ -27,10 +28,7 @@ export const cisAzure: Framework = {
       "direct",
       ["secret-expiration-set"],
     ),
-    control("8.3.5", "Ensure 'Purge protection' is Set to 'Enabled'", "direct", [
-      "vault-purge-protection",
-      "vault-soft-delete",
-    ]),
+    control("8.3.5", "Ensure 'Purge protection' is Set to 'Enabled'", "direct", [...RECOVERY]),
     control("8.3.6", "Ensure that Role Based Access Control for Azure Key Vault is Enabled", "direct", ["vault-rbac"]),
     control("8.3.7", "Ensure Public Network Access is Disabled", "direct", ["vault-public-network-disabled"]),
     control("8.3.8", "Ensure Private Endpoints are Used to Access Azure Key Vault", "direct", ["vault-private-link"]),

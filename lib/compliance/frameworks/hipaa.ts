@@ -1,4 +1,5 @@
 /** HIPAA Security Rule (45 CFR Part 164 Subpart C): the standards the rules give evidence for. */
+import { LEAST_PRIVILEGE, RECOVERY } from "./rule-groups";
 import { control, type Framework } from "./types";
 
 export const hipaa: Framework = {
@@ -14,7 +15,7 @@ export const hipaa: Framework = {
       "app-credential-expired",
     ]),
     control("164.308(a)(7)(ii)(A)", "Data backup plan", "customer"),
-    control("164.312(a)(1)", "Access control", "supporting", ["vault-rbac", "vault-access-policy-broad"]),
+    control("164.312(a)(1)", "Access control", "supporting", [...LEAST_PRIVILEGE]),
     control("164.312(a)(2)(iv)", "Encryption and decryption", "supporting", [
       "key-rsa-min-size",
       "key-ec-curves",
@@ -22,7 +23,7 @@ export const hipaa: Framework = {
       "key-rotation-scheduled",
     ]),
     control("164.312(b)", "Audit controls", "direct", ["vault-resource-logs"]),
-    control("164.312(c)(1)", "Integrity", "supporting", ["vault-soft-delete", "vault-purge-protection"]),
+    control("164.312(c)(1)", "Integrity", "supporting", [...RECOVERY]),
     control("164.312(d)", "Person or entity authentication", "supporting", [
       "secret-expiration-set",
       "app-credential-expired",

@@ -1,4 +1,5 @@
 /** PCI DSS v4.0: the requirements the rules give evidence for (key management in 3.6/3.7, certificates in 4.2). */
+import { CERTIFICATE_MATERIAL, KEY_MATERIAL, LEAST_PRIVILEGE, NETWORK } from "./rule-groups";
 import { control, type Framework } from "./types";
 
 export const pciDss: Framework = {
@@ -7,21 +8,12 @@ export const pciDss: Framework = {
   version: "4.0",
   source: "PCI DSS v4.0 (PCI Security Standards Council, March 2022)",
   controls: [
-    control("1.3.1", "Inbound traffic to the CDE is restricted", "supporting", [
-      "vault-firewall",
-      "vault-public-network-disabled",
-      "vault-private-link",
-    ]),
+    control("1.3.1", "Inbound traffic to the CDE is restricted", "supporting", [...NETWORK]),
     control("3.6.1", "Procedures protect cryptographic keys against disclosure and misuse", "supporting", [
-      "vault-rbac",
-      "vault-access-policy-broad",
+      ...LEAST_PRIVILEGE,
       "vault-purge-protection",
     ]),
-    control("3.7.1", "Generation of strong cryptographic keys", "direct", [
-      "key-allowed-types",
-      "key-rsa-min-size",
-      "key-ec-curves",
-    ]),
+    control("3.7.1", "Generation of strong cryptographic keys", "direct", [...KEY_MATERIAL]),
     control("3.7.4", "Cryptographic key changes at the end of the cryptoperiod", "direct", [
       "key-expiration-set",
       "key-max-validity",
@@ -30,16 +22,14 @@ export const pciDss: Framework = {
     ]),
     control("3.7.5", "Retirement or replacement of keys", "supporting", ["key-expiry-days"]),
     control("4.2.1", "Strong cryptography for PAN in transmission; certificates valid and not expired", "direct", [
+      ...CERTIFICATE_MATERIAL,
       "certificate-expiry-days",
-      "certificate-rsa-min-size",
-      "certificate-ec-curves",
-      "certificate-allowed-key-types",
     ]),
     control("4.2.1.1", "Inventory of trusted keys and certificates", "supporting", [
       "certificate-max-validity",
       "certificate-auto-renew",
     ]),
-    control("7.2.2", "Access assigned on least privilege", "direct", ["vault-rbac", "vault-access-policy-broad"]),
+    control("7.2.2", "Access assigned on least privilege", "direct", [...LEAST_PRIVILEGE]),
     control("8.6.3", "Passwords of application and system accounts protected and changed periodically", "supporting", [
       "secret-active-period",
       "secret-max-validity",

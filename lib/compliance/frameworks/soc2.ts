@@ -1,4 +1,5 @@
 /** SOC 2, 2017 Trust Services Criteria (revised points of focus 2022): the criteria the rules give evidence for. */
+import { LEAST_PRIVILEGE, NETWORK, RECOVERY } from "./rule-groups";
 import { control, type Framework } from "./types";
 
 export const soc2: Framework = {
@@ -8,8 +9,7 @@ export const soc2: Framework = {
   source: "AICPA 2017 Trust Services Criteria (ids as listed by prowler-cloud/prowler soc2_azure.json)",
   controls: [
     control("CC6.1", "Logical access security over protected information assets", "direct", [
-      "vault-rbac",
-      "vault-access-policy-broad",
+      ...LEAST_PRIVILEGE,
       "secret-expiration-set",
       "key-expiration-set",
       "key-rsa-min-size",
@@ -25,20 +25,13 @@ export const soc2: Framework = {
       "secret-active-period",
       "key-active-period",
     ]),
-    control("CC6.6", "Protection against threats from outside the system boundaries", "direct", [
-      "vault-firewall",
-      "vault-public-network-disabled",
-      "vault-private-link",
-    ]),
+    control("CC6.6", "Protection against threats from outside the system boundaries", "direct", [...NETWORK]),
     control("CC6.7", "Restricting and protecting information in transmission", "supporting", [
       "certificate-expiry-days",
       "certificate-max-validity",
       "certificate-allowed-key-types",
     ]),
     control("CC7.2", "Monitoring system components for anomalies", "direct", ["vault-resource-logs", "vault-defender"]),
-    control("A1.2", "Environmental protections, backup and recovery infrastructure", "supporting", [
-      "vault-soft-delete",
-      "vault-purge-protection",
-    ]),
+    control("A1.2", "Environmental protections, backup and recovery infrastructure", "supporting", [...RECOVERY]),
   ],
 };

@@ -1,4 +1,5 @@
 /** "Explain the change": grouped sentences whose points add up to the score change. */
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { explainChange, formatPoints } from "@/lib/compliance/explain";
 import type { OutcomeStatus } from "@/lib/compliance/rule";
@@ -68,5 +69,58 @@ describe("explainChange", () => {
     expect(formatPoints(0.34)).toBe("+0.3");
     expect(formatPoints(-0.01)).toBe("±0");
     expect(formatPoints(12.5)).toBe("+13");
+  });
+});
+
+describe("explainChange, any change", () => {
+  const RULE_IDS = [
+    "vault-soft-delete",
+    "vault-rbac",
+    "secret-expiration-set",
+    "secret-content-type",
+    "key-allowed-types",
+  ];
+  const STATES: (OutcomeStatus | "absent" | "waived")[] = [
+    "pass",
+    "fail",
+    "unknown",
+    "notApplicable",
+    "absent",
+    "waived",
+  ];
+  const estate = fc.array(
+    fc.tuple(
+      fc.constantFrom(...RULE_IDS),
+      fc.integer({ min: 0, max: 30 }),
+      fc.constantFrom(...STATES),
+      fc.constantFrom(...STATES),
+      fc.constantFrom("kv1", "kv2"),
+    ),
+    { maxLength: 120 },
+  );
+  const side = (rows: [string, number, string, string, string][], pick: 2 | 3) => {
+    const out = new Map<string, LocatedFinding>();
+    for (const r of rows) {
+      const s = r[pick];
+      if (s === "absent") continue;
+      const f = finding(r[0], `o${r[1]}`, s === "waived" ? "fail" : (s as OutcomeStatus), {
+        vaultId: r[4],
+        vaultName: r[4],
+        waived: s === "waived",
+      });
+      out.set(`${f.ruleId}/${f.objectId}`, f);
+    }
+    return [...out.values()];
+  };
+
+  test("the lines always sum to the change (an interaction below 0.05 points is not worth a line)", () => {
+    fc.assert(
+      fc.property(estate, (rows) => {
+        const r = explainChange(side(rows, 2), side(rows, 3));
+        if (r.delta === null) return;
+        expect(Math.abs(sum(r.explanations) - r.delta)).toBeLessThan(0.05);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
