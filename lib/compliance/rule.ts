@@ -33,6 +33,11 @@ export interface Rule<S extends Scope = Scope, P extends z.ZodType = z.ZodType> 
   /** How the rule decides, and where it departs from the Azure Policy definition (if ever). */
   interpretation: string;
   evaluate(facts: FactsOf<S>, params: z.output<P>, now: Date): Outcome;
+  /**
+   * Time-driven rules: the first instant after `now` at which the outcome changes with no change of facts (null: it
+   * never will). Rules without it depend on the facts only, so an incremental evaluation need not revisit them.
+   */
+  nextChange?(facts: FactsOf<S>, params: z.output<P>, now: Date): Date | null;
   remediation: { portal: string[]; cli: string };
   references: {
     /** The built-in definition's `name` (a GUID). */
@@ -57,6 +62,11 @@ export const DAY_MS = 86_400_000;
 /** Azure Policy's addDays(): exact 24-hour days added to an instant (no rounding to calendar days). */
 export function addDays(d: Date, days: number): Date {
   return new Date(d.getTime() + days * DAY_MS);
+}
+
+/** The instant if it is still ahead of `now`, else null. */
+export function ahead(t: number, now: Date): Date | null {
+  return t > now.getTime() ? new Date(t) : null;
 }
 
 /** Whole days between two instants, for messages only (decisions compare instants). */

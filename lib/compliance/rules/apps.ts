@@ -3,7 +3,7 @@
  * the boundaries follow the Key Vault ones for consistency: exactly N days is compliant, exactly "now" is expired.
  */
 import { z } from "zod";
-import { addDays, daysBetween, defineRule, fail, notApplicable, pass, unknown } from "../rule";
+import { addDays, ahead, DAY_MS, daysBetween, defineRule, fail, notApplicable, pass, unknown } from "../rule";
 
 const days = (def: number) => z.number().int().min(0).max(36500).default(def);
 const appPortal = "Microsoft Entra ID → App registrations → the app";
@@ -25,6 +25,7 @@ export const appRules = [
         ? fail(`expired ${daysBetween(f.endDateTime, now)} days ago`)
         : pass(`valid for ${daysBetween(now, f.endDateTime)} more days`);
     },
+    nextChange: (f, _p, now) => (f.endDateTime ? ahead(f.endDateTime.getTime(), now) : null),
     remediation: {
       portal: [
         `${appPortal} → Certificates & secrets`,
@@ -52,6 +53,12 @@ export const appRules = [
       return f.endDateTime.getTime() < addDays(now, p.minimumDaysBeforeExpiration).getTime()
         ? fail(`expires in ${left} days (fewer than ${p.minimumDaysBeforeExpiration})`)
         : pass(`expires in ${left} days`);
+    },
+    // fails from end − N + 1 ms, then leaves the rule (expired) at the end date
+    nextChange: (f, p, now) => {
+      if (!f.endDateTime) return null;
+      const end = f.endDateTime.getTime();
+      return ahead(end - p.minimumDaysBeforeExpiration * DAY_MS + 1, now) ?? ahead(end, now);
     },
     remediation: {
       portal: [`${appPortal} → Certificates & secrets`, "Add the replacement credential now and roll it out"],
@@ -117,6 +124,14 @@ export const appRules = [
       return stale
         ? fail(`${stale} credential(s) expired more than ${p.expiredForMoreThanDays} days ago`)
         : pass("none");
+    },
+    // once a credential is stale the app fails for good; until then, the first credential to become stale
+    nextChange: (f, p, now) => {
+      const at = f.credentials.flatMap((c) =>
+        c.endDateTime ? [c.endDateTime.getTime() + p.expiredForMoreThanDays * DAY_MS + 1] : [],
+      );
+      if (at.some((t) => t <= now.getTime())) return null;
+      return at.length ? ahead(Math.min(...at), now) : null;
     },
     remediation: {
       portal: [`${appPortal} → Certificates & secrets`, "Delete the expired entries"],

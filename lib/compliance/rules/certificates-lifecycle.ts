@@ -1,6 +1,6 @@
 /** Certificate rules about validity, expiry and renewal. */
 import { z } from "zod";
-import { addDays, daysBetween, defineRule, fail, notApplicable, pass, sameText, unknown } from "../rule";
+import { addDays, ahead, DAY_MS, daysBetween, defineRule, fail, notApplicable, pass, sameText, unknown } from "../rule";
 
 const certPortal = "Key vaults → the vault → Certificates → the certificate → Issuance Policy";
 const policyCli = "az keyvault certificate set-attributes --vault-name <vault> --name <cert> --policy @policy.json";
@@ -50,6 +50,8 @@ export const certificateLifecycleRules = [
         return fail(left < 0 ? `expired ${-left} days ago` : `expires in ${left} days (within ${p.daysToExpire})`);
       return pass(`expires in ${left} days`);
     },
+    // inclusive: the outcome changes at expiresOn − N exactly
+    nextChange: (f, p, now) => (f.expiresOn ? ahead(f.expiresOn.getTime() - p.daysToExpire * DAY_MS, now) : null),
     remediation: {
       portal: [
         "Key vaults → the vault → Certificates → the certificate",

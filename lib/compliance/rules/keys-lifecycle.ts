@@ -2,7 +2,14 @@
 import { z } from "zod";
 import type { KeyFacts } from "../facts";
 import { addDays, addIsoDuration, daysBetween, defineRule, fail, pass, sameText, unknown, type Outcome } from "../rule";
-import { activePeriod, expirationSet, maximumValidity, moreThanDaysBeforeExpiry } from "./lifecycle";
+import {
+  activePeriod,
+  activePeriodEnds,
+  expirationSet,
+  expiryWindowOpens,
+  maximumValidity,
+  moreThanDaysBeforeExpiry,
+} from "./lifecycle";
 
 const days = (def: number) => z.number().int().min(0).max(36500).default(def);
 const keyPortal = "Key vaults → the vault → Keys → the key";
@@ -63,6 +70,7 @@ export const keyLifecycleRules = [
       "Non-compliant when the expiration date is earlier than now + N days (exactly N days left is compliant; expired " +
       "keys are non-compliant). Keys without an expiration date are not applicable.",
     evaluate: (f, p, now) => moreThanDaysBeforeExpiry(f, p.minimumDaysBeforeExpiration, now),
+    nextChange: (f, p, now) => expiryWindowOpens(f, p.minimumDaysBeforeExpiration, now),
     remediation: {
       portal: [keyPortal, "Rotate now (or + New Version) and set a later expiry date"],
       cli: "az keyvault key rotate --vault-name <vault> --name <key>",
@@ -101,6 +109,7 @@ export const keyLifecycleRules = [
       "Non-compliant when more than N days have passed since the activation date (or the creation date when no " +
       "activation date is set). Exactly N days is compliant.",
     evaluate: (f, p, now) => activePeriod(f, p.maximumValidityInDays, now),
+    nextChange: (f, p, now) => activePeriodEnds(f, p.maximumValidityInDays, now),
     remediation: {
       portal: [keyPortal, "Rotate now"],
       cli: "az keyvault key rotate --vault-name <vault> --name <key>",

@@ -4,7 +4,7 @@
  * `if` block: true there means non-compliant. None of these definitions tests `enabled` or `managed`, so disabled
  * objects and the secret/key backing a certificate are in scope exactly as in Azure.
  */
-import { addDays, daysBetween, fail, notApplicable, pass, unknown, type Outcome } from "../rule";
+import { addDays, ahead, DAY_MS, daysBetween, fail, notApplicable, pass, unknown, type Outcome } from "../rule";
 
 interface Dated {
   createdOn: Date | null;
@@ -54,4 +54,15 @@ export function activePeriod(o: Dated, maximumDays: number, now: Date): Outcome 
   return now.getTime() > addDays(start, maximumDays).getTime()
     ? fail(`active for ${days} days (more than ${maximumDays})`)
     : pass(`active for ${days} days`);
+}
+
+/** When moreThanDaysBeforeExpiry turns to fail: the first instant with expiresOn < now + N, i.e. expiresOn − N + 1 ms. */
+export function expiryWindowOpens(o: Dated, minimumDays: number, now: Date): Date | null {
+  return o.expiresOn ? ahead(o.expiresOn.getTime() - minimumDays * DAY_MS + 1, now) : null;
+}
+
+/** When activePeriod turns to fail: the first instant after start + N. */
+export function activePeriodEnds(o: Dated, maximumDays: number, now: Date): Date | null {
+  const start = o.notBefore ?? o.createdOn;
+  return start ? ahead(start.getTime() + maximumDays * DAY_MS + 1, now) : null;
 }

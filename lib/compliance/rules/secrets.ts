@@ -1,7 +1,14 @@
 /** Secret rules: the five Azure Policy definitions for Key Vault secrets, reproduced on the inventory's facts. */
 import { z } from "zod";
 import { defineRule, fail, pass } from "../rule";
-import { activePeriod, expirationSet, maximumValidity, moreThanDaysBeforeExpiry } from "./lifecycle";
+import {
+  activePeriod,
+  activePeriodEnds,
+  expirationSet,
+  expiryWindowOpens,
+  maximumValidity,
+  moreThanDaysBeforeExpiry,
+} from "./lifecycle";
 
 const days = (def: number) => z.number().int().min(0).max(36500).default(def);
 
@@ -37,6 +44,7 @@ export const secretRules = [
       "Non-compliant when the expiration date is earlier than now + N days (exact instants; exactly N days left is " +
       "compliant; expired secrets are non-compliant). Secrets without an expiration date are not applicable.",
     evaluate: (f, p, now) => moreThanDaysBeforeExpiry(f, p.minimumDaysBeforeExpiration, now),
+    nextChange: (f, p, now) => expiryWindowOpens(f, p.minimumDaysBeforeExpiration, now),
     remediation: {
       portal: [
         "Key vaults → the vault → Secrets → the secret",
@@ -81,6 +89,7 @@ export const secretRules = [
       "Non-compliant when more than N days have passed since the activation date (or the creation date when no " +
       "activation date is set). Exactly N days is compliant. Expiry plays no part.",
     evaluate: (f, p, now) => activePeriod(f, p.maximumValidityInDays, now),
+    nextChange: (f, p, now) => activePeriodEnds(f, p.maximumValidityInDays, now),
     remediation: {
       portal: ["Key vaults → the vault → Secrets → the secret", "+ New Version with a rotated value"],
       cli: "az keyvault secret set --vault-name <vault> --name <secret> --file <new-value-file>",
