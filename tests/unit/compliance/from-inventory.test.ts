@@ -5,7 +5,8 @@
 import { describe, expect, test } from "vitest";
 import type { KvItem } from "@/lib/cloud";
 import { evaluate } from "@/lib/compliance/catalogue";
-import { assetFacts } from "@/lib/compliance/from-inventory";
+import { appCredentialFacts, appFacts, assetFacts, vaultFacts } from "@/lib/compliance/from-inventory";
+import type { appCredentials, appRegistrations, vaults } from "@/lib/db/schema";
 import {
   applyCertificateDetail,
   applyKeyDetail,
@@ -30,6 +31,10 @@ const item = (type: KvItem["type"], o: Partial<KvItem> = {}): KvItem => ({
   expiresOn: inDays(100),
   ...o,
 });
+type VaultRow = typeof vaults.$inferSelect;
+type AppRow = typeof appRegistrations.$inferSelect;
+type CredentialRow = typeof appCredentials.$inferSelect;
+
 const stored = (row: AssetRow): StoredAsset =>
   ({ ...row, id: "asset-1", firstSeenAt: now, lastSeenAt: now, removedAt: null }) as StoredAsset;
 const statuses = (facts: Parameters<typeof evaluate>[0]) =>
@@ -98,6 +103,58 @@ describe("assetFacts", () => {
     expect(assetFacts(stored(row), "kv-prod")).toMatchObject({
       issuer: undefined,
       policy: { keyType: null, validityInMonths: null },
+    });
+  });
+});
+
+describe("vaultFacts, appFacts, appCredentialFacts", () => {
+  test("a vault row: posture columns as facts; what is not stored stays unknown", () => {
+    const row = {
+      id: vault.id,
+      name: "kv-prod",
+      subscriptionId: "s1",
+      enableSoftDelete: true,
+      enablePurgeProtection: null,
+      enableRbacAuthorization: false,
+      publicNetworkAccess: "Enabled",
+      networkDefaultAction: "Allow",
+      privateEndpointCount: 0,
+      diagnosticsEnabled: null,
+    } as VaultRow;
+    const s = statuses(vaultFacts(row));
+    expect(s).toMatchObject({
+      "vault-soft-delete": "pass",
+      "vault-purge-protection": "fail",
+      "vault-rbac": "fail",
+      "vault-firewall": "fail",
+      "vault-private-link": "fail",
+      "vault-resource-logs": "unknown",
+      "vault-defender": "unknown",
+      "vault-access-policy-broad": "unknown",
+    });
+  });
+
+  test("an app with its credentials, and one credential", () => {
+    const appRow = {
+      id: "app-1",
+      kind: "application",
+      appId: "a",
+      displayName: "billing-api",
+      owners: [],
+    } as unknown as AppRow;
+    const cred = {
+      id: "c1",
+      appObjectId: "app-1",
+      keyId: "k",
+      type: "password",
+      startDateTime: inDays(-900),
+      endDateTime: inDays(-40),
+    } as CredentialRow;
+    expect(statuses(appFacts(appRow, [cred]))).toEqual({ "app-no-owner": "fail", "app-stale-credentials": "fail" });
+    expect(statuses(appCredentialFacts(cred, "billing-api"))).toEqual({
+      "app-credential-expired": "fail",
+      "app-credential-expiring": "notApplicable",
+      "app-credential-lifetime": "fail",
     });
   });
 });
