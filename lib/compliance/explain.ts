@@ -94,18 +94,10 @@ function adjust(e: { n: number; p: number }, s: State, sign: 1 | -1): void {
 }
 
 export function explainChange(before: readonly LocatedFinding[], after: readonly LocatedFinding[]): ChangeExplained {
-  const key = (f: LocatedFinding) => `${f.ruleId}\u0000${f.objectId}`;
-  const b = new Map(before.map((f) => [key(f), f]));
-  const a = new Map(after.map((f) => [key(f), f]));
   const groups = new Map<string, Group>();
-  for (const k of new Set([...b.keys(), ...a.keys()])) {
-    const fb = b.get(k);
-    const fa = a.get(k);
-    const from = stateOf(fb);
-    const to = stateOf(fa);
-    if (from === to) continue;
-    const f = (fa ?? fb)!;
-    const gk = [f.ruleId, f.vaultId ?? "", from, to].join("\u0000");
+  const note = (f: LocatedFinding, from: State, to: State) => {
+    if (from === to) return;
+    const gk = `${f.ruleId}\u0000${f.vaultId ?? ""}\u0000${from}\u0000${to}`;
     const g = groups.get(gk);
     if (g) g.count++;
     else
@@ -118,7 +110,21 @@ export function explainChange(before: readonly LocatedFinding[], after: readonly
         to,
         count: 1,
       });
+  };
+  // per rule, object id → finding: no composite key string per finding (an estate has hundreds of thousands)
+  const b = new Map<string, Map<string, LocatedFinding>>();
+  for (const f of before) {
+    let m = b.get(f.ruleId);
+    if (!m) b.set(f.ruleId, (m = new Map()));
+    m.set(f.objectId, f);
   }
+  for (const f of after) {
+    const m = b.get(f.ruleId);
+    const fb = m?.get(f.objectId);
+    if (fb) m!.delete(f.objectId);
+    note(f, stateOf(fb), stateOf(f));
+  }
+  for (const m of b.values()) for (const fb of m.values()) note(fb, stateOf(fb), "none");
   const tAfter = tally(after);
   const sBefore = scoreOf(tally(before));
   const sAfter = scoreOf(tAfter);
