@@ -23,12 +23,15 @@ export interface DiagnosticSettingFacts {
   eventHubAuthorizationRuleId?: string | null;
 }
 
-/** An access-policy entry's permission lists (lower case as ARM returns them: "get", "list", "all", "purge", …). */
+/**
+ * An access-policy entry's permission lists ("get", "list", "all", "purge", …, any case). The inventory records the
+ * secret permissions and only the number of key and certificate permissions: those lists are then undefined.
+ */
 export interface AccessPolicyFacts {
-  objectId: string;
+  objectId: string | null;
   secrets: string[];
-  keys: string[];
-  certificates: string[];
+  keys?: string[];
+  certificates?: string[];
 }
 
 export interface VaultFacts {

@@ -38,7 +38,14 @@ export function vaultFacts(v: VaultRow): VaultFacts {
     publicNetworkAccess: v.publicNetworkAccess,
     networkDefaultAction: v.networkDefaultAction,
     privateEndpointCount: v.privateEndpointCount,
+    // rows scanned before the states were recorded have a count but an empty list: states unknown then
+    privateEndpointStates:
+      v.privateEndpoints.length > 0 || v.privateEndpointCount === 0
+        ? v.privateEndpoints.map((e) => e.status ?? "")
+        : undefined,
     diagnosticsEnabled: v.diagnosticsEnabled,
+    // null: not listed (RBAC vault or not read); keys and certificates are recorded as counts only
+    accessPolicies: v.accessPolicies?.map((a) => ({ objectId: a.objectId, secrets: a.secrets })),
   };
 }
 

@@ -78,19 +78,21 @@ export const vaultAccessRules = [
     // access policies, so they are not applicable.
     interpretation:
       "Access-policy vaults: non-compliant when any entry grants a forbidden permission (default all, purge) on " +
-      "secrets, keys or certificates. RBAC vaults are not applicable.",
+      "secrets, keys or certificates. RBAC vaults are not applicable. While only the secret permissions are " +
+      "recorded (keys and certificates as counts), a vault with no broad secret grant is unknown, not compliant.",
     evaluate: (f, p) => {
       if (f.enableRbacAuthorization === true) return notApplicable("RBAC vault: access policies are ignored");
       if (f.accessPolicies === undefined) return unknown("access-policy permissions not recorded");
       const bad = new Set(p.forbiddenPermissions.map((x) => x.toLowerCase()));
       const broad = f.accessPolicies.filter((a) =>
-        [...a.secrets, ...a.keys, ...a.certificates].some((x) => bad.has(x.toLowerCase())),
+        [...a.secrets, ...(a.keys ?? []), ...(a.certificates ?? [])].some((x) => bad.has(x.toLowerCase())),
       );
-      return broad.length
-        ? fail(
-            `${broad.length} access ${broad.length === 1 ? "policy grants" : "policies grant"} ${[...bad].join("/")}`,
-          )
-        : pass("no broad grant");
+      const grant = broad.length === 1 ? "policy grants" : "policies grant";
+      if (broad.length) return fail(`${broad.length} access ${grant} ${[...bad].join("/")}`);
+      // a grant hidden in a list the inventory does not record cannot be ruled out
+      if (f.accessPolicies.some((a) => !a.keys || !a.certificates))
+        return unknown("no broad secret permission; key and certificate permissions not recorded");
+      return pass("no broad grant");
     },
     remediation: {
       portal: [`${vaultPortal} → Access policies`, "Edit each broad entry: only the operations it needs → Save"],

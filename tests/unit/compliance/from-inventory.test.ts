@@ -119,8 +119,12 @@ describe("vaultFacts, appFacts, appCredentialFacts", () => {
       publicNetworkAccess: "Enabled",
       networkDefaultAction: "Allow",
       privateEndpointCount: 0,
+      privateEndpoints: [],
+      accessPolicies: [
+        { objectId: "o1", applicationId: null, secrets: ["get", "list"], keyPermissions: 2, certificatePermissions: 0 },
+      ],
       diagnosticsEnabled: null,
-    } as VaultRow;
+    } as unknown as VaultRow;
     const s = statuses(vaultFacts(row));
     expect(s).toMatchObject({
       "vault-soft-delete": "pass",
@@ -132,6 +136,33 @@ describe("vaultFacts, appFacts, appCredentialFacts", () => {
       "vault-defender": "unknown",
       "vault-access-policy-broad": "unknown",
     });
+    const withEndpoints = (privateEndpoints: VaultRow["privateEndpoints"], privateEndpointCount: number) =>
+      statuses(vaultFacts({ ...row, privateEndpoints, privateEndpointCount }))["vault-private-link"];
+    expect(
+      withEndpoints(
+        [
+          { name: "pe1", status: "Pending" },
+          { name: "pe2", status: "Approved" },
+        ],
+        2,
+      ),
+    ).toBe("pass");
+    expect(
+      withEndpoints(
+        [
+          { name: "pe1", status: "Rejected" },
+          { name: "pe2", status: null },
+        ],
+        2,
+      ),
+    ).toBe("fail");
+    expect(withEndpoints([], 1)).toBe("unknown"); // scanned before the states were recorded
+    const policies = (secrets: string[]) =>
+      statuses(vaultFacts({ ...row, accessPolicies: [{ ...row.accessPolicies![0], secrets }] }))[
+        "vault-access-policy-broad"
+      ];
+    expect(policies(["all"])).toBe("fail");
+    expect(statuses(vaultFacts({ ...row, accessPolicies: null }))["vault-access-policy-broad"]).toBe("unknown");
   });
 
   test("an app with its credentials, and one credential", () => {

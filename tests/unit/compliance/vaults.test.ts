@@ -28,6 +28,13 @@ describe("recoverability and authorisation", () => {
     expect(status(r, vault({ enableRbacAuthorization: false, accessPolicies: ap(["get", "list"]) }))).toBe("pass");
     expect(status(r, vault({ enableRbacAuthorization: false, accessPolicies: ap(["All"]) }))).toBe("fail");
     expect(status(r, vault({ enableRbacAuthorization: null, accessPolicies: ap(["purge"]) }))).toBe("fail");
+    // as the inventory records them: secret permissions only
+    const secretsOnly = (secrets: string[]) => [{ objectId: "o", secrets }];
+    expect(status(r, vault({ enableRbacAuthorization: false, accessPolicies: secretsOnly(["Get", "Purge"]) }))).toBe(
+      "fail",
+    );
+    expect(status(r, vault({ enableRbacAuthorization: false, accessPolicies: secretsOnly(["get"]) }))).toBe("unknown");
+    expect(status(r, vault({ enableRbacAuthorization: false, accessPolicies: [] }))).toBe("pass");
   });
 });
 
