@@ -1,5 +1,5 @@
 import { exportAssetsCsv, exportAssetsInput } from "@/lib/inventory/export-assets";
-import { route } from "@/lib/web/route";
+import { route, routeMethods } from "@/lib/web/route";
 
 export const dynamic = "force-dynamic";
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
  * The inventory's filtered view as CSV (same query parameters as /inventory), streamed batch by batch
  * (keyset pagination) so 100k rows never sit in memory. Cells are formula-neutralised for spreadsheets.
  */
-export const GET = route(
+const getHandler = route(
   { name: "GET /api/inventory/export", access: "dashboard:read", input: exportAssetsInput },
   async ({ ctx, input }) => {
     const it = exportAssetsCsv({ ctx, input: input });
@@ -43,3 +43,5 @@ export const GET = route(
     });
   },
 );
+
+export const { GET, POST, PUT, PATCH, DELETE } = routeMethods({ GET: getHandler });
