@@ -17,8 +17,8 @@ export async function register() {
     // One scheduler per process, even if Next re-runs register() (dev reloads).
     const g = globalThis as { __ccScheduler?: unknown };
     if (!g.__ccScheduler) {
-      const { startScheduler } = await import("./lib/scheduler");
-      const scheduler = startScheduler();
+      const { startInProcessScheduler } = await import("./lib/scheduler/in-process");
+      const scheduler = startInProcessScheduler(h.kind);
       g.__ccScheduler = scheduler;
       const stop = () => void scheduler.stop().finally(() => process.exit(0));
       process.once("SIGTERM", stop);

@@ -4,7 +4,7 @@
  * `1e1` and `0b11` are not 30, 10 and 3), dates in ISO 8601 with a four-digit year (PostgreSQL and JavaScript
  * disagree beyond that), and GUIDs.
  */
-import { z } from "zod";
+import { z, ZodError } from "zod";
 
 /** C0 controls and DEL. Tabs and line breaks are refused too: every text field here is a single line. */
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -90,24 +90,49 @@ export function guid(label = "This value") {
     .transform((s) => s.toLowerCase());
 }
 
-/** Every string anywhere in a parsed request (query, JSON, form) — for the transports' one control-character check. */
-export function findControlChars(value: unknown, path = "", depth = 0): string | null {
+/**
+ * Where a control character sits in a parsed request (query, JSON body, form, route params): the path to the first
+ * string value or key that carries one, or null. Keys count too: they become paths in error messages and logs.
+ */
+export function findControlChars(
+  value: unknown,
+  path: (string | number)[] = [],
+  depth = 0,
+): (string | number)[] | null {
   // Deeper structures are the schemas' to refuse; this walk only needs to be bounded.
   if (depth > 32) return null;
-  if (typeof value === "string") return hasControlChars(value) ? path || "(root)" : null;
+  if (typeof value === "string") return hasControlChars(value) ? path : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const p = findControlChars(value[i], `${path}[${i}]`, depth + 1);
+      const p = findControlChars(value[i], [...path, i], depth + 1);
       if (p) return p;
     }
     return null;
   }
-  if (value && typeof value === "object") {
+  if (value && typeof value === "object" && !(value instanceof Date)) {
     for (const [k, v] of Object.entries(value)) {
-      if (hasControlChars(k)) return `${path}.${k.replace(CONTROL_CHARS, "?")}`;
-      const p = findControlChars(v, path ? `${path}.${k}` : k, depth + 1);
+      if (hasControlChars(k)) return [...path, k.replace(new RegExp(CONTROL_CHARS, "g"), "?")];
+      const p = findControlChars(v, [...path, k], depth + 1);
       if (p) return p;
     }
   }
   return null;
+}
+
+/**
+ * The transports' one control-character check, before any schema runs: a request whose text carries one is refused
+ * as invalid input (400 with the field's path in the API, a result error in an action), whatever the field's schema
+ * says — an enum, an id, a key no schema reads.
+ */
+export function assertNoControlChars(value: unknown): void {
+  const path = findControlChars(value);
+  if (!path) return;
+  throw new ZodError([
+    {
+      code: "custom",
+      path: path.map((p) => (typeof p === "string" ? p.slice(0, 100) : p)),
+      message: "This value must not contain control characters.",
+      input: undefined,
+    },
+  ]);
 }

@@ -1,4 +1,5 @@
 import { ZodError, type z } from "zod";
+import { hasControlChars } from "@/lib/validation";
 import type { ListUrlParams } from "./list-href";
 import { clampPage } from "./paging";
 
@@ -29,16 +30,20 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
  */
 export function readListParams<S extends z.ZodObject>(searchParams: SearchParams, schema: S): ListParams<z.output<S>> {
   const raw: Record<string, string> = {};
+  // The transport's control-character check: such a value is dropped whatever its schema would make of it.
+  const refused: string[] = [];
   for (const key of Object.keys(schema.shape)) {
     const value = first(searchParams[key]);
-    if (value !== undefined && value.trim() !== "") raw[key] = value;
+    if (value !== undefined && hasControlChars(value)) refused.push(key);
+    else if (value !== undefined && value.trim() !== "") raw[key] = value;
   }
   const defaults = schema.parse({});
   const parsed = schema.safeParse(raw);
-  if (parsed.success)
+  if (parsed.success && refused.length === 0)
     return { values: parsed.data, defaults, params: withoutPage(raw), inputError: false, invalidFields: [] };
 
-  const invalid = [...new Set(parsed.error.issues.map((i) => (i.path.length ? String(i.path[0]) : "")))];
+  const issues = parsed.success ? [] : parsed.error.issues;
+  const invalid = [...new Set([...refused, ...issues.map((i) => (i.path.length ? String(i.path[0]) : ""))])];
   const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   // An issue without a path is a rule across fields: no single value to drop, so the whole filter goes.
   const retry = invalid.includes("") ? undefined : schema.safeParse(kept);

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleScheduler } from "./scheduler-bundle.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -18,7 +19,7 @@ const PARTS = [
   ["drizzle", "drizzle"],
 ];
 
-export function completeStandalone(root = ROOT) {
+export async function completeStandalone(root = ROOT) {
   const standalone = path.join(root, ".next", "standalone");
   if (!existsSync(path.join(standalone, "server.js")))
     throw new Error(`${standalone}/server.js is missing: run next build (with output: "standalone") first`);
@@ -29,6 +30,8 @@ export function completeStandalone(root = ROOT) {
     rmSync(dest, { recursive: true, force: true });
     if (existsSync(src)) cpSync(src, dest, { recursive: true });
   }
+  // the same image runs the standalone scheduler (`node scheduler.js`) and the in-process mode's scan thread
+  await bundleScheduler(standalone, root);
 }
 
 /** True when .next/standalone holds this build's static assets and the migrations: a server that can serve pages. */
@@ -39,13 +42,17 @@ export function standaloneIsComplete(root = ROOT) {
   const buildId = readFileSync(buildIdFile, "utf8").trim();
   return (
     existsSync(path.join(standalone, ".next", "static", buildId)) &&
-    existsSync(path.join(standalone, "drizzle", "meta", "_journal.json"))
+    existsSync(path.join(standalone, "drizzle", "meta", "_journal.json")) &&
+    existsSync(path.join(standalone, "scheduler.js")) &&
+    existsSync(path.join(standalone, "scan-worker.js"))
   );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // --check: exit status only (0 = complete), for callers that must not import this module (Playwright's loader).
   if (process.argv.includes("--check")) process.exit(standaloneIsComplete() ? 0 : 1);
-  completeStandalone();
-  console.log("Standalone output completed: .next/standalone (static assets, public files, migrations).");
+  await completeStandalone();
+  console.log(
+    "Standalone output completed: .next/standalone (static assets, public files, migrations, scheduler.js, scan-worker.js).",
+  );
 }

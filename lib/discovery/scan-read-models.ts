@@ -1,6 +1,7 @@
 /** What the console and the API show of scans: history, one scan's live progress, one scan with its errors. */
 import { count, desc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { wholeNumber } from "../validation";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx, TimedVerbArgs } from "../context";
 import { scanErrors, scanRuns, type ScanError, type ScanRun } from "../db/schema";
@@ -89,8 +90,8 @@ export function toProgress(s: ScanRun, now = new Date()): ScanProgress {
 }
 
 export const scanHistoryInput = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(5).max(200).default(25),
+  page: wholeNumber(1, 100_000).default(1),
+  pageSize: wholeNumber(5, 200).default(25),
 });
 
 export const scanIdInput = z.object({ id: z.uuid() });

@@ -4,7 +4,8 @@ import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { assets, subscriptions, vaults } from "../db/schema";
 import { csvLine } from "./csv";
-import { assetFilterSchema, assetWhere, defaultDir, displayStatus, sortSpec } from "./filters";
+import { assetFilterSchema, assetWhere, defaultDir, displayStatus } from "./filters";
+import { keysetPhases } from "./export-keyset";
 import { assetRowColumns, type AssetRow } from "./list-assets";
 
 /**
@@ -66,7 +67,7 @@ function rowValues(r: AssetRow, now: number): unknown[] {
 
 /**
  * The filtered inventory as CSV, one chunk per batch. Batches use keyset pagination on (sort key, id), so memory
- * stays flat and each batch is an index-friendly range query however deep the export goes.
+ * stays flat and each batch is an index-friendly range query however deep the export goes (export-keyset.ts).
  */
 export async function* exportAssetsCsv({
   ctx,
@@ -84,38 +85,26 @@ export async function* exportAssetsCsv({
   const q = exportAssetsInput.parse(input);
   const db = await dbOf(ctx);
   const sort = q.sort ?? "expiry";
-  const dir = q.dir ?? defaultDir(sort);
-  const { order, keys } = sortSpec(sort, dir);
   const base = assetWhere(q);
-  const keyRow = sql.join(
-    keys.map((k) => k.expr),
-    sql`, `,
-  );
-  const keyText = sql<string[]>`json_build_array(${sql.join(
-    keys.map((k) => sql`(${k.expr})::text`),
-    sql`, `,
-  )})`;
   yield csvLine(CSV_HEADER);
-  let cursor: string[] | undefined;
-  for (;;) {
-    const after = cursor
-      ? sql`(${keyRow}) ${sql.raw(dir === "asc" ? ">" : "<")} (${sql.join(
-          keys.map((k, i) => sql`cast(${cursor![i]} as ${sql.raw(k.cast)})`),
-          sql`, `,
-        )})`
-      : undefined;
-    const rows = await db
-      .select({ ...assetRowColumns, k: keyText })
-      .from(assets)
-      .leftJoin(vaults, eq(vaults.id, assets.vaultId))
-      .leftJoin(subscriptions, eq(subscriptions.id, assets.subscriptionId))
-      .where(and(base, after))
-      .orderBy(...order)
-      .limit(batchRows);
-    if (rows.length === 0) return;
-    yield rows.map((r) => csvLine(rowValues(r as AssetRow, now.getTime()))).join("");
-    if (rows.length < batchRows) return;
-    const last = rows[rows.length - 1];
-    cursor = last.k;
+  for (const phase of keysetPhases(sort, q.dir ?? defaultDir(sort))) {
+    const keyText = sql<string[]>`json_build_array(${sql.join(
+      phase.keys.map((k) => sql`(${k})::text`),
+      sql`, `,
+    )})`;
+    let cursor: string[] | undefined;
+    for (;;) {
+      const rows = await db
+        .select({ ...assetRowColumns, k: keyText })
+        .from(assets)
+        .leftJoin(vaults, eq(vaults.id, assets.vaultId))
+        .leftJoin(subscriptions, eq(subscriptions.id, assets.subscriptionId))
+        .where(and(base, phase.where(cursor)))
+        .orderBy(...phase.order)
+        .limit(batchRows);
+      if (rows.length > 0) yield rows.map((r) => csvLine(rowValues(r as AssetRow, now.getTime()))).join("");
+      if (rows.length < batchRows) break;
+      cursor = rows[rows.length - 1].k;
+    }
   }
 }

@@ -2,9 +2,13 @@
  * The product's scheduled jobs. Each run is a service call as the system actor (ctx = systemCtx(job name)).
  * Services are imported lazily so loading the scheduler (e.g. inside the web process) stays cheap.
  */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { systemCtx, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { logger } from "../log";
+import { errorText } from "./run";
+import type { ScanThreadOptions } from "./scan-in-thread";
 import type { JobDefinition } from "./types";
 
 const log = logger("scheduler.jobs");
@@ -43,25 +47,56 @@ export const scheduledScanJob: JobDefinition = {
   },
 };
 
+/** Scan work in a worker thread (in-process mode, ADR 0006): where the thread's code is, and its limits. */
+export interface ScanWorkerOptions {
+  thread?: ScanThreadOptions;
+  /** Scan lease and heartbeat for the thread's scans (default: the configuration's); tests shorten them. */
+  leaseMs?: number;
+  heartbeatMs?: number;
+}
+
 /**
  * Runs on every replica (scope "replica"), one scan at a time per replica: claims the next scan — a queued one, or a
  * running one whose worker stopped (its lease expired), which then continues where it stopped — and runs it. The claim
  * is atomic in discovery, so replicas never take the same scan. Stopping the scheduler aborts the run: the scan lets
  * go of its lease and the next claim, here after a restart or on another replica, resumes it.
+ *
+ * With `thread`, the claim is made here under a name of this job's own and the scan runs in a worker thread that
+ * holds the lease under that name; a thread that dies leaves the lease to lapse, and a later claim resumes the scan.
  */
-export const scanWorkerJob: JobDefinition = {
-  name: "scan-worker",
-  scope: "replica",
-  schedule: { everyMs: SCAN_WORKER_INTERVAL_MS },
-  run: async (ctx, signal) => {
-    const { claimNextQueuedScan, executeScan } = await import("../discovery");
-    if (signal.aborted) return;
-    const scanId = await claimNextQueuedScan(ctx);
-    if (!scanId) return;
-    log.info({ scanId }, "scan claimed");
-    await executeScan({ ctx, input: { scanId }, signal });
-  },
-};
+export function makeScanWorkerJob(opts: ScanWorkerOptions = {}): JobDefinition {
+  const worker = `${hostname()}:${process.pid}:scan-thread:${randomBytes(3).toString("hex")}`;
+  return {
+    name: "scan-worker",
+    scope: "replica",
+    schedule: { everyMs: SCAN_WORKER_INTERVAL_MS },
+    run: async (ctx, signal) => {
+      const { claimNextQueuedScan, executeScan } = await import("../discovery");
+      if (signal.aborted) return;
+      if (!opts.thread) {
+        const scanId = await claimNextQueuedScan(ctx);
+        if (!scanId) return;
+        log.info({ scanId }, "scan claimed");
+        await executeScan({ ctx, input: { scanId }, signal });
+        return;
+      }
+      const scanId = await claimNextQueuedScan(ctx, { worker, leaseMs: opts.leaseMs });
+      if (!scanId) return;
+      log.info({ scanId, worker }, "scan claimed; running it in a scan thread");
+      const { runScanInThread } = await import("./scan-in-thread");
+      const ctxData = { actor: ctx.actor, request: ctx.request };
+      const data = { scanId, worker, ctx: ctxData, leaseMs: opts.leaseMs, heartbeatMs: opts.heartbeatMs };
+      try {
+        await runScanInThread(data, signal, opts.thread);
+      } catch (e) {
+        log.error({ scanId, err: errorText(e) }, "scan thread failed; the scan resumes once its lease lapses");
+        throw e;
+      }
+    },
+  };
+}
+
+export const scanWorkerJob: JobDefinition = makeScanWorkerJob();
 
 /** Hourly: deletes expired and idle sessions. */
 export const sessionCleanupJob: JobDefinition = {
@@ -73,6 +108,7 @@ export const sessionCleanupJob: JobDefinition = {
   },
 };
 
-export function defaultJobs(): JobDefinition[] {
-  return [scheduledScanJob, scanWorkerJob, sessionCleanupJob];
+/** The product's jobs; `scanWorker` runs scans in a worker thread (the in-process mode). */
+export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
+  return [scheduledScanJob, scanWorker ? makeScanWorkerJob(scanWorker) : scanWorkerJob, sessionCleanupJob];
 }

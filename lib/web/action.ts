@@ -3,6 +3,7 @@ import type { Ctx } from "../context";
 import { toPublicError, type PublicError } from "./errors";
 import { enforce, type Access } from "./guard";
 import { currentCtx } from "./session";
+import { assertNoControlChars } from "../validation";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: PublicError };
 
@@ -23,6 +24,8 @@ export function action<S extends z.ZodType, T>(
       requestId = ctx.request.requestId;
       await enforce(ctx, spec.access, spec.name);
       const data = raw instanceof FormData ? Object.fromEntries(raw) : raw;
+      if (raw instanceof FormData) for (const [k, v] of raw) assertNoControlChars({ [k]: v });
+      assertNoControlChars(data);
       const input = spec.input.parse(data);
       return { ok: true, data: await fn({ ctx, input }) };
     } catch (err) {

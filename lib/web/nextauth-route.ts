@@ -10,6 +10,7 @@ import { authScope, type AuthScope } from "./auth-scope";
 import { sessionCookieName } from "./cookies";
 import { publicErrorResponse } from "./errors";
 import { requestMetaFrom } from "./request-meta";
+import { refuseBadCallbackUrl, signinErrorRedirect } from "./nextauth-input";
 import { callbackFailure } from "./signin-failure";
 import { cookieFrom, signinBucket, signinClientCookieName, type SigninClientKind } from "./signin-client";
 
@@ -29,13 +30,16 @@ export function nextAuthRoute() {
     // Built on first request: `next build` imports this module without runtime configuration.
     handler ??= NextAuth(authOptions()) as unknown as (req: Request, ctx: RouteContext) => Promise<Response>;
     const meta = requestMetaFrom(req.headers);
-    const [action] = (await ctx.params).nextauth ?? [];
+    const [action, detail] = (await ctx.params).nextauth ?? [];
     // next-auth's browser-side logger posts here, and next-auth writes whatever it is sent to the server log at the
     // level the sender chose: anyone could fill the log with error lines. The console has no use for it.
     if (action === "_log") {
       return publicErrorResponse(404, { code: "not_found", message: "Not found.", requestId: meta.requestId });
     }
+    if (action === "error" && req.method === "GET") return signinErrorRedirect(req, detail);
     const cfg = getConfig();
+    const badCallbackUrl = refuseBadCallbackUrl(req, cfg.appUrl, cfg.secureCookies, meta.requestId);
+    if (badCallbackUrl) return badCallbackUrl;
     const bucket = signinBucket(meta, cookieFrom(req.headers, signinClientCookieName()), cfg.auth.trustProxy);
     if (req.method === "POST" && action === "signin") {
       const refused = await countAttempt(meta, bucket);
@@ -50,8 +54,22 @@ export function nextAuthRoute() {
       const failure = callbackFailure(res, cfg.appUrl, sessionCookieName(), scope);
       if (failure) await recordFailedCallback(meta, bucket, failure);
     }
-    return res;
+    return inPublicShape(res, meta.requestId);
   };
+}
+
+/** next-auth answers an action or method it does not know with a plain-text error; the API's errors are JSON. */
+function inPublicShape(res: Response, requestId: string): Response {
+  if (res.status < 400 || /^application\/json/i.test(res.headers.get("content-type") ?? "")) return res;
+  const code =
+    res.status === 404
+      ? "not_found"
+      : res.status === 405
+        ? "method_not_allowed"
+        : res.status >= 500
+          ? "internal"
+          : "invalid_input";
+  return publicErrorResponse(res.status, { code, message: "This sign-in request is not supported.", requestId });
 }
 
 /** Counts one attempt; audits a lockout once, when it starts. Returns the refusal, if any. */

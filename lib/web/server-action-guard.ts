@@ -118,6 +118,7 @@ async function isWellFormedMultipart(contentType: string, body: Uint8Array, fetc
   if (!boundary) return false;
   const text = Buffer.from(body).toString("latin1");
   if (!text.startsWith(`--${boundary}\r\n`) || !text.includes(`\r\n--${boundary}--`)) return false;
+  if (!partHeadersAreValid(text, boundary)) return false;
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData();
@@ -132,4 +133,24 @@ async function isWellFormedMultipart(contentType: string, body: Uint8Array, fetc
   } catch {
     return false;
   }
+}
+
+/** An HTTP header line: a token, a colon, then visible characters, spaces, tabs and obs-text only. */
+const PART_HEADER = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Next's multipart parser (busboy) fails the whole request on a part header with a control character in it (a NUL in
+ * a field name, say), where the platform's parser lets it through: check each part's header lines the way busboy does.
+ */
+function partHeadersAreValid(latin1: string, boundary: string): boolean {
+  const end = latin1.indexOf(`\r\n--${boundary}--`);
+  const parts = latin1.slice(`--${boundary}\r\n`.length, end).split(`\r\n--${boundary}\r\n`);
+  return parts.every((part) => {
+    const headerEnd = part.indexOf("\r\n\r\n");
+    if (headerEnd < 0) return false;
+    return part
+      .slice(0, headerEnd)
+      .split("\r\n")
+      .every((line) => PART_HEADER.test(line));
+  });
 }

@@ -2,49 +2,22 @@
 // token. The cloud runs in a child process (its own event loop/core), autocannon in this one.
 //   npm run bench:cloud            (= tsx tests/bench/cloud.ts)
 //   options: --duration 10 --connections 32 --bound 5000 --estate tiny [--throttle] [--log-capacity N]
-import { spawn } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
 import os from "node:os";
 import autocannon from "autocannon";
+import { arg, startCloudChild } from "./support";
 
 const BOUND_DEFAULT = 5000;
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-}
 
 async function main() {
   const duration = Number(arg("duration", "10"));
   const connections = Number(arg("connections", "32"));
   const bound = Number(arg("bound", String(BOUND_DEFAULT)));
   const estate = arg("estate", "tiny");
-  const root = path.resolve(__dirname, "..", "..");
-  const cliArgs = [
-    path.join(root, "node_modules", "tsx", "dist", "cli.mjs"),
-    path.join(root, "tests", "cloud", "cli.ts"),
-    "--estate",
-    estate,
-    "--json",
-  ];
-  if (!process.argv.includes("--throttle")) cliArgs.push("--no-throttle");
-  if (process.argv.includes("--log-capacity")) cliArgs.push("--log-capacity", arg("log-capacity", "2000"));
-  const child = spawn(process.execPath, cliArgs, { stdio: ["ignore", "pipe", "inherit"] });
-  const stopChild = () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-  };
-  process.on("exit", stopChild);
-  const first = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once("line", resolve);
-    child.once("exit", (c) => reject(new Error(`cloud exited early (${c})`)));
-  });
-  const info = JSON.parse(first) as {
-    endpoints: { vaults: Record<string, string>; control: string };
-    env: Record<string, string>;
-  };
-  const control = info.endpoints.control;
+  const cliOptions: string[] = [];
+  if (!process.argv.includes("--throttle")) cliOptions.push("--no-throttle");
+  if (process.argv.includes("--log-capacity")) cliOptions.push("--log-capacity", arg("log-capacity", "2000"));
+  const cloud = await startCloudChild(estate, cliOptions);
+  const { control } = cloud;
   const vaults = (await (await fetch(`${control}/control/vaults`)).json()) as {
     name: string;
     access: string;
@@ -81,7 +54,7 @@ async function main() {
   const cpuPerReq = served
     ? (s1.cpuUserMicros + s1.cpuSystemMicros - s0.cpuUserMicros - s0.cpuSystemMicros) / served
     : 0;
-  stopChild();
+  cloud.stop();
 
   const rps = result.requests.average;
   const ok = result["2xx"];

@@ -10,28 +10,13 @@
 // Prints requests, the bound T* = max(requests × latency / concurrency, longest sequential page chain × latency), wall
 // time, ratio (target ≤ 1.3 × T*), objects/s, rows/s, peak RSS (target < 300 MB), scanner CPU per request (target
 // ≤ 0.25 ms on the initial full scan), the projected time on a 0.5-vCPU container, and PASS/FAIL per bound.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import { startBusyLoad } from "./busy-load";
+import { arg, startCloudChild } from "./support";
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] && !process.argv[i + 1].startsWith("--") ? process.argv[i + 1] : dflt;
-}
 const flag = (name: string) => process.argv.includes(`--${name}`);
-
-interface Spec {
-  subscriptions: number;
-  vaults: number;
-  secretsPerVault: number;
-  certificatesPerVault: number;
-  keysPerVault: number;
-  versions: number;
-  apps: number;
-}
 
 const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
 const s = (ms: number) => (ms / 1000).toFixed(1);
@@ -42,47 +27,18 @@ async function main() {
   const concurrency = Number(arg("concurrency", "32"));
   const perVault = Number(arg("per-vault", "4"));
   const baselineVaults = Number(arg("baseline-vaults", "20"));
-  const root = path.resolve(__dirname, "..", "..");
   const busy = Number(arg("busy", "0"));
   const load = startBusyLoad(busy);
   if (busy) console.log(`busy load: ${busy} process(es) spinning a core each for the whole run`);
 
   // ---- the local cloud in a child process ----------------------------------------------------------------------------
-  const cliArgs = [
-    path.join(root, "node_modules", "tsx", "dist", "cli.mjs"),
-    path.join(root, "tests", "cloud", "cli.ts"),
-    "--estate",
-    estate,
-    "--latency",
-    `${latency},0`,
-    "--no-throttle",
-    "--json",
-    "--log-capacity",
-    "0",
-  ];
   const t0 = Date.now();
-  // the cloud does not inherit the scanner's heap flags (NODE_OPTIONS)
-  const child = spawn(process.execPath, cliArgs, {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-  const stopChild = () => {
-    if (child.exitCode === null) child.kill("SIGTERM");
-  };
-  process.on("exit", stopChild);
-  const first = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once("line", resolve);
-    child.once("exit", (c) => reject(new Error(`cloud exited early (${c})`)));
-  });
-  const info = JSON.parse(first) as {
-    env: Record<string, string>;
-    estate: { spec: Spec; vaults: number; apps: number };
-  };
-  const control = info.env.LOCAL_CLOUD_CONTROL_URL;
-  const spec = info.estate.spec;
+  const cloud = await startCloudChild(estate, ["--latency", `${latency},0`, "--no-throttle", "--log-capacity", "0"]);
+  const { control, spec } = cloud;
+  const info = { env: cloud.env, estate: cloud.estate };
+  const stopChild = cloud.stop;
   console.log(
-    `local cloud '${estate}' up in ${Date.now() - t0} ms (child pid ${child.pid}): ${spec.subscriptions} subscriptions, ${info.estate.vaults} vaults, ${spec.secretsPerVault}/${spec.certificatesPerVault}/${spec.keysPerVault} secrets/certs/keys per vault, ${info.estate.apps} apps; latency ${latency} ms`,
+    `local cloud '${estate}' up in ${Date.now() - t0} ms (child pid ${cloud.pid}): ${spec.subscriptions} subscriptions, ${info.estate.vaults} vaults, ${spec.secretsPerVault}/${spec.certificatesPerVault}/${spec.keysPerVault} secrets/certs/keys per vault, ${info.estate.apps} apps; latency ${latency} ms`,
   );
 
   // ---- this process: the app side -----------------------------------------------------------------------------------

@@ -4,90 +4,22 @@
 //   options: --assets 100000 --duration 10 --connections 20 --port 3231 --budget 300 [--keep] [--serve: keep the server up for inspection]
 //            [--cpu-prof DIR: CPU profile of the server]
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
-import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import pg from "pg";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
-}
+import { createBenchEstate } from "./bench-estate";
+import { processCpuMs } from "./proc";
+import { BENCH_ESTATE } from "./seed-estate";
+import { arg, percentile } from "./support";
 
 const ASSETS = Number(arg("assets", "100000"));
 const DURATION = Number(arg("duration", "10"));
 const CONNECTIONS = Number(arg("connections", "20"));
 const PORT = Number(arg("port", "3231"));
 const BUDGET_MS = Number(arg("budget", "300"));
+const SIZE = { ...BENCH_ESTATE, assets: ASSETS };
 /** Server CPU per list page (user + system time of the server process ÷ responses); the dashboard is printed, not judged. */
 const CPU_BUDGET_MS = Number(arg("cpu-budget", "6"));
 const isListPage = (url: string) => url.startsWith("/inventory");
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux). */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // fields[11], fields[12] are utime and stime (the 14th and 15th of the whole line) in clock ticks of 1/100 s
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-const SUBS = 20;
-const VAULTS = 500;
-const APPS = 2000;
-
-/** Everything generated in the database (generate_series): 100k rows in a few seconds, no round trips per row. */
-async function seed(c: pg.Client): Promise<void> {
-  const sub = (n: string) => `lpad(to_hex(${n}), 8, '0') || '-0000-4000-8000-00000000b00c'`;
-  await c.query(`insert into subscriptions (id, tenant_id, display_name, state)
-    select ${sub("s")}, '11111111-2222-3333-4444-555555555555', 'Bench subscription ' || s, 'Enabled' from generate_series(0, ${SUBS - 1}) s`);
-  await c.query(`insert into vaults (id, subscription_id, resource_group, name, location, vault_uri, sku, enable_rbac_authorization, enable_soft_delete,
-      soft_delete_retention_days, enable_purge_protection, public_network_access, network_default_action, ip_rule_count, vnet_rule_count,
-      private_endpoint_count, access_policy_count, diagnostics_enabled, tags, access_status, access_error, object_count, last_scanned_at)
-    select '/subscriptions/' || ${sub(`(v % ${SUBS})`)} || '/resourcegroups/rg-' || v || '/providers/microsoft.keyvault/vaults/kv-bench-' || v,
-      ${sub(`(v % ${SUBS})`)}, 'rg-' || v, 'kv-bench-' || v, (array['westeurope','northeurope','eastus'])[v % 3 + 1],
-      'https://kv-bench-' || v || '.vault.azure.net/', 'standard', v % 3 <> 0, true, 90, v % 2 = 0,
-      case when v % 5 = 0 then 'Disabled' else 'Enabled' end, case when v % 4 = 0 then 'Deny' else 'Allow' end, v % 3, v % 2, v % 5, 3, v % 6 <> 0,
-      jsonb_build_object('env', (array['prod','dev','test'])[v % 3 + 1]),
-      case when v % 25 = 0 then 'firewall' when v % 40 = 0 then 'permission' else 'ok' end,
-      case when v % 25 = 0 then '{"code":"ForbiddenByFirewall","message":"Client address is not authorized","remediation":"Allow the scanner egress IP."}'::jsonb end,
-      ${Math.round(ASSETS / VAULTS)}, now() - interval '1 hour'
-    from generate_series(0, ${VAULTS - 1}) v`);
-  await c.query(`insert into assets (vault_id, subscription_id, type, name, object_id, current_version, enabled, expires_on, created_on, updated_on,
-      content_type, tags, version_count, status, detail, removed_at)
-    select '/subscriptions/' || ${sub(`((i % ${VAULTS}) % ${SUBS})`)} || '/resourcegroups/rg-' || (i % ${VAULTS}) || '/providers/microsoft.keyvault/vaults/kv-bench-' || (i % ${VAULTS}),
-      ${sub(`((i % ${VAULTS}) % ${SUBS})`)},
-      case when i % 10 < 6 then 'secret' when i % 10 < 8 then 'certificate' else 'key' end,
-      (array['db','api','tls','sp','storage','sql','redis','jwt'])[i % 8 + 1] || '-' || i,
-      'https://kv-bench-' || (i % ${VAULTS}) || '.vault.azure.net/objects/obj-' || i, md5(i::text), i % 50 <> 0,
-      e.exp, now() - interval '400 days', now() - ((i % 300) || ' days')::interval,
-      case when i % 10 < 6 then 'text/plain' end,
-      jsonb_build_object('env', (array['prod','dev','test'])[i % 3 + 1], 'owner', 'team-' || (i % 17)),
-      1 + i % 5,
-      case when e.exp is null then 'healthy' when e.exp < now() then 'expired' when e.exp < now() + interval '7 days' then 'critical'
-           when e.exp < now() + interval '30 days' then 'warning' else 'healthy' end,
-      '{}'::jsonb, case when i % 100 = 0 then now() - interval '1 day' end
-    from generate_series(1, ${ASSETS}) i
-    cross join lateral (select case when i % 8 = 0 then null else now() + (((i * 7919) % 800) - 100 || ' days')::interval end as exp) e`);
-  await c.query(`insert into app_registrations (id, kind, app_id, display_name, owners)
-    select 'app-' || a, case when a % 2 = 0 then 'application' else 'servicePrincipal' end, md5('app' || (a / 2))::uuid::text, 'Bench app ' || (a / 2),
-      case when a % 7 = 0 then '[]'::jsonb else '[{"id":"u1","displayName":"Owner"}]'::jsonb end
-    from generate_series(1, ${APPS}) a`);
-  await c.query(`insert into app_credentials (app_object_id, key_id, type, display_name, hint, start_date_time, end_date_time, status)
-    select 'app-' || a, md5(a || '-' || k), case when k = 1 then 'certificate' else 'password' end, 'cred ' || k, 'abc', now() - interval '200 days', e.endt,
-      case when e.endt < now() then 'expired' when e.endt < now() + interval '7 days' then 'critical' when e.endt < now() + interval '30 days' then 'warning' else 'healthy' end
-    from generate_series(1, ${APPS}) a cross join generate_series(1, 3) k
-    cross join lateral (select now() + ((((a * 31 + k * 97) % 500) - 60) || ' days')::interval as endt) e`);
-  await c.query(`insert into scan_runs (mode, trigger, requested_by, status, created_at, started_at, finished_at, vaults_total, vaults_done, vaults_failed, objects_seen, apps_seen, error_count)
-    select 'delta', 'schedule', 'system:scan', 'completed_with_errors', now() - (s || ' hours')::interval, now() - (s || ' hours')::interval,
-      now() - (s || ' hours')::interval + interval '4 minutes', ${VAULTS}, ${VAULTS}, 32, ${ASSETS}, ${APPS}, 32
-    from generate_series(1, 30) s`);
-  await c.query("analyze");
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 interface Row {
   url: string;
@@ -137,65 +69,19 @@ async function hit(url: string, cookie: string, serverPid: number): Promise<Row>
 }
 
 async function main() {
-  const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-  const dbName = `cc_bench_ui_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
-  const secretKey = randomBytes(32).toString("base64");
   const appUrl = `http://localhost:${PORT}`;
-  const env: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    SECRET_KEY: secretKey,
-    APP_ENV: "production",
-    APP_URL: appUrl,
-    LOG_LEVEL: "warn",
-    ENTRA_TENANT_ID: "11111111-2222-3333-4444-555555555555",
-    ENTRA_CLIENT_ID: "cc-bench",
-    ENTRA_CLIENT_SECRET: "cc-bench-secret",
-    TENANT_DISPLAY_NAME: "Bench",
-  };
+  const estate = await createBenchEstate("ui", SIZE, appUrl);
+  const { env, cookie, databaseUrl, assets: n } = estate;
+  console.log(
+    `seeded ${n.toLocaleString("en-US")} assets, ${SIZE.vaults} vaults, ${SIZE.subscriptions} subscriptions, ${SIZE.apps * 3} app credentials in ${estate.seedSeconds.toFixed(1)} s`,
+  );
   let app: AppServer | undefined;
   const cleanup = async () => {
     await app?.stop();
     if (process.argv.includes("--keep")) return console.log(`kept database ${databaseUrl}`);
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    await c.query(`drop database if exists ${dbName} with (force)`);
-    await c.end();
+    await estate.drop();
   };
   try {
-    // Migrate and create the session with the app's own code (same process env as the server).
-    Object.assign(process.env, env, { DB_AUTO_MIGRATE: "true" });
-    const { getDb, closeDb } = await import("../../lib/db/client");
-    const { upsertUserFromSignIn } = await import("../../lib/auth/users");
-    const { createSessionRow } = await import("../../lib/auth/session-store");
-    const db = await getDb();
-    const t0 = Date.now();
-    const c = new pg.Client({ connectionString: databaseUrl });
-    await c.connect();
-    await seed(c);
-    const [{ n }] = (await c.query("select count(*)::int as n from assets")).rows;
-    await c.end();
-    console.log(
-      `seeded ${n.toLocaleString("en-US")} assets, ${VAULTS} vaults, ${SUBS} subscriptions, ${APPS * 3} app credentials in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-    );
-    const user = await upsertUserFromSignIn(db, {
-      oid: randomUUID(),
-      tenantId: env.ENTRA_TENANT_ID,
-      upn: "bench@contoso.example",
-      name: "Bench Viewer",
-      roles: ["CertifyClouds.Viewer"],
-    });
-    const token = randomBytes(32).toString("base64url");
-    await createSessionRow(db, { token, userId: user.id, expires: new Date(Date.now() + 4 * 3_600_000) });
-    await closeDb();
-    const cookie = `cc.session=${token}`;
-
     ensureBuild();
     // --cpu-prof DIR: the server writes a V8 CPU profile of the whole run into DIR when it stops
     const profDir = arg("cpu-prof", "");

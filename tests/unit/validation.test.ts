@@ -3,7 +3,16 @@ import { auditQueryInput } from "@/lib/audit/query";
 import { csvCell } from "@/lib/inventory/csv";
 import { exportAssetsInput } from "@/lib/inventory/export-assets";
 import { listAssetsInput } from "@/lib/inventory/list-assets";
-import { findControlChars, guid, isoDate, parseIsoDate, text, wholeNumber } from "@/lib/validation";
+import { ZodError } from "zod";
+import {
+  assertNoControlChars,
+  findControlChars,
+  guid,
+  isoDate,
+  parseIsoDate,
+  text,
+  wholeNumber,
+} from "@/lib/validation";
 
 describe("text()", () => {
   it("refuses control characters (NUL, tabs, line breaks, DEL) and trims", () => {
@@ -78,8 +87,23 @@ describe("guid() and findControlChars()", () => {
   });
 
   it("finds a control character anywhere in a request body", () => {
-    expect(findControlChars({ a: ["ok", { b: "x\u0000" }] })).toBe("a[1].b");
-    expect(findControlChars({ ok: "fine", n: 3 })).toBeNull();
+    expect(findControlChars({ a: ["ok", { b: "x\u0000" }] })).toEqual(["a", 1, "b"]);
+    expect(findControlChars({ "k\u0007": "v" })).toEqual(["k?"]);
+    expect(findControlChars("\u007f")).toEqual([]);
+    expect(findControlChars({ ok: "fine", n: 3, when: new Date(0), nothing: null })).toBeNull();
+  });
+
+  it("assertNoControlChars throws a ZodError with the path, so every transport maps it as invalid input", () => {
+    expect(() => assertNoControlChars({ q: "ok", list: ["x"] })).not.toThrow();
+    const err = (() => {
+      try {
+        assertNoControlChars({ list: ["ok", "x\u0000"] });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ZodError);
+    expect((err as ZodError).issues[0]).toMatchObject({ path: ["list", 1], message: expect.stringMatching(/control/) });
   });
 });
 
@@ -94,5 +118,14 @@ describe("CSV", () => {
 
   it("takes no batch size from the client", () => {
     expect(exportAssetsInput.parse({ batchSize: "1", status: "expired" })).toEqual({ status: "expired" });
+  });
+});
+
+describe("scan history paging", () => {
+  it("takes decimal page numbers only (no 1e1, 0x10 or 2.0)", async () => {
+    const { scanHistoryInput } = await import("@/lib/discovery/scan-read-models");
+    expect(scanHistoryInput.parse({ page: "3", pageSize: "50" })).toEqual({ page: 3, pageSize: 50 });
+    for (const page of ["1e1", "0x10", "2.0", "-1", "maybe"])
+      expect(scanHistoryInput.safeParse({ page }).success).toBe(false);
   });
 });

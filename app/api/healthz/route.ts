@@ -1,4 +1,6 @@
-import { route } from "@/lib/web/route";
+import { route, routeMethods } from "@/lib/web/route";
 
 /** Liveness: the process answers. No dependencies are checked here on purpose. */
-export const GET = route({ name: "GET /api/healthz", access: "public" }, async () => ({ status: "ok" }));
+const getHandler = route({ name: "GET /api/healthz", access: "public" }, async () => ({ status: "ok" }));
+
+export const { GET, POST, PUT, PATCH, DELETE } = routeMethods({ GET: getHandler });

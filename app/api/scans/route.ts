@@ -1,19 +1,21 @@
 import { requestScan, scanHistory, scanHistoryInput, scanRequestInput } from "@/lib/discovery";
-import { route } from "@/lib/web/route";
+import { route, routeMethods } from "@/lib/web/route";
 
 export const dynamic = "force-dynamic";
 
 /** Scan history, newest first. */
-export const GET = route(
+const getHandler = route(
   { name: "GET /api/scans", access: "dashboard:read", input: scanHistoryInput },
   async ({ ctx, input }) => scanHistory({ ctx, input }),
 );
 
 /** Queue a scan (409 when one is already queued or running). Body: { mode, scope?, subscriptions?, vaults? }. */
-export const POST = route(
+const postHandler = route(
   { name: "POST /api/scans", access: "scan:run", input: scanRequestInput },
   async ({ ctx, input }) => {
     const { scanId } = await requestScan({ ctx, input });
     return Response.json({ scanId }, { status: 202, headers: { "cache-control": "no-store" } });
   },
 );
+
+export const { GET, POST, PUT, PATCH, DELETE } = routeMethods({ GET: getHandler, POST: postHandler });

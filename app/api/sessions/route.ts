@@ -1,7 +1,9 @@
 import { listActiveSessions } from "@/lib/sessions";
-import { route } from "@/lib/web/route";
+import { route, routeMethods } from "@/lib/web/route";
 
 /** Active sessions of all users (Admin). */
-export const GET = route({ name: "GET /api/sessions", access: "sessions:manage" }, async ({ ctx }) => ({
+const getHandler = route({ name: "GET /api/sessions", access: "sessions:manage" }, async ({ ctx }) => ({
   sessions: await listActiveSessions(ctx),
 }));
+
+export const { GET, POST, PUT, PATCH, DELETE } = routeMethods({ GET: getHandler });

@@ -92,6 +92,8 @@ for (const file of files) {
   for (const [exportName, fn] of Object.entries(mod)) {
     if (isRoute && !(HTTP_METHODS as readonly string[]).includes(exportName)) continue; // dynamic, runtime, … config exports
     if (!isRoute && exportName === "default") continue;
+    // A handler that only refuses (routeMethods()'s 405, notFoundRoute()'s 404) runs no verb: no access of its own.
+    if ((fn as { refusesOnly?: boolean }).refusesOnly) continue;
     const meta = (fn ?? {}) as { access?: unknown; routeName?: unknown; actionName?: unknown };
     handlers.push({
       kind: isRoute ? "route" : "action",

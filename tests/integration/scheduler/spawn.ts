@@ -49,13 +49,21 @@ export function childEnv(extra: Record<string, string | undefined>): NodeJS.Proc
   };
 }
 
-/** `nodeArgs`: V8 flags, e.g. the container's `--max-old-space-size=200`. */
-export async function spawnScheduler(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<SchedulerChild> {
+/**
+ * `nodeArgs`: V8 flags, e.g. the container's `--max-old-space-size=200`. `bundle`: run the built `scheduler.js` in
+ * that folder with plain node (as the image does) instead of the sources through tsx.
+ */
+export async function spawnScheduler(
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+  bundle?: string,
+): Promise<SchedulerChild> {
   const port = await freePort();
-  const args = [...nodeArgs, "--import", "tsx", "lib/scheduler/main.ts", `--health-port=${port}`];
+  const entry = bundle ? ["scheduler.js"] : ["--import", "tsx", "lib/scheduler/main.ts"];
+  const args = [...nodeArgs, ...entry, `--health-port=${port}`];
   // detached: its own process group, so a test can kill whatever is left in one go
   const proc = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: bundle ?? ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadList, readListParams } from "@/app/_components/list-params";
+import { scanHistoryInput } from "@/lib/discovery";
 
 const schema = z.object({
   status: z.enum(["expired", "healthy"]).optional(),
@@ -38,6 +39,24 @@ describe("readListParams", () => {
     expect(list.inputError).toBe(true);
     expect(list.values).toEqual({ page: 1, pageSize: 50 });
     expect(list.params).toEqual({});
+  });
+
+  it("drops a value with a control character whatever the field's schema, and says so", () => {
+    const loose = z.object({
+      q: z.string().optional(),
+      status: z.string().optional(),
+      page: z.coerce.number().default(1),
+    });
+    const list = readListParams({ q: "db\u0000", status: ["a\u001fb"], page: "2" }, loose);
+    expect(list.inputError).toBe(true);
+    expect(list.invalidFields.sort()).toEqual(["q", "status"]);
+    expect(list.values).toEqual({ page: 2 });
+    expect(list.params).toEqual({});
+  });
+
+  it("issue 15 item 9: a page number past the scans schema's bound is ignored with the notice, not a 500", () => {
+    const list = readListParams({ page: "999999" }, scanHistoryInput);
+    expect(list).toMatchObject({ inputError: true, invalidFields: ["page"], values: { page: 1, pageSize: 25 } });
   });
 
   it("returns the schema's defaults alongside", () => {

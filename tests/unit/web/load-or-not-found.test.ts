@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isMissing, loadOrNotFound } from "@/app/_components/load-or-not-found";
+import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
 /** notFound() throws Next's 404 signal, recognisable by its digest. */
@@ -13,6 +14,12 @@ describe("loadOrNotFound", () => {
 
   it.each(["not_found", "invalid_input"] as const)("turns AppError %s into a 404", async (code) => {
     const err = await loadOrNotFound(Promise.reject(new AppError(code, "no"))).catch((e: unknown) => e);
+    expect(isNotFoundSignal(err)).toBe(true);
+  });
+
+  it("turns the verb's validation error (an id too long, or with a control character) into a 404", async () => {
+    const tooLong = z.object({ id: z.string().max(200) }).safeParse({ id: "x".repeat(201) }).error!;
+    const err = await loadOrNotFound(Promise.reject(tooLong)).catch((e: unknown) => e);
     expect(isNotFoundSignal(err)).toBe(true);
   });
 

@@ -1,0 +1,145 @@
+/**
+ * Facts from inventory rows, pure. `detail` is jsonb written by the scan (lib/discovery/asset-rows.ts), so it is read
+ * defensively: a field of an unexpected type counts as not recorded (undefined → the rule says "unknown"), never as a
+ * guess. What the inventory does not store yet (Defender plan, diagnostic categories, endpoint states, access-policy
+ * permissions) stays undefined until discovery records it.
+ */
+import type { appCredentials, appRegistrations, assets, vaults } from "../db/schema";
+import type {
+  AppCredentialFacts,
+  AppFacts,
+  CertificateFacts,
+  KeyFacts,
+  RotationActionFacts,
+  SecretFacts,
+  VaultFacts,
+} from "./facts";
+
+type VaultRow = typeof vaults.$inferSelect;
+type AssetRow = typeof assets.$inferSelect;
+type AppRow = typeof appRegistrations.$inferSelect;
+type CredentialRow = typeof appCredentials.$inferSelect;
+
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export function vaultFacts(v: VaultRow): VaultFacts {
+  return {
+    scope: "vault",
+    id: v.id,
+    name: v.name,
+    subscriptionId: v.subscriptionId,
+    enableSoftDelete: v.enableSoftDelete,
+    enablePurgeProtection: v.enablePurgeProtection,
+    enableRbacAuthorization: v.enableRbacAuthorization,
+    publicNetworkAccess: v.publicNetworkAccess,
+    networkDefaultAction: v.networkDefaultAction,
+    privateEndpointCount: v.privateEndpointCount,
+    // rows scanned before the states were recorded have a count but an empty list: states unknown then
+    privateEndpointStates:
+      v.privateEndpoints.length > 0 || v.privateEndpointCount === 0
+        ? v.privateEndpoints.map((e) => e.status ?? "")
+        : undefined,
+    diagnosticsEnabled: v.diagnosticsEnabled,
+    // null: not listed (RBAC vault or not read); keys and certificates are recorded as counts only
+    accessPolicies: v.accessPolicies?.map((a) => ({ objectId: a.objectId, secrets: a.secrets })),
+  };
+}
+
+function base(a: AssetRow, vaultName: string) {
+  return {
+    id: a.id,
+    name: a.name,
+    vaultId: a.vaultId,
+    vaultName,
+    subscriptionId: a.subscriptionId,
+    enabled: a.enabled,
+    managed: a.managed,
+    createdOn: a.createdOn,
+    notBefore: a.notBefore,
+    expiresOn: a.expiresOn,
+  };
+}
+
+function rotationPolicy(v: unknown): KeyFacts["rotationPolicy"] {
+  const p = obj(v);
+  if (!p) return undefined;
+  if (p.configured === false) return null;
+  const lifetimeActions: RotationActionFacts[] = list(p.lifetimeActions).map((x) => {
+    const a = obj(x) ?? {};
+    return {
+      action: str(a.action),
+      timeAfterCreate: str(a.timeAfterCreate),
+      timeBeforeExpiry: str(a.timeBeforeExpiry),
+    };
+  });
+  return { lifetimeActions };
+}
+
+function certificatePolicy(v: unknown): CertificateFacts["policy"] {
+  const p = obj(v);
+  if (!p) return undefined;
+  return {
+    issuerName: str(p.issuerName) ?? null,
+    keyType: str(p.keyType) ?? null,
+    keySize: num(p.keySize) ?? null,
+    keyCurveName: str(p.keyCurveName) ?? null,
+    validityInMonths: num(p.validityInMonths) ?? null,
+    lifetimeActions: list(p.lifetimeActions).map((x) => {
+      const a = obj(x) ?? {};
+      return {
+        action: str(a.action),
+        lifetimePercentage: num(a.lifetimePercentage),
+        daysBeforeExpiry: num(a.daysBeforeExpiry),
+      };
+    }),
+  };
+}
+
+export function assetFacts(a: AssetRow, vaultName: string): SecretFacts | KeyFacts | CertificateFacts {
+  const d = a.detail;
+  if (a.type === "secret") return { ...base(a, vaultName), scope: "secret", contentType: a.contentType };
+  if (a.type === "key") {
+    const kty = str(d.kty);
+    return {
+      ...base(a, vaultName),
+      scope: "key",
+      keyType: kty,
+      keySize: kty ? (num(d.keySize) ?? null) : undefined,
+      curve: kty ? (str(d.curve) ?? null) : undefined,
+      rotationPolicy: rotationPolicy(d.rotationPolicy),
+    };
+  }
+  return {
+    ...base(a, vaultName),
+    scope: "certificate",
+    issuer: str(d.issuer),
+    policy: certificatePolicy(d.policy),
+  };
+}
+
+export function appFacts(app: AppRow, credentials: readonly CredentialRow[]): AppFacts {
+  return {
+    scope: "app",
+    id: app.id,
+    displayName: app.displayName,
+    kind: app.kind,
+    ownerCount: app.owners.length,
+    credentials: credentials.map((c) => ({ keyId: c.keyId, endDateTime: c.endDateTime })),
+  };
+}
+
+export function appCredentialFacts(c: CredentialRow, appDisplayName: string): AppCredentialFacts {
+  return {
+    scope: "appCredential",
+    id: c.id,
+    appObjectId: c.appObjectId,
+    appDisplayName,
+    type: c.type,
+    startDateTime: c.startDateTime,
+    endDateTime: c.endDateTime,
+  };
+}

@@ -1,0 +1,90 @@
+/** Vault rules on network exposure. String comparisons are case-insensitive, as in Azure Policy. */
+import { z } from "zod";
+import { defineRule, fail, pass, sameText, unknown } from "../rule";
+
+const networking = "Key vaults → the vault → Networking";
+
+export const vaultNetworkRules = [
+  defineRule({
+    id: "vault-firewall",
+    title: "Vaults have the firewall enabled or public network access disabled",
+    why: "A vault reachable from any network relies on credentials alone.",
+    severity: "high",
+    scope: "vault",
+    enabledByDefault: true,
+    params: z.object({
+      restrictIPAddresses: z.enum(["Yes", "No"]).default("No"),
+      allowedIPAddresses: z.array(z.string()).default([]),
+      forbiddenIPAddresses: z.array(z.string()).default([]),
+    }),
+    // FirewallEnabled_Audit (current API versions): publicNetworkAccess notEquals Disabled AND (networkAcls
+    // .defaultAction notEquals Deny OR [restrictIPAddresses = Yes and the IP rules break the allowed/forbidden
+    // lists]). An absent value is "not equal", so a vault with neither property set is non-compliant.
+    interpretation:
+      "Compliant when public network access is Disabled, or the firewall's default action is Deny (and, with " +
+      "restrictIPAddresses = Yes, the IP rules respect the allowed/forbidden lists — not decidable until the scan " +
+      "records the rule values: unknown).",
+    evaluate: (f, p) => {
+      if (sameText(f.publicNetworkAccess, "Disabled")) return pass("public network access disabled");
+      if (!sameText(f.networkDefaultAction, "Deny"))
+        return fail("public network access with no firewall (default Allow)");
+      const lists = p.allowedIPAddresses.length + p.forbiddenIPAddresses.length;
+      if (p.restrictIPAddresses === "Yes" && lists > 0)
+        return f.ipRules === undefined
+          ? unknown("firewall IP rules not recorded")
+          : unknown("IP range checks not built");
+      return pass("firewall default action Deny");
+    },
+    remediation: {
+      portal: [networking, "Allow access from: Allow public access from specific networks (or Disable) → Apply"],
+      cli: "az keyvault update --name <vault> --default-action Deny",
+    },
+    references: { azurePolicy: "55615ac9-af46-4a59-874e-391cc3dfb490", mcsb: ["NS-2"] },
+  }),
+  defineRule({
+    id: "vault-public-network-disabled",
+    title: "Vaults disable public network access",
+    why: "With public access disabled the vault is reachable through private endpoints only.",
+    severity: "medium",
+    scope: "vault",
+    enabledByDefault: true,
+    params: z.object({}),
+    // PublicNetworkAccess_Audit (current API versions): publicNetworkAccess notEquals Disabled.
+    interpretation: "Non-compliant unless public network access is Disabled (absent counts as enabled).",
+    evaluate: (f) =>
+      sameText(f.publicNetworkAccess, "Disabled")
+        ? pass("public network access disabled")
+        : fail(`public network access ${f.publicNetworkAccess ?? "not set (enabled)"}`),
+    remediation: {
+      portal: [networking, "Allow access from: Disable public access → Apply (create a private endpoint first)"],
+      cli: "az keyvault update --name <vault> --public-network-access Disabled",
+    },
+    references: { azurePolicy: "405c5871-3e91-4644-8a63-58e19d68ff5b", cis: ["8.3.7"], mcsb: ["NS-2"] },
+  }),
+  defineRule({
+    id: "vault-private-link",
+    title: "Vaults use private link",
+    why: "A private endpoint keeps vault traffic on the Azure backbone, away from the internet.",
+    severity: "medium",
+    scope: "vault",
+    enabledByDefault: true,
+    params: z.object({}),
+    // Should_Use_PrivateEndpoint_Audit: count(privateEndpointConnections where status equals Approved) less 1.
+    // The scan records only the count so far: zero connections fail; some connections of unknown state are unknown.
+    interpretation:
+      "Non-compliant when no private endpoint connection is Approved (pending or rejected ones do not count).",
+    evaluate: (f) => {
+      if (f.privateEndpointStates) {
+        const approved = f.privateEndpointStates.filter((s) => sameText(s, "Approved")).length;
+        return approved >= 1 ? pass(`${approved} approved private endpoint(s)`) : fail("no approved private endpoint");
+      }
+      if (f.privateEndpointCount === 0) return fail("no private endpoint");
+      return unknown("private endpoint connection states not recorded");
+    },
+    remediation: {
+      portal: [`${networking} → Private endpoint connections`, "+ Create (or Approve a pending connection)"],
+      cli: "az network private-endpoint create --name <pe> --resource-group <rg> --vnet-name <vnet> --subnet <subnet> --private-connection-resource-id <vault id> --group-id vault --connection-name <name>",
+    },
+    references: { azurePolicy: "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", cis: ["8.3.8"], mcsb: ["NS-2"] },
+  }),
+];
