@@ -180,13 +180,34 @@ export interface VersionSummary {
   count: number;
   /** the version with the latest created time (the current one) */
   latest?: string;
+  /** the newest `keep` versions, newest first */
+  newest: VersionMeta[];
 }
 
+/**
+ * One version's metadata as Key Vault reports it: times in Unix seconds (the service's own unit — compact in memory
+ * and in jsonb), null when absent. Never a value.
+ */
+export interface VersionMeta {
+  id: string;
+  created: number | null;
+  updated: number | null;
+  enabled: boolean;
+  notBefore: number | null;
+  expires: number | null;
+}
+
+// an unreadable time (the SDK makes an Invalid Date of a bad `exp`) is stored as unknown, not as NaN
+const seconds = (d: Date | undefined) => (d && !Number.isNaN(d.getTime()) ? Math.round(d.getTime() / 1000) : null);
+const createdMs = (v: AnyProps) => v.createdOn?.getTime() ?? 0;
+
+/** Lists an object's versions (metadata only); keeps the count and the newest `keep` versions. */
 export async function listVersions(
   c: KeyVaultClients,
   type: KvKind,
   name: string,
   o: CallOptions,
+  keep = 0,
 ): Promise<VersionSummary> {
   let vs: AnyProps[];
   if (type === "secret")
@@ -206,6 +227,20 @@ export async function listVersions(
       o,
     );
   let latest: AnyProps | undefined;
-  for (const v of vs) if (!latest || (v.createdOn?.getTime() ?? 0) >= (latest.createdOn?.getTime() ?? 0)) latest = v;
-  return { count: vs.length, latest: latest?.version };
+  for (const v of vs) if (!latest || createdMs(v) >= createdMs(latest)) latest = v;
+  const newest = keep
+    ? vs
+        .filter((v) => v.version)
+        .sort((a, b) => createdMs(b) - createdMs(a))
+        .slice(0, keep)
+        .map((v) => ({
+          id: v.version!,
+          created: seconds(v.createdOn),
+          updated: seconds(v.updatedOn),
+          enabled: v.enabled !== false,
+          notBefore: seconds(v.notBefore),
+          expires: seconds(v.expiresOn),
+        }))
+    : [];
+  return { count: vs.length, latest: latest?.version, newest };
 }

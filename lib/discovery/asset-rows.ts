@@ -10,6 +10,12 @@ import type { AssetInsert } from "./persist";
 
 export type StoredAsset = typeof assets.$inferSelect;
 
+/**
+ * How many of an object's newest versions `detail.versions` keeps (the total is `versionCount`). Enough for the
+ * rotation history an operator looks at; bounded so a vault's rows in the scanner's memory stay small.
+ */
+export const MAX_VERSIONS_KEPT = 10;
+
 /** An asset row whose detail is always present (the steps below add to it). */
 export type AssetRow = AssetInsert & { detail: Record<string, unknown> };
 
@@ -99,7 +105,8 @@ export function deniedLabels(prev: StoredAsset | undefined): string[] {
 export function applyCertificateDetail(row: AssetRow, cd: CertificateDetail | undefined, x5t?: string): void {
   if (cd) {
     const { version, ...rest } = cd;
-    row.detail = { ...rest, thumbprint: rest.thumbprint ?? x5t };
+    // the version list is not part of the certificate GET: keep the last known one if the listing fails
+    row.detail = { ...rest, thumbprint: rest.thumbprint ?? x5t, versions: row.detail.versions };
     if (version) row.currentVersion = version;
   } else if (x5t) row.detail.thumbprint = x5t;
 }
@@ -119,10 +126,14 @@ export function applyKeyDetail(row: AssetRow, kd: KeyDetail | undefined, rp: Rot
   if (rp) row.detail.rotationPolicy = rp;
 }
 
-/** The version listing counts versions and names the current one when no other call did. */
+/**
+ * The version listing counts versions, keeps the newest ones' metadata and names the current one when no other call
+ * did.
+ */
 export function applyVersions(row: AssetRow, vs: VersionSummary | undefined): void {
   if (!vs) return;
   row.versionCount = vs.count;
+  row.detail.versions = vs.newest;
   if (!row.currentVersion && vs.latest) row.currentVersion = vs.latest;
 }
 

@@ -25,6 +25,7 @@ import {
   applyVersions,
   deniedLabels,
   fingerprint,
+  MAX_VERSIONS_KEPT,
   listedRow,
   settleDetail,
   type AssetRow,
@@ -92,10 +93,12 @@ export class VaultObjectReader {
       return row;
     }
     // Full scan of an unchanged object (same updated time, version and thumbprint, nothing denied last time): what
-    // belongs to a version cannot have changed — the version count (versions are append-only and a new one changes the
-    // current version's times), the X.509 fields, the key parameters — so only what can change without a new version
-    // is read again: the certificate policy and the key rotation policy.
-    const policiesOnly = this.mode === "full" && unchanged && previouslyDenied.length === 0;
+    // belongs to a version cannot have changed — the version count and the kept versions' metadata (versions are
+    // append-only and a new one changes the current version's times), the X.509 fields, the key parameters — so only
+    // what can change without a new version is read again: the certificate policy and the key rotation policy. A row
+    // stored before versions were kept (no `detail.versions`) is read in full once.
+    const policiesOnly =
+      this.mode === "full" && unchanged && previouslyDenied.length === 0 && prev.detail.versions !== undefined;
     if (policiesOnly) this.counters.detailSkipped++;
     await this.readDetail(item, row, policiesOnly);
     return row;
@@ -107,7 +110,9 @@ export class VaultObjectReader {
     delete row.detail.deniedDetail;
     const versions = policiesOnly
       ? Promise.resolve(undefined)
-      : this.attempt(at, `${item.type} versions`, item, () => listVersions(kv, item.type, item.name, o));
+      : this.attempt(at, `${item.type} versions`, item, () =>
+          listVersions(kv, item.type, item.name, o, MAX_VERSIONS_KEPT),
+        );
     versions.catch(() => undefined); // awaited below; an abort must not surface as an unhandled rejection
     if (item.type === "certificate" && policiesOnly) {
       applyCertificatePolicy(

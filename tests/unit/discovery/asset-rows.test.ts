@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { KvItem } from "@/lib/cloud";
+import type { CertificateDetail, KvItem } from "@/lib/cloud";
 import {
   applyCertificateDetail,
   applyCertificatePolicy,
@@ -153,15 +153,22 @@ describe("detail merge", () => {
     applyKeyDetail(row, undefined, undefined);
     expect(row.detail.kty).toBe("RSA-HSM");
   });
-  test("versions count and name the current version only when nothing else did", () => {
+  test("versions count, keep the newest versions' metadata and name the current version only when nothing else did", () => {
     const row = fresh();
-    applyVersions(row, { count: 7, latest: "v7" });
-    expect(row).toMatchObject({ versionCount: 7, currentVersion: "v2" });
+    const v7 = { id: "v7", created: 7, updated: 7, enabled: true, notBefore: null, expires: 100 };
+    applyVersions(row, { count: 7, latest: "v7", newest: [v7] });
+    expect(row).toMatchObject({ versionCount: 7, currentVersion: "v2", detail: { versions: [v7] } });
     const unnamed = listedRow(vault, item({ version: undefined }), undefined, "fp", "healthy");
-    applyVersions(unnamed, { count: 1, latest: "v1" });
+    applyVersions(unnamed, { count: 1, latest: "v1", newest: [] });
     expect(unnamed).toMatchObject({ versionCount: 1, currentVersion: "v1" });
     applyVersions(unnamed, undefined);
     expect(unnamed.versionCount).toBe(1);
+  });
+  test("a certificate GET keeps the last known versions (the listing may fail)", () => {
+    const row = fresh();
+    row.detail.versions = [{ id: "v1" }];
+    applyCertificateDetail(row, { version: "v2", thumbprint: "ab" } as CertificateDetail);
+    expect(row.detail.versions).toEqual([{ id: "v1" }]);
   });
   test("a transient failure clears the fingerprint; denials are remembered, sorted", () => {
     const row = fresh();
