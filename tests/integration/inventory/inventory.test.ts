@@ -405,6 +405,44 @@ describe("vaults, objects and apps", () => {
     await expect(getAsset({ ctx: viewerCtx, input: { id: "nope" } })).rejects.toThrow();
   });
 
+  it("returns an object's kept versions newest first, as dates, with their expiry status", async () => {
+    const [row] = (await db.select().from(assets)).filter((a) => a.name === "tls-payments");
+    const s = (days: number) => Math.round(NOW.getTime() / 1000) + days * 86400;
+    const stored = [
+      { id: "v1", created: s(-200), updated: s(-200), enabled: false, notBefore: null, expires: s(-1) },
+      { id: "v3", created: s(-1), updated: s(-1), enabled: true, notBefore: s(-1), expires: s(200) },
+      { id: 5, created: "not a version" },
+      { id: "v2", created: s(-100), updated: s(-90), enabled: true, notBefore: null, expires: s(3) },
+    ];
+    await db
+      .update(assets)
+      .set({ detail: { ...row.detail, versions: stored } })
+      .where(eq(assets.id, row.id));
+    try {
+      const a = await getAsset({ ctx: viewerCtx, input: { id: row.id }, now: NOW });
+      expect(a.versions).toEqual([
+        {
+          id: "v3",
+          createdOn: new Date(s(-1) * 1000),
+          updatedOn: new Date(s(-1) * 1000),
+          enabled: true,
+          notBefore: new Date(s(-1) * 1000),
+          expiresOn: new Date(s(200) * 1000),
+          status: "healthy",
+        },
+        expect.objectContaining({ id: "v2", expiresOn: new Date(s(3) * 1000), notBefore: null, status: "critical" }),
+        expect.objectContaining({ id: "v1", enabled: false, status: "expired" }),
+      ]);
+      // the versions are moved out of the detail (the page's "other metadata" does not repeat them)
+      expect(a.asset.detail).not.toHaveProperty("versions");
+      expect(a.asset.detail).toMatchObject({ subject: "CN=pay.contoso.com" });
+    } finally {
+      await db.update(assets).set({ detail: row.detail }).where(eq(assets.id, row.id));
+    }
+    const none = await getAsset({ ctx: viewerCtx, input: { id: row.id }, now: NOW });
+    expect(none.versions).toEqual([]);
+  });
+
   it("lists apps with credential counts and filters by status and expiry window", async () => {
     const all = await listApps({ ctx: viewerCtx, input: {}, now: NOW });
     expect(all.total).toBe(4);
