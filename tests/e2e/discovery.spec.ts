@@ -137,6 +137,35 @@ test("as operator: inventory filters on the server and exports the filtered view
   );
 });
 
+test("as operator: the object page lists the scanned versions newest first", async ({ page }) => {
+  await signInAs(page, "operator");
+  // an object the scan found with several versions (the integration tests check the stored list against the cloud)
+  const row = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          "select id, current_version, version_count, detail->'versions' as versions from assets where version_count > 1 and removed_at is null order by name limit 1",
+        )
+      ).rows[0] as {
+        id: string;
+        current_version: string;
+        version_count: number;
+        versions: { id: string; created: number }[];
+      },
+  );
+  const ids = [...row.versions].sort((a, b) => b.created - a.created).map((v) => v.id);
+  expect(ids.length).toBe(Math.min(row.version_count, 10));
+  await page.goto(`/inventory/${row.id}`);
+  const table = page.getByTestId("asset-versions");
+  await expect(table.getByRole("columnheader", { name: "Created" })).toBeVisible();
+  await expect(table.getByRole("columnheader", { name: "Enabled" })).toBeVisible();
+  await expect(table.getByRole("columnheader", { name: "Expires" })).toBeVisible();
+  const shown = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-version")));
+  expect(shown).toEqual(ids);
+  await expect(table.locator(`tr[data-version="${ids[0]}"]`)).toContainText(/UTC/);
+  await expect(table.locator(`tr[data-version="${row.current_version}"]`)).toContainText("current");
+});
+
 test("as operator: a firewall-blocked vault shows its remediation", async ({ page }) => {
   await signInAs(page, "operator");
   await page.goto("/vaults?access=firewall");

@@ -11,6 +11,7 @@ import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
 import { detailTitle } from "../../_components/detail-title";
 import { ekuName } from "../_components/eku";
 import { consolePortal, PortalLink } from "../../_components/portal-link";
+import { VersionsSection } from "./versions";
 
 export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return detailTitle("Object", async (ctx) => (await getAsset({ ctx, input: { id: (await params).id } })).asset.name);
@@ -67,7 +68,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
   const { id } = await params;
   const ctx = await requirePage("dashboard:read", `/inventory/${id}`);
   if (!UUID_RE.test(id)) notFound();
-  const { asset: a, vaultName, subscriptionName } = await loadOrNotFound(getAsset({ ctx, input: { id } }));
+  const { asset: a, vaultName, subscriptionName, versions } = await loadOrNotFound(getAsset({ ctx, input: { id } }));
   const d = (a.detail ?? {}) as Record<string, unknown>;
   const pick = (...keys: string[]) => str(keys.map((k) => d[k]).find((v) => v !== undefined && v !== null));
   const status = displayStatus(a);
@@ -252,6 +253,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </dl>
           </Section>
         )}
+        <VersionsSection versions={versions} total={a.versionCount} current={a.currentVersion} now={now} />
         <Section title="Tags" id="tags-h">
           <Tags tags={a.tags} />
         </Section>
