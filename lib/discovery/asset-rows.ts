@@ -5,7 +5,7 @@
  */
 import type { CertificateDetail, CloudVault, KeyDetail, KvItem, RotationPolicySummary, VersionSummary } from "../cloud";
 import type { assets } from "../db/schema";
-import type { ExpiryStatus } from "./expiry-status";
+import type { ExpiryStatus } from "../expiry-status";
 import type { AssetInsert } from "./persist";
 
 export type StoredAsset = typeof assets.$inferSelect;

@@ -12,7 +12,7 @@ import {
   type GraphOwner,
   type GraphPrincipal,
 } from "../cloud";
-import { computeExpiryStatus, type ThresholdSettings } from "./expiry-status";
+import { computeExpiryStatus, type ThresholdSettings } from "../expiry-status";
 import { writeApps, type AppCredentialInsert, type AppInsert } from "./persist-apps";
 import { graphRemediation } from "./remediation";
 import { classifyScanError, internalFailure, rejectedItemError } from "./scan-failures";

@@ -22,7 +22,7 @@ export {
   type ExpiryStatus,
   type Thresholds,
   type ThresholdSettings,
-} from "./expiry-status";
+} from "../expiry-status";
 export { remediationFor, vaultAccessRemediation, POSTURE_REMEDIATION, type PostureCheck } from "./remediation";
 export { groupByRemedy, vaultNameOf, type RemedyGroup } from "./remedy-groups";
 export type { ScanRun, ScanError } from "../db/schema";

@@ -31,7 +31,7 @@ import {
   type AssetRow,
   type StoredAsset,
 } from "./asset-rows";
-import { computeExpiryStatus, type Thresholds } from "./expiry-status";
+import { computeExpiryStatus, type Thresholds } from "../expiry-status";
 import type { VaultOutcome } from "./persist";
 import { remediationFor } from "./remediation";
 import type { ScanCounters } from "./scan-session";

@@ -1,7 +1,7 @@
 /** What a scan run reads from Settings once, at its start, and the global call limit built from it. */
 import { chain, Semaphore, type CallOptions } from "../cloud";
 import { getSettings } from "../settings/store";
-import type { ThresholdSettings } from "./expiry-status";
+import type { ThresholdSettings } from "../expiry-status";
 import type { ScanSession } from "./scan-session";
 
 export interface ScanConfig {

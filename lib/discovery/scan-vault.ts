@@ -24,7 +24,7 @@ import {
 } from "../cloud";
 import { assets } from "../db/schema";
 import { splitUnchanged, type StoredAsset } from "./asset-rows";
-import { thresholdsFor } from "./expiry-status";
+import { thresholdsFor } from "../expiry-status";
 import { VaultObjectReader } from "./object-details";
 import type { VaultOutcome } from "./persist";
 import { armRemediation, remediationFor } from "./remediation";

@@ -3,7 +3,7 @@
  * seconds) as dates, newest first, each with its expiry status under the object's subscription's thresholds.
  */
 import { z } from "zod";
-import { computeExpiryStatus, type ExpiryStatus, type Thresholds } from "../discovery/expiry-status";
+import { computeExpiryStatus, type ExpiryStatus, type Thresholds } from "../expiry-status";
 
 export interface AssetVersion {
   id: string;

@@ -5,7 +5,7 @@ import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { assets, subscriptions, vaults, type Asset } from "../db/schema";
 import { AppError } from "../errors";
-import { thresholdsFor } from "../discovery/expiry-status";
+import { thresholdsFor } from "../expiry-status";
 import { getSetting } from "../settings/store";
 import { assetVersions, type AssetVersion } from "./asset-versions";
 import { assetLastSeen } from "./list-assets";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { computeExpiryStatus, thresholdsFor, DAY_MS } from "@/lib/discovery/expiry-status";
+import { computeExpiryStatus, thresholdsFor, DAY_MS } from "@/lib/expiry-status";
 
 const now = new Date("2026-06-01T12:00:00.000Z");
 const th = { warningDays: 30, criticalDays: 7 };

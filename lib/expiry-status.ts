@@ -1,5 +1,6 @@
 /**
- * Expiry status of an object or app credential — a pure function.
+ * Expiry status of an object, an object version or an app credential — a pure function, shared by discovery (the status
+ * stored with each row) and the inventory read models (the status of each kept version, computed when read).
  *   expired   expiresOn <= now
  *   critical  expiresOn <= now + criticalDays   (exactly N days left counts as critical)
  *   warning   expiresOn <= now + warningDays
