@@ -129,10 +129,43 @@ async function isWellFormedMultipart(contentType: string, body: Uint8Array, fetc
   const root = form.get("0");
   if (typeof root !== "string") return false;
   try {
-    return Array.isArray(JSON.parse(root));
+    const args: unknown = JSON.parse(root);
+    return Array.isArray(args) && partsResolve(args, form, new Set(["0"]));
   } catch {
     return false;
   }
+}
+
+/** "$" + an optional type letter + a hexadecimal part id (+ a path into that part): a reference to an outlined part. */
+const OUTLINED_REFERENCE = /^\$([A-Za-z@]?)([0-9a-fA-F]+)(:|$)/;
+
+/**
+ * React decodes a multipart argument list by following each reference to the form field named by the part id; one that
+ * names no field never resolves, and Next fails the request with a 500. Every reference here must name a field the
+ * form carries (a FormData reference, "$K…", names a prefix and may have none), and a referenced JSON part is checked
+ * the same way.
+ */
+function partsResolve(value: unknown, form: FormData, seen: Set<string>): boolean {
+  if (typeof value === "string") {
+    if (!value.startsWith("$") || INLINE_REFERENCE.test(value)) return true;
+    const m = OUTLINED_REFERENCE.exec(value);
+    if (!m) return false;
+    if (m[1] === "K") return true;
+    const field = String(parseInt(m[2], 16));
+    const part = form.get(field);
+    if (part === null) return false;
+    if (typeof part !== "string" || seen.has(field)) return true;
+    seen.add(field);
+    try {
+      return partsResolve(JSON.parse(part), form, seen);
+    } catch {
+      // binary and string parts of typed arrays are not JSON
+      return true;
+    }
+  }
+  if (Array.isArray(value)) return value.every((v) => partsResolve(v, form, seen));
+  if (value && typeof value === "object") return Object.values(value).every((v) => partsResolve(v, form, seen));
+  return true;
 }
 
 /** An HTTP header line: a token, a colon, then visible characters, spaces, tabs and obs-text only. */

@@ -78,7 +78,7 @@ function requestTo(t: Target): fc.Arbitrary<Sent> {
     });
 }
 
-/** React's reply encoding escapes a string that starts with "$"; a client that does not is refused by the proxy. */
+/** React's reply encoding escapes a string that starts with "$"; the fuzz sends both, escaped and not. */
 const escapeDollars = (v: unknown): unknown =>
   typeof v === "string"
     ? v.startsWith("$")
@@ -114,7 +114,7 @@ function actionCall(a: ActionTarget): fc.Arbitrary<Sent> {
       const boundary = `fuzz${Math.abs(JSON.stringify(args).length)}b`;
       const field = (name: string, value: string) =>
         `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-      const fields = Object.entries(escapeDollars(args) as Record<string, unknown>)
+      const fields = Object.entries((escape ? escapeDollars(args) : args) as Record<string, unknown>)
         .map(([k, v]) => field(`1_${k.replace(/["\r\n]/g, "_")}`, typeof v === "string" ? v : JSON.stringify(v)))
         .join("");
       return {
