@@ -2,7 +2,7 @@
  * The shape of a compliance rule and its outcome, and the small pieces of Azure Policy's condition language the rules
  * reproduce (day arithmetic, case-insensitive string comparison, ISO 8601 durations).
  */
-import type { z } from "zod";
+import { z } from "zod";
 import type { FactsOf, Scope } from "./facts";
 
 export type Severity = "critical" | "high" | "medium" | "low";
@@ -58,6 +58,9 @@ export const notApplicable = (reason: string): Outcome => ({ status: "notApplica
 export const unknown = (reason: string): Outcome => ({ status: "unknown", reason });
 
 export const DAY_MS = 86_400_000;
+
+/** A rule parameter counted in days (0 to 100 years), with its default. */
+export const daysParam = (def: number) => z.number().int().min(0).max(36500).default(def);
 
 /** Azure Policy's addDays(): exact 24-hour days added to an instant (no rounding to calendar days). */
 export function addDays(d: Date, days: number): Date {

@@ -3,9 +3,19 @@
  * the boundaries follow the Key Vault ones for consistency: exactly N days is compliant, exactly "now" is expired.
  */
 import { z } from "zod";
-import { addDays, ahead, DAY_MS, daysBetween, defineRule, fail, notApplicable, pass, unknown } from "../rule";
+import {
+  addDays,
+  ahead,
+  DAY_MS,
+  daysBetween,
+  defineRule,
+  fail,
+  notApplicable,
+  pass,
+  unknown,
+  daysParam,
+} from "../rule";
 
-const days = (def: number) => z.number().int().min(0).max(36500).default(def);
 const appPortal = "Microsoft Entra ID → App registrations → the app";
 
 export const appRules = [
@@ -42,7 +52,7 @@ export const appRules = [
     severity: "medium",
     scope: "appCredential",
     enabledByDefault: true,
-    params: z.object({ minimumDaysBeforeExpiration: days(30) }),
+    params: z.object({ minimumDaysBeforeExpiration: daysParam(30) }),
     interpretation:
       "Non-compliant when the credential is still valid but ends earlier than now + N days (exactly N days left is " +
       "compliant, as for secrets). Expired credentials are left to the expired rule.",
@@ -73,7 +83,7 @@ export const appRules = [
     severity: "medium",
     scope: "appCredential",
     enabledByDefault: true,
-    params: z.object({ maximumLifetimeInDays: days(730) }),
+    params: z.object({ maximumLifetimeInDays: daysParam(730) }),
     interpretation: "Non-compliant when the end date is more than N days after the start date (exactly N passes).",
     evaluate: (f, p) => {
       if (!f.startDateTime || !f.endDateTime) return unknown("start or end date not recorded");
@@ -114,7 +124,7 @@ export const appRules = [
     severity: "low",
     scope: "app",
     enabledByDefault: true,
-    params: z.object({ expiredForMoreThanDays: days(30) }),
+    params: z.object({ expiredForMoreThanDays: daysParam(30) }),
     interpretation:
       "Non-compliant when the app holds a credential that ended more than N days ago (exactly N days ago passes).",
     evaluate: (f, p, now) => {

@@ -1,7 +1,18 @@
 /** Key rules about dates and rotation (the Keys_* definitions that mirror the secret ones, and the rotation policy). */
 import { z } from "zod";
 import type { KeyFacts } from "../facts";
-import { addDays, addIsoDuration, daysBetween, defineRule, fail, pass, sameText, unknown, type Outcome } from "../rule";
+import {
+  addDays,
+  addIsoDuration,
+  daysBetween,
+  defineRule,
+  fail,
+  pass,
+  sameText,
+  unknown,
+  type Outcome,
+  daysParam,
+} from "../rule";
 import {
   activePeriod,
   activePeriodEnds,
@@ -11,7 +22,6 @@ import {
   moreThanDaysBeforeExpiry,
 } from "./lifecycle";
 
-const days = (def: number) => z.number().int().min(0).max(36500).default(def);
 const keyPortal = "Key vaults → the vault → Keys → the key";
 
 /**
@@ -64,7 +74,7 @@ export const keyLifecycleRules = [
     severity: "medium",
     scope: "key",
     enabledByDefault: true,
-    params: z.object({ minimumDaysBeforeExpiration: days(30) }),
+    params: z.object({ minimumDaysBeforeExpiration: daysParam(30) }),
     // Keys_Expiry_ByDays: expiresOn exists AND expiresOn < addDays(utcNow(), N). Strict: exactly N days left passes.
     interpretation:
       "Non-compliant when the expiration date is earlier than now + N days (exactly N days left is compliant; expired " +
@@ -84,7 +94,7 @@ export const keyLifecycleRules = [
     severity: "medium",
     scope: "key",
     enabledByDefault: true,
-    params: z.object({ maximumValidityInDays: days(730) }),
+    params: z.object({ maximumValidityInDays: daysParam(730) }),
     // Keys_ValidityPeriod: expiresOn absent OR expiresOn > addDays(createdOn, N). Exactly N days passes.
     interpretation:
       "Non-compliant when the key has no expiration date, or expires more than N days after it was created " +
@@ -103,7 +113,7 @@ export const keyLifecycleRules = [
     severity: "medium",
     scope: "key",
     enabledByDefault: true,
-    params: z.object({ maximumValidityInDays: days(730) }),
+    params: z.object({ maximumValidityInDays: daysParam(730) }),
     // Keys_ActivePeriod: utcNow() > addDays(notBefore if not empty else createdOn, N). Exactly N days passes.
     interpretation:
       "Non-compliant when more than N days have passed since the activation date (or the creation date when no " +
@@ -123,7 +133,7 @@ export const keyLifecycleRules = [
     severity: "medium",
     scope: "key",
     enabledByDefault: true,
-    params: z.object({ maximumDaysToRotate: days(365) }),
+    params: z.object({ maximumDaysToRotate: daysParam(365) }),
     // Keys_KeyRotationPolicy_MaximumDaysToRotate: scheduledRotationDate absent OR > addDays(createdOn, N).
     interpretation:
       "Non-compliant when no rotation is scheduled (no rotation policy, only a Notify action, or a rotation relative " +

@@ -1,6 +1,6 @@
 /** Secret rules: the five Azure Policy definitions for Key Vault secrets, reproduced on the inventory's facts. */
 import { z } from "zod";
-import { defineRule, fail, pass } from "../rule";
+import { defineRule, fail, pass, daysParam } from "../rule";
 import {
   activePeriod,
   activePeriodEnds,
@@ -9,8 +9,6 @@ import {
   maximumValidity,
   moreThanDaysBeforeExpiry,
 } from "./lifecycle";
-
-const days = (def: number) => z.number().int().min(0).max(36500).default(def);
 
 export const secretRules = [
   defineRule({
@@ -38,7 +36,7 @@ export const secretRules = [
     severity: "medium",
     scope: "secret",
     enabledByDefault: true,
-    params: z.object({ minimumDaysBeforeExpiration: days(30) }),
+    params: z.object({ minimumDaysBeforeExpiration: daysParam(30) }),
     // Secrets_Expiry_ByDays: expiresOn exists AND expiresOn < addDays(utcNow(), N). Strict: exactly N days left passes.
     interpretation:
       "Non-compliant when the expiration date is earlier than now + N days (exact instants; exactly N days left is " +
@@ -61,7 +59,7 @@ export const secretRules = [
     severity: "medium",
     scope: "secret",
     enabledByDefault: true,
-    params: z.object({ maximumValidityInDays: days(365) }),
+    params: z.object({ maximumValidityInDays: daysParam(365) }),
     // Secrets_ValidityPeriod: expiresOn absent OR expiresOn > addDays(createdOn, N). Exactly N days passes.
     interpretation:
       "Non-compliant when the secret has no expiration date, or expires more than N days after it was created " +
@@ -83,7 +81,7 @@ export const secretRules = [
     severity: "medium",
     scope: "secret",
     enabledByDefault: true,
-    params: z.object({ maximumValidityInDays: days(365) }),
+    params: z.object({ maximumValidityInDays: daysParam(365) }),
     // Secrets_ActivePeriod: utcNow() > addDays(notBefore if not empty else createdOn, N). Exactly N days passes.
     interpretation:
       "Non-compliant when more than N days have passed since the activation date (or the creation date when no " +
