@@ -18,9 +18,12 @@ export const SCAN_THREAD_BUNDLE = "scan-worker.js";
 export interface ScanThreadOptions {
   /** Path of the bundled thread entry; default `scan-worker.js` in the working directory (the standalone folder). */
   bundle?: string;
-  /** Default: old space capped at SCAN_THREAD_HEAP_MB. */
+  /** Default: old space capped at SCAN_THREAD_HEAP_MB, young generation at V8's default size. */
   resourceLimits?: ResourceLimits;
 }
+
+/** V8's default young generation on 64-bit (3 × its 16 MB semi-space). */
+const SCAN_THREAD_YOUNG_MB = 48;
 
 /** The bundled thread entry, when this process has one (a production build); undefined under `next dev` and tsx. */
 export function findScanThreadBundle(dir = process.cwd()): string | undefined {
@@ -51,7 +54,12 @@ export function runScanInThread(data: ScanThreadData, signal: AbortSignal, opts:
     const { Worker } = process.getBuiltinModule("node:worker_threads");
     const thread = new Worker(bundle, {
       workerData: data,
-      resourceLimits: opts.resourceLimits ?? { maxOldGenerationSizeMb: SCAN_THREAD_HEAP_MB },
+      // The young generation stays at V8's default size: the web server's larger semi-space (Dockerfile NODE_OPTIONS)
+      // is for page renders and would otherwise be copied into this thread too, ~50 MB more RSS for nothing.
+      resourceLimits: opts.resourceLimits ?? {
+        maxOldGenerationSizeMb: SCAN_THREAD_HEAP_MB,
+        maxYoungGenerationSizeMb: SCAN_THREAD_YOUNG_MB,
+      },
     });
     let reply: FromScanThread | undefined;
     let crash: unknown;
