@@ -12,7 +12,9 @@ function columns(current: string | null, now: Date): Column<AssetVersion>[] {
       cell: (v) => (
         <span className="flex items-center gap-2">
           {v.id}
-          {v.id === current && <span className="badge bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200">current</span>}
+          {v.id === current && (
+            <span className="badge bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200">current</span>
+          )}
         </span>
       ),
     },
