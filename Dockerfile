@@ -25,10 +25,6 @@ RUN npm run build
 FROM node:20-bookworm-slim AS run
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=8080 HOSTNAME=0.0.0.0 SCHEDULER_IN_PROCESS=true
-# A larger young generation: a page render allocates a few MB of short-lived objects, and with V8's default 16 MB
-# semi-space the scavenger ran several times per request (a third less server CPU per console page measured with
-# npm run bench:ui; ~50 MB more RSS at most). npm start and the benches use the same flag.
-ENV NODE_OPTIONS=--max-semi-space-size=32
 # Few glibc malloc arenas: memory a finished scan thread freed is reused by the next one instead of growing RSS (ADR 0006).
 ENV MALLOC_ARENA_MAX=2
 # `npm run build` leaves a complete standalone folder (server, traced node_modules, static assets, public files,

@@ -54,8 +54,8 @@ export function runScanInThread(data: ScanThreadData, signal: AbortSignal, opts:
     const { Worker } = process.getBuiltinModule("node:worker_threads");
     const thread = new Worker(bundle, {
       workerData: data,
-      // The young generation stays at V8's default size: the web server's larger semi-space (Dockerfile NODE_OPTIONS)
-      // is for page renders and would otherwise be copied into this thread too, ~50 MB more RSS for nothing.
+      // The young generation is pinned to V8's default size so that heap flags given to the web server (NODE_OPTIONS)
+      // for page renders do not also grow the scan thread.
       resourceLimits: opts.resourceLimits ?? {
         maxOldGenerationSizeMb: SCAN_THREAD_HEAP_MB,
         maxYoungGenerationSizeMb: SCAN_THREAD_YOUNG_MB,
