@@ -4,114 +4,19 @@
  * a message naming the variable. Documented in README.md and .env.example.
  */
 import path from "node:path";
-import { z } from "zod";
 import { AZURE_CLOUD_ENDPOINTS } from "./azure-clouds";
 import { ConfigError } from "./config-error";
+import { schema, type Raw } from "./config-schema";
 import { ROLES } from "./roles";
 import { decodeSecretKey, devSecretKey, devSecretKeyPath, readSecretKeyFile } from "./secret-key";
 
 export { devSecretKeyPath, readSecretKeyFile };
-
-const bool = (fallback: boolean) =>
-  z
-    .enum(["true", "false", "1", "0", "yes", "no"])
-    .optional()
-    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1" || v === "yes"));
-
-const int = (fallback: number, min: number, max: number) =>
-  z.coerce
-    .number()
-    .int()
-    .min(min)
-    .max(max)
-    .optional()
-    .transform((v) => v ?? fallback);
-
-const url = z.string().url();
-
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).optional(),
-  /** production refuses dev-only conveniences; demo and development allow a generated SECRET_KEY. */
-  APP_ENV: z.enum(["production", "development", "demo", "test"]).optional(),
-  APP_URL: url.optional(),
-  PORT: int(3000, 1, 65535),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().default("info"),
-  SECRET_KEY: z.string().optional(),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  DATABASE_POOL_MAX: int(10, 1, 200),
-  /** Where local state lives (embedded database, generated dev key); `npm start` pins it to the checkout's .data. */
-  DATA_DIR: z.string().optional().default(".data"),
-  PGLITE_DIR: z.string().optional(),
-  DB_AUTO_MIGRATE: bool(true),
-
-  /** Shown in the console header; defaults to the tenant id. */
-  TENANT_DISPLAY_NAME: z.string().max(100).optional(),
-  ENTRA_TENANT_ID: z.string().min(1).optional(),
-  ENTRA_CLIENT_ID: z.string().min(1).optional(),
-  ENTRA_CLIENT_SECRET: z.string().min(1).optional(),
-  ENTRA_AUTHORITY_HOST: url.optional().default("https://login.microsoftonline.com"),
-  /** Development flag: permit an authority on loopback (the local identity provider). Refused in production otherwise. */
-  ALLOW_LOOPBACK_AUTHORITY: bool(false),
-  /** JSON object: Entra group object id → app role name. */
-  ROLE_GROUP_MAP: z
-    .string()
-    .optional()
-    .transform((s, ctx) => {
-      if (!s) return {} as Record<string, (typeof ROLES)[number]>;
-      try {
-        const map = z.record(z.guid(), z.enum(ROLES)).parse(JSON.parse(s));
-        // Entra sends group object ids in lower case.
-        return Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
-      } catch {
-        ctx.addIssue({
-          code: "custom",
-          message: `must be JSON like {"<group-object-id>":"CertifyClouds.Viewer"} with roles ${ROLES.join(", ")}`,
-        });
-        return z.NEVER;
-      }
-    }),
-
-  SESSION_MAX_AGE_MINUTES: int(480, 5, 60 * 24 * 30),
-  SESSION_IDLE_TIMEOUT_MINUTES: int(30, 1, 60 * 24),
-  SIGNIN_RATE_LIMIT_MAX: int(10, 1, 10_000),
-  SIGNIN_RATE_LIMIT_WINDOW_SECONDS: int(300, 1, 86_400),
-  SIGNIN_LOCKOUT_SECONDS: int(900, 1, 86_400),
-  /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy (Container Apps ingress, App Gateway). */
-  TRUST_PROXY: bool(false),
-
-  AZURE_CLOUD: z.enum(["AzurePublic", "AzureUSGovernment", "AzureChina", "Custom"]).optional().default("AzurePublic"),
-  AZURE_ARM_ENDPOINT: url.optional(),
-  AZURE_RESOURCE_GRAPH_ENDPOINT: url.optional(),
-  AZURE_GRAPH_ENDPOINT: url.optional(),
-  AZURE_AUTHORITY_HOST: url.optional(),
-  AZURE_TENANT_ID: z.string().optional(),
-  /** Loopback-only switch: skip the Key Vault challenge-resource check for vaults on 127.0.0.0/8 (the local cloud). */
-  AZURE_KEYVAULT_ALLOW_LOOPBACK: bool(false),
-  AWS_SECRETS_MANAGER_ENDPOINT: url.optional(),
-  AWS_REGION: z.string().optional(),
-  GCP_SECRET_MANAGER_ENDPOINT: url.optional(),
-  GCP_PROJECT_ID: z.string().optional(),
-
-  SCHEDULER_IN_PROCESS: bool(false),
-  /** The standalone scheduler's /healthz port. */
-  SCHEDULER_HEALTH_PORT: int(8081, 0, 65535),
-  /** The scan lease: its length, how often it is renewed, how many interruptions a scan survives (docs/discovery.md). */
-  SCAN_LEASE_MS: int(30_000, 1_000, 600_000),
-  SCAN_HEARTBEAT_MS: int(2_000, 100, 60_000),
-  SCAN_MAX_INTERRUPTIONS: int(3, 0, 100),
-});
 
 /**
  * All clients together may use this many times one client's sign-in limit per window: far above what a team signs in
  * with, low enough that minting fresh browser cookies does not lift the brute-force bound (docs/adr/0004).
  */
 const SIGNIN_GLOBAL_CEILING_FACTOR = 30;
-
-type Raw = z.infer<typeof schema>;
 
 export interface AppConfig {
   env: "production" | "development" | "demo" | "test";

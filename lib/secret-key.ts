@@ -1,6 +1,6 @@
 /**
  * The secret key's forms: decoding SECRET_KEY, and the key file a development or embedded install generates once.
- * Reads files only when asked; lib/config.ts decides which source applies (it is the one reader of process.env).
+ * Reads files only when asked; lib/config.ts decides which source applies (it alone reads the environment).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
