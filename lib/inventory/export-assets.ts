@@ -3,7 +3,7 @@ import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { assets, subscriptions, vaults } from "../db/schema";
-import { csvLine } from "./csv";
+import { csvLine } from "../csv";
 import { assetFilterSchema, assetWhere, defaultDir, displayStatus } from "./filters";
 import { keysetPhases } from "./export-keyset";
 import { assetRowColumns, type AssetRow } from "./list-assets";

@@ -4,7 +4,7 @@ import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { appCredentials, appRegistrations, subscriptions, vaults } from "../db/schema";
-import { csvLine } from "./csv";
+import { csvLine } from "../csv";
 import { effectiveCredentials } from "./effective-credentials";
 
 /**
