@@ -8,7 +8,7 @@ import { s } from "./styles";
  */
 export function breakable(text: string): string {
   return text.replace(/[^\s]{25,}/g, (w) =>
-    w.replace(/([,:/.\-_=;])/g, "$1\u200b").replace(/([^\u200b]{24})(?=[^\u200b])/g, "$1\u200b"),
+    w.replace(/([,:/._=;])/g, "$1\u200b").replace(/([^\u200b]{24})(?=[^\u200b])/g, "$1\u200b"),
   );
 }
 
