@@ -96,7 +96,6 @@ export const schema = z.object({
     .regex(/^[0-9a-zA-Z-]{1,127}$/, "must be a Key Vault secret name (letters, digits, hyphens)")
     .optional()
     .default("certifyclouds-audit-anchor"),
-  AUDIT_ANCHOR_INTERVAL_MINUTES: int(60, 1, 24 * 60),
 
   SCHEDULER_IN_PROCESS: bool(false),
   /** The standalone scheduler's /healthz port. */

@@ -58,7 +58,7 @@ export interface AppConfig {
   aws: { secretsManagerEndpoint?: string; region?: string };
   gcp: { secretManagerEndpoint?: string; projectId?: string };
   /** ADR 0007: the chain head's anchor, a Key Vault secret whose version history the database administrator cannot rewrite. */
-  auditAnchor: { vaultUrl?: string; secretName: string; intervalMinutes: number };
+  auditAnchor: { vaultUrl?: string; secretName: string };
   schedulerInProcess: boolean;
   scheduler: { healthPort: number };
   /** The scan lease (see docs/discovery.md, "Resume after an interruption"). */
@@ -195,7 +195,6 @@ export function loadConfig(
     auditAnchor: {
       vaultUrl: r.AUDIT_ANCHOR_VAULT_URL,
       secretName: r.AUDIT_ANCHOR_SECRET_NAME,
-      intervalMinutes: r.AUDIT_ANCHOR_INTERVAL_MINUTES,
     },
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },

@@ -150,7 +150,14 @@ export async function collectEvidence({
   if (want("audit")) data.audit = await auditSection(db, period, anchor);
 
   const attachments = await buildAttachments(ctx, { subscriptions: subs, period, anchor, now });
-  data.attachments = attachments.map(({ data: _bytes, ...info }) => info);
+  data.attachments = attachments.map((a) => ({
+    name: a.name,
+    description: a.description,
+    mime: a.mime,
+    rows: a.rows,
+    bytes: a.bytes,
+    sha256: a.sha256,
+  }));
   data.meta.rowCounts = [
     ...(data.inventory ? [{ label: "Vaults in scope", rows: data.inventory.byVault.length }] : []),
     ...(data.findings ? [{ label: "Failing findings", rows: data.findings.total }] : []),

@@ -6,7 +6,7 @@
  * When compliance persistence lands (findings, waivers and score snapshots in the database), a second source reads
  * those instead and fills `trend` and `waivers`; the package's data object and templates stay as they are.
  */
-import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, asc, gt, inArray, isNull } from "drizzle-orm";
 import {
   FRAMEWORKS,
   appFacts,
