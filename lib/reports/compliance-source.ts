@@ -117,7 +117,7 @@ export async function evaluateCompliance(
   db: DbOrTx,
   subscriptionIds: string[],
   now: Date,
-  { maxShown = 500 }: { maxShown?: number } = {},
+  { maxShown = 200 }: { maxShown?: number } = {},
 ): Promise<ComplianceResult> {
   const tenant: Tally = new Map();
   const bySub = new Map<string, Tally>();

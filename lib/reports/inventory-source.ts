@@ -84,7 +84,7 @@ export async function inventorySection(
 }
 
 /** Objects and app credentials expiring in [now, now + 90 days), soonest first. */
-export async function expirySection(db: DbOrTx, subs: string[], now: Date, max = 1500): Promise<Section<"expiry">> {
+export async function expirySection(db: DbOrTx, subs: string[], now: Date, max = 500): Promise<Section<"expiry">> {
   const horizon = new Date(now.getTime() + 90 * DAY);
   const assetWhere = and(
     isNull(assets.removedAt),
@@ -152,7 +152,7 @@ export async function expirySection(db: DbOrTx, subs: string[], now: Date, max =
   };
 }
 
-export async function appsSection(db: DbOrTx, now: Date, max = 1000): Promise<Section<"apps">> {
+export async function appsSection(db: DbOrTx, now: Date, max = 300): Promise<Section<"apps">> {
   const live = isNull(appCredentials.removedAt);
   const [counts, rows] = await Promise.all([
     db

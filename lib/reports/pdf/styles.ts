@@ -54,7 +54,7 @@ export const s = {
   mono: { fontFamily: "PlexMono", fontSize: 7 },
   row: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: RULE },
   headRow: { flexDirection: "row", backgroundColor: BAND, borderBottomWidth: 0.75, borderBottomColor: MUTED },
-  cell: { paddingVertical: 2.5, paddingHorizontal: 3 },
+  cell: { paddingVertical: 2, paddingHorizontal: 3 },
   headCell: { paddingVertical: 3, paddingHorizontal: 3, fontWeight: 600, fontSize: 7.5 },
   kpis: { flexDirection: "row", marginBottom: 8 },
   kpi: { flexGrow: 1, flexBasis: 0, borderWidth: 0.5, borderColor: RULE, padding: 6, marginRight: 6 },
