@@ -79,7 +79,7 @@ function diagJson(v: VaultRuntime, i: number): Record<string, unknown> {
   props.logs = dgs.logs.map((l) => ({
     ...(l.category ? { category: l.category } : { categoryGroup: l.categoryGroup }),
     enabled: l.enabled,
-    retentionPolicy: { enabled: false, days: 0 },
+    retentionPolicy: l.retentionPolicy ?? { enabled: false, days: 0 },
   }));
   props.logAnalyticsDestinationType = null;
   return {
