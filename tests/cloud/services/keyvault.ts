@@ -156,7 +156,10 @@ function policyJson(v: VaultRuntime, name: string, p: CertPolicyDef): Record<str
     key_props: {
       exportable: p.exportable,
       kty: p.keyType,
-      ...(p.keyType.startsWith("EC") ? { crv: p.keyCurveName ?? "P-256" } : { key_size: p.keySize }),
+      // EC policies carry the curve and its size (P-256 → 256)
+      ...(p.keyType.startsWith("EC")
+        ? { key_size: Number((p.keyCurveName ?? "P-256").replace(/\D/g, "")), crv: p.keyCurveName ?? "P-256" }
+        : { key_size: p.keySize }),
       reuse_key: false,
     },
     secret_props: { contentType: p.contentType },
