@@ -8,6 +8,7 @@ import { describe, expect, test } from "vitest";
 import { normaliseVault } from "@/lib/cloud";
 import { evaluate, prepareRules } from "@/lib/compliance/catalogue";
 import { vaultFacts } from "@/lib/compliance/from-inventory";
+import { ipRangeContains } from "@/lib/compliance/ip-range";
 import type { vaults } from "@/lib/db/schema";
 import { vaultRow } from "@/lib/discovery/persist";
 import { now } from "./fixtures";
@@ -176,5 +177,53 @@ describe("vault facts from a scanned row", () => {
       ipRules: [1] as never,
     });
     expect(vaultFacts(odd)).toMatchObject({ diagnosticSettings: undefined, ipRules: undefined });
+  });
+});
+
+describe("firewall IP rules (FirewallEnabled_Audit with restrictIPAddresses = Yes)", () => {
+  const firewall = (ipRules: unknown[], params: Record<string, unknown>) =>
+    statuses(
+      scanned(armVault({ networkAcls: { defaultAction: "Deny", ipRules: ipRules.map((value) => ({ value })) } })),
+      prepareRules({ "vault-firewall": { params: { restrictIPAddresses: "Yes", ...params } } }),
+    )["vault-firewall"];
+
+  test("ipRangeContains: a range contains itself, its sub-ranges and addresses; boundaries are inclusive", () => {
+    expect(ipRangeContains("10.0.0.0/8", "10.0.0.0/8")).toBe(true);
+    expect(ipRangeContains("10.0.0.0/8", "10.255.255.255")).toBe(true);
+    expect(ipRangeContains("10.0.0.0/8", "11.0.0.0")).toBe(false);
+    expect(ipRangeContains("10.0.0.0/8", "10.0.0.0/7")).toBe(false);
+    expect(ipRangeContains("203.0.113.7", "203.0.113.7/32")).toBe(true);
+    expect(ipRangeContains("203.0.113.0/24", "203.0.113.128/25")).toBe(true);
+    expect(ipRangeContains("0.0.0.0/0", "198.51.100.1")).toBe(true);
+    // a host address with a prefix is the network it belongs to (as Azure normalises it)
+    expect(ipRangeContains("10.1.2.3/16", "10.1.200.1")).toBe(true);
+    expect(ipRangeContains("2001:db8::/32", "2001:db8::1")).toBeUndefined();
+    expect(ipRangeContains("10.0.0.300", "10.0.0.1")).toBeUndefined();
+  });
+
+  test("allowed ranges: every rule inside one passes; one outside fails", () => {
+    expect(firewall(["10.1.0.0/16", "192.168.1.4"], { allowedIPAddresses: ["10.0.0.0/8", "192.168.1.0/24"] })).toBe(
+      "pass",
+    );
+    expect(firewall(["10.1.0.0/16", "203.0.113.9"], { allowedIPAddresses: ["10.0.0.0/8"] })).toBe("fail");
+    expect(firewall([], { allowedIPAddresses: ["10.0.0.0/8"] })).toBe("pass");
+  });
+
+  test("forbidden ranges: a rule inside one fails", () => {
+    // as written, the definition asks whether the rule lies inside a forbidden range, not whether they overlap: a
+    // rule wider than the forbidden range (0.0.0.0/0) passes
+    expect(firewall(["0.0.0.0/0"], { forbiddenIPAddresses: ["203.0.113.0/24"] })).toBe("pass");
+    expect(firewall(["203.0.113.9"], { forbiddenIPAddresses: ["203.0.113.0/24"] })).toBe("fail");
+    expect(firewall(["198.51.100.0/24"], { forbiddenIPAddresses: ["203.0.113.0/24"] })).toBe("pass");
+  });
+
+  test("not IPv4, or rules not recorded: unknown; no lists: the IP rules play no part", () => {
+    expect(firewall(["2001:db8::/48"], { allowedIPAddresses: ["10.0.0.0/8"] })).toBe("unknown");
+    const legacy = { ...scanned(), ipRules: null } as VaultRow;
+    const restrict = prepareRules({
+      "vault-firewall": { params: { restrictIPAddresses: "Yes", allowedIPAddresses: ["10.0.0.0/8"] } },
+    });
+    expect(statuses(legacy, restrict)["vault-firewall"]).toBe("unknown");
+    expect(firewall(["203.0.113.9"], {})).toBe("pass");
   });
 });
