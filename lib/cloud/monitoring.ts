@@ -39,7 +39,7 @@ const pricingSchema = z.object({
 });
 
 /** One log entry of a diagnostic setting; the retention policy only when it is on (off is what Azure now writes). */
-export interface DiagnosticLog {
+interface DiagnosticLog {
   category?: string;
   categoryGroup?: string;
   enabled: boolean;
@@ -47,7 +47,7 @@ export interface DiagnosticLog {
 }
 
 /** One diagnostic setting: where it sends (resource ids, "" from ARM read as none) and which logs. Metrics left out. */
-export interface DiagnosticSetting {
+interface DiagnosticSetting {
   name: string | null;
   workspaceId?: string;
   storageAccountId?: string;

@@ -1193,7 +1193,7 @@ export interface CertPolicyDef {
   updated: number;
 }
 
-export interface CertLifetimeAction {
+interface CertLifetimeAction {
   trigger: { lifetime_percentage?: number; days_before_expiry?: number };
   action: "AutoRenew" | "EmailContacts";
 }

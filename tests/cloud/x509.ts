@@ -10,7 +10,7 @@ let material:
   | undefined;
 
 /** One RSA-2048 key (persisted next to the CA so thumbprints are stable across runs) used as subject + signing key. */
-export function certKeyMaterial() {
+function certKeyMaterial() {
   if (material) return material;
   const { dir } = ensureCa();
   const p = path.join(dir, "kv-cert-key.pem");
