@@ -62,13 +62,13 @@ export interface DiagnosticSettings {
   logsEnabled: boolean;
 }
 
-/** Zod's first problems, by path only (never a value). */
-function shapeProblem(what: string, error: z.ZodError): Error {
+/** Zod's first problems, by path only (never a value); the caller names the call. */
+function shapeProblem(error: z.ZodError): Error {
   const where = error.issues
     .slice(0, 3)
     .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
     .join("; ");
-  return new Error(`${what}: unexpected response shape (${where})`);
+  return new Error(`unexpected response shape (${where})`);
 }
 
 const id = (s: string | null | undefined) => (s ? s : undefined);
@@ -107,7 +107,7 @@ export async function getDiagnosticSettings(resourceId: string, o: CallOptions =
     o,
   );
   const parsed = diagnosticListSchema.safeParse(raw);
-  if (!parsed.success) throw shapeProblem("diagnostic settings", parsed.error);
+  if (!parsed.success) throw shapeProblem(parsed.error);
   const settings = (parsed.data.value ?? []).map(toSetting);
   const logsEnabled = settings.some(
     (s) =>
@@ -134,7 +134,7 @@ export async function getDefenderForKeyVault(subscriptionId: string, o: CallOpti
     o,
   );
   const parsed = pricingSchema.safeParse(raw);
-  if (!parsed.success) throw shapeProblem("Defender pricing", parsed.error);
+  if (!parsed.success) throw shapeProblem(parsed.error);
   const p = parsed.data.properties;
   return p.subPlan ? { pricingTier: p.pricingTier, subPlan: p.subPlan } : { pricingTier: p.pricingTier };
 }

@@ -263,3 +263,36 @@ describe("a failed Defender read", () => {
     }
   });
 });
+
+describe("diagnostic settings of an unexpected shape", () => {
+  test("fail the zod check: that vault's logging facts are unknown, the error names the field, not its value", async () => {
+    const { control } = env.cloud;
+    control.clearFaults();
+    const name = control.vaults()[0].name;
+    control.setVaultProperties(name, {
+      diagnostics: [
+        {
+          name: "odd",
+          workspaceId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law",
+          logs: [{ categoryGroup: "audit", enabled: "sometimes" as never }],
+          metrics: [],
+        },
+      ],
+    });
+    const run = await runScan({ mode: "full" });
+    expect(run.vaultsDone).toBe(5);
+    const row = (await vaultRows()).get(name)!;
+    expect([row.diagnosticSettings, row.diagnosticsEnabled, row.readable]).toEqual([null, null, true]);
+    const db = await getDb();
+    const errs = await db
+      .select()
+      .from(scanErrors)
+      .where(and(eq(scanErrors.scanId, run.id), eq(scanErrors.scope, row.id)));
+    expect(errs).toHaveLength(1);
+    expect(errs[0].message).toMatch(
+      /^diagnostic settings: unexpected response shape \(value\.0\.properties\.logs\.0\.enabled: /,
+    );
+    expect(errs[0].message).not.toContain("sometimes");
+    expect(outcome(evaluate(vaultFacts(row), now, rules), "vault-resource-logs").status).toBe("unknown");
+  });
+});
