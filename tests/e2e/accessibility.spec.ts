@@ -98,6 +98,7 @@ test("every console page has no serious or critical accessibility violation in e
     "/apps",
     "/scans",
     "/audit",
+    "/reports",
     "/settings",
     "/settings/sessions",
     ...(await detailPaths()),
