@@ -214,7 +214,8 @@ export async function coverageSection(db: DbOrTx, subs: string[]): Promise<Secti
         vault: r.name,
         subscription: r.sub ?? r.subId,
         status: r.status,
-        reason: r.error ? `${r.error.message}${r.error.remediation ? ` — ${r.error.remediation}` : ""}` : r.status,
+        // the remedy is written for people; the cloud's raw message (ids, caller details) only when there is none
+        reason: r.error?.remediation || r.error?.message.slice(0, 300) || r.status,
       })),
     lastScan: last ? { id: last.id, finishedAt: last.finishedAt?.toISOString() ?? null, status: last.status } : null,
   };

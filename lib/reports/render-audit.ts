@@ -31,8 +31,9 @@ export async function renderAuditLogPdf(args: {
         actor: r.actorName ?? (r.actorType === "system" ? `system: ${r.actorId}` : r.actorId),
         action: r.action,
         outcome: r.outcome,
-        target: r.targetType ? `${r.targetType} ${r.targetId ?? ""}`.trim() : "",
-        hash: r.hash.slice(0, 16),
+        // an ARM id's last segment is the resource's name; the full id is in the JSONL and CSV exports
+        target: r.targetType ? `${r.targetType} ${r.targetId?.split("/").pop() ?? ""}`.trim() : "",
+        hash: r.hash.slice(0, 12),
       });
     }
     if (rows.length >= MAX_ROWS) break;

@@ -56,16 +56,16 @@ export function AuditDocument({ data }: { data: AuditPdfData }) {
           columns={[
             { title: "Seq", width: 0.8, align: "right", value: (r) => r.seq },
             { title: "At (UTC)", width: 1.9, value: (r) => r.at },
-            { title: "Actor", width: 2.4, value: (r) => r.actor },
-            { title: "Action", width: 2.4, mono: true, value: (r) => r.action },
+            { title: "Actor", width: 2.2, value: (r) => r.actor },
+            { title: "Action", width: 2.8, mono: true, value: (r) => r.action },
             {
               title: "Outcome",
               width: 1,
               value: (r) => r.outcome,
               colour: (r) => (r.outcome === "success" ? undefined : STATUS_COLOUR.fail),
             },
-            { title: "Target", width: 2.4, value: (r) => r.target },
-            { title: "Hash", width: 1.3, mono: true, value: (r) => r.hash },
+            { title: "Target", width: 2.2, value: (r) => r.target },
+            { title: "Hash (12)", width: 1.5, mono: true, value: (r) => r.hash },
           ]}
           rows={data.rows}
           empty="No entries in the period."
