@@ -15,6 +15,7 @@ import { auditLog } from "../db/schema";
 import { dbOf } from "../db/transaction";
 import { deriveAuditMacKey, type MacKey } from "./chain";
 import { chainHead } from "./export";
+export { checkAgainstAnchor, type AnchorCheck } from "./anchor-check";
 import type { AnchorRef, ChainHead } from "./export-format";
 import { audit } from "./record";
 
@@ -57,25 +58,6 @@ export async function latestAnchor(
   const stored = await readLatestAnchorSecret(vaultUrl, secretName);
   if (!stored) return null;
   return parseAnchor(stored.value, key, `${vaultUrl.replace(/\/$/, "")}/secrets/${secretName}/${stored.version}`);
-}
-
-export type AnchorCheck = { ok: true; anchor: AnchorRef | null } | { ok: false; anchor: AnchorRef; reason: string };
-
-/** Does the live chain still hold the anchored row with the anchored hash? */
-export async function checkAgainstAnchor(db: DbOrTx, anchor: AnchorRef | null): Promise<AnchorCheck> {
-  if (!anchor) return { ok: true, anchor };
-  const [row] = await db.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.seq, anchor.seq));
-  if (!row) {
-    const head = await chainHead(db);
-    return {
-      ok: false,
-      anchor,
-      reason: `the chain ends at row ${head?.seq ?? 0} but row ${anchor.seq} was anchored at ${anchor.at}: the newest rows were deleted`,
-    };
-  }
-  if (row.hash !== anchor.hash)
-    return { ok: false, anchor, reason: `row ${anchor.seq} does not carry the anchored hash: the chain was rewritten` };
-  return { ok: true, anchor };
 }
 
 /** Only anchor rows since the last anchor: nothing new to anchor (else each anchor would call for the next). */
