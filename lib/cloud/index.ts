@@ -20,3 +20,4 @@ export * from "./keyvault";
 export * from "./graph";
 export * from "./validate";
 export type { AccessPolicySummary, PrivateEndpointState } from "./vault-shape";
+export * from "./rotation";

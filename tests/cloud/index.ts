@@ -13,6 +13,7 @@ import { createKvHandler } from "./services/keyvault";
 import { createMiHandler } from "./services/mi";
 import { createArmHandler } from "./services/arm";
 import { createGraphHandler } from "./services/graph";
+import { createEntraHandler } from "./services/entra";
 import { createAwsHandler } from "./services/aws";
 import { createGcpHandler } from "./services/gcp";
 import { createControlHandler } from "./services/control-http";
@@ -122,15 +123,17 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
     return srv;
   };
   const miPort = await listen(mk(createMiHandler(state, { identityHeader, identities }), false), port(2));
+  const armHandler = createArmHandler(state, {
+    origin: () => armOrigin,
+    pageSize: opts.pageSizes?.arm ?? 100,
+    rgPageSize: opts.pageSizes?.rg ?? 100,
+  });
+  // AZURE_AUTHORITY_HOST is the ARM origin: Entra's token endpoint and OpenID configuration are served there too
+  const entraHandler = createEntraHandler(state, { origin: () => armOrigin });
   const armPort = await listen(
-    mk(
-      createArmHandler(state, {
-        origin: () => armOrigin,
-        pageSize: opts.pageSizes?.arm ?? 100,
-        rgPageSize: opts.pageSizes?.rg ?? 100,
-      }),
-      true,
-    ),
+    mk(async (req, res) => {
+      if (!(await entraHandler(req, res))) await armHandler(req, res);
+    }, true),
     port(0),
   );
   armOrigin = `https://127.0.0.1:${armPort}`;
