@@ -13,6 +13,7 @@ import {
   readSecretCurrent,
   removeAppPassword,
   verifyClientSecret,
+  type RetryPolicy,
   writeSecretVersion,
 } from "../cloud";
 import type { Ctx } from "../context";
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** verification attempts and the first backoff (Entra can take a few seconds to accept a new secret) */
   verifyAttempts?: number;
   verifyBackoffMs?: number;
+  /** the cloud retry policy for the writes (tests shorten it) */
+  retry?: Partial<RetryPolicy>;
   /** test hook: called after each transition commits (the SIGKILL tests stop the process here) */
   onStep?: (state: string) => Promise<void> | void;
 }
@@ -190,7 +193,7 @@ export async function runRotation(ctx: Ctx, start: Rotation, o: RunOptions): Pro
                   tags: tagsFor(r),
                   contentType: t.contentType ?? undefined,
                 },
-                { signal: o.signal },
+                { signal: o.signal, retry: o.retry },
               );
               done.set(key, version);
               await transition(

@@ -22,10 +22,17 @@ export async function runDueRotations(
   const worker = o.worker ?? rotationWorkerName();
   const leaseMs = o.leaseMs ?? ROTATION_LEASE_MS;
   let n = 0;
+  // a rotation whose run failed is not taken again in the same tick (the next tick retries it)
+  const seen = new Set<string>();
   for (; n < (o.max ?? 20); n++) {
     if (o.signal?.aborted) break;
     const r = await claimRotation(ctx, worker, leaseMs);
     if (!r) break;
+    if (seen.has(r.id)) {
+      await releaseLease(ctx, r.id, worker).catch(() => undefined);
+      break;
+    }
+    seen.add(r.id);
     const renew = setInterval(
       () => {
         renewLease(ctx, r.id, worker, leaseMs).catch(() => undefined);

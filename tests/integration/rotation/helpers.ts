@@ -5,12 +5,17 @@ import { getDb } from "@/lib/db/client";
 import { appRegistrations, rotations, type Rotation } from "@/lib/db/schema";
 import { verifyClientSecret } from "@/lib/cloud";
 import { runDueRotations, startRotation } from "@/lib/rotation";
-import { markerOf } from "@/lib/rotation/machine";
+import { markerOf, type RunOptions } from "@/lib/rotation/machine";
 import type { LocalCloud } from "../../cloud";
 import { userCtx } from "../discovery/helpers";
 
 export const operator = () => userCtx("CertifyClouds.Operator");
-export const FAST = { verifyAttempts: 2, verifyBackoffMs: 50, leaseMs: 10_000 };
+export const FAST = {
+  verifyAttempts: 2,
+  verifyBackoffMs: 50,
+  leaseMs: 10_000,
+  retry: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 3000, maxRetryAfterMs: 5000, attempts: 4 },
+};
 
 /** A generated app whose client secret is linked to a readable vault (by tags or naming), with its ids. */
 export async function linkedApp(cloud: LocalCloud, mode: "tags" | "naming", writable = true) {
@@ -52,7 +57,7 @@ export async function rotationRow(id: string): Promise<Rotation> {
   return r;
 }
 
-export async function rotate(appObjectId: string, extra: Partial<typeof FAST> = {}) {
+export async function rotate(appObjectId: string, extra: Partial<RunOptions> = {}) {
   const { rotationId } = await startRotation({ ctx: operator(), input: { appObjectId } });
   await runDueRotations(systemCtx("rotation-worker"), { ...FAST, ...extra });
   return rotationRow(rotationId);
@@ -77,4 +82,16 @@ export async function endOverlap(id: string) {
     .update(rotations)
     .set({ overlapUntil: new Date(Date.now() - 1000) })
     .where(eq(rotations.id, id));
+}
+
+/** Advances due rotations as the scheduler would (fast test policies). */
+export const tick = (extra: Partial<RunOptions> = {}) =>
+  runDueRotations(systemCtx("rotation-worker"), { ...FAST, ...extra });
+
+/** Ends the overlap and removes the old credential: the app is free for its next rotation. */
+export async function finish(id: string) {
+  await endOverlap(id);
+  await tick();
+  const r = await rotationRow(id);
+  if (r.state !== "done") throw new Error(`rotation ${id} is ${r.state}: ${r.heldReason}`);
 }
