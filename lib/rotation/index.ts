@@ -4,5 +4,5 @@ export { decideLink } from "./decide-link";
 export { planRotation, startRotation, type RotationPlan } from "./plan";
 export { retryRotation } from "./retry";
 export { getRotation, listRotations } from "./queries";
-export { runDueRotations, ROTATION_LEASE_MS } from "./worker";
+export { runDueRotations } from "./worker";
 export * from "./links";

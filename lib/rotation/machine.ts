@@ -85,6 +85,7 @@ export async function runRotation(ctx: Ctx, start: Rotation, o: RunOptions): Pro
     outcome?: "failure",
   ) => {
     r = await transition(ctx, r, o.worker, patch, steps, { action, outcome, details });
+    log.info({ rotationId: r.id, state: r.state, action }, "rotation step");
     await o.onStep?.(r.state);
   };
   const hold = (from: Rotation["state"], reason: string, steps: StepChange[] = [], patch: Partial<Rotation> = {}) =>

@@ -1,14 +1,13 @@
 /** The scheduler's side: claim a rotation with work to do (lease), advance it, release it. */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { getConfig } from "../config";
 import type { Ctx } from "../context";
 import { logger } from "../log";
 import { runRotation, type RunOptions } from "./machine";
 import { claimRotation, LeaseLostError, releaseLease, renewLease } from "./store";
 
 const log = logger("rotation.worker");
-
-export const ROTATION_LEASE_MS = 60_000;
 
 export function rotationWorkerName(): string {
   return `${hostname()}:${process.pid}:rotation:${randomBytes(3).toString("hex")}`;
@@ -20,7 +19,7 @@ export async function runDueRotations(
   o: Partial<RunOptions> & { leaseMs?: number; max?: number } = {},
 ): Promise<number> {
   const worker = o.worker ?? rotationWorkerName();
-  const leaseMs = o.leaseMs ?? ROTATION_LEASE_MS;
+  const leaseMs = o.leaseMs ?? getConfig().rotation.leaseMs;
   let n = 0;
   // a rotation whose run failed is not taken again in the same tick (the next tick retries it)
   const seen = new Set<string>();
