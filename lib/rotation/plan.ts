@@ -14,6 +14,7 @@ import { readSetting } from "../settings/store";
 import { text } from "../validation";
 import { loadAppLinks } from "./app-links";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID, type Link } from "./links";
+import { discoverConsumers, type Consumer } from "./consumers";
 import { targetKey } from "./machine";
 import { initSteps } from "./store";
 
@@ -29,6 +30,9 @@ export interface RotationPlan {
   /** links that will NOT be written (suggested or rejected) — shown so nobody is surprised */
   skipped: { vaultName: string; secretName: string; source: string; reason: string }[];
   permissions: { scope: string; needs: string }[];
+  /** who reads the secrets written (live from ARM; metadata only) */
+  consumers: Consumer[];
+  consumersError?: string;
   blockers: string[];
 }
 
@@ -52,7 +56,16 @@ function pickCredential(
   return passwords.at(-1) ?? null;
 }
 
-export async function planRotation({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<RotationPlan> {
+export async function planRotation({
+  ctx,
+  input,
+  consumers = true,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  /** false: skip the live consumer discovery (starting a rotation does not need it) */
+  consumers?: boolean;
+}): Promise<RotationPlan> {
   assertPermission(ctx, "rotation:run");
   const i = planInput.parse(input);
   const { app, passwords, links } = await loadAppLinks(ctx, i.appObjectId);
@@ -72,7 +85,15 @@ export async function planRotation({ ctx, input }: { ctx: Ctx; input: unknown })
     .where(and(eq(rotations.appObjectId, app.id), notInArray(rotations.state, ["done"])))
     .limit(1);
   if (running.length) blockers.push("A rotation of this app is already in progress or held.");
+  const found = consumers
+    ? await discoverConsumers(
+        ctx,
+        active.map((l) => ({ vaultName: l.secret.vaultName, vaultUri: l.secret.vaultUri, secretName: l.secret.name })),
+      )
+    : { consumers: [] };
   return {
+    consumers: found.consumers,
+    ...(found.error ? { consumersError: found.error } : {}),
     app: { id: app.id, appId: app.appId, displayName: app.displayName },
     replaces,
     validityDays,
@@ -99,7 +120,7 @@ export async function planRotation({ ctx, input }: { ctx: Ctx; input: unknown })
 /** Starts the rotation the plan describes; the rotation worker (scheduler) executes it. */
 export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ rotationId: string }> {
   assertPermission(ctx, "rotation:run");
-  const plan = await planRotation({ ctx, input });
+  const plan = await planRotation({ ctx, input, consumers: false });
   if (plan.blockers.length) throw new AppError("conflict", plan.blockers[0]);
   const by = ctx.actor.type === "user" ? ctx.actor.upn : ctx.actor.type === "system" ? ctx.actor.job : "anonymous";
   return withTransaction(ctx, async (tx) => {

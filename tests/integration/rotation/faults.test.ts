@@ -33,7 +33,7 @@ beforeAll(async () => {
   });
   grantWrite(env.cloud, second.vault);
   await runScan({ mode: "full" });
-}, 60_000);
+}, 180_000);
 afterEach(() => env.cloud.control.clearFaults());
 afterAll(async () => {
   await env?.stop();

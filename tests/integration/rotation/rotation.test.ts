@@ -14,7 +14,7 @@ let env: Env;
 beforeAll(async () => {
   env = await setupDiscovery({ estate: "tiny" });
   await runScan({ mode: "full" });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await env?.stop();
 });
@@ -37,6 +37,32 @@ describe("links and plan", () => {
     expect(plan.targets.map((t) => `${t.vaultName}/${t.secretName}`)).toContain(`${link.vault}/${link.secretName}`);
     expect(plan.overlapHours).toBe(24);
     expect(plan.permissions[0].needs).toMatch(/Application\.ReadWrite\.OwnedBy/);
+  });
+
+  test("the plan shows every consumer of the linked secrets: versionless ones refresh, versioned ones are flagged", async () => {
+    const all = env.cloud.estate.containerApps.length + env.cloud.estate.sites.length;
+    expect(all).toBeGreaterThan(0);
+    let versioned = 0;
+    let versionless = 0;
+    for (const mode of ["tags", "naming"] as const) {
+      const { appObjectId } = await linkedApp(env.cloud, mode);
+      const plan = await planRotation({ ctx: operator(), input: { appObjectId } });
+      expect(plan.consumersError).toBeUndefined();
+      for (const c of plan.consumers) {
+        expect(plan.targets.some((t) => t.vaultName === c.vaultName && t.secretName === c.secretName)).toBe(true);
+        if (c.versioned) {
+          versioned++;
+          expect(c.effect).toMatch(/keeps the old value/);
+        } else {
+          versionless++;
+          expect(c.effect).toMatch(/within (24 hours|30 minutes)/);
+        }
+      }
+    }
+    expect(versionless).toBeGreaterThan(0);
+    expect(versioned).toBeGreaterThan(0);
+    // metadata only: no secret value was read to find them
+    expect(env.cloud.control.count("kv.secrets.get")).toBe(0);
   });
 
   test("a Viewer can neither plan nor start a rotation", async () => {
