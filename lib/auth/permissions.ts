@@ -28,6 +28,7 @@ export const LIVE_PERMISSIONS: readonly Permission[] = [
   "dashboard:read",
   "audit:read",
   "scan:run",
+  "rotation:run",
   "settings:write",
   "sessions:manage",
 ];
