@@ -14,6 +14,7 @@ import { createMiHandler } from "./services/mi";
 import { createArmHandler } from "./services/arm";
 import { createGraphHandler } from "./services/graph";
 import { createEntraHandler } from "./services/entra";
+import { prepareRotationDemo } from "./rotation-demo";
 import { createAwsHandler } from "./services/aws";
 import { createGcpHandler } from "./services/gcp";
 import { createControlHandler } from "./services/control-http";
@@ -28,6 +29,8 @@ export { ensureCa } from "./ensure-ca.mjs";
 export interface StartCloudOptions {
   /** named estate ('tiny' | 'demo' | 'large' | 'xl') or a spec (partial, with optional base) — default 'tiny' */
   estate?: EstateInput;
+  /** the product identity may write app-linked vaults, and unlinked apps get a suggested secret (demo, e2e) */
+  rotationDemo?: boolean;
   /** 'now' the estate's expiry distribution is relative to (default: real now) */
   now?: Date | number;
   /** added delay per request (default none) */
@@ -202,6 +205,7 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
     identities,
     resetAll,
   });
+  if (opts.rotationDemo) prepareRotationDemo(control, estate);
 
   const info = () => ({ estate: estate.spec.name, endpoints: endpoints() });
   const controlPort = await listen(mk(createControlHandler(control, info), false), port(5));
