@@ -7,8 +7,8 @@
 import { armGetJson, armPostJson } from "./clients";
 import { withRetry, type CallOptions } from "./retry";
 
-export const SITES_API = "2023-12-01";
-export const CONTAINER_APPS_API = "2024-03-01";
+const SITES_API = "2023-12-01";
+const CONTAINER_APPS_API = "2024-03-01";
 
 export interface SecretReference {
   /** VaultName=… form */

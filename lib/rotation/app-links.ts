@@ -10,7 +10,7 @@ import { readSetting } from "../settings/store";
 import { text } from "../validation";
 import { linksForApp, type Link, type LinkApp } from "./links";
 
-export const appIdInput = z.object({ appObjectId: text(200, { min: 1 }) });
+const appIdInput = z.object({ appObjectId: text(200, { min: 1 }) });
 
 export interface AppWithLinks {
   app: LinkApp & { kind: string };

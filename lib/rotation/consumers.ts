@@ -18,7 +18,7 @@ export interface Consumer extends Omit<ConsumerReference, "ref"> {
   effect: string;
 }
 
-export const REFRESH = {
+const REFRESH = {
   app_service: "picks up the new version within 24 hours (or at the next restart or configuration change)",
   function_app: "picks up the new version within 24 hours (or at the next restart or configuration change)",
   container_app: "picks up the new version within 30 minutes (or at the next revision)",

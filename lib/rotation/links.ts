@@ -11,12 +11,12 @@
 export const TAG_APP_ID = "cc-app-id";
 export const TAG_KEY_ID = "cc-credential-key-id";
 export const TAG_ROTATION_ID = "cc-rotation-id";
-export const MS_TAG_CREDENTIAL_ID = "CredentialId";
-export const MS_TAG_PROVIDER_ADDRESS = "ProviderAddress";
-export const MS_TAG_VALIDITY_DAYS = "ValidityPeriodDays";
+const MS_TAG_CREDENTIAL_ID = "CredentialId";
+const MS_TAG_PROVIDER_ADDRESS = "ProviderAddress";
+const MS_TAG_VALIDITY_DAYS = "ValidityPeriodDays";
 
-export type LinkSource = "tags" | "naming" | "confirmed" | "suggested";
-export type LinkConfidence = "high" | "medium" | "low";
+type LinkSource = "tags" | "naming" | "confirmed" | "suggested";
+type LinkConfidence = "high" | "medium" | "low";
 
 export interface LinkApp {
   id: string;
@@ -55,7 +55,7 @@ export interface Link {
   reason: string;
 }
 
-export function slugOf(s: string): string {
+function slugOf(s: string): string {
   return s
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

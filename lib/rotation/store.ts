@@ -9,7 +9,7 @@ import type { Ctx } from "../context";
 import { rotations, rotationSteps, type Rotation, type RotationStep, type RotationStepRow } from "../db/schema";
 import { dbOf, withTransaction } from "../db/transaction";
 
-export const ACTIVE_STATES = ["adding", "writing", "verifying", "removing"] as const;
+const ACTIVE_STATES = ["adding", "writing", "verifying", "removing"] as const;
 
 export class LeaseLostError extends Error {
   constructor() {

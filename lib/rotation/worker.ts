@@ -9,7 +9,7 @@ import { claimRotation, LeaseLostError, releaseLease, renewLease } from "./store
 
 const log = logger("rotation.worker");
 
-export function rotationWorkerName(): string {
+function rotationWorkerName(): string {
   return `${hostname()}:${process.pid}:rotation:${randomBytes(3).toString("hex")}`;
 }
 

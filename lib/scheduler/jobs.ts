@@ -108,13 +108,13 @@ export const sessionCleanupJob: JobDefinition = {
   },
 };
 
-export const ROTATION_WORKER_INTERVAL_MS = 2_000;
+const ROTATION_WORKER_INTERVAL_MS = 2_000;
 
 /**
  * Runs on every replica: advances the rotations that have work to do (new, interrupted, or past their overlap). Each
  * rotation is leased in lib/rotation, so replicas never work on the same one.
  */
-export const rotationWorkerJob: JobDefinition = {
+const rotationWorkerJob: JobDefinition = {
   name: "rotation-worker",
   scope: "replica",
   schedule: { everyMs: ROTATION_WORKER_INTERVAL_MS },

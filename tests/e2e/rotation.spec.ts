@@ -9,6 +9,21 @@ import { expect, signInAs, test, withDb } from "./fixtures";
 test.describe.configure({ mode: "serial" });
 
 async function linkedAppId(): Promise<string> {
+  // a fresh install's first scheduled scan (or discovery.spec.ts) fills the inventory
+  await expect
+    .poll(
+      () =>
+        withDb(
+          async (c) =>
+            (
+              await c.query(
+                "select count(*)::int as n from scan_runs where status in ('completed', 'completed_with_errors')",
+              )
+            ).rows[0].n as number,
+        ),
+      { timeout: 150_000, intervals: [1000] },
+    )
+    .toBeGreaterThan(0);
   return withDb(async (c) => {
     const r = await c.query<{ id: string }>(
       `select a.id from app_registrations a join assets s on s.tags->>'cc-app-id' = a.app_id
