@@ -50,7 +50,7 @@ test("as operator: Rotate now shows the plan, Confirm starts the rotation, every
   await expect(steps).toContainText("Add the new client secret");
   await expect(steps).toContainText("Write a new version to");
   if ((await page.getByTestId("rotation-state").textContent()) === "held") {
-    await expect(page.getByText(/permission \(HTTP 403/)).toBeVisible();
+    await expect(page.getByText(/failed: permission \(HTTP 403/).first()).toBeVisible();
     await expect(steps).toContainText("Remove the new client secret again");
     await expect(page.getByTestId("retry-rotation")).toBeVisible();
   }
