@@ -132,13 +132,17 @@ async function upsertStep(ctx: Ctx, rotationId: string, s: StepChange): Promise<
     });
 }
 
+const STEP_ORDER: RotationStep[] = ["add_password", "write_secret", "remove_new", "verify", "overlap", "remove_old"];
+
+/** The steps in the order they run; removing the new secret again (after failed writes, or a restart) after the writes. */
 export async function stepsOf(ctx: Ctx, rotationId: string): Promise<RotationStepRow[]> {
   const db = await dbOf(ctx);
-  return db
+  const rows = await db
     .select()
     .from(rotationSteps)
     .where(eq(rotationSteps.rotationId, rotationId))
-    .orderBy(asc(rotationSteps.startedAt), asc(rotationSteps.step), asc(rotationSteps.target));
+    .orderBy(asc(rotationSteps.target));
+  return rows.sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
 }
 
 /** The step rows of a new rotation, all pending, in the order they run. */
