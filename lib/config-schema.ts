@@ -104,6 +104,8 @@ export const schema = z.object({
   SCAN_LEASE_MS: int(30_000, 1_000, 600_000),
   SCAN_HEARTBEAT_MS: int(2_000, 100, 60_000),
   SCAN_MAX_INTERRUPTIONS: int(3, 0, 100),
+  /** The rotation lease (docs/rotation.md): a rotation whose worker died is resumed once it lapses. */
+  ROTATION_LEASE_MS: int(60_000, 1_000, 600_000),
 });
 
 export type Raw = z.infer<typeof schema>;

@@ -63,6 +63,7 @@ export interface AppConfig {
   scheduler: { healthPort: number };
   /** The scan lease (see docs/discovery.md, "Resume after an interruption"). */
   scan: { leaseMs: number; heartbeatMs: number; maxInterruptions: number };
+  rotation: { leaseMs: number };
 }
 
 export { ConfigError } from "./config-error";
@@ -199,6 +200,7 @@ export function loadConfig(
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
     scan: { leaseMs: r.SCAN_LEASE_MS, heartbeatMs: r.SCAN_HEARTBEAT_MS, maxInterruptions: r.SCAN_MAX_INTERRUPTIONS },
+    rotation: { leaseMs: r.ROTATION_LEASE_MS },
   };
   const key = secretKey;
   return Object.defineProperty(config, "secretKey", {

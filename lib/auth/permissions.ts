@@ -29,6 +29,7 @@ export const LIVE_PERMISSIONS: readonly Permission[] = [
   "audit:read",
   "evidence:export",
   "scan:run",
+  "rotation:run",
   "settings:write",
   "sessions:manage",
 ];

@@ -244,12 +244,21 @@ function armPipeline(): Pipeline {
 }
 
 /** GET an ARM path (or absolute nextLink) and return parsed JSON; non-2xx → HttpError. */
-export async function armGetJson<T = unknown>(pathOrUrl: string, signal?: AbortSignal): Promise<T> {
+export function armGetJson<T = unknown>(pathOrUrl: string, signal?: AbortSignal): Promise<T> {
+  return armJson<T>("GET", pathOrUrl, signal);
+}
+
+/** POST without a body (ARM's `…/list` actions) and return parsed JSON; non-2xx → HttpError. */
+export function armPostJson<T = unknown>(path: string, signal?: AbortSignal): Promise<T> {
+  return armJson<T>("POST", path, signal);
+}
+
+async function armJson<T>(method: "GET" | "POST", pathOrUrl: string, signal?: AbortSignal): Promise<T> {
   const f = factory();
   const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${f.cfg.armEndpoint}${pathOrUrl}`;
   const res = await armPipeline().sendRequest(
     f.httpClient,
-    createPipelineRequest({ url, method: "GET", abortSignal: signal }),
+    createPipelineRequest({ url, method, abortSignal: signal }),
   );
   const text = res.bodyAsText ?? "";
   if (res.status >= 400) {

@@ -13,6 +13,7 @@ export {
   resourceGraphClient,
   graphClient,
   armGetJson,
+  armPostJson,
   type KeyVaultClients,
 } from "./clients";
 export * from "./arm";
@@ -21,3 +22,5 @@ export * from "./keyvault";
 export * from "./graph";
 export * from "./validate";
 export type { AccessPolicySummary, PrivateEndpointState } from "./vault-shape";
+export * from "./rotation";
+export * from "./consumers";

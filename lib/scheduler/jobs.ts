@@ -149,6 +149,22 @@ export const auditAnchorJob: JobDefinition = {
   },
 };
 
+const ROTATION_WORKER_INTERVAL_MS = 2_000;
+
+/**
+ * Runs on every replica: advances the rotations that have work to do (new, interrupted, or past their overlap). Each
+ * rotation is leased in lib/rotation, so replicas never work on the same one.
+ */
+const rotationWorkerJob: JobDefinition = {
+  name: "rotation-worker",
+  scope: "replica",
+  schedule: { everyMs: ROTATION_WORKER_INTERVAL_MS },
+  run: async (ctx, signal) => {
+    const { runDueRotations } = await import("../rotation");
+    await runDueRotations(ctx, { signal });
+  },
+};
+
 /** The product's jobs; `scanWorker` runs scans in a worker thread (the in-process mode). */
 export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
   return [
@@ -157,5 +173,6 @@ export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
     sessionCleanupJob,
     monthlyEvidenceJob,
     auditAnchorJob,
+    rotationWorkerJob,
   ];
 }

@@ -64,6 +64,35 @@ export const SETTINGS = {
     default: { enabled: true },
     description: "Monthly evidence package",
   },
+  /**
+   * Client-secret rotation: the new secret's validity, how long the old one stays valid after the new one is verified,
+   * and the secret-name patterns that link a Key Vault secret to an app (`{appSlug}`, `{appName}`, `{appId}`).
+   */
+  "rotation.policy": {
+    schema: z.object({
+      validityDays: z.number().int().min(1).max(730),
+      overlapHours: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 30),
+      namingPatterns: z
+        .array(
+          z
+            .string()
+            .min(3)
+            .max(127)
+            .regex(/^[A-Za-z0-9{}-]+$/, "letters, digits, dashes and {appSlug} / {appName} / {appId}"),
+        )
+        .max(10),
+    }),
+    default: {
+      validityDays: 180,
+      overlapHours: 24,
+      namingPatterns: ["app-{appSlug}-client-secret", "{appSlug}-client-secret"] as string[],
+    },
+    description: "Rotation",
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -52,6 +52,26 @@ export const allowListForm = z.object({
   ),
 });
 
+/** Settings → Rotation: validity, overlap, and the naming patterns one per line (or comma-separated). */
+export const rotationForm = z
+  .object({
+    validityDays: wholeNumber(1, 730, "Validity (days)"),
+    overlapHours: wholeNumber(0, 720, "Overlap (hours)"),
+    namingPatterns: z.preprocess(
+      (v) => (Array.isArray(v) ? v : typeof v === "string" ? v.split(/[\s,;]+/).filter(Boolean) : v),
+      z
+        .array(
+          z
+            .string()
+            .min(3, "Each pattern needs at least 3 characters.")
+            .max(127)
+            .regex(/^[A-Za-z0-9{}-]+$/, "Patterns use letters, digits, dashes and {appSlug}, {appName}, {appId}."),
+        )
+        .max(10, "At most 10 patterns."),
+    ),
+  })
+  .strict();
+
 /** The next few firings of a schedule, for the settings page preview (empty when it cannot be evaluated). */
 export function nextRuns(cron: string, timezone: string, count = 3, from = new Date()): Date[] {
   const out: Date[] = [];

@@ -88,5 +88,10 @@ export async function readSetting<K extends SettingKey>(ctx: Ctx, key: K): Promi
 /** What the settings page shows (any reader): the current values of the console-editable settings. */
 export async function readConsoleSettings(ctx: Ctx) {
   assertPermission(ctx, "dashboard:read");
-  return getSettings(await dbOf(ctx), ["expiry.thresholds", "scan.schedule", "discovery.subscriptions"]);
+  return getSettings(await dbOf(ctx), [
+    "expiry.thresholds",
+    "scan.schedule",
+    "discovery.subscriptions",
+    "rotation.policy",
+  ]);
 }

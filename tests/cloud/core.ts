@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Estate, Identity } from "./estate";
 
-export type ServiceName = "mi" | "arm" | "rg" | "kv" | "graph" | "aws" | "gcp";
+export type ServiceName = "mi" | "arm" | "rg" | "kv" | "graph" | "aws" | "gcp" | "entra";
 
 // ------------------------------------------------------------------------------------------------------------ tokens
 

@@ -271,7 +271,21 @@ export interface SiteSettingDef {
   name: string;
   /** plain value, or a Key Vault reference rendered at request time (needs the vault's local origin) */
   value?: string;
-  ref?: { vaultIndex: number; secretName: string; version?: string; form: "SecretUri" | "VaultName" };
+  /** `pinned`: a versioned reference to the secret's first version (resolved when rendered) */
+  ref?: { vaultIndex: number; secretName: string; version?: string; pinned?: boolean; form: "SecretUri" | "VaultName" };
+  /** connection strings only: the ARM connection string type */
+  type?: string;
+}
+
+/** A Container App whose secrets reference Key Vault (`keyVaultUrl` + `identity`), as ARM returns them (no values). */
+export interface ContainerAppDef {
+  id: string;
+  name: string;
+  location: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  principalId: string;
+  secrets: { name: string; ref: NonNullable<SiteSettingDef["ref"]> }[];
 }
 
 export interface SiteDef {
@@ -283,6 +297,7 @@ export interface SiteDef {
   resourceGroup: string;
   principalId: string;
   settings: SiteSettingDef[];
+  connectionStrings: SiteSettingDef[];
 }
 
 export interface AwsSecretSeed {
@@ -316,6 +331,7 @@ export interface Estate {
   apps: AppDef[];
   appLinks: Map<number, AppSecretLink[]>;
   sites: SiteDef[];
+  containerApps: ContainerAppDef[];
   aws: { accountId: string; region: string; secrets: AwsSecretSeed[] };
   gcp: { projectId: string; projectNumber: string; secrets: GcpSecretSeed[] };
 }
@@ -720,7 +736,19 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
             ref: { vaultIndex: target[0].index, secretName: "does-not-exist", form: "SecretUri" },
           });
       }
+      // a versioned reference (pinned to the first version): it keeps the old value after a rotation
+      const connectionStrings: SiteSettingDef[] = [];
+      if (target.length) {
+        const v = target[k % target.length];
+        const secretName = secretNameFor(spec, v.index, 0, appLinks.get(v.index));
+        connectionStrings.push({
+          name: "ServiceBus",
+          type: "Custom",
+          ref: { vaultIndex: v.index, secretName, pinned: true, form: "SecretUri" },
+        });
+      }
       sites.push({
+        connectionStrings,
         id: `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${name}`,
         name,
         kind: isFunc ? "functionapp,linux" : "app",
@@ -731,6 +759,32 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
         settings,
       });
     }
+  }
+
+  // Container Apps: one per app-linked secret in every other vault, versionless and versioned references alternating
+  const containerApps: ContainerAppDef[] = [];
+  for (const [vaultIndex, links] of appLinks) {
+    const v = vaults.find((x) => x.index === vaultIndex)!;
+    links.forEach((l, j) => {
+      if ((vaultIndex + j) % 2) return;
+      const r = rng(spec.seed, "aca", vaultIndex, j);
+      const name = `ca-${slug(apps[l.appIndex].displayName)}`.slice(0, 32).replace(/-+$/, "");
+      const rg = `rg-${name.slice(3)}`;
+      containerApps.push({
+        id: `/subscriptions/${v.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.App/containerApps/${name}`,
+        name,
+        location: v.location,
+        subscriptionId: v.subscriptionId,
+        resourceGroup: rg,
+        principalId: r.guid(),
+        secrets: [
+          {
+            name: "client-secret",
+            ref: { vaultIndex, secretName: l.secretName, pinned: j % 4 === 2, form: "SecretUri" },
+          },
+        ],
+      });
+    });
   }
 
   // AWS / GCP seeds
@@ -786,6 +840,7 @@ export function generateEstate(specIn: EstateInput | undefined, opts: { now?: Da
     apps,
     appLinks,
     sites,
+    containerApps,
     aws: { accountId: String(100000000000 + ga.int(0, 899999999999)), region: "eu-west-1", secrets: awsSecrets },
     gcp: {
       projectId: `contoso-${spec.name.replace(/[^a-z0-9-]/g, "")}-secrets`.slice(0, 30),

@@ -13,6 +13,8 @@ import { createKvHandler } from "./services/keyvault";
 import { createMiHandler } from "./services/mi";
 import { createArmHandler } from "./services/arm";
 import { createGraphHandler } from "./services/graph";
+import { createEntraHandler } from "./services/entra";
+import { prepareRotationDemo } from "./rotation-demo";
 import { createAwsHandler } from "./services/aws";
 import { createGcpHandler } from "./services/gcp";
 import { createControlHandler } from "./services/control-http";
@@ -27,6 +29,8 @@ export { ensureCa } from "./ensure-ca.mjs";
 export interface StartCloudOptions {
   /** named estate ('tiny' | 'demo' | 'large' | 'xl') or a spec (partial, with optional base) — default 'tiny' */
   estate?: EstateInput;
+  /** the product identity may write app-linked vaults, and unlinked apps get a suggested secret (demo, e2e) */
+  rotationDemo?: boolean;
   /** 'now' the estate's expiry distribution is relative to (default: real now) */
   now?: Date | number;
   /** added delay per request (default none) */
@@ -122,15 +126,17 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
     return srv;
   };
   const miPort = await listen(mk(createMiHandler(state, { identityHeader, identities }), false), port(2));
+  const armHandler = createArmHandler(state, {
+    origin: () => armOrigin,
+    pageSize: opts.pageSizes?.arm ?? 100,
+    rgPageSize: opts.pageSizes?.rg ?? 100,
+  });
+  // AZURE_AUTHORITY_HOST is the ARM origin: Entra's token endpoint and OpenID configuration are served there too
+  const entraHandler = createEntraHandler(state, { origin: () => armOrigin });
   const armPort = await listen(
-    mk(
-      createArmHandler(state, {
-        origin: () => armOrigin,
-        pageSize: opts.pageSizes?.arm ?? 100,
-        rgPageSize: opts.pageSizes?.rg ?? 100,
-      }),
-      true,
-    ),
+    mk(async (req, res) => {
+      if (!(await entraHandler(req, res))) await armHandler(req, res);
+    }, true),
     port(0),
   );
   armOrigin = `https://127.0.0.1:${armPort}`;
@@ -202,6 +208,7 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
     identities,
     resetAll,
   });
+  if (opts.rotationDemo) prepareRotationDemo(control, estate);
 
   const info = () => ({ estate: estate.spec.name, endpoints: endpoints() });
   const controlPort = await listen(mk(createControlHandler(control, info), false), port(5));

@@ -65,7 +65,11 @@ async function main() {
       idpPort: Number(values["idp-port"]),
       build: false,
       signal: startup.signal,
-      cloud: { estate: values.estate as EstateName, latency: { fixedMs: Number(values.latency), jitterMs: 0 } },
+      cloud: {
+        estate: values.estate as EstateName,
+        latency: { fixedMs: Number(values.latency), jitterMs: 0 },
+        rotationDemo: true,
+      },
       env: {
         APP_ENV: "demo",
         SECRET_KEY: persistentSecretKey(dataDir),

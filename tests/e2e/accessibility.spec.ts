@@ -62,6 +62,8 @@ async function detailPaths(): Promise<string[]> {
       "select id as v from app_registrations where kind = 'application' order by display_name limit 1",
     );
     const scan = await one("select id::text as v from scan_runs order by created_at desc limit 1");
+    // a rotation exists only when rotation.spec.ts ran before (a rerun on the same stack)
+    const rotation = await one("select id::text as v from rotations order by created_at desc limit 1");
     expect([asset, vault, app, scan].every(Boolean), "the scan produced an object, a vault, an app and a scan").toBe(
       true,
     );
@@ -70,6 +72,7 @@ async function detailPaths(): Promise<string[]> {
       `/vaults/${Buffer.from(vault!.toLowerCase()).toString("base64url")}`,
       `/apps/${app}`,
       `/scans/${scan}`,
+      ...(rotation ? [`/rotations/${rotation}`] : []),
     ];
   });
 }
@@ -101,6 +104,7 @@ test("every console page has no serious or critical accessibility violation in e
     "/reports",
     "/settings",
     "/settings/sessions",
+    "/rotations",
     ...(await detailPaths()),
   ];
   for (const theme of THEMES) {

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { allowListForm, scheduleForm, thresholdsForm } from "@/lib/settings/forms";
+import { allowListForm, rotationForm, scheduleForm, thresholdsForm } from "@/lib/settings/forms";
 import { updateSetting } from "@/lib/settings/store";
 import { action } from "@/lib/web/action";
 
@@ -33,6 +33,16 @@ export const updateAllowList = action(
       ctx,
       input: { key: "discovery.subscriptions", value: { allowList: [...new Set(input.allowList)] } },
     });
+    revalidatePath("/settings");
+    return r.value;
+  },
+);
+
+/** Settings → Rotation (Admin): new secrets' validity, the overlap, the naming patterns that link secrets to apps. */
+export const updateRotation = action(
+  { name: "updateRotation", access: "settings:write", input: rotationForm },
+  async ({ ctx, input }) => {
+    const r = await updateSetting({ ctx, input: { key: "rotation.policy", value: input } });
     revalidatePath("/settings");
     return r.value;
   },

@@ -16,7 +16,7 @@ import { nextRuns } from "@/lib/settings/forms";
 import { readConsoleSettings } from "@/lib/settings/store";
 import { requirePage } from "@/lib/web/page-guard";
 import { formatDateTime } from "@/app/_components/format";
-import { updateAllowList, updateSchedule, updateThresholds } from "./actions";
+import { updateAllowList, updateRotation, updateSchedule, updateThresholds } from "./actions";
 import { AllowListField, SettingForm, TextField } from "./_components/setting-form";
 
 export const metadata = { title: "Settings" };
@@ -48,6 +48,7 @@ export default async function SettingsPage() {
   const th = st["expiry.thresholds"];
   const sched = st["scan.schedule"];
   const allow = st["discovery.subscriptions"].allowList;
+  const rot = st["rotation.policy"];
   const { subscriptions } = await inventoryFacets({ ctx, input: { limit: 1 } });
   const subscriptionName = new Map(subscriptions.map((s) => [s.id.toLowerCase(), s.name]));
   const runs = sched.enabled ? nextRuns(sched.cron, sched.timezone, 3) : [];
@@ -188,6 +189,48 @@ export default async function SettingsPage() {
           )}
         </section>
       </div>
+      <section className="card mb-4 p-5" aria-labelledby="rot-h" data-testid="settings-rotation">
+        <h2 id="rot-h" className="text-base font-semibold">
+          Rotation
+        </h2>
+        <p className="mt-1 text-xs text-muted">
+          New client secrets are valid for the validity below; the old one stays valid for the overlap after the new one
+          is verified. A Key Vault secret whose name matches a pattern is linked to the app ({"{appSlug}"},{" "}
+          {"{appName}"}, {"{appId}"}).
+        </p>
+        {canWrite ? (
+          <SettingForm action={updateRotation} testId="rotation-form">
+            <div className="mt-3 grid gap-3 sm:grid-cols-3">
+              <TextField
+                name="validityDays"
+                label="Validity (days)"
+                type="number"
+                inputMode="numeric"
+                defaultValue={rot.validityDays}
+              />
+              <TextField
+                name="overlapHours"
+                label="Overlap (hours)"
+                type="number"
+                inputMode="numeric"
+                defaultValue={rot.overlapHours}
+              />
+              <TextField
+                name="namingPatterns"
+                label="Naming patterns (comma-separated)"
+                mono
+                defaultValue={rot.namingPatterns.join(", ")}
+              />
+            </div>
+          </SettingForm>
+        ) : (
+          <dl className="mt-3 space-y-3 text-sm">
+            <Row k="Validity" v={`${rot.validityDays} days`} />
+            <Row k="Overlap" v={`${rot.overlapHours} hours`} />
+            <Row k="Naming patterns" v={rot.namingPatterns.join(", ") || "none"} mono />
+          </dl>
+        )}
+      </section>
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="card p-5" aria-labelledby="tenant-h">
           <h2 id="tenant-h" className="text-base font-semibold">

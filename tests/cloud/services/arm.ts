@@ -2,7 +2,7 @@
 // app settings, role assignments) and Azure Resource Graph, on one HTTPS origin.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RESOURCES, applyFault, readBody, send, sleep, splitUrl, type Reply } from "../core";
-import type { SiteDef, VaultDef } from "../estate";
+import type { ContainerAppDef, SiteDef, VaultDef } from "../estate";
 import type { CloudState, VaultRuntime } from "../state";
 
 export interface ArmOptions {
@@ -118,8 +118,64 @@ export function renderSetting(s: CloudState, st: SiteDef["settings"][number]): s
   const ref = st.ref!;
   const v = s.vaults.find((x) => x.def.index === ref.vaultIndex && x.def.seeded);
   if (!v) return "";
-  if (ref.form === "VaultName") return `@Microsoft.KeyVault(VaultName=${v.def.name};SecretName=${ref.secretName})`;
-  return `@Microsoft.KeyVault(SecretUri=${v.origin}/secrets/${ref.secretName}/${ref.version ?? ""})`;
+  const version = ref.version ?? (ref.pinned ? pinnedVersion(s, v, ref.secretName) : "");
+  if (ref.form === "VaultName")
+    return `@Microsoft.KeyVault(VaultName=${v.def.name};SecretName=${ref.secretName}${version ? `;SecretVersion=${version}` : ""})`;
+  return `@Microsoft.KeyVault(SecretUri=${secretUrl(v, ref.secretName, version)})`;
+}
+
+function secretUrl(v: VaultRuntime, name: string, version: string): string {
+  return `${v.origin}/secrets/${name}/${version}`;
+}
+
+/** A versioned reference points at the secret's first version (the one it was set up with). */
+function pinnedVersion(s: CloudState, v: VaultRuntime, name: string): string {
+  return s.data(v).live.secrets.get(name)?.versions[0]?.version ?? "";
+}
+
+function containerAppJson(s: CloudState, ca: ContainerAppDef): Record<string, unknown> {
+  const secrets = ca.secrets.map((x) => {
+    const v = s.vaults.find((y) => y.def.index === x.ref.vaultIndex && y.def.seeded);
+    const version = x.ref.pinned && v ? pinnedVersion(s, v, x.ref.secretName) : "";
+    // a versionless keyVaultUrl has no trailing slash, like the portal writes it
+    const url = v ? secretUrl(v, x.ref.secretName, version).replace(/\/$/, "") : "";
+    return { name: x.name, keyVaultUrl: url, identity: "system" };
+  });
+  return {
+    id: ca.id,
+    name: ca.name,
+    type: "Microsoft.App/containerApps",
+    location: ca.location,
+    tags: {},
+    identity: { type: "SystemAssigned", principalId: ca.principalId, tenantId: s.estate.tenantId },
+    properties: {
+      provisioningState: "Succeeded",
+      runningStatus: "Running",
+      managedEnvironmentId: `/subscriptions/${ca.subscriptionId}/resourceGroups/${ca.resourceGroup}/providers/Microsoft.App/managedEnvironments/cae-${ca.name.slice(3)}`,
+      workloadProfileName: "Consumption",
+      latestRevisionName: `${ca.name}--r1`,
+      latestReadyRevisionName: `${ca.name}--r1`,
+      configuration: {
+        secrets,
+        activeRevisionsMode: "Single",
+        ingress: null,
+        registries: [],
+        dapr: null,
+        maxInactiveRevisions: 100,
+      },
+      template: {
+        containers: [
+          {
+            image: "mcr.microsoft.com/k8se/quickstart:latest",
+            name: ca.name,
+            env: secrets.map((x) => ({ name: x.name.toUpperCase().replace(/-/g, "_"), secretRef: x.name })),
+            resources: { cpu: 0.5, memory: "1Gi", ephemeralStorage: "2Gi" },
+          },
+        ],
+        scale: { minReplicas: 0, maxReplicas: 10 },
+      },
+    },
+  };
 }
 
 function subJson(s: CloudState, sub: CloudState["estate"]["subscriptions"][number]) {
@@ -317,6 +373,24 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
         run: withSub(() => ({ status: 200, body: { value: [pricingJson(sid, sub!.defenderForKeyVault)] } })),
       };
     }
+    if (rest === "providers/microsoft.app/containerapps" && method === "GET") {
+      return {
+        op: "arm.containerApps.list",
+        subscriptionId: sid,
+        read: true,
+        run: withSub(() => ({
+          status: 200,
+          body: pageOf(
+            s.estate.containerApps
+              .filter((x) => x.subscriptionId === sub!.subscriptionId)
+              .map((x) => containerAppJson(s, x)),
+            query,
+            opts.pageSize,
+            (k) => self(`/subscriptions/${sid}/providers/Microsoft.App/containerApps`, k),
+          ),
+        })),
+      };
+    }
     if (rest === "providers/microsoft.web/sites" && method === "GET") {
       return {
         op: "arm.sites.list",
@@ -466,6 +540,30 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
             read: true,
             run: withSub(() => (site ? { status: 200, body: siteJson(s, site) } : nf)),
           };
+        if (tail === "config/connectionstrings/list" && method === "POST") {
+          return {
+            op: "arm.sites.connectionstrings.list",
+            subscriptionId: sid,
+            read: false,
+            run: withSub(() => {
+              if (!site) return nf;
+              const props: Record<string, { value: string; type: string }> = {};
+              for (const st of site.connectionStrings)
+                props[st.name] = { value: renderSetting(s, st), type: st.type ?? "Custom" };
+              return {
+                status: 200,
+                body: {
+                  id: `${site.id}/config/connectionstrings`,
+                  name: "connectionstrings",
+                  type: "Microsoft.Web/sites/config",
+                  kind: site.kind,
+                  location: site.location,
+                  properties: props,
+                },
+              };
+            }),
+          };
+        }
         if (tail === "config/appsettings/list" && method === "POST") {
           return {
             op: "arm.sites.appsettings.list",

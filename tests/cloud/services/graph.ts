@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import { RESOURCES, applyFault, readBody, send, sleep, splitUrl, type Reply } from "../core";
 import type { AppDef, KeyCredentialDef, PasswordCredentialDef } from "../estate";
 import type { CloudState } from "../state";
+import { keyCredentialCerts } from "./entra";
 
 export interface GraphOptions {
   origin: () => string;
@@ -285,6 +286,7 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
       key: null,
     };
     target.keyCredentials.push(cred);
+    keyCredentialCerts.set(cred.keyId, x);
     s.graphRev++;
     return {
       status: 200,

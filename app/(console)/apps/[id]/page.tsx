@@ -3,11 +3,13 @@ import { formatDateTime, formatDaysUntil } from "@/app/_components/format";
 import { loadOrNotFound } from "@/app/_components/load-or-not-found";
 import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge } from "@/app/_components/status";
+import { rolesGrant } from "@/lib/auth/permissions";
 import { getApp } from "@/lib/inventory/apps";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section } from "../../_components/detail";
 import { detailTitle } from "../../_components/detail-title";
 import { consolePortal, PortalLink } from "../../_components/portal-link";
+import { RotationSections } from "./rotation-sections";
 
 export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return detailTitle(
@@ -92,6 +94,13 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
           empty="No client secrets or certificates."
         />
       </Section>
+      {app.kind === "application" && !app.removedAt && (
+        <RotationSections
+          ctx={ctx}
+          appObjectId={app.id}
+          canRotate={ctx.actor.type === "user" && rolesGrant(ctx.actor.roles, "rotation:run")}
+        />
+      )}
     </>
   );
 }

@@ -15,6 +15,7 @@ const SETTING_LABEL: Record<string, string> = {
   "scan.schedule": "Scheduled scan",
   "discovery.subscriptions": "Subscriptions in scope",
   "discovery.concurrency": "Scan concurrency",
+  "rotation.policy": "Rotation",
 };
 
 const MODE_LABEL: Record<string, string> = { full: "Full", delta: "Delta", forced: "Forced" };
@@ -47,6 +48,10 @@ export function describeTarget(
       return { kind: "Setting", label: SETTING_LABEL[id] ?? id, href: "/settings", title: id };
     case "session":
       return { kind: "Session", label: id.slice(0, 8), title: id };
+    case "rotation":
+      return { kind: "Rotation", label: `Rotation ${id.slice(0, 8)}`, href: `/rotations/${id}`, title: id };
+    case "app":
+      return { kind: "Application", label: id, href: `/apps/${encodeURIComponent(id)}`, title: id };
     case "endpoint":
       return { kind: "Page or API", label: id, title: id };
     default:

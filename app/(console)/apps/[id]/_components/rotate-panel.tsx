@@ -1,0 +1,143 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { planRotationAction, startRotationAction } from "../actions";
+
+type Plan = Extract<Awaited<ReturnType<typeof planRotationAction>>, { ok: true }>["data"];
+
+const fmt = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC" : "never";
+
+/** "Rotate now": the plan (a dry run) first, then an explicit confirmation; the rotation page shows the progress. */
+export function RotatePanel({ appObjectId }: { appObjectId: string }) {
+  const router = useRouter();
+  const [pending, start] = useTransition();
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadPlan = () =>
+    start(async () => {
+      setError(null);
+      const r = await planRotationAction({ appObjectId });
+      if (r.ok) setPlan(r.data);
+      else setError(r.error.message);
+    });
+  const confirm = () =>
+    start(async () => {
+      setError(null);
+      const r = await startRotationAction({ appObjectId, keyId: plan?.replaces?.keyId });
+      if (r.ok) router.push(`/rotations/${r.data.rotationId}`);
+      else setError(r.error.message);
+    });
+
+  return (
+    <div data-testid="rotate-panel">
+      {!plan && (
+        <button type="button" className="btn-primary" onClick={loadPlan} disabled={pending} data-testid="rotate-now">
+          {pending ? "Planning…" : "Rotate now"}
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
+          {error}
+        </p>
+      )}
+      {plan && (
+        <div className="space-y-4 text-sm" data-testid="rotation-plan">
+          <h3 className="text-base font-semibold">Rotation plan (dry run — nothing has changed yet)</h3>
+          <dl className="grid gap-x-4 gap-y-1 sm:grid-cols-[12rem_1fr]">
+            <dt className="text-muted">Replaces</dt>
+            <dd className="font-mono text-xs">
+              {plan.replaces
+                ? `${plan.replaces.keyId} (expires ${fmt(plan.replaces.endDateTime)})`
+                : "no current client secret"}
+            </dd>
+            <dt className="text-muted">New secret valid until</dt>
+            <dd>
+              {fmt(plan.newEndDateTime)} ({plan.validityDays} days)
+            </dd>
+            <dt className="text-muted">Overlap</dt>
+            <dd>the old secret stays valid {plan.overlapHours} h after the new one is verified</dd>
+          </dl>
+          <div>
+            <h4 className="font-medium">Key Vault secrets to write ({plan.targets.length})</h4>
+            <ul className="mt-1 list-disc pl-5" data-testid="plan-targets">
+              {plan.targets.map((t) => (
+                <li key={`${t.vaultName}/${t.secretName}`}>
+                  <span className="font-mono">
+                    {t.vaultName}/{t.secretName}
+                  </span>{" "}
+                  — linked by {t.linkSource}; new version expires {fmt(t.newExpiry)}, tags {t.tags.join(", ")}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div>
+            <h4 className="font-medium">Consumers ({plan.consumers.length})</h4>
+            {plan.consumersError && <p className="text-amber-700 dark:text-amber-300">{plan.consumersError}</p>}
+            {plan.consumers.length === 0 ? (
+              <p className="text-muted">No App Service, Functions or Container Apps reference these secrets.</p>
+            ) : (
+              <ul className="mt-1 list-disc pl-5" data-testid="plan-consumers">
+                {plan.consumers.map((c) => (
+                  <li key={`${c.resourceId}/${c.setting}`}>
+                    <span className="font-medium">{c.resourceName}</span> ({c.setting},{" "}
+                    {c.versioned ? "versioned" : "versionless"}):{" "}
+                    <span className={c.versioned ? "text-amber-700 dark:text-amber-300" : undefined}>{c.effect}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          {plan.skipped.length > 0 && (
+            <div>
+              <h4 className="font-medium">Not written (unconfirmed or rejected links)</h4>
+              <ul className="mt-1 list-disc pl-5">
+                {plan.skipped.map((s) => (
+                  <li key={`${s.vaultName}/${s.secretName}`}>
+                    <span className="font-mono">
+                      {s.vaultName}/{s.secretName}
+                    </span>{" "}
+                    — {s.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          <div>
+            <h4 className="font-medium">Permissions the identity needs</h4>
+            <ul className="mt-1 list-disc pl-5">
+              {plan.permissions.map((p) => (
+                <li key={p.scope}>
+                  {p.scope}: {p.needs}
+                </li>
+              ))}
+            </ul>
+          </div>
+          {plan.blockers.length > 0 && (
+            <ul role="alert" className="list-disc pl-5 text-red-700 dark:text-red-300">
+              {plan.blockers.map((b) => (
+                <li key={b}>{b}</li>
+              ))}
+            </ul>
+          )}
+          <div className="flex gap-2">
+            <button
+              type="button"
+              className="btn-primary"
+              onClick={confirm}
+              disabled={pending || plan.blockers.length > 0}
+              data-testid="confirm-rotation"
+            >
+              {pending ? "Starting…" : "Confirm rotation"}
+            </button>
+            <button type="button" className="btn-secondary" onClick={() => setPlan(null)} disabled={pending}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { decideLink, planRotation, retryRotation, startRotation } from "@/lib/rotation";
+import { action } from "@/lib/web/action";
+
+const appInput = z.object({ appObjectId: z.string().min(1).max(200), keyId: z.string().max(64).optional() });
+
+/** App page → the dry run shown before a rotation (Operator+). Calls ARM for the consumers; changes nothing. */
+export const planRotationAction = action(
+  { name: "planRotation", access: "rotation:run", input: appInput },
+  async ({ ctx, input }) => {
+    const p = await planRotation({ ctx, input });
+    return {
+      ...p,
+      newEndDateTime: p.newEndDateTime.toISOString(),
+      replaces: p.replaces ? { ...p.replaces, endDateTime: p.replaces.endDateTime?.toISOString() ?? null } : null,
+      targets: p.targets.map((t) => ({ ...t, newExpiry: t.newExpiry.toISOString() })),
+    };
+  },
+);
+
+/** App page → confirm the plan: the rotation worker executes it (Operator+). */
+export const startRotationAction = action(
+  { name: "startRotation", access: "rotation:run", input: appInput },
+  async ({ ctx, input }) => {
+    const r = await startRotation({ ctx, input });
+    revalidatePath(`/apps/${encodeURIComponent(input.appObjectId)}`);
+    return r;
+  },
+);
+
+/** Rotation page → resume a held rotation from the step it stopped at (Operator+). */
+export const retryRotationAction = action(
+  { name: "retryRotation", access: "rotation:run", input: z.object({ rotationId: z.uuid() }) },
+  async ({ ctx, input }) => {
+    const r = await retryRotation({ ctx, input });
+    revalidatePath(`/rotations/${input.rotationId}`);
+    return r;
+  },
+);
+
+/** App page → confirm or reject a suggested link (Operator+). */
+export const decideLinkAction = action(
+  {
+    name: "decideLink",
+    access: "rotation:run",
+    input: z.object({
+      appObjectId: z.string().min(1).max(200),
+      vaultId: z.string().min(1).max(400),
+      secretName: z.string().min(1).max(127),
+      decision: z.enum(["confirmed", "rejected"]),
+    }),
+  },
+  async ({ ctx, input }) => {
+    const r = await decideLink({ ctx, input });
+    revalidatePath(`/apps/${encodeURIComponent(input.appObjectId)}`);
+    return r;
+  },
+);

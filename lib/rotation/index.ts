@@ -1,0 +1,8 @@
+/** lib/rotation: client-secret rotation into every linked Key Vault secret (see docs/rotation.md). */
+export { listAppLinks } from "./app-links";
+export { decideLink } from "./decide-link";
+export { planRotation, startRotation } from "./plan";
+export { retryRotation } from "./retry";
+export { getRotation, listRotations } from "./queries";
+export { runDueRotations } from "./worker";
+export * from "./links";

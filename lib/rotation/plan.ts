@@ -1,0 +1,162 @@
+/**
+ * The dry run shown before every rotation, and the verb that starts one from it. Nothing here calls the cloud: the
+ * plan is built from the inventory (metadata only), the links and the settings.
+ */
+import { and, eq, notInArray } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "../audit/record";
+import { assertPermission } from "../auth/authorize";
+import type { Ctx } from "../context";
+import { rotations, type RotationTarget } from "../db/schema";
+import { dbOf, withTransaction } from "../db/transaction";
+import { AppError } from "../errors";
+import { readSetting } from "../settings/store";
+import { text } from "../validation";
+import { loadAppLinks } from "./app-links";
+import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID, type Link } from "./links";
+import { discoverConsumers, type Consumer } from "./consumers";
+import { targetKey } from "./machine";
+import { initSteps } from "./store";
+
+const planInput = z.object({ appObjectId: text(200, { min: 1 }), keyId: text(64).optional() });
+
+export interface RotationPlan {
+  app: { id: string; appId: string; displayName: string };
+  replaces: { keyId: string; displayName: string | null; endDateTime: Date | null } | null;
+  validityDays: number;
+  newEndDateTime: Date;
+  overlapHours: number;
+  targets: (RotationTarget & { newExpiry: Date; tags: string[] })[];
+  /** links that will NOT be written (suggested or rejected) — shown so nobody is surprised */
+  skipped: { vaultName: string; secretName: string; source: string; reason: string }[];
+  permissions: { scope: string; needs: string }[];
+  /** who reads the secrets written (live from ARM; metadata only) */
+  consumers: Consumer[];
+  consumersError?: string;
+  blockers: string[];
+}
+
+const PERMISSIONS = (vaults: string[]) => [
+  { scope: "Microsoft Graph", needs: "Application.ReadWrite.OwnedBy (the identity is an owner of the app)" },
+  ...vaults.map((v) => ({
+    scope: `Key Vault ${v}`,
+    needs: "Key Vault Secrets Officer (RBAC) or access policy secrets: set, get",
+  })),
+];
+
+function pickCredential(
+  passwords: { keyId: string; displayName: string | null; endDateTime: Date | null }[],
+  links: Link[],
+  keyId?: string,
+) {
+  if (keyId) return passwords.find((p) => p.keyId === keyId) ?? null;
+  const named = links.find((l) => l.active && l.keyId && passwords.some((p) => p.keyId === l.keyId));
+  if (named) return passwords.find((p) => p.keyId === named.keyId)!;
+  // the newest secret is the one most likely stored in the vaults
+  return passwords.at(-1) ?? null;
+}
+
+export async function planRotation({
+  ctx,
+  input,
+  consumers = true,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  /** false: skip the live consumer discovery (starting a rotation does not need it) */
+  consumers?: boolean;
+}): Promise<RotationPlan> {
+  assertPermission(ctx, "rotation:run");
+  const i = planInput.parse(input);
+  const { app, passwords, links } = await loadAppLinks(ctx, i.appObjectId);
+  const policy = await readSetting(ctx, "rotation.policy");
+  const active = links.filter((l) => l.active);
+  const validityDays = active.find((l) => l.validityDays)?.validityDays ?? policy.validityDays;
+  const newEnd = new Date(Date.now() + validityDays * 86_400_000);
+  const replaces = pickCredential(passwords, links, i.keyId);
+  const blockers: string[] = [];
+  if (i.keyId && !replaces) blockers.push("That credential is not a current client secret of this app.");
+  if (!active.length)
+    blockers.push("No Key Vault secret is linked to this app: link one (tags, naming or confirm a suggestion).");
+  const db = await dbOf(ctx);
+  const running = await db
+    .select({ id: rotations.id })
+    .from(rotations)
+    .where(and(eq(rotations.appObjectId, app.id), notInArray(rotations.state, ["done"])))
+    .limit(1);
+  if (running.length) blockers.push("A rotation of this app is already in progress or held.");
+  const found = consumers
+    ? await discoverConsumers(
+        ctx,
+        active.map((l) => ({ vaultName: l.secret.vaultName, vaultUri: l.secret.vaultUri, secretName: l.secret.name })),
+      )
+    : { consumers: [] };
+  return {
+    consumers: found.consumers,
+    ...(found.error ? { consumersError: found.error } : {}),
+    app: { id: app.id, appId: app.appId, displayName: app.displayName },
+    replaces,
+    validityDays,
+    newEndDateTime: newEnd,
+    overlapHours: policy.overlapHours,
+    targets: active.map((l) => ({
+      vaultId: l.secret.vaultId,
+      vaultName: l.secret.vaultName,
+      vaultUri: l.secret.vaultUri,
+      secretName: l.secret.name,
+      linkSource: l.source as RotationTarget["linkSource"],
+      contentType: l.secret.contentType,
+      newExpiry: newEnd,
+      tags: [TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID],
+    })),
+    skipped: links
+      .filter((l) => !l.active)
+      .map((l) => ({ vaultName: l.secret.vaultName, secretName: l.secret.name, source: l.source, reason: l.reason })),
+    permissions: PERMISSIONS([...new Set(active.map((l) => l.secret.vaultName))]),
+    blockers,
+  };
+}
+
+/** Starts the rotation the plan describes; the rotation worker (scheduler) executes it. */
+export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ rotationId: string }> {
+  assertPermission(ctx, "rotation:run");
+  const plan = await planRotation({ ctx, input, consumers: false });
+  if (plan.blockers.length) throw new AppError("conflict", plan.blockers[0]);
+  const by = ctx.actor.type === "user" ? ctx.actor.upn : ctx.actor.type === "system" ? ctx.actor.job : "anonymous";
+  return withTransaction(ctx, async (tx) => {
+    const targets = plan.targets.map((t) => ({
+      vaultId: t.vaultId,
+      vaultName: t.vaultName,
+      vaultUri: t.vaultUri,
+      secretName: t.secretName,
+      linkSource: t.linkSource,
+      contentType: t.contentType,
+    }));
+    const [r] = await tx.db
+      .insert(rotations)
+      .values({
+        appObjectId: plan.app.id,
+        appId: plan.app.appId,
+        appDisplayName: plan.app.displayName,
+        oldKeyId: plan.replaces?.keyId ?? null,
+        state: "adding",
+        overlapHours: plan.overlapHours,
+        validityDays: plan.validityDays,
+        targets,
+        requestedBy: by,
+      })
+      .returning({ id: rotations.id });
+    await initSteps(tx, r.id, targets.map(targetKey));
+    await audit(tx, {
+      action: "rotation.started",
+      target: { type: "rotation", id: r.id },
+      details: {
+        app: plan.app.id,
+        replaces: plan.replaces?.keyId ?? null,
+        targets: targets.map(targetKey),
+        overlapHours: plan.overlapHours,
+      },
+    });
+    return { rotationId: r.id };
+  });
+}
