@@ -96,6 +96,22 @@ export const schema = z.object({
   SCAN_LEASE_MS: int(30_000, 1_000, 600_000),
   SCAN_HEARTBEAT_MS: int(2_000, 100, 60_000),
   SCAN_MAX_INTERRUPTIONS: int(3, 0, 100),
+
+  /**
+   * Alert channels: hosts and address ranges (CIDR) a channel may reach although they are loopback, private, link-local
+   * or metadata addresses, comma-separated (e.g. "127.0.0.1/32,relay.internal"). Empty: only public addresses.
+   */
+  ALERTS_OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? "")
+        .split(",")
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** Per request to a channel (connect + response). */
+  ALERTS_OUTBOUND_TIMEOUT_MS: int(10_000, 100, 120_000),
 });
 
 export type Raw = z.infer<typeof schema>;

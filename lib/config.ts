@@ -61,6 +61,8 @@ export interface AppConfig {
   scheduler: { healthPort: number };
   /** The scan lease (see docs/discovery.md, "Resume after an interruption"). */
   scan: { leaseMs: number; heartbeatMs: number; maxInterruptions: number };
+  /** Alert channels' outbound requests (docs/alerts.md, "Outbound safety"). */
+  alerts: { outboundAllow: string[]; outboundTimeoutMs: number };
 }
 
 export { ConfigError } from "./config-error";
@@ -193,6 +195,7 @@ export function loadConfig(
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
     scan: { leaseMs: r.SCAN_LEASE_MS, heartbeatMs: r.SCAN_HEARTBEAT_MS, maxInterruptions: r.SCAN_MAX_INTERRUPTIONS },
+    alerts: { outboundAllow: r.ALERTS_OUTBOUND_ALLOW, outboundTimeoutMs: r.ALERTS_OUTBOUND_TIMEOUT_MS },
   };
   const key = secretKey;
   return Object.defineProperty(config, "secretKey", {

@@ -29,6 +29,7 @@ export const LIVE_PERMISSIONS: readonly Permission[] = [
   "audit:read",
   "scan:run",
   "settings:write",
+  "alerts:write",
   "sessions:manage",
 ];
 
