@@ -127,6 +127,7 @@ export async function deleteRule({ ctx, input }: VerbArgs): Promise<{ deleted: t
 }
 
 export interface PreviewItem {
+  itemKey: string;
   type: string;
   typeLabel: string;
   name: string;
@@ -155,6 +156,7 @@ export async function previewRule({ ctx, input, now = new Date() }: TimedVerbArg
       total++;
       if (items.length < PREVIEW_LIMIT)
         items.push({
+          itemKey: item.itemKey,
           type: cls.type,
           typeLabel: alertType(cls.type)!.label,
           name: item.name,
