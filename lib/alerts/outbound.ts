@@ -24,8 +24,14 @@ export interface OutboundResult {
 
 export class OutboundRefused extends Error {}
 
+export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
+const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
+
 /** Checks `url` and returns the address to connect to; throws OutboundRefused with a reason a person can act on. */
-export async function vetTarget(url: URL): Promise<{ address: string; family: number }> {
+export async function vetTarget(
+  url: URL,
+  resolve: Resolver = systemResolver,
+): Promise<{ address: string; family: number }> {
   const cfg = getConfig();
   const allow = cfg.alerts.outboundAllow;
   const host = url.hostname.replace(/^\[|\]$/g, "");
@@ -33,9 +39,7 @@ export async function vetTarget(url: URL): Promise<{ address: string; family: nu
   if (url.protocol === "http:" && cfg.env === "production" && !hostAllowed(host, allow))
     throw new OutboundRefused("HTTPS is required in production");
   if (url.username || url.password) throw new OutboundRefused("credentials in the URL are not allowed");
-  const addrs = isIP(host)
-    ? [{ address: host, family: isIP(host) }]
-    : await lookup(host, { all: true, verbatim: true });
+  const addrs = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolve(host);
   if (!addrs.length) throw new OutboundRefused(`${host} does not resolve`);
   for (const a of addrs) {
     const why = addressRefusal(host, a.address, allow);
