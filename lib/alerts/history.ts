@@ -5,14 +5,15 @@ import { assertPermission } from "../auth/authorize";
 import type { VerbArgs } from "../context";
 import { alertChannels, alertOutbox, alertRules } from "../db/schema";
 import { dbOf } from "../db/transaction";
+import { wholeNumber } from "../validation";
 
 export const DELIVERY_STATUSES = ["held", "pending", "sending", "delivered", "failed", "digested"] as const;
 
 export const deliveryHistoryInput = z.object({
   status: z.enum(DELIVERY_STATUSES).optional(),
   channelId: z.uuid().optional(),
-  page: z.number().int().min(1).max(10_000).default(1),
-  pageSize: z.number().int().min(1).max(200).default(50),
+  page: wholeNumber(1, 100_000).default(1),
+  pageSize: wholeNumber(5, 200).default(25),
 });
 
 export async function deliveryHistory({ ctx, input }: VerbArgs) {
