@@ -167,7 +167,7 @@ async function vaultItems(db: DbOrTx): Promise<Collected> {
       subscriptionId: v.subscriptionId,
       vaultName: v.name,
       tags: v.tags,
-      link: `/vaults/${encodeURIComponent(v.id)}`,
+      link: `/vaults/${Buffer.from(v.id.toLowerCase(), "utf8").toString("base64url")}`,
       fixedType: "vault.unreadable",
       data: {
         vaultId: v.id,

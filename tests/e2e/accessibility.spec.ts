@@ -100,6 +100,10 @@ test("every console page has no serious or critical accessibility violation in e
     "/audit",
     "/settings",
     "/settings/sessions",
+    "/alerts",
+    "/alerts/channels/new",
+    "/alerts/rules/new",
+    "/alerts/history",
     ...(await detailPaths()),
   ];
   for (const theme of THEMES) {

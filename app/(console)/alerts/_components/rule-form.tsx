@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { createRule, deleteRule, previewRule, updateRule } from "../actions";
+import { readRule } from "./read-rule";
+import { RulePreview, type Preview } from "./rule-preview";
 
 export interface RuleFormValue {
   id?: string;
@@ -17,47 +19,6 @@ export interface RuleFormValue {
   digestCron: string | null;
   digestTimezone: string | null;
   enabled: boolean;
-}
-
-interface Preview {
-  total: number;
-  items: { itemKey: string; typeLabel: string; name: string; level: string; severity: string; owner: string | null }[];
-}
-
-const list = (s: string) =>
-  s
-    .split(/[,;\n]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-function readRule(form: HTMLFormElement) {
-  const f = new FormData(form);
-  const get = (k: string) => String(f.get(k) ?? "").trim();
-  const tags: Record<string, string[]> = {};
-  for (const line of get("tags").split("\n")) {
-    const [k, v] = line.split("=");
-    if (k?.trim() && v?.trim()) tags[k.trim()] = list(v);
-  }
-  const severities = f.getAll("severities").map(String);
-  const mode = get("mode") === "digest" ? "digest" : "immediate";
-  return {
-    name: get("name"),
-    types: f.getAll("types").map(String),
-    thresholds: list(get("thresholds")).map(Number),
-    channelIds: f.getAll("channelIds").map(String),
-    scope: {
-      ...(list(get("subscriptions")).length ? { subscriptions: list(get("subscriptions")) } : {}),
-      ...(list(get("vaults")).length ? { vaults: list(get("vaults")) } : {}),
-      ...(Object.keys(tags).length ? { tags } : {}),
-      ...(severities.length ? { severities } : {}),
-    },
-    ownerTag: get("ownerTag") || null,
-    fallbackRecipients: list(get("fallbackRecipients")),
-    mode,
-    digestCron: mode === "digest" ? get("digestCron") : null,
-    digestTimezone: mode === "digest" ? get("digestTimezone") || "UTC" : null,
-    enabled: f.get("enabled") === "on",
-  };
 }
 
 export function RuleForm({
@@ -308,27 +269,7 @@ export function RuleForm({
           </button>
         )}
       </div>
-      {preview && (
-        <section className="card p-5" aria-labelledby="preview-h" data-testid="rule-preview">
-          <h2 id="preview-h" className="text-base font-semibold">
-            This rule would alert on {preview.total} item{preview.total === 1 ? "" : "s"} now
-          </h2>
-          <ul className="mt-3 divide-y divide-slate-200 text-sm dark:divide-slate-800">
-            {preview.items.map((i) => (
-              <li key={i.itemKey} className="flex flex-wrap justify-between gap-2 py-2">
-                <span>
-                  <span className="font-medium">{i.name}</span> <span className="text-muted">· {i.typeLabel}</span>
-                </span>
-                <span className="text-muted">
-                  {i.level === "expired" ? "expired" : /^\d+$/.test(i.level) ? `≤ ${i.level} days` : i.level} ·{" "}
-                  {i.severity}
-                  {i.owner ? ` · ${i.owner}` : ""}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      {preview && <RulePreview preview={preview} />}
     </form>
   );
 }
