@@ -1,7 +1,7 @@
 /**
  * Renders what people read — the alert email (HTML) and the Teams Adaptive Card (with Microsoft's own
  * adaptivecards renderer) — for a sample digest, and screenshots them into docs/images/. Run:
- *   npx tsx tests/demo/render-alerts.ts
+ *   npm run render:alerts
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
