@@ -5,7 +5,7 @@
  */
 import type { Tx } from "../db/client";
 import { alertOutbox, type AlertChannel, type AlertRule } from "../db/schema";
-import { channelKind } from "./channels";
+import { RESOLVING_KINDS } from "./channels/capabilities";
 import type { AlertMessage, DeliveryContent } from "./message";
 import { isEmail } from "./scope";
 
@@ -27,7 +27,7 @@ export async function writeOutbox(
   now: Date,
 ): Promise<number> {
   const rows = channels
-    .filter((c) => message.action === "trigger" || channelKind(c.kind).supportsResolve)
+    .filter((c) => message.action === "trigger" || RESOLVING_KINDS.has(c.kind))
     .map((c) => ({
       ruleId: rule.id,
       channelId: c.id,

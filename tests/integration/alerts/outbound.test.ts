@@ -137,3 +137,12 @@ describe("redirects and timeouts", () => {
     }
   });
 });
+
+describe("channel capabilities", () => {
+  test("the outbox's list of resolving kinds matches the channels", async () => {
+    const { CHANNEL_KINDS } = await import("@/lib/alerts/channels");
+    const { RESOLVING_KINDS } = await import("@/lib/alerts/channels/capabilities");
+    for (const def of Object.values(CHANNEL_KINDS))
+      expect(RESOLVING_KINDS.has(def.kind), def.kind).toBe(def.supportsResolve);
+  });
+});
