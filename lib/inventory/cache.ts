@@ -9,7 +9,8 @@ import { scanRuns } from "../db/schema";
  * Concurrent callers share one in-flight computation.
  */
 const MAX_ENTRIES = 500;
-const store = new Map<string, { at: number; value: Promise<unknown> }>();
+const store = new Map<string, { at: number; ttl: number; value: Promise<unknown> }>();
+let sweptAt = 0;
 
 let versionMemo: { at: number; value: Promise<string> } | undefined;
 
@@ -41,13 +42,30 @@ export async function cached<T>(key: string, ttlMs: number, compute: () => Promi
   const hit = store.get(key);
   if (hit && now - hit.at < ttlMs) return hit.value as Promise<T>;
   const value = compute();
-  store.set(key, { at: now, value });
+  store.set(key, { at: now, ttl: ttlMs, value });
   value.catch(() => store.delete(key));
+  sweep(now);
   if (store.size > MAX_ENTRIES) store.delete(store.keys().next().value!);
   return value;
+}
+
+/**
+ * Drops expired entries, at most once a second. During a scan the data version changes every second, so without
+ * this the store fills with dead dashboards and counts (one per version) up to MAX_ENTRIES and holds them.
+ */
+function sweep(now: number): void {
+  if (now - sweptAt < 1000) return;
+  sweptAt = now;
+  for (const [key, e] of store) if (now - e.at >= e.ttl) store.delete(key);
+}
+
+/** How many entries the cache holds (tests). */
+export function inventoryCacheSize(): number {
+  return store.size;
 }
 
 export function clearInventoryCache(): void {
   store.clear();
   versionMemo = undefined;
+  sweptAt = 0;
 }
