@@ -40,7 +40,7 @@ test("create a channel and a rule, run a scan, see the deliveries", async ({ pag
     await expect(page).toHaveURL(/\/alerts$/);
     await page.getByTestId("new-channel").click();
     const form = page.getByTestId("channel-form");
-    await form.getByLabel("Name").fill("E2E webhook");
+    await form.getByLabel("Name", { exact: true }).fill("E2E webhook");
     await form.getByLabel("Kind").selectOption("webhook");
     await form.getByLabel("Endpoint URL").fill(url);
     await page.getByTestId("save-channel").click();
