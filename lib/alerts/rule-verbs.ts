@@ -142,7 +142,8 @@ export const PREVIEW_LIMIT = 200;
 /** The items a rule (saved or a draft) would alert on now, ignoring what was already sent. */
 export async function previewRule({ ctx, input, now = new Date() }: TimedVerbArgs) {
   assertPermission(ctx, "alerts:write");
-  const r = ruleFields.parse(input);
+  // A draft may not have a name yet: the preview needs only what selects items.
+  const r = ruleFields.extend({ name: text(100).optional() }).parse(input);
   const db = await dbOf(ctx);
   const scan = { id: "preview", mode: "full" as const, status: "completed" as const, error: null };
   const items: PreviewItem[] = [];

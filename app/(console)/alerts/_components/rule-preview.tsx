@@ -10,7 +10,7 @@ export function RulePreview({ preview }: { preview: Preview }) {
       <h2 id="preview-h" className="text-base font-semibold">
         This rule would alert on {preview.total} item{preview.total === 1 ? "" : "s"} now
       </h2>
-      <ul className="mt-3 divide-y divide-slate-200 text-sm dark:divide-slate-800">
+      <ul className="mt-3 max-h-[32rem] divide-y overflow-y-auto divide-slate-200 text-sm dark:divide-slate-800">
         {preview.items.map((i) => (
           <li key={i.itemKey} className="flex flex-wrap justify-between gap-2 py-2">
             <span>

@@ -82,7 +82,13 @@ export default async function DeliveryHistoryPage({ searchParams }: { searchPara
           { header: "Response", align: "right", cell: (r) => r.responseCode ?? "—" },
         ]}
       />
-      <Pager path="/alerts/history" view={view} noun="delivery" labels="time" testId="deliveries-total" />
+      <Pager
+        path="/alerts/history"
+        view={view}
+        noun={["delivery", "deliveries"]}
+        labels="time"
+        testId="deliveries-total"
+      />
     </>
   );
 }
