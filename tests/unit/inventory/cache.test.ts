@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cached, clearInventoryCache, inventoryCacheSize } from "@/lib/inventory/cache";
+import { cached, clearInventoryCache, inventoryCacheHoldsPromise, inventoryCacheSize } from "@/lib/inventory/cache";
 
 describe("inventory read cache", () => {
   afterEach(() => clearInventoryCache());
@@ -23,5 +23,27 @@ describe("inventory read cache", () => {
     await cached("b", 1_000, async () => 2, 0);
     await cached("c", 1_000, async () => 3, 5_000);
     expect(inventoryCacheSize()).toBe(2);
+  });
+});
+
+describe("inventory read cache and request contexts", () => {
+  afterEach(() => clearInventoryCache());
+
+  it("keeps the settled value, not the promise (a request's promise pins that request's async context)", async () => {
+    let release!: (v: number) => void;
+    const first = cached("k", 30_000, () => new Promise<number>((r) => (release = r)), 0);
+    const second = cached("k", 30_000, async () => -1, 1);
+    expect(inventoryCacheHoldsPromise("k")).toBe(true);
+    release(7);
+    expect(await first).toBe(7);
+    expect(await second).toBe(7);
+    expect(inventoryCacheHoldsPromise("k")).toBe(false);
+    expect(await cached("k", 30_000, async () => -1, 2)).toBe(7);
+  });
+
+  it("forgets a failed computation so the next caller tries again", async () => {
+    await expect(cached("f", 30_000, async () => Promise.reject(new Error("db down")), 0)).rejects.toThrow("db down");
+    await Promise.resolve();
+    expect(await cached("f", 30_000, async () => 3, 1)).toBe(3);
   });
 });
