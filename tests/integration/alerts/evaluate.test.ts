@@ -140,7 +140,8 @@ describe("alerts after scans", () => {
   test("an item that goes away is resolved (webhook), and its state dropped", async () => {
     const db = await getDb();
     const states = await db.select().from(alertState).where(eq(alertState.ruleId, ruleId));
-    const st = states.find((s) => s.itemKey.startsWith("asset:"))!;
+    // not one at the 30-day level: the crossing test below follows one of those
+    const st = states.find((s) => s.itemKey.startsWith("asset:") && s.level !== "30")!;
     const [asset] = await db
       .select()
       .from(assets)
