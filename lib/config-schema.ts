@@ -106,6 +106,22 @@ export const schema = z.object({
   SCAN_MAX_INTERRUPTIONS: int(3, 0, 100),
   /** The rotation lease (docs/rotation.md): a rotation whose worker died is resumed once it lapses. */
   ROTATION_LEASE_MS: int(60_000, 1_000, 600_000),
+
+  /**
+   * Alert channels: hosts and address ranges (CIDR) a channel may reach although they are loopback, private, link-local
+   * or metadata addresses, comma-separated (e.g. "127.0.0.1/32,relay.internal"). Empty: only public addresses.
+   */
+  ALERTS_OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? "")
+        .split(",")
+        .map((x) => x.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  /** Per request to a channel (connect + response). */
+  ALERTS_OUTBOUND_TIMEOUT_MS: int(10_000, 100, 120_000),
 });
 
 export type Raw = z.infer<typeof schema>;

@@ -64,6 +64,8 @@ export interface AppConfig {
   /** The scan lease (see docs/discovery.md, "Resume after an interruption"). */
   scan: { leaseMs: number; heartbeatMs: number; maxInterruptions: number };
   rotation: { leaseMs: number };
+  /** Alert channels' outbound requests (docs/alerts.md, "Outbound safety"). */
+  alerts: { outboundAllow: string[]; outboundTimeoutMs: number };
 }
 
 export { ConfigError } from "./config-error";
@@ -201,6 +203,7 @@ export function loadConfig(
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
     scan: { leaseMs: r.SCAN_LEASE_MS, heartbeatMs: r.SCAN_HEARTBEAT_MS, maxInterruptions: r.SCAN_MAX_INTERRUPTIONS },
     rotation: { leaseMs: r.ROTATION_LEASE_MS },
+    alerts: { outboundAllow: r.ALERTS_OUTBOUND_ALLOW, outboundTimeoutMs: r.ALERTS_OUTBOUND_TIMEOUT_MS },
   };
   const key = secretKey;
   return Object.defineProperty(config, "secretKey", {

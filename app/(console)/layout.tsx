@@ -54,6 +54,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       show: canRead,
     },
     {
+      href: "/alerts",
+      label: "Alerts",
+      icon: "M10 3a5 5 0 0 0-5 5v3l-1.5 3h13L15 11V8a5 5 0 0 0-5-5Zm-2 14a2 2 0 0 0 4 0",
+      show: rolesGrant(actor.roles, "alerts:write"),
+    },
+    {
       href: "/audit",
       label: "Audit log",
       icon: "M6 3h8l3 3v11a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm2 6h6M8 12h6M8 15h4",

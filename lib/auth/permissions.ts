@@ -31,6 +31,7 @@ export const LIVE_PERMISSIONS: readonly Permission[] = [
   "scan:run",
   "rotation:run",
   "settings:write",
+  "alerts:write",
   "sessions:manage",
 ];
 

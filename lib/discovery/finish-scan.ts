@@ -3,6 +3,7 @@
  * the scan's done records, so a resumed scan counts each vault and object once — audited, in one transaction.
  */
 import { eq } from "drizzle-orm";
+import { evaluateAlertsAfterScan } from "../alerts/after-scan";
 import { audit } from "../audit/record";
 import { scanRuns, type ScanRun } from "../db/schema";
 import { logger } from "../log";
@@ -56,6 +57,8 @@ export async function finishScan(session: ScanSession, end: ScanEnd): Promise<Sc
     else if (status === "cancelled")
       await audit(tx, { action: "discovery.scan.cancelled", target, details: { ...details, reason: error } });
     else await audit(tx, { action: "discovery.scan.completed", target, details });
+    // Alerts for what this scan found are written to the outbox with the scan's end, or not at all.
+    await evaluateAlertsAfterScan(tx, final!);
   });
   const row = final!;
   log.info(

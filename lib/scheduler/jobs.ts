@@ -165,6 +165,33 @@ const rotationWorkerJob: JobDefinition = {
   },
 };
 
+export const ALERT_DELIVERY_INTERVAL_MS = 5_000;
+export const ALERT_DIGEST_INTERVAL_MS = 30_000;
+
+/** Sends what the outbox holds (retries with backoff; a lapsed lease is taken over). */
+export const alertDeliveryJob: JobDefinition = {
+  name: "alert-delivery",
+  schedule: { everyMs: ALERT_DELIVERY_INTERVAL_MS },
+  run: async (ctx, signal) => {
+    const { deliverDue } = await import("../alerts");
+    // A batch at a time until nothing is due, so a burst after a scan leaves within one run.
+    while (!signal.aborted) {
+      const c = await deliverDue(ctx);
+      if (c.delivered + c.retried + c.failed === 0) return;
+    }
+  },
+};
+
+/** Turns held rows of digest rules into one message each per channel, at the rules' cron times. */
+export const alertDigestJob: JobDefinition = {
+  name: "alert-digest",
+  schedule: { everyMs: ALERT_DIGEST_INTERVAL_MS },
+  run: async (ctx) => {
+    const { runDueDigests } = await import("../alerts");
+    await runDueDigests(ctx);
+  },
+};
+
 /** The product's jobs; `scanWorker` runs scans in a worker thread (the in-process mode). */
 export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
   return [
@@ -174,5 +201,7 @@ export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
     monthlyEvidenceJob,
     auditAnchorJob,
     rotationWorkerJob,
+    alertDeliveryJob,
+    alertDigestJob,
   ];
 }

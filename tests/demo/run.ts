@@ -10,6 +10,7 @@ import type { EstateName } from "../cloud";
 import { PERSONAS } from "../idp/personas";
 import { ensureBuild } from "../support/app-server";
 import { startStack, type Stack } from "../support/stack";
+import { startMailCatcher } from "./mail-catcher";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -31,6 +32,8 @@ async function main() {
       estate: { type: "string", default: "demo" },
       port: { type: "string", default: "3000" },
       "idp-port": { type: "string", default: "4011" },
+      "smtp-port": { type: "string", default: "2525" },
+      "mailbox-port": { type: "string", default: "8025" },
       latency: { type: "string", default: "0" },
       rebuild: { type: "boolean", default: false },
       data: { type: "string", default: path.join(ROOT, ".data/demo") },
@@ -59,6 +62,10 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
   console.log(`Starting the local cloud (${values.estate} estate), the identity provider and the console…`);
   ensureBuild({ force: values.rebuild });
+  const mailbox = await startMailCatcher({
+    smtpPort: Number(values["smtp-port"]),
+    webPort: Number(values["mailbox-port"]),
+  });
   try {
     stack = await startStack({
       port,
@@ -77,6 +84,8 @@ async function main() {
         DATABASE_URL: "",
         PGLITE_DIR: path.join(dataDir, "pglite"),
         LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+        // Alert channels may reach receivers on this machine (the mailbox below, a local webhook receiver).
+        ALERTS_OUTBOUND_ALLOW: "127.0.0.1/32,localhost",
       },
     });
   } catch (err) {
@@ -96,6 +105,9 @@ async function main() {
     const via = p.roles[0] ?? (p.groups?.length ? "group → Operator" : "(no app role)");
     console.log(`   • ${p.name.padEnd(18)} ${via.padEnd(24)} ${p.upn}`);
   }
+  console.log(
+    `\n  Demo mailbox: ${mailbox.url}  (for an email channel: SMTP host 127.0.0.1, port ${mailbox.smtpPort}, security "none")`,
+  );
   console.log(`\n  Local cloud control API: ${running.env.LOCAL_CLOUD_CONTROL_URL ?? "n/a"}`);
   console.log(`  Data: ${dataDir} (delete it to start over)\n  Press Ctrl+C to stop.\n`);
 }

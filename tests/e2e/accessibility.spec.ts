@@ -105,6 +105,10 @@ test("every console page has no serious or critical accessibility violation in e
     "/settings",
     "/settings/sessions",
     "/rotations",
+    "/alerts",
+    "/alerts/channels/new",
+    "/alerts/rules/new",
+    "/alerts/history",
     ...(await detailPaths()),
   ];
   for (const theme of THEMES) {

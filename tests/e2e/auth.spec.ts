@@ -1,11 +1,11 @@
 import { expect, signInAs, test, withDb } from "./fixtures";
 
-const READ = ["Dashboard", "Inventory", "Vaults", "App registrations", "Scans"];
+const READ = ["Dashboard", "Inventory", "Vaults", "App registrations", "Scans", "Rotations"];
 const NAV = {
   viewer: [...READ, "Settings"],
   auditor: [...READ, "Audit log", "Reports", "Settings"],
   operator: [...READ, "Audit log", "Reports", "Settings"],
-  admin: [...READ, "Audit log", "Reports", "Settings"],
+  admin: [...READ, "Alerts", "Audit log", "Reports", "Settings"],
 } as const;
 
 test.describe("sign-in and roles", () => {

@@ -37,6 +37,8 @@ export default async function globalSetup() {
       SIGNIN_RATE_LIMIT_MAX: "5",
       SIGNIN_RATE_LIMIT_WINDOW_SECONDS: "600",
       SIGNIN_LOCKOUT_SECONDS: "600",
+      // alerts.spec.ts runs its webhook receiver on loopback
+      ALERTS_OUTBOUND_ALLOW: "127.0.0.1/32",
     },
   };
   const stack = await spawnStack(options);

@@ -5,3 +5,4 @@ export * from "./scheduler";
 export * from "./scan-vaults";
 export * from "./reports";
 export * from "./rotation";
+export * from "./alerts";

@@ -1,0 +1,94 @@
+import { DataTable } from "@/app/_components/data-table";
+import { FilterActions, FilterForm, NoMatches, SelectFilter } from "@/app/_components/filters";
+import { formatDateTime } from "@/app/_components/format";
+import { loadList, readListParams, type SearchParams } from "@/app/_components/list-params";
+import { PageHeader } from "@/app/_components/page-header";
+import { Pager } from "@/app/_components/pager";
+import { DELIVERY_STATUSES, deliveryHistory, deliveryHistoryInput, listChannels } from "@/lib/alerts";
+import { requirePage } from "@/lib/web/page-guard";
+import { Breadcrumb } from "../../_components/detail";
+
+export const metadata = { title: "Alert deliveries" };
+
+const STATUS_CLASS: Record<string, string> = {
+  delivered: "bg-emerald-50 text-emerald-700 dark:bg-emerald-500/15 dark:text-emerald-300",
+  failed: "bg-red-50 text-red-700 dark:bg-red-500/15 dark:text-red-300",
+  pending: "bg-amber-50 text-amber-800 dark:bg-amber-500/15 dark:text-amber-300",
+};
+
+export default async function DeliveryHistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const ctx = await requirePage("alerts:write", "/alerts/history");
+  const list = readListParams(await searchParams, deliveryHistoryInput);
+  const [view, channels] = await Promise.all([
+    loadList(list, (input) => deliveryHistory({ ctx, input })),
+    listChannels({ ctx }),
+  ]);
+  const f = list.values;
+  return (
+    <>
+      <Breadcrumb items={[{ href: "/alerts", label: "Alerts" }, { label: "Delivery history" }]} />
+      <PageHeader
+        title="Delivery history"
+        description="Every message the outbox held: its status, attempts, the receiver's response code and a short excerpt of any error."
+      />
+      <FilterForm label="Filter deliveries" columns={4} view={view}>
+        <SelectFilter
+          name="status"
+          label="Status"
+          value={f.status}
+          any="Any status"
+          options={DELIVERY_STATUSES.map((s) => ({ value: s, label: s }))}
+        />
+        <SelectFilter
+          name="channelId"
+          label="Channel"
+          value={f.channelId}
+          any="Any channel"
+          options={channels.map((c) => ({ value: c.id, label: c.name }))}
+        />
+        <FilterActions resetHref="/alerts/history" />
+      </FilterForm>
+      <DataTable
+        label="Alert deliveries"
+        testId="deliveries-table"
+        rows={view.result.rows}
+        rowKey={(r) => r.id}
+        rowAttributes={(r) => ({
+          "data-testid": "delivery-row",
+          "data-status": r.status,
+          "data-channel": r.channelName,
+        })}
+        empty={<NoMatches what="deliveries" clearHref="/alerts/history" />}
+        columns={[
+          { header: "Created", className: "whitespace-nowrap", cell: (r) => formatDateTime(r.createdAt) },
+          {
+            header: "Message",
+            cell: (r) => <span className="font-medium">{r.subject}</span>,
+            detail: (r) => [r.ruleName ?? "channel test", r.recipient].filter(Boolean).join(" · "),
+          },
+          { header: "Channel", cell: (r) => r.channelName, detail: (r) => r.channelKind },
+          {
+            header: "Status",
+            cell: (r) => (
+              <span
+                className={`badge ${STATUS_CLASS[r.status] ?? "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}
+              >
+                {r.status}
+              </span>
+            ),
+            detail: (r) => (r.error ? r.error : r.deliveredAt ? `at ${formatDateTime(r.deliveredAt)}` : null),
+          },
+          { header: "Attempts", align: "right", cell: (r) => r.attempts },
+          { header: "Response", align: "right", cell: (r) => r.responseCode ?? "—" },
+        ]}
+      />
+      <Pager
+        path="/alerts/history"
+        view={view}
+        noun={["delivery", "deliveries"]}
+        labels="time"
+        testId="deliveries-total"
+      />
+    </>
+  );
+}
