@@ -92,7 +92,8 @@ test("every console page has no serious or critical accessibility violation in e
   page,
   context,
 }) => {
-  test.setTimeout(300_000);
+  // ~20 pages × 2 themes, each with an axe run; generous so a busy CI machine does not fail it on time alone
+  test.setTimeout(600_000);
   await signInAs(page, "admin");
   const pages = [
     "/",
