@@ -61,7 +61,8 @@ export function formatPoints(x: number): string {
   return `${x < 0 ? "\u2212" : "+"}${r}`;
 }
 
-interface Group {
+/** Findings of one rule in one vault that moved from one state to another. */
+export interface Group {
   ruleId: string;
   scope: Scope;
   vaultId: string | null;
@@ -125,12 +126,19 @@ export function explainChange(before: readonly LocatedFinding[], after: readonly
     note(f, stateOf(fb), stateOf(f));
   }
   for (const m of b.values()) for (const fb of m.values()) note(fb, stateOf(fb), "none");
-  const tAfter = tally(after);
-  const sBefore = scoreOf(tally(before));
+  return explainGroups(groups.values(), tally(before), tally(after));
+}
+
+/**
+ * The explanation of a change given its groups and the tenant's per-rule tallies before and after — what the
+ * persisted evaluation calls, with tallies it keeps rather than every finding.
+ */
+export function explainGroups(groups: Iterable<Group>, tBefore: Tally, tAfter: Tally): ChangeExplained {
+  const sBefore = scoreOf(tBefore);
   const sAfter = scoreOf(tAfter);
   const delta = sBefore === null || sAfter === null ? null : sAfter - sBefore;
   const explanations: Explanation[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const reverted: Tally = new Map(tAfter);
     const e = { ...(tAfter.get(g.ruleId) ?? { n: 0, p: 0 }) };
     for (let i = 0; i < g.count; i++) {

@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./inventory";
 export * from "./scheduler";
 export * from "./scan-vaults";
+export * from "./compliance";
