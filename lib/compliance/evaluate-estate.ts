@@ -181,6 +181,18 @@ export async function evaluateCompliance({
     await deleteObjects(db, [...new Set(removed)]);
     await writeFindings(db, state.changes, now, prev?.takenAt ?? now);
 
+    const mode = full ? "full" : "incremental";
+    if (trigger === "refresh" && !full && !state.changes.length && prev)
+      // nothing moved: no trend point (the refresh runs often); the watermark stays, so nothing is skipped
+      return {
+        snapshotId: prev.id,
+        mode,
+        score: prev.tenantScore,
+        delta: 0,
+        objectsEvaluated: state.evaluated,
+        findingsChanged: 0,
+        durationMs: Date.now() - started,
+      };
     const { tenant, scores } = rollUp(tallies);
     const explained = explainGroups(state.groups.values(), tBefore, ruleTally(tallies));
     const durationMs = Date.now() - started;
@@ -189,7 +201,7 @@ export async function evaluateCompliance({
       .values({
         scanId: scanId ?? null,
         trigger,
-        mode: full ? "full" : "incremental",
+        mode,
         takenAt: now,
         watermark,
         rulesFingerprint: fingerprint,
@@ -205,7 +217,7 @@ export async function evaluateCompliance({
       .returning({ id: complianceSnapshots.id });
     const result: EvaluationResult = {
       snapshotId: snap.id,
-      mode: full ? "full" : "incremental",
+      mode,
       score: tenant,
       delta: prev ? explained.delta : null,
       objectsEvaluated: state.evaluated,
