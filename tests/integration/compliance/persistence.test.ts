@@ -51,7 +51,11 @@ async function state() {
       w: complianceFindings.waiverId,
     })
     .from(complianceFindings);
-  const [snap] = await db.select().from(complianceSnapshots).orderBy(sql`taken_at desc, id`).limit(1);
+  const [snap] = await db
+    .select()
+    .from(complianceSnapshots)
+    .orderBy(sql`taken_at desc, id`)
+    .limit(1);
   return {
     findings: rows.map((x) => `${x.r}|${x.o}|${x.s}|${x.w}`).sort(),
     tallies: snap.tallies,
@@ -132,8 +136,11 @@ describe("evaluateCompliance", () => {
 
   it("leaves after every incremental step exactly the state a full evaluation computes (random walk)", async () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const live = await db.select().from(assets).where(sql`removed_at is null and vault_id = ${V_PAY}`);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const live = await db
+      .select()
+      .from(assets)
+      .where(sql`removed_at is null and vault_id = ${V_PAY}`);
     let day = 22;
     for (let step = 0; step < 6; step++) {
       for (const a of live)
