@@ -32,7 +32,10 @@ export const proposeWaiverInput = z
 
 export const proposeWaiversInput = z
   .object({
-    items: z.array(z.object({ ruleId, objectId: text(400, { min: 1 }) }).strict()).min(1).max(500),
+    items: z
+      .array(z.object({ ruleId, objectId: text(400, { min: 1 }) }).strict())
+      .min(1)
+      .max(500),
     justification,
     expiresAt,
   })
