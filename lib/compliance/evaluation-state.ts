@@ -103,6 +103,8 @@ export class EvaluationState {
   readonly changes: FindingChange[] = [];
   readonly groups = new Map<string, Group>();
   evaluated = 0;
+  /** false while an object that left the inventory is being removed */
+  private live = true;
 
   constructor(
     private readonly stored: Map<string, StoredObject>,
@@ -169,6 +171,7 @@ export class EvaluationState {
       vaultName: old.vaultName,
       subscriptionId: old.subscriptionId,
     };
+    this.live = false;
     for (const [ruleId, from] of decode(old.scope, old.digest)) {
       if (from === "-") continue;
       this.move(ruleId, at, from, "-", old);
@@ -200,7 +203,15 @@ export class EvaluationState {
     const f = stateOf(from);
     const t = stateOf(to);
     if (f === t) return;
-    const gk = `${ruleId}\0${at.vaultId ?? ""}\0${f}\0${t}`;
+    const note =
+      to === "W"
+        ? "waived"
+        : to === "-" && !this.live
+          ? "removed"
+          : from === "W" && to === "F"
+            ? "unwaived"
+            : undefined;
+    const gk = `${ruleId}\0${at.vaultId ?? ""}\0${f}\0${t}\0${note ?? ""}`;
     const g = this.groups.get(gk);
     if (g) g.count++;
     else
@@ -212,6 +223,7 @@ export class EvaluationState {
         from: f,
         to: t,
         count: 1,
+        note,
       });
   }
 }

@@ -70,17 +70,25 @@ export interface Group {
   from: State;
   to: State;
   count: number;
+  /** Why findings left the score, when the persisted evaluation knows: an approved waiver, or the object is gone. */
+  note?: "waived" | "removed" | "unwaived";
 }
 
 function sentence(g: Group): string {
   const rule = ruleById(g.ruleId);
   const one = g.count === 1;
-  const what = `${g.count} ${g.from === "none" ? "new " : ""}${NOUNS[g.scope][one ? 0 : 1]}`;
+  const what = `${g.count} ${g.from === "none" && !g.note ? "new " : ""}${NOUNS[g.scope][one ? 0 : 1]}`;
   const where = g.vaultName && g.scope !== "vault" ? ` in ${g.vaultName}` : g.vaultName ? ` (${g.vaultName})` : "";
   const title = `“${rule?.title ?? g.ruleId}”`;
   const custom = PHRASES[g.ruleId];
   let verb: string;
-  if (g.to === "none")
+  if (g.note === "waived")
+    verb = `that ${g.from === "pass" ? "passed" : "failed"} ${title} ${one ? "was" : "were"} waived`;
+  else if (g.note === "removed")
+    verb = `that ${g.from === "pass" ? "passed" : "failed"} ${title} ${one ? "is" : "are"} no longer in the inventory`;
+  else if (g.note === "unwaived")
+    verb = `${one ? "fails" : "fail"} ${title} again: the waiver expired or was withdrawn`;
+  else if (g.to === "none")
     verb = `that ${g.from === "pass" ? "passed" : "failed"} ${title} ${one ? "is" : "are"} no longer evaluated`;
   else if (g.from === "pass" && custom) verb = custom.worse[one ? 0 : 1];
   else if (g.from === "fail" && custom) verb = custom.better[one ? 0 : 1];

@@ -37,16 +37,16 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
           <section className="grid gap-6 lg:grid-cols-3">
             <div className="card p-5" data-testid="tenant-score">
               <h2 className="text-sm font-semibold text-muted">Tenant score</h2>
-              <div className="mt-2 flex items-baseline gap-3">
+              <div className="mt-2 flex items-baseline gap-2">
                 <ScoreValue score={o.snapshot.score} className="text-5xl" />
                 <span className="text-sm text-muted">/ 100</span>
-                {o.snapshot.delta !== null && (
-                  <span className="text-sm tabular-nums text-muted">
-                    {o.snapshot.delta >= 0 ? "+" : "\u2212"}
-                    {Math.abs(o.snapshot.delta).toFixed(1)} since the previous evaluation
-                  </span>
-                )}
               </div>
+              {o.snapshot.delta !== null && (
+                <p className="mt-1 text-sm tabular-nums text-muted">
+                  {o.snapshot.delta >= 0 ? "+" : "\u2212"}
+                  {Math.abs(o.snapshot.delta).toFixed(1)} since the previous evaluation
+                </p>
+              )}
               <p className="mt-2 text-xs text-muted">
                 Evaluated {formatDateTime(o.snapshot.takenAt)} ({o.snapshot.mode}, {o.snapshot.objectsEvaluated}{" "}
                 objects)
@@ -90,10 +90,10 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
             )}
           </section>
 
-          <section className="grid gap-6 lg:grid-cols-3">
+          <section className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-3">
             <div className="card p-5">
               <h2 className="text-sm font-semibold">By severity</h2>
-              <table className="table mt-2" data-testid="severity-breakdown">
+              <table className="table mt-2 [&_td]:px-2 [&_th]:px-2" data-testid="severity-breakdown">
                 <caption className="sr-only">Findings by severity</caption>
                 <thead>
                   <tr>
@@ -156,7 +156,7 @@ function ScoreList({
   return (
     <div className="card p-5">
       <h2 className="text-sm font-semibold">{title}</h2>
-      <table className="table mt-2">
+      <table className="table mt-2 [&_td]:px-2 [&_th]:px-2">
         <caption className="sr-only">{title}</caption>
         <thead>
           <tr>

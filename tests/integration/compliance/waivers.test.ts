@@ -114,6 +114,13 @@ describe("waivers", () => {
       now: at(10),
     });
     expect(full.findingsChanged).toBe(0);
+    const texts = async (snapshotId: string) =>
+      (await db.select().from(complianceSnapshots).where(eq(complianceSnapshots.id, snapshotId)))[0].explanations
+        .map((e) => e.text)
+        .join("\n");
+    const approval = (await db.select().from(complianceSnapshots).where(eq(complianceSnapshots.trigger, "waiver")))[0];
+    expect(await texts(approval.id)).toMatch(/1 vault \(kv-web\) that failed “.*” was waived/);
+    expect(await texts(after.snapshotId)).toMatch(/1 vault \(kv-web\) fails “.*” again: the waiver expired/);
   });
 
   it("proposes in bulk in one transaction, and audits every step in the step's transaction", async () => {

@@ -183,20 +183,20 @@ export function FindingsTable({ rows, canPropose }: { rows: FindingRow[]; canPro
                 <td>
                   <SeverityBadge severity={f.severity} />
                 </td>
-                <td className="max-w-64">
+                <td className="min-w-60 max-w-72">
                   <Link className="link text-sm" href={`/compliance/rules/${f.ruleId}`}>
                     {f.ruleTitle}
                   </Link>
                   <div className="font-mono text-[11px] text-muted">{f.ruleId}</div>
                 </td>
-                <td className="max-w-56">
+                <td className="min-w-40 max-w-56">
                   <div className="truncate text-sm">{f.objectName}</div>
                   <div className="text-[11px] text-muted">
                     {SCOPE[f.scope] ?? f.scope}
                     {f.vaultName && f.scope !== "vault" ? ` in ${f.vaultName}` : ""}
                   </div>
                 </td>
-                <td className="max-w-80 text-xs">{f.reason}</td>
+                <td className="max-w-72 text-xs">{f.reason}</td>
                 <td className="whitespace-nowrap text-xs">{statusText(f)}</td>
                 <td className="whitespace-nowrap text-xs tabular-nums">{f.firstSeenAt.slice(0, 10)}</td>
               </tr>

@@ -27,7 +27,7 @@ export function ScoreValue({ score, className = "" }: { score: number | null; cl
 export function ScoreBar({ score }: { score: number | null }) {
   return (
     <div className="flex items-center gap-2">
-      <div className="h-2 w-28 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden="true">
+      <div className="h-2 w-20 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden="true">
         <div
           className={`h-full ${BAR[scoreBand(score)]}`}
           style={{ width: `${Math.max(0, Math.min(100, score ?? 0))}%` }}

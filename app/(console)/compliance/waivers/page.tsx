@@ -86,8 +86,8 @@ export default async function WaiversPage({ searchParams }: { searchParams: Prom
                     {STATE[w.state].label}
                   </span>
                 </td>
-                <td className="font-mono text-xs">{w.ruleId}</td>
-                <td className="max-w-56 text-xs">
+                <td className="whitespace-nowrap font-mono text-xs">{w.ruleId}</td>
+                <td className="min-w-40 max-w-56 text-xs">
                   <span className="text-muted">{SCOPE[w.scopeType]}:</span> {w.scopeLabel}
                 </td>
                 <td className="max-w-80 text-xs">{w.justification}</td>
@@ -102,7 +102,7 @@ export default async function WaiversPage({ searchParams }: { searchParams: Prom
                 </td>
                 <td className="whitespace-nowrap text-xs tabular-nums">{formatDate(w.expiresAt)}</td>
                 {canDecide && (
-                  <td className="text-right">
+                  <td className="min-w-44 text-right">
                     {w.state === "proposed" &&
                       (w.proposedBy === me ? (
                         <span className="text-xs text-muted">Your proposal: another Admin decides</span>
