@@ -70,7 +70,7 @@ async function activeWaivers(db: DbOrTx, now: Date): Promise<ActiveWaiver[]> {
 }
 
 /** Failing findings under waivers decided, or expired, since the last evaluation. */
-async function waiverCandidates(db: DbOrTx, since: Date, now: Date): Promise<string[]> {
+async function waiverCandidates(db: DbOrTx, since: Date, now: Date): Promise<{ scope: string; id: string }[]> {
   const moved = await db
     .select()
     .from(complianceWaivers)
@@ -84,7 +84,7 @@ async function waiverCandidates(db: DbOrTx, since: Date, now: Date): Promise<str
         ),
       ),
     );
-  const ids = new Set<string>();
+  const out: { scope: string; id: string }[] = [];
   for (const w of moved) {
     const scope =
       w.scopeType === "tenant"
@@ -94,14 +94,18 @@ async function waiverCandidates(db: DbOrTx, since: Date, now: Date): Promise<str
           : w.scopeType === "vault"
             ? eq(complianceFindings.vaultId, w.scopeId)
             : eq(complianceFindings.objectId, w.scopeId);
-    const rows = await db
-      .select({ id: complianceFindings.objectId })
-      .from(complianceFindings)
-      .where(and(eq(complianceFindings.ruleId, w.ruleId), eq(complianceFindings.status, "fail"), scope));
-    for (const r of rows) ids.add(r.id);
+    out.push(
+      ...(await db
+        .select({ scope: complianceFindings.scope, id: complianceFindings.objectId })
+        .from(complianceFindings)
+        .where(and(eq(complianceFindings.ruleId, w.ruleId), eq(complianceFindings.status, "fail"), scope))),
+    );
   }
-  return [...ids];
+  return out;
 }
+
+/** Beyond this many id candidates a full pass is cheaper than an id list (and stays under the parameter limit). */
+const MAX_ID_CANDIDATES = 20_000;
 
 const storedColumns = {
   objectId: complianceObjects.objectId,
@@ -135,22 +139,30 @@ export async function evaluateCompliance({
     const now = pinned ?? new Date(Math.max(Date.now(), watermark.getTime()));
     const [prev] = await db.select().from(complianceSnapshots).orderBy(desc(complianceSnapshots.takenAt)).limit(1);
     const { prepared, fingerprint } = await preparedFromSettings(db);
-    const full = forceFull || !prev || prev.rulesFingerprint !== fingerprint;
+    let full = forceFull || !prev || prev.rulesFingerprint !== fingerprint;
     const matcher = waiverMatcher(await activeWaivers(db, now), now);
     const tallies = prev ? fromRows(prev.tallies) : new Map();
     const tBefore = ruleTally(tallies);
 
-    let candidateIds: string[] = [];
+    let candidates: { scope: string; id: string }[] = [];
     const stored = new Map<string, StoredObject>();
-    if (full) {
-      for (const o of await db.select(storedColumns).from(complianceObjects)) stored.set(o.objectId, o);
-    } else {
+    if (!full) {
       const timed = await db
-        .select({ id: complianceObjects.objectId })
+        .select({ scope: complianceObjects.scope, id: complianceObjects.objectId })
         .from(complianceObjects)
         .where(and(isNotNull(complianceObjects.nextChangeAt), lte(complianceObjects.nextChangeAt, now)));
-      candidateIds = [...new Set([...timed.map((r) => r.id), ...(await waiverCandidates(db, prev.takenAt, now))])];
+      const seen = new Set<string>();
+      for (const c of [...timed, ...(await waiverCandidates(db, prev.takenAt, now))])
+        if (!seen.has(c.id)) {
+          seen.add(c.id);
+          candidates.push(c);
+        }
+      if (candidates.length > MAX_ID_CANDIDATES) {
+        full = true;
+        candidates = [];
+      }
     }
+    if (full) for (const o of await db.select(storedColumns).from(complianceObjects)) stored.set(o.objectId, o);
     const state = new EvaluationState(stored, tallies, now, prepared, matcher);
     const loadStored = async (ids: string[]) => {
       if (!ids.length) return;
@@ -160,13 +172,13 @@ export async function evaluateCompliance({
         .where(inArray(complianceObjects.objectId, ids)))
         stored.set(o.objectId, o);
     };
-    await readFacts(db, { since: full ? null : prev.watermark, ids: candidateIds }, async (page) => {
+    await readFacts(db, { since: full ? null : prev!.watermark, ids: candidates }, async (page) => {
       if (!full) await loadStored(page.map((f) => f.id));
       for (const f of page) state.add(f);
     });
     if (full) for (const o of state.remaining()) state.remove(o);
     else {
-      const gone = await removedSince(db, prev.watermark);
+      const gone = await removedSince(db, prev!.watermark);
       for (let i = 0; i < gone.length; i += 5000) await loadStored(gone.slice(i, i + 5000));
       for (const id of gone) {
         const o = stored.get(id);

@@ -14,11 +14,9 @@ const PAGE = 5000;
 export interface Selection {
   /** null: every live object; else rows written at or after this instant. */
   since: Date | null;
-  /** Ids to evaluate whatever their write time (time-driven or waiver candidates). */
-  ids: string[];
+  /** Ids to evaluate whatever their write time (time-driven or waiver candidates), by scope. */
+  ids: { scope: string; id: string }[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Calls `onPage` with the facts of the selected live objects, a page at a time; vaults first, apps last. */
 export async function readFacts(db: DbOrTx, sel: Selection, onPage: (facts: Facts[]) => Promise<void>): Promise<void> {
@@ -27,14 +25,17 @@ export async function readFacts(db: DbOrTx, sel: Selection, onPage: (facts: Fact
   // vaults are few and rewritten by every scan that reads them: always evaluated
   await onPage(vaultRows.map(vaultFacts));
 
-  const uuidIds = sel.ids.filter((id) => UUID.test(id));
+  const idsOf = (...scopes: string[]) => sel.ids.filter((x) => scopes.includes(x.scope)).map((x) => x.id);
+  const assetIds = idsOf("secret", "key", "certificate");
+  const appIds = idsOf("app");
+  const credentialIds = idsOf("appCredential");
   const picked = (lastSeen: SQL | unknown, firstSeen: unknown, id: unknown): SQL | undefined =>
     sel.since === null
       ? undefined
       : or(
           gte(lastSeen as never, sel.since),
           gte(firstSeen as never, sel.since),
-          uuidIds.length ? inArray(id as never, uuidIds) : sql`false`,
+          assetIds.length ? inArray(id as never, assetIds) : sql`false`,
         );
   let after: string | null = null;
   for (;;) {
@@ -56,7 +57,6 @@ export async function readFacts(db: DbOrTx, sel: Selection, onPage: (facts: Fact
     after = rows[rows.length - 1].id;
   }
 
-  const appIds = sel.ids.filter((id) => !UUID.test(id) && !id.startsWith("/"));
   const apps = await db
     .select()
     .from(appRegistrations)
@@ -81,7 +81,7 @@ export async function readFacts(db: DbOrTx, sel: Selection, onPage: (facts: Fact
           ? undefined
           : or(
               gte(appCredentials.lastSeenAt, sel.since),
-              uuidIds.length ? inArray(appCredentials.id, uuidIds) : sql`false`,
+              credentialIds.length ? inArray(appCredentials.id, credentialIds) : sql`false`,
               apps.length
                 ? inArray(
                     appCredentials.appObjectId,
