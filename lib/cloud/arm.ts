@@ -1,9 +1,10 @@
-/** ARM and Resource Graph: subscriptions, vaults (with posture properties) and diagnostic settings. */
+/** ARM and Resource Graph: subscriptions and vaults (with posture properties). Monitoring reads: monitoring.ts. */
 import { armGetJson, keyVaultManagementClient, resourceGraphClient } from "./clients";
 import { withRetry, type CallOptions } from "./retry";
 import { emptyListing, parseEach, type Listing } from "./validate";
 import {
   accessPolicySummaries,
+  ipRuleValues,
   privateEndpointStates,
   rawVaultSchema,
   type AccessPolicySummary,
@@ -43,17 +44,18 @@ export interface CloudVault {
   /** network ACL bypass: AzureServices | None */
   networkBypass: string | null;
   ipRuleCount: number;
+  /** networkAcls.ipRules values (addresses or CIDR ranges: network metadata, not secrets); null if unreadable */
+  ipRules: string[] | null;
   vnetRuleCount: number;
   privateEndpointCount: number;
   privateEndpoints: PrivateEndpointState[];
   accessPolicyCount: number;
-  /** access-policy summaries (null when the payload has no accessPolicies) */
+  /** access policies: who and which permissions (null when the payload has no accessPolicies) */
   accessPolicies: AccessPolicySummary[] | null;
   tags: Record<string, string>;
 }
 
 const SUBSCRIPTIONS_API = "2022-12-01";
-const DIAGNOSTICS_API = "2021-05-01-preview";
 
 export async function listSubscriptions(o: CallOptions = {}): Promise<CloudSubscription[]> {
   const out: CloudSubscription[] = [];
@@ -112,6 +114,7 @@ export function normaliseVault(v: RawVault): CloudVault {
     networkDefaultAction: acls?.defaultAction ?? undefined,
     networkBypass: acls?.bypass ?? null,
     ipRuleCount: acls?.ipRules?.length ?? 0,
+    ipRules: ipRuleValues(p),
     vnetRuleCount: acls?.virtualNetworkRules?.length ?? 0,
     privateEndpointCount: p.privateEndpointConnections?.length ?? 0,
     privateEndpoints: privateEndpointStates(p),
@@ -182,26 +185,4 @@ export async function listVaultsArm(subscriptionId: string, o: CallOptions = {})
     token = (page as { continuationToken?: string }).continuationToken;
   }
   return out;
-}
-
-export async function getDiagnosticsEnabled(vaultId: string, o: CallOptions = {}): Promise<boolean> {
-  const r = await withRetry(
-    (signal) =>
-      armGetJson<{
-        value?: {
-          properties?: {
-            logs?: { enabled?: boolean }[];
-            workspaceId?: string;
-            storageAccountId?: string;
-            eventHubAuthorizationRuleId?: string;
-          };
-        }[];
-      }>(`${vaultId}/providers/Microsoft.Insights/diagnosticSettings?api-version=${DIAGNOSTICS_API}`, signal),
-    o,
-  );
-  return (r.value ?? []).some(
-    (s) =>
-      (s.properties?.logs ?? []).some((l) => l.enabled) &&
-      !!(s.properties?.workspaceId || s.properties?.storageAccountId || s.properties?.eventHubAuthorizationRuleId),
-  );
 }

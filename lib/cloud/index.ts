@@ -16,6 +16,7 @@ export {
   type KeyVaultClients,
 } from "./clients";
 export * from "./arm";
+export * from "./monitoring";
 export * from "./keyvault";
 export * from "./graph";
 export * from "./validate";

@@ -62,14 +62,14 @@ export const rawVaultSchema = z.object({
 });
 export type RawVault = z.output<typeof rawVaultSchema>;
 
-/** One access policy, reduced to who it names and what it grants on secrets (metadata only). */
+/** One access policy: who it names and what it grants (metadata only). Permissions lower case, sorted, unique. */
 export interface AccessPolicySummary {
   objectId: string | null;
   applicationId: string | null;
-  /** secret permissions, lower case and sorted ("all", "get", "list", "purge", …) */
+  /** "all", "get", "list", "purge", … */
   secrets: string[];
-  keyPermissions: number;
-  certificatePermissions: number;
+  keys: string[];
+  certificates: string[];
 }
 
 export interface PrivateEndpointState {
@@ -83,12 +83,13 @@ type Props = NonNullable<RawVault["properties"]>;
 
 export function accessPolicySummaries(p: Props): AccessPolicySummary[] | null {
   if (!p.accessPolicies) return null;
+  const norm = (xs: string[] | null | undefined) => [...new Set((xs ?? []).map((x) => x.toLowerCase()))].sort();
   return p.accessPolicies.map((a) => ({
     objectId: a.objectId ?? null,
     applicationId: a.applicationId ?? null,
-    secrets: [...new Set((a.permissions?.secrets ?? []).map((x) => x.toLowerCase()))].sort(),
-    keyPermissions: a.permissions?.keys?.length ?? 0,
-    certificatePermissions: a.permissions?.certificates?.length ?? 0,
+    secrets: norm(a.permissions?.secrets),
+    keys: norm(a.permissions?.keys),
+    certificates: norm(a.permissions?.certificates),
   }));
 }
 
@@ -98,4 +99,18 @@ export function privateEndpointStates(p: Props): PrivateEndpointState[] {
     status:
       c.properties?.privateLinkServiceConnectionState?.status ?? c.privateLinkServiceConnectionState?.status ?? null,
   }));
+}
+
+/**
+ * The firewall's IP rule values (addresses or CIDR ranges). Null when an entry has no string value: the list is then
+ * not known as a whole (a vault is not skipped for it; only this fact is lost).
+ */
+export function ipRuleValues(p: Props): string[] | null {
+  const out: string[] = [];
+  for (const r of p.networkAcls?.ipRules ?? []) {
+    const v = r && typeof r === "object" ? (r as { value?: unknown }).value : undefined;
+    if (typeof v !== "string") return null;
+    out.push(v);
+  }
+  return out;
 }

@@ -24,8 +24,8 @@ export interface DiagnosticSettingFacts {
 }
 
 /**
- * An access-policy entry's permission lists ("get", "list", "all", "purge", …, any case). The inventory records the
- * secret permissions and only the number of key and certificate permissions: those lists are then undefined.
+ * An access-policy entry's permission lists ("get", "list", "all", "purge", …, any case). Vault rows scanned before
+ * the key and certificate lists were recorded hold only their counts: those lists are then undefined.
  */
 export interface AccessPolicyFacts {
   objectId: string | null;
@@ -44,16 +44,16 @@ export interface VaultFacts {
   enableRbacAuthorization: boolean | null;
   publicNetworkAccess: string | null;
   networkDefaultAction: string | null;
-  /** Values of networkAcls.ipRules (not stored yet). */
+  /** Values of networkAcls.ipRules (undefined: not recorded). */
   ipRules?: string[];
   privateEndpointCount: number | null;
-  /** privateLinkServiceConnectionState.status of each private endpoint connection (not stored yet). */
+  /** privateLinkServiceConnectionState.status of each private endpoint connection (undefined: not recorded). */
   privateEndpointStates?: string[];
   /** The scan's summary: some log enabled and sent to a destination. */
   diagnosticsEnabled: boolean | null;
-  /** The settings themselves (not stored yet). */
+  /** The settings themselves (undefined: not read by the last scan). */
   diagnosticSettings?: DiagnosticSettingFacts[];
-  /** Microsoft.Security/pricings/KeyVaults pricingTier of the vault's subscription (not stored yet). */
+  /** Microsoft.Security/pricings/KeyVaults pricingTier of the vault's subscription (undefined: not read). */
   defenderForKeyVaultTier?: string | null;
   accessPolicies?: AccessPolicyFacts[];
 }

@@ -1,14 +1,15 @@
 /**
- * Facts from inventory rows, pure. `detail` is jsonb written by the scan (lib/discovery/asset-rows.ts), so it is read
- * defensively: a field of an unexpected type counts as not recorded (undefined → the rule says "unknown"), never as a
- * guess. What the inventory does not store yet (Defender plan, diagnostic categories, endpoint states, access-policy
- * permissions) stays undefined until discovery records it.
+ * Facts from inventory rows, pure. The jsonb columns (`detail`, a vault's diagnostic settings, access policies, IP
+ * rules) are written by the scan (lib/discovery), so they are read defensively: a field of an unexpected type counts as
+ * not recorded (undefined → the rule says "unknown"), never as a guess. So do rows written before a fact was recorded.
  */
 import type { appCredentials, appRegistrations, assets, vaults } from "../db/schema";
 import type {
+  AccessPolicyFacts,
   AppCredentialFacts,
   AppFacts,
   CertificateFacts,
+  DiagnosticSettingFacts,
   KeyFacts,
   RotationActionFacts,
   SecretFacts,
@@ -44,9 +45,51 @@ export function vaultFacts(v: VaultRow): VaultFacts {
         ? v.privateEndpoints.map((e) => e.status ?? "")
         : undefined,
     diagnosticsEnabled: v.diagnosticsEnabled,
-    // null: not listed (RBAC vault or not read); keys and certificates are recorded as counts only
-    accessPolicies: v.accessPolicies?.map((a) => ({ objectId: a.objectId, secrets: a.secrets })),
+    diagnosticSettings: diagnosticSettings(v.diagnosticSettings),
+    ipRules: strings(v.ipRules),
+    // null: the scan could not read the plan
+    defenderForKeyVaultTier: v.defenderForKeyVault ?? undefined,
+    // null: not listed (RBAC vault or not read)
+    accessPolicies: v.accessPolicies?.map(accessPolicy),
   };
+}
+
+/** A list of strings, or undefined when the value is not one (not recorded, or of an unexpected shape). */
+function strings(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined;
+}
+
+/** Rows scanned before the key and certificate lists were kept hold counts: those lists are then undefined. */
+function accessPolicy(a: unknown): AccessPolicyFacts {
+  const p = obj(a) ?? {};
+  return {
+    objectId: str(p.objectId) ?? null,
+    secrets: strings(p.secrets) ?? [],
+    keys: strings(p.keys),
+    certificates: strings(p.certificates),
+  };
+}
+
+function diagnosticSettings(v: unknown): DiagnosticSettingFacts[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.map((x) => {
+    const s = obj(x) ?? {};
+    return {
+      storageAccountId: str(s.storageAccountId) ?? null,
+      workspaceId: str(s.workspaceId) ?? null,
+      eventHubAuthorizationRuleId: str(s.eventHubAuthorizationRuleId) ?? null,
+      logs: list(s.logs).map((y) => {
+        const l = obj(y) ?? {};
+        const r = obj(l.retentionPolicy);
+        return {
+          category: str(l.category) ?? null,
+          categoryGroup: str(l.categoryGroup) ?? null,
+          enabled: l.enabled === true,
+          retentionPolicy: r ? { enabled: r.enabled === true, days: num(r.days) ?? 0 } : null,
+        };
+      }),
+    };
+  });
 }
 
 function base(a: AssetRow, vaultName: string) {

@@ -1,7 +1,7 @@
 /** Batched, per-vault-atomic writes of the inventory. */
 import { and, eq, getTableColumns, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import type { CloudSubscription, CloudVault } from "../cloud";
+import type { CloudSubscription, CloudVault, DiagnosticSettings } from "../cloud";
 import type { DbOrTx, Tx } from "../db/client";
 import { readableAfterScan } from "../inventory/vault-readability";
 import { assets, scanErrors, subscriptions, vaults } from "../db/schema";
@@ -90,6 +90,7 @@ export function vaultRow(v: CloudVault): VaultInsert {
     publicNetworkAccess: v.publicNetworkAccess ?? null,
     networkDefaultAction: v.networkDefaultAction ?? null,
     ipRuleCount: v.ipRuleCount,
+    ipRules: v.ipRules,
     vnetRuleCount: v.vnetRuleCount,
     privateEndpointCount: v.privateEndpointCount,
     accessPolicyCount: v.accessPolicyCount,
@@ -118,6 +119,7 @@ const VAULT_PROP_KEYS = [
   "publicNetworkAccess",
   "networkDefaultAction",
   "ipRuleCount",
+  "ipRules",
   "vnetRuleCount",
   "privateEndpointCount",
   "accessPolicyCount",
@@ -133,7 +135,10 @@ const VAULT_PROP_KEYS = [
 export interface VaultOutcome {
   vault: CloudVault;
   scanId: string;
-  diagnosticsEnabled: boolean | null;
+  /** the vault's diagnostic settings; null: the read failed (the facts become unknown); undefined: not read (kept) */
+  diagnostics?: DiagnosticSettings | null;
+  /** the subscription's Defender for Key Vault pricing tier; null: the read failed; undefined: not read (kept) */
+  defenderForKeyVault?: string | null;
   accessStatus: string;
   accessError: { code?: string; message: string; remediation: string } | null;
   /** null → the object lists could not be read: assets are left untouched */
@@ -158,7 +163,13 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
     lastScannedAt: new Date(),
   };
   const extra: Record<string, unknown> = { ...status };
-  if (o.diagnosticsEnabled !== null) extra.diagnosticsEnabled = o.diagnosticsEnabled;
+  // A failed read stores null (unknown), not the last value: a stale value would be judged as current. A vault whose
+  // scan threw before reading them keeps what is stored, like the rest of its inventory.
+  if (o.diagnostics !== undefined) {
+    extra.diagnosticsEnabled = o.diagnostics?.logsEnabled ?? null;
+    extra.diagnosticSettings = o.diagnostics?.settings ?? null;
+  }
+  if (o.defenderForKeyVault !== undefined) extra.defenderForKeyVault = o.defenderForKeyVault;
   // objects that disappear now were last seen by the previous listing
   let previousListing: Date | null = null;
   if (o.assets) {

@@ -1,6 +1,7 @@
 /**
- * One vault: diagnostic settings ∥ secret/certificate/key lists (metadata only) → per-object detail → the outcome to
- * write (changed rows, unchanged keys, access status and errors with their remediation). Nothing is written here.
+ * One vault: diagnostic settings ∥ its subscription's Defender plan ∥ secret/certificate/key lists (metadata only) →
+ * per-object detail → the outcome to write (changed rows, unchanged keys, access status and errors with their
+ * remediation). Nothing is written here.
  */
 import { setMaxListeners } from "node:events";
 import type { Agent } from "node:https";
@@ -9,7 +10,7 @@ import {
   AbortedError,
   chain,
   classifyError,
-  getDiagnosticsEnabled,
+  getDiagnosticSettings,
   keyVaultClients,
   listItems,
   releaseKeyVaultClients,
@@ -26,6 +27,7 @@ import { assets } from "../db/schema";
 import { splitUnchanged, type StoredAsset } from "./asset-rows";
 import { thresholdsFor } from "../expiry-status";
 import { VaultObjectReader } from "./object-details";
+import type { DefenderPlans } from "./defender-plans";
 import type { VaultOutcome } from "./persist";
 import { armRemediation, remediationFor } from "./remediation";
 import type { ScanConfig } from "./scan-config";
@@ -34,7 +36,12 @@ import type { ScanSession } from "./scan-session";
 
 const KINDS = ["secret", "certificate", "key"] as const;
 
-export async function scanVault(session: ScanSession, config: ScanConfig, v: CloudVault): Promise<VaultOutcome> {
+export async function scanVault(
+  session: ScanSession,
+  config: ScanConfig,
+  v: CloudVault,
+  defender: DefenderPlans,
+): Promise<VaultOutcome> {
   const agent = vaultAgent(config.perVault);
   const perVault = new Semaphore(config.perVault);
   // a vault-level signal: when one list fails, its siblings stop instead of finishing in the background
@@ -44,7 +51,7 @@ export async function scanVault(session: ScanSession, config: ScanConfig, v: Clo
   session.signal.addEventListener("abort", onScanAbort, { once: true });
   try {
     const o = session.callOptions(chain(perVault, config.global), vaultAc.signal);
-    return await readVault(session, config, v, agent, o, vaultAc);
+    return await readVault(session, config, v, agent, o, vaultAc, defender);
   } finally {
     session.signal.removeEventListener("abort", onScanAbort);
     agent.destroy();
@@ -56,7 +63,6 @@ export function unreadableVault(scanId: string, v: CloudVault, c: ClassifiedErro
   return {
     vault: v,
     scanId,
-    diagnosticsEnabled: null,
     accessStatus: c.kind,
     accessError: { code: c.code, message: c.message, remediation: remediationFor(c, v) },
     assets: null,
@@ -71,21 +77,23 @@ async function readVault(
   agent: Agent,
   o: CallOptions,
   vaultAc: AbortController,
+  defender: DefenderPlans,
 ): Promise<VaultOutcome> {
   const out: VaultOutcome = {
     vault: v,
     scanId: session.scanId,
-    diagnosticsEnabled: null,
     accessStatus: "ok",
     accessError: null,
     assets: null,
     errors: [],
   };
-  const diag = getDiagnosticsEnabled(v.armId, { ...o, signal: session.signal }).then(
+  // the monitoring reads run on the scan's signal: a failed object list must not turn them into unknowns
+  const diagnostics = getDiagnosticSettings(v.armId, { ...o, signal: session.signal }).then(
     (d) => {
-      out.diagnosticsEnabled = d;
+      out.diagnostics = d;
     },
     (e) => {
+      out.diagnostics = null;
       if (session.signal.aborted) return;
       const c = classifyError(e);
       out.errors.push({
@@ -96,6 +104,13 @@ async function readVault(
       });
     },
   );
+  const plan = defender.tierOf(v.subscriptionId).then(
+    (t) => {
+      out.defenderForKeyVault = t;
+    },
+    () => undefined, // only an abort rejects; the scan's own signal reports it
+  );
+  const diag = Promise.all([diagnostics, plan]).then(() => undefined);
   if (!v.vaultUri) {
     await diag;
     const msg = "the vault has no vaultUri in ARM";

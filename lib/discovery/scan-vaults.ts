@@ -7,6 +7,7 @@ import { AbortedError, type ClassifiedError, type CloudVault } from "../cloud";
 import { audit } from "../audit/record";
 import { scanErrors } from "../db/schema";
 import { readableAfterScan } from "../inventory/vault-readability";
+import { DefenderPlans } from "./defender-plans";
 import { markUnreadable, writeVault, type VaultOutcome } from "./persist";
 import { VAULT_WRITE_REMEDIATION } from "./remediation";
 import { markVaultDone } from "./scan-checkpoint";
@@ -22,12 +23,13 @@ export async function scanVaults(session: ScanSession, config: ScanConfig, targe
   // fills its per-vault limit), few enough to bound memory: one vault's objects per slot.
   const vaultSlots = Math.max(2, config.global.max);
   const queue = [...targets];
+  const defender = new DefenderPlans(session, config.globalOpts);
   const worker = async () => {
     for (let v = queue.shift(); v; v = queue.shift()) {
       if (session.stopRequested()) return;
       let outcome: VaultOutcome;
       try {
-        outcome = await scanVault(session, config, v);
+        outcome = await scanVault(session, config, v, defender);
       } catch (e) {
         if (session.signal.aborted || e instanceof AbortedError) return;
         outcome = unreadableVault(session.scanId, v, classifyScanError(e, { scanId: session.scanId, scope: v.id }));

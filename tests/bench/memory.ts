@@ -8,6 +8,7 @@
 // < 500 ms. Prints the figures and PASS/FAIL, and the machine's load average (the bench shares the machine).
 import { readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { ensureBuild, startApp, type AppServer } from "../support/app-server";
 import { arg, benchAppEnv, createBenchDatabase, percentile, prepareBenchDatabase, startCloudChild } from "./support";
 
@@ -17,6 +18,8 @@ const SCANS = Number(arg("scans", "3"));
 const PORT = Number(arg("port", "3334"));
 const USERS = Number(arg("users", "2"));
 const SETTLE_S = Number(arg("settle", "15"));
+/** A folder for a heap snapshot of the server after each scan has settled (diagnosis only; adds a pause and memory). */
+const SNAPSHOTS = arg("heap-snapshots", "");
 const PEAK_MB = 600;
 const GROWTH = 0.05;
 const P95_MS = 500;
@@ -99,7 +102,8 @@ async function main() {
       await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } } });
     });
     ensureBuild();
-    app = await startApp(env, { port: PORT, quiet: true });
+    const nodeArgs = SNAPSHOTS ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${path.resolve(SNAPSHOTS)}`] : [];
+    app = await startApp(env, { port: PORT, quiet: true, nodeArgs });
     const pid = app.process.pid!;
     for (let i = 0; i < 5; i++) await (await fetch(`${appUrl}/`, { headers: { cookie } })).arrayBuffer();
     await sleep(3000);
@@ -149,6 +153,10 @@ async function main() {
         failures,
       };
       figures.push(f);
+      if (SNAPSHOTS) {
+        process.kill(pid, "SIGUSR2");
+        await sleep(20_000);
+      }
       console.log(
         `scan ${n}: ${f.status} in ${seconds.toFixed(0)} s, ${f.objects.toLocaleString("en-US")} objects, scan thread ${threaded ? "yes" : "NO"}; RSS peak ${f.peakMb.toFixed(0)} MB, ${SETTLE_S} s after ${f.settledMb.toFixed(0)} MB; / during the scan: ${f.requests} requests, p50 ${f.p50.toFixed(0)} ms, p95 ${f.p95.toFixed(0)} ms, failures ${failures}; load ${load()}`,
       );

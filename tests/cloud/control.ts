@@ -214,7 +214,8 @@ export class Control {
       reachable: networkVerdict(d) === "ok",
       softDelete: d.enableSoftDelete,
       purgeProtection: d.enablePurgeProtection,
-      diagnostics: d.diagnostics.length > 0,
+      // what a scan's summary says: some setting has an enabled log (a metrics-only setting is not resource logs)
+      diagnostics: d.diagnostics.some((x) => x.logs.some((l) => l.enabled)),
       counts: v.data
         ? {
             secrets: [...v.data.live.secrets.values()].filter((o) => !o.managed).length,
@@ -463,6 +464,12 @@ export class Control {
     else if (Array.isArray(diagnostics)) v.def.diagnostics = diagnostics;
     this.s.touch(v);
     return this.summary(v);
+  }
+  /** a subscription's Defender for Key Vault plan (Microsoft.Security/pricings/KeyVaults pricingTier) */
+  setDefenderPlan(subscriptionId: string, tier: "Standard" | "Free") {
+    const sub = this.s.estate.subscriptions.find((x) => x.subscriptionId === subscriptionId.toLowerCase());
+    if (!sub) throw new Error(`no subscription ${subscriptionId}`);
+    sub.defenderForKeyVault = tier;
   }
   /** product identity's data-plane access on a vault: full (read values), metadata (list only) or none */
   setAccess(vault: string, access: VaultAccess, principalId?: string) {

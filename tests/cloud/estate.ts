@@ -151,7 +151,13 @@ export interface DiagnosticSettingDef {
   workspaceId?: string;
   storageAccountId?: string;
   eventHubAuthorizationRuleId?: string;
-  logs: { category?: string; categoryGroup?: string; enabled: boolean }[];
+  /** retentionPolicy: storage retention (retired by Azure, still returned on old settings); absent = off, 0 days */
+  logs: {
+    category?: string;
+    categoryGroup?: string;
+    enabled: boolean;
+    retentionPolicy?: { enabled: boolean; days: number };
+  }[];
   metrics: { category: string; enabled: boolean }[];
 }
 
@@ -797,6 +803,43 @@ export function canaryValue(r: Rng, shape: "plain" | "json" | "conn" = "plain"):
   return c;
 }
 
+/**
+ * Beyond the five fixed vaults: the compliance-relevant variety a real estate has (drawn from its own stream, so the
+ * rest of the estate is unchanged): firewall bypass None, pending and rejected private endpoints, diagnostic settings
+ * with only non-audit categories, none enabled (metrics only) or a short storage retention.
+ */
+function varyPosture(
+  p: Rng,
+  firewall: VaultFirewall,
+  acls: VaultDef["networkAcls"],
+  pes: VaultDef["privateEndpointConnections"],
+  diagnostics: DiagnosticSettingDef[],
+  id: string,
+  name: string,
+  subscriptionId: string,
+): void {
+  if (acls && firewall !== "private" && p.chance(0.35)) acls.bypass = "None";
+  const pe = (suffix: string, status: "Pending" | "Rejected") =>
+    pes.push({
+      id: `${id}/privateEndpointConnections/pe-${name}-${suffix}`,
+      privateEndpointId: `/subscriptions/${subscriptionId}/resourceGroups/rg-partner/providers/Microsoft.Network/privateEndpoints/pe-${name}-${suffix}`,
+      status,
+    });
+  const x = p.next();
+  if (firewall === "private" ? x < 0.3 : x < 0.12) pe("partner", x < 0.06 ? "Pending" : "Rejected");
+  const d = diagnostics[0];
+  if (!d) return;
+  const y = p.next();
+  if (y < 0.15)
+    d.logs = [
+      { category: "AuditEvent", enabled: false },
+      { category: "AzurePolicyEvaluationDetails", enabled: true },
+    ];
+  else if (y < 0.25) d.logs = d.logs.map((l) => ({ ...l, enabled: false }));
+  else if (y < 0.4 && d.storageAccountId)
+    d.logs = d.logs.map((l) => ({ ...l, retentionPolicy: { enabled: true, days: p.pick([30, 90, 365, 0]) } }));
+}
+
 function makeVault(
   spec: EstateSpec,
   now: number,
@@ -969,6 +1012,17 @@ function makeVault(
         },
       ]
     : [];
+  if (i >= 5)
+    varyPosture(
+      rng(spec.seed, "vault-posture", i),
+      firewall,
+      networkAcls,
+      privateEndpointConnections,
+      diagnostics,
+      id,
+      name,
+      sub.subscriptionId,
+    );
   const tags: Record<string, string> = {};
   if (i % 5 !== 4) tags.owner = OWNERS[i % OWNERS.length];
   if (i % 7 !== 6) tags.environment = env;
@@ -1114,6 +1168,10 @@ export interface KvVersion {
   cert?: { subject: string; sans: string[]; issuer: string; der?: Buffer; x5t?: string };
   /** keys */
   kty?: "RSA" | "EC" | "RSA-HSM" | "EC-HSM";
+  /** RSA modulus bits (default 2048) */
+  keySize?: number;
+  /** EC curve (default P-256) */
+  crv?: "P-256" | "P-384" | "P-521" | "P-256K";
   keyOps?: string[];
 }
 
@@ -1124,14 +1182,20 @@ export interface CertPolicyDef {
   validityMonths: number;
   keyType: "RSA" | "EC";
   keySize: number;
+  /** EC policies: the curve (default P-256) */
+  keyCurveName?: "P-256" | "P-384" | "P-521" | "P-256K";
   exportable: boolean;
   contentType: "application/x-pkcs12" | "application/x-pem-file";
-  lifetimeAction: {
-    trigger: { lifetime_percentage?: number; days_before_expiry?: number };
-    action: "AutoRenew" | "EmailContacts";
-  };
+  lifetimeAction: CertLifetimeAction;
+  /** when set, the policy's lifetime actions (else the one above) */
+  lifetimeActions?: CertLifetimeAction[];
   created: number;
   updated: number;
+}
+
+interface CertLifetimeAction {
+  trigger: { lifetime_percentage?: number; days_before_expiry?: number };
+  action: "AutoRenew" | "EmailContacts";
 }
 
 export interface RotationPolicyDef {
@@ -1283,22 +1347,40 @@ export function materialiseVault(
       ver.cert = { subject: `CN=${cn}`, sans: [cn, `www.${cn}`], issuer };
     });
     const policyCreated = versions[0].created;
+    // key and lifetime variety from a stream of its own (the draws above, and so older estates, are unchanged)
+    const cr = rng(spec.seed, "cert-crypto", v.index, j);
+    const k = cr.next();
+    const keyPolicy =
+      k < 0.6
+        ? { keyType: "RSA" as const, keySize: 2048 }
+        : k < 0.75
+          ? { keyType: "RSA" as const, keySize: 4096 }
+          : { keyType: "EC" as const, keySize: 256, keyCurveName: cr.pick(["P-256", "P-256", "P-384"] as const) };
+    const l = cr.next();
+    const lifetimeActions: CertLifetimeAction[] | undefined =
+      l < 0.1
+        ? [{ trigger: { lifetime_percentage: 95 }, action: "AutoRenew" }]
+        : l < 0.2
+          ? [{ trigger: { days_before_expiry: 7 }, action: "EmailContacts" }]
+          : undefined;
+    const policyIssuer = issuer === "DigiCert" && cr.chance(0.4) ? "GlobalSign" : issuer;
+    if (policyIssuer !== issuer) for (const ver of versions) if (ver.cert) ver.cert.issuer = policyIssuer;
     certificates.push({
       name,
       bucket: b,
       versions,
       policy: {
-        issuer,
+        issuer: policyIssuer,
         subject: `CN=${cn}`,
         sans: [cn, `www.${cn}`],
         validityMonths: Math.max(1, Math.round(validityDays / 30)),
-        keyType: "RSA",
-        keySize: 2048,
+        ...keyPolicy,
         exportable: true,
         contentType,
         lifetimeAction: r.chance(0.6)
           ? { trigger: { lifetime_percentage: 80 }, action: "AutoRenew" }
           : { trigger: { days_before_expiry: 30 }, action: "EmailContacts" },
+        ...(lifetimeActions ? { lifetimeActions } : {}),
         created: policyCreated,
         updated: policyCreated,
       },
@@ -1315,12 +1397,20 @@ export function materialiseVault(
     const kty = r.chance(0.75) ? (v.sku === "premium" && r.chance(0.5) ? "RSA-HSM" : "RSA") : "EC";
     const tags = objTags(r);
     const hasPolicy = r.chance(0.4);
+    // sizes, curves and HSM from a stream of their own (the draws above, and so older estates, are unchanged)
+    const kr = rng(spec.seed, "key-crypto", v.index, j);
+    const hsm = v.sku === "premium" && kr.chance(0.5);
+    const keyType = kty.startsWith("EC") ? (hsm ? "EC-HSM" : "EC") : kty;
+    const keySize = kty.startsWith("RSA") ? kr.pick([2048, 2048, 3072, 4096]) : undefined;
+    const crv = keyType.startsWith("EC") ? kr.pick(["P-256", "P-256", "P-384", "P-521", "P-256K"] as const) : undefined;
     keys.push({
       name,
       bucket: b,
       versions: mkVersions(r, b, nv, (ver) => {
-        ver.kty = kty;
-        ver.keyOps = kty.startsWith("EC")
+        ver.kty = keyType;
+        if (keySize) ver.keySize = keySize;
+        if (crv) ver.crv = crv;
+        ver.keyOps = keyType.startsWith("EC")
           ? ["sign", "verify"]
           : ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey"];
         if (tags) ver.tags = tags;

@@ -178,7 +178,10 @@ export async function startCloud(opts: StartCloudOptions = {}): Promise<LocalClo
   // keep state.vaults in estate order (parallel binding may reorder)
   state.vaults.sort((a, b) => a.def.index - b.def.index);
 
+  // control.setDefenderPlan changes the estate's subscriptions: reset() puts the generated plans back
+  const defenderPlans = estate.subscriptions.map((x) => x.defenderForKeyVault);
   const resetAll = () => {
+    estate.subscriptions.forEach((x, i) => (x.defenderForKeyVault = defenderPlans[i]));
     for (const v of [...state.vaults]) {
       if (v.def.index >= 100000) {
         void removeVaultListener(v);

@@ -10,7 +10,7 @@ let material:
   | undefined;
 
 /** One RSA-2048 key (persisted next to the CA so thumbprints are stable across runs) used as subject + signing key. */
-export function certKeyMaterial() {
+function certKeyMaterial() {
   if (material) return material;
   const { dir } = ensureCa();
   const p = path.join(dir, "kv-cert-key.pem");
@@ -30,6 +30,40 @@ export function certKeyMaterial() {
     ec: ecKey.export({ format: "jwk" }),
   };
   return material;
+}
+
+const publicJwks = new Map<string, crypto.JsonWebKey>();
+
+/**
+ * Public JWK parameters of a Key Vault key of this size or curve (RSA 2048 is the certificate key). Real keys, so the
+ * modulus length and curve coordinates are what Azure would return; RSA keys are kept next to the CA (generating a
+ * 4096-bit key takes seconds), EC keys are made per process.
+ */
+export function publicKeyJwk(spec: { rsaBits?: number; curve?: string }): crypto.JsonWebKey {
+  const id = spec.curve ? `ec-${spec.curve}` : `rsa-${spec.rsaBits ?? 2048}`;
+  const hit = publicJwks.get(id);
+  if (hit) return hit;
+  let jwk: crypto.JsonWebKey;
+  if (spec.curve) {
+    const namedCurve = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", "P-256K": "secp256k1" }[
+      spec.curve
+    ];
+    if (!namedCurve) throw new Error(`unsupported curve ${spec.curve}`);
+    jwk = crypto.generateKeyPairSync("ec", { namedCurve }).publicKey.export({ format: "jwk" });
+    jwk.crv = spec.curve;
+  } else if ((spec.rsaBits ?? 2048) === 2048) jwk = certKeyMaterial().jwk;
+  else {
+    const p = path.join(ensureCa().dir, `kv-key-${id}.pem`);
+    if (!fs.existsSync(p)) {
+      const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: spec.rsaBits! });
+      const tmp = `${p}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+      fs.renameSync(tmp, p);
+    }
+    jwk = crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(p, "utf8"))).export({ format: "jwk" });
+  }
+  publicJwks.set(id, jwk);
+  return jwk;
 }
 
 function dnAttrs(dn: string): forge.pki.CertificateField[] {
@@ -53,6 +87,7 @@ function dnAttrs(dn: string): forge.pki.CertificateField[] {
 
 const ISSUER_DN: Record<string, string> = {
   DigiCert: "CN=DigiCert Global G2 TLS RSA SHA256 2020 CA1, O=DigiCert Inc, C=US",
+  GlobalSign: "CN=GlobalSign GCC R3 DV TLS CA 2020, O=GlobalSign nv-sa, C=BE",
   "OneCertV2-PublicCA": "CN=Microsoft Azure RSA TLS Issuing CA 04, O=Microsoft Corporation, C=US",
   Unknown: "CN=Contoso Internal Issuing CA, O=Contoso",
 };

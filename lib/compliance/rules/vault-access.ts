@@ -78,8 +78,8 @@ export const vaultAccessRules = [
     // access policies, so they are not applicable.
     interpretation:
       "Access-policy vaults: non-compliant when any entry grants a forbidden permission (default all, purge) on " +
-      "secrets, keys or certificates. RBAC vaults are not applicable. While only the secret permissions are " +
-      "recorded (keys and certificates as counts), a vault with no broad secret grant is unknown, not compliant.",
+      "secrets, keys or certificates. RBAC vaults are not applicable. A vault scanned before the key and " +
+      "certificate lists were recorded (counts only) and with no broad secret grant is unknown, not compliant.",
     evaluate: (f, p) => {
       if (f.enableRbacAuthorization === true) return notApplicable("RBAC vault: access policies are ignored");
       if (f.accessPolicies === undefined) return unknown("access-policy permissions not recorded");

@@ -1,8 +1,35 @@
 /** Vault rules on network exposure. String comparisons are case-insensitive, as in Azure Policy. */
 import { z } from "zod";
-import { defineRule, fail, pass, sameText, unknown } from "../rule";
+import { ipRangeContains } from "../ip-range";
+import { defineRule, fail, pass, sameText, unknown, type Outcome } from "../rule";
 
 const networking = "Key vaults → the vault → Networking";
+
+/** Does any of `ranges` contain `rule`? Undefined when a value is not an IPv4 address or range. */
+function inAny(ranges: readonly string[], rule: string): boolean | undefined {
+  let found = false;
+  for (const r of ranges) {
+    const c = ipRangeContains(r, rule);
+    if (c === undefined) return undefined;
+    found ||= c;
+  }
+  return found;
+}
+
+/**
+ * The IP part of FirewallEnabled_Audit: non-compliant when allowed ranges are given and some rule is in none of them,
+ * or forbidden ranges are given and some rule is in one of them.
+ */
+function ipRulesOutcome(rules: readonly string[], allowed: readonly string[], forbidden: readonly string[]): Outcome {
+  for (const rule of rules) {
+    const ok = allowed.length ? inAny(allowed, rule) : true;
+    const bad = forbidden.length ? inAny(forbidden, rule) : false;
+    if (ok === undefined || bad === undefined) return unknown(`IP rule ${rule} or a configured range is not IPv4`);
+    if (!ok) return fail(`firewall allows ${rule}, outside the allowed ranges`);
+    if (bad) return fail(`firewall allows ${rule}, inside a forbidden range`);
+  }
+  return pass("firewall default action Deny; IP rules within the allowed ranges");
+}
 
 export const vaultNetworkRules = [
   defineRule({
@@ -21,19 +48,17 @@ export const vaultNetworkRules = [
     // .defaultAction notEquals Deny OR [restrictIPAddresses = Yes and the IP rules break the allowed/forbidden
     // lists]). An absent value is "not equal", so a vault with neither property set is non-compliant.
     interpretation:
-      "Compliant when public network access is Disabled, or the firewall's default action is Deny (and, with " +
-      "restrictIPAddresses = Yes, the IP rules respect the allowed/forbidden lists — not decidable until the scan " +
-      "records the rule values: unknown).",
+      "Compliant when public network access is Disabled, or the firewall's default action is Deny and, with " +
+      "restrictIPAddresses = Yes, every IP rule lies inside an allowed range (when allowed ranges are given) and none " +
+      "inside a forbidden one (ipRangeContains, IPv4; an empty list checks nothing).",
     evaluate: (f, p) => {
       if (sameText(f.publicNetworkAccess, "Disabled")) return pass("public network access disabled");
       if (!sameText(f.networkDefaultAction, "Deny"))
         return fail("public network access with no firewall (default Allow)");
       const lists = p.allowedIPAddresses.length + p.forbiddenIPAddresses.length;
-      if (p.restrictIPAddresses === "Yes" && lists > 0)
-        return f.ipRules === undefined
-          ? unknown("firewall IP rules not recorded")
-          : unknown("IP range checks not built");
-      return pass("firewall default action Deny");
+      if (p.restrictIPAddresses !== "Yes" || lists === 0) return pass("firewall default action Deny");
+      if (f.ipRules === undefined) return unknown("firewall IP rules not recorded");
+      return ipRulesOutcome(f.ipRules, p.allowedIPAddresses, p.forbiddenIPAddresses);
     },
     remediation: {
       portal: [networking, "Allow access from: Allow public access from specific networks (or Disable) → Apply"],

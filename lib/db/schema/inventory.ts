@@ -37,6 +37,8 @@ export const vaults = pgTable(
     publicNetworkAccess: text("public_network_access"),
     networkDefaultAction: text("network_default_action"),
     ipRuleCount: integer("ip_rule_count"),
+    /** networkAcls.ipRules values (addresses / CIDR ranges); null when not recorded */
+    ipRules: jsonb("ip_rules").$type<string[] | null>(),
     vnetRuleCount: integer("vnet_rule_count"),
     privateEndpointCount: integer("private_endpoint_count"),
     accessPolicyCount: integer("access_policy_count"),
@@ -51,18 +53,31 @@ export const vaults = pgTable(
       .$type<{ name: string | null; status: string | null }[]>()
       .notNull()
       .default([]),
-    /** access-policy vaults: who each policy names and its secret permissions (metadata only); null when not listed */
+    /**
+     * access-policy vaults: who each policy names and its permission lists (metadata only); null when not listed.
+     * Rows written before the key and certificate lists were kept have their counts instead (read as unknown).
+     */
     accessPolicies: jsonb("access_policies").$type<
       | {
           objectId: string | null;
           applicationId: string | null;
           secrets: string[];
-          keyPermissions: number;
-          certificatePermissions: number;
+          keys?: string[];
+          certificates?: string[];
+          keyPermissions?: number;
+          certificatePermissions?: number;
         }[]
       | null
     >(),
+    /** some diagnostic setting sends an enabled log somewhere; null when the last scan could not read the settings */
     diagnosticsEnabled: boolean("diagnostics_enabled"),
+    /** the diagnostic settings as the last scan read them (destinations as ids, logs, retention); null: not read */
+    diagnosticSettings: jsonb("diagnostic_settings").$type<StoredDiagnosticSetting[] | null>(),
+    /**
+     * The Defender for Key Vault plan (pricingTier) of the vault's subscription, read once per subscription by the
+     * scan that last read this vault; null when it could not be read.
+     */
+    defenderForKeyVault: text("defender_for_key_vault"),
     tags: jsonb("tags").$type<Record<string, string>>().notNull().default({}),
     /** Last data-plane outcome: ok, or the classified reason it could not be read. */
     accessStatus: text("access_status").notNull().default("unknown"), // ok | firewall | permission | not_found | throttled | network | unknown
@@ -84,6 +99,21 @@ export const vaults = pgTable(
   },
   (t) => [index("vaults_subscription_idx").on(t.subscriptionId), index("vaults_name_idx").on(t.name)],
 );
+
+/** One diagnostic setting of a vault, as lib/cloud/monitoring.ts reads it (metrics left out). */
+export interface StoredDiagnosticSetting {
+  name: string | null;
+  workspaceId?: string;
+  storageAccountId?: string;
+  eventHubAuthorizationRuleId?: string;
+  marketplacePartnerId?: string;
+  logs: {
+    category?: string;
+    categoryGroup?: string;
+    enabled: boolean;
+    retentionPolicy?: { enabled: true; days: number };
+  }[];
+}
 
 export const assets = pgTable(
   "assets",

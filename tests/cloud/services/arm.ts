@@ -79,7 +79,7 @@ function diagJson(v: VaultRuntime, i: number): Record<string, unknown> {
   props.logs = dgs.logs.map((l) => ({
     ...(l.category ? { category: l.category } : { categoryGroup: l.categoryGroup }),
     enabled: l.enabled,
-    retentionPolicy: { enabled: false, days: 0 },
+    retentionPolicy: l.retentionPolicy ?? { enabled: false, days: 0 },
   }));
   props.logAnalyticsDestinationType = null;
   return {
@@ -496,11 +496,14 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
   }
 
   function pricingJson(sid: string, tier: "Standard" | "Free") {
+    // as api-version 2024-01-01 returns it (contract-tested against GetPricingByNameDns_example.json)
     const props: Record<string, unknown> = { pricingTier: tier, freeTrialRemainingTime: "PT0S" };
     if (tier === "Standard") {
       props.subPlan = "PerKeyVault";
       props.enablementTime = "2024-03-01T09:00:00.0000000Z";
     }
+    props.enforce = "False";
+    props.resourcesCoverageStatus = tier === "Standard" ? "FullyCovered" : "NotCovered";
     return {
       id: `/subscriptions/${sid}/providers/Microsoft.Security/pricings/KeyVaults`,
       name: "KeyVaults",

@@ -13,7 +13,7 @@ import {
   type VaultRuntime,
   type DeletedEntry,
 } from "../state";
-import { certKeyMaterial, parseImport, x5tOf } from "../x509";
+import { parseImport, publicKeyJwk, x5tOf } from "../x509";
 
 type Op = {
   op: string;
@@ -153,7 +153,15 @@ const ITEM: Record<KvKind, typeof secretItem> = { secrets: secretItem, certifica
 function policyJson(v: VaultRuntime, name: string, p: CertPolicyDef): Record<string, unknown> {
   return {
     id: `${v.origin}/certificates/${name}/policy`,
-    key_props: { exportable: p.exportable, kty: p.keyType, key_size: p.keySize, reuse_key: false },
+    key_props: {
+      exportable: p.exportable,
+      kty: p.keyType,
+      // EC policies carry the curve and its size (P-256 → 256)
+      ...(p.keyType.startsWith("EC")
+        ? { key_size: Number((p.keyCurveName ?? "P-256").replace(/\D/g, "")), crv: p.keyCurveName ?? "P-256" }
+        : { key_size: p.keySize }),
+      reuse_key: false,
+    },
     secret_props: { contentType: p.contentType },
     x509_props: {
       subject: p.subject,
@@ -162,7 +170,10 @@ function policyJson(v: VaultRuntime, name: string, p: CertPolicyDef): Record<str
       key_usage: ["digitalSignature", "keyEncipherment"],
       validity_months: p.validityMonths,
     },
-    lifetime_actions: [{ trigger: p.lifetimeAction.trigger, action: { action_type: p.lifetimeAction.action } }],
+    lifetime_actions: (p.lifetimeActions ?? [p.lifetimeAction]).map((a) => ({
+      trigger: a.trigger,
+      action: { action_type: a.action },
+    })),
     issuer: { name: p.issuer },
     attributes: { enabled: true, created: p.created, updated: p.updated },
   };
@@ -190,18 +201,20 @@ function certBundle(
 }
 
 function keyBundle(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion): Record<string, unknown> {
-  const m = certKeyMaterial();
   const kty = ver.kty ?? (o.policy?.keyType === "EC" ? "EC" : "RSA");
   const key: Record<string, unknown> = { kid: `${v.origin}/keys/${o.name}/${ver.version}`, kty };
   if (kty.startsWith("EC")) {
+    const crv = ver.crv ?? o.policy?.keyCurveName ?? "P-256";
+    const m = publicKeyJwk({ curve: crv });
     key.key_ops = ver.keyOps ?? ["sign", "verify"];
-    key.crv = "P-256";
-    key.x = m.ec.x;
-    key.y = m.ec.y;
+    key.crv = crv;
+    key.x = m.x;
+    key.y = m.y;
   } else {
+    const m = publicKeyJwk({ rsaBits: ver.keySize ?? o.policy?.keySize ?? 2048 });
     key.key_ops = ver.keyOps ?? ["sign", "verify", "encrypt", "decrypt", "wrapKey", "unwrapKey"];
-    key.n = m.jwk.n;
-    key.e = m.jwk.e;
+    key.n = m.n;
+    key.e = m.e;
   }
   const b: Record<string, unknown> = {
     key,

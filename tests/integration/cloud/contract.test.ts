@@ -25,6 +25,8 @@ const TRIGGER_ONE_OF = [
   "$.lifetime_actions[].trigger.lifetime_percentage",
   "$.lifetime_actions[].trigger.days_before_expiry",
 ];
+// KeyProperties.crv (7.5 schema): present on EC certificate policies only
+const EC_CURVE = ["$.policy.key_props.crv", "$.key_props.crv"];
 const KV_ATTR_EXTRA = [
   // SecretAttributes/CertificateAttributes/KeyAttributes in the 7.5 spec: nbf, exp, recoveryLevel, recoverableDays are
   // part of the schema; the examples simply predate or omit them.
@@ -169,12 +171,12 @@ describe("Key Vault 7.5 examples", () => {
     const g = await kv(v0, "GET", `/certificates/${name}`);
     // x509_props.sans: part of X509CertificateProperties (set when the policy has SANs)
     expectShape(exampleBody("keyvault-7.5/GetCertificate-example.json"), g.body, {
-      extra: [...KV_ATTR_EXTRA, ...TRIGGER_ONE_OF, "$.policy.x509_props.sans"],
+      extra: [...KV_ATTR_EXTRA, ...TRIGGER_ONE_OF, ...EC_CURVE, "$.policy.x509_props.sans"],
       optional: TRIGGER_ONE_OF,
     });
     const p = await kv(v0, "GET", `/certificates/${name}/policy`);
     expectShape(exampleBody("keyvault-7.5/GetCertificatePolicy-example.json"), p.body, {
-      extra: ["$.x509_props.sans", ...TRIGGER_ONE_OF],
+      extra: ["$.x509_props.sans", ...TRIGGER_ONE_OF, ...EC_CURVE],
       optional: TRIGGER_ONE_OF,
     });
   });
@@ -305,6 +307,25 @@ describe("ARM examples", () => {
       `${v.id}/providers/Microsoft.Insights/diagnosticSettings/mysetting?api-version=2021-05-01-preview`,
     );
     expectShape(exampleBody("monitor-diagnostic-settings/getDiagnosticSetting.json"), g.body, rules);
+  });
+  test("GetPricingByName (Defender plan, 2024-01-01), Standard and Free", async () => {
+    const { control, estate } = cloud;
+    const sid = estate.subscriptions[0].subscriptionId;
+    const was = estate.subscriptions[0].defenderForKeyVault;
+    const url = `/subscriptions/${sid}/providers/Microsoft.Security/pricings/KeyVaults?api-version=2024-01-01`;
+    const example = exampleBody("security-pricings-2024-01-01/GetPricingByNameDns_example.json");
+    // subPlan: a Pricing schema field, set on Key Vault plans (PerKeyVault / PerTransaction); enablementTime: only
+    // while the plan is on (the Free entries of ListPricings_example.json have none)
+    const rules = { extra: ["$.properties.subPlan"], optional: ["$.properties.enablementTime"] };
+    control.setDefenderPlan(sid, "Standard");
+    const on = await armReq("GET", url);
+    expectShape(example, on.body, rules);
+    expect(on.body.name).toBe("KeyVaults");
+    control.setDefenderPlan(sid, "Free");
+    const off = await armReq("GET", url);
+    expectShape(example, off.body, rules);
+    expect(off.body.properties).toMatchObject({ pricingTier: "Free", resourcesCoverageStatus: "NotCovered" });
+    control.setDefenderPlan(sid, was);
   });
   test("ListAppSettings", async () => {
     const site = cloud.estate.sites[0];

@@ -103,4 +103,42 @@ describe("estates", () => {
     const m = materialiseVault(e, e.vaults[4321]);
     expect(m.secrets.length + m.certificates.length + m.keys.length).toBeGreaterThanOrEqual(200);
   });
+  test("demo: the compliance mix (Defender, logs, endpoints, bypass, key and certificate crypto, issuers)", () => {
+    const e = generateEstate("demo", { now: NOW });
+    expect(new Set(e.subscriptions.map((s) => s.defenderForKeyVault))).toEqual(new Set(["Standard", "Free"]));
+    const v = e.vaults;
+    const logs = v.flatMap((x) => x.diagnostics.flatMap((d) => d.logs));
+    expect(v.some((x) => x.diagnostics.length === 0)).toBe(true);
+    expect(v.some((x) => x.diagnostics.some((d) => d.logs.every((l) => !l.enabled)))).toBe(true); // metrics only
+    expect(
+      v.some((x) =>
+        x.diagnostics.some((d) => d.logs.every((l) => !l.enabled || (l.category && l.category !== "AuditEvent"))),
+      ),
+    ).toBe(true); // only non-audit categories enabled (some of them)
+    expect(logs.some((l) => l.retentionPolicy?.enabled && l.retentionPolicy.days < 365)).toBe(true);
+    const states = new Set(v.flatMap((x) => x.privateEndpointConnections.map((p) => p.status)));
+    expect(states).toEqual(new Set(["Approved", "Pending", "Rejected"]));
+    expect(new Set(v.flatMap((x) => (x.networkAcls ? [x.networkAcls.bypass] : [])))).toEqual(
+      new Set(["AzureServices", "None"]),
+    );
+    const contents = objects(e);
+    const keys = contents.flatMap((c) => c.keys.map((k) => k.versions.at(-1)!));
+    expect(new Set(keys.map((k) => k.kty))).toEqual(new Set(["RSA", "RSA-HSM", "EC", "EC-HSM"]));
+    expect(new Set(keys.map((k) => k.keySize).filter(Boolean))).toEqual(new Set([2048, 3072, 4096]));
+    expect(new Set(keys.map((k) => k.crv).filter(Boolean))).toEqual(new Set(["P-256", "P-384", "P-521", "P-256K"]));
+    const withPolicy = contents.flatMap((c) => c.keys.map((k) => !!k.rotationPolicy));
+    expect(withPolicy.includes(true) && withPolicy.includes(false)).toBe(true);
+    const policies = contents.flatMap((c) => c.certificates.map((x) => x.policy!));
+    expect(new Set(policies.map((p) => p.issuer))).toEqual(
+      new Set(["Self", "DigiCert", "GlobalSign", "Unknown", "OneCertV2-PublicCA"]),
+    );
+    expect(new Set(policies.map((p) => `${p.keyType}-${p.keyCurveName ?? p.keySize}`))).toEqual(
+      new Set(["RSA-2048", "RSA-4096", "EC-P-256", "EC-P-384"]),
+    );
+    expect(policies.some((p) => p.lifetimeActions)).toBe(true);
+    // the same seed gives the same mix
+    expect(generateEstate("demo", { now: NOW }).vaults.map((x) => x.privateEndpointConnections)).toEqual(
+      v.map((x) => x.privateEndpointConnections),
+    );
+  });
 });

@@ -1,0 +1,3 @@
+ALTER TABLE "vaults" ADD COLUMN "ip_rules" jsonb;--> statement-breakpoint
+ALTER TABLE "vaults" ADD COLUMN "diagnostic_settings" jsonb;--> statement-breakpoint
+ALTER TABLE "vaults" ADD COLUMN "defender_for_key_vault" text;
