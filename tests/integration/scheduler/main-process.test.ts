@@ -56,7 +56,12 @@ describe("npm run scheduler (lib/scheduler/main.ts)", () => {
     }
     expect(body.ok).toBe(true);
     expect(body.lastTickAt).toEqual(expect.any(String));
-    expect(body.jobs.map((j) => j.name).sort()).toEqual(["compliance-refresh", "scan-worker", "scheduled-scan", "session-cleanup"]);
+    expect(body.jobs.map((j) => j.name).sort()).toEqual([
+      "compliance-refresh",
+      "scan-worker",
+      "scheduled-scan",
+      "session-cleanup",
+    ]);
 
     const t0 = Date.now();
     const timeout = sleep(10_000).then(() => ({ code: -1 as number | null, signal: null as NodeJS.Signals | null }));

@@ -40,7 +40,7 @@ export function ScoreBar({ score }: { score: number | null }) {
 
 export const SEVERITY_STYLE: Record<string, string> = {
   critical: "bg-red-700 text-white",
-  high: "bg-orange-600 text-white",
+  high: "bg-orange-700 text-white",
   medium: "bg-amber-200 text-amber-950 dark:bg-amber-400/25 dark:text-amber-100",
   low: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
