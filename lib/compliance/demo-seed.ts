@@ -51,17 +51,27 @@ export async function seedDemoCompliance(ctx: Ctx): Promise<boolean> {
         durationMs: 0,
       });
     }
-    const open = await db
-      .select()
-      .from(complianceFindings)
-      .where(and(eq(complianceFindings.status, "fail"), isNull(complianceFindings.waiverId)))
-      .orderBy(asc(complianceFindings.ruleId), asc(complianceFindings.objectId))
-      .limit(2000);
-    const pick = (rule: string, skip = 0) => open.filter((f) => f.ruleId === rule)[skip] ?? open[skip];
-    const label = (f: (typeof open)[number]) =>
-      f.vaultName && f.scope !== "vault" ? `${f.objectName} (${f.vaultName})` : f.objectName;
+    type Open = typeof complianceFindings.$inferSelect;
+    // the open failures of one rule (each waiver's justification is written for its rule)
+    const pick = async (rule: string, skip = 0): Promise<Open | undefined> =>
+      (
+        await db
+          .select()
+          .from(complianceFindings)
+          .where(
+            and(
+              eq(complianceFindings.ruleId, rule),
+              eq(complianceFindings.status, "fail"),
+              isNull(complianceFindings.waiverId),
+            ),
+          )
+          .orderBy(asc(complianceFindings.objectId))
+          .limit(1)
+          .offset(skip)
+      )[0];
+    const label = (f: Open) => (f.vaultName && f.scope !== "vault" ? `${f.objectName} (${f.vaultName})` : f.objectName);
     const waiver = async (
-      f: (typeof open)[number] | undefined,
+      f: Open | undefined,
       status: "proposed" | "approved" | "rejected",
       proposedDaysAgo: number,
       expiresInDays: number,
@@ -99,7 +109,7 @@ export async function seedDemoCompliance(ctx: Ctx): Promise<boolean> {
       });
     };
     await waiver(
-      pick("vault-rbac"),
+      await pick("vault-rbac"),
       "approved",
       20,
       60,
@@ -107,14 +117,14 @@ export async function seedDemoCompliance(ctx: Ctx): Promise<boolean> {
       "Accepted until the appliance upgrade.",
     );
     await waiver(
-      pick("secret-content-type"),
+      await pick("secret-content-type"),
       "proposed",
       1,
       90,
       "Secrets written by a third-party operator that cannot set a content type.",
     );
     await waiver(
-      pick("vault-public-network-disabled"),
+      await pick("vault-public-network-disabled"),
       "rejected",
       12,
       30,
@@ -122,7 +132,7 @@ export async function seedDemoCompliance(ctx: Ctx): Promise<boolean> {
       "Use the VPN or a private endpoint instead.",
     );
     await waiver(
-      pick("secret-expiration-set", 1),
+      await pick("secret-expiration-set", 1),
       "approved",
       45,
       -3,
