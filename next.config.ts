@@ -15,7 +15,8 @@ const nextConfig: NextConfig = {
   output: "standalone",
   poweredByHeader: false,
   // PGlite loads its wasm from a file URL; bundling it breaks start-up.
-  serverExternalPackages: ["@electric-sql/pglite", "pino", "pg-boss"],
+  // @react-pdf/renderer (and pdfkit under it) load fonts and wasm at run time: not bundled either.
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "pg-boss", "@react-pdf/renderer", "pdfkit"],
   experimental: { authInterrupts: true },
   // `npm run typecheck` checks the whole tree (tests included) in CI; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },

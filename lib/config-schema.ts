@@ -89,6 +89,14 @@ export const schema = z.object({
   GCP_SECRET_MANAGER_ENDPOINT: url.optional(),
   GCP_PROJECT_ID: z.string().optional(),
 
+  /** Where the audit chain head is anchored (ADR 0007): a vault the product's identity may write one secret in. */
+  AUDIT_ANCHOR_VAULT_URL: url.optional(),
+  AUDIT_ANCHOR_SECRET_NAME: z
+    .string()
+    .regex(/^[0-9a-zA-Z-]{1,127}$/, "must be a Key Vault secret name (letters, digits, hyphens)")
+    .optional()
+    .default("certifyclouds-audit-anchor"),
+
   SCHEDULER_IN_PROCESS: bool(false),
   /** The standalone scheduler's /healthz port. */
   SCHEDULER_HEALTH_PORT: int(8081, 0, 65535),

@@ -57,6 +57,8 @@ export interface AppConfig {
   };
   aws: { secretsManagerEndpoint?: string; region?: string };
   gcp: { secretManagerEndpoint?: string; projectId?: string };
+  /** ADR 0007: the chain head's anchor, a Key Vault secret whose version history the database administrator cannot rewrite. */
+  auditAnchor: { vaultUrl?: string; secretName: string };
   schedulerInProcess: boolean;
   scheduler: { healthPort: number };
   /** The scan lease (see docs/discovery.md, "Resume after an interruption"). */
@@ -190,6 +192,10 @@ export function loadConfig(
     },
     aws: { secretsManagerEndpoint: r.AWS_SECRETS_MANAGER_ENDPOINT, region: r.AWS_REGION },
     gcp: { secretManagerEndpoint: r.GCP_SECRET_MANAGER_ENDPOINT, projectId: r.GCP_PROJECT_ID },
+    auditAnchor: {
+      vaultUrl: r.AUDIT_ANCHOR_VAULT_URL,
+      secretName: r.AUDIT_ANCHOR_SECRET_NAME,
+    },
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
     scan: { leaseMs: r.SCAN_LEASE_MS, heartbeatMs: r.SCAN_HEARTBEAT_MS, maxInterruptions: r.SCAN_MAX_INTERRUPTIONS },

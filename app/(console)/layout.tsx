@@ -60,6 +60,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       show: rolesGrant(actor.roles, "audit:read"),
     },
     {
+      href: "/reports",
+      label: "Reports",
+      icon: "M5 3h7l4 4v10a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm7 0v4h4M7 11h6M7 14h6",
+      show: rolesGrant(actor.roles, "evidence:export"),
+    },
+    {
       href: "/settings",
       label: "Settings",
       icon: "M10 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6Zm7 3-1.6-.6a5.6 5.6 0 0 0-.5-1.2l.7-1.5-1.4-1.4-1.5.7a5.6 5.6 0 0 0-1.2-.5L11 3H9l-.6 1.6c-.4.1-.8.3-1.2.5l-1.5-.7-1.4 1.4.7 1.5c-.2.4-.4.8-.5 1.2L3 9v2l1.6.6c.1.4.3.8.5 1.2l-.7 1.5 1.4 1.4 1.5-.7c.4.2.8.4 1.2.5L9 17h2l.6-1.6c.4-.1.8-.3 1.2-.5l1.5.7 1.4-1.4-.7-1.5c.2-.4.4-.8.5-1.2L17 11v-2Z",

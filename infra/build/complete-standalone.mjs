@@ -17,6 +17,8 @@ const PARTS = [
   ["public", "public"],
   // lib/db/client.ts migrates from ./drizzle relative to the server's working directory
   ["drizzle", "drizzle"],
+  // lib/reports/pdf/fonts.ts reads the PDF fonts from ./lib/reports/fonts relative to the working directory
+  ["lib/reports/fonts", "lib/reports/fonts"],
 ];
 
 export async function completeStandalone(root = ROOT) {

@@ -15,7 +15,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
  * beside its own module, which a bundle cannot carry. (pg-native is pg's optional native driver, never installed.)
  */
 const SHIPPED_PACKAGES = ["@electric-sql/pglite"];
-const EXTERNAL = [...SHIPPED_PACKAGES, "pg-native"];
+// The PDF renderer is ESM-only and loads its fonts and layout engine at run time: lib/reports/render.ts imports it
+// by file URL from the standalone folder's node_modules, where Next's trace ships it for the web server.
+const EXTERNAL = [...SHIPPED_PACKAGES, "pg-native", "@react-pdf/renderer", "pdfkit"];
 
 export const SCHEDULER_ENTRIES = {
   scheduler: "lib/scheduler/main.ts",

@@ -29,6 +29,7 @@ export type Permission = keyof typeof PERMISSIONS;
 export const LIVE_PERMISSIONS: readonly Permission[] = [
   "dashboard:read",
   "audit:read",
+  "evidence:export",
   "scan:run",
   "settings:write",
   "sessions:manage",

@@ -22,6 +22,8 @@ import { Client as GraphClient } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import { getConfig, isLoopbackHost, type AppConfig } from "../config";
 import { HttpError, registerErrorBodyLookup } from "./errors";
+import { leanPipeline, sharedSecureContext } from "./lean-pipeline";
+import { cachingCredential } from "./token-cache";
 
 const NO_SDK_RETRY = { maxRetries: 0 } as const;
 
@@ -76,10 +78,12 @@ function factory(): Factory {
   const f: Factory = {
     cfg,
     // DefaultAzureCredential honours AZURE_TOKEN_CREDENTIALS, IDENTITY_ENDPOINT/IDENTITY_HEADER, workload identity … itself.
-    credential: new DefaultAzureCredential(
-      cfg.tenantId
-        ? { tenantId: cfg.tenantId, authorityHost: cfg.authorityHost }
-        : { authorityHost: cfg.authorityHost },
+    credential: cachingCredential(
+      new DefaultAzureCredential(
+        cfg.tenantId
+          ? { tenantId: cfg.tenantId, authorityHost: cfg.authorityHost }
+          : { authorityHost: cfg.authorityHost },
+      ),
     ),
     armScope: custom ? "https://management.azure.com/.default" : `${cfg.armEndpoint}/.default`,
     graphScope: custom ? "https://graph.microsoft.com/.default" : `${cfg.graphEndpoint}/.default`,
@@ -125,7 +129,12 @@ export function resourceGraphClient(): ResourceGraphClient {
  * agent when the vault is done (a shared agent would keep thousands of idle TLS sockets — one set per vault origin).
  */
 export function vaultAgent(maxSockets: number): https.Agent {
-  return new https.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  return new https.Agent({
+    keepAlive: true,
+    maxSockets,
+    maxFreeSockets: maxSockets,
+    secureContext: sharedSecureContext(),
+  });
 }
 
 /** Skip the challenge-resource check only for loopback vault hosts and only when the loopback switch is on. */
@@ -189,9 +198,9 @@ export function keyVaultClients(vaultUri: string, agent?: https.Agent): KeyVault
     const o = keyVaultClientOptions(vaultUri, agentRef);
     hit = {
       clients: {
-        secrets: new SecretClient(vaultUri, f.credential, o),
-        certificates: new CertificateClient(vaultUri, f.credential, o),
-        keys: new KeyClient(vaultUri, f.credential, o),
+        secrets: leanPipeline(new SecretClient(vaultUri, f.credential, o)),
+        certificates: leanPipeline(new CertificateClient(vaultUri, f.credential, o)),
+        keys: leanPipeline(new KeyClient(vaultUri, f.credential, o)),
       },
       agentRef,
       config,

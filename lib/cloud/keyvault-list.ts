@@ -73,10 +73,11 @@ export async function collectPages<T>(
       }
     }, counted);
     if (page.done) break;
-    out.push(...page.value);
+    for (const item of page.value) out.push(item);
     onPage?.(page.value);
   }
-  itAc?.abort();
+  // the iterator ran to its end: nothing of it is in flight, so its controller is left to the GC un-aborted (an abort
+  // builds a DOMException with a stack trace: ~2 % of a scan's CPU at one listing per object)
   return out;
 }
 

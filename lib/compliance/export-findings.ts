@@ -1,6 +1,6 @@
 /** The findings list as CSV (the list's filters), streamed in batches; reasons are plain words, never values. */
 import type { Ctx } from "../context";
-import { csvLine } from "../inventory/csv";
+import { csvLine } from "../csv";
 import { ruleById } from "./catalogue";
 import { findingsForExport } from "./read-findings";
 

@@ -10,7 +10,7 @@ import { scanRuns } from "../db/schema";
 import { withTransaction } from "../db/transaction";
 import { logger } from "../log";
 import { clearScanVaults, doneTotals } from "./scan-checkpoint";
-import { leaseExpired, leaseSettings, leaseUntil, type ScanLeaseOptions } from "./scan-lease";
+import { fenceOutWriters, leaseExpired, leaseSettings, leaseUntil, type ScanLeaseOptions } from "./scan-lease";
 
 const log = logger("discovery");
 
@@ -44,6 +44,8 @@ export async function claimNextQueuedScan(ctx: Ctx, opts: ScanLeaseOptions = {})
       .for("update", { skipLocked: true });
     if (!c) return null;
     const takeover = c.status === "running";
+    // the previous worker's vault writes in flight finish (or fail) before the scan changes hands
+    if (takeover) await fenceOutWriters(tx.db, c.id);
     // every claim after the first follows an interruption: `attempt` interruptions so far
     if (takeover && c.attempt > maxInterruptions) {
       await giveUp(tx, c, maxInterruptions);

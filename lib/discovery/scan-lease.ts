@@ -51,10 +51,23 @@ export const leaseExpired = (leaseMs: number): SQL =>
 const heldBy = (scanId: string, worker: string) =>
   and(eq(scanRuns.id, scanId), eq(scanRuns.status, "running"), eq(scanRuns.leaseOwner, worker));
 
+/** Advisory-lock namespace of the scan write fence (7_314_001–003: migrations, the audit chain, settings). */
+const SCAN_FENCE_NAMESPACE = 7_314_004;
+const fenceLock = (scanId: string, mode: "shared" | "exclusive"): SQL =>
+  mode === "shared"
+    ? sql`select pg_advisory_xact_lock_shared(${SCAN_FENCE_NAMESPACE}, hashtext(${scanId}))`
+    : sql`select pg_advisory_xact_lock(${SCAN_FENCE_NAMESPACE}, hashtext(${scanId}))`;
+
 /**
- * The fence of every write of a scan: locks the scan row while this worker still holds it, or throws LeaseLostError.
- * Vault writes take a share lock (they run side by side); a takeover's UPDATE waits for them, so a vault is written
- * either before the takeover (and the new worker sees it done) or not at all by the old worker.
+ * The fence of every write of a scan, or LeaseLostError when this worker no longer holds it.
+ * - "share" (vault writes, side by side): a shared advisory lock on the scan, then a plain read of the owner. The scan
+ *   row itself is not locked, so the heartbeat's renewal and a cancel request never queue behind vault writes.
+ * - "update" (checkpoints and the end of the scan): the scan row FOR UPDATE, then the exclusive advisory lock, which
+ *   waits for the vault writes in flight.
+ * A takeover (claim) locks the row and then takes the exclusive lock too (same order: no deadlock), so a vault is
+ * written either before the takeover — and the new worker sees it done — or not at all by the old worker: a write
+ * that gets its shared lock after the takeover committed reads the new owner (each statement reads what had committed
+ * when it began, and the owner check begins after the lock is granted).
  */
 export async function holdScan(
   tx: DbOrTx,
@@ -62,8 +75,20 @@ export async function holdScan(
   worker: string,
   mode: "share" | "update" = "share",
 ): Promise<void> {
-  const rows = await tx.select({ id: scanRuns.id }).from(scanRuns).where(heldBy(scanId, worker)).for(mode);
+  if (mode === "update") {
+    const rows = await tx.select({ id: scanRuns.id }).from(scanRuns).where(heldBy(scanId, worker)).for("update");
+    if (!rows.length) throw new LeaseLostError(scanId);
+    await tx.execute(fenceLock(scanId, "exclusive"));
+    return;
+  }
+  await tx.execute(fenceLock(scanId, "shared"));
+  const rows = await tx.select({ id: scanRuns.id }).from(scanRuns).where(heldBy(scanId, worker)).limit(1);
   if (!rows.length) throw new LeaseLostError(scanId);
+}
+
+/** A takeover's side of the fence (its transaction holds the scan row): waits for the old worker's writes in flight. */
+export async function fenceOutWriters(tx: DbOrTx, scanId: string): Promise<void> {
+  await tx.execute(fenceLock(scanId, "exclusive"));
 }
 
 /** Renews the lease with a progress write; false when another worker holds the scan now. */

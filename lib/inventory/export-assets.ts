@@ -1,9 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { assets, subscriptions, vaults } from "../db/schema";
-import { csvLine } from "./csv";
+import { csvLine } from "../csv";
 import { assetFilterSchema, assetWhere, defaultDir, displayStatus } from "./filters";
 import { keysetPhases } from "./export-keyset";
 import { assetRowColumns, type AssetRow } from "./list-assets";
@@ -74,18 +74,21 @@ export async function* exportAssetsCsv({
   input,
   now = new Date(),
   batchRows = EXPORT_BATCH_ROWS,
+  subscriptionIds = [],
 }: {
   ctx: Ctx;
   input: unknown;
   now?: Date;
   /** Server-side only (tests exercise the keyset paging with small batches); never taken from a request. */
   batchRows?: number;
+  /** Server-side only: the evidence package's subscription scope. */
+  subscriptionIds?: string[];
 }): AsyncGenerator<string> {
   assertPermission(ctx, "dashboard:read");
   const q = exportAssetsInput.parse(input);
   const db = await dbOf(ctx);
   const sort = q.sort ?? "expiry";
-  const base = assetWhere(q);
+  const base = and(assetWhere(q), subscriptionIds.length ? inArray(assets.subscriptionId, subscriptionIds) : undefined);
   yield csvLine(CSV_HEADER);
   for (const phase of keysetPhases(sort, q.dir ?? defaultDir(sort))) {
     const keyText = sql<string[]>`json_build_array(${sql.join(

@@ -1,10 +1,10 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { appCredentials, appRegistrations, subscriptions, vaults } from "../db/schema";
-import { csvLine } from "./csv";
+import { csvLine } from "../csv";
 import { effectiveCredentials } from "./effective-credentials";
 
 /**
@@ -109,7 +109,16 @@ export const VAULTS_CSV_HEADER = [
 ];
 
 /** Posture columns as stored: true/false, or empty when the scan could not tell. */
-export async function* exportVaultsCsv({ ctx, input }: { ctx: Ctx; input: unknown }) {
+export async function* exportVaultsCsv({
+  ctx,
+  input,
+  subscriptionIds = [],
+}: {
+  ctx: Ctx;
+  input: unknown;
+  /** Server-side only: the evidence package's subscription scope. */
+  subscriptionIds?: string[];
+}) {
   assertPermission(ctx, "dashboard:read");
   exportAllInput.parse(input ?? {});
   const db = await dbOf(ctx);
@@ -120,7 +129,13 @@ export async function* exportVaultsCsv({ ctx, input }: { ctx: Ctx; input: unknow
       .select({ v: vaults, subscription: subscriptions.displayName })
       .from(vaults)
       .leftJoin(subscriptions, eq(subscriptions.id, vaults.subscriptionId))
-      .where(and(isNull(vaults.removedAt), after ? gt(vaults.id, after) : undefined))
+      .where(
+        and(
+          isNull(vaults.removedAt),
+          after ? gt(vaults.id, after) : undefined,
+          subscriptionIds.length ? inArray(vaults.subscriptionId, subscriptionIds) : undefined,
+        ),
+      )
       .orderBy(asc(vaults.id))
       .limit(BATCH);
     if (rows.length === 0) return;

@@ -126,6 +126,47 @@ export const sessionCleanupJob: JobDefinition = {
   },
 };
 
+/**
+ * Monthly, 03:00 UTC on the 1st: the evidence package of the previous calendar month, kept with the reports'
+ * retention (setting reports.monthly turns it off). Sending it through an alert channel waits for alerts.
+ */
+export const monthlyEvidenceJob: JobDefinition = {
+  name: "monthly-evidence",
+  schedule: async () => {
+    const { readSetting } = await import("../settings/store");
+    const { enabled } = await readSetting(systemCtx("monthly-evidence"), "reports.monthly");
+    return { cron: "0 3 1 * *", timezone: "UTC", enabled };
+  },
+  run: async (ctx, signal) => {
+    if (signal.aborted) return;
+    const { generateEvidencePackage } = await import("../reports/generate");
+    const { from, to } = previousMonth(new Date());
+    const report = await generateEvidencePackage({ ctx, input: { from, to } });
+    log.info({ reportId: report.id, sha256: report.sha256 }, "monthly evidence package generated");
+  },
+};
+
+/** [first instant, last millisecond] of the calendar month before `now`, UTC. */
+export function previousMonth(now: Date): { from: string; to: string } {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - 1);
+  return { from: start.toISOString(), to: end.toISOString() };
+}
+
+export const AUDIT_ANCHOR_INTERVAL_MS = 15 * 60 * 1000;
+
+/** ADR 0007: every 15 minutes, writes the audit chain head to the anchor secret (a no-op when anchoring is not configured). */
+export const auditAnchorJob: JobDefinition = {
+  name: "audit-anchor",
+  schedule: { everyMs: AUDIT_ANCHOR_INTERVAL_MS },
+  run: async (ctx) => {
+    const { writeAuditAnchor } = await import("../audit/anchor");
+    const r = await writeAuditAnchor({ ctx });
+    if (r.status === "written")
+      log.info({ seq: r.anchor.seq, location: r.anchor.location }, "audit chain head anchored");
+  },
+};
+
 /** The product's jobs; `scanWorker` runs scans in a worker thread (the in-process mode). */
 export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
   return [
@@ -133,5 +174,7 @@ export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
     scanWorker ? makeScanWorkerJob(scanWorker) : scanWorkerJob,
     sessionCleanupJob,
     complianceRefreshJob,
+    monthlyEvidenceJob,
+    auditAnchorJob,
   ];
 }

@@ -65,6 +65,17 @@ export const SETTINGS = {
     default: {} as Record<string, { enabled?: boolean; params?: Record<string, unknown> }>,
     description: "Compliance rules",
   },
+  /** Generated reports: how long they are kept, and the monthly evidence package (1st of the month, previous month). */
+  "reports.retention": {
+    schema: z.object({ days: z.number().int().min(7).max(3650) }),
+    default: { days: 400 },
+    description: "Report retention",
+  },
+  "reports.monthly": {
+    schema: z.object({ enabled: z.boolean() }),
+    default: { enabled: true },
+    description: "Monthly evidence package",
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,14 +1,16 @@
 /**
- * A streamed CSV download from an async generator of CSV chunks. The first chunk (the header) is pulled before the
- * response starts, so permission and input errors surface as a JSON error response, not a broken download.
+ * Streamed downloads from an async generator of text chunks (CSV, JSONL). The first chunk (the header) is pulled before
+ * the response starts, so permission and input errors surface as a JSON error response, not a broken download.
  */
-export async function csvDownload(it: AsyncGenerator<string>, name: string): Promise<Response> {
+export async function streamDownload(
+  it: AsyncGenerator<string>,
+  file: { name: string; ext: "csv" | "jsonl"; contentType: string; bom?: boolean },
+): Promise<Response> {
   const first = await it.next();
   const enc = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      // UTF-8 BOM so Excel reads non-ASCII names correctly.
-      controller.enqueue(enc.encode(`\uFEFF${first.done ? "" : first.value}`));
+      controller.enqueue(enc.encode(`${file.bom ? "\uFEFF" : ""}${first.done ? "" : first.value}`));
     },
     async pull(controller) {
       try {
@@ -23,13 +25,22 @@ export async function csvDownload(it: AsyncGenerator<string>, name: string): Pro
       await it.return(undefined);
     },
   });
-  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
   return new Response(stream, {
     headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="certifyclouds-${name}-${stamp}Z.csv"`,
+      "content-type": file.contentType,
+      "content-disposition": `attachment; filename="${stampedName(file.name, file.ext)}"`,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
     },
   });
+}
+
+export function stampedName(name: string, ext: string, at = new Date()): string {
+  const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
+  return `certifyclouds-${name}-${stamp}Z.${ext}`;
+}
+
+/** CSV with a UTF-8 BOM so Excel reads non-ASCII names correctly. */
+export function csvDownload(it: AsyncGenerator<string>, name: string): Promise<Response> {
+  return streamDownload(it, { name, ext: "csv", contentType: "text/csv; charset=utf-8", bom: true });
 }

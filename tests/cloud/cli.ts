@@ -1,5 +1,5 @@
 // Local cloud CLI:  npm run cloud -- --estate demo [--base-port 47000] [--no-throttle] [--latency 20,10] [--now 2026-01-01]
-//                                  [--seed x] [--json] [--env-file .env.local-cloud] [--log-capacity 5000]
+//                                  [--seed x] [--json] [--env-file .env.local-cloud] [--log-capacity 5000] [--vaults N]
 // Prints the endpoints and the environment to point the app at it, then stays up until SIGINT/SIGTERM.
 import fs from "node:fs";
 import { startCloud, type StartCloudOptions } from "./index";
@@ -19,7 +19,8 @@ function parseArgs(argv: string[]) {
 }
 
 const HELP = `usage: tsx tests/cloud/cli.ts [--estate tiny|demo|large|xl] [--seed S] [--base-port N] [--no-throttle]
-       [--latency FIXED[,JITTER]] [--now ISO] [--json] [--env-file PATH] [--log-capacity N]`;
+       [--latency FIXED[,JITTER]] [--now ISO] [--json] [--env-file PATH] [--log-capacity N]
+       [--vaults N]   (the estate with N vaults instead of its own count)`;
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -28,8 +29,13 @@ async function main() {
     return;
   }
   const estateName = (typeof args.estate === "string" ? args.estate : "demo") as EstateName;
-  const estate: EstateInput =
-    typeof args.seed === "string" ? { base: estateName, name: estateName, seed: args.seed } : estateName;
+  const custom = {
+    ...(typeof args.seed === "string" ? { seed: args.seed } : {}),
+    ...(typeof args.vaults === "string" ? { vaults: Number(args.vaults) } : {}),
+  };
+  const estate: EstateInput = Object.keys(custom).length
+    ? { base: estateName, name: estateName, ...custom }
+    : estateName;
   const opts: StartCloudOptions = { estate, throttling: !args["no-throttle"] };
   if (typeof args["base-port"] === "string") opts.basePort = Number(args["base-port"]);
   if (typeof args.latency === "string") {

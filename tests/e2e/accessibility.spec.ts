@@ -115,6 +115,7 @@ test("every console page has no serious or critical accessibility violation in e
     "/apps",
     "/scans",
     "/audit",
+    "/reports",
     "/settings",
     "/settings/sessions",
     "/settings/compliance",

@@ -3,9 +3,9 @@ import { expect, signInAs, test, withDb } from "./fixtures";
 const READ = ["Dashboard", "Inventory", "Vaults", "App registrations", "Scans"];
 const NAV = {
   viewer: [...READ, "Settings"],
-  auditor: [...READ, "Audit log", "Settings"],
-  operator: [...READ, "Audit log", "Settings"],
-  admin: [...READ, "Audit log", "Settings"],
+  auditor: [...READ, "Audit log", "Reports", "Settings"],
+  operator: [...READ, "Audit log", "Reports", "Settings"],
+  admin: [...READ, "Audit log", "Reports", "Settings"],
 } as const;
 
 test.describe("sign-in and roles", () => {

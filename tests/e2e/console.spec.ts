@@ -59,6 +59,7 @@ test("screenshots of every page in light and dark", async ({ page, context }) =>
     for (const [name, path] of [
       ["dashboard", "/"],
       ["audit", "/audit"],
+      ["reports", "/reports"],
       ["settings", "/settings"],
       ["sessions", "/settings/sessions"],
       ["404", "/nope"],

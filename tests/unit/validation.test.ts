@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { auditQueryInput } from "@/lib/audit/query";
-import { csvCell } from "@/lib/inventory/csv";
+import { csvCell } from "@/lib/csv";
 import { exportAssetsInput } from "@/lib/inventory/export-assets";
 import { listAssetsInput } from "@/lib/inventory/list-assets";
 import { ZodError } from "zod";

@@ -1,8 +1,9 @@
-/** The dashboard's exports: objects (the inventory), app credentials and vault posture, each a CSV download. */
+/** The dashboard's exports: objects (the inventory), app credentials, vault posture and findings, each a CSV download. */
 const EXPORTS = [
   { href: "/api/inventory/export", label: "Objects", hint: "secrets, certificates, keys" },
   { href: "/api/apps/export", label: "App credentials", hint: "client secrets and certificates" },
   { href: "/api/vaults/export", label: "Vault posture", hint: "access, network, protection" },
+  { href: "/api/findings/export", label: "Findings", hint: "compliance rule results, evaluated now" },
 ] as const;
 
 export function ExportMenu() {

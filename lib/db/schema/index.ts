@@ -4,3 +4,4 @@ export * from "./inventory";
 export * from "./scheduler";
 export * from "./scan-vaults";
 export * from "./compliance";
+export * from "./reports";

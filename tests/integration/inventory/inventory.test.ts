@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb, type Db } from "@/lib/db/client";
 import { assets, scanRuns } from "@/lib/db/schema";
 import { listApps, getApp } from "@/lib/inventory/apps";
-import { csvCell } from "@/lib/inventory/csv";
+import { csvCell } from "@/lib/csv";
 import { eq } from "drizzle-orm";
 import { clearInventoryCache } from "@/lib/inventory/cache";
 import { cachedDashboardSummary, dashboardSummary } from "@/lib/inventory/dashboard-summary";

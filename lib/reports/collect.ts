@@ -1,0 +1,169 @@
+/**
+ * Gathers the evidence package's data object and its attachments (service verb: evidence:export). Inventory figures
+ * are as of generation time; the period bounds the audit log (and, once they exist, rotations and score trend).
+ */
+import { z } from "zod";
+import { anchorConfigured, latestAnchor, writeAuditAnchor } from "../audit/anchor";
+import { assertPermission } from "../auth/authorize";
+import { RULES, paramsFor } from "../compliance";
+import { getConfig } from "../config";
+import type { Ctx } from "../context";
+import { dbOf } from "../db/transaction";
+import { getSettings } from "../settings/store";
+import { guid, isoDate } from "../validation";
+import { version } from "../../package.json";
+import { buildAttachments, type Attachment } from "./attachments";
+import { auditSection } from "./audit-source";
+import { evaluateCompliance } from "./compliance-source";
+import { SECTIONS, type EvidenceData, type SectionId } from "./evidence-data";
+import { appsSection, coverageSection, expirySection, inventorySection } from "./inventory-source";
+import { subscriptionNames } from "./scope";
+
+export const evidenceInput = z
+  .object({
+    subscriptions: z.array(guid("Subscription")).max(1000).default([]),
+    from: isoDate("start", "From").optional(),
+    to: isoDate("end", "To").optional(),
+    sections: z.array(z.enum(SECTIONS)).min(1).optional(),
+  })
+  .strip();
+export type EvidenceInput = z.input<typeof evidenceInput>;
+
+const DAY = 86_400_000;
+
+/** A rule's parameters for people: "name: value; …" (lists comma-separated), "none" when it takes none. */
+export function formatParams(p: unknown): string {
+  if (!p || typeof p !== "object") return "none";
+  const parts = Object.entries(p as Record<string, unknown>).map(
+    ([k, v]) =>
+      `${k}: ${Array.isArray(v) ? v.join(", ") : typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`,
+  );
+  return parts.length ? parts.join("; ") : "none";
+}
+
+function actorLabel(ctx: Ctx): string {
+  const a = ctx.actor;
+  return a.type === "user" ? `${a.name} <${a.upn}>` : a.type === "system" ? `scheduled job ${a.job}` : "anonymous";
+}
+
+export async function collectEvidence({
+  ctx,
+  input,
+  now = new Date(),
+}: {
+  ctx: Ctx;
+  input: unknown;
+  now?: Date;
+}): Promise<{ data: EvidenceData; attachments: Attachment[] }> {
+  assertPermission(ctx, "evidence:export");
+  const q = evidenceInput.parse(input ?? {});
+  const db = await dbOf(ctx);
+  const subs = q.subscriptions.map((s) => s.toLowerCase());
+  const period = { from: q.from ?? new Date(now.getTime() - 30 * DAY), to: q.to ?? now };
+  const sections = new Set<SectionId>(q.sections ?? SECTIONS);
+  const want = (s: SectionId) => sections.has(s);
+
+  // the package carries a fresh anchor: written now when anchoring is configured, else none
+  if (anchorConfigured()) await writeAuditAnchor({ ctx, now }).catch(() => undefined);
+  const anchor = anchorConfigured() ? await latestAnchor().catch(() => null) : null;
+  const needCompliance = want("summary") || want("compliance") || want("findings") || want("inventory");
+  const compliance = needCompliance ? await evaluateCompliance(db, subs, now) : null;
+  const names = await subscriptionNames(db);
+  const data: EvidenceData = {
+    meta: {
+      tenant: getConfig().tenantDisplayName ?? getConfig().auth.tenantId ?? "Entra tenant",
+      scope: subs.map((id) => ({ id, name: names.get(id) ?? id })),
+      period: { from: period.from.toISOString(), to: period.to.toISOString() },
+      generatedAt: now.toISOString(),
+      generatedBy: actorLabel(ctx),
+      productVersion: `CertifyClouds ${version}`,
+      sections: SECTIONS.filter(want),
+      rowCounts: [],
+      lastScanAt: null,
+    },
+    attachments: [],
+  };
+  if (compliance && want("summary"))
+    data.summary = {
+      score: compliance.tenantScore,
+      source: "on-the-fly",
+      trend: null,
+      bySubscription: [...compliance.bySubscription].map(([id, score]) => ({ id, name: names.get(id) ?? id, score })),
+      counts: compliance.counts,
+      frameworks: compliance.frameworks.map((f) => ({ id: f.id, name: f.name, score: f.score })),
+    };
+  if (want("policy")) {
+    const s = await getSettings(db, ["expiry.thresholds", "scan.schedule", "discovery.subscriptions"]);
+    const t = s["expiry.thresholds"];
+    data.policy = {
+      settings: [
+        {
+          name: "Expiry thresholds",
+          value: `warning at ${t.warningDays} days or fewer, critical at ${t.criticalDays} or fewer`,
+        },
+        ...Object.entries(t.perSubscription).map(([id, v]) => ({
+          name: `Expiry thresholds, ${names.get(id) ?? id}`,
+          value: `warning at ${v.warningDays} days or fewer, critical at ${v.criticalDays} or fewer`,
+        })),
+        {
+          name: "Scheduled scan",
+          value: s["scan.schedule"].enabled
+            ? `${s["scan.schedule"].mode} scan, cron "${s["scan.schedule"].cron}" (${s["scan.schedule"].timezone})`
+            : "disabled",
+        },
+        {
+          name: "Subscriptions scanned",
+          value: s["discovery.subscriptions"].allowList.length
+            ? s["discovery.subscriptions"].allowList.map((id) => names.get(id) ?? id).join(", ")
+            : "every subscription the product identity can read",
+        },
+      ],
+      rules: RULES.map((r) => ({
+        id: r.id,
+        title: r.title,
+        severity: r.severity,
+        scope: r.scope,
+        enabled: r.enabledByDefault,
+        params: formatParams(paramsFor(r)),
+      })),
+      waivers: null,
+    };
+  }
+  if (compliance && want("compliance")) data.compliance = { frameworks: compliance.frameworks };
+  if (compliance && want("findings"))
+    data.findings = {
+      total: compliance.failingTotal,
+      shown: compliance.failingShown,
+      bySeverity: compliance.bySeverity,
+    };
+  if (want("inventory")) data.inventory = await inventorySection(db, subs, now, compliance?.byVault ?? null);
+  if (want("expiry")) data.expiry = await expirySection(db, subs, now);
+  if (want("apps")) data.apps = await appsSection(db, now);
+  const coverage = await coverageSection(db, subs);
+  data.meta.lastScanAt = coverage.lastScan?.finishedAt ?? null;
+  if (want("coverage")) data.coverage = coverage;
+  if (want("rotations"))
+    data.rotations = {
+      enabled: false,
+      note: "Rotation is not enabled in this installation: no rotations were run by the product in the period.",
+    };
+  if (want("audit")) data.audit = await auditSection(db, period, anchor);
+
+  const attachments = await buildAttachments(ctx, { subscriptions: subs, period, anchor, now });
+  data.attachments = attachments.map((a) => ({
+    name: a.name,
+    description: a.description,
+    mime: a.mime,
+    rows: a.rows,
+    bytes: a.bytes,
+    sha256: a.sha256,
+  }));
+  data.meta.rowCounts = [
+    ...(data.inventory ? [{ label: "Vaults in scope", rows: data.inventory.byVault.length }] : []),
+    ...(data.findings ? [{ label: "Failing findings", rows: data.findings.total }] : []),
+    ...(data.expiry ? [{ label: "Expiring in 90 days", rows: data.expiry.total }] : []),
+    ...(data.audit ? [{ label: "Audit rows in period", rows: data.audit.rowsInPeriod }] : []),
+    ...attachments.map((a) => ({ label: a.name, rows: a.rows })),
+  ];
+  return { data, attachments };
+}

@@ -1,0 +1,5 @@
+// pdfkit ships no types; only its class's prototype is touched (embed-files.ts).
+declare module "pdfkit" {
+  const PDFDocument: { prototype: object };
+  export default PDFDocument;
+}

@@ -1,0 +1,145 @@
+/**
+ * The evidence package end to end on a scanned local-cloud estate: generate, then read the PDF back with poppler
+ * (pdftotext, pdfdetach) the way an auditor would — sections and figures against the database, every attached file's
+ * SHA-256 against the cover — and check that generation and download are audited and need the Auditor role.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { and, count, eq, isNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deriveAuditMacKey } from "@/lib/audit/chain";
+import { verifyAuditExport } from "@/lib/audit/verify-export";
+import { getConfig } from "@/lib/config";
+import { getDb } from "@/lib/db/client";
+import { auditLog, vaults } from "@/lib/db/schema";
+import { SECTION_TITLES } from "@/lib/reports/evidence-data";
+import { generateAuditLogPdf, generateEvidencePackage } from "@/lib/reports/generate";
+import { downloadReport, listReports } from "@/lib/reports/store";
+import { runScan, setupDiscovery, userCtx, type Env } from "../discovery/helpers";
+
+let env: Env;
+let dir: string;
+let pdfText: string;
+let pdfFile: string;
+let reportId: string;
+
+const pdftotext = (file: string) => execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+
+beforeAll(async () => {
+  env = await setupDiscovery();
+  await runScan({ mode: "full" });
+  dir = mkdtempSync(path.join(tmpdir(), "cc-evidence-"));
+  const meta = await generateEvidencePackage({ ctx: userCtx("CertifyClouds.Auditor"), input: {} });
+  reportId = meta.id;
+  const { content } = await downloadReport({ ctx: userCtx("CertifyClouds.Auditor"), input: { id: meta.id } });
+  pdfFile = path.join(dir, "package.pdf");
+  writeFileSync(pdfFile, content);
+  pdfText = pdftotext(pdfFile);
+}, 180_000);
+afterAll(async () => env?.stop());
+
+describe("evidence package", () => {
+  it("has a cover and every section, with page x of y on every page", () => {
+    expect(pdfText).toContain("Key Vault evidence package");
+    for (const title of Object.values(SECTION_TITLES)) expect(pdfText).toContain(title);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [pdfFile], { encoding: "utf8" }))![1]);
+    for (let p = 2; p <= pages; p++) expect(pdfText).toContain(`Page ${p} of ${pages}`);
+  });
+
+  it("shows the database's figures: vaults in scope, unreadable vaults by name, the chain head", async () => {
+    const db = await getDb();
+    const [{ n }] = await db.select({ n: count() }).from(vaults).where(isNull(vaults.removedAt));
+    expect(pdfText).toMatch(new RegExp(`Vaults in scope\\s+${n}\\b`));
+    const unreadable = await db
+      .select({ name: vaults.name })
+      .from(vaults)
+      .where(and(isNull(vaults.removedAt), eq(vaults.readable, false)));
+    expect(unreadable.length).toBeGreaterThan(0);
+    for (const v of unreadable) expect(pdfText).toContain(v.name);
+    const audits = await db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog);
+    const heads = audits.map((a) => `${a.seq}:${a.hash}`);
+    const shownHead = /(\d+:[0-9a-f]{64})/.exec(pdfText.replace(/\u200b/g, ""))?.[1];
+    expect(heads).toContain(shownHead);
+  });
+
+  it("embeds the CSVs and the audit JSONL; each file's SHA-256 is the one on the cover and in the report row", async () => {
+    const out = path.join(dir, "files");
+    execFileSync("mkdir", ["-p", out]);
+    execFileSync("pdfdetach", ["-saveall", "-o", out, pdfFile]);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(
+      [
+        "app-credentials.csv",
+        "audit-log.csv",
+        "audit-log.jsonl",
+        "findings.csv",
+        "inventory.csv",
+        "vault-posture.csv",
+      ].sort(),
+    );
+    const cover = pdftotext(pdfFile).replace(/\u200b/g, "");
+    const [meta] = (await listReports({ ctx: userCtx("CertifyClouds.Auditor") })).filter((r) => r.id === reportId);
+    const recorded = meta.params.attachments as { name: string; sha256: string }[];
+    for (const f of files) {
+      const sha = createHash("sha256")
+        .update(readFileSync(path.join(out, f)))
+        .digest("hex");
+      expect(cover).toContain(sha);
+      expect(recorded.find((r) => r.name === f)?.sha256).toBe(sha);
+    }
+    const inventory = readFileSync(path.join(out, "inventory.csv"), "utf8").trim().split("\r\n");
+    expect(inventory[0]).toMatch(/^type,name,vault/);
+    const jsonl = readFileSync(path.join(out, "audit-log.jsonl"), "utf8").split("\n");
+    expect((await verifyAuditExport(jsonl, { macKey: deriveAuditMacKey(getConfig().secretKey) })).ok).toBe(true);
+  });
+
+  it("generation and download are audited with the file's SHA-256", async () => {
+    const db = await getDb();
+    const rows = await db.select().from(auditLog).where(eq(auditLog.targetId, reportId));
+    const [meta] = (await listReports({ ctx: userCtx("CertifyClouds.Auditor") })).filter((r) => r.id === reportId);
+    expect(rows.map((r) => r.action).sort()).toEqual(["report.downloaded", "report.generated"]);
+    for (const r of rows) expect((r.details as { sha256: string }).sha256).toBe(meta.sha256);
+    expect(createHash("sha256").update(readFileSync(pdfFile)).digest("hex")).toBe(meta.sha256);
+  });
+
+  it("needs the Auditor role: a Viewer can neither generate, list nor download", async () => {
+    const viewer = userCtx("CertifyClouds.Viewer");
+    await expect(generateEvidencePackage({ ctx: viewer, input: {} })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(listReports({ ctx: viewer })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(downloadReport({ ctx: viewer, input: { id: reportId } })).rejects.toMatchObject({ code: "forbidden" });
+  });
+
+  it("scope and sections: one subscription, two sections", async () => {
+    const db = await getDb();
+    const [v] = await db.select({ sub: vaults.subscriptionId }).from(vaults).limit(1);
+    const meta = await generateEvidencePackage({
+      ctx: userCtx("CertifyClouds.Auditor"),
+      input: { subscriptions: [v.sub], sections: ["inventory", "coverage"] },
+    });
+    const { content } = await downloadReport({ ctx: userCtx("CertifyClouds.Admin"), input: { id: meta.id } });
+    const file = path.join(dir, "scoped.pdf");
+    writeFileSync(file, content);
+    const text = pdftotext(file);
+    expect(text).toContain(v.sub);
+    expect(text).toContain("Scan coverage");
+    expect(text).not.toContain("Executive summary");
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(vaults)
+      .where(and(isNull(vaults.removedAt), eq(vaults.subscriptionId, v.sub)));
+    expect(text).toMatch(new RegExp(`Vaults in scope\\s+${n}\\b`));
+  });
+
+  it("the audit log PDF lists the period's entries", async () => {
+    const meta = await generateAuditLogPdf({ ctx: userCtx("CertifyClouds.Auditor"), input: {} });
+    const { content } = await downloadReport({ ctx: userCtx("CertifyClouds.Auditor"), input: { id: meta.id } });
+    const file = path.join(dir, "audit.pdf");
+    writeFileSync(file, content);
+    const text = pdftotext(file);
+    expect(text).toContain("report.generated");
+    expect(text).toContain("scan.requested");
+  });
+}, 240_000);
