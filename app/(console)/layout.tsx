@@ -46,6 +46,12 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       icon: "M10 3a3 3 0 1 1 0 6 3 3 0 0 1 0-6ZM4 17a6 6 0 0 1 12 0",
       show: canRead,
     },
+    {
+      href: "/compliance",
+      label: "Compliance",
+      icon: "M10 2 4 4.5v5c0 4 2.6 7.2 6 8.5 3.4-1.3 6-4.5 6-8.5v-5L10 2Zm-3 8 2 2 4-4",
+      show: canRead,
+    },
     { href: "/scans", label: "Scans", icon: "M3 10a7 7 0 1 0 2-4.9M3 3v3.5h3.5M10 6.5V10l2.5 2", show: canRead },
     {
       href: "/rotations",

@@ -6,6 +6,8 @@ import { cachedDashboardSummary } from "@/lib/inventory/dashboard-summary";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { requirePage } from "@/lib/web/page-guard";
 import { toDashboardViewData } from "@/lib/inventory/dashboard-view";
+import { complianceTrend } from "@/lib/compliance/read-overview";
+import { DashboardScore } from "./compliance/_components/dashboard-score";
 import { DashboardView } from "./_components/dashboard-view";
 
 export const metadata = { title: "Dashboard" };
@@ -46,5 +48,11 @@ export default async function DashboardPage() {
 
   // the view is a client component rendered from this data: the RSC payload carries the summary, not its markup
   const vaultHrefs = Object.fromEntries(d.risks.vaults.map((r) => [r.id, `/vaults/${vaultSlug(r.id)}`]));
-  return <DashboardView d={toDashboardViewData(d)} now={now.getTime()} canScan={canScan} vaultHrefs={vaultHrefs} />;
+  const trend = (await complianceTrend(ctx, 30)).map((p) => ({ ...p, takenAt: p.takenAt.toISOString() }));
+  return (
+    <>
+      <DashboardView d={toDashboardViewData(d)} now={now.getTime()} canScan={canScan} vaultHrefs={vaultHrefs} />
+      <DashboardScore trend={trend} />
+    </>
+  );
 }

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   "alerts:write": "Manage alert channels and rules",
   "credentials:write": "Manage stored cloud credentials",
   "sessions:manage": "List and revoke users' sessions",
+  "waivers:propose": "Propose compliance waivers",
+  "waivers:decide": "Approve or reject others' compliance waivers",
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -33,12 +35,21 @@ export const LIVE_PERMISSIONS: readonly Permission[] = [
   "settings:write",
   "alerts:write",
   "sessions:manage",
+  "waivers:propose",
+  "waivers:decide",
 ];
 
 const VIEWER: Permission[] = ["dashboard:read"];
 const AUDITOR: Permission[] = [...VIEWER, "audit:read", "evidence:export"];
-const OPERATOR: Permission[] = [...AUDITOR, "scan:run", "rotation:run", "sync:run"];
-const ADMIN: Permission[] = [...OPERATOR, "settings:write", "alerts:write", "credentials:write", "sessions:manage"];
+const OPERATOR: Permission[] = [...AUDITOR, "scan:run", "rotation:run", "sync:run", "waivers:propose"];
+const ADMIN: Permission[] = [
+  ...OPERATOR,
+  "settings:write",
+  "alerts:write",
+  "credentials:write",
+  "sessions:manage",
+  "waivers:decide",
+];
 
 export const MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   "CertifyClouds.Viewer": new Set(VIEWER),

@@ -61,7 +61,8 @@ export function formatPoints(x: number): string {
   return `${x < 0 ? "\u2212" : "+"}${r}`;
 }
 
-interface Group {
+/** Findings of one rule in one vault that moved from one state to another. */
+export interface Group {
   ruleId: string;
   scope: Scope;
   vaultId: string | null;
@@ -69,17 +70,25 @@ interface Group {
   from: State;
   to: State;
   count: number;
+  /** Why findings left the score, when the persisted evaluation knows: an approved waiver, or the object is gone. */
+  note?: "waived" | "removed" | "unwaived";
 }
 
 function sentence(g: Group): string {
   const rule = ruleById(g.ruleId);
   const one = g.count === 1;
-  const what = `${g.count} ${g.from === "none" ? "new " : ""}${NOUNS[g.scope][one ? 0 : 1]}`;
+  const what = `${g.count} ${g.from === "none" && !g.note ? "new " : ""}${NOUNS[g.scope][one ? 0 : 1]}`;
   const where = g.vaultName && g.scope !== "vault" ? ` in ${g.vaultName}` : g.vaultName ? ` (${g.vaultName})` : "";
   const title = `“${rule?.title ?? g.ruleId}”`;
   const custom = PHRASES[g.ruleId];
   let verb: string;
-  if (g.to === "none")
+  if (g.note === "waived")
+    verb = `that ${g.from === "pass" ? "passed" : "failed"} ${title} ${one ? "was" : "were"} waived`;
+  else if (g.note === "removed")
+    verb = `that ${g.from === "pass" ? "passed" : "failed"} ${title} ${one ? "is" : "are"} no longer in the inventory`;
+  else if (g.note === "unwaived")
+    verb = `${one ? "fails" : "fail"} ${title} again: the waiver expired or was withdrawn`;
+  else if (g.to === "none")
     verb = `that ${g.from === "pass" ? "passed" : "failed"} ${title} ${one ? "is" : "are"} no longer evaluated`;
   else if (g.from === "pass" && custom) verb = custom.worse[one ? 0 : 1];
   else if (g.from === "fail" && custom) verb = custom.better[one ? 0 : 1];
@@ -125,12 +134,19 @@ export function explainChange(before: readonly LocatedFinding[], after: readonly
     note(f, stateOf(fb), stateOf(f));
   }
   for (const m of b.values()) for (const fb of m.values()) note(fb, stateOf(fb), "none");
-  const tAfter = tally(after);
-  const sBefore = scoreOf(tally(before));
+  return explainGroups(groups.values(), tally(before), tally(after));
+}
+
+/**
+ * The explanation of a change given its groups and the tenant's per-rule tallies before and after — what the
+ * persisted evaluation calls, with tallies it keeps rather than every finding.
+ */
+export function explainGroups(groups: Iterable<Group>, tBefore: Tally, tAfter: Tally): ChangeExplained {
+  const sBefore = scoreOf(tBefore);
   const sAfter = scoreOf(tAfter);
   const delta = sBefore === null || sAfter === null ? null : sAfter - sBefore;
   const explanations: Explanation[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const reverted: Tally = new Map(tAfter);
     const e = { ...(tAfter.get(g.ruleId) ?? { n: 0, p: 0 }) };
     for (let i = 0; i < g.count; i++) {

@@ -10,7 +10,15 @@ export {
   type PreparedRules,
   type RuleSetting,
 } from "./catalogue";
-export { explainChange, formatPoints, type ChangeExplained, type Explanation } from "./explain";
+export {
+  explainChange,
+  explainGroups,
+  formatPoints,
+  type ChangeExplained,
+  type Explanation,
+  type Group,
+  type State,
+} from "./explain";
 export type * from "./facts";
 export { FRAMEWORKS, frameworkById, type Coverage, type Framework, type FrameworkControl } from "./frameworks";
 export { appCredentialFacts, appFacts, assetFacts, vaultFacts } from "./from-inventory";

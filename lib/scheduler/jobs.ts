@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { systemCtx, type Ctx } from "../context";
 import { AppError } from "../errors";
 import { logger } from "../log";
+import { evaluateAfterScan } from "./after-scan";
 import { errorText } from "./run";
 import type { ScanThreadOptions } from "./scan-in-thread";
 import type { JobDefinition } from "./types";
@@ -15,6 +16,7 @@ const log = logger("scheduler.jobs");
 
 export const SCAN_WORKER_INTERVAL_MS = 2_000;
 export const SESSION_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+export const COMPLIANCE_REFRESH_INTERVAL_MS = 10 * 60 * 1000;
 
 async function scanSchedule(ctx: Ctx) {
   const { readSetting } = await import("../settings/store");
@@ -77,7 +79,8 @@ export function makeScanWorkerJob(opts: ScanWorkerOptions = {}): JobDefinition {
         const scanId = await claimNextQueuedScan(ctx);
         if (!scanId) return;
         log.info({ scanId }, "scan claimed");
-        await executeScan({ ctx, input: { scanId }, signal });
+        const run = await executeScan({ ctx, input: { scanId }, signal });
+        await evaluateAfterScan(ctx, run);
         return;
       }
       const scanId = await claimNextQueuedScan(ctx, { worker, leaseMs: opts.leaseMs });
@@ -97,6 +100,21 @@ export function makeScanWorkerJob(opts: ScanWorkerOptions = {}): JobDefinition {
 }
 
 export const scanWorkerJob: JobDefinition = makeScanWorkerJob();
+
+/**
+ * Compliance between scans: time-driven transitions ("now within 30 days"), waivers that expired, and a full
+ * evaluation after the rules' settings changed. Incremental, so cheap; it writes a trend point only when something
+ * moved.
+ */
+export const complianceRefreshJob: JobDefinition = {
+  name: "compliance-refresh",
+  schedule: { everyMs: COMPLIANCE_REFRESH_INTERVAL_MS },
+  run: async (ctx) => {
+    const { evaluateCompliance } = await import("../compliance/evaluate-estate");
+    const r = await evaluateCompliance({ ctx, input: { trigger: "refresh" } });
+    if (r.findingsChanged) log.info(r, "compliance refreshed");
+  },
+};
 
 /** Hourly: deletes expired and idle sessions. */
 export const sessionCleanupJob: JobDefinition = {
@@ -198,6 +216,7 @@ export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
     scheduledScanJob,
     scanWorker ? makeScanWorkerJob(scanWorker) : scanWorkerJob,
     sessionCleanupJob,
+    complianceRefreshJob,
     monthlyEvidenceJob,
     auditAnchorJob,
     rotationWorkerJob,

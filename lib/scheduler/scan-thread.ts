@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Ctx } from "../context";
 import { closeDb } from "../db/client";
 import { executeScan } from "../discovery";
+import { evaluateAfterScan } from "./after-scan";
 import { errorText } from "./run";
 
 /** What the scheduler hands the thread: the scan it claimed, as whom, and under which lease. */
@@ -41,6 +42,8 @@ async function main(port: NonNullable<typeof parentPort>, data: ScanThreadData):
       heartbeatMs: data.heartbeatMs,
       signal: controller.signal,
     });
+    // in this thread's heap, like the scan: the console's heap never holds the estate's facts
+    await evaluateAfterScan(data.ctx, run);
     reply = { type: "finished", status: run.status };
   } catch (e) {
     reply = { type: "failed", error: errorText(e) };

@@ -53,6 +53,18 @@ export const SETTINGS = {
     default: { global: 32, perVault: 4 },
     description: "Scanner concurrency",
   },
+  /**
+   * Compliance rules switched on or off and their parameters, by rule id. Each rule's parameters are validated by the
+   * rule's own schema in lib/compliance (updateRuleSetting) before they are stored; here only the shape.
+   */
+  "compliance.rules": {
+    schema: z.record(
+      z.string().max(64),
+      z.object({ enabled: z.boolean().optional(), params: z.record(z.string(), z.unknown()).optional() }).strict(),
+    ),
+    default: {} as Record<string, { enabled?: boolean; params?: Record<string, unknown> }>,
+    description: "Compliance rules",
+  },
   /** Generated reports: how long they are kept, and the monthly evidence package (1st of the month, previous month). */
   "reports.retention": {
     schema: z.object({ days: z.number().int().min(7).max(3650) }),

@@ -38,6 +38,16 @@ async function expectAccessible(page: Page, path: string, theme: string) {
   expect(await seriousViolations(page), `${path} in the ${theme} theme`).toEqual([]);
 }
 
+const COMPLIANCE_PAGES = [
+  "/compliance",
+  "/compliance?framework=iso27001-2022",
+  "/compliance/findings",
+  "/compliance/findings?status=resolved",
+  "/compliance/waivers",
+  "/compliance/rules",
+  "/compliance/rules/secret-expiration-set",
+];
+
 /** One id of each detail page, read from the database the scan filled (waits for the first scan to finish). */
 async function detailPaths(): Promise<string[]> {
   await expect
@@ -53,6 +63,13 @@ async function detailPaths(): Promise<string[]> {
         ),
       { timeout: 150_000, intervals: [1000] },
     )
+    .toBeGreaterThan(0);
+  // the compliance evaluation runs at the scan's finish, in the scan thread
+  await expect
+    .poll(() => withDb(async (c) => (await c.query("select count(*)::int as n from compliance_snapshots")).rows[0].n), {
+      timeout: 60_000,
+      intervals: [1000],
+    })
     .toBeGreaterThan(0);
   return withDb(async (c) => {
     const one = async (sql: string) => (await c.query(sql)).rows[0]?.v as string | undefined;
@@ -110,7 +127,9 @@ test("every console page has no serious or critical accessibility violation in e
     "/alerts/channels/new",
     "/alerts/rules/new",
     "/alerts/history",
+    "/settings/compliance",
     ...(await detailPaths()),
+    ...COMPLIANCE_PAGES,
   ];
   for (const theme of THEMES) {
     await setTheme(context, page, theme);

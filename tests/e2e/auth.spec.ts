@@ -1,6 +1,6 @@
 import { expect, signInAs, test, withDb } from "./fixtures";
 
-const READ = ["Dashboard", "Inventory", "Vaults", "App registrations", "Scans", "Rotations"];
+const READ = ["Dashboard", "Inventory", "Vaults", "App registrations", "Compliance", "Scans", "Rotations"];
 const NAV = {
   viewer: [...READ, "Settings"],
   auditor: [...READ, "Audit log", "Reports", "Settings"],

@@ -27,7 +27,15 @@ const ADMIN = "CertifyClouds.Admin";
 const EXPECTED: Record<Role, Permission[]> = {
   [VIEWER]: ["dashboard:read"],
   [AUDITOR]: ["dashboard:read", "audit:read", "evidence:export"],
-  [OPERATOR]: ["dashboard:read", "audit:read", "evidence:export", "scan:run", "rotation:run", "sync:run"],
+  [OPERATOR]: [
+    "dashboard:read",
+    "audit:read",
+    "evidence:export",
+    "scan:run",
+    "rotation:run",
+    "sync:run",
+    "waivers:propose",
+  ],
   [ADMIN]: [
     "dashboard:read",
     "audit:read",
@@ -39,6 +47,8 @@ const EXPECTED: Record<Role, Permission[]> = {
     "alerts:write",
     "credentials:write",
     "sessions:manage",
+    "waivers:propose",
+    "waivers:decide",
   ],
 };
 
@@ -48,7 +58,7 @@ describe("permission matrix", () => {
     expect(Object.keys(MATRIX).sort()).toEqual([ADMIN, AUDITOR, OPERATOR, VIEWER]);
   });
 
-  it("declares exactly the ten permissions", () => {
+  it("declares exactly the twelve permissions", () => {
     expect(Object.keys(PERMISSIONS).sort()).toEqual([...EXPECTED[ADMIN]].sort());
   });
 

@@ -57,6 +57,11 @@ export default async function SettingsPage() {
       <PageHeader
         title="Settings"
         description="Discovery and expiry settings, this installation's tenant, your identity and how sign-in is protected."
+        actions={
+          <Link href="/settings/compliance" className="btn-secondary" data-testid="compliance-settings-link">
+            Compliance rules
+          </Link>
+        }
       />
       {!canWrite && (
         <p

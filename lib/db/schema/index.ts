@@ -3,6 +3,7 @@ export * from "./audit";
 export * from "./inventory";
 export * from "./scheduler";
 export * from "./scan-vaults";
+export * from "./compliance";
 export * from "./reports";
 export * from "./rotation";
 export * from "./alerts";

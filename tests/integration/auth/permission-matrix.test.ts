@@ -125,6 +125,11 @@ const EXPECTED_ACCESS: Record<string, string> = {
   "app/api/sessions/[id]/route.ts DELETE": "sessions:manage",
   "app/api/me/route.ts GET": "authenticated",
   "app/(console)/settings/sessions/actions.ts revokeSession": "sessions:manage",
+  "app/api/compliance/findings/export/route.ts GET": "dashboard:read",
+  "app/(console)/compliance/actions.ts proposeWaivers": "waivers:propose",
+  "app/(console)/compliance/actions.ts proposeWaiver": "waivers:propose",
+  "app/(console)/compliance/actions.ts decideWaiver": "waivers:decide",
+  "app/(console)/compliance/actions.ts updateRule": "settings:write",
   ...Object.fromEntries([...PUBLIC_ALLOWLIST].map((k) => [k, "public"])),
 };
 

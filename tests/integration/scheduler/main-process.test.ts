@@ -59,6 +59,10 @@ describe("npm run scheduler (lib/scheduler/main.ts)", () => {
     expect(body.jobs.map((j) => j.name).sort()).toEqual([
       "alert-delivery",
       "alert-digest",
+      "audit-anchor",
+      "compliance-refresh",
+      "monthly-evidence",
+      "rotation-worker",
       "scan-worker",
       "scheduled-scan",
       "session-cleanup",

@@ -1,0 +1,246 @@
+/**
+ * evaluateCompliance: the persisted evaluation, run after every scan (lib/scheduler, in the scan's own thread in the
+ * in-process mode), by the periodic refresh (time-driven transitions, waiver expiry), after a waiver decision and on
+ * request. One transaction under one lock: findings, object digests, the score snapshot and its audit row commit
+ * together.
+ *
+ * Incremental by default: candidates are the inventory rows written since the last evaluation's watermark (vaults
+ * always — there are few), the objects whose stored next change has come, and the failures under a waiver decided
+ * or expired since. Full when there is no previous snapshot, the rules or their parameters changed, or asked for.
+ */
+import { and, desc, eq, gte, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "../audit/record";
+import { assertPermission } from "../auth/authorize";
+import type { Ctx } from "../context";
+import type { DbOrTx } from "../db/client";
+import { complianceFindings, complianceObjects, complianceSnapshots, complianceWaivers } from "../db/schema";
+import { withTransaction } from "../db/transaction";
+import { getSetting } from "../settings/store";
+import { prepareRules, type PreparedRules } from "./catalogue";
+import { rulesFingerprint } from "./digest";
+import { EvaluationState, type StoredObject } from "./evaluation-state";
+import { deleteObjects, writeFindings, writeObjects } from "./evaluation-writes";
+import { explainGroups } from "./explain";
+import { readFacts, removedSince } from "./inventory-facts";
+import { fromRows, rollUp, ruleTally, toRows } from "./tallies";
+import { waiverMatcher, type ActiveWaiver } from "./waiver-match";
+
+const EVALUATION_LOCK = 7_314_011;
+
+export const evaluateInput = z
+  .object({
+    scanId: z.uuid().optional(),
+    trigger: z.enum(["scan", "refresh", "waiver", "settings", "manual"]),
+    full: z.boolean().optional(),
+  })
+  .strict();
+
+export interface EvaluationResult {
+  snapshotId: string;
+  mode: "full" | "incremental";
+  score: number | null;
+  delta: number | null;
+  objectsEvaluated: number;
+  findingsChanged: number;
+  durationMs: number;
+}
+
+async function preparedFromSettings(db: DbOrTx): Promise<{ prepared: PreparedRules; fingerprint: string }> {
+  const settings = await getSetting(db, "compliance.rules");
+  try {
+    return { prepared: prepareRules(settings), fingerprint: rulesFingerprint(settings) };
+  } catch {
+    // parameters are validated when saved; a row that no longer parses must not stop evaluations
+    return { prepared: prepareRules(), fingerprint: rulesFingerprint({}) };
+  }
+}
+
+async function activeWaivers(db: DbOrTx, now: Date): Promise<ActiveWaiver[]> {
+  return db
+    .select({
+      id: complianceWaivers.id,
+      ruleId: complianceWaivers.ruleId,
+      scopeType: complianceWaivers.scopeType,
+      scopeId: complianceWaivers.scopeId,
+      expiresAt: complianceWaivers.expiresAt,
+    })
+    .from(complianceWaivers)
+    .where(and(eq(complianceWaivers.status, "approved"), sql`${complianceWaivers.expiresAt} > ${now}`));
+}
+
+/** Failing findings under waivers decided, or expired, since the last evaluation. */
+async function waiverCandidates(db: DbOrTx, since: Date, now: Date): Promise<{ scope: string; id: string }[]> {
+  const moved = await db
+    .select()
+    .from(complianceWaivers)
+    .where(
+      or(
+        gte(complianceWaivers.decidedAt, since),
+        and(
+          eq(complianceWaivers.status, "approved"),
+          sql`${complianceWaivers.expiresAt} > ${since}`,
+          lte(complianceWaivers.expiresAt, now),
+        ),
+      ),
+    );
+  const out: { scope: string; id: string }[] = [];
+  for (const w of moved) {
+    const scope =
+      w.scopeType === "tenant"
+        ? undefined
+        : w.scopeType === "subscription"
+          ? eq(complianceFindings.subscriptionId, w.scopeId)
+          : w.scopeType === "vault"
+            ? eq(complianceFindings.vaultId, w.scopeId)
+            : eq(complianceFindings.objectId, w.scopeId);
+    out.push(
+      ...(await db
+        .select({ scope: complianceFindings.scope, id: complianceFindings.objectId })
+        .from(complianceFindings)
+        .where(and(eq(complianceFindings.ruleId, w.ruleId), eq(complianceFindings.status, "fail"), scope))),
+    );
+  }
+  return out;
+}
+
+/** Beyond this many id candidates a full pass is cheaper than an id list (and stays under the parameter limit). */
+const MAX_ID_CANDIDATES = 20_000;
+
+const storedColumns = {
+  objectId: complianceObjects.objectId,
+  scope: complianceObjects.scope,
+  objectName: complianceObjects.objectName,
+  vaultId: complianceObjects.vaultId,
+  vaultName: complianceObjects.vaultName,
+  subscriptionId: complianceObjects.subscriptionId,
+  digest: complianceObjects.digest,
+  nextChangeAt: complianceObjects.nextChangeAt,
+};
+
+export async function evaluateCompliance({
+  ctx,
+  input,
+  now: pinned,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  /** The instant rules are evaluated at (tests pin it); default the later of this clock and the database's. */
+  now?: Date;
+}): Promise<EvaluationResult> {
+  assertPermission(ctx, "settings:write");
+  const { scanId, trigger, full: forceFull } = evaluateInput.parse(input);
+  const started = Date.now();
+  return withTransaction(ctx, async (tx) => {
+    const db = tx.db;
+    await db.execute(sql`select pg_advisory_xact_lock(${EVALUATION_LOCK})`);
+    const { rows } = (await db.execute(sql`select now() as now`)) as unknown as { rows: { now: string | Date }[] };
+    const watermark = new Date(rows[0].now);
+    const now = pinned ?? new Date(Math.max(Date.now(), watermark.getTime()));
+    const [prev] = await db.select().from(complianceSnapshots).orderBy(desc(complianceSnapshots.takenAt)).limit(1);
+    const { prepared, fingerprint } = await preparedFromSettings(db);
+    let full = forceFull || !prev || prev.rulesFingerprint !== fingerprint;
+    const matcher = waiverMatcher(await activeWaivers(db, now), now);
+    const tallies = prev ? fromRows(prev.tallies) : new Map();
+    const tBefore = ruleTally(tallies);
+
+    let candidates: { scope: string; id: string }[] = [];
+    const stored = new Map<string, StoredObject>();
+    if (!full) {
+      const timed = await db
+        .select({ scope: complianceObjects.scope, id: complianceObjects.objectId })
+        .from(complianceObjects)
+        .where(and(isNotNull(complianceObjects.nextChangeAt), lte(complianceObjects.nextChangeAt, now)));
+      const seen = new Set<string>();
+      for (const c of [...timed, ...(await waiverCandidates(db, prev.takenAt, now))])
+        if (!seen.has(c.id)) {
+          seen.add(c.id);
+          candidates.push(c);
+        }
+      if (candidates.length > MAX_ID_CANDIDATES) {
+        full = true;
+        candidates = [];
+      }
+    }
+    if (full) for (const o of await db.select(storedColumns).from(complianceObjects)) stored.set(o.objectId, o);
+    const state = new EvaluationState(stored, tallies, now, prepared, matcher);
+    const loadStored = async (ids: string[]) => {
+      if (!ids.length) return;
+      for (const o of await db
+        .select(storedColumns)
+        .from(complianceObjects)
+        .where(inArray(complianceObjects.objectId, ids)))
+        stored.set(o.objectId, o);
+    };
+    await readFacts(db, { since: full ? null : prev!.watermark, ids: candidates }, async (page) => {
+      if (!full) await loadStored(page.map((f) => f.id));
+      for (const f of page) state.add(f);
+    });
+    if (full) for (const o of state.remaining()) state.remove(o);
+    else {
+      const gone = await removedSince(db, prev!.watermark);
+      for (let i = 0; i < gone.length; i += 5000) await loadStored(gone.slice(i, i + 5000));
+      for (const id of gone) {
+        const o = stored.get(id);
+        if (o) state.remove(o);
+      }
+    }
+    const removed = state.changes
+      .filter((c) => c.to === "-" && c.reason.startsWith("the object"))
+      .map((c) => c.at.objectId);
+
+    await writeObjects(db, state.objects, now);
+    await deleteObjects(db, [...new Set(removed)]);
+    await writeFindings(db, state.changes, now, prev?.takenAt ?? now);
+
+    const mode = full ? "full" : "incremental";
+    if (trigger === "refresh" && !full && !state.changes.length && prev)
+      // nothing moved: no trend point (the refresh runs often); the watermark stays, so nothing is skipped
+      return {
+        snapshotId: prev.id,
+        mode,
+        score: prev.tenantScore,
+        delta: 0,
+        objectsEvaluated: state.evaluated,
+        findingsChanged: 0,
+        durationMs: Date.now() - started,
+      };
+    const { tenant, scores } = rollUp(tallies);
+    const explained = explainGroups(state.groups.values(), tBefore, ruleTally(tallies));
+    const durationMs = Date.now() - started;
+    const [snap] = await db
+      .insert(complianceSnapshots)
+      .values({
+        scanId: scanId ?? null,
+        trigger,
+        mode,
+        takenAt: now,
+        watermark,
+        rulesFingerprint: fingerprint,
+        tenantScore: tenant,
+        scores,
+        tallies: toRows(tallies),
+        delta: prev ? explained.delta : null,
+        explanations: explained.explanations.slice(0, 50).map((e) => ({ points: e.points, text: e.text })),
+        objectsEvaluated: state.evaluated,
+        findingsChanged: state.changes.length,
+        durationMs,
+      })
+      .returning({ id: complianceSnapshots.id });
+    const result: EvaluationResult = {
+      snapshotId: snap.id,
+      mode,
+      score: tenant,
+      delta: prev ? explained.delta : null,
+      objectsEvaluated: state.evaluated,
+      findingsChanged: state.changes.length,
+      durationMs,
+    };
+    await audit(tx, {
+      action: "compliance.evaluated",
+      target: { type: "compliance-snapshot", id: snap.id },
+      details: { trigger, scanId: scanId ?? null, ...result },
+    });
+    return result;
+  });
+}
