@@ -25,8 +25,7 @@ describe("the roles grid shows only what the product does today", () => {
   });
 
   it("leaves out the reserved permissions of features that do not exist yet", () => {
-    for (const later of ["sync:run", "credentials:write"])
-      expect(LIVE_PERMISSIONS).not.toContain(later);
+    for (const later of ["sync:run", "credentials:write"]) expect(LIVE_PERMISSIONS).not.toContain(later);
     for (const p of LIVE_PERMISSIONS) expect(PERMISSIONS).toHaveProperty(p);
   });
 });
