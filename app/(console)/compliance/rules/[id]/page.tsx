@@ -61,7 +61,13 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
               ))}
             </ol>
             <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-muted">Azure CLI</h3>
-            <pre className="mt-1 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-900">
+            {/* focusable so keyboard users can scroll a long command (axe: scrollable-region-focusable) */}
+            <pre
+              role="region"
+              aria-label="Azure CLI command"
+              tabIndex={0}
+              className="mt-1 overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-900"
+            >
               <code>{rule.remediation.cli}</code>
             </pre>
           </section>
