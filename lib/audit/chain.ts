@@ -1,4 +1,5 @@
 import { createHash, createHmac, hkdfSync } from "node:crypto";
+import type { AuditRow } from "../db/schema";
 import { canonicalJson } from "./canonical";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -18,6 +19,30 @@ export interface ChainedFields {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+}
+
+/** Exactly the chained fields of a row that carries more (a stored or an exported row): the one list of them. */
+export function chainedFields(r: ChainedFields): ChainedFields {
+  return {
+    seq: r.seq,
+    at: r.at,
+    actorType: r.actorType,
+    actorId: r.actorId,
+    actorName: r.actorName,
+    action: r.action,
+    outcome: r.outcome,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    details: r.details,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    requestId: r.requestId,
+  };
+}
+
+/** The chained fields of a stored row, as record.ts hashed them. */
+export function chainedFieldsOfRow(r: AuditRow): ChainedFields {
+  return chainedFields({ ...r, at: r.at.toISOString() });
 }
 
 export function rowHash(prevHash: string, fields: ChainedFields): string {

@@ -7,7 +7,7 @@
 import { createHash, createHmac } from "node:crypto";
 import type { AuditRow } from "../db/schema";
 import { canonicalJson } from "./canonical";
-import type { ChainedFields, MacKey } from "./chain";
+import { chainedFieldsOfRow, type ChainedFields, type MacKey } from "./chain";
 
 export const EXPORT_FORMAT = "certifyclouds-audit-export/v1";
 
@@ -53,45 +53,7 @@ export interface ExportManifest {
 }
 
 export function exportedRow(r: AuditRow): ExportedRow {
-  return {
-    type: "row",
-    seq: r.seq,
-    at: r.at.toISOString(),
-    actorType: r.actorType,
-    actorId: r.actorId,
-    actorName: r.actorName,
-    action: r.action,
-    outcome: r.outcome,
-    targetType: r.targetType,
-    targetId: r.targetId,
-    details: r.details,
-    ip: r.ip,
-    userAgent: r.userAgent,
-    requestId: r.requestId,
-    prevHash: r.prevHash,
-    hash: r.hash,
-    mac: r.mac,
-    keyId: r.keyId,
-  };
-}
-
-/** The chained fields of an exported row, exactly as the chain hashed them. */
-export function chainedFieldsOf(r: ExportedRow): ChainedFields {
-  return {
-    seq: r.seq,
-    at: r.at,
-    actorType: r.actorType,
-    actorId: r.actorId,
-    actorName: r.actorName,
-    action: r.action,
-    outcome: r.outcome,
-    targetType: r.targetType,
-    targetId: r.targetId,
-    details: r.details,
-    ip: r.ip,
-    userAgent: r.userAgent,
-    requestId: r.requestId,
-  };
+  return { type: "row", ...chainedFieldsOfRow(r), prevHash: r.prevHash, hash: r.hash, mac: r.mac, keyId: r.keyId };
 }
 
 /** Incremental digest over row hashes, so neither side keeps the rows. */

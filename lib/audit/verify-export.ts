@@ -4,15 +4,8 @@
  * that does not match the rows, or a file cut short.
  */
 import { timingSafeEqual } from "node:crypto";
-import { rowHash, rowMac, type MacKey } from "./chain";
-import {
-  chainedFieldsOf,
-  EXPORT_FORMAT,
-  manifestMac,
-  rowsDigest,
-  type ExportManifest,
-  type ExportedRow,
-} from "./export-format";
+import { chainedFields, rowHash, rowMac, type MacKey } from "./chain";
+import { EXPORT_FORMAT, manifestMac, rowsDigest, type ExportManifest, type ExportedRow } from "./export-format";
 
 export interface ExportVerifyResult {
   ok: boolean;
@@ -67,7 +60,7 @@ export async function verifyAuditExport(
     if (prev && r.seq !== prev.seq + 1)
       return fail(`row ${prev.seq + 1} is missing (next row is ${r.seq})`, prev.seq + 1);
     if (prev && r.prevHash !== prev.hash) return fail("previous-hash link does not match the preceding row", r.seq);
-    if (rowHash(r.prevHash, chainedFieldsOf(r)) !== r.hash)
+    if (rowHash(r.prevHash, chainedFields(r)) !== r.hash)
       return fail("content does not match its hash (the row was altered)", r.seq);
     if (macKey) {
       if (r.keyId !== macKey.id) return fail(`MAC key ${r.keyId} is not the given key ${macKey.id}`, r.seq);

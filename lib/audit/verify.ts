@@ -2,7 +2,7 @@ import { asc, gt } from "drizzle-orm";
 import { getConfig } from "../config";
 import type { DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema";
-import { deriveAuditMacKey, GENESIS_HASH, rowHash, rowMac, type MacKey } from "./chain";
+import { chainedFieldsOfRow, deriveAuditMacKey, GENESIS_HASH, rowHash, rowMac, type MacKey } from "./chain";
 
 export interface VerifyResult {
   ok: boolean;
@@ -50,21 +50,7 @@ export async function verifyAuditChain(db: DbOrTx, { macKey }: { macKey?: MacKey
           firstBad: { seq: expectedSeq, reason: `row ${expectedSeq} is missing (next row is ${r.seq})` },
         };
       if (r.prevHash !== prevHash) return bad("previous-hash link does not match the preceding row");
-      const recomputed = rowHash(prevHash, {
-        seq: r.seq,
-        at: r.at.toISOString(),
-        actorType: r.actorType,
-        actorId: r.actorId,
-        actorName: r.actorName,
-        action: r.action,
-        outcome: r.outcome,
-        targetType: r.targetType,
-        targetId: r.targetId,
-        details: r.details,
-        ip: r.ip,
-        userAgent: r.userAgent,
-        requestId: r.requestId,
-      });
+      const recomputed = rowHash(prevHash, chainedFieldsOfRow(r));
       if (recomputed !== r.hash) return bad("content does not match its hash (the row was altered)");
       if (key) {
         if (r.keyId !== key.id)

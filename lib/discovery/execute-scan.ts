@@ -26,7 +26,7 @@ import { finishScan, type ScanEnd } from "./finish-scan";
 import { scanGraphApps } from "./graph-apps";
 import { classifyScanError } from "./scan-failures";
 import { parseInput } from "./parse-input";
-import { markVaultsRemoved } from "./persist";
+import { markVaultsRemoved } from "./persist-removals";
 import { loadResumePoint, markGraphDone, saveTargets, type ResumePoint } from "./scan-checkpoint";
 import { loadScanConfig } from "./scan-config";
 import { LeaseLostError, leaseSettings, leaseUntil } from "./scan-lease";

@@ -1,10 +1,10 @@
 /** Batched, per-vault-atomic writes of the inventory. */
-import { and, eq, getTableColumns, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
+import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import type { CloudSubscription, CloudVault, DiagnosticSettings } from "../cloud";
+import type { CloudVault, DiagnosticSettings } from "../cloud";
 import type { DbOrTx, Tx } from "../db/client";
 import { readableAfterScan } from "../inventory/vault-readability";
-import { assets, scanErrors, subscriptions, vaults } from "../db/schema";
+import { assets, scanErrors, vaults } from "../db/schema";
 
 export const BATCH_ROWS = 500;
 
@@ -221,72 +221,6 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
     rows += o.errors.length;
   }
   return rows;
-}
-
-export async function upsertSubscriptions(
-  db: DbOrTx,
-  subs: CloudSubscription[],
-  opts: { markMissingRemoved: boolean },
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    for (const batch of chunks(subs))
-      await tx
-        .insert(subscriptions)
-        .values(
-          batch.map((s) => ({
-            id: s.id,
-            tenantId: s.tenantId ?? null,
-            displayName: s.displayName,
-            state: s.state ?? null,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: subscriptions.id,
-          set: excludedSet(subscriptions, ["tenantId", "displayName", "state"]),
-        });
-    if (opts.markMissingRemoved && subs.length)
-      await tx
-        .update(subscriptions)
-        .set({ removedAt: sql`now()` })
-        .where(
-          and(
-            isNull(subscriptions.removedAt),
-            notInArray(
-              subscriptions.id,
-              subs.map((s) => s.id),
-            ),
-          ),
-        );
-  });
-}
-
-/** Vaults ARM no longer lists (in subscriptions whose listing completed) and their objects are marked removed. */
-export async function markVaultsRemoved(db: DbOrTx, seenIds: string[], subscriptionIds: string[]): Promise<number> {
-  if (!subscriptionIds.length) return 0;
-  return db.transaction(async (tx) => {
-    const cond = seenIds.length
-      ? and(isNull(vaults.removedAt), inArray(vaults.subscriptionId, subscriptionIds), notInArray(vaults.id, seenIds))
-      : and(isNull(vaults.removedAt), inArray(vaults.subscriptionId, subscriptionIds));
-    const gone = await tx
-      .update(vaults)
-      .set({ removedAt: sql`now()` })
-      .where(cond)
-      .returning({ id: vaults.id });
-    if (gone.length)
-      await tx
-        .update(assets)
-        .set({ removedAt: sql`now()` })
-        .where(
-          and(
-            isNull(assets.removedAt),
-            inArray(
-              assets.vaultId,
-              gone.map((g) => g.id),
-            ),
-          ),
-        );
-    return gone.length;
-  });
 }
 
 /** A vault whose inventory could not be written: not read by this scan, whatever its stored row said. */

@@ -12,7 +12,7 @@ import {
   type Listing,
 } from "../cloud";
 import { logger } from "../log";
-import { upsertSubscriptions } from "./persist";
+import { upsertSubscriptions } from "./persist-removals";
 import { armRemediation } from "./remediation";
 import { classifyScanError, rejectedItemError } from "./scan-failures";
 import type { ScanConfig } from "./scan-config";

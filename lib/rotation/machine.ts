@@ -9,18 +9,17 @@
 import {
   addAppPassword,
   classifyError,
-  listAppPasswords,
-  readSecretCurrent,
   removeAppPassword,
   verifyClientSecret,
   type RetryPolicy,
   writeSecretVersion,
 } from "../cloud";
 import type { Ctx } from "../context";
-import type { Rotation, RotationTarget } from "../db/schema";
+import type { Rotation } from "../db/schema";
 import { logger } from "../log";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID } from "./links";
 import { stepsOf, transition, type StepChange } from "./store";
+import { markerOf, recoverValue, removeMarked, targetKey } from "./traces";
 
 const log = logger("rotation");
 
@@ -36,9 +35,6 @@ export interface RunOptions {
   onStep?: (state: string) => Promise<void> | void;
 }
 
-export const markerOf = (rotationId: string) => `CertifyClouds rotation ${rotationId}`;
-export const targetKey = (t: Pick<RotationTarget, "vaultName" | "secretName">) => `${t.vaultName}/${t.secretName}`;
-
 /** A reason fit for the console and the audit log: kind, status and service code — never a cloud message. */
 function publicReason(what: string, e: unknown): string {
   const c = classifyError(e);
@@ -48,30 +44,6 @@ function publicReason(what: string, e: unknown): string {
 
 function tagsFor(r: Rotation): Record<string, string> {
   return { [TAG_APP_ID]: r.appId, [TAG_KEY_ID]: r.newKeyId ?? "", [TAG_ROTATION_ID]: r.id };
-}
-
-/** Removes every credential of this rotation except `keep` (orphans of a crash, or the failed attempt's). */
-async function removeMarked(r: Rotation, keep: string | null): Promise<string[]> {
-  const list = await listAppPasswords(r.appObjectId);
-  const mine = list.filter((c) => c.displayName?.startsWith(markerOf(r.id)) && c.keyId !== keep);
-  for (const c of mine) await removeAppPassword(r.appObjectId, c.keyId);
-  return mine.map((c) => c.keyId);
-}
-
-/** The new value from a version this rotation wrote, and the targets that already hold it. */
-async function recoverValue(r: Rotation): Promise<{ value?: string; written: Map<string, string> }> {
-  const written = new Map<string, string>();
-  let value: string | undefined;
-  await Promise.all(
-    r.targets.map(async (t) => {
-      const cur = await readSecretCurrent(t.vaultUri, t.secretName).catch(() => undefined);
-      if (cur && cur.tags[TAG_ROTATION_ID] === r.id && cur.tags[TAG_KEY_ID] === r.newKeyId) {
-        written.set(targetKey(t), cur.version);
-        value ??= cur.value;
-      }
-    }),
-  );
-  return { value, written };
 }
 
 export async function runRotation(ctx: Ctx, start: Rotation, o: RunOptions): Promise<Rotation> {

@@ -15,7 +15,7 @@ import { text } from "../validation";
 import { loadAppLinks } from "./app-links";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID, type Link } from "./links";
 import { discoverConsumers, type Consumer } from "./consumers";
-import { targetKey } from "./machine";
+import { targetKey } from "./traces";
 import { initSteps } from "./store";
 
 const planInput = z.object({ appObjectId: text(200, { min: 1 }), keyId: text(64).optional() });

@@ -1,15 +1,6 @@
 import Link from "next/link";
-import { DataTable, type Column } from "@/app/_components/data-table";
 import { PageHeader } from "@/app/_components/page-header";
-import {
-  LIVE_PERMISSIONS,
-  PERMISSIONS,
-  primaryRole,
-  roleLabel,
-  rolesGrant,
-  ROLES,
-  type Permission,
-} from "@/lib/auth/permissions";
+import { primaryRole, roleLabel, rolesGrant } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { nextRuns } from "@/lib/settings/forms";
@@ -17,26 +8,10 @@ import { readConsoleSettings } from "@/lib/settings/store";
 import { requirePage } from "@/lib/web/page-guard";
 import { formatDateTime } from "@/app/_components/format";
 import { updateAllowList, updateRotation, updateSchedule, updateThresholds } from "./actions";
+import { PermissionGrid } from "./_components/permission-grid";
 import { AllowListField, SettingForm, TextField } from "./_components/setting-form";
 
 export const metadata = { title: "Settings" };
-
-/** The permission matrix: one row per permission, a ✓ under each role that grants it. */
-const PERMISSION_COLUMNS: Column<[Permission, string]>[] = [
-  { header: "Permission", cell: ([, label]) => label },
-  ...ROLES.map((r): Column<[Permission, string]> => ({
-    header: roleLabel(r),
-    align: "center",
-    cell: ([p]) =>
-      rolesGrant([r], p) ? (
-        <span aria-label="granted">✓</span>
-      ) : (
-        <span aria-label="not granted" className="text-muted">
-          ·
-        </span>
-      ),
-  })),
-];
 
 export default async function SettingsPage() {
   const ctx = await requirePage("dashboard:read", "/settings");
@@ -278,23 +253,7 @@ export default async function SettingsPage() {
             </Link>
           )}
         </section>
-        <section className="card p-5 lg:col-span-2" aria-labelledby="roles-h">
-          <h2 id="roles-h" className="text-base font-semibold">
-            Roles and permissions
-          </h2>
-          <p className="mt-1 text-xs text-muted">
-            Assigned as Entra app roles on the CertifyClouds enterprise application.
-          </p>
-          <DataTable
-            label="Permissions by role"
-            frame="none"
-            className="mt-3"
-            columns={PERMISSION_COLUMNS}
-            rows={LIVE_PERMISSIONS.map((p): [Permission, string] => [p, PERMISSIONS[p]])}
-            rowKey={([p]) => p}
-            empty="No permissions defined."
-          />
-        </section>
+        <PermissionGrid />
       </div>
     </>
   );

@@ -74,8 +74,8 @@ describe("audit export", () => {
     const row = JSON.parse(lines[5]);
     row.actorId = "someone-else";
     const { rowHash } = await import("@/lib/audit/chain");
-    const { chainedFieldsOf } = await import("@/lib/audit/export-format");
-    row.hash = rowHash(row.prevHash, chainedFieldsOf(row));
+    const { chainedFields } = await import("@/lib/audit/chain");
+    row.hash = rowHash(row.prevHash, chainedFields(row));
     lines[5] = JSON.stringify(row);
     const r = await verifyText(lines.join("\n"));
     expect(r.firstBad).toMatchObject({ seq: 6, reason: expect.stringContaining("MAC does not match") });

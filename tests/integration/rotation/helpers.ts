@@ -5,7 +5,8 @@ import { getDb } from "@/lib/db/client";
 import { appRegistrations, rotations, type Rotation } from "@/lib/db/schema";
 import { verifyClientSecret } from "@/lib/cloud";
 import { runDueRotations, startRotation } from "@/lib/rotation";
-import { markerOf, type RunOptions } from "@/lib/rotation/machine";
+import type { RunOptions } from "@/lib/rotation/machine";
+import { markerOf } from "@/lib/rotation/traces";
 import type { LocalCloud } from "../../cloud";
 import { userCtx } from "../discovery/helpers";
 

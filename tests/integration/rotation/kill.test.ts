@@ -9,7 +9,7 @@ import { verifyClientSecret } from "@/lib/cloud";
 import { closeDb, getDb, type Db } from "@/lib/db/client";
 import { rotations } from "@/lib/db/schema";
 import { startRotation } from "@/lib/rotation";
-import { markerOf } from "@/lib/rotation/machine";
+import { markerOf } from "@/lib/rotation/traces";
 import { updateSetting } from "@/lib/settings/store";
 import { startCloud, type FaultRule, type LocalCloud } from "../../cloud";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
