@@ -99,10 +99,13 @@ export function nextChangeOf(facts: Facts, now: Date, prepared: PreparedRules): 
 const stateOf = (c: Code): State => (c === "P" ? "pass" : c === "F" ? "fail" : "none");
 
 export class EvaluationState {
-  readonly objects: ObjectWrite[] = [];
-  readonly changes: FindingChange[] = [];
+  /** rows to write since the last drain (the caller writes them a page at a time, so memory stays bounded) */
+  objects: ObjectWrite[] = [];
+  changes: FindingChange[] = [];
+  removed: string[] = [];
   readonly groups = new Map<string, Group>();
   evaluated = 0;
+  changed = 0;
   /** false while an object that left the inventory is being removed */
   private live = true;
 
@@ -142,6 +145,7 @@ export class EvaluationState {
       const waiverMoved = to === "W";
       if (from === to && !waiverMoved) continue;
       if (from !== to) this.move(ruleId, at, from, to, old);
+      this.changed++;
       this.changes.push({
         ruleId,
         at,
@@ -163,6 +167,7 @@ export class EvaluationState {
   /** An object no longer in the inventory: its letters leave the tallies and its failures resolve as removed. */
   remove(old: StoredObject): void {
     this.stored.delete(old.objectId);
+    this.removed.push(old.objectId);
     const at: Located = {
       scope: old.scope as Scope,
       objectId: old.objectId,
@@ -175,6 +180,7 @@ export class EvaluationState {
     for (const [ruleId, from] of decode(old.scope, old.digest)) {
       if (from === "-") continue;
       this.move(ruleId, at, from, "-", old);
+      this.changed++;
       this.changes.push({
         ruleId,
         at,
@@ -186,9 +192,13 @@ export class EvaluationState {
     }
   }
 
-  /** What is left of the stored objects after a full pass: gone. */
-  remaining(): StoredObject[] {
-    return [...this.stored.values()];
+  /** The rows to write since the last call, and the ids of the objects removed in that time. */
+  drain(): { objects: ObjectWrite[]; changes: FindingChange[]; removed: string[] } {
+    const out = { objects: this.objects, changes: this.changes, removed: this.removed };
+    this.objects = [];
+    this.changes = [];
+    this.removed = [];
+    return out;
   }
 
   private waiverExpiry(ruleId: string, at: Where, id: string): number | null {

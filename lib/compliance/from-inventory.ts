@@ -17,7 +17,22 @@ import type {
 } from "./facts";
 
 type VaultRow = typeof vaults.$inferSelect;
-type AssetRow = typeof assets.$inferSelect;
+/** The asset columns the facts read (inventory-facts.ts selects only these). */
+export type AssetFactsRow = Pick<
+  typeof assets.$inferSelect,
+  | "id"
+  | "vaultId"
+  | "subscriptionId"
+  | "type"
+  | "name"
+  | "enabled"
+  | "managed"
+  | "createdOn"
+  | "notBefore"
+  | "expiresOn"
+  | "contentType"
+  | "detail"
+>;
 type AppRow = typeof appRegistrations.$inferSelect;
 type CredentialRow = typeof appCredentials.$inferSelect;
 
@@ -92,7 +107,7 @@ function diagnosticSettings(v: unknown): DiagnosticSettingFacts[] | undefined {
   });
 }
 
-function base(a: AssetRow, vaultName: string) {
+function base(a: AssetFactsRow, vaultName: string) {
   return {
     id: a.id,
     name: a.name,
@@ -142,7 +157,7 @@ function certificatePolicy(v: unknown): CertificateFacts["policy"] {
   };
 }
 
-export function assetFacts(a: AssetRow, vaultName: string): SecretFacts | KeyFacts | CertificateFacts {
+export function assetFacts(a: AssetFactsRow, vaultName: string): SecretFacts | KeyFacts | CertificateFacts {
   const d = a.detail;
   if (a.type === "secret") return { ...base(a, vaultName), scope: "secret", contentType: a.contentType };
   if (a.type === "key") {

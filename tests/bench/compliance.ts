@@ -6,11 +6,12 @@
 // each run through the service verb in this process, one transaction each, as the scheduler runs it.
 //   npm run bench:compliance              (= tsx tests/bench/compliance.ts)
 //   options: --assets 100000 --runs 3 --delta 1000 --full-budget 2000 --incremental-budget 200 [--keep]
+//            --profile DIR: CPU profiles of the first measured full and incremental evaluations (full.cpuprofile, …)
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
 import os from "node:os";
 import { sql } from "drizzle-orm";
 import { BENCH_ESTATE, seedEstate } from "./seed-estate";
-import { arg, benchAppEnv, createBenchDatabase } from "./support";
+import { arg, benchAppEnv, createBenchDatabase, profiled } from "./support";
 
 const ASSETS = Number(arg("assets", "100000"));
 const RUNS = Number(arg("runs", "3"));
@@ -18,6 +19,7 @@ const DELTA = Number(arg("delta", "1000"));
 const FULL_MS = Number(arg("full-budget", "2000"));
 const INCR_MS = Number(arg("incremental-budget", "200"));
 const KEEP = process.argv.includes("--keep");
+const PROFILE_DIR = arg("profile", "");
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -40,9 +42,11 @@ async function main() {
         .join(" ")} on ${os.cpus().length} CPUs`,
     );
     const ctx = systemCtx("bench-compliance");
-    const evaluate = async (input: Record<string, unknown>) => {
+    const evaluate = async (input: Record<string, unknown>, profile?: string) => {
       const start = performance.now();
-      const r = await evaluateCompliance({ ctx, input });
+      const r = await profiled(profile && PROFILE_DIR ? `${PROFILE_DIR}/${profile}.cpuprofile` : undefined, () =>
+        evaluateCompliance({ ctx, input }),
+      );
       return { ...r, ms: performance.now() - start };
     };
 
@@ -57,7 +61,7 @@ async function main() {
 
     const full: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const r = await evaluate({ trigger: "manual", full: true });
+      const r = await evaluate({ trigger: "manual", full: true }, i === 0 ? "full" : undefined);
       full.push(r.ms);
       console.log(
         `${r.ms < FULL_MS ? "PASS" : "FAIL"}  full evaluation ${i + 1}: ${r.ms.toFixed(0)} ms (< ${FULL_MS} ms) — ${r.objectsEvaluated.toLocaleString("en-US")} objects, ${r.findingsChanged} changes`,
@@ -70,7 +74,7 @@ async function main() {
       await db.execute(sql`update assets set expires_on = now() + ((id::text < '8') :: int * 400 - 20 + ${i}) * interval '1 day',
           content_type = case when random() < 0.3 then null else content_type end, last_seen_at = now()
         where id in (select id from assets where removed_at is null order by md5(id::text || ${String(i)}) limit ${DELTA})`);
-      const r = await evaluate({ trigger: "scan" });
+      const r = await evaluate({ trigger: "scan" }, i === 0 ? "incremental" : undefined);
       incr.push(r.ms);
       console.log(
         `${r.ms < INCR_MS ? "PASS" : "FAIL"}  incremental after a ${DELTA}-asset delta scan ${i + 1}: ${r.ms.toFixed(0)} ms (< ${INCR_MS} ms) — ${r.objectsEvaluated.toLocaleString("en-US")} objects evaluated, ${r.findingsChanged} changes, score ${r.score?.toFixed(2)} (${r.delta === null ? "" : r.delta >= 0 ? "+" : ""}${r.delta?.toFixed(2)})`,

@@ -137,3 +137,24 @@ export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
+
+/** Runs `fn` under the V8 CPU profiler and writes the profile to `file` (no file: runs it unprofiled). */
+export async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const { Session } = await import("node:inspector");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, (err, res) => (err ? reject(err) : resolve(res))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  try {
+    return await fn();
+  } finally {
+    const res = (await post("Profiler.stop")) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(res.profile));
+    session.disconnect();
+    console.log(`CPU profile written to ${file}`);
+  }
+}

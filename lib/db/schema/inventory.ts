@@ -152,6 +152,11 @@ export const assets = pgTable(
     index("assets_status_idx").on(t.status),
     index("assets_subscription_idx").on(t.subscriptionId),
     index("assets_name_idx").on(t.name),
+    // an incremental compliance evaluation reads the rows a scan wrote, or removed, since its watermark
+    index("assets_last_seen_idx").on(t.lastSeenAt),
+    index("assets_removed_idx")
+      .on(t.removedAt)
+      .where(sql`removed_at is not null`),
   ],
 );
 

@@ -3,15 +3,15 @@
  * re-evaluated, time-driven transitions are found from the stored next change, and an incremental evaluation leaves
  * exactly the state a full one computes from the same data (checked after every step of a random walk).
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
 import { systemCtx } from "@/lib/context";
 import { getDb, type Db } from "@/lib/db/client";
-import { assets, auditLog, complianceFindings, complianceSnapshots } from "@/lib/db/schema";
+import { assets, auditLog, complianceFindings, complianceObjects, complianceSnapshots, vaults } from "@/lib/db/schema";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
-import { DAY, NOW, seedInventory, V_PAY } from "../inventory/seed";
+import { DAY, NOW, seedInventory, V_PAY, V_WEB } from "../inventory/seed";
 
 let t: TestDb;
 let db: Db;
@@ -158,5 +158,46 @@ describe("evaluateCompliance", () => {
       expect(await state()).toEqual(incremental);
     }
     expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it("a full evaluation resolves what left the inventory since — removed objects and a removed vault's assets", async () => {
+    const [gone] = await db
+      .select()
+      .from(assets)
+      .where(sql`removed_at is null and vault_id = ${V_PAY}`)
+      .limit(1);
+    const inWeb = await db
+      .select()
+      .from(assets)
+      .where(sql`removed_at is null and vault_id = ${V_WEB}`);
+    expect(inWeb.length).toBeGreaterThan(0);
+    await db
+      .update(assets)
+      .set({ removedAt: sql`now()` })
+      .where(eq(assets.id, gone.id));
+    await db
+      .update(vaults)
+      .set({ removedAt: sql`now()` })
+      .where(eq(vaults.id, V_WEB));
+    const r = await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(200) });
+    expect(r.mode).toBe("full");
+    const leftIds = [gone.id, V_WEB, ...inWeb.map((a) => a.id)];
+    const stored = await db.select().from(complianceObjects).where(inArray(complianceObjects.objectId, leftIds));
+    expect(stored).toEqual([]);
+    const open = await db
+      .select()
+      .from(complianceFindings)
+      .where(and(inArray(complianceFindings.objectId, leftIds), sql`resolved_at is null`));
+    expect(open).toEqual([]);
+    const removed = await db
+      .select()
+      .from(complianceFindings)
+      .where(and(inArray(complianceFindings.objectId, leftIds), eq(complianceFindings.status, "removed")));
+    expect(removed.length).toBeGreaterThan(0);
+    // and what stays is what a second full evaluation computes
+    const before = await state();
+    const again = await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(200) });
+    expect(again.findingsChanged).toBe(0);
+    expect(await state()).toEqual(before);
   });
 });

@@ -1,0 +1,2 @@
+CREATE INDEX "assets_last_seen_idx" ON "assets" USING btree ("last_seen_at");--> statement-breakpoint
+CREATE INDEX "assets_removed_idx" ON "assets" USING btree ("removed_at") WHERE removed_at is not null;
