@@ -5,7 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { TxCtx } from "../context";
-import { alertRules } from "../db/schema";
+import { alertRules, type AlertRule } from "../db/schema";
 import { AppError } from "../errors";
 import { channelsOf } from "./evaluate";
 import type { AlertMessage, Severity } from "./message";
@@ -28,23 +28,29 @@ export interface EmittedEvent {
   link?: string;
   data: Record<string, unknown>;
   action?: "trigger" | "resolve";
+  /** only the rules this keeps (an event whose condition is a rule's own setting, e.g. a score threshold) */
+  forRule?: (rule: AlertRule) => boolean;
+  /** fields of the payload that come from the rule (merged over `data`) */
+  dataForRule?: (rule: AlertRule) => Record<string, unknown>;
 }
 
 export async function emitAlert(tx: TxCtx, e: EmittedEvent, now = new Date()): Promise<number> {
   const def = alertType(e.type);
   if (!def) throw new AppError("internal", `unknown alert type ${e.type}`);
-  const data = def.payload.parse(e.data);
+  def.payload.parse(e.data);
   const severity = e.severity ?? def.defaultSeverity;
   const rules = (await tx.db.select().from(alertRules).where(eq(alertRules.enabled, true))).filter(
     (r) =>
       r.types.includes(e.type) &&
       inScope(r.scope, { subscriptionId: e.subscriptionId, vaultName: e.vaultName, tags: e.tags ?? {} }) &&
-      severityInScope(r.scope, severity),
+      severityInScope(r.scope, severity) &&
+      (!e.forRule || e.forRule(r)),
   );
   const channels = await channelsOf(tx.db, rules);
   let rows = 0;
   for (const rule of rules) {
     const owner = (rule.ownerTag ? e.tags?.[rule.ownerTag] : undefined) ?? e.owner;
+    const data = def.payload.parse(e.dataForRule ? { ...e.data, ...e.dataForRule(rule) } : e.data);
     const message: AlertMessage = {
       type: e.type,
       typeLabel: def.label,

@@ -39,6 +39,18 @@ export async function vetTarget(
   if (url.protocol === "http:" && cfg.env === "production" && !hostAllowed(host, allow))
     throw new OutboundRefused("HTTPS is required in production");
   if (url.username || url.password) throw new OutboundRefused("credentials in the URL are not allowed");
+  return vetHost(host, resolve);
+}
+
+/**
+ * The address policy for a host name or literal (webhooks, and the SMTP relay): every address it resolves to must be
+ * allowed; returns the one to connect to, so the connection goes where the check looked (no second lookup to rebind).
+ */
+export async function vetHost(
+  host: string,
+  resolve: Resolver = systemResolver,
+): Promise<{ address: string; family: number }> {
+  const allow = getConfig().alerts.outboundAllow;
   const addrs = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolve(host);
   if (!addrs.length) throw new OutboundRefused(`${host} does not resolve`);
   for (const a of addrs) {

@@ -38,6 +38,18 @@ const ruleFields = z.strictObject({
     .max(6)
     .transform((a) => [...new Set(a)].sort((x, y) => y - x))
     .default([30, 14, 7]),
+  scoreBelow: z
+    .number()
+    .int()
+    .min(1, "The score threshold is 1–100.")
+    .max(100, "The score threshold is 1–100.")
+    .default(80),
+  scoreDrop: z
+    .number()
+    .int()
+    .min(1, "The score drop is 1–100 points.")
+    .max(100, "The score drop is 1–100 points.")
+    .default(5),
   channelIds: z.array(z.uuid()).max(20).default([]),
   ownerTag: text(100).optional().nullable(),
   fallbackRecipients: z
@@ -172,5 +184,5 @@ export async function previewRule({ ctx, input, now = new Date() }: TimedVerbArg
 }
 
 export function alertTypeOptions() {
-  return alertTypes().map((t) => ({ id: t.id, label: t.label, live: t.evaluatedAfterScan }));
+  return alertTypes().map((t) => ({ id: t.id, label: t.label }));
 }

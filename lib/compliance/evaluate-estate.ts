@@ -21,6 +21,7 @@ import { prepareRules, type PreparedRules } from "./catalogue";
 import { rulesFingerprint } from "./digest";
 import { EvaluationState, type StoredObject } from "./evaluation-state";
 import { deleteObjects, writeFindings, writeObjects } from "./evaluation-writes";
+import { emitScoreAlerts, NewFailures } from "./alerts";
 import { explainGroups } from "./explain";
 import { readFacts, removedSince, storedButGone } from "./inventory-facts";
 import { fromRows, rollUp, ruleTally, toRows } from "./tallies";
@@ -187,8 +188,11 @@ export async function evaluateCompliance({
     // a first evaluation of 100k objects changes ~600k outcomes, which must not sit in the scan thread's heap at once
     const stored = new Map<string, StoredObject>();
     const state = new EvaluationState(stored, tallies, now, prepared, matcher);
+    // the first evaluation is the baseline: its failures are not news
+    const newFailures = prev ? new NewFailures() : undefined;
     const flush = async () => {
       const { objects, changes, removed } = state.drain();
+      newFailures?.add(changes);
       await writeObjects(db, objects, now);
       await deleteObjects(db, removed);
       await writeFindings(db, changes, now, prev?.takenAt ?? now);
@@ -263,6 +267,8 @@ export async function evaluateCompliance({
       findingsChanged: state.changed,
       durationMs,
     };
+    await newFailures?.emit(tx, now);
+    await emitScoreAlerts(tx, { previous: prev?.tenantScore ?? null, score: tenant }, now);
     await audit(tx, {
       action: "compliance.evaluated",
       target: { type: "compliance-snapshot", id: snap.id },

@@ -7,10 +7,12 @@ import { exportAuditCsv } from "../audit/export-csv";
 import { exportAuditJsonl } from "../audit/export";
 import type { AnchorRef } from "../audit/export-format";
 import type { Ctx } from "../context";
+import { complianceSnapshots } from "../db/schema";
+import { dbOf } from "../db/transaction";
 import { exportAssetsCsv } from "../inventory/export-assets";
 import { exportCredentialsCsv, exportVaultsCsv } from "../inventory/export-more";
 import type { AttachmentInfo } from "./evidence-data";
-import { exportFindingsCsv } from "./findings-csv";
+import { exportFindingsCsv, exportOpenFindingsCsv } from "./findings-csv";
 
 export interface Attachment extends AttachmentInfo {
   data: Buffer;
@@ -49,6 +51,9 @@ export async function buildAttachments(
   const { subscriptions, period, anchor, now } = opts;
   const one = subscriptions.length === 1 ? { subscription: subscriptions[0] } : {};
   const list: Attachment[] = [];
+  const db = await dbOf(ctx);
+  // the same choice as the PDF's figures: the latest evaluation when there is one
+  const evaluated = (await db.select({ id: complianceSnapshots.id }).from(complianceSnapshots).limit(1)).length > 0;
   // one at a time: each holds the database for its batches
   list.push(
     await collect(
@@ -65,13 +70,21 @@ export async function buildAttachments(
       exportVaultsCsv({ ctx, input: {}, subscriptionIds: subscriptions }),
       1,
     ),
-    await collect(
-      "findings.csv",
-      "Every compliance finding, evaluated at generation time",
-      "text/csv",
-      exportFindingsCsv({ ctx, input: { subscriptions }, now }),
-      1,
-    ),
+    evaluated
+      ? await collect(
+          "findings.csv",
+          "Every open compliance finding (failing, waived, unknown) of the latest evaluation",
+          "text/csv",
+          exportOpenFindingsCsv(db, subscriptions),
+          1,
+        )
+      : await collect(
+          "findings.csv",
+          "Every compliance finding, evaluated at generation time (no evaluation recorded yet)",
+          "text/csv",
+          exportFindingsCsv({ ctx, input: { subscriptions }, now }),
+          1,
+        ),
     await collect(
       "app-credentials.csv",
       "App registration credentials (hints and dates only)",

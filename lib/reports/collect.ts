@@ -1,6 +1,7 @@
 /**
  * Gathers the evidence package's data object and its attachments (service verb: evidence:export). Inventory figures
- * are as of generation time; the period bounds the audit log (and, once they exist, rotations and score trend).
+ * and compliance figures are as of generation time (compliance: the latest evaluation, as the console shows it); the
+ * period bounds the audit log, the rotations, the waivers in force and the score trend.
  */
 import { z } from "zod";
 import { anchorConfigured, latestAnchor, writeAuditAnchor } from "../audit/anchor";
@@ -17,6 +18,8 @@ import { auditSection } from "./audit-source";
 import { evaluateCompliance } from "./compliance-source";
 import { SECTIONS, type EvidenceData, type SectionId } from "./evidence-data";
 import { appsSection, coverageSection, expirySection, inventorySection } from "./inventory-source";
+import { persistedCompliance, scoreTrend, waiversInPeriod } from "./persisted-compliance";
+import { rotationsSection } from "./rotation-source";
 import { subscriptionNames } from "./scope";
 
 export const evidenceInput = z
@@ -67,7 +70,9 @@ export async function collectEvidence({
   if (anchorConfigured()) await writeAuditAnchor({ ctx, now }).catch(() => undefined);
   const anchor = anchorConfigured() ? await latestAnchor().catch(() => null) : null;
   const needCompliance = want("summary") || want("compliance") || want("findings") || want("inventory");
-  const compliance = needCompliance ? await evaluateCompliance(db, subs, now) : null;
+  // the figures the console shows (the latest evaluation); evaluated here only before the first evaluation
+  const persisted = needCompliance ? await persistedCompliance(db, subs) : null;
+  const compliance = persisted ?? (needCompliance ? await evaluateCompliance(db, subs, now) : null);
   const names = await subscriptionNames(db);
   const data: EvidenceData = {
     meta: {
@@ -86,14 +91,20 @@ export async function collectEvidence({
   if (compliance && want("summary"))
     data.summary = {
       score: compliance.tenantScore,
-      source: "on-the-fly",
-      trend: null,
+      source: persisted ? "persisted" : "on-the-fly",
+      trend: persisted ? await scoreTrend(db, subs, period) : null,
       bySubscription: [...compliance.bySubscription].map(([id, score]) => ({ id, name: names.get(id) ?? id, score })),
       counts: compliance.counts,
       frameworks: compliance.frameworks.map((f) => ({ id: f.id, name: f.name, score: f.score })),
     };
   if (want("policy")) {
-    const s = await getSettings(db, ["expiry.thresholds", "scan.schedule", "discovery.subscriptions"]);
+    const s = await getSettings(db, [
+      "expiry.thresholds",
+      "scan.schedule",
+      "discovery.subscriptions",
+      "compliance.rules",
+    ]);
+    const ruleSetting = s["compliance.rules"];
     const t = s["expiry.thresholds"];
     data.policy = {
       settings: [
@@ -118,15 +129,16 @@ export async function collectEvidence({
             : "every subscription the product identity can read",
         },
       ],
+      // the parameters in force (Settings → Compliance), not the catalogue's defaults
       rules: RULES.map((r) => ({
         id: r.id,
         title: r.title,
         severity: r.severity,
         scope: r.scope,
-        enabled: r.enabledByDefault,
-        params: formatParams(paramsFor(r)),
+        enabled: ruleSetting[r.id]?.enabled ?? r.enabledByDefault,
+        params: formatParams(paramsFor(r, ruleSetting[r.id])),
       })),
-      waivers: null,
+      waivers: await waiversInPeriod(db, subs, period),
     };
   }
   if (compliance && want("compliance")) data.compliance = { frameworks: compliance.frameworks };
@@ -142,11 +154,7 @@ export async function collectEvidence({
   const coverage = await coverageSection(db, subs);
   data.meta.lastScanAt = coverage.lastScan?.finishedAt ?? null;
   if (want("coverage")) data.coverage = coverage;
-  if (want("rotations"))
-    data.rotations = {
-      enabled: false,
-      note: "Rotation is not enabled in this installation: no rotations were run by the product in the period.",
-    };
+  if (want("rotations")) data.rotations = await rotationsSection(db, subs, period);
   if (want("audit")) data.audit = await auditSection(db, period, anchor);
 
   const attachments = await buildAttachments(ctx, { subscriptions: subs, period, anchor, now });

@@ -1,10 +1,8 @@
 /**
- * Compliance figures for the package, evaluated on the fly: the pure lib/compliance API over the inventory as it is
- * at generation time, streamed in batches so a large estate never holds its findings in memory — only per-rule tallies
- * (all the score formula needs) and the first failing findings for the PDF.
- *
- * When compliance persistence lands (findings, waivers and score snapshots in the database), a second source reads
- * those instead and fills `trend` and `waivers`; the package's data object and templates stay as they are.
+ * Compliance figures for the package evaluated on the fly — the fallback before the first persisted evaluation
+ * (persisted-compliance.ts reads that one): the pure lib/compliance API over the inventory as it is at generation
+ * time, streamed in batches so a large estate never holds its findings in memory — only per-rule tallies (all the
+ * score formula needs) and the first failing findings for the PDF.
  */
 import { and, asc, gt, inArray, isNull } from "drizzle-orm";
 import {
@@ -186,7 +184,7 @@ function mostSevere(list: FindingLine[], n: number): FindingLine[] {
  * lib/compliance's frameworkScore, over per-rule tallies instead of findings: a rule's tally (n evaluated, p passing)
  * is all the formula reads, so the figures are the same (tests/integration/reports checks both on one estate).
  */
-function frameworkResult(tenant: Tally, fw: Framework): FrameworkResult {
+export function frameworkResult(tenant: Tally, fw: Framework): FrameworkResult {
   const sub = (rules: readonly string[]): Tally =>
     new Map(rules.flatMap((r) => (tenant.has(r) ? [[r, tenant.get(r)!] as const] : [])));
   const mapped = [...new Set(fw.controls.flatMap((c) => c.rules))];

@@ -1,6 +1,6 @@
 /**
  * All SQL of the rotation state machine: the lease (claim / renew / release) and the transitions. Every transition
- * is one transaction holding the rotation's state change, its step rows and its audit row, and it only applies while
+ * is one transaction holding the rotation's state change, its step rows, its audit row and its alerts, and it only applies while
  * this worker holds the lease (a conditional UPDATE), so two replicas never advance the same rotation.
  */
 import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
@@ -8,6 +8,7 @@ import { audit, type AuditEntry } from "../audit/record";
 import type { Ctx } from "../context";
 import { rotations, rotationSteps, type Rotation, type RotationStep, type RotationStepRow } from "../db/schema";
 import { dbOf, withTransaction } from "../db/transaction";
+import { alertOnTransition } from "./alerts";
 
 const ACTIVE_STATES = ["adding", "writing", "verifying", "removing"] as const;
 
@@ -99,6 +100,7 @@ export async function transition(
     if (!next) throw new LeaseLostError();
     for (const s of steps) await upsertStep(tx, r.id, s);
     await audit(tx, { ...entry, target: { type: "rotation", id: r.id } });
+    await alertOnTransition(tx, next, steps);
     return next;
   });
 }

@@ -18,12 +18,15 @@ export const SCAN_THREAD_BUNDLE = "scan-worker.js";
 export interface ScanThreadOptions {
   /** Path of the bundled thread entry; default `scan-worker.js` in the working directory (the standalone folder). */
   bundle?: string;
-  /** Default: old space capped at SCAN_THREAD_HEAP_MB, young generation at V8's default size. */
+  /** Default: old space capped at SCAN_THREAD_HEAP_MB, young generation at SCAN_THREAD_YOUNG_MB. */
   resourceLimits?: ResourceLimits;
 }
 
-/** V8's default young generation on 64-bit (3 × its 16 MB semi-space). */
-const SCAN_THREAD_YOUNG_MB = 48;
+/**
+ * A third of V8's default young generation (48 MB on 64-bit): a scan's garbage is short-lived list pages that die in
+ * the nursery either way, and the difference is resident memory that a 1 GiB container shares with the console.
+ */
+const SCAN_THREAD_YOUNG_MB = 16;
 
 /** The bundled thread entry, when this process has one (a production build); undefined under `next dev` and tsx. */
 export function findScanThreadBundle(dir = process.cwd()): string | undefined {

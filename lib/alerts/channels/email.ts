@@ -1,9 +1,12 @@
-/** SMTP email (nodemailer): HTML + text, implicit TLS or STARTTLS (required, not opportunistic), optional auth. */
+/**
+ * SMTP email (nodemailer): HTML + text, implicit TLS or STARTTLS (required, not opportunistic), optional auth; the
+ * relay's address is checked by the outbound address policy like every other channel's.
+ */
 import nodemailer from "nodemailer";
 import { z } from "zod";
 import { getConfig } from "../../config";
 import { headline } from "../message";
-import type { OutboundResult } from "../outbound";
+import { OutboundRefused, vetHost, type OutboundResult } from "../outbound";
 import { isEmail } from "../scope";
 import { renderHtml, renderText } from "./render-text";
 import type { ChannelDef } from "./types";
@@ -29,8 +32,18 @@ export const emailChannel: ChannelDef = {
   secretFields: [{ name: "password", label: "SMTP password", required: false }],
   async send({ config: raw, secrets, content, deliveryId, recipient }): Promise<OutboundResult> {
     const c = config.parse(raw);
+    // the relay is held to the same address policy as webhooks (an internal relay needs ALERTS_OUTBOUND_ALLOW),
+    // and the connection goes to the vetted address while TLS still verifies the relay's name
+    let address: string;
+    try {
+      ({ address } = await vetHost(c.host));
+    } catch (e) {
+      if (e instanceof OutboundRefused) return { ok: false, error: `refused: ${e.message}`, retryable: false };
+      return { ok: false, error: `${c.host} could not be resolved`, retryable: true };
+    }
     const transport = nodemailer.createTransport({
-      host: c.host,
+      host: address,
+      tls: { servername: c.host },
       port: c.port,
       secure: c.security === "tls",
       requireTLS: c.security === "starttls",

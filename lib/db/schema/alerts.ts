@@ -38,6 +38,10 @@ export const alertRules = pgTable("alert_rules", {
   scope: jsonb("scope").$type<RuleScope>().notNull().default({}),
   /** days before expiry at which an item alerts, descending (e.g. 30, 14, 7); expiry itself always counts */
   thresholds: jsonb("thresholds").$type<number[]>().notNull().default([30, 14, 7]),
+  /** compliance.score.below alerts when the tenant score crosses below this (0–100) */
+  scoreBelow: integer("score_below").notNull().default(80),
+  /** compliance.score.dropped alerts when one evaluation lowers the score by at least this many points */
+  scoreDrop: integer("score_drop").notNull().default(5),
   channelIds: jsonb("channel_ids").$type<string[]>().notNull().default([]),
   /** tag whose value names the owner (an email address routes email channels to that person) */
   ownerTag: text("owner_tag"),

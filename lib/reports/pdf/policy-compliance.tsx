@@ -33,7 +33,7 @@ export function Policy({ d }: { d: NonNullable<EvidenceData["policy"]> }) {
         Waivers
       </Text>
       {d.waivers === null ? (
-        <Text style={s.note}>Waivers are not recorded by this installation yet: no finding was waived.</Text>
+        <Text style={s.note}>No waiver is recorded: no finding was waived.</Text>
       ) : (
         <Table
           columns={[
@@ -44,6 +44,7 @@ export function Policy({ d }: { d: NonNullable<EvidenceData["policy"]> }) {
             { title: "Expires", width: 1.5, value: (r) => r.expires },
           ]}
           rows={d.waivers}
+          empty="No waiver was in force in the period."
         />
       )}
     </View>

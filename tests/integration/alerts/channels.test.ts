@@ -245,6 +245,28 @@ describe("email", () => {
     }
   });
 
+  test("the relay is held to the address policy: a refused host is not contacted, and it is not retried", async () => {
+    const smtp = await startSmtp();
+    try {
+      const config = {
+        host: "169.254.169.254",
+        port: smtp.port,
+        security: "none",
+        from: "cc@contoso.test",
+        to: ["ops@contoso.test"],
+      };
+      const r = await emailChannel.send({ ...base, config, secrets: {} });
+      expect(r).toMatchObject({ ok: false, retryable: false });
+      expect(r.error).toMatch(/^refused: /);
+      // a private relay outside the allow-list is refused the same way
+      const internal = await emailChannel.send({ ...base, config: { ...config, host: "10.20.30.40" }, secrets: {} });
+      expect(internal).toMatchObject({ ok: false, retryable: false });
+      expect(smtp.mails).toEqual([]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
   test("escapes names in the HTML body", async () => {
     const smtp = await startSmtp();
     try {

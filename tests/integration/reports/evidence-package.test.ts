@@ -14,7 +14,10 @@ import { deriveAuditMacKey } from "@/lib/audit/chain";
 import { verifyAuditExport } from "@/lib/audit/verify-export";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { auditLog, vaults } from "@/lib/db/schema";
+import { auditLog, complianceFindings, complianceWaivers, rotations, vaults } from "@/lib/db/schema";
+import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
+import { systemCtx } from "@/lib/context";
+import { collectEvidence } from "@/lib/reports/collect";
 import { SECTION_TITLES } from "@/lib/reports/evidence-data";
 import { generateAuditLogPdf, generateEvidencePackage } from "@/lib/reports/generate";
 import { downloadReport, listReports } from "@/lib/reports/store";
@@ -141,5 +144,90 @@ describe("evidence package", () => {
     const text = pdftotext(file);
     expect(text).toContain("report.generated");
     expect(text).toContain("scan.requested");
+  });
+
+  it("after an evaluation, the figures are the console's: score, failing findings, waivers, trend and rotations", async () => {
+    const db = await getDb();
+    const [vault] = await db.select().from(vaults).where(isNull(vaults.removedAt)).limit(1);
+    const now = new Date();
+    // a waiver in force and a rotation in the period, as the console would have recorded them
+    await db.insert(complianceWaivers).values({
+      ruleId: "vault-purge-protection",
+      scopeType: "vault",
+      scopeId: vault.id,
+      scopeLabel: vault.name,
+      justification: "[test] accepted risk",
+      expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+      status: "approved",
+      proposedBy: "op",
+      proposedByName: "Olivia Operator",
+      proposedAt: now,
+      decidedBy: "admin",
+      decidedByName: "Adam Admin",
+      decidedAt: now,
+    });
+    await db.insert(rotations).values({
+      appObjectId: "app-1",
+      appId: "00000000-0000-4000-8000-000000000001",
+      appDisplayName: "payments-api",
+      state: "done",
+      overlapHours: 24,
+      validityDays: 180,
+      targets: [
+        {
+          vaultId: vault.id,
+          vaultName: vault.name,
+          vaultUri: vault.vaultUri ?? `https://${vault.name}.vault.azure.net/`,
+          secretName: "payments-api-client-secret",
+          linkSource: "tags",
+          contentType: null,
+        },
+      ],
+      requestedBy: "operator@contoso.test",
+      finishedAt: now,
+    });
+    const r = await evaluateCompliance({ ctx: systemCtx("test"), input: { trigger: "manual" } });
+    const { data, attachments } = await collectEvidence({ ctx: userCtx("CertifyClouds.Auditor"), input: {} });
+    expect(data.summary!.source).toBe("persisted");
+    // the same tallies summed in another order: equal to the last bits
+    expect(data.summary!.score).toBeCloseTo(r.score!, 6);
+    expect(data.summary!.trend!.length).toBeGreaterThanOrEqual(1);
+    expect(data.summary!.trend!.at(-1)!.score).toBeCloseTo(r.score!, 3);
+    const [{ open }] = await db
+      .select({ open: count() })
+      .from(complianceFindings)
+      .where(
+        and(
+          eq(complianceFindings.status, "fail"),
+          isNull(complianceFindings.resolvedAt),
+          isNull(complianceFindings.waiverId),
+        ),
+      );
+    expect(open).toBeGreaterThan(0);
+    expect(data.findings!.total).toBe(open);
+    // the attached findings.csv holds the rows behind that count
+    const csv = attachments
+      .find((a) => a.name === "findings.csv")!
+      .data.toString("utf8")
+      .trim()
+      .split("\r\n");
+    const header = csv[0].split(",");
+    const failingUnwaived = csv
+      .slice(1)
+      .map((l) => l.split(","))
+      .filter((c) => c[header.indexOf("status")] === "fail" && c[header.indexOf("waived")] === "no");
+    expect(failingUnwaived).toHaveLength(open);
+    expect(data.policy!.waivers).toEqual([
+      expect.objectContaining({ object: `vault: ${vault.name}`, approver: expect.stringContaining("Adam Admin") }),
+    ]);
+    expect(data.rotations).toEqual({
+      enabled: true,
+      rows: [
+        expect.objectContaining({
+          object: expect.stringContaining("payments-api → "),
+          outcome: expect.stringMatching(/^completed/),
+        }),
+      ],
+    });
   });
 }, 240_000);

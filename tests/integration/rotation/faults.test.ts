@@ -2,9 +2,13 @@
 // a retry after the fault ends completes it. Crashes between steps resume from the persisted state, and two workers
 // racing never both work on one rotation.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { like } from "drizzle-orm";
+import { createChannel, createRule } from "@/lib/alerts";
 import { systemCtx } from "@/lib/context";
+import { getDb } from "@/lib/db/client";
+import { alertOutbox } from "@/lib/db/schema";
 import { retryRotation, runDueRotations, startRotation } from "@/lib/rotation";
-import { runScan, setupDiscovery, type Env } from "../discovery/helpers";
+import { runScan, setupDiscovery, userCtx, type Env } from "../discovery/helpers";
 import {
   FAST,
   finish,
@@ -42,6 +46,55 @@ afterAll(async () => {
 const current = (vault: string, name: string) => env.cloud.control.secretValue(vault, name);
 
 describe("a fault at each step", () => {
+  test("alerts: a failed step raises rotation.failed (step and reason), the completion rotation.completed — once each", async () => {
+    const admin = userCtx("CertifyClouds.Admin");
+    const hook = await createChannel({
+      ctx: admin,
+      input: { name: "rotation hook", kind: "webhook", secrets: { url: "https://hooks.example.test/rotation" } },
+    });
+    await createRule({
+      ctx: admin,
+      input: {
+        name: "Rotation outcomes",
+        types: ["rotation.held", "rotation.failed", "rotation.completed"],
+        channelIds: [hook.id],
+      },
+    });
+    const { appObjectId } = await linkedApp(env.cloud, "naming");
+    env.cloud.control.addFault({ service: "graph", op: "graph.applications.addPassword", kind: "status", status: 503 });
+    const r = await rotate(appObjectId);
+    expect(r.state).toBe("held");
+    const db = await getDb();
+    const outbox = async () =>
+      (
+        await db
+          .select()
+          .from(alertOutbox)
+          .where(like(alertOutbox.itemKey, `rotation:${r.id}:%`))
+      ).map((o) => ({
+        type: o.eventType,
+        data: (o.payload as { message: { data: Record<string, unknown> } }).message.data,
+      }));
+    expect(await outbox()).toEqual([
+      {
+        type: "rotation.failed",
+        data: expect.objectContaining({
+          rotationId: r.id,
+          step: "add_password",
+          error: expect.stringMatching(/addPassword failed: .*503/),
+        }),
+      },
+    ]);
+    env.cloud.control.clearFaults();
+    await retryRotation({ ctx: operator(), input: { rotationId: r.id } });
+    await tick();
+    await finish(r.id);
+    const rows = await outbox();
+    expect(rows.map((o) => o.type).sort()).toEqual(["rotation.completed", "rotation.failed"]);
+    // names and metadata only: the payload carries no value of the rotated secret
+    expect(JSON.stringify(rows)).not.toContain(current(r.targets[0].vaultName, r.targets[0].secretName));
+  });
+
   test("addPassword failing (503 storm): held before any write, no credential left behind", async () => {
     const { link, app, appObjectId } = await linkedApp(env.cloud, "naming");
     const old = current(link.vault, link.secretName);

@@ -19,6 +19,8 @@ export function readRule(form: HTMLFormElement) {
     name: get("name"),
     types: f.getAll("types").map(String),
     thresholds: list(get("thresholds")).map(Number),
+    scoreBelow: Number(get("scoreBelow") || 80),
+    scoreDrop: Number(get("scoreDrop") || 5),
     channelIds: f.getAll("channelIds").map(String),
     scope: {
       ...(list(get("subscriptions")).length ? { subscriptions: list(get("subscriptions")) } : {}),

@@ -11,6 +11,8 @@ export interface RuleFormValue {
   name: string;
   types: string[];
   thresholds: number[];
+  scoreBelow: number;
+  scoreDrop: number;
   channelIds: string[];
   scope: { subscriptions?: string[]; vaults?: string[]; tags?: Record<string, string[]>; severities?: string[] };
   ownerTag: string | null;
@@ -27,7 +29,7 @@ export function RuleForm({
   channels,
 }: {
   initial: RuleFormValue;
-  types: { id: string; label: string; live: boolean }[];
+  types: { id: string; label: string }[];
   channels: { id: string; name: string; kindLabel: string }[];
 }) {
   const router = useRouter();
@@ -78,7 +80,6 @@ export function RuleForm({
               <label key={t.id} className="flex items-center gap-2 text-sm">
                 <input type="checkbox" name="types" value={t.id} defaultChecked={initial.types.includes(t.id)} />
                 {t.label}
-                {!t.live && <span className="text-xs text-muted">(raised by a module not yet installed)</span>}
               </label>
             ))}
           </div>
@@ -89,6 +90,40 @@ export function RuleForm({
           </label>
           <input id="thresholds" name="thresholds" className="input" defaultValue={initial.thresholds.join(", ")} />
           <p className="text-xs text-muted">An item alerts once as it crosses each, and once when it expires.</p>
+        </div>
+        <div className="grid grid-cols-2 gap-3">
+          <div className="space-y-1">
+            <label htmlFor="scoreBelow" className="block text-sm font-medium">
+              Score below
+            </label>
+            <input
+              id="scoreBelow"
+              name="scoreBelow"
+              type="number"
+              min={1}
+              max={100}
+              className="input"
+              defaultValue={initial.scoreBelow}
+            />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="scoreDrop" className="block text-sm font-medium">
+              Score drop (points)
+            </label>
+            <input
+              id="scoreDrop"
+              name="scoreDrop"
+              type="number"
+              min={1}
+              max={100}
+              className="input"
+              defaultValue={initial.scoreDrop}
+            />
+          </div>
+          <p className="col-span-2 text-xs text-muted">
+            For the compliance score types: alert once as the score crosses below, or when one evaluation lowers it by
+            at least the drop.
+          </p>
         </div>
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium">Channels</legend>

@@ -11,6 +11,8 @@ const NEW: RuleFormValue = {
   name: "",
   types: ["secret.expiring", "secret.expired", "certificate.expiring", "certificate.expired"],
   thresholds: [30, 14, 7],
+  scoreBelow: 80,
+  scoreDrop: 5,
   channelIds: [],
   scope: {},
   ownerTag: "owner",
