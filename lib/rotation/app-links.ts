@@ -13,7 +13,7 @@ import { linksForApp, type Link, type LinkApp } from "./links";
 const appIdInput = z.object({ appObjectId: text(200, { min: 1 }) });
 
 export interface AppWithLinks {
-  app: LinkApp & { kind: string };
+  app: LinkApp & { kind: string; owners: { id: string }[] };
   /** Current client secrets (not removed), newest end last. */
   passwords: { keyId: string; displayName: string | null; endDateTime: Date | null }[];
   links: Link[];
@@ -27,6 +27,7 @@ export async function loadAppLinks(ctx: Ctx, appObjectId: string): Promise<AppWi
       appId: appRegistrations.appId,
       displayName: appRegistrations.displayName,
       kind: appRegistrations.kind,
+      owners: appRegistrations.owners,
     })
     .from(appRegistrations)
     .where(and(eq(appRegistrations.id, appObjectId), isNull(appRegistrations.removedAt)))

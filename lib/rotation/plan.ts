@@ -15,6 +15,7 @@ import { text } from "../validation";
 import { loadAppLinks } from "./app-links";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID, type Link } from "./links";
 import { discoverConsumers, type Consumer } from "./consumers";
+import { checkPermissions, type PermissionCheck } from "./permissions";
 import { targetKey } from "./traces";
 import { initSteps } from "./store";
 
@@ -29,20 +30,13 @@ export interface RotationPlan {
   targets: (RotationTarget & { newExpiry: Date; tags: string[] })[];
   /** links that will NOT be written (suggested or rejected) — shown so nobody is surprised */
   skipped: { vaultName: string; secretName: string; source: string; reason: string }[];
-  permissions: { scope: string; needs: string }[];
+  /** what the identity needs and whether it has it (read live with the consumers; "unknown" without) */
+  permissions: PermissionCheck[];
   /** who reads the secrets written (live from ARM; metadata only) */
   consumers: Consumer[];
   consumersError?: string;
   blockers: string[];
 }
-
-const PERMISSIONS = (vaults: string[]) => [
-  { scope: "Microsoft Graph", needs: "Application.ReadWrite.OwnedBy (the identity is an owner of the app)" },
-  ...vaults.map((v) => ({
-    scope: `Key Vault ${v}`,
-    needs: "Key Vault Secrets Officer (RBAC) or access policy secrets: set, get",
-  })),
-];
 
 function pickCredential(
   passwords: { keyId: string; displayName: string | null; endDateTime: Date | null }[],
@@ -63,7 +57,7 @@ export async function planRotation({
 }: {
   ctx: Ctx;
   input: unknown;
-  /** false: skip the live consumer discovery (starting a rotation does not need it) */
+  /** false: skip the live reads — consumers and permissions (starting a rotation does not need them) */
   consumers?: boolean;
 }): Promise<RotationPlan> {
   assertPermission(ctx, "rotation:run");
@@ -85,12 +79,22 @@ export async function planRotation({
     .where(and(eq(rotations.appObjectId, app.id), notInArray(rotations.state, ["done"])))
     .limit(1);
   if (running.length) blockers.push("A rotation of this app is already in progress or held.");
-  const found = consumers
-    ? await discoverConsumers(
-        ctx,
-        active.map((l) => ({ vaultName: l.secret.vaultName, vaultUri: l.secret.vaultUri, secretName: l.secret.name })),
-      )
-    : { consumers: [] };
+  const vaults = [
+    ...new Map(active.map((l) => [l.secret.vaultId, { id: l.secret.vaultId, name: l.secret.vaultName }])).values(),
+  ];
+  const [found, permissions] = consumers
+    ? await Promise.all([
+        discoverConsumers(
+          ctx,
+          active.map((l) => ({
+            vaultName: l.secret.vaultName,
+            vaultUri: l.secret.vaultUri,
+            secretName: l.secret.name,
+          })),
+        ),
+        checkPermissions(app, vaults),
+      ])
+    : [{ consumers: [] as Consumer[] }, [] as PermissionCheck[]];
   return {
     consumers: found.consumers,
     ...(found.error ? { consumersError: found.error } : {}),
@@ -112,7 +116,7 @@ export async function planRotation({
     skipped: links
       .filter((l) => !l.active)
       .map((l) => ({ vaultName: l.secret.vaultName, secretName: l.secret.name, source: l.source, reason: l.reason })),
-    permissions: PERMISSIONS([...new Set(active.map((l) => l.secret.vaultName))]),
+    permissions,
     blockers,
   };
 }

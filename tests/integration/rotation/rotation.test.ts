@@ -8,7 +8,17 @@ import { getDb } from "@/lib/db/client";
 import { auditLog, rotationSteps } from "@/lib/db/schema";
 import { getRotation, listAppLinks, planRotation, runDueRotations, startRotation } from "@/lib/rotation";
 import { allDatabaseText, runScan, setupDiscovery, userCtx, type Env } from "../discovery/helpers";
-import { endOverlap, FAST, linkedApp, markedCredentials, operator, rotate, rotationRow, tokenWorks } from "./helpers";
+import {
+  endOverlap,
+  FAST,
+  grantWrite,
+  linkedApp,
+  markedCredentials,
+  operator,
+  rotate,
+  rotationRow,
+  tokenWorks,
+} from "./helpers";
 
 let env: Env;
 beforeAll(async () => {
@@ -37,6 +47,33 @@ describe("links and plan", () => {
     expect(plan.targets.map((t) => `${t.vaultName}/${t.secretName}`)).toContain(`${link.vault}/${link.secretName}`);
     expect(plan.overlapHours).toBe(24);
     expect(plan.permissions[0].needs).toMatch(/Application\.ReadWrite\.OwnedBy/);
+  });
+
+  test("the plan reads the identity's permissions live: missing before the grant, present after it", async () => {
+    const { link, appObjectId } = await linkedApp(env.cloud, "naming", false);
+    const vaultCheck = async () =>
+      (await planRotation({ ctx: operator(), input: { appObjectId } })).permissions.find(
+        (p) => p.scope === `Key Vault ${link.vault}`,
+      );
+    const rbac = env.cloud.control.vaults().find((v) => v.name === link.vault)!.rbac;
+    // as the estate made it: read, no write (earlier tests may have granted it)
+    const oid = env.cloud.estate.productIdentity.oid;
+    if (rbac) env.cloud.control.removeRoleAssignment(link.vault, oid, "Key Vault Secrets Officer");
+    else
+      env.cloud.control.setAccessPolicy(link.vault, oid, {
+        secrets: ["get", "list"],
+        certificates: ["get", "list"],
+        keys: ["get", "list"],
+      });
+    const before = await vaultCheck();
+    expect(before).toMatchObject({ has: "no", detail: rbac ? /^RBAC vault: no/ : /^access policy without set/ });
+    grantWrite(env.cloud, link.vault);
+    expect(await vaultCheck()).toMatchObject({
+      has: "yes",
+      detail: rbac ? "RBAC: Key Vault Secrets Officer" : expect.stringContaining("set"),
+    });
+    // the check reads metadata only: no secret value
+    expect(env.cloud.control.count("kv.secrets.get")).toBe(0);
   });
 
   test("the plan shows every consumer of the linked secrets: versionless ones refresh, versioned ones are flagged", async () => {

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { STATUS_STYLE } from "@/app/_components/status";
 import { planRotationAction, startRotationAction } from "../actions";
 
 type Plan = Extract<Awaited<ReturnType<typeof planRotationAction>>, { ok: true }>["data"];
@@ -106,14 +107,27 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
             </div>
           )}
           <div>
-            <h4 className="font-medium">Permissions the identity needs</h4>
-            <ul className="mt-1 list-disc pl-5">
+            <h4 className="font-medium">Permissions of the product identity (read now)</h4>
+            <ul className="mt-1 space-y-1" data-testid="plan-permissions">
               {plan.permissions.map((p) => (
-                <li key={p.scope}>
-                  {p.scope}: {p.needs}
+                <li key={p.scope} className="flex gap-2">
+                  <span
+                    className={`badge h-fit whitespace-nowrap ${STATUS_STYLE[p.has === "yes" ? "healthy" : p.has === "no" ? "expired" : "no-expiry"]}`}
+                  >
+                    {p.has === "yes" ? "Has it" : p.has === "no" ? "Missing" : "Not known"}
+                  </span>
+                  <span>
+                    <span className="font-medium">{p.scope}</span>: needs {p.needs} — {p.detail}
+                  </span>
                 </li>
               ))}
             </ul>
+            {plan.permissions.some((p) => p.has === "no") && (
+              <p className="mt-1 text-amber-700 dark:text-amber-300">
+                A missing permission stops the rotation at that step; the new credential is then removed again and the
+                old one keeps working. Grant it first.
+              </p>
+            )}
           </div>
           {plan.blockers.length > 0 && (
             <ul role="alert" className="list-disc pl-5 text-red-700 dark:text-red-300">
