@@ -26,7 +26,9 @@ async function main() {
   Object.assign(process.env, cloud.env);
   const { resetConfigForTests } = await import("../../lib/config");
   resetConfigForTests();
-  const app = cloud.control.apps().find((a) => a.passwordCredentials.length > 0)!;
+  // an app the estate links to no secret of its own: the bench's 20 are its only targets
+  const linked = new Set(cloud.control.appLinks().map((l) => l.appId));
+  const app = cloud.control.apps().find((a) => a.passwordCredentials.length > 0 && !linked.has(a.appId))!;
   const secret = cloud.control.app(app.id).passwordCredentials.at(-1)!.secretText;
   const oid = cloud.estate.productIdentity.oid;
   for (let i = 0; i < n; i++) {
@@ -72,6 +74,7 @@ async function main() {
       kvLatencyMs: latency,
       writes,
       state: rotation.state,
+      heldReason: rotation.heldReason,
       addPasswordMs: Math.round(marks.writing),
       propagationMs: Math.round(propagation),
       verifiedAtMs: Math.round(marks.overlap),
