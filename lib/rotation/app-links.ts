@@ -3,7 +3,14 @@ import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import { appCredentials, appRegistrations, assets, rotationLinkDecisions, vaults } from "../db/schema";
+import {
+  appCredentials,
+  appRegistrations,
+  assets,
+  rotationHintMatches,
+  rotationLinkDecisions,
+  vaults,
+} from "../db/schema";
 import { dbOf } from "../db/transaction";
 import { AppError } from "../errors";
 import { readSetting } from "../settings/store";
@@ -59,6 +66,7 @@ export async function loadAppLinks(ctx: Ctx, appObjectId: string): Promise<AppWi
     .select()
     .from(rotationLinkDecisions)
     .where(eq(rotationLinkDecisions.appObjectId, appObjectId));
+  const hints = await db.select().from(rotationHintMatches).where(eq(rotationHintMatches.appObjectId, appObjectId));
   const policy = await readSetting(ctx, "rotation.policy");
   const linkApp = { ...app, keyIds: creds.map((c) => c.keyId) };
   const links = linksForApp(
@@ -66,6 +74,7 @@ export async function loadAppLinks(ctx: Ctx, appObjectId: string): Promise<AppWi
     secrets.filter((s) => !!s.vaultUri).map((s) => ({ ...s, vaultUri: s.vaultUri! })),
     policy.namingPatterns,
     decisions,
+    hints,
   );
   const passwords = creds
     .filter((c) => c.type === "password")

@@ -1,6 +1,7 @@
 /** lib/rotation: client-secret rotation into every linked Key Vault secret (see docs/rotation.md). */
 export { listAppLinks } from "./app-links";
 export { decideLink } from "./decide-link";
+export { matchByHint, type HintResult } from "./match-hint";
 export { planRotation, startRotation } from "./plan";
 export { retryRotation } from "./retry";
 export { getRotation, listRotations } from "./queries";

@@ -4,8 +4,8 @@
  *     Microsoft's rotation sample (`CredentialId` = keyId, `ProviderAddress` = appId or object id);
  *  2. a configured naming pattern (`app-{appSlug}-client-secret`, …);
  *  3. an Operator's confirmation in the console.
- * A secret whose name merely mentions the app is a suggestion: shown, never rotated until confirmed. A rejection
- * beats every other source.
+ * A secret whose name merely mentions the app, or whose value matched a credential's hint ("match by hint"), is a
+ * suggestion: shown, never rotated until confirmed. A rejection beats every other source.
  */
 
 export const TAG_APP_ID = "cc-app-id";
@@ -40,6 +40,15 @@ export interface Decision {
   secretName: string;
   appObjectId: string;
   decision: "confirmed" | "rejected";
+}
+
+/** A secret whose value started with one of the app's credential hints when an Operator ran "match by hint". */
+export interface HintMatch {
+  vaultId: string;
+  secretName: string;
+  appObjectId: string;
+  keyId: string;
+  matchedAt: Date;
 }
 
 export interface Link {
@@ -103,6 +112,7 @@ export function linksForApp(
   secrets: readonly LinkSecret[],
   patterns: readonly string[],
   decisions: readonly Decision[],
+  hints: readonly HintMatch[] = [],
 ): Link[] {
   const names = new Set(patterns.map((p) => expandPattern(p, app)));
   const slug = slugOf(app.displayName);
@@ -113,7 +123,8 @@ export function linksForApp(
     const tagged = byTags(app, s);
     const named = names.has(s.name.toLowerCase());
     const mentions = slug.length >= 3 && s.name.toLowerCase().includes(slug) && HINT_WORDS.test(s.name.toLowerCase());
-    if (!tagged && !named && !mentions && !d) continue;
+    const hint = hints.find((h) => h.vaultId === s.vaultId && h.secretName === s.name && h.appObjectId === app.id);
+    if (!tagged && !named && !mentions && !d && !hint) continue;
     if (d?.decision === "rejected") {
       out.push({
         secret: s,
@@ -134,6 +145,15 @@ export function linksForApp(
         confidence: "high",
         active: true,
         reason: "confirmed by an Operator",
+      });
+    else if (hint)
+      out.push({
+        secret: s,
+        source: "suggested",
+        confidence: "medium",
+        active: false,
+        keyId: hint.keyId,
+        reason: `its value matched the hint of credential ${hint.keyId.slice(0, 8)}… (match by hint, ${hint.matchedAt.toISOString().slice(0, 10)})`,
       });
     else
       out.push({ secret: s, source: "suggested", confidence: "low", active: false, reason: "name mentions the app" });

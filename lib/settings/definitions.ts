@@ -97,11 +97,14 @@ export const SETTINGS = {
             .regex(/^[A-Za-z0-9{}-]+$/, "letters, digits, dashes and {appSlug} / {appName} / {appId}"),
         )
         .max(10),
+      /** "Match by hint" reads candidate secrets' values (in memory only): off unless an Admin allows it */
+      matchByHint: z.boolean().default(false),
     }),
     default: {
       validityDays: 180,
       overlapHours: 24,
       namingPatterns: ["app-{appSlug}-client-secret", "{appSlug}-client-secret"] as string[],
+      matchByHint: false,
     },
     description: "Rotation",
   },

@@ -69,6 +69,7 @@ export const rotationForm = z
         )
         .max(10, "At most 10 patterns."),
     ),
+    matchByHint: checkbox,
   })
   .strict();
 

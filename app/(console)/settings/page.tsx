@@ -202,12 +202,26 @@ export default async function SettingsPage() {
                 defaultValue={rot.namingPatterns.join(", ")}
               />
             </div>
+            <label className="mt-3 flex items-start gap-2 text-sm">
+              <input
+                type="checkbox"
+                name="matchByHint"
+                defaultChecked={rot.matchByHint}
+                className="mt-0.5 h-4 w-4 accent-brand-600"
+              />
+              <span>
+                Allow &ldquo;match by hint&rdquo; — Operators may read candidate secrets&apos; values (in memory,
+                audited) to find which secret holds an app&apos;s client secret. Off: discovery and links never read a
+                value.
+              </span>
+            </label>
           </SettingForm>
         ) : (
           <dl className="mt-3 space-y-3 text-sm">
             <Row k="Validity" v={`${rot.validityDays} days`} />
             <Row k="Overlap" v={`${rot.overlapHours} hours`} />
             <Row k="Naming patterns" v={rot.namingPatterns.join(", ") || "none"} mono />
+            <Row k="Match by hint" v={rot.matchByHint ? "allowed (reads values, audited)" : "off"} />
           </dl>
         )}
       </section>

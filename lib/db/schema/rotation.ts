@@ -90,6 +90,24 @@ export const rotationLinkDecisions = pgTable(
   (t) => [primaryKey({ columns: [t.vaultId, t.secretName, t.appObjectId] })],
 );
 
+/**
+ * "Match by hint" results: a Key Vault secret whose current value starts with the 3-character hint Graph gives for one
+ * of the app's client secrets. Only the match is kept (which secret, which credential, when) — never the value.
+ * A match is a suggestion: it rotates only after an Operator confirms it (rotation_link_decisions).
+ */
+export const rotationHintMatches = pgTable(
+  "rotation_hint_matches",
+  {
+    vaultId: text("vault_id").notNull(),
+    secretName: text("secret_name").notNull(),
+    appObjectId: text("app_object_id").notNull(),
+    keyId: text("key_id").notNull(),
+    matchedBy: text("matched_by").notNull(),
+    matchedAt: timestamp("matched_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.vaultId, t.secretName, t.appObjectId] })],
+);
+
 export type Rotation = typeof rotations.$inferSelect;
 export type RotationStepRow = typeof rotationSteps.$inferSelect;
 export type RotationLinkDecision = typeof rotationLinkDecisions.$inferSelect;

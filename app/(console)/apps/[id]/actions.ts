@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { decideLink, planRotation, retryRotation, startRotation } from "@/lib/rotation";
+import { decideLink, matchByHint, planRotation, retryRotation, startRotation } from "@/lib/rotation";
 import { action } from "@/lib/web/action";
 
 const appInput = z.object({ appObjectId: z.string().min(1).max(200), keyId: z.string().max(64).optional() });
@@ -55,6 +55,16 @@ export const decideLinkAction = action(
   },
   async ({ ctx, input }) => {
     const r = await decideLink({ ctx, input });
+    revalidatePath(`/apps/${encodeURIComponent(input.appObjectId)}`);
+    return r;
+  },
+);
+
+/** App page → "match by hint" (Operator+, when an Admin allowed it): an audited value read of candidate secrets. */
+export const matchByHintAction = action(
+  { name: "matchByHint", access: "rotation:run", input: z.object({ appObjectId: z.string().min(1).max(200) }) },
+  async ({ ctx, input }) => {
+    const r = await matchByHint({ ctx, input });
     revalidatePath(`/apps/${encodeURIComponent(input.appObjectId)}`);
     return r;
   },

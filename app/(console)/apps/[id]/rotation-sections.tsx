@@ -4,7 +4,9 @@ import { formatDateTime } from "@/app/_components/format";
 import type { Ctx } from "@/lib/context";
 import { listAppLinks, listRotations } from "@/lib/rotation";
 import { Section } from "../../_components/detail";
+import { readSetting } from "@/lib/settings/store";
 import { LinkDecision } from "./_components/link-decision";
+import { MatchHint } from "./_components/match-hint";
 import { RotatePanel } from "./_components/rotate-panel";
 
 /** The app page's rotation part: linked secrets (with source and confidence), Rotate now, and the rotation history. */
@@ -17,9 +19,10 @@ export async function RotationSections({
   appObjectId: string;
   canRotate: boolean;
 }) {
-  const [{ links }, history] = await Promise.all([
+  const [{ links }, history, policy] = await Promise.all([
     listAppLinks({ ctx, input: { appObjectId } }),
     listRotations({ ctx, input: { appObjectId, limit: 20 } }),
+    readSetting(ctx, "rotation.policy"),
   ]);
   return (
     <>
@@ -55,6 +58,7 @@ export async function RotationSections({
               : []),
           ]}
         />
+        {canRotate && <MatchHint appObjectId={appObjectId} allowed={policy.matchByHint} />}
       </Section>
       {canRotate && (
         <Section title="Rotate the client secret" id="rotate-h" className="mt-4">
