@@ -210,6 +210,19 @@ export const alertDigestJob: JobDefinition = {
   },
 };
 
+export const ALERT_HISTORY_INTERVAL_MS = 6 * 3_600_000;
+
+/** Every 6 hours: deletes finished delivery history past the `alerts.history` retention. */
+export const alertHistoryJob: JobDefinition = {
+  name: "alert-history-retention",
+  schedule: { everyMs: ALERT_HISTORY_INTERVAL_MS },
+  run: async (ctx) => {
+    const { pruneDeliveryHistory } = await import("../alerts/retention");
+    const r = await pruneDeliveryHistory(ctx);
+    if (r.deleted) log.info(r, "alert history pruned");
+  },
+};
+
 /** The product's jobs; `scanWorker` runs scans in a worker thread (the in-process mode). */
 export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
   return [
@@ -222,5 +235,6 @@ export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
     rotationWorkerJob,
     alertDeliveryJob,
     alertDigestJob,
+    alertHistoryJob,
   ];
 }

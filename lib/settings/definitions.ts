@@ -71,6 +71,12 @@ export const SETTINGS = {
     default: { days: 400 },
     description: "Report retention",
   },
+  /** Alert delivery history: finished rows (delivered, failed, digested) older than this are deleted. */
+  "alerts.history": {
+    schema: z.object({ days: z.number().int().min(7).max(3650) }),
+    default: { days: 90 },
+    description: "Alert history retention",
+  },
   "reports.monthly": {
     schema: z.object({ enabled: z.boolean() }),
     default: { enabled: true },

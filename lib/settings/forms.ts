@@ -73,6 +73,8 @@ export const rotationForm = z
   })
   .strict();
 
+export const alertHistoryForm = z.object({ days: wholeNumber(7, 3650, "Days kept") }).strict();
+
 /** The next few firings of a schedule, for the settings page preview (empty when it cannot be evaluated). */
 export function nextRuns(cron: string, timezone: string, count = 3, from = new Date()): Date[] {
   const out: Date[] = [];

@@ -16,6 +16,8 @@ import {
   updateRule as updateRuleVerb,
   updateRuleInput,
 } from "@/lib/alerts";
+import { alertHistoryForm } from "@/lib/settings/forms";
+import { updateSetting } from "@/lib/settings/store";
 import { action } from "@/lib/web/action";
 
 const idInput = z.strictObject({ id: z.uuid() });
@@ -55,4 +57,14 @@ export const deleteRule = action(
 export const previewRule = action(
   { name: "previewAlertRule", access: "alerts:write", input: z.record(z.string(), z.unknown()) },
   async ({ ctx, input }) => previewRuleVerb({ ctx, input }),
+);
+
+/** Delivery history → how long finished deliveries are kept (Admin; the alert-history-retention job deletes older). */
+export const updateHistoryRetention = action(
+  { name: "updateHistoryRetention", access: "settings:write", input: alertHistoryForm },
+  async ({ ctx, input }) => {
+    const r = await updateSetting({ ctx, input: { key: "alerts.history", value: input } });
+    revalidatePath("/alerts/history");
+    return r.value;
+  },
 );

@@ -59,6 +59,7 @@ describe("npm run scheduler (lib/scheduler/main.ts)", () => {
     expect(body.jobs.map((j) => j.name).sort()).toEqual([
       "alert-delivery",
       "alert-digest",
+      "alert-history-retention",
       "audit-anchor",
       "compliance-refresh",
       "monthly-evidence",

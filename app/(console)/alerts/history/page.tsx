@@ -5,7 +5,10 @@ import { loadList, readListParams, type SearchParams } from "@/app/_components/l
 import { PageHeader } from "@/app/_components/page-header";
 import { Pager } from "@/app/_components/pager";
 import { DELIVERY_STATUSES, deliveryHistory, deliveryHistoryInput, listChannels } from "@/lib/alerts";
+import { readSetting } from "@/lib/settings/store";
 import { requirePage } from "@/lib/web/page-guard";
+import { SettingForm, TextField } from "../../settings/_components/setting-form";
+import { updateHistoryRetention } from "../actions";
 import { Breadcrumb } from "../../_components/detail";
 
 export const metadata = { title: "Alert deliveries" };
@@ -19,9 +22,10 @@ const STATUS_CLASS: Record<string, string> = {
 export default async function DeliveryHistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await requirePage("alerts:write", "/alerts/history");
   const list = readListParams(await searchParams, deliveryHistoryInput);
-  const [view, channels] = await Promise.all([
+  const [view, channels, retention] = await Promise.all([
     loadList(list, (input) => deliveryHistory({ ctx, input })),
     listChannels({ ctx }),
+    readSetting(ctx, "alerts.history"),
   ]);
   const f = list.values;
   return (
@@ -31,6 +35,23 @@ export default async function DeliveryHistoryPage({ searchParams }: { searchPara
         title="Delivery history"
         description="Every message the outbox held: its status, attempts, the receiver's response code and a short excerpt of any error."
       />
+      <details className="card mb-4 px-5 py-3 text-sm" data-testid="history-retention">
+        <summary className="cursor-pointer">
+          Delivered, failed and digested messages are kept for <strong>{retention.days} days</strong>; pending and held
+          ones until they are sent.
+        </summary>
+        <SettingForm action={updateHistoryRetention} testId="history-retention-form">
+          <div className="mt-3 max-w-xs">
+            <TextField
+              name="days"
+              label="Days kept (7–3650)"
+              type="number"
+              inputMode="numeric"
+              defaultValue={retention.days}
+            />
+          </div>
+        </SettingForm>
+      </details>
       <FilterForm label="Filter deliveries" columns={4} view={view}>
         <SelectFilter
           name="status"
