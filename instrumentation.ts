@@ -13,6 +13,14 @@ export async function register() {
     log.warn("SECRET_KEY is not set: using a generated development key from .data/dev-secret-key");
   const { getDbHandle } = await import("./lib/db/client");
   const h = await getDbHandle();
+  // `npm run demo` passes its mail catcher's port: a channel and rules to it, before the first scan (demo only)
+  const demoSmtp = Number(process.env.DEMO_MAILBOX_SMTP_PORT);
+  if (cfg.env === "demo" && demoSmtp > 0) {
+    const { seedDemoAlerts } = await import("./lib/alerts/demo-seed");
+    const { systemCtx } = await import("./lib/context");
+    if (await seedDemoAlerts(systemCtx("demo-seed"), demoSmtp).catch(() => false))
+      log.info("demo alert channel and rules created");
+  }
   if (cfg.schedulerInProcess) {
     // One scheduler per process, even if Next re-runs register() (dev reloads).
     const g = globalThis as { __ccScheduler?: unknown };

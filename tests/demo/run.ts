@@ -86,6 +86,8 @@ async function main() {
         LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
         // Alert channels may reach receivers on this machine (the mailbox below, a local webhook receiver).
         ALERTS_OUTBOUND_ALLOW: "127.0.0.1/32,localhost",
+        // the console creates a "Demo mailbox" email channel and two rules to it on first start
+        DEMO_MAILBOX_SMTP_PORT: String(mailbox.smtpPort),
       },
     });
   } catch (err) {
@@ -106,7 +108,7 @@ async function main() {
     console.log(`   • ${p.name.padEnd(18)} ${via.padEnd(24)} ${p.upn}`);
   }
   console.log(
-    `\n  Demo mailbox: ${mailbox.url}  (for an email channel: SMTP host 127.0.0.1, port ${mailbox.smtpPort}, security "none")`,
+    `\n  Demo mailbox: ${mailbox.url}  (the "Demo mailbox" alert channel sends there: SMTP 127.0.0.1:${mailbox.smtpPort})`,
   );
   console.log(`\n  Local cloud control API: ${running.env.LOCAL_CLOUD_CONTROL_URL ?? "n/a"}`);
   console.log(`  Data: ${dataDir} (delete it to start over)\n  Press Ctrl+C to stop.\n`);
