@@ -160,3 +160,11 @@ for (const [id, label, sev] of [
     step: z.string().max(100).optional(),
     error: z.string().max(500).optional(),
   });
+
+// Raised when a scheduled evidence package is stored (lib/reports/store.ts): a link to the Reports page, never the file.
+external("report.ready", "Evidence package ready", "reports", "low", {
+  reportId: z.string(),
+  title: name,
+  sha256: z.string().max(64),
+  pages: z.number().int().nullable(),
+});

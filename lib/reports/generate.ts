@@ -17,10 +17,13 @@ export async function generateEvidencePackage({
   ctx,
   input,
   now = new Date(),
+  announce = false,
 }: {
   ctx: Ctx;
   input: unknown;
   now?: Date;
+  /** raise the `report.ready` alert with the stored package (the monthly job) */
+  announce?: boolean;
 }): Promise<ReportMeta> {
   assertPermission(ctx, "evidence:export");
   const params = evidenceInput.parse(input ?? {});
@@ -41,6 +44,7 @@ export async function generateEvidencePackage({
       pdf,
       sha256,
       pages: pageCount(pdf),
+      announce,
     },
     now,
   );

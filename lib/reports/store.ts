@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, gt, lt } from "drizzle-orm";
 import { z } from "zod";
+import { emitAlert } from "../alerts/emit";
 import { audit } from "../audit/record";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
@@ -32,6 +33,8 @@ export async function storeReport(
     pdf: Buffer;
     sha256: string;
     pages?: number;
+    /** raise a `report.ready` alert in the same transaction (the monthly package) */
+    announce?: boolean;
   },
   now: Date,
 ): Promise<ReportMeta> {
@@ -59,6 +62,24 @@ export async function storeReport(
       target: { type: "report", id: row.id },
       details: { kind: r.kind, title: r.title, sha256: r.sha256, bytes: r.pdf.length, params: r.params },
     });
+    if (r.announce)
+      await emitAlert(
+        tx,
+        {
+          type: "report.ready",
+          itemKey: `report:${row.id}`,
+          title: `${r.title} is ready`,
+          summary: `Download it from Reports in the console (Auditor role). Its SHA-256 is ${r.sha256}.`,
+          facts: [
+            { name: "Report", value: r.title },
+            { name: "SHA-256", value: r.sha256 },
+            ...(r.pages ? [{ name: "Pages", value: String(r.pages) }] : []),
+          ],
+          link: "/reports",
+          data: { reportId: row.id, title: r.title.slice(0, 400), sha256: r.sha256, pages: r.pages ?? null },
+        },
+        now,
+      );
     const [meta] = await tx.db.select(metaColumns).from(reports).where(eq(reports.id, row.id));
     return meta;
   });

@@ -6,9 +6,15 @@
 import { emitAlert } from "../alerts/emit";
 import type { TxCtx } from "../context";
 import type { Rotation } from "../db/schema";
-import type { StepChange } from "./store";
 
-export async function alertOnTransition(tx: TxCtx, r: Rotation, steps: readonly StepChange[]): Promise<void> {
+/** The step rows a transition writes (store.ts's StepChange; only what the alert reads). */
+interface StepOutcome {
+  step: string;
+  target?: string;
+  status: string;
+}
+
+export async function alertOnTransition(tx: TxCtx, r: Rotation, steps: readonly StepOutcome[]): Promise<void> {
   if (r.state !== "done" && r.state !== "held") return;
   const failed = steps.find((s) => s.status === "failed");
   const type = r.state === "done" ? "rotation.completed" : failed ? "rotation.failed" : "rotation.held";

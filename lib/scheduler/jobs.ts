@@ -128,7 +128,8 @@ export const sessionCleanupJob: JobDefinition = {
 
 /**
  * Monthly, 03:00 UTC on the 1st: the evidence package of the previous calendar month, kept with the reports'
- * retention (setting reports.monthly turns it off). Sending it through an alert channel waits for alerts.
+ * retention (setting reports.monthly turns it off), announced to the rules subscribed to `report.ready` (a link to
+ * the Reports page; the file stays in the database).
  */
 export const monthlyEvidenceJob: JobDefinition = {
   name: "monthly-evidence",
@@ -141,7 +142,7 @@ export const monthlyEvidenceJob: JobDefinition = {
     if (signal.aborted) return;
     const { generateEvidencePackage } = await import("../reports/generate");
     const { from, to } = previousMonth(new Date());
-    const report = await generateEvidencePackage({ ctx, input: { from, to } });
+    const report = await generateEvidencePackage({ ctx, input: { from, to }, announce: true });
     log.info({ reportId: report.id, sha256: report.sha256 }, "monthly evidence package generated");
   },
 };

@@ -14,7 +14,8 @@ import { deriveAuditMacKey } from "@/lib/audit/chain";
 import { verifyAuditExport } from "@/lib/audit/verify-export";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { auditLog, complianceFindings, complianceWaivers, rotations, vaults } from "@/lib/db/schema";
+import { alertOutbox, auditLog, complianceFindings, complianceWaivers, rotations, vaults } from "@/lib/db/schema";
+import { createChannel, createRule } from "@/lib/alerts";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
 import { systemCtx } from "@/lib/context";
 import { collectEvidence } from "@/lib/reports/collect";
@@ -229,5 +230,32 @@ describe("evidence package", () => {
         }),
       ],
     });
+  });
+
+  it("the monthly package is announced to report.ready rules (a link, not the file); an on-demand one is not", async () => {
+    const admin = userCtx("CertifyClouds.Admin");
+    const hook = await createChannel({
+      ctx: admin,
+      input: { name: "reports hook", kind: "webhook", secrets: { url: "https://hooks.example.test/reports" } },
+    });
+    await createRule({ ctx: admin, input: { name: "Reports", types: ["report.ready"], channelIds: [hook.id] } });
+    const db = await getDb();
+    const ready = async () =>
+      (await db.select().from(alertOutbox).where(eq(alertOutbox.eventType, "report.ready"))).map(
+        (o) => (o.payload as { message: { data: Record<string, unknown>; link?: string } }).message,
+      );
+    await generateEvidencePackage({ ctx: userCtx("CertifyClouds.Auditor"), input: { sections: ["summary"] } });
+    expect(await ready()).toEqual([]);
+    const monthly = await generateEvidencePackage({
+      ctx: systemCtx("monthly-evidence"),
+      input: { sections: ["summary"] },
+      announce: true,
+    });
+    expect(await ready()).toEqual([
+      expect.objectContaining({
+        data: { reportId: monthly.id, title: monthly.title, sha256: monthly.sha256, pages: monthly.pages },
+        link: expect.stringMatching(/\/reports$/),
+      }),
+    ]);
   });
 }, 240_000);
