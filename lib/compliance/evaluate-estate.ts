@@ -221,7 +221,7 @@ export async function evaluateCompliance({
         await removeAll(ids);
     else {
       const gone = await removedSince(db, prev!.watermark);
-      for (let i = 0; i < gone.length; i += 5000) await removeAll(gone.slice(i, i + 5000));
+      for (let i = 0; i < gone.length; i += 2500) await removeAll(gone.slice(i, i + 2500));
     }
 
     const mode = full ? "full" : "incremental";

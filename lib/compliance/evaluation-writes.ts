@@ -8,7 +8,7 @@ import { complianceObjects } from "../db/schema";
 import { ruleById } from "./catalogue";
 import type { FindingChange, ObjectWrite } from "./evaluation-state";
 
-const BATCH = 5000;
+const BATCH = 2500;
 
 function* batches<T>(xs: readonly T[]): Generator<T[]> {
   for (let i = 0; i < xs.length; i += BATCH) yield xs.slice(i, i + BATCH);

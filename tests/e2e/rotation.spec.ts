@@ -43,6 +43,8 @@ test("as operator: Rotate now shows the plan, Confirm starts the rotation, every
   await expect(plan).toContainText("dry run");
   await expect(page.getByTestId("plan-targets").locator("li").first()).toContainText("linked by tags");
   await expect(plan).toContainText("Application.ReadWrite.OwnedBy");
+  // read live: the tiny estate's identity may read but not write, and the plan says so before anything starts
+  await expect(page.getByTestId("plan-permissions")).toContainText("Missing");
   await page.getByTestId("confirm-rotation").click();
   await expect(page).toHaveURL(/\/rotations\/[0-9a-f-]{36}$/);
   await expect(page.getByTestId("rotation-state")).toHaveText(/held|overlap|done/, { timeout: 60_000 });
