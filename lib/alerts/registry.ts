@@ -149,7 +149,7 @@ external("compliance.score.dropped", "Compliance score dropped", "compliance-sco
   drop: z.number(),
 });
 for (const [id, label, sev] of [
-  ["rotation.held", "Rotation held for approval", "medium"],
+  ["rotation.held", "Rotation held", "medium"],
   ["rotation.failed", "Rotation failed", "high"],
   ["rotation.completed", "Rotation completed", "low"],
 ] as const)

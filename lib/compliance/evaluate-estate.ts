@@ -188,8 +188,9 @@ export async function evaluateCompliance({
     // a first evaluation of 100k objects changes ~600k outcomes, which must not sit in the scan thread's heap at once
     const stored = new Map<string, StoredObject>();
     const state = new EvaluationState(stored, tallies, now, prepared, matcher);
-    // the first evaluation is the baseline: its failures are not news
-    const newFailures = prev ? new NewFailures() : undefined;
+    // the first evaluation of a non-empty inventory is the baseline: its failures are not news (an evaluation before
+    // the first scan — the refresh job on a fresh install — saw nothing and scored nothing)
+    const newFailures = prev && prev.tenantScore !== null ? new NewFailures() : undefined;
     const flush = async () => {
       const { objects, changes, removed } = state.drain();
       newFailures?.add(changes);
