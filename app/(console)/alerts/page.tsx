@@ -6,6 +6,9 @@ import { alertType, listChannels, listRules } from "@/lib/alerts";
 import { requirePage } from "@/lib/web/page-guard";
 import { SendTestButton } from "./_components/send-test-button";
 
+/** Families whose items cross day thresholds (the rule's thresholds apply to them only). */
+const EXPIRY_FAMILIES = new Set(["asset-expiry", "app-credential-expiry"]);
+
 export const metadata = { title: "Alerts" };
 
 export default async function AlertsPage() {
@@ -90,7 +93,19 @@ export default async function AlertsPage() {
                 ),
                 detail: (r) => r.types.map((t) => alertType(t)?.label ?? t).join(", "),
               },
-              { header: "Thresholds", cell: (r) => `${r.thresholds.join(" → ")} days → expired` },
+              {
+                header: "Thresholds",
+                cell: (r) => {
+                  const parts = [
+                    ...(r.types.some((t) => EXPIRY_FAMILIES.has(alertType(t)?.family ?? ""))
+                      ? [`${r.thresholds.join(" → ")} days → expired`]
+                      : []),
+                    ...(r.types.includes("compliance.score.below") ? [`score < ${r.scoreBelow}`] : []),
+                    ...(r.types.includes("compliance.score.dropped") ? [`drop ≥ ${r.scoreDrop} points`] : []),
+                  ];
+                  return parts.join("; ") || "—";
+                },
+              },
               {
                 header: "Delivery",
                 cell: (r) => (r.mode === "digest" ? `Digest (${r.digestCron}, ${r.digestTimezone})` : "Immediately"),

@@ -493,7 +493,6 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
                         name: a.id.split("/").pop(),
                         properties: {
                           roleDefinitionId: `/subscriptions/${v.def.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleDefId(a.roleDefinitionName)}`,
-                          roleDefinitionName: a.roleDefinitionName,
                           principalId: a.principalId,
                           principalType: a.principalType,
                           scope: a.scope,
