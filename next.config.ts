@@ -13,6 +13,9 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   output: "standalone",
+  // proxy.ts removes a trailing slash itself, after refusing over-long addresses: Next's own redirect runs before the
+  // proxy and copies the whole query into two headers (Location, Refresh), which a long query pushes past 16 KiB
+  skipTrailingSlashRedirect: true,
   poweredByHeader: false,
   // PGlite loads its wasm from a file URL; bundling it breaks start-up.
   // @react-pdf/renderer (and pdfkit under it) load fonts and wasm at run time: not bundled either.

@@ -38,6 +38,15 @@ export async function proxy(request: NextRequest) {
     );
   }
 
+  // the canonical address has no trailing slash (Next's own redirect is off: next.config.ts)
+  const path = request.nextUrl.pathname;
+  if (path.length > 1 && path.endsWith("/")) {
+    // a plain URL: NextURL would put the slash back
+    const target = new URL(request.url);
+    target.pathname = path.replace(/\/+$/, "") || "/";
+    return NextResponse.redirect(target, 308);
+  }
+
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = [
     "default-src 'self'",

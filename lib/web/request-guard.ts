@@ -10,6 +10,9 @@ export const SUPPORTED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE
  * Requests that Next.js would turn into a 500 with nothing in our log: an unknown method, a path that is not valid
  * percent-encoding (Next decodes dynamic segments and throws), and malformed server-action requests.
  */
+/** Longer path + query than any console page or API takes (filters and lists stay far below it). */
+export const MAX_URL_CHARS = 8192;
+
 export async function refuseHostileRequest(request: Request, appUrl: string): Promise<Refusal | undefined> {
   if (!SUPPORTED_METHODS.includes(request.method)) {
     return {
@@ -20,7 +23,18 @@ export async function refuseHostileRequest(request: Request, appUrl: string): Pr
       headers: { allow: SUPPORTED_METHODS.join(", ") },
     };
   }
-  if (!isDecodablePath(new URL(request.url).pathname)) {
+  const url = new URL(request.url);
+  // an address this long is no page's or API's; answered here, it is never echoed into a redirect's Location header
+  // (which then outgrows what HTTP clients accept: 16 KiB of headers in Node)
+  if (url.pathname.length + url.search.length > MAX_URL_CHARS) {
+    return {
+      status: 414,
+      code: "invalid_input",
+      message: "The address is too long.",
+      reason: "uri_too_long",
+    };
+  }
+  if (!isDecodablePath(url.pathname)) {
     return {
       status: 400,
       code: "invalid_input",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refuseHostileRequest } from "@/lib/web/request-guard";
+import { MAX_URL_CHARS, refuseHostileRequest } from "@/lib/web/request-guard";
 
 const APP = "http://localhost:3000";
 
@@ -39,6 +39,18 @@ describe("refuseHostileRequest", () => {
 
   it.each(["/inventory/%20x", "/vaults/a%2Fb", "/%E2%9C%93"])("%s passes", async (p) => {
     expect(await refuseHostileRequest(new Request(`${APP}${p}`), APP)).toBeUndefined();
+  });
+});
+
+describe("over-long addresses", () => {
+  it("refuses path + query longer than MAX_URL_CHARS with 414, and lets one at the limit through", async () => {
+    const q = (n: number) => `/inventory?q=${"x".repeat(n - "/inventory?q=".length)}`;
+    expect(await refuseHostileRequest(new Request(`${APP}${q(MAX_URL_CHARS + 1)}`), APP)).toMatchObject({
+      status: 414,
+      code: "invalid_input",
+      reason: "uri_too_long",
+    });
+    expect(await refuseHostileRequest(new Request(`${APP}${q(MAX_URL_CHARS)}`), APP)).toBeUndefined();
   });
 });
 
