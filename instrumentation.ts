@@ -14,8 +14,8 @@ export async function register() {
   const { getDbHandle } = await import("./lib/db/client");
   const h = await getDbHandle();
   // `npm run demo` passes its mail catcher's port: a channel and rules to it, before the first scan (demo only)
-  const demoSmtp = Number(process.env.DEMO_MAILBOX_SMTP_PORT);
-  if (cfg.env === "demo" && demoSmtp > 0) {
+  const demoSmtp = cfg.demo.mailboxSmtpPort;
+  if (demoSmtp) {
     const { seedDemoAlerts } = await import("./lib/alerts/demo-seed");
     const { systemCtx } = await import("./lib/context");
     if (await seedDemoAlerts(systemCtx("demo-seed"), demoSmtp).catch(() => false))

@@ -122,6 +122,9 @@ export const schema = z.object({
     ),
   /** Per request to a channel (connect + response). */
   ALERTS_OUTBOUND_TIMEOUT_MS: int(10_000, 100, 120_000),
+
+  /** `npm run demo` only: its mail catcher's SMTP port, for the demo's alert channel (0: none). Ignored unless APP_ENV=demo. */
+  DEMO_MAILBOX_SMTP_PORT: int(0, 0, 65535),
 });
 
 export type Raw = z.infer<typeof schema>;

@@ -66,6 +66,8 @@ export interface AppConfig {
   rotation: { leaseMs: number };
   /** Alert channels' outbound requests (docs/alerts.md, "Outbound safety"). */
   alerts: { outboundAllow: string[]; outboundTimeoutMs: number };
+  /** Set by `npm run demo` (tests/demo/run.ts); always empty outside APP_ENV=demo. */
+  demo: { mailboxSmtpPort?: number };
 }
 
 export { ConfigError } from "./config-error";
@@ -204,6 +206,7 @@ export function loadConfig(
     scan: { leaseMs: r.SCAN_LEASE_MS, heartbeatMs: r.SCAN_HEARTBEAT_MS, maxInterruptions: r.SCAN_MAX_INTERRUPTIONS },
     rotation: { leaseMs: r.ROTATION_LEASE_MS },
     alerts: { outboundAllow: r.ALERTS_OUTBOUND_ALLOW, outboundTimeoutMs: r.ALERTS_OUTBOUND_TIMEOUT_MS },
+    demo: { mailboxSmtpPort: env === "demo" && r.DEMO_MAILBOX_SMTP_PORT > 0 ? r.DEMO_MAILBOX_SMTP_PORT : undefined },
   };
   const key = secretKey;
   return Object.defineProperty(config, "secretKey", {

@@ -378,3 +378,19 @@ describe("scan lease", () => {
     );
   });
 });
+
+describe("demo mailbox", () => {
+  it("takes DEMO_MAILBOX_SMTP_PORT only in the demo", () => {
+    expect(loadConfig({ SECRET_KEY: KEY, APP_ENV: "demo", DEMO_MAILBOX_SMTP_PORT: "2525" }).demo).toEqual({
+      mailboxSmtpPort: 2525,
+    });
+    expect(loadConfig({ SECRET_KEY: KEY, APP_ENV: "development", DEMO_MAILBOX_SMTP_PORT: "2525" }).demo).toEqual({});
+    expect(loadConfig({ SECRET_KEY: KEY, APP_ENV: "demo" }).demo.mailboxSmtpPort).toBeUndefined();
+  });
+
+  it("rejects a port that is not one", () => {
+    expect(configError({ SECRET_KEY: KEY, APP_ENV: "demo", DEMO_MAILBOX_SMTP_PORT: "70000" })).toContain(
+      "DEMO_MAILBOX_SMTP_PORT:",
+    );
+  });
+});
