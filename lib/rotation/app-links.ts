@@ -26,6 +26,35 @@ export interface AppWithLinks {
   links: Link[];
 }
 
+type Db = Awaited<ReturnType<typeof dbOf>>;
+
+/**
+ * The inventory's live secrets with their vaults (metadata only): every one for link matching, or with `valueReadable`
+ * only those a value read could succeed on (enabled, not managed by Key Vault, in a vault the scan could read).
+ */
+export async function liveSecrets(db: Db, { valueReadable = false }: { valueReadable?: boolean } = {}) {
+  return db
+    .select({
+      vaultId: assets.vaultId,
+      vaultName: vaults.name,
+      vaultUri: vaults.vaultUri,
+      name: assets.name,
+      tags: assets.tags,
+      contentType: assets.contentType,
+      managed: assets.managed,
+    })
+    .from(assets)
+    .innerJoin(vaults, eq(vaults.id, assets.vaultId))
+    .where(
+      and(
+        eq(assets.type, "secret"),
+        isNull(assets.removedAt),
+        isNull(vaults.removedAt),
+        ...(valueReadable ? [eq(assets.managed, false), eq(assets.enabled, true), eq(vaults.readable, true)] : []),
+      ),
+    );
+}
+
 export async function loadAppLinks(ctx: Ctx, appObjectId: string): Promise<AppWithLinks> {
   const db = await dbOf(ctx);
   const [app] = await db
@@ -49,19 +78,7 @@ export async function loadAppLinks(ctx: Ctx, appObjectId: string): Promise<AppWi
     })
     .from(appCredentials)
     .where(and(eq(appCredentials.appObjectId, appObjectId), isNull(appCredentials.removedAt)));
-  const secrets = await db
-    .select({
-      vaultId: assets.vaultId,
-      vaultName: vaults.name,
-      vaultUri: vaults.vaultUri,
-      name: assets.name,
-      tags: assets.tags,
-      contentType: assets.contentType,
-      managed: assets.managed,
-    })
-    .from(assets)
-    .innerJoin(vaults, eq(vaults.id, assets.vaultId))
-    .where(and(eq(assets.type, "secret"), isNull(assets.removedAt), isNull(vaults.removedAt)));
+  const secrets = await liveSecrets(db);
   const decisions = await db
     .select()
     .from(rotationLinkDecisions)

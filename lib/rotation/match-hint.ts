@@ -13,12 +13,12 @@ import { assertPermission } from "../auth/authorize";
 import { classifyError } from "../cloud/errors";
 import { readSecretCurrent } from "../cloud/rotation";
 import type { Ctx } from "../context";
-import { appCredentials, assets, rotationHintMatches, vaults } from "../db/schema";
+import { appCredentials, rotationHintMatches } from "../db/schema";
 import { dbOf, withTransaction } from "../db/transaction";
 import { AppError } from "../errors";
 import { readSetting } from "../settings/store";
 import { text } from "../validation";
-import { loadAppLinks } from "./app-links";
+import { liveSecrets, loadAppLinks } from "./app-links";
 
 export const MAX_READS = 50;
 const CREDENTIAL_NAME = /(secret|credential|password|client|sp|spn|key)/i;
@@ -73,28 +73,7 @@ export async function matchByHint({ ctx, input: raw }: { ctx: Ctx; input: unknow
       vaultUri: l.secret.vaultUri,
       name: l.secret.name,
     }));
-  const named = (
-    await db
-      .select({
-        vaultId: assets.vaultId,
-        vaultName: vaults.name,
-        vaultUri: vaults.vaultUri,
-        name: assets.name,
-        tags: assets.tags,
-      })
-      .from(assets)
-      .innerJoin(vaults, eq(vaults.id, assets.vaultId))
-      .where(
-        and(
-          eq(assets.type, "secret"),
-          eq(assets.managed, false),
-          eq(assets.enabled, true),
-          isNull(assets.removedAt),
-          isNull(vaults.removedAt),
-          eq(vaults.readable, true),
-        ),
-      )
-  ).filter(
+  const named = (await liveSecrets(db, { valueReadable: true })).filter(
     (s) =>
       !!s.vaultUri &&
       CREDENTIAL_NAME.test(s.name) &&
