@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Ctx } from "@/lib/context";
+import { createChannel, createRule } from "@/lib/alerts";
 import type { AlertMessage } from "@/lib/alerts/message";
+import type { Ctx } from "@/lib/context";
 
 export const adminCtx = (): Ctx => ({
   actor: {
@@ -34,3 +35,25 @@ export const MESSAGE: AlertMessage = {
   data: { name: "db-password", vault: "kv-prod-1", subscriptionId: "sub-1" },
   at: NOW.toISOString(),
 };
+
+/**
+ * A webhook channel (to an address nothing listens on: tests read the outbox, not deliveries) and a rule sending the
+ * given alert types to it; `rule` adds thresholds or scope.
+ */
+export async function webhookRule(
+  ctx: Ctx,
+  name: string,
+  types: string[],
+  rule: Record<string, unknown> = {},
+): Promise<{ channelId: string }> {
+  const hook = await createChannel({
+    ctx,
+    input: {
+      name: `${name} hook`,
+      kind: "webhook",
+      secrets: { url: `https://hooks.example.test/${encodeURIComponent(name)}` },
+    },
+  });
+  await createRule({ ctx, input: { name, types, channelIds: [hook.id], ...rule } });
+  return { channelId: hook.id };
+}

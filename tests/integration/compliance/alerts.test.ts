@@ -5,12 +5,11 @@
  */
 import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createChannel, createRule } from "@/lib/alerts";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
 import { systemCtx } from "@/lib/context";
 import { getDb, type Db } from "@/lib/db/client";
 import { alertOutbox, alertRules, assets, complianceSnapshots, vaults } from "@/lib/db/schema";
-import { adminCtx } from "../alerts/fixtures";
+import { adminCtx, webhookRule } from "../alerts/fixtures";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 import { DAY, NOW, seedInventory, V_PAY } from "../inventory/seed";
 
@@ -22,21 +21,12 @@ const at = (days: number) => new Date(NOW.getTime() + days * DAY);
 beforeAll(async () => {
   t = await setupTestDb();
   db = await getDb();
-  const admin = adminCtx();
-  const hook = await createChannel({
-    ctx: admin,
-    input: { name: "hook", kind: "webhook", secrets: { url: "https://hooks.example.test/compliance" } },
-  });
-  await createRule({
-    ctx: admin,
-    input: {
-      name: "Compliance",
-      types: ["compliance.finding.new", "compliance.score.below", "compliance.score.dropped"],
-      channelIds: [hook.id],
-      scoreBelow: 50,
-      scoreDrop: 3,
-    },
-  });
+  await webhookRule(
+    adminCtx(),
+    "Compliance",
+    ["compliance.finding.new", "compliance.score.below", "compliance.score.dropped"],
+    { scoreBelow: 50, scoreDrop: 3 },
+  );
 });
 afterAll(async () => t.cleanup());
 

@@ -15,13 +15,13 @@ import { verifyAuditExport } from "@/lib/audit/verify-export";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { alertOutbox, auditLog, complianceFindings, complianceWaivers, rotations, vaults } from "@/lib/db/schema";
-import { createChannel, createRule } from "@/lib/alerts";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
 import { systemCtx } from "@/lib/context";
 import { collectEvidence } from "@/lib/reports/collect";
 import { SECTION_TITLES } from "@/lib/reports/evidence-data";
 import { generateAuditLogPdf, generateEvidencePackage } from "@/lib/reports/generate";
 import { downloadReport, listReports } from "@/lib/reports/store";
+import { webhookRule } from "../alerts/fixtures";
 import { runScan, setupDiscovery, userCtx, type Env } from "../discovery/helpers";
 
 let env: Env;
@@ -233,12 +233,7 @@ describe("evidence package", () => {
   });
 
   it("the monthly package is announced to report.ready rules (a link, not the file); an on-demand one is not", async () => {
-    const admin = userCtx("CertifyClouds.Admin");
-    const hook = await createChannel({
-      ctx: admin,
-      input: { name: "reports hook", kind: "webhook", secrets: { url: "https://hooks.example.test/reports" } },
-    });
-    await createRule({ ctx: admin, input: { name: "Reports", types: ["report.ready"], channelIds: [hook.id] } });
+    await webhookRule(userCtx("CertifyClouds.Admin"), "Reports", ["report.ready"]);
     const db = await getDb();
     const ready = async () =>
       (await db.select().from(alertOutbox).where(eq(alertOutbox.eventType, "report.ready"))).map(

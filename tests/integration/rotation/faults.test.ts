@@ -3,11 +3,11 @@
 // racing never both work on one rotation.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { like } from "drizzle-orm";
-import { createChannel, createRule } from "@/lib/alerts";
 import { systemCtx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { alertOutbox } from "@/lib/db/schema";
 import { retryRotation, runDueRotations, startRotation } from "@/lib/rotation";
+import { webhookRule } from "../alerts/fixtures";
 import { runScan, setupDiscovery, userCtx, type Env } from "../discovery/helpers";
 import {
   FAST,
@@ -47,19 +47,11 @@ const current = (vault: string, name: string) => env.cloud.control.secretValue(v
 
 describe("a fault at each step", () => {
   test("alerts: a failed step raises rotation.failed (step and reason), the completion rotation.completed — once each", async () => {
-    const admin = userCtx("CertifyClouds.Admin");
-    const hook = await createChannel({
-      ctx: admin,
-      input: { name: "rotation hook", kind: "webhook", secrets: { url: "https://hooks.example.test/rotation" } },
-    });
-    await createRule({
-      ctx: admin,
-      input: {
-        name: "Rotation outcomes",
-        types: ["rotation.held", "rotation.failed", "rotation.completed"],
-        channelIds: [hook.id],
-      },
-    });
+    await webhookRule(userCtx("CertifyClouds.Admin"), "Rotation outcomes", [
+      "rotation.held",
+      "rotation.failed",
+      "rotation.completed",
+    ]);
     const { appObjectId } = await linkedApp(env.cloud, "naming");
     env.cloud.control.addFault({ service: "graph", op: "graph.applications.addPassword", kind: "status", status: 503 });
     const r = await rotate(appObjectId);
