@@ -5,23 +5,10 @@ import { useRef, useState, useTransition } from "react";
 import { createRule, deleteRule, previewRule, updateRule } from "../actions";
 import { readRule } from "./read-rule";
 import { RulePreview, type Preview } from "./rule-preview";
+import { ScopeFields, ScoreFields } from "./rule-fields";
+import type { RuleFormValue } from "./rule-value";
 
-export interface RuleFormValue {
-  id?: string;
-  name: string;
-  types: string[];
-  thresholds: number[];
-  scoreBelow: number;
-  scoreDrop: number;
-  channelIds: string[];
-  scope: { subscriptions?: string[]; vaults?: string[]; tags?: Record<string, string[]>; severities?: string[] };
-  ownerTag: string | null;
-  fallbackRecipients: string[];
-  mode: "immediate" | "digest";
-  digestCron: string | null;
-  digestTimezone: string | null;
-  enabled: boolean;
-}
+export type { RuleFormValue };
 
 export function RuleForm({
   initial,
@@ -39,9 +26,6 @@ export function RuleForm({
   const [preview, setPreview] = useState<Preview | null>(null);
   const [pending, start] = useTransition();
   const editing = !!initial.id;
-  const tagText = Object.entries(initial.scope.tags ?? {})
-    .map(([k, v]) => `${k}=${v.join(",")}`)
-    .join("\n");
 
   const run = (fn: () => Promise<void>) =>
     start(async () => {
@@ -91,40 +75,7 @@ export function RuleForm({
           <input id="thresholds" name="thresholds" className="input" defaultValue={initial.thresholds.join(", ")} />
           <p className="text-xs text-muted">An item alerts once as it crosses each, and once when it expires.</p>
         </div>
-        <div className="grid grid-cols-2 gap-3">
-          <div className="space-y-1">
-            <label htmlFor="scoreBelow" className="block text-sm font-medium">
-              Score below
-            </label>
-            <input
-              id="scoreBelow"
-              name="scoreBelow"
-              type="number"
-              min={1}
-              max={100}
-              className="input"
-              defaultValue={initial.scoreBelow}
-            />
-          </div>
-          <div className="space-y-1">
-            <label htmlFor="scoreDrop" className="block text-sm font-medium">
-              Score drop (points)
-            </label>
-            <input
-              id="scoreDrop"
-              name="scoreDrop"
-              type="number"
-              min={1}
-              max={100}
-              className="input"
-              defaultValue={initial.scoreDrop}
-            />
-          </div>
-          <p className="col-span-2 text-xs text-muted">
-            For the compliance score types: alert once as the score crosses below, or when one evaluation lowers it by
-            at least the drop.
-          </p>
-        </div>
+        <ScoreFields scoreBelow={initial.scoreBelow} scoreDrop={initial.scoreDrop} />
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium">Channels</legend>
           {channels.length === 0 && <p className="text-sm text-muted">No channels yet.</p>}
@@ -141,73 +92,7 @@ export function RuleForm({
           ))}
         </fieldset>
       </div>
-      <div className="card grid gap-4 p-5 sm:grid-cols-2">
-        <h2 className="text-base font-semibold sm:col-span-2">Scope and routing</h2>
-        <div className="space-y-1">
-          <label htmlFor="subscriptions" className="block text-sm font-medium">
-            Subscriptions (ids, empty: all)
-          </label>
-          <input
-            id="subscriptions"
-            name="subscriptions"
-            className="input"
-            defaultValue={(initial.scope.subscriptions ?? []).join(", ")}
-          />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="vaults" className="block text-sm font-medium">
-            Vaults (names, empty: all)
-          </label>
-          <input id="vaults" name="vaults" className="input" defaultValue={(initial.scope.vaults ?? []).join(", ")} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="tags" className="block text-sm font-medium">
-            Tags (one per line: environment=prod,staging)
-          </label>
-          <textarea id="tags" name="tags" rows={2} className="input" defaultValue={tagText} />
-        </div>
-        <fieldset className="space-y-1">
-          <legend className="text-sm font-medium">Severities (none: all)</legend>
-          <div className="flex flex-wrap gap-3">
-            {["critical", "high", "medium", "low"].map((s) => (
-              <label key={s} className="flex items-center gap-1 text-sm">
-                <input
-                  type="checkbox"
-                  name="severities"
-                  value={s}
-                  defaultChecked={initial.scope.severities?.includes(s)}
-                />
-                {s}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <div className="space-y-1">
-          <label htmlFor="ownerTag" className="block text-sm font-medium">
-            Owner tag
-          </label>
-          <input
-            id="ownerTag"
-            name="ownerTag"
-            className="input"
-            placeholder="owner"
-            defaultValue={initial.ownerTag ?? ""}
-          />
-          <p className="text-xs text-muted">An email address in this tag receives the item&apos;s email alerts.</p>
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="fallbackRecipients" className="block text-sm font-medium">
-            Fallback recipients
-          </label>
-          <input
-            id="fallbackRecipients"
-            name="fallbackRecipients"
-            className="input"
-            defaultValue={initial.fallbackRecipients.join(", ")}
-          />
-          <p className="text-xs text-muted">For items without an owner; empty: the channel&apos;s own recipients.</p>
-        </div>
-      </div>
+      <ScopeFields initial={initial} />
       <div className="card grid gap-4 p-5 sm:grid-cols-3">
         <fieldset className="space-y-1">
           <legend className="text-sm font-medium">Delivery</legend>
