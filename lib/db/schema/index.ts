@@ -1,6 +1,7 @@
 export * from "./auth";
 export * from "./audit";
 export * from "./inventory";
+export * from "./scans";
 export * from "./scheduler";
 export * from "./scan-vaults";
 export * from "./compliance";

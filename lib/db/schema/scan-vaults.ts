@@ -1,5 +1,5 @@
 import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { scanRuns } from "./inventory";
+import { scanRuns } from "./scans";
 
 /**
  * The to-do list of one running scan: every vault it listed, and which of them are done. A vault is marked done in
