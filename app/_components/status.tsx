@@ -14,19 +14,15 @@ const BADGE_CLASS: Record<string, string> = {
 export const CHIP_CLASS = css.chip;
 
 /** Status colours used across the console: expired red, critical orange, warning amber, healthy green, no-expiry slate. */
-export const STATUS_STYLE: Record<string, string> = {
-  expired: "bg-red-50 text-red-700 ring-1 ring-red-200 dark:bg-red-500/15 dark:text-red-300 dark:ring-red-500/30",
-  critical:
-    "bg-orange-50 text-orange-700 ring-1 ring-orange-200 dark:bg-orange-500/15 dark:text-orange-300 dark:ring-orange-500/30",
-  warning:
-    "bg-amber-50 text-amber-800 ring-1 ring-amber-200 dark:bg-amber-500/15 dark:text-amber-300 dark:ring-amber-500/30",
-  healthy:
-    "bg-emerald-50 text-emerald-700 ring-1 ring-emerald-200 dark:bg-emerald-500/15 dark:text-emerald-300 dark:ring-emerald-500/30",
-  "no-expiry":
-    "bg-slate-100 text-slate-600 ring-1 ring-slate-200 dark:bg-slate-500/15 dark:text-slate-300 dark:ring-slate-500/30",
-  disabled: "border border-dashed border-slate-300 bg-white text-muted dark:border-slate-600 dark:bg-transparent",
-  removed: "bg-slate-100 text-muted line-through ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700",
-};
+/**
+ * Tone classes for badges and pills (status.module.css): short names, because a table repeats them on every row.
+ * Pair with BADGE_PILL (no dot) or use StatusBadge (dot).
+ */
+export const STATUS_STYLE: Record<string, string> = BADGE_CLASS;
+
+/** A badge without the status dot ("badge whitespace-nowrap" in utilities), for posture and access pills. */
+export const BADGE_PILL = css.pill;
+
 
 /** Solid swatches for dots, bars and charts (same hues as the badges). */
 export const STATUS_COLOR: Record<string, string> = {
@@ -84,7 +80,7 @@ export const TYPE_PLURAL: Record<string, string> = { secret: "Secrets", certific
 export function AccessBadge({ status }: { status: string }) {
   const a = ACCESS[status] ?? { label: status, tone: "no-expiry" };
   return (
-    <span className={`badge whitespace-nowrap ${STATUS_STYLE[a.tone]}`} data-access={status}>
+    <span className={`${BADGE_PILL} ${STATUS_STYLE[a.tone]}`} data-access={status}>
       {a.label}
     </span>
   );
@@ -94,7 +90,7 @@ const SCAN: Record<string, { label: string; cls: string }> = {
   queued: { label: "Queued", cls: STATUS_STYLE["no-expiry"] },
   running: {
     label: "Running",
-    cls: "bg-blue-50 text-blue-700 ring-1 ring-blue-200 dark:bg-blue-500/15 dark:text-blue-300 dark:ring-blue-500/30",
+    cls: css.running,
   },
   completed: { label: "Completed", cls: STATUS_STYLE.healthy },
   completed_with_errors: { label: "Completed with errors", cls: STATUS_STYLE.warning },
@@ -105,7 +101,7 @@ const SCAN: Record<string, { label: string; cls: string }> = {
 export function ScanStatusBadge({ status }: { status: string }) {
   const s = SCAN[status] ?? { label: status, cls: STATUS_STYLE["no-expiry"] };
   return (
-    <span className={`badge whitespace-nowrap ${s.cls}`} data-scan-status={status}>
+    <span className={`${BADGE_PILL} ${s.cls}`} data-scan-status={status}>
       {status === "running" && (
         <span className="mr-1.5 h-1.5 w-1.5 animate-pulse rounded-full bg-blue-500" aria-hidden="true" />
       )}
@@ -126,7 +122,7 @@ export function PostureFlag({
 }) {
   const tone = ok === null || ok === undefined ? "no-expiry" : ok ? "healthy" : bad;
   return (
-    <span className={`badge whitespace-nowrap ${STATUS_STYLE[tone]}`} title={label}>
+    <span className={`${BADGE_PILL} ${STATUS_STYLE[tone]}`} title={label}>
       {ok === null || ok === undefined ? "Unknown" : label}
     </span>
   );

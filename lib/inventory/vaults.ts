@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, asc, desc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { text, wholeNumber } from "../validation";
@@ -6,6 +7,7 @@ import type { Ctx } from "../context";
 import { dbOf } from "../db/transaction";
 import { assets, scanErrors, subscriptions, vaults, type ScanError, type Vault } from "../db/schema";
 import { AppError } from "../errors";
+import { cached, inventoryVersion } from "./cache";
 import type { StatusCounts } from "./dashboard-summary";
 import { unreadableVault } from "./vault-readability";
 
@@ -41,7 +43,8 @@ export const listVaultsInput = z.object({
   q: z.preprocess(blank, text(200).optional()),
   removed: z.preprocess((v) => v === "1" || v === "true" || v === true, z.boolean()).default(false),
   page: wholeNumber(1, 100_000).default(1),
-  pageSize: wholeNumber(10, 500).default(100),
+  // 50 as the inventory: a vault row carries five posture pills, so a page of 100 cost twice the server time
+  pageSize: wholeNumber(10, 500).default(50),
 });
 export type ListVaultsQuery = z.infer<typeof listVaultsInput>;
 /** The stored vault row as views render it (app/ never imports lib/db). */
@@ -58,13 +61,18 @@ export type VaultListRow = Vault & {
 /** Public network is effectively open when access is enabled and the firewall's default action is Allow. */
 export const publicNetworkOpen = sql`(coalesce(lower(${vaults.publicNetworkAccess}), 'enabled') = 'enabled' and coalesce(lower(${vaults.networkDefaultAction}), 'allow') = 'allow')`;
 
-/** Every vault with its posture columns, access status and object counts by status (one grouped subquery). */
+/**
+ * Every vault with its posture columns, access status and object counts by status (one grouped subquery).
+ * `cachedCounts` (the console page): the counts come from the per-data-version cache (lib/inventory/cache.ts).
+ */
 export async function listVaults({
   ctx,
   input = {},
+  cachedCounts = false,
 }: {
   ctx: Ctx;
   input?: unknown;
+  cachedCounts?: boolean;
 }): Promise<{ rows: VaultListRow[]; total: number; query: ListVaultsQuery }> {
   assertPermission(ctx, "dashboard:read");
   const db = await dbOf(ctx);
@@ -95,21 +103,27 @@ export async function listVaults({
       .from(vaults)
       .where(where),
   ]);
-  // Object counts for this page's vaults only (the (vault_id, type, name) index serves the IN list).
+  // Object counts for this page's vaults only (the (vault_id, type, name) index serves the IN list), per data version:
+  // counting a page of 100 vaults reads ~20k asset rows (~45 ms of database time at 100k objects).
   const ids = page.map((r) => r.vault.id);
-  const counts = ids.length
-    ? await db
-        .select({
-          vaultId: assets.vaultId,
-          expired: sql<number>`(count(*) filter (where ${assets.expiresOn} is not null and ${assets.status} = 'expired'))::int`,
-          critical: sql<number>`(count(*) filter (where ${assets.expiresOn} is not null and ${assets.status} = 'critical'))::int`,
-          warning: sql<number>`(count(*) filter (where ${assets.expiresOn} is not null and ${assets.status} = 'warning'))::int`,
-          liveObjects: sql<number>`count(*)::int`,
-        })
-        .from(assets)
-        .where(and(inArray(assets.vaultId, ids), isNull(assets.removedAt)))
-        .groupBy(assets.vaultId)
-    : [];
+  const countQuery = () =>
+    db
+      .select({
+        vaultId: assets.vaultId,
+        expired: sql<number>`(count(*) filter (where ${assets.expiresOn} is not null and ${assets.status} = 'expired'))::int`,
+        critical: sql<number>`(count(*) filter (where ${assets.expiresOn} is not null and ${assets.status} = 'critical'))::int`,
+        warning: sql<number>`(count(*) filter (where ${assets.expiresOn} is not null and ${assets.status} = 'warning'))::int`,
+        liveObjects: sql<number>`count(*)::int`,
+      })
+      .from(assets)
+      .where(and(inArray(assets.vaultId, ids), isNull(assets.removedAt)))
+      .groupBy(assets.vaultId);
+  const idsKey = createHash("sha256").update(ids.join("\n")).digest("base64url");
+  const counts = !ids.length
+    ? []
+    : cachedCounts
+      ? await inventoryVersion(db).then((v) => cached(`vault-counts:${v}:${idsKey}`, 30_000, countQuery))
+      : await countQuery();
   const byVault = new Map(counts.map((c) => [c.vaultId, c]));
   return {
     rows: page.map((r) => {

@@ -1,18 +1,17 @@
 import { DataTable, type Column } from "@/app/_components/data-table";
 import { FilterActions, FilterForm, NoMatches, SearchFilter, SelectFilter } from "@/app/_components/filters";
 import { SubscriptionFilter } from "../_components/subscription-filter";
-import { formatNumber, formatRelative } from "@/app/_components/format";
 import { loadList, readListParams, type SearchParams } from "@/app/_components/list-params";
 import { PageHeader } from "@/app/_components/page-header";
 import { Pager } from "@/app/_components/pager";
-import { AccessBadge, accessLabel, EmptyState } from "@/app/_components/status";
+import { accessLabel, EmptyState } from "@/app/_components/status";
 import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { listVaults, listVaultsInput, type VaultListRow } from "@/lib/inventory/vaults";
 import { isUnreadable } from "@/lib/inventory/vault-readability";
 import { requirePage } from "@/lib/web/page-guard";
-import { authModel, diagnostics, network, purgeProtection, softDelete } from "../_components/posture";
 import { POSTURE_GAP_LABEL } from "../_components/posture-labels";
+import { VaultRows, type VaultRowData } from "./_components/vault-rows";
 
 export const metadata = { title: "Vaults" };
 
@@ -27,10 +26,12 @@ const POSTURE_OPTIONS = Object.entries(POSTURE_GAP_LABEL).map(([value, label]) =
 export default async function VaultsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await requirePage("dashboard:read", "/vaults");
   const list = readListParams(await searchParams, listVaultsInput);
-  const view = await loadList(list, (input) => listVaults({ ctx, input }));
+  const view = await loadList(list, (input) => listVaults({ ctx, input, cachedCounts: true }));
   const { rows, query } = view.result;
   const facets = await inventoryFacets({ ctx, input: { limit: 0 } });
   const filtered = [query.subscription, query.access, query.posture, query.q].some(Boolean);
+  const rowData = rows.map(toRowData);
+  const now = new Date();
 
   return (
     <>
@@ -54,11 +55,11 @@ export default async function VaultsPage({ searchParams }: { searchParams: Promi
           label="Vaults"
           testId="vaults-table"
           dense
-          columns={vaultColumns(new Date())}
-          rows={rows}
+          columns={COLUMNS}
+          rows={rowData}
           rowKey={(v) => v.id}
-          rowHref={(v) => `/vaults/${vaultSlug(v.id)}`}
           empty={<NoMatches what="vaults" clearHref="/vaults" />}
+          body={<VaultRows rows={rowData} now={now.getTime()} />}
         />
       )}
       <Pager path="/vaults" view={view} noun="vault" testId="vaults-total" />
@@ -66,84 +67,43 @@ export default async function VaultsPage({ searchParams }: { searchParams: Promi
   );
 }
 
-function vaultColumns(now: Date): Column<VaultListRow>[] {
-  return [
-    {
-      header: "Vault",
-      cell: (v) => <span className="whitespace-nowrap">{v.name}</span>,
-      detail: (v) => (
-        <>
-          {v.resourceGroup} · {v.location ?? "—"}
-          <div className="max-w-52 truncate" title={v.subscriptionId}>
-            {v.subscriptionName ?? v.subscriptionId}
-          </div>
-        </>
-      ),
-    },
-    {
-      header: "Access",
-      cell: (v) => <AccessBadge status={v.accessStatus} />,
-      detail: (v) => (
-        <span className="mt-1 block whitespace-nowrap">scanned {formatRelative(v.lastScannedAt, now)}</span>
-      ),
-    },
-    { header: "Authorization", cell: authModel },
-    postureColumn("Deletion protection", "w-14", [
-      ["Soft del.", softDelete],
-      ["Purge", purgeProtection],
-    ]),
-    postureColumn("Network & logging", "w-10", [
-      ["Net", network],
-      ["Diag.", diagnostics],
-    ]),
-    {
-      header: "Objects",
-      align: "right",
-      className: "tabular-nums",
-      cell: (v) =>
-        isUnreadable(v) ? (
-          <span className="whitespace-nowrap text-orange-800 dark:text-orange-200">not readable</span>
-        ) : (
-          <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="hover:underline">
-            {formatNumber(v.liveObjects)}
-          </a>
-        ),
-      detail: (v) => (
-        <>
-          {isUnreadable(v) && v.listedAt && (
-            <a
-              href={`/inventory?vault=${encodeURIComponent(v.id)}`}
-              className="block whitespace-nowrap hover:underline"
-            >
-              last known {formatNumber(v.objectCount)}
-            </a>
-          )}
-          {v.expired + v.critical > 0 && (
-            <span className="font-medium text-red-600 dark:text-red-400">{v.expired + v.critical} at risk</span>
-          )}
-        </>
-      ),
-    },
-  ];
-}
+/** Headers only: the rows are rendered by VaultRows from data. */
+const COLUMNS: Column<VaultRowData>[] = [
+  { header: "Vault" },
+  { header: "Access" },
+  { header: "Authorization" },
+  { header: "Deletion protection" },
+  { header: "Network & logging" },
+  { header: "Objects", align: "right" },
+];
 
-/** A column of labelled posture pills stacked in one cell (label width fits the column's longest label). */
-function postureColumn(
-  header: string,
-  labelWidth: "w-10" | "w-14",
-  lines: [string, (v: VaultListRow) => React.ReactNode][],
-): Column<VaultListRow> {
+function toRowData(v: VaultListRow): VaultRowData {
+  const unreadable = isUnreadable(v);
   return {
-    header,
-    cell: (v) => (
-      <div className="flex flex-col items-start gap-1 text-xs">
-        {lines.map(([label, pill]) => (
-          <span key={label} className="flex items-center gap-1.5">
-            <span className={`${labelWidth} text-muted`}>{label}</span>
-            {pill(v)}
-          </span>
-        ))}
-      </div>
-    ),
+    id: v.id,
+    href: `/vaults/${vaultSlug(v.id)}`,
+    name: v.name,
+    resourceGroup: v.resourceGroup,
+    location: v.location,
+    subscriptionId: v.subscriptionId,
+    subscriptionName: v.subscriptionName,
+    accessStatus: v.accessStatus,
+    lastScannedAt: v.lastScannedAt ? v.lastScannedAt.toISOString() : null,
+    unreadable,
+    liveObjects: v.liveObjects,
+    lastKnown: unreadable && v.listedAt ? v.objectCount : null,
+    atRisk: v.expired + v.critical,
+    inventoryHref: `/inventory?vault=${encodeURIComponent(v.id)}`,
+    enableRbacAuthorization: v.enableRbacAuthorization,
+    accessPolicyCount: v.accessPolicyCount,
+    enableSoftDelete: v.enableSoftDelete,
+    softDeleteRetentionDays: v.softDeleteRetentionDays,
+    enablePurgeProtection: v.enablePurgeProtection,
+    publicNetworkAccess: v.publicNetworkAccess,
+    privateEndpointCount: v.privateEndpointCount,
+    networkDefaultAction: v.networkDefaultAction,
+    ipRuleCount: v.ipRuleCount,
+    vnetRuleCount: v.vnetRuleCount,
+    diagnosticsEnabled: v.diagnosticsEnabled,
   };
 }

@@ -1,6 +1,7 @@
 import { DataTable } from "@/app/_components/data-table";
 import { FilterActions, FilterForm, NoMatches, SelectFilter } from "@/app/_components/filters";
 import { formatDateTime } from "@/app/_components/format";
+import { BADGE_PILL, STATUS_STYLE } from "@/app/_components/status";
 import { loadList, readListParams, type SearchParams } from "@/app/_components/list-params";
 import { PageHeader } from "@/app/_components/page-header";
 import { Pager } from "@/app/_components/pager";
@@ -13,11 +14,7 @@ import { Breadcrumb } from "../../_components/detail";
 
 export const metadata = { title: "Alert deliveries" };
 
-const STATUS_CLASS: Record<string, string> = {
-  delivered: "bg-emerald-50 text-emerald-700 dark:bg-emerald-500/15 dark:text-emerald-300",
-  failed: "bg-red-50 text-red-700 dark:bg-red-500/15 dark:text-red-300",
-  pending: "bg-amber-50 text-amber-800 dark:bg-amber-500/15 dark:text-amber-300",
-};
+const STATUS_TONE: Record<string, string> = { delivered: "healthy", failed: "expired", pending: "warning" };
 
 export default async function DeliveryHistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await requirePage("alerts:write", "/alerts/history");
@@ -92,7 +89,7 @@ export default async function DeliveryHistoryPage({ searchParams }: { searchPara
             header: "Status",
             cell: (r) => (
               <span
-                className={`badge ${STATUS_CLASS[r.status] ?? "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"}`}
+                className={`${BADGE_PILL} ${STATUS_STYLE[STATUS_TONE[r.status] ?? "no-expiry"]}`}
               >
                 {r.status}
               </span>

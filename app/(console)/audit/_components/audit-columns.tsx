@@ -1,18 +1,14 @@
 import type { Column } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
+import { BADGE_PILL, STATUS_STYLE } from "@/app/_components/status";
 import type { listAudit } from "@/lib/audit/query";
 import type { AuditTargetNames } from "@/lib/inventory/audit-targets";
 import { describeTarget } from "./audit-target";
 
 type AuditEntry = Awaited<ReturnType<typeof listAudit>>["rows"][number];
 
-const OUTCOME_STYLE: Record<string, string> = {
-  success:
-    "bg-emerald-50 text-emerald-700 ring-1 ring-emerald-200 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-500/30",
-  failure:
-    "bg-amber-50 text-amber-800 ring-1 ring-amber-200 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-500/30",
-  denied: "bg-red-50 text-red-700 ring-1 ring-red-200 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-500/30",
-};
+/** Audit outcomes in the console's tones (short module classes: the audit table repeats them on every row). */
+const OUTCOME_TONE: Record<string, string> = { success: "healthy", failure: "warning", denied: "expired" };
 
 /**
  * The log's columns, compact enough to fit the card at laptop widths: the sequence number under the time, the
@@ -47,7 +43,7 @@ export function auditColumns(names: AuditTargetNames): Column<AuditEntry>[] {
       cell: (r) => (
         <div className="flex flex-wrap items-center gap-1.5">
           <code className="text-xs">{r.action}</code>
-          <span className={`badge ${OUTCOME_STYLE[r.outcome] ?? ""}`}>{r.outcome}</span>
+          <span className={`${BADGE_PILL} ${STATUS_STYLE[OUTCOME_TONE[r.outcome] ?? "no-expiry"]}`}>{r.outcome}</span>
         </div>
       ),
     },

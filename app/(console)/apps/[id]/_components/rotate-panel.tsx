@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { STATUS_STYLE } from "@/app/_components/status";
+import { BADGE_PILL, STATUS_STYLE } from "@/app/_components/status";
 import { planRotationAction, startRotationAction } from "../actions";
 
 type Plan = Extract<Awaited<ReturnType<typeof planRotationAction>>, { ok: true }>["data"];
@@ -112,7 +112,7 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
               {plan.permissions.map((p) => (
                 <li key={p.scope} className="flex gap-2">
                   <span
-                    className={`badge h-fit whitespace-nowrap ${STATUS_STYLE[p.has === "yes" ? "healthy" : p.has === "no" ? "expired" : "no-expiry"]}`}
+                    className={`${BADGE_PILL} h-fit ${STATUS_STYLE[p.has === "yes" ? "healthy" : p.has === "no" ? "expired" : "no-expiry"]}`}
                   >
                     {p.has === "yes" ? "Has it" : p.has === "no" ? "Missing" : "Not known"}
                   </span>
