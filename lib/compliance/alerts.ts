@@ -4,11 +4,17 @@
  *   baseline). Past PER_RULE new failures of one rule in one evaluation (a new rule, a tightened parameter), the rule
  *   raises one summary alert instead of a flood;
  * - the tenant score crossing below a rule's threshold (once per crossing), or dropping by at least a rule's points
- *   since the previous evaluation.
+ *   since the previous evaluation;
+ * - the resolve of a single finding's alert once that finding stops failing (passes, is waived, no longer applies,
+ *   or its object left the inventory) — sent only where its trigger was, to the channels that resolve (PagerDuty,
+ *   webhooks). A rule's summary alert has no resolve: the findings page shows what is still failing.
  */
+import { and, desc, eq, isNotNull, like } from "drizzle-orm";
 import { emitAlert } from "../alerts/emit";
 import type { TxCtx } from "../context";
+import { alertOutbox, alertRules } from "../db/schema";
 import { ruleById } from "./catalogue";
+import type { Code } from "./digest";
 import type { FindingChange } from "./evaluation-state";
 
 const PER_RULE = 20;
@@ -73,15 +79,32 @@ export class NewFailures {
   }
 }
 
-async function emitFailure(tx: TxCtx, c: FindingChange, title: string, severity: "critical" | "high", now: Date) {
+const itemKeyOf = (c: FindingChange) => `finding:${c.ruleId}:${c.at.objectId}`;
+
+const ENDED: Partial<Record<Code, string>> = {
+  P: "It passes now.",
+  W: "An approved waiver covers it now.",
+  N: "The rule no longer applies to it.",
+  U: "Its state is unknown now (the facts the rule needs were not read); the findings page shows it.",
+  "-": "The rule is disabled, or the object is no longer in the inventory.",
+};
+
+async function emitFailure(
+  tx: TxCtx,
+  c: FindingChange,
+  title: string,
+  severity: "critical" | "high",
+  now: Date,
+  resolve?: { rules: ReadonlySet<string> },
+) {
   const where = c.at.vaultName && c.at.scope !== "vault" ? `${c.at.objectName} in ${c.at.vaultName}` : c.at.objectName;
   await emitAlert(
     tx,
     {
       type: "compliance.finding.new",
-      itemKey: `finding:${c.ruleId}:${c.at.objectId}`,
+      itemKey: itemKeyOf(c),
       title: `${title}: ${where}`,
-      summary: c.reason,
+      summary: resolve ? (ENDED[c.to] ?? "It no longer fails.") : c.reason,
       severity,
       ...(c.at.subscriptionId ? { subscriptionId: c.at.subscriptionId } : {}),
       ...(c.at.vaultName ? { vaultName: c.at.vaultName } : {}),
@@ -98,9 +121,62 @@ async function emitFailure(tx: TxCtx, c: FindingChange, title: string, severity:
         resourceId: c.at.objectId,
         resourceName: c.at.objectName.slice(0, 400),
       },
+      ...(resolve ? { action: "resolve" as const, forRule: (rule) => resolve.rules.has(rule.id) } : {}),
     },
     now,
   );
+}
+
+/**
+ * Single-finding alerts still open (the latest outbox row of their rule and item is a trigger), read once per
+ * evaluation and only when an enabled rule takes finding alerts; the evaluation's changes that end one of them
+ * become its resolve. Holds only the open alerts and the changes that end them, never the evaluation's changes.
+ */
+export class EndedFailures {
+  private readonly ended: FindingChange[] = [];
+
+  private constructor(private readonly open: Map<string, Set<string>>) {}
+
+  static async load(tx: TxCtx): Promise<EndedFailures | undefined> {
+    const rules = await tx.db.select({ types: alertRules.types }).from(alertRules).where(eq(alertRules.enabled, true));
+    if (!rules.some((r) => r.types.includes("compliance.finding.new"))) return undefined;
+    const latest = await tx.db
+      .selectDistinctOn([alertOutbox.ruleId, alertOutbox.itemKey], {
+        ruleId: alertOutbox.ruleId,
+        itemKey: alertOutbox.itemKey,
+        action: alertOutbox.action,
+      })
+      .from(alertOutbox)
+      .where(
+        and(
+          eq(alertOutbox.eventType, "compliance.finding.new"),
+          like(alertOutbox.itemKey, "finding:%"),
+          isNotNull(alertOutbox.ruleId),
+        ),
+      )
+      .orderBy(alertOutbox.ruleId, alertOutbox.itemKey, desc(alertOutbox.createdAt));
+    const open = new Map<string, Set<string>>();
+    for (const r of latest) {
+      if (r.action !== "trigger" || !r.itemKey || !r.ruleId) continue;
+      const rules = open.get(r.itemKey) ?? new Set<string>();
+      rules.add(r.ruleId);
+      open.set(r.itemKey, rules);
+    }
+    return new EndedFailures(open);
+  }
+
+  add(changes: readonly FindingChange[]): void {
+    if (!this.open.size) return;
+    for (const c of changes) if (c.from === "F" && c.to !== "F" && this.open.has(itemKeyOf(c))) this.ended.push(c);
+  }
+
+  async emit(tx: TxCtx, now: Date): Promise<void> {
+    for (const c of this.ended) {
+      const rule = ruleById(c.ruleId);
+      const severity = rule?.severity === "critical" ? "critical" : "high";
+      await emitFailure(tx, c, rule?.title ?? c.ruleId, severity, now, { rules: this.open.get(itemKeyOf(c))! });
+    }
+  }
 }
 
 /** The score alerts, each rule with its own threshold and drop (alert_rules.score_below / score_drop). */

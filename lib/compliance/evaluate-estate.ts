@@ -21,7 +21,7 @@ import { prepareRules, type PreparedRules } from "./catalogue";
 import { rulesFingerprint } from "./digest";
 import { EvaluationState, type StoredObject } from "./evaluation-state";
 import { deleteObjects, writeFindings, writeObjects } from "./evaluation-writes";
-import { emitScoreAlerts, NewFailures } from "./alerts";
+import { EndedFailures, emitScoreAlerts, NewFailures } from "./alerts";
 import { explainGroups } from "./explain";
 import { readFacts, removedSince, storedButGone } from "./inventory-facts";
 import { fromRows, rollUp, ruleTally, toRows } from "./tallies";
@@ -191,9 +191,11 @@ export async function evaluateCompliance({
     // the first evaluation of a non-empty inventory is the baseline: its failures are not news (an evaluation before
     // the first scan — the refresh job on a fresh install — saw nothing and scored nothing)
     const newFailures = prev && prev.tenantScore !== null ? new NewFailures() : undefined;
+    const endedFailures = await EndedFailures.load(tx);
     const flush = async () => {
       const { objects, changes, removed } = state.drain();
       newFailures?.add(changes);
+      endedFailures?.add(changes);
       await writeObjects(db, objects, now);
       await deleteObjects(db, removed);
       await writeFindings(db, changes, now, prev?.takenAt ?? now);
@@ -269,6 +271,7 @@ export async function evaluateCompliance({
       durationMs,
     };
     await newFailures?.emit(tx, now);
+    await endedFailures?.emit(tx, now);
     await emitScoreAlerts(tx, { previous: prev?.tenantScore ?? null, score: tenant }, now);
     await audit(tx, {
       action: "compliance.evaluated",

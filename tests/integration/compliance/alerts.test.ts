@@ -1,7 +1,7 @@
 /**
  * The compliance alerts, raised in the evaluation's transaction: nothing on the baseline evaluation, one alert per new
- * critical/high failure, one summary alert per rule past 20 new failures, and the score alerts with each rule's own
- * threshold (once per crossing) and drop.
+ * critical/high failure and its resolve once the finding stops failing, one summary alert per rule past 20 new
+ * failures, and the score alerts with each rule's own threshold (once per crossing) and drop.
  */
 import { eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,6 +66,38 @@ describe("compliance alerts", () => {
     // still failing at the next evaluation: no second alert
     await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(3) });
     expect(await outbox("compliance.finding.new")).toHaveLength(1);
+  });
+
+  it("the vault fixed: its alert resolves once, with the trigger's dedup key; failing again triggers anew", async () => {
+    const rows = async () =>
+      (
+        await db
+          .select()
+          .from(alertOutbox)
+          .where(like(alertOutbox.itemKey, "finding:vault-purge-protection:%"))
+          .orderBy(alertOutbox.createdAt)
+      ).map((r) => ({
+        action: r.action,
+        dedupKey: r.dedupKey,
+        summary: (r.payload as { message: { summary: string } }).message.summary,
+      }));
+    const fix = (on: boolean) =>
+      db
+        .update(vaults)
+        .set({ enablePurgeProtection: on, lastSeenAt: sql`now()` })
+        .where(eq(vaults.id, V_PAY));
+    await fix(true);
+    await evaluateCompliance({ ctx, input: { trigger: "scan" }, now: at(3.2) });
+    const [trigger, resolve, ...more] = await rows();
+    expect(more).toEqual([]);
+    expect(trigger.action).toBe("trigger");
+    expect(resolve).toEqual({ action: "resolve", dedupKey: trigger.dedupKey, summary: "It passes now." });
+    // nothing open any more: a full pass sends nothing
+    await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(3.4) });
+    expect(await rows()).toHaveLength(2);
+    await fix(false);
+    await evaluateCompliance({ ctx, input: { trigger: "scan" }, now: at(3.6) });
+    expect((await rows()).map((r) => r.action)).toEqual(["trigger", "resolve", "trigger"]);
   });
 
   it("past 20 new failures of one rule, one summary alert for the rule", async () => {
