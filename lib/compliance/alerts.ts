@@ -8,11 +8,12 @@
  * - the resolve of a single finding's alert once that finding stops failing (passes, is waived, no longer applies,
  *   or its object left the inventory) — sent only where its trigger was, to the channels that resolve (PagerDuty,
  *   webhooks). A rule's summary alert has no resolve: the findings page shows what is still failing.
+ * Findings alerted one by one carry their vault's or object's tags, for tag-scoped rules and owner routing.
  */
-import { and, desc, eq, isNotNull, like } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, like } from "drizzle-orm";
 import { emitAlert } from "../alerts/emit";
 import type { TxCtx } from "../context";
-import { alertOutbox, alertRules } from "../db/schema";
+import { alertOutbox, alertRules, assets, vaults } from "../db/schema";
 import { ruleById } from "./catalogue";
 import type { Code } from "./digest";
 import type { FindingChange } from "./evaluation-state";
@@ -43,11 +44,15 @@ export class NewFailures {
   }
 
   async emit(tx: TxCtx, now: Date): Promise<void> {
+    const tags = await tagsOf(
+      tx,
+      [...this.byRule.values()].flatMap((r) => (r.count <= PER_RULE ? r.first : [])),
+    );
     for (const [ruleId, r] of this.byRule) {
       const rule = ruleById(ruleId)!;
       const severity = rule.severity as "critical" | "high";
       if (r.count <= PER_RULE) {
-        for (const c of r.first) await emitFailure(tx, c, rule.title, severity, now);
+        for (const c of r.first) await emitFailure(tx, c, rule.title, severity, now, tags.get(c.at.objectId));
         continue;
       }
       const where = `${r.count.toLocaleString("en-US")} objects in ${r.vaults.size.toLocaleString("en-US")} vault${r.vaults.size === 1 ? "" : "s"}`;
@@ -95,6 +100,7 @@ async function emitFailure(
   title: string,
   severity: "critical" | "high",
   now: Date,
+  tags: Record<string, string> | undefined,
   resolve?: { rules: ReadonlySet<string> },
 ) {
   const where = c.at.vaultName && c.at.scope !== "vault" ? `${c.at.objectName} in ${c.at.vaultName}` : c.at.objectName;
@@ -108,6 +114,7 @@ async function emitFailure(
       severity,
       ...(c.at.subscriptionId ? { subscriptionId: c.at.subscriptionId } : {}),
       ...(c.at.vaultName ? { vaultName: c.at.vaultName } : {}),
+      ...(tags ? { tags } : {}),
       facts: [
         { name: "Rule", value: `${title} (${c.ruleId})` },
         { name: c.at.scope === "vault" ? "Vault" : "Object", value: where },
@@ -125,6 +132,33 @@ async function emitFailure(
     },
     now,
   );
+}
+
+/**
+ * The Azure tags of the vaults and objects about to be alerted one by one (at most PER_RULE per rule, and the open
+ * alerts that end), so that tag-scoped rules and owner routing see them as they see expiry alerts. The evaluation
+ * itself carries no tags: reading them for 100k objects would cost every evaluation for a few alerts.
+ */
+async function tagsOf(tx: TxCtx, changes: readonly FindingChange[]): Promise<Map<string, Record<string, string>>> {
+  const ids = (scopes: string[]) => [
+    ...new Set(changes.filter((c) => scopes.includes(c.at.scope)).map((c) => c.at.objectId)),
+  ];
+  const vaultIds = ids(["vault"]);
+  const assetIds = ids(["secret", "key", "certificate"]);
+  const out = new Map<string, Record<string, string>>();
+  for (let i = 0; i < vaultIds.length; i += 1000)
+    for (const v of await tx.db
+      .select({ id: vaults.id, tags: vaults.tags })
+      .from(vaults)
+      .where(inArray(vaults.id, vaultIds.slice(i, i + 1000))))
+      out.set(v.id, v.tags);
+  for (let i = 0; i < assetIds.length; i += 1000)
+    for (const a of await tx.db
+      .select({ id: assets.id, tags: assets.tags })
+      .from(assets)
+      .where(inArray(assets.id, assetIds.slice(i, i + 1000))))
+      out.set(a.id, a.tags);
+  return out;
 }
 
 /**
@@ -171,10 +205,13 @@ export class EndedFailures {
   }
 
   async emit(tx: TxCtx, now: Date): Promise<void> {
+    const tags = await tagsOf(tx, this.ended);
     for (const c of this.ended) {
       const rule = ruleById(c.ruleId);
       const severity = rule?.severity === "critical" ? "critical" : "high";
-      await emitFailure(tx, c, rule?.title ?? c.ruleId, severity, now, { rules: this.open.get(itemKeyOf(c))! });
+      await emitFailure(tx, c, rule?.title ?? c.ruleId, severity, now, tags.get(c.at.objectId), {
+        rules: this.open.get(itemKeyOf(c))!,
+      });
     }
   }
 }

@@ -45,7 +45,7 @@ export async function webhookRule(
   name: string,
   types: string[],
   rule: Record<string, unknown> = {},
-): Promise<{ channelId: string }> {
+): Promise<{ channelId: string; ruleId: string }> {
   const hook = await createChannel({
     ctx,
     input: {
@@ -54,6 +54,6 @@ export async function webhookRule(
       secrets: { url: `https://hooks.example.test/${encodeURIComponent(name)}` },
     },
   });
-  await createRule({ ctx, input: { name, types, channelIds: [hook.id], ...rule } });
-  return { channelId: hook.id };
+  const created = await createRule({ ctx, input: { name, types, channelIds: [hook.id], ...rule } });
+  return { channelId: hook.id, ruleId: created.id };
 }

@@ -3,7 +3,7 @@
  * critical/high failure and its resolve once the finding stops failing, one summary alert per rule past 20 new
  * failures, and the score alerts with each rule's own threshold (once per crossing) and drop.
  */
-import { eq, like, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
 import { systemCtx } from "@/lib/context";
@@ -98,6 +98,39 @@ describe("compliance alerts", () => {
     await fix(false);
     await evaluateCompliance({ ctx, input: { trigger: "scan" }, now: at(3.6) });
     expect((await rows()).map((r) => r.action)).toEqual(["trigger", "resolve", "trigger"]);
+  });
+
+  it("a rule scoped by tags gets the findings of tagged vaults, with the owner from the owner tag", async () => {
+    const { ruleId } = await webhookRule(adminCtx(), "Payments team", ["compliance.finding.new"], {
+      scope: { tags: { team: ["payments"] } },
+      ownerTag: "owner",
+    });
+    const mine = async () =>
+      (
+        await db
+          .select()
+          .from(alertOutbox)
+          .where(and(eq(alertOutbox.ruleId, ruleId), like(alertOutbox.itemKey, "finding:vault-purge-protection:%")))
+          .orderBy(alertOutbox.createdAt)
+      ).map((r) => ({ action: r.action, owner: (r.payload as { message: { owner?: string } }).message.owner }));
+    const setVault = (protect: boolean) =>
+      db
+        .update(vaults)
+        .set({
+          enablePurgeProtection: protect,
+          tags: { team: "payments", owner: "pay-team@contoso.test" },
+          lastSeenAt: sql`now()`,
+        })
+        .where(eq(vaults.id, V_PAY));
+    await setVault(true);
+    await evaluateCompliance({ ctx, input: { trigger: "scan" }, now: at(3.7) });
+    expect(await mine()).toEqual([]);
+    await setVault(false);
+    await evaluateCompliance({ ctx, input: { trigger: "scan" }, now: at(3.8) });
+    expect(await mine()).toEqual([{ action: "trigger", owner: "pay-team@contoso.test" }]);
+    await setVault(true);
+    await evaluateCompliance({ ctx, input: { trigger: "scan" }, now: at(3.9) });
+    expect((await mine()).map((r) => r.action)).toEqual(["trigger", "resolve"]);
   });
 
   it("past 20 new failures of one rule, one summary alert for the rule", async () => {
