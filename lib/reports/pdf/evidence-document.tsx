@@ -10,7 +10,8 @@ import { Summary } from "./summary";
 
 export const EVIDENCE_TITLE = "Key Vault evidence package";
 
-function body(id: SectionId, data: EvidenceData): ReactNode {
+/** A section's content: one page group, or (long tables, see tablePages) several, each a <Page> of its own. */
+function body(id: SectionId, data: EvidenceData): ReactNode | ReactNode[] {
   switch (id) {
     case "summary":
       return data.summary && <Summary d={data.summary} />;
@@ -19,15 +20,15 @@ function body(id: SectionId, data: EvidenceData): ReactNode {
     case "compliance":
       return data.compliance && <Compliance d={data.compliance} />;
     case "findings":
-      return data.findings && <Findings d={data.findings} />;
+      return data.findings && Findings({ d: data.findings });
     case "inventory":
-      return data.inventory && <Inventory d={data.inventory} />;
+      return data.inventory && Inventory({ d: data.inventory });
     case "expiry":
-      return data.expiry && <Expiry d={data.expiry} />;
+      return data.expiry && Expiry({ d: data.expiry });
     case "apps":
-      return data.apps && <Apps d={data.apps} />;
+      return data.apps && Apps({ d: data.apps });
     case "coverage":
-      return data.coverage && <Coverage d={data.coverage} />;
+      return data.coverage && Coverage({ d: data.coverage });
     case "rotations":
       return data.rotations && <Rotations d={data.rotations} />;
     case "audit":
@@ -51,13 +52,20 @@ export function EvidenceDocument({ data }: { data: EvidenceData }) {
       pageMode="useOutlines"
     >
       <Cover data={data} title={EVIDENCE_TITLE} />
-      {m.sections.map((id) => {
+      {m.sections.flatMap((id) => {
         const content = body(id, data);
-        return content ? (
-          <SectionPage key={id} meta={m} docTitle={EVIDENCE_TITLE} title={SECTION_TITLES[id]}>
-            {content}
+        if (!content) return [];
+        return (Array.isArray(content) ? content : [content]).map((group, i) => (
+          <SectionPage
+            key={`${id}-${i}`}
+            meta={m}
+            docTitle={EVIDENCE_TITLE}
+            title={SECTION_TITLES[id]}
+            bookmark={i === 0 ? undefined : false}
+          >
+            {group}
           </SectionPage>
-        ) : null;
+        ));
       })}
     </Document>
   );
