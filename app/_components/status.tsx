@@ -23,7 +23,6 @@ export const STATUS_STYLE: Record<string, string> = BADGE_CLASS;
 /** A badge without the status dot ("badge whitespace-nowrap" in utilities), for posture and access pills. */
 export const BADGE_PILL = css.pill;
 
-
 /** Solid swatches for dots, bars and charts (same hues as the badges). */
 export const STATUS_COLOR: Record<string, string> = {
   expired: "#dc2626",

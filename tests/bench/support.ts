@@ -142,7 +142,10 @@ export function percentile(sorted: number[], p: number): number {
 export async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
   if (!file) return fn();
   const { Session } = await import("node:inspector");
-  const { writeFileSync } = await import("node:fs");
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const { dirname } = await import("node:path");
+  // a missing folder used to end the run after the first evaluation, with the error hidden behind the database drop
+  mkdirSync(dirname(file), { recursive: true });
   const session = new Session();
   session.connect();
   const post = (method: string) =>

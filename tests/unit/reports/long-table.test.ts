@@ -43,7 +43,14 @@ describe("tablePages", () => {
       Document,
       {},
       groups.map((g, i) =>
-        h(SectionPage, { key: i, meta, docTitle: "Test", title: "Vaults", bookmark: i === 0 ? undefined : false }, g),
+        h(SectionPage, {
+          key: i,
+          meta,
+          docTitle: "Test",
+          title: "Vaults",
+          bookmark: i === 0 ? undefined : false,
+          children: g,
+        }),
       ),
     );
     const { pdf } = await renderPdfDocument(doc, [], new Date(meta.generatedAt));

@@ -88,11 +88,7 @@ export default async function DeliveryHistoryPage({ searchParams }: { searchPara
           {
             header: "Status",
             cell: (r) => (
-              <span
-                className={`${BADGE_PILL} ${STATUS_STYLE[STATUS_TONE[r.status] ?? "no-expiry"]}`}
-              >
-                {r.status}
-              </span>
+              <span className={`${BADGE_PILL} ${STATUS_STYLE[STATUS_TONE[r.status] ?? "no-expiry"]}`}>{r.status}</span>
             ),
             detail: (r) => (r.error ? r.error : r.deliveredAt ? `at ${formatDateTime(r.deliveredAt)}` : null),
           },
