@@ -25,6 +25,7 @@ import { EndedFailures, emitScoreAlerts, NewFailures } from "./alerts";
 import { explainGroups } from "./explain";
 import { readFacts, removedSince, storedButGone } from "./inventory-facts";
 import { fromRows, rollUp, ruleTally, toRows } from "./tallies";
+import { keepTallies, storedTallies, takeTallies } from "./tallies-cache";
 import { waiverMatcher, type ActiveWaiver } from "./waiver-match";
 
 const EVALUATION_LOCK = 7_314_011;
@@ -160,11 +161,23 @@ export async function evaluateCompliance({
     const { rows } = (await db.execute(sql`select now() as now`)) as unknown as { rows: { now: string | Date }[] };
     const watermark = new Date(rows[0].now);
     const now = pinned ?? new Date(Math.max(Date.now(), watermark.getTime()));
-    const [prev] = await db.select().from(complianceSnapshots).orderBy(desc(complianceSnapshots.takenAt)).limit(1);
+    // the previous snapshot without its tallies (1.4 MB of JSON at 500 vaults): those come from this process's copy
+    // when it wrote that snapshot itself, the usual case for the scheduler
+    const [prev] = await db
+      .select({
+        id: complianceSnapshots.id,
+        takenAt: complianceSnapshots.takenAt,
+        watermark: complianceSnapshots.watermark,
+        rulesFingerprint: complianceSnapshots.rulesFingerprint,
+        tenantScore: complianceSnapshots.tenantScore,
+      })
+      .from(complianceSnapshots)
+      .orderBy(desc(complianceSnapshots.takenAt))
+      .limit(1);
     const { prepared, fingerprint } = await preparedFromSettings(db);
     let full = forceFull || !prev || prev.rulesFingerprint !== fingerprint;
     const matcher = waiverMatcher(await activeWaivers(db, now), now);
-    const tallies = prev ? fromRows(prev.tallies) : new Map();
+    const tallies = prev ? (takeTallies(prev.id) ?? fromRows(await storedTallies(db, prev.id))) : new Map();
     const tBefore = ruleTally(tallies);
 
     let candidates: { scope: string; id: string }[] = [];
@@ -227,17 +240,20 @@ export async function evaluateCompliance({
       for (let i = 0; i < gone.length; i += 2500) await removeAll(gone.slice(i, i + 2500));
     }
 
-    const mode = full ? "full" : "incremental";
+    const mode: EvaluationResult["mode"] = full ? "full" : "incremental";
     if (trigger === "refresh" && !full && !state.changed && prev)
       // nothing moved: no trend point (the refresh runs often); the watermark stays, so nothing is skipped
       return {
-        snapshotId: prev.id,
-        mode,
-        score: prev.tenantScore,
-        delta: 0,
-        objectsEvaluated: state.evaluated,
-        findingsChanged: 0,
-        durationMs: Date.now() - started,
+        result: {
+          snapshotId: prev.id,
+          mode,
+          score: prev.tenantScore,
+          delta: 0,
+          objectsEvaluated: state.evaluated,
+          findingsChanged: 0,
+          durationMs: Date.now() - started,
+        },
+        tallies,
       };
     const { tenant, scores } = rollUp(tallies);
     const explained = explainGroups(state.groups.values(), tBefore, ruleTally(tallies));
@@ -278,6 +294,10 @@ export async function evaluateCompliance({
       target: { type: "compliance-snapshot", id: snap.id },
       details: { trigger, scanId: scanId ?? null, ...result },
     });
+    return { result, tallies };
+  }).then(({ result, tallies }) => {
+    // only once committed: a rolled-back snapshot's id never comes back as the previous one
+    if (result.snapshotId) keepTallies(result.snapshotId, tallies);
     return result;
   });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "compliance_snapshots" ALTER COLUMN "tallies" SET DATA TYPE json;

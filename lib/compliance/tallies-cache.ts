@@ -1,0 +1,33 @@
+/**
+ * The last evaluation's tallies, kept by the process that wrote them. A snapshot's tallies are one row per rule,
+ * subscription and vault — 7,000 rows and 1.4 MB of JSON at 500 vaults — and every evaluation starts from the previous
+ * snapshot's: reading them back from the database cost ~30 ms of an incremental evaluation's ~250. Keyed by snapshot
+ * id, so another process's newer snapshot (or a rolled-back one) is simply a miss and the tallies are read.
+ */
+import { eq } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import { complianceSnapshots, type TallyRow } from "../db/schema";
+import type { Tallies } from "./tallies";
+
+let kept: { snapshotId: string; tallies: Tallies } | undefined;
+
+/** The tallies of this snapshot if this process kept them; handed over (the evaluation changes them in place). */
+export function takeTallies(snapshotId: string): Tallies | undefined {
+  if (kept?.snapshotId !== snapshotId) return undefined;
+  const { tallies } = kept;
+  kept = undefined;
+  return tallies;
+}
+
+/** After the evaluation that wrote this snapshot committed. */
+export function keepTallies(snapshotId: string, tallies: Tallies): void {
+  kept = { snapshotId, tallies };
+}
+
+export async function storedTallies(db: DbOrTx, snapshotId: string): Promise<TallyRow[]> {
+  const [row] = await db
+    .select({ tallies: complianceSnapshots.tallies })
+    .from(complianceSnapshots)
+    .where(eq(complianceSnapshots.id, snapshotId));
+  return row?.tallies ?? [];
+}
