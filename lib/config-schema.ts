@@ -30,6 +30,8 @@ export const schema = z.object({
   PORT: int(3000, 1, 65535),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().default("info"),
   SECRET_KEY: z.string().optional(),
+  /** The key SECRET_KEY replaced, while channel secrets sealed under it are resealed (docs/alerts.md, "Secrets at rest"). */
+  SECRET_KEY_PREVIOUS: z.string().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")

@@ -29,6 +29,8 @@ export interface AppConfig {
   /** Throws when `secretKeySource` is "unavailable" (only with loadConfig's devKey: "read"). */
   secretKey: Buffer;
   secretKeySource: "env" | "generated-dev-key" | "unavailable";
+  /** SECRET_KEY_PREVIOUS: opens what was sealed under the replaced key, until it is resealed (alerts' channel secrets). */
+  previousSecretKey?: Buffer;
   /** Local state: the embedded database (by default) and, outside production, the generated key. */
   dataDir: string;
   database: { url?: string; poolMax: number; pgliteDir: string; autoMigrate: boolean };
@@ -116,6 +118,15 @@ export function loadConfig(
     secretKeySource = "generated-dev-key";
   }
 
+  let previousSecretKey: Buffer | undefined;
+  if (r.SECRET_KEY_PREVIOUS) {
+    try {
+      previousSecretKey = decodeSecretKey(r.SECRET_KEY_PREVIOUS);
+    } catch {
+      throw new ConfigError("Invalid configuration:\n  SECRET_KEY_PREVIOUS: must be a key as SECRET_KEY is (32+ random bytes)");
+    }
+  }
+
   const authorityHost = r.ENTRA_AUTHORITY_HOST.replace(/\/$/, "");
   const allowLoopbackAuthority = r.ALLOW_LOOPBACK_AUTHORITY;
   if (isLoopbackHost(new URL(authorityHost).hostname) && env === "production" && !allowLoopbackAuthority) {
@@ -161,6 +172,7 @@ export function loadConfig(
     port: r.PORT,
     logLevel: r.LOG_LEVEL,
     secretKeySource,
+    previousSecretKey,
     dataDir: r.DATA_DIR,
     database: {
       url: r.DATABASE_URL,

@@ -3,6 +3,7 @@ export { registerAlertType, alertType, alertTypes, type AlertTypeDef } from "./r
 export { emitAlert, type EmittedEvent } from "./emit";
 export { evaluateAlertsAfterScan } from "./after-scan";
 export { deliverDue, type DeliveryOptions } from "./deliver";
+export { resealStaleChannels } from "./reseal";
 export { runDueDigests } from "./digest";
 export {
   createChannel,

@@ -1,7 +1,8 @@
 /**
  * Channel secrets at rest: AES-256-GCM under a key derived from SECRET_KEY (HKDF, its own label), as
- * `v1.<key id>.<iv>.<tag>.<ciphertext>` (base64url). The key id names the key that sealed a value, so after SECRET_KEY
- * changes a stored secret is reported as "sealed under another key" (re-enter it) instead of failing as garbage.
+ * `v1.<key id>.<iv>.<tag>.<ciphertext>` (base64url). The key id names the key that sealed a value: after SECRET_KEY
+ * changes, a value sealed under the key named by SECRET_KEY_PREVIOUS still opens (and reseal.ts seals it again under
+ * the new key); under any other key it is reported as "sealed under another key" instead of failing as garbage.
  */
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import { getConfig } from "../config";
@@ -17,7 +18,13 @@ export function deriveChannelKey(secretKey: Buffer): BoxKey {
   return { id: createHash("sha256").update(key).digest("hex").slice(0, 12), key };
 }
 
-const currentKey = (): BoxKey => deriveChannelKey(getConfig().secretKey);
+export const currentKey = (): BoxKey => deriveChannelKey(getConfig().secretKey);
+
+/** The keys a sealed value may name: the current one, then the one SECRET_KEY replaced. */
+function knownKeys(): BoxKey[] {
+  const previous = getConfig().previousSecretKey;
+  return previous ? [currentKey(), deriveChannelKey(previous)] : [currentKey()];
+}
 
 export function seal(secrets: Record<string, string>, k: BoxKey = currentKey()): string {
   const iv = randomBytes(12);
@@ -38,11 +45,15 @@ export function sealedKeyId(box: string): string | undefined {
   return box.split(".")[1];
 }
 
-export function open(box: string, k: BoxKey = currentKey()): Record<string, string> {
+export function open(box: string, keys: BoxKey[] = knownKeys()): Record<string, string> {
   const [v, id, iv, tag, ct] = box.split(".");
   if (v !== "v1" || !ct) throw new AppError("internal", "A channel secret is unreadable.");
-  if (id !== k.id)
-    throw new AppError("conflict", "This channel's secrets were sealed under another SECRET_KEY; enter them again.");
+  const k = keys.find((key) => key.id === id);
+  if (!k)
+    throw new AppError(
+      "conflict",
+      "This channel's secrets were sealed under another SECRET_KEY: set SECRET_KEY_PREVIOUS to that key, or enter them again.",
+    );
   const decipher = createDecipheriv("aes-256-gcm", k.key, Buffer.from(iv, "base64url"));
   decipher.setAAD(Buffer.from(id));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));

@@ -192,7 +192,9 @@ export const alertDeliveryJob: JobDefinition = {
   name: "alert-delivery",
   schedule: { everyMs: ALERT_DELIVERY_INTERVAL_MS },
   run: async (ctx, signal) => {
-    const { deliverDue } = await import("../alerts");
+    const { deliverDue, resealStaleChannels } = await import("../alerts");
+    // after a SECRET_KEY rotation: channel secrets sealed under SECRET_KEY_PREVIOUS move to the new key first
+    await resealStaleChannels(ctx);
     // A batch at a time until nothing is due, so a burst after a scan leaves within one run.
     while (!signal.aborted) {
       const c = await deliverDue(ctx);

@@ -394,3 +394,14 @@ describe("demo mailbox", () => {
     );
   });
 });
+
+describe("SECRET_KEY_PREVIOUS", () => {
+  it("is decoded like SECRET_KEY, and a bad one is named", () => {
+    const previous = Buffer.alloc(32, 9);
+    expect(loadConfig({ SECRET_KEY: KEY, SECRET_KEY_PREVIOUS: previous.toString("base64") }).previousSecretKey).toEqual(
+      previous,
+    );
+    expect(loadConfig({ SECRET_KEY: KEY }).previousSecretKey).toBeUndefined();
+    expect(configError({ SECRET_KEY: KEY, SECRET_KEY_PREVIOUS: "short" })).toContain("SECRET_KEY_PREVIOUS:");
+  });
+});

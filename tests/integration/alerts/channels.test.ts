@@ -342,3 +342,60 @@ describe("channel verbs", () => {
     }
   });
 });
+
+describe("SECRET_KEY rotation", () => {
+  test("with SECRET_KEY_PREVIOUS, channels sealed under the old key still send and are resealed under the new one, audited", async () => {
+    const { resealStaleChannels } = await import("@/lib/alerts");
+    const { resetConfigForTests } = await import("@/lib/config");
+    const { systemCtx } = await import("@/lib/context");
+    const ctx = adminCtx();
+    const oldKey = process.env.SECRET_KEY!;
+    const newKey = Buffer.alloc(32, 7).toString("base64");
+    const useKeys = (current: string, previous?: string) => {
+      process.env.SECRET_KEY = current;
+      if (previous) process.env.SECRET_KEY_PREVIOUS = previous;
+      else delete process.env.SECRET_KEY_PREVIOUS;
+      resetConfigForTests();
+    };
+    const keyIdOf = async (id: string) => (await listChannels({ ctx })).find((c) => c.id === id)!.keyId;
+    const created = await createChannel({
+      ctx,
+      input: { name: "Rotating hook", kind: "webhook", secrets: { url: `${rx.url}/hooks/rotating-token-456` } },
+    });
+    const oldId = await keyIdOf(created.id);
+    const underOld = (await listChannels({ ctx })).filter((c) => c.keyId === oldId).length;
+    try {
+      // the key changed and nobody said what it was: the channel cannot send, and says why
+      useKeys(newKey);
+      expect(await sendTestAlert({ ctx, input: { id: created.id } })).toMatchObject({
+        status: "failed",
+        error: expect.stringMatching(/sealed under another SECRET_KEY: set SECRET_KEY_PREVIOUS/),
+      });
+      expect(await resealStaleChannels(systemCtx("test"))).toBe(0);
+
+      useKeys(newKey, oldKey);
+      expect((await sendTestAlert({ ctx, input: { id: created.id } })).status).toBe("delivered");
+      expect(rx.requests.at(-1)!.path).toBe("/hooks/rotating-token-456");
+      // this channel and the ones the tests above created, all sealed under the old key
+      expect(await resealStaleChannels(systemCtx("test"))).toBe(underOld);
+      expect((await listChannels({ ctx })).filter((c) => c.keyId === oldId)).toEqual([]);
+      const newId = await keyIdOf(created.id);
+      expect(newId).not.toBe(oldId);
+      expect(await resealStaleChannels(systemCtx("test"))).toBe(0);
+      const db = await getDb();
+      const rows = (
+        await db.execute(
+          sql`select details from audit_log where action = 'alerts.channel.resealed' and target_id = ${created.id}`,
+        )
+      ).rows as { details: Record<string, unknown> }[];
+      expect(rows.map((r) => r.details)).toEqual([{ name: "Rotating hook", fromKeyId: oldId, toKeyId: newId }]);
+      expect(JSON.stringify(rows)).not.toContain("rotating-token-456");
+
+      // the old key can go now
+      useKeys(newKey);
+      expect((await sendTestAlert({ ctx, input: { id: created.id } })).status).toBe("delivered");
+    } finally {
+      useKeys(oldKey);
+    }
+  });
+});
