@@ -123,7 +123,9 @@ export function loadConfig(
     try {
       previousSecretKey = decodeSecretKey(r.SECRET_KEY_PREVIOUS);
     } catch {
-      throw new ConfigError("Invalid configuration:\n  SECRET_KEY_PREVIOUS: must be a key as SECRET_KEY is (32+ random bytes)");
+      throw new ConfigError(
+        "Invalid configuration:\n  SECRET_KEY_PREVIOUS: must be a key as SECRET_KEY is (32+ random bytes)",
+      );
     }
   }
 

@@ -383,11 +383,9 @@ describe("SECRET_KEY rotation", () => {
       expect(newId).not.toBe(oldId);
       expect(await resealStaleChannels(systemCtx("test"))).toBe(0);
       const db = await getDb();
-      const rows = (
-        await db.execute(
-          sql`select details from audit_log where action = 'alerts.channel.resealed' and target_id = ${created.id}`,
-        )
-      ).rows as { details: Record<string, unknown> }[];
+      const { rows } = (await db.execute(
+        sql`select details from audit_log where action = 'alerts.channel.resealed' and target_id = ${created.id}`,
+      )) as unknown as { rows: { details: Record<string, unknown> }[] };
       expect(rows.map((r) => r.details)).toEqual([{ name: "Rotating hook", fromKeyId: oldId, toKeyId: newId }]);
       expect(JSON.stringify(rows)).not.toContain("rotating-token-456");
 
