@@ -13,11 +13,12 @@ import type { Ctx } from "../context";
 import type { DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema";
 import { dbOf } from "../db/transaction";
-import { deriveAuditMacKey, type MacKey } from "./chain";
+import { deriveAuditMacKey, type MacKey, type MacKeys } from "./chain";
 import { chainHead } from "./export";
 export { checkAgainstAnchor, type AnchorCheck } from "./anchor-check";
 import type { AnchorRef, ChainHead } from "./export-format";
 import { audit } from "./record";
+import { applicationMacKeys } from "./verify";
 
 export const ANCHOR_WRITTEN = "audit.anchor.written";
 
@@ -35,11 +36,14 @@ function anchorMac(key: MacKey, a: { seq: number; hash: string; at: string }): s
 }
 
 /** Parses a stored anchor; with a key, a value whose MAC does not hold is refused (someone else wrote it). */
-export function parseAnchor(value: string, key: MacKey | null, location: string): AnchorRef {
+export function parseAnchor(value: string, macKey: MacKey | MacKeys | null, location: string): AnchorRef {
   const a = anchorSchema.parse(JSON.parse(value));
-  if (key) {
-    const want = Buffer.from(anchorMac(key, a));
-    if (a.keyId !== key.id || want.length !== a.mac.length || !timingSafeEqual(want, Buffer.from(a.mac)))
+  const keys = macKey === null ? null : "id" in macKey ? [macKey] : macKey;
+  if (keys) {
+    // an anchor written before a key rotation carries the previous key's MAC
+    const key = keys.find((k) => k.id === a.keyId);
+    const want = key && Buffer.from(anchorMac(key, a));
+    if (!want || want.length !== a.mac.length || !timingSafeEqual(want, Buffer.from(a.mac)))
       throw new Error("the anchor's MAC does not match the audit key");
   }
   return { seq: a.seq, hash: a.hash, at: a.at, location };
@@ -50,9 +54,7 @@ export function anchorConfigured(): boolean {
 }
 
 /** The newest anchor, or null when anchoring is not configured or nothing was anchored yet. */
-export async function latestAnchor(
-  key: MacKey | null = deriveAuditMacKey(getConfig().secretKey),
-): Promise<AnchorRef | null> {
+export async function latestAnchor(key: MacKey | MacKeys | null = applicationMacKeys()): Promise<AnchorRef | null> {
   const { vaultUrl, secretName } = getConfig().auditAnchor;
   if (!vaultUrl) return null;
   const stored = await readLatestAnchorSecret(vaultUrl, secretName);
@@ -84,7 +86,7 @@ export async function writeAuditAnchor({ ctx, now = new Date() }: { ctx: Ctx; no
   const head = await chainHead(db);
   if (!head) return { status: "empty" };
   const key = deriveAuditMacKey(getConfig().secretKey);
-  const last = await latestAnchor(key).catch(() => null);
+  const last = await latestAnchor().catch(() => null);
   if (await onlyAnchorRowsSince(db, last, head)) return { status: "unchanged" };
   const at = now.toISOString();
   const value = JSON.stringify({

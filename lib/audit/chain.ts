@@ -61,6 +61,23 @@ export function deriveAuditMacKey(secretKey: Buffer): MacKey {
   return { id, key };
 }
 
+/**
+ * The keys whose MACs a verifier accepts, newest first: the current key and, while SECRET_KEY is being rotated, the one
+ * it replaced (SECRET_KEY_PREVIOUS). Rows are always written with the current key; each row names its key id.
+ */
+export type MacKeys = readonly MacKey[];
+
+/** A row written with `older` after rows of `newer` would mean a key going back: not something a rotation does. */
+export function keyOrderBreak(keys: MacKeys, seenNewest: boolean, rowKeyId: string): string | undefined {
+  if (seenNewest && rowKeyId !== keys[0]?.id)
+    return `MAC key ${rowKeyId} follows rows of the current key ${keys[0]?.id} (a key rotation never goes back)`;
+  return undefined;
+}
+
+export function unknownKeyReason(rowKeyId: string, keys: MacKeys): string {
+  return `MAC key ${rowKeyId} is not the current key ${keys[0]?.id}${keys.length > 1 ? ` nor the previous one ${keys[1].id}` : ""} (was SECRET_KEY changed? set SECRET_KEY_PREVIOUS to the old key)`;
+}
+
 export function rowMac(key: MacKey, hash: string): string {
   return createHmac("sha256", key.key).update(hash).digest("hex");
 }

@@ -6,8 +6,9 @@
  * `npm run audit:verify -- --file export.jsonl` verifies an audit export offline (no database): every row's link,
  * hash and MAC, and the manifest (row count, digest, MAC, chain head versus anchor).
  *
- * It uses the key the application uses and never creates one: SECRET_KEY when set (strict: a row made with another key
- * is reported); otherwise a key the installation keeps on disk — the development key (.data/dev-secret-key) or the key
+ * It uses the key the application uses and never creates one: SECRET_KEY when set, with SECRET_KEY_PREVIOUS while a
+ * key rotation is under way (strict: a row made with any other key, or with the previous key after rows of the
+ * current one, is reported); otherwise a key the installation keeps on disk — the development key (.data/dev-secret-key) or the key
  * an embedded install keeps beside its database (`npm run demo`: .data/demo/secret-key) — but only the one the rows
  * were written with. Without a key the chain hashes are still verified and the MACs are reported as unchecked.
  *
@@ -20,7 +21,7 @@ import { parseArgs } from "node:util";
 import { devSecretKeyPath, getConfig, initConfig, readSecretKeyFile } from "../config";
 import { closeDb, getDb } from "../db/client";
 import { checkAgainstAnchor } from "./anchor-check";
-import { deriveAuditMacKey, type MacKey } from "./chain";
+import { deriveAuditMacKey, type MacKey, type MacKeys } from "./chain";
 import type { AnchorRef } from "./export-format";
 import { firstRowKeyId, verifyAuditChain } from "./verify";
 import { verifyAuditExport } from "./verify-export";
@@ -32,9 +33,17 @@ function keyFilesOnDisk(dataDir: string, pgliteDir: string | undefined): string[
   return files;
 }
 
-async function macKey(wantedKeyId: () => Promise<string | undefined>): Promise<{ key: MacKey | null; source: string }> {
+async function macKey(
+  wantedKeyId: () => Promise<string | undefined>,
+): Promise<{ key: MacKey | MacKeys | null; source: string }> {
   const cfg = initConfig({ devKey: "read" });
-  if (cfg.secretKeySource === "env") return { key: deriveAuditMacKey(cfg.secretKey), source: "SECRET_KEY" };
+  if (cfg.secretKeySource === "env")
+    return cfg.previousSecretKey
+      ? {
+          key: [deriveAuditMacKey(cfg.secretKey), deriveAuditMacKey(cfg.previousSecretKey)],
+          source: "SECRET_KEY and SECRET_KEY_PREVIOUS",
+        }
+      : { key: deriveAuditMacKey(cfg.secretKey), source: "SECRET_KEY" };
   if (cfg.env === "production") return { key: null, source: "" };
   const wanted = await wantedKeyId();
   for (const file of keyFilesOnDisk(cfg.dataDir, cfg.database.url ? undefined : cfg.database.pgliteDir)) {

@@ -4,7 +4,7 @@
  * that does not match the rows, or a file cut short.
  */
 import { timingSafeEqual } from "node:crypto";
-import { chainedFields, rowHash, rowMac, type MacKey } from "./chain";
+import { chainedFields, keyOrderBreak, rowHash, rowMac, unknownKeyReason, type MacKey, type MacKeys } from "./chain";
 import { EXPORT_FORMAT, manifestMac, rowsDigest, type ExportManifest, type ExportedRow } from "./export-format";
 
 export interface ExportVerifyResult {
@@ -28,9 +28,11 @@ function parseLine(text: string): Record<string, unknown> | undefined {
 
 export async function verifyAuditExport(
   lines: AsyncIterable<string> | Iterable<string>,
-  { macKey }: { macKey: MacKey | null },
+  { macKey }: { macKey: MacKey | MacKeys | null },
 ): Promise<ExportVerifyResult> {
-  const macChecked = macKey !== null;
+  const keys = macKey === null ? null : "id" in macKey ? [macKey] : macKey;
+  const macChecked = keys !== null;
+  let seenNewest = false;
   const digest = rowsDigest();
   let rowsChecked = 0;
   let lineNo = 0;
@@ -62,9 +64,13 @@ export async function verifyAuditExport(
     if (prev && r.prevHash !== prev.hash) return fail("previous-hash link does not match the preceding row", r.seq);
     if (rowHash(r.prevHash, chainedFields(r)) !== r.hash)
       return fail("content does not match its hash (the row was altered)", r.seq);
-    if (macKey) {
-      if (r.keyId !== macKey.id) return fail(`MAC key ${r.keyId} is not the given key ${macKey.id}`, r.seq);
-      if (!same(rowMac(macKey, r.hash), String(r.mac)))
+    if (keys) {
+      const key = keys.find((k) => k.id === r.keyId);
+      if (!key) return fail(unknownKeyReason(r.keyId, keys), r.seq);
+      const back = keyOrderBreak(keys, seenNewest, r.keyId);
+      if (back) return fail(back, r.seq);
+      seenNewest ||= key === keys[0];
+      if (!same(rowMac(key, r.hash), String(r.mac)))
         return fail("MAC does not match (hash rewritten without the key)", r.seq);
     }
     digest.add(r.hash);
@@ -91,11 +97,13 @@ export async function verifyAuditExport(
     );
   if (anchor && head && anchor.seq === head.seq && anchor.hash !== head.hash)
     return fail("the chain head differs from the anchor at the same row: the chain was rewritten");
-  if (macKey) {
+  if (keys) {
     const { mac, ...body } = manifest;
-    if (manifest.keyId !== macKey.id)
-      return fail(`manifest MAC key ${manifest.keyId} is not the given key ${macKey.id}`);
-    if (!same(manifestMac(macKey, body), String(mac))) return fail("manifest MAC does not match (manifest altered)");
+    // the exporting installation's key at the time: the current one, or the previous one for an export made before
+    const key = keys.find((k) => k.id === manifest.keyId);
+    if (!key)
+      return fail(`manifest MAC key ${manifest.keyId} is not a given key (${keys.map((k) => k.id).join(", ")})`);
+    if (!same(manifestMac(key, body), String(mac))) return fail("manifest MAC does not match (manifest altered)");
   }
   return { ok: true, rowsChecked, macChecked, manifest };
 }

@@ -2,7 +2,17 @@ import { asc, gt } from "drizzle-orm";
 import { getConfig } from "../config";
 import type { DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema";
-import { chainedFieldsOfRow, deriveAuditMacKey, GENESIS_HASH, rowHash, rowMac, type MacKey } from "./chain";
+import {
+  chainedFieldsOfRow,
+  deriveAuditMacKey,
+  GENESIS_HASH,
+  keyOrderBreak,
+  rowHash,
+  rowMac,
+  unknownKeyReason,
+  type MacKey,
+  type MacKeys,
+} from "./chain";
 
 export interface VerifyResult {
   ok: boolean;
@@ -15,13 +25,27 @@ export interface VerifyResult {
 
 const BATCH = 2000;
 
+/** The application's audit MAC keys: SECRET_KEY's, then SECRET_KEY_PREVIOUS's while a rotation is under way. */
+export function applicationMacKeys(): MacKeys {
+  const cfg = getConfig();
+  const current = deriveAuditMacKey(cfg.secretKey);
+  return cfg.previousSecretKey ? [current, deriveAuditMacKey(cfg.previousSecretKey)] : [current];
+}
+
+export const asKeys = (k: MacKey | MacKeys | null): MacKeys | null => (k === null ? null : "id" in k ? [k] : k);
+
 /**
  * Walks the whole chain in order and names the first row whose sequence, link, hash or MAC does not hold. `macKey`
- * defaults to the application's key; null checks everything but the MACs (a verifier without the key).
+ * defaults to the application's keys (the current one and SECRET_KEY_PREVIOUS, so rows written before a key rotation
+ * still verify); null checks everything but the MACs (a verifier without the key).
  */
-export async function verifyAuditChain(db: DbOrTx, { macKey }: { macKey?: MacKey | null } = {}): Promise<VerifyResult> {
-  const key = macKey === undefined ? deriveAuditMacKey(getConfig().secretKey) : macKey;
-  const macChecked = key !== null;
+export async function verifyAuditChain(
+  db: DbOrTx,
+  { macKey }: { macKey?: MacKey | MacKeys | null } = {},
+): Promise<VerifyResult> {
+  const keys = macKey === undefined ? applicationMacKeys() : asKeys(macKey);
+  const macChecked = keys !== null;
+  let seenNewest = false;
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
   let rowsChecked = 0;
@@ -52,9 +76,12 @@ export async function verifyAuditChain(db: DbOrTx, { macKey }: { macKey?: MacKey
       if (r.prevHash !== prevHash) return bad("previous-hash link does not match the preceding row");
       const recomputed = rowHash(prevHash, chainedFieldsOfRow(r));
       if (recomputed !== r.hash) return bad("content does not match its hash (the row was altered)");
-      if (key) {
-        if (r.keyId !== key.id)
-          return bad(`MAC key ${r.keyId} is not the current key ${key.id} (was SECRET_KEY changed?)`);
+      if (keys) {
+        const key = keys.find((k) => k.id === r.keyId);
+        if (!key) return bad(unknownKeyReason(r.keyId, keys));
+        const back = keyOrderBreak(keys, seenNewest, r.keyId);
+        if (back) return bad(back);
+        seenNewest ||= key === keys[0];
         if (rowMac(key, r.hash) !== r.mac) return bad("MAC does not match (hash rewritten without the key)");
       }
       prevHash = r.hash;
