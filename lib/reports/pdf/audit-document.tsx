@@ -76,9 +76,7 @@ export function AuditDocument({ data }: { data: AuditPdfData }) {
               </View>
             </>
           ),
-          // targets are often ARM ids, which wrap onto several lines
-          first: 12,
-          per: 26,
+          first: 30,
         },
       ).map((group, i) => (
         <SectionPage key={i} meta={meta} docTitle={AUDIT_TITLE} title="Entries" bookmark={i === 0 ? undefined : false}>

@@ -12,7 +12,6 @@ const more = (shown: number, total: number, file: string) =>
   ) : null;
 
 export function Findings({ d }: { d: NonNullable<EvidenceData["findings"]> }) {
-  // a finding's reason wraps onto two or three lines: fewer rows a page
   return tablePages(
     {
       columns: [
@@ -42,8 +41,7 @@ export function Findings({ d }: { d: NonNullable<EvidenceData["findings"]> }) {
         </>
       ),
       tail: more(d.shown.length, d.total, "findings.csv"),
-      first: 14,
-      per: 22,
+      first: 34,
     },
   );
 }
@@ -87,8 +85,7 @@ export function Inventory({ d }: { d: NonNullable<EvidenceData["inventory"]> }) 
         </>
       ),
       // the subscriptions table shares the first page
-      first: Math.max(5, 34 - d.bySubscription.length),
-      per: 46,
+      first: Math.max(5, 36 - d.bySubscription.length),
     },
   );
 }
@@ -111,7 +108,6 @@ export function Expiry({ d }: { d: NonNullable<EvidenceData["expiry"]> }) {
       head: <Heading>Expiry schedule (next 90 days)</Heading>,
       tail: more(d.shown.length, d.total, "inventory.csv and app-credentials.csv"),
       first: 38,
-      per: 42,
     },
   );
 }
@@ -147,14 +143,12 @@ export function Apps({ d }: { d: NonNullable<EvidenceData["apps"]> }) {
         d.total - (d.counts.find((c) => c.status === "healthy")?.count ?? 0),
         "app-credentials.csv",
       ),
-      first: 30,
-      per: 42,
+      first: 32,
     },
   );
 }
 
 export function Coverage({ d }: { d: NonNullable<EvidenceData["coverage"]> }) {
-  // a reason and its remedy run to three or four lines
   return tablePages(
     {
       columns: [
@@ -191,8 +185,7 @@ export function Coverage({ d }: { d: NonNullable<EvidenceData["coverage"]> }) {
           </Text>
         </>
       ),
-      first: 8,
-      per: 12,
+      first: 28,
     },
   );
 }

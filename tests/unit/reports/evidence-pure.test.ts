@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { csvLine } from "@/lib/csv";
 import { formatParams } from "@/lib/reports/collect";
-import { breakable } from "@/lib/reports/pdf/table";
+import { breakable, cellLines, columnChars } from "@/lib/reports/pdf/table";
 import { previousMonth } from "@/lib/scheduler/jobs";
 
 describe("CSV lines", () => {
@@ -23,12 +23,22 @@ describe("rule parameters for people", () => {
 });
 
 describe("table word breaks", () => {
-  it("adds only invisible break opportunities to long tokens", () => {
+  it("cuts a token longer than its column into lines that fit, after a separator where one falls late enough", () => {
     const hash = "a".repeat(64);
-    const out = breakable(hash);
-    expect(out).not.toBe(hash);
-    expect(out.replace(/\u200b/g, "")).toBe(hash);
-    expect(breakable("short words stay")).toBe("short words stay");
+    const out = breakable(hash, 20);
+    expect(out.split("\n").map((l) => l.length)).toEqual([20, 20, 20, 4]);
+    expect(out.replace(/\n/g, "")).toBe(hash);
+    expect(breakable("vault kv-payments-prod-westeurope-01", 20)).toBe("vault kv-payments-prod-\nwesteurope-01");
+    expect(breakable("short words stay", 20)).toBe("short words stay");
+  });
+
+  it("knows how many characters a column holds, and how many lines a cell takes", () => {
+    // a whole-width column of Plex Sans at 8.5 pt, ids at ~0.53 em: (515 − 6) / (8.5 × 0.55)
+    expect(columnChars(1)).toBe(108);
+    expect(columnChars(0.1, true)).toBe(10);
+    expect(cellLines("short", 20)).toBe(1);
+    expect(cellLines("compliance-snapshot 3f2b8c1e-13-4e0b-9a51-0c6e1d2f7a88", 16)).toBe(5);
+    expect(cellLines("expires in 2 days (within 30)", 20)).toBe(2);
   });
 });
 
