@@ -13,7 +13,7 @@ import type { Ctx } from "../context";
 import type { DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema";
 import { dbOf } from "../db/transaction";
-import { deriveAuditMacKey, type MacKey, type MacKeys } from "./chain";
+import { asKeys, deriveAuditMacKey, type MacKey, type MacKeys } from "./chain";
 import { chainHead } from "./export";
 export { checkAgainstAnchor, type AnchorCheck } from "./anchor-check";
 import type { AnchorRef, ChainHead } from "./export-format";
@@ -38,7 +38,7 @@ function anchorMac(key: MacKey, a: { seq: number; hash: string; at: string }): s
 /** Parses a stored anchor; with a key, a value whose MAC does not hold is refused (someone else wrote it). */
 export function parseAnchor(value: string, macKey: MacKey | MacKeys | null, location: string): AnchorRef {
   const a = anchorSchema.parse(JSON.parse(value));
-  const keys = macKey === null ? null : "id" in macKey ? [macKey] : macKey;
+  const keys = asKeys(macKey);
   if (keys) {
     // an anchor written before a key rotation carries the previous key's MAC
     const key = keys.find((k) => k.id === a.keyId);

@@ -67,6 +67,9 @@ export function deriveAuditMacKey(secretKey: Buffer): MacKey {
  */
 export type MacKeys = readonly MacKey[];
 
+/** One key or the accepted keys, as a list (null: MACs not checked). */
+export const asKeys = (k: MacKey | MacKeys | null): MacKeys | null => (k === null ? null : "id" in k ? [k] : k);
+
 /** A row written with `older` after rows of `newer` would mean a key going back: not something a rotation does. */
 export function keyOrderBreak(keys: MacKeys, seenNewest: boolean, rowKeyId: string): string | undefined {
   if (seenNewest && rowKeyId !== keys[0]?.id)

@@ -4,7 +4,16 @@
  * that does not match the rows, or a file cut short.
  */
 import { timingSafeEqual } from "node:crypto";
-import { chainedFields, keyOrderBreak, rowHash, rowMac, unknownKeyReason, type MacKey, type MacKeys } from "./chain";
+import {
+  asKeys,
+  chainedFields,
+  keyOrderBreak,
+  rowHash,
+  rowMac,
+  unknownKeyReason,
+  type MacKey,
+  type MacKeys,
+} from "./chain";
 import { EXPORT_FORMAT, manifestMac, rowsDigest, type ExportManifest, type ExportedRow } from "./export-format";
 
 export interface ExportVerifyResult {
@@ -30,7 +39,7 @@ export async function verifyAuditExport(
   lines: AsyncIterable<string> | Iterable<string>,
   { macKey }: { macKey: MacKey | MacKeys | null },
 ): Promise<ExportVerifyResult> {
-  const keys = macKey === null ? null : "id" in macKey ? [macKey] : macKey;
+  const keys = asKeys(macKey);
   const macChecked = keys !== null;
   let seenNewest = false;
   const digest = rowsDigest();

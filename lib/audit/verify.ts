@@ -3,6 +3,7 @@ import { getConfig } from "../config";
 import type { DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema";
 import {
+  asKeys,
   chainedFieldsOfRow,
   deriveAuditMacKey,
   GENESIS_HASH,
@@ -31,8 +32,6 @@ export function applicationMacKeys(): MacKeys {
   const current = deriveAuditMacKey(cfg.secretKey);
   return cfg.previousSecretKey ? [current, deriveAuditMacKey(cfg.previousSecretKey)] : [current];
 }
-
-export const asKeys = (k: MacKey | MacKeys | null): MacKeys | null => (k === null ? null : "id" in k ? [k] : k);
 
 /**
  * Walks the whole chain in order and names the first row whose sequence, link, hash or MAC does not hold. `macKey`

@@ -20,6 +20,7 @@ import { getSetting } from "../settings/store";
 import { prepareRules, type PreparedRules } from "./catalogue";
 import { rulesFingerprint } from "./digest";
 import { EvaluationState, type StoredObject } from "./evaluation-state";
+import { loadStored } from "./stored-objects";
 import { deleteObjects, writeFindings, writeObjects } from "./evaluation-writes";
 import { EndedFailures, emitScoreAlerts, NewFailures } from "./alerts";
 import { explainGroups } from "./explain";
@@ -108,39 +109,6 @@ async function waiverCandidates(db: DbOrTx, since: Date, now: Date): Promise<{ s
 
 /** Beyond this many id candidates a full pass is cheaper than an id list (and stays under the parameter limit). */
 const MAX_ID_CANDIDATES = 20_000;
-
-/**
- * Adds the stored evaluation of these ids to `into`. Raw rows and one JSON parameter: this runs for every page of a
- * full evaluation, where a 5,000-parameter list and the query builder's row mapping cost more than the query (profiled).
- */
-async function loadStored(db: DbOrTx, into: Map<string, StoredObject>, ids: string[]): Promise<void> {
-  if (!ids.length) return;
-  const { rows } = (await db.execute(sql`select object_id, scope, object_name, vault_id, vault_name, subscription_id,
-      digest, next_change_at from ${complianceObjects}
-      where object_id in (select json_array_elements_text(${JSON.stringify(ids)}::json))`)) as unknown as {
-    rows: {
-      object_id: string;
-      scope: string;
-      object_name: string;
-      vault_id: string | null;
-      vault_name: string | null;
-      subscription_id: string | null;
-      digest: string;
-      next_change_at: Date | string | null;
-    }[];
-  };
-  for (const r of rows)
-    into.set(r.object_id, {
-      objectId: r.object_id,
-      scope: r.scope,
-      objectName: r.object_name,
-      vaultId: r.vault_id,
-      vaultName: r.vault_name,
-      subscriptionId: r.subscription_id,
-      digest: r.digest,
-      nextChangeAt: r.next_change_at === null ? null : new Date(r.next_change_at),
-    });
-}
 
 export async function evaluateCompliance({
   ctx,
