@@ -253,13 +253,30 @@ export function armPostJson<T = unknown>(path: string, signal?: AbortSignal): Pr
   return armJson<T>("POST", path, signal);
 }
 
-async function armJson<T>(method: "GET" | "POST", pathOrUrl: string, signal?: AbortSignal): Promise<T> {
+/**
+ * PUT or PATCH a JSON body (rotation's reference updates: the only ARM writes). The body may carry app settings'
+ * values; it is sent and dropped, and an error keeps only ARM's code and message.
+ */
+export function armWriteJson<T = unknown>(
+  method: "PUT" | "PATCH",
+  path: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
+  return armJson<T>(method, path, signal, JSON.stringify(body));
+}
+
+async function armJson<T>(
+  method: "GET" | "POST" | "PUT" | "PATCH",
+  pathOrUrl: string,
+  signal?: AbortSignal,
+  body?: string,
+): Promise<T> {
   const f = factory();
   const url = /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${f.cfg.armEndpoint}${pathOrUrl}`;
-  const res = await armPipeline().sendRequest(
-    f.httpClient,
-    createPipelineRequest({ url, method, abortSignal: signal }),
-  );
+  const req = createPipelineRequest({ url, method, abortSignal: signal, body });
+  if (body !== undefined) req.headers.set("content-type", "application/json");
+  const res = await armPipeline().sendRequest(f.httpClient, req);
   const text = res.bodyAsText ?? "";
   if (res.status >= 400) {
     let code: string | undefined;

@@ -14,6 +14,7 @@ export {
   graphClient,
   armGetJson,
   armPostJson,
+  armWriteJson,
   type KeyVaultClients,
 } from "./clients";
 export * from "./arm";
@@ -24,3 +25,4 @@ export * from "./validate";
 export type { AccessPolicySummary, PrivateEndpointState } from "./vault-shape";
 export * from "./rotation";
 export * from "./consumers";
+export * from "./consumer-update";

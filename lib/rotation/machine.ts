@@ -1,23 +1,18 @@
 /**
  * Advances one leased rotation as far as it can go now:
- *   adding → writing → verifying → overlap (wait) → removing → done, or held with a reason.
+ *   adding → writing → verifying (+ versioned references updated) → overlap (wait) → removing → done, or held.
  * The new secret value is a local variable of one run: between Graph's answer and the verification. After a crash
  * the next run recovers it from a Key Vault version this rotation wrote (tagged with the rotation id), or — when no
  * write happened — removes the new credential (found by the rotation id in its display name) and starts over.
  * The old credential is removed only after the overlap that follows a successful verification.
  */
-import {
-  addAppPassword,
-  classifyError,
-  removeAppPassword,
-  verifyClientSecret,
-  type RetryPolicy,
-  writeSecretVersion,
-} from "../cloud";
+import { addAppPassword, removeAppPassword, verifyClientSecret, type RetryPolicy, writeSecretVersion } from "../cloud";
 import type { Ctx } from "../context";
 import type { Rotation } from "../db/schema";
 import { logger } from "../log";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID } from "./links";
+import { publicReason } from "./reason";
+import { updateVersionedReferences } from "./references";
 import { stepsOf, transition, type StepChange } from "./store";
 import { markerOf, recoverValue, removeMarked, targetKey } from "./traces";
 
@@ -33,13 +28,6 @@ export interface RunOptions {
   retry?: Partial<RetryPolicy>;
   /** test hook: called after each transition commits (the SIGKILL tests stop the process here) */
   onStep?: (state: string) => Promise<void> | void;
-}
-
-/** A reason fit for the console and the audit log: kind, status and service code — never a cloud message. */
-function publicReason(what: string, e: unknown): string {
-  const c = classifyError(e);
-  if (c.kind === "internal") return `${what}: internal error`;
-  return `${what}: ${c.kind}${c.status ? ` (HTTP ${c.status}${c.code ? ` ${c.code}` : ""})` : ""}`;
 }
 
 function tagsFor(r: Rotation): Record<string, string> {
@@ -238,6 +226,20 @@ export async function runRotation(ctx: Ctx, start: Rotation, o: RunOptions): Pro
           return r;
         }
         secret = undefined;
+        if (r.updateReferences) {
+          const failures = await updateVersionedReferences(ctx, r, o.worker, o);
+          if (failures.length) {
+            // the old credential stays: a reference naming the old version would break when it goes
+            await hold(
+              "verifying",
+              failures.length === 1
+                ? failures[0]
+                : `${failures.length} reference updates failed; first: ${failures[0]}`,
+              [{ step: "verify", status: "succeeded" }],
+            );
+            return r;
+          }
+        }
         const until = new Date(Date.now() + r.overlapHours * 3_600_000);
         await step(
           { state: "overlap", overlapUntil: until },

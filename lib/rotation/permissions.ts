@@ -17,6 +17,36 @@ export interface PermissionCheck {
 
 const WRITE = "Key Vault Secrets Officer (RBAC) or an access policy with secrets: set";
 
+/** What updating versioned references needs; not read (no role list for every consumer): the write itself answers. */
+export function referencePermissions(
+  consumers: { versioned: boolean; kind: "app_service" | "function_app" | "container_app"; resourceName: string }[],
+): PermissionCheck[] {
+  const names = (k: (typeof consumers)[number]["kind"][]) => [
+    ...new Set(consumers.filter((c) => c.versioned && k.includes(c.kind)).map((c) => c.resourceName)),
+  ];
+  const kinds = [
+    {
+      names: names(["app_service", "function_app"]),
+      needs:
+        "Microsoft.Web/sites/config/list/action and Microsoft.Web/sites/config/write (Website Contributor) — only to update them",
+    },
+    {
+      names: names(["container_app"]),
+      needs:
+        "Microsoft.App/containerApps/listSecrets/action and Microsoft.App/containerApps/write (Container Apps Contributor) — only to update them",
+    },
+  ];
+  const out: PermissionCheck[] = kinds
+    .filter((k) => k.names.length)
+    .map((k) => ({
+      scope: `Versioned references in ${k.names.join(", ")}`,
+      needs: k.needs,
+      has: "unknown",
+      detail: "not read: a refused update holds the rotation before the old secret is removed",
+    }));
+  return out;
+}
+
 export async function checkPermissions(
   app: { owners: { id: string }[] },
   vaults: { id: string; name: string }[],

@@ -15,11 +15,16 @@ import { text } from "../validation";
 import { loadAppLinks } from "./app-links";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID, type Link } from "./links";
 import { discoverConsumers, type Consumer } from "./consumers";
-import { checkPermissions, type PermissionCheck } from "./permissions";
+import { checkPermissions, referencePermissions, type PermissionCheck } from "./permissions";
 import { targetKey } from "./traces";
 import { initSteps } from "./store";
 
-const planInput = z.object({ appObjectId: text(200, { min: 1 }), keyId: text(64).optional() });
+const planInput = z.object({
+  appObjectId: text(200, { min: 1 }),
+  keyId: text(64).optional(),
+  /** after verification, point versioned consumer references at the new version (the plan offers it) */
+  updateReferences: z.boolean().optional(),
+});
 
 export interface RotationPlan {
   app: { id: string; appId: string; displayName: string };
@@ -116,7 +121,7 @@ export async function planRotation({
     skipped: links
       .filter((l) => !l.active)
       .map((l) => ({ vaultName: l.secret.vaultName, secretName: l.secret.name, source: l.source, reason: l.reason })),
-    permissions,
+    permissions: [...permissions, ...referencePermissions(found.consumers)],
     blockers,
   };
 }
@@ -125,6 +130,7 @@ export async function planRotation({
 export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ rotationId: string }> {
   assertPermission(ctx, "rotation:run");
   const plan = await planRotation({ ctx, input, consumers: false });
+  const updateReferences = planInput.parse(input).updateReferences ?? false;
   if (plan.blockers.length) throw new AppError("conflict", plan.blockers[0]);
   const by = ctx.actor.type === "user" ? ctx.actor.upn : ctx.actor.type === "system" ? ctx.actor.job : "anonymous";
   return withTransaction(ctx, async (tx) => {
@@ -147,6 +153,7 @@ export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }
         overlapHours: plan.overlapHours,
         validityDays: plan.validityDays,
         targets,
+        updateReferences,
         requestedBy: by,
       })
       .returning({ id: rotations.id });
@@ -159,6 +166,7 @@ export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }
         replaces: plan.replaces?.keyId ?? null,
         targets: targets.map(targetKey),
         overlapHours: plan.overlapHours,
+        updateReferences,
       },
     });
     return { rotationId: r.id };

@@ -134,7 +134,15 @@ async function upsertStep(ctx: Ctx, rotationId: string, s: StepChange): Promise<
     });
 }
 
-const STEP_ORDER: RotationStep[] = ["add_password", "write_secret", "remove_new", "verify", "overlap", "remove_old"];
+const STEP_ORDER: RotationStep[] = [
+  "add_password",
+  "write_secret",
+  "remove_new",
+  "verify",
+  "update_reference",
+  "overlap",
+  "remove_old",
+];
 
 /** The steps in the order they run; removing the new secret again (after failed writes, or a restart) after the writes. */
 export async function stepsOf(ctx: Ctx, rotationId: string): Promise<RotationStepRow[]> {

@@ -21,8 +21,10 @@ import {
   type VaultFirewall,
   type DiagnosticSettingDef,
   type PasswordCredentialDef,
+  type SiteSettingDef,
 } from "./estate";
 import { networkVerdict, nowS, type CloudState, type VaultRuntime } from "./state";
+import { containerAppSecrets, renderSetting } from "./services/arm";
 import { controlSetSecret } from "./services/keyvault";
 
 export interface AddVaultInput {
@@ -636,6 +638,28 @@ export class Control {
         });
     }
     return out;
+  }
+
+  // ---- ARM consumers (sites, container apps) ------------------------------------------------------------------------
+  /** A site's app settings and connection strings as ARM's list actions render them (values included: test checks). */
+  siteConfig(name: string): { settings: Record<string, string>; connectionStrings: Record<string, string> } {
+    const site = this.s.sites.find((x) => x.name === name);
+    if (!site) throw new Error(`no site '${name}'`);
+    const render = (list: SiteSettingDef[]) =>
+      Object.fromEntries(list.map((st) => [st.name, renderSetting(this.s, st)]));
+    return { settings: render(site.settings), connectionStrings: render(site.connectionStrings) };
+  }
+  /** A container app's secrets as `listSecrets` returns them. */
+  containerAppSecrets(name: string) {
+    const ca = this.s.containerApps.find((x) => x.name === name);
+    if (!ca) throw new Error(`no container app '${name}'`);
+    return containerAppSecrets(this.s, ca);
+  }
+  /** Adds a plain-value secret to a container app (a PATCH of its secrets must carry it back unchanged). */
+  addContainerAppSecret(appName: string, secret: { name: string; value: string }) {
+    const ca = this.s.containerApps.find((x) => x.name === appName);
+    if (!ca) throw new Error(`no container app '${appName}'`);
+    ca.secrets.push({ ...secret });
   }
 
   // ---- AWS / GCP -------------------------------------------------------------------------------------------------

@@ -285,7 +285,8 @@ export interface ContainerAppDef {
   subscriptionId: string;
   resourceGroup: string;
   principalId: string;
-  secrets: { name: string; ref: NonNullable<SiteSettingDef["ref"]> }[];
+  /** `ref`: generated; `keyVaultUrl` / `value`: as a PATCH left them (value: a plain secret, never returned by GET) */
+  secrets: { name: string; ref?: NonNullable<SiteSettingDef["ref"]>; keyVaultUrl?: string; value?: string }[];
 }
 
 export interface SiteDef {

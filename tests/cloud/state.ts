@@ -6,6 +6,8 @@ import {
   DAY,
   makePassword,
   type AppDef,
+  type ContainerAppDef,
+  type SiteDef,
   type Estate,
   type KvKind,
   type KvObject,
@@ -105,6 +107,9 @@ export class CloudState {
   vaultsByName = new Map<string, VaultRuntime>();
   vaultsByPort = new Map<number, VaultRuntime>();
   apps: AppDef[] = [];
+  /** the estate's sites and container apps, as rotation's reference updates leave them (reset() restores them) */
+  sites: SiteDef[] = [];
+  containerApps: ContainerAppDef[] = [];
   aws = new Map<string, AwsSecret>();
   gcp = new Map<string, GcpSecret>();
   graphRev = 0;
@@ -122,6 +127,8 @@ export class CloudState {
   /** (Re)build apps, AWS, GCP from the estate. Vaults are reset separately (ports survive). */
   resetNonVault() {
     this.apps = structuredClone(this.estate.apps);
+    this.sites = structuredClone(this.estate.sites);
+    this.containerApps = structuredClone(this.estate.containerApps);
     this.graphRev++;
     this.aws.clear();
     for (const s of this.estate.aws.secrets) this.aws.set(s.name, this.awsFromSeed(s));

@@ -1,4 +1,15 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 /**
  * A client-secret rotation: one row per rotation (its state machine) and one row per step (rotation_steps). No column
@@ -43,6 +54,8 @@ export const rotations = pgTable(
     validityDays: integer("validity_days").notNull(),
     overlapUntil: timestamp("overlap_until", { withTimezone: true }),
     targets: jsonb("targets").$type<RotationTarget[]>().notNull(),
+    /** After verification, point versioned consumer references at the new version (the Operator's choice in the plan). */
+    updateReferences: boolean("update_references").notNull().default(false),
     requestedBy: text("requested_by").notNull(),
     lockedBy: text("locked_by"),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
@@ -53,7 +66,8 @@ export const rotations = pgTable(
   (t) => [index("rotations_app_idx").on(t.appObjectId), index("rotations_state_idx").on(t.state)],
 );
 
-export type RotationStep = "add_password" | "write_secret" | "verify" | "overlap" | "remove_old" | "remove_new";
+export type RotationStep =
+  "add_password" | "write_secret" | "verify" | "update_reference" | "overlap" | "remove_old" | "remove_new";
 
 export const rotationSteps = pgTable(
   "rotation_steps",
@@ -63,7 +77,7 @@ export const rotationSteps = pgTable(
       .notNull()
       .references(() => rotations.id),
     step: text("step").$type<RotationStep>().notNull(),
-    /** write_secret: "<vaultName>/<secretName>"; other steps: "" */
+    /** write_secret: "<vaultName>/<secretName>"; update_reference: "<resourceName>/<setting>"; other steps: "" */
     target: text("target").notNull().default(""),
     status: text("status").$type<"pending" | "running" | "succeeded" | "failed" | "skipped">().notNull(),
     attempts: integer("attempts").notNull().default(0),

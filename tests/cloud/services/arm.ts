@@ -2,13 +2,22 @@
 // app settings, role assignments) and Azure Resource Graph, on one HTTPS origin.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RESOURCES, applyFault, readBody, send, sleep, splitUrl, type Reply } from "../core";
-import type { ContainerAppDef, SiteDef, VaultDef } from "../estate";
+import type { ContainerAppDef, SiteDef, SiteSettingDef, VaultDef } from "../estate";
 import type { CloudState, VaultRuntime } from "../state";
 
 export interface ArmOptions {
   origin: () => string;
   pageSize: number;
   rgPageSize: number;
+}
+
+/** A request body as JSON, or undefined when it is not JSON (the route answers 400). */
+function parseJson(b: Buffer): unknown {
+  try {
+    return JSON.parse(b.toString("utf8"));
+  } catch {
+    return undefined;
+  }
 }
 
 export function armError(status: number, code: string, message: string): Reply {
@@ -133,14 +142,30 @@ function pinnedVersion(s: CloudState, v: VaultRuntime, name: string): string {
   return s.data(v).live.secrets.get(name)?.versions[0]?.version ?? "";
 }
 
-function containerAppJson(s: CloudState, ca: ContainerAppDef): Record<string, unknown> {
-  const secrets = ca.secrets.map((x) => {
-    const v = s.vaults.find((y) => y.def.index === x.ref.vaultIndex && y.def.seeded);
-    const version = x.ref.pinned && v ? pinnedVersion(s, v, x.ref.secretName) : "";
+/** A container app's secrets as `listSecrets` returns them: plain values included, Key Vault ones as their URL. */
+export function containerAppSecrets(
+  s: CloudState,
+  ca: ContainerAppDef,
+): { name: string; value?: string; keyVaultUrl?: string; identity?: string }[] {
+  return ca.secrets.map((x) => {
+    if (x.value !== undefined) return { name: x.name, value: x.value };
+    if (x.keyVaultUrl !== undefined) return { name: x.name, keyVaultUrl: x.keyVaultUrl, identity: "system" };
+    const ref = x.ref!;
+    const v = s.vaults.find((y) => y.def.index === ref.vaultIndex && y.def.seeded);
+    const version = ref.pinned && v ? pinnedVersion(s, v, ref.secretName) : "";
     // a versionless keyVaultUrl has no trailing slash, like the portal writes it
-    const url = v ? secretUrl(v, x.ref.secretName, version).replace(/\/$/, "") : "";
+    const url = v ? secretUrl(v, ref.secretName, version).replace(/\/$/, "") : "";
     return { name: x.name, keyVaultUrl: url, identity: "system" };
   });
+}
+
+function containerAppJson(s: CloudState, ca: ContainerAppDef): Record<string, unknown> {
+  // GET never returns a secret's value
+  const secrets = containerAppSecrets(s, ca).map((x) => ({
+    name: x.name,
+    keyVaultUrl: x.keyVaultUrl,
+    identity: x.identity,
+  }));
   return {
     id: ca.id,
     name: ca.name,
@@ -245,13 +270,40 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
         v.def.resourceGroup.toLowerCase() === rg.toLowerCase() &&
         v.def.name.toLowerCase() === name.toLowerCase(),
     );
-  const findSite = (sid: string, rg: string, name: string) =>
-    s.estate.sites.find(
+  /** A site or container app by subscription, resource group and name (case-insensitive, as ARM) */
+  const findIn = <T extends { subscriptionId: string; resourceGroup: string; name: string }>(
+    list: T[],
+    sid: string,
+    rg: string,
+    name: string,
+  ) =>
+    list.find(
       (x) =>
         x.subscriptionId.toLowerCase() === sid.toLowerCase() &&
         x.resourceGroup.toLowerCase() === rg.toLowerCase() &&
         x.name.toLowerCase() === name.toLowerCase(),
     );
+  /** ARM's 404 for a resource, with an op for its GET */
+  const resourceRoute = (
+    type: string,
+    name: string,
+    rg: string,
+    sid: string,
+    withSub: (r: () => Reply) => () => Reply | Promise<Reply>,
+  ) => {
+    const nf = armError(
+      404,
+      "ResourceNotFound",
+      `The Resource '${type}/${name}' under resource group '${rg}' was not found.`,
+    );
+    const get = (op: string, json: (() => Record<string, unknown>) | null): ArmRoute => ({
+      op,
+      subscriptionId: sid,
+      read: true,
+      run: withSub(() => (json ? { status: 200, body: json() } : nf)),
+    });
+    return { nf, get };
+  };
   const subNotFound = (sid: string) =>
     armError(404, "SubscriptionNotFound", `The subscription '${sid}' could not be found.`);
   const vaultNotFound = (name: string, rg: string) =>
@@ -381,9 +433,7 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
         run: withSub(() => ({
           status: 200,
           body: pageOf(
-            s.estate.containerApps
-              .filter((x) => x.subscriptionId === sub!.subscriptionId)
-              .map((x) => containerAppJson(s, x)),
+            s.containerApps.filter((x) => x.subscriptionId === sub!.subscriptionId).map((x) => containerAppJson(s, x)),
             query,
             opts.pageSize,
             (k) => self(`/subscriptions/${sid}/providers/Microsoft.App/containerApps`, k),
@@ -399,7 +449,7 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
         run: withSub(() => ({
           status: 200,
           body: pageOf(
-            s.estate.sites.filter((x) => x.subscriptionId === sub!.subscriptionId).map((x) => siteJson(s, x)),
+            s.sites.filter((x) => x.subscriptionId === sub!.subscriptionId).map((x) => siteJson(s, x)),
             query,
             opts.pageSize,
             (k) => self(`/subscriptions/${sid}/providers/Microsoft.Web/sites`, k),
@@ -524,21 +574,60 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
         }
         return null;
       }
-      if (lseg[5] === "providers" && lseg[6] === "microsoft.web" && lseg[7] === "sites" && seg[8]) {
-        const site = findSite(sid, rg, seg[8]);
+      if (lseg[5] === "providers" && lseg[6] === "microsoft.app" && lseg[7] === "containerapps" && seg[8]) {
+        const ca = findIn(s.containerApps, sid, rg, seg[8]);
         const tail = lseg.slice(9).join("/");
-        const nf = armError(
-          404,
-          "ResourceNotFound",
-          `The Resource 'Microsoft.Web/sites/${seg[8]}' under resource group '${rg}' was not found.`,
-        );
+        const res = resourceRoute("Microsoft.App/containerApps", seg[8], rg, sid, withSub);
+        const nf = res.nf;
         if (tail === "" && method === "GET")
+          return res.get("arm.containerApps.get", ca ? () => containerAppJson(s, ca) : null);
+        if (tail === "listsecrets" && method === "POST")
           return {
-            op: "arm.sites.get",
+            op: "arm.containerApps.listSecrets",
             subscriptionId: sid,
-            read: true,
-            run: withSub(() => (site ? { status: 200, body: siteJson(s, site) } : nf)),
+            read: false,
+            run: withSub(() => (ca ? { status: 200, body: { value: containerAppSecrets(s, ca) } } : nf)),
           };
+        if (tail === "" && method === "PATCH")
+          return {
+            op: "arm.containerApps.update",
+            subscriptionId: sid,
+            read: false,
+            run: withSub(async () => {
+              if (!ca) return nf;
+              const parsed = parseJson(await body()) as
+                { properties?: { configuration?: { secrets?: unknown } } } | undefined;
+              const list = parsed?.properties?.configuration?.secrets;
+              if (list !== undefined) {
+                if (!Array.isArray(list))
+                  return armError(400, "ContainerAppInvalidSecrets", "'secrets' must be an array.");
+                const next: ContainerAppDef["secrets"] = [];
+                for (const x of list as { name?: unknown; value?: unknown; keyVaultUrl?: unknown }[]) {
+                  if (typeof x?.name !== "string")
+                    return armError(400, "ContainerAppInvalidSecrets", "Every secret needs a name.");
+                  // a secret sent without a value or a keyVaultUrl is refused, as ARM does: a PATCH replaces the list
+                  if (typeof x.keyVaultUrl === "string") next.push({ name: x.name, keyVaultUrl: x.keyVaultUrl });
+                  else if (typeof x.value === "string") next.push({ name: x.name, value: x.value });
+                  else
+                    return armError(
+                      400,
+                      "ContainerAppSecretInvalid",
+                      `Secret '${x.name}' must have either a value or a keyVaultUrl.`,
+                    );
+                }
+                ca.secrets = next;
+              }
+              return { status: 200, body: containerAppJson(s, ca) };
+            }),
+          };
+        return null;
+      }
+      if (lseg[5] === "providers" && lseg[6] === "microsoft.web" && lseg[7] === "sites" && seg[8]) {
+        const site = findIn(s.sites, sid, rg, seg[8]);
+        const tail = lseg.slice(9).join("/");
+        const res = resourceRoute("Microsoft.Web/sites", seg[8], rg, sid, withSub);
+        const nf = res.nf;
+        if (tail === "" && method === "GET") return res.get("arm.sites.get", site ? () => siteJson(s, site) : null);
         if (tail === "config/connectionstrings/list" && method === "POST") {
           return {
             op: "arm.sites.connectionstrings.list",
@@ -560,6 +649,36 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
                   properties: props,
                 },
               };
+            }),
+          };
+        }
+        if ((tail === "config/appsettings" || tail === "config/connectionstrings") && method === "PUT") {
+          const conn = tail === "config/connectionstrings";
+          return {
+            op: conn ? "arm.sites.connectionstrings.update" : "arm.sites.appsettings.update",
+            subscriptionId: sid,
+            read: false,
+            run: withSub(async () => {
+              if (!site) return nf;
+              const parsed = parseJson(await body()) as { properties?: Record<string, unknown> } | undefined;
+              const props = parsed?.properties;
+              if (!props || typeof props !== "object")
+                return armError(400, "BadRequest", "The request body must carry 'properties'.");
+              const next: SiteSettingDef[] = [];
+              for (const [name, v] of Object.entries(props)) {
+                const value = conn ? (v as { value?: unknown } | null)?.value : v;
+                if (typeof value !== "string")
+                  return armError(400, "BadRequest", `The value of '${name}' must be a string.`);
+                next.push({
+                  name,
+                  value,
+                  ...(conn ? { type: String((v as { type?: unknown }).type ?? "Custom") } : {}),
+                });
+              }
+              // PUT replaces the whole list, as ARM does
+              if (conn) site.connectionStrings = next;
+              else site.settings = next;
+              return { status: 200, body: { id: `${site.id}/${tail}`, name: tail.slice(7), properties: props } };
             }),
           };
         }

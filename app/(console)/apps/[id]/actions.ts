@@ -23,7 +23,11 @@ export const planRotationAction = action(
 
 /** App page → confirm the plan: the rotation worker executes it (Operator+). */
 export const startRotationAction = action(
-  { name: "startRotation", access: "rotation:run", input: appInput },
+  {
+    name: "startRotation",
+    access: "rotation:run",
+    input: appInput.extend({ updateReferences: z.boolean().optional() }),
+  },
   async ({ ctx, input }) => {
     const r = await startRotation({ ctx, input });
     revalidatePath(`/apps/${encodeURIComponent(input.appObjectId)}`);

@@ -15,10 +15,28 @@ const STEP_LABEL: Record<string, string> = {
   add_password: "Add the new client secret (Graph addPassword)",
   write_secret: "Write a new version to",
   verify: "Verify: token request with the new secret",
+  update_reference: "Point the versioned reference at the new version:",
   overlap: "Overlap: the old secret stays valid",
   remove_old: "Remove the old client secret (Graph removePassword)",
   remove_new: "Remove the new client secret again",
 };
+const RESULT: Record<string, string> = {
+  updated: "updated",
+  unchanged: "already there",
+  gone: "no longer references the secret",
+};
+
+/** What a step did, in one line: a reference update names its kind and the versions, other steps their detail. */
+function stepDetail(s: { step: string; error: string | null; detail: Record<string, string> }): string {
+  if (s.error) return s.error;
+  const d = s.detail;
+  if (s.step === "update_reference") {
+    const v = (x: string | undefined) => (x ? x.slice(0, 12) : "versionless");
+    return `${d.kind ?? ""} · ${v(d.from)} → ${v(d.to)}${d.result ? ` · ${RESULT[d.result] ?? d.result}` : ""}`;
+  }
+  return Object.values(d).filter(Boolean).join(" ") || "—";
+}
+
 const ACTIVE = new Set(["adding", "writing", "verifying", "removing"]);
 
 export default async function RotationPage({ params }: { params: Promise<{ id: string }> }) {
@@ -55,6 +73,9 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
             </Field>
             <Field k="New secret expires">{formatDateTime(r.newEndDateTime)}</Field>
             <Field k="Overlap until">{formatDateTime(r.overlapUntil)}</Field>
+            <Field k="Versioned references">
+              {r.updateReferences ? "pointed at the new version after verification" : "left as they are"}
+            </Field>
             <Field k="Attempt">{String(r.attempt)}</Field>
             {r.finishedAt && <Field k="Finished">{formatDateTime(r.finishedAt)}</Field>}
           </dl>
@@ -90,7 +111,7 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
             {
               header: "Detail",
               className: "font-mono text-[11px]",
-              cell: (s) => s.error ?? (Object.values(s.detail).filter(Boolean).join(" ") || "—"),
+              cell: stepDetail,
             },
             { header: "Finished", className: "whitespace-nowrap text-xs", cell: (s) => formatDateTime(s.finishedAt) },
           ]}

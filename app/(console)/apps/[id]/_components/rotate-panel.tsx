@@ -16,6 +16,8 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
   const [pending, start] = useTransition();
   const [plan, setPlan] = useState<Plan | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [updateRefs, setUpdateRefs] = useState(true);
+  const versioned = plan?.consumers.filter((c) => c.versioned).length ?? 0;
 
   const loadPlan = () =>
     start(async () => {
@@ -27,7 +29,11 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
   const confirm = () =>
     start(async () => {
       setError(null);
-      const r = await startRotationAction({ appObjectId, keyId: plan?.replaces?.keyId });
+      const r = await startRotationAction({
+        appObjectId,
+        keyId: plan?.replaces?.keyId,
+        updateReferences: versioned > 0 && updateRefs,
+      });
       if (r.ok) router.push(`/rotations/${r.data.rotationId}`);
       else setError(r.error.message);
     });
@@ -89,6 +95,21 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
                   </li>
                 ))}
               </ul>
+            )}
+            {versioned > 0 && (
+              <label className="mt-2 flex items-start gap-2" data-testid="update-references">
+                <input
+                  type="checkbox"
+                  className="mt-1"
+                  checked={updateRefs}
+                  onChange={(e) => setUpdateRefs(e.target.checked)}
+                />
+                <span>
+                  Update the {versioned} versioned reference{versioned === 1 ? "" : "s"} to the new version once it is
+                  verified (during the overlap, while the old secret still works). Unticked, they keep the old value and
+                  stop working when the old secret is removed.
+                </span>
+              </label>
             )}
           </div>
           {plan.skipped.length > 0 && (

@@ -1,0 +1,1 @@
+ALTER TABLE "rotations" ADD COLUMN "update_references" boolean DEFAULT false NOT NULL;
