@@ -56,6 +56,7 @@ export async function seedDemoAlerts(ctx: Ctx, smtpPort: number): Promise<boolea
         "compliance.finding.new",
         "compliance.score.below",
         "compliance.score.dropped",
+        "rotation.awaiting_approval",
         "rotation.failed",
         "rotation.held",
         "rotation.completed",

@@ -149,6 +149,7 @@ external("compliance.score.dropped", "Compliance score dropped", "compliance-sco
   drop: z.number(),
 });
 for (const [id, label, sev] of [
+  ["rotation.awaiting_approval", "Rotation awaits approval", "medium"],
   ["rotation.held", "Rotation held", "medium"],
   ["rotation.failed", "Rotation failed", "high"],
   ["rotation.completed", "Rotation completed", "low"],

@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   "evidence:export": "Export audit evidence",
   "scan:run": "Start and cancel scans",
   "rotation:run": "Trigger rotations",
+  "rotation:approve": "Approve or reject others' rotations (when approval is required)",
   "sync:run": "Trigger syncs",
   "settings:write": "Change settings",
   "alerts:write": "Manage alert channels and rules",
@@ -32,6 +33,7 @@ export const LIVE_PERMISSIONS: readonly Permission[] = [
   "evidence:export",
   "scan:run",
   "rotation:run",
+  "rotation:approve",
   "settings:write",
   "alerts:write",
   "sessions:manage",
@@ -49,6 +51,7 @@ const ADMIN: Permission[] = [
   "credentials:write",
   "sessions:manage",
   "waivers:decide",
+  "rotation:approve",
 ];
 
 export const MATRIX: Readonly<Record<Role, ReadonlySet<Permission>>> = {

@@ -27,13 +27,17 @@ export async function rotationsSection(
       .filter((r) => !subs.length || r.targets.some((t) => subs.includes(subscriptionOf(t.vaultId) ?? "")))
       .map((r) => ({
         at: `${r.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC`,
-        object: `${r.appDisplayName} → ${r.targets.map((t) => `${t.vaultName}/${t.secretName}`).join(", ") || "no Key Vault secret"}`,
+        object: `${r.appDisplayName}${r.trigger === "auto" ? " (automatic)" : ""} → ${r.targets.map((t) => `${t.vaultName}/${t.secretName}`).join(", ") || "no Key Vault secret"}`,
         outcome:
           r.state === "done"
             ? `completed${r.finishedAt ? ` ${r.finishedAt.toISOString().slice(0, 10)}` : ""}`
             : r.state === "held"
               ? `held: ${r.heldReason ?? "waiting for an Operator"}`
-              : `in progress (${r.state})`,
+              : r.state === "cancelled"
+                ? `rejected${r.decidedBy ? ` by ${r.decidedBy}` : ""} before it started`
+                : r.state === "awaiting_approval"
+                  ? "awaiting an Admin's approval"
+                  : `in progress (${r.state})`,
       })),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The rotation's alerts (types registered in lib/alerts/registry.ts), raised in the transition's own transaction so
  * an alert exists exactly when the state change does: completed, failed (held after a failed step: a person must
- * retry or roll back) and held (stopped with no failed step).
+ * retry or roll back), held (stopped with no failed step) and awaiting approval (an Admin must approve it to start).
  */
 import { emitAlert } from "../alerts/emit";
 import type { TxCtx } from "../context";
@@ -14,21 +14,37 @@ interface StepOutcome {
   status: string;
 }
 
+const TITLE = {
+  "rotation.awaiting_approval": "Rotation awaits approval",
+  "rotation.completed": "Rotation completed",
+  "rotation.failed": "Rotation failed",
+  "rotation.held": "Rotation held",
+} as const;
+
 export async function alertOnTransition(tx: TxCtx, r: Rotation, steps: readonly StepOutcome[]): Promise<void> {
-  if (r.state !== "done" && r.state !== "held") return;
+  if (r.state !== "done" && r.state !== "held" && r.state !== "awaiting_approval") return;
   const failed = steps.find((s) => s.status === "failed");
-  const type = r.state === "done" ? "rotation.completed" : failed ? "rotation.failed" : "rotation.held";
+  const type =
+    r.state === "awaiting_approval"
+      ? "rotation.awaiting_approval"
+      : r.state === "done"
+        ? "rotation.completed"
+        : failed
+          ? "rotation.failed"
+          : "rotation.held";
   const vaults = [...new Set(r.targets.map((t) => t.vaultName))];
   const secrets = r.targets.map((t) => `${t.vaultName}/${t.secretName}`);
   const outcome =
-    type === "rotation.completed"
-      ? `The client secret of ${r.appDisplayName} was rotated and written to ${secrets.length} Key Vault secret${secrets.length === 1 ? "" : "s"}.`
-      : `The rotation of ${r.appDisplayName}'s client secret stopped: ${r.heldReason ?? "held"}. It waits for an Operator to retry it.`;
+    type === "rotation.awaiting_approval"
+      ? `A${r.trigger === "auto" ? "n automatic" : ""} rotation of ${r.appDisplayName}'s client secret, requested by ${r.requestedBy}, waits for an Admin other than the requester to approve it. Nothing has changed yet.`
+      : type === "rotation.completed"
+        ? `The client secret of ${r.appDisplayName} was rotated and written to ${secrets.length} Key Vault secret${secrets.length === 1 ? "" : "s"}.`
+        : `The rotation of ${r.appDisplayName}'s client secret stopped: ${r.heldReason ?? "held"}. It waits for an Operator to retry it.`;
   await emitAlert(tx, {
     type,
     // one alert per rotation and outcome: a retried rotation that fails again alerts again (a new attempt)
     itemKey: `rotation:${r.id}:${r.attempt}`,
-    title: `${type === "rotation.completed" ? "Rotation completed" : type === "rotation.failed" ? "Rotation failed" : "Rotation held"}: ${r.appDisplayName}`,
+    title: `${TITLE[type]}: ${r.appDisplayName}`,
     summary: outcome,
     facts: [
       { name: "App", value: `${r.appDisplayName} (${r.appId})` },

@@ -17,6 +17,7 @@ import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID, type Link } from "./links";
 import { discoverConsumers, type Consumer } from "./consumers";
 import { checkPermissions, referencePermissions, type PermissionCheck } from "./permissions";
 import { targetKey } from "./traces";
+import { alertOnTransition } from "./alerts";
 import { initSteps } from "./store";
 
 const planInput = z.object({
@@ -40,6 +41,8 @@ export interface RotationPlan {
   /** who reads the secrets written (live from ARM; metadata only) */
   consumers: Consumer[];
   consumersError?: string;
+  /** Settings → Automatic rotation requires an Admin's approval (not the requester's) before a rotation starts */
+  needsApproval: boolean;
   blockers: string[];
 }
 
@@ -69,6 +72,7 @@ export async function planRotation({
   const i = planInput.parse(input);
   const { app, passwords, links } = await loadAppLinks(ctx, i.appObjectId);
   const policy = await readSetting(ctx, "rotation.policy");
+  const { requireApproval } = await readSetting(ctx, "rotation.auto");
   const active = links.filter((l) => l.active);
   const validityDays = active.find((l) => l.validityDays)?.validityDays ?? policy.validityDays;
   const newEnd = new Date(Date.now() + validityDays * 86_400_000);
@@ -81,7 +85,7 @@ export async function planRotation({
   const running = await db
     .select({ id: rotations.id })
     .from(rotations)
-    .where(and(eq(rotations.appObjectId, app.id), notInArray(rotations.state, ["done"])))
+    .where(and(eq(rotations.appObjectId, app.id), notInArray(rotations.state, ["done", "cancelled"])))
     .limit(1);
   if (running.length) blockers.push("A rotation of this app is already in progress or held.");
   const vaults = [
@@ -122,12 +126,24 @@ export async function planRotation({
       .filter((l) => !l.active)
       .map((l) => ({ vaultName: l.secret.vaultName, secretName: l.secret.name, source: l.source, reason: l.reason })),
     permissions: [...permissions, ...referencePermissions(found.consumers)],
+    needsApproval: requireApproval,
     blockers,
   };
 }
 
-/** Starts the rotation the plan describes; the rotation worker (scheduler) executes it. */
-export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<{ rotationId: string }> {
+/**
+ * Starts the rotation the plan describes; the rotation worker (scheduler) executes it — at once, or after an Admin's
+ * approval when Settings → Automatic rotation requires one. `trigger` is set by the rotation-auto job, never by input.
+ */
+export async function startRotation({
+  ctx,
+  input,
+  trigger,
+}: {
+  ctx: Ctx;
+  input: unknown;
+  trigger?: { kind: "auto"; reason: string };
+}): Promise<{ rotationId: string }> {
   assertPermission(ctx, "rotation:run");
   const plan = await planRotation({ ctx, input, consumers: false });
   const updateReferences = planInput.parse(input).updateReferences ?? false;
@@ -149,15 +165,18 @@ export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }
         appId: plan.app.appId,
         appDisplayName: plan.app.displayName,
         oldKeyId: plan.replaces?.keyId ?? null,
-        state: "adding",
+        state: plan.needsApproval ? "awaiting_approval" : "adding",
+        trigger: trigger?.kind ?? "manual",
         overlapHours: plan.overlapHours,
         validityDays: plan.validityDays,
         targets,
         updateReferences,
         requestedBy: by,
       })
-      .returning({ id: rotations.id });
+      .returning();
     await initSteps(tx, r.id, targets.map(targetKey));
+    // awaiting approval: the Admins' alert rules hear of it in this transaction
+    await alertOnTransition(tx, r, []);
     await audit(tx, {
       action: "rotation.started",
       target: { type: "rotation", id: r.id },
@@ -167,6 +186,9 @@ export async function startRotation({ ctx, input }: { ctx: Ctx; input: unknown }
         targets: targets.map(targetKey),
         overlapHours: plan.overlapHours,
         updateReferences,
+        trigger: trigger?.kind ?? "manual",
+        ...(trigger ? { reason: trigger.reason } : {}),
+        awaitingApproval: plan.needsApproval,
       },
     });
     return { rotationId: r.id };

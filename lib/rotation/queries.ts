@@ -24,9 +24,21 @@ export async function getRotation({
   return { rotation, steps: await stepsOf(ctx, rotationId) };
 }
 
+export const ROTATION_STATES = [
+  "awaiting_approval",
+  "adding",
+  "writing",
+  "verifying",
+  "overlap",
+  "removing",
+  "done",
+  "held",
+  "cancelled",
+] as const;
+
 const listInput = z.object({
   appObjectId: text(200).optional(),
-  state: z.enum(["adding", "writing", "verifying", "overlap", "removing", "done", "held"]).optional(),
+  state: z.enum(ROTATION_STATES).optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 

@@ -184,6 +184,21 @@ const rotationWorkerJob: JobDefinition = {
   },
 };
 
+export const ROTATION_AUTO_INTERVAL_MS = 15 * 60_000;
+
+/**
+ * Every 15 minutes (one replica): starts the automatic rotations that are due, inside Settings → Automatic rotation's
+ * maintenance window (a no-op while it is off). The rotation worker then executes them like manual ones.
+ */
+export const rotationAutoJob: JobDefinition = {
+  name: "rotation-auto",
+  schedule: { everyMs: ROTATION_AUTO_INTERVAL_MS },
+  run: async (ctx) => {
+    const { runAutoRotations } = await import("../rotation");
+    await runAutoRotations(ctx);
+  },
+};
+
 export const ALERT_DELIVERY_INTERVAL_MS = 5_000;
 export const ALERT_DIGEST_INTERVAL_MS = 30_000;
 
@@ -236,6 +251,7 @@ export function defaultJobs(scanWorker?: ScanWorkerOptions): JobDefinition[] {
     monthlyEvidenceJob,
     auditAnchorJob,
     rotationWorkerJob,
+    rotationAutoJob,
     alertDeliveryJob,
     alertDigestJob,
     alertHistoryJob,

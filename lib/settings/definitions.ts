@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { schedulePolicyError } from "../cron";
+import { isValidTimezone, schedulePolicyError } from "../cron";
 
 /**
  * Every setting: its key, schema and default. Reading a missing key yields the default; writes go through
@@ -113,6 +113,45 @@ export const SETTINGS = {
       matchByHint: false,
     },
     description: "Rotation",
+  },
+  /**
+   * Automatic rotation: apps whose client secret (the one a rotation would replace) expires within `daysBeforeExpiry`
+   * are rotated by the rotation-auto job, only inside the maintenance window (weekdays and hours in `timezone`), and
+   * only apps matching `include` and not `exclude` (globs on display name or appId). `requireApproval` holds every
+   * rotation, manual or automatic, until an Admin other than its requester approves it.
+   */
+  "rotation.auto": {
+    schema: z.object({
+      enabled: z.boolean(),
+      daysBeforeExpiry: z.number().int().min(1).max(365),
+      windowDays: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+      windowStartHour: z.number().int().min(0).max(23),
+      windowEndHour: z.number().int().min(1).max(24),
+      timezone: z.string().min(1).max(64),
+      requireApproval: z.boolean(),
+      updateReferences: z.boolean(),
+      include: z.array(z.string().min(1).max(128)).max(50),
+      exclude: z.array(z.string().min(1).max(128)).max(50),
+    }),
+    writeRule: (v: { windowStartHour: number; windowEndHour: number; timezone: string }) =>
+      v.windowEndHour <= v.windowStartHour
+        ? "The window must end after it starts (hours 0–24, same day)."
+        : isValidTimezone(v.timezone)
+          ? null
+          : `Unknown timezone "${v.timezone}".`,
+    default: {
+      enabled: false,
+      daysBeforeExpiry: 30,
+      windowDays: [1, 2, 3, 4] as number[],
+      windowStartHour: 2,
+      windowEndHour: 6,
+      timezone: "UTC",
+      requireApproval: false,
+      updateReferences: true,
+      include: ["*"] as string[],
+      exclude: [] as string[],
+    },
+    description: "Automatic rotation",
   },
 } as const;
 

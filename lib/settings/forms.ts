@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nextCronRun, schedulePolicyError } from "../cron";
+import { isValidTimezone, nextCronRun, schedulePolicyError } from "../cron";
 import { text, wholeNumber } from "../validation";
 
 /**
@@ -72,6 +72,45 @@ export const rotationForm = z
     matchByHint: checkbox,
   })
   .strict();
+
+/** Comma / space / newline separated list → trimmed entries (patterns, weekdays). */
+const list = (v: unknown) => (Array.isArray(v) ? v : typeof v === "string" ? v.split(/[\s,;]+/).filter(Boolean) : v);
+const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+/** Settings → Automatic rotation: when, for which apps, and whether an Admin approves each rotation. */
+export const rotationAutoForm = z
+  .object({
+    enabled: checkbox,
+    daysBeforeExpiry: wholeNumber(1, 365, "Days before expiry"),
+    windowDays: z.preprocess(
+      list,
+      z
+        .array(
+          z
+            .string()
+            .transform((d) => WEEKDAYS.indexOf(d.slice(0, 3).toLowerCase()))
+            .refine((d) => d >= 0, "Days are weekday names: Mon, Tue, … Sun."),
+        )
+        .min(1, "Name at least one day.")
+        .transform((d) => [...new Set(d)].sort()),
+    ),
+    windowStartHour: wholeNumber(0, 23, "Window start (hour)"),
+    windowEndHour: wholeNumber(1, 24, "Window end (hour)"),
+    // named apart from the scan schedule's "timezone": both forms share the settings page (field ids are names)
+    windowTimezone: text(64, { min: 1, label: "The timezone" }),
+    requireApproval: checkbox,
+    updateReferences: checkbox,
+    include: z.preprocess(list, z.array(z.string().max(128)).max(50, "At most 50 patterns.")),
+    exclude: z.preprocess(list, z.array(z.string().max(128)).max(50, "At most 50 patterns.")),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.windowEndHour <= v.windowStartHour)
+      ctx.addIssue({ code: "custom", path: ["windowEndHour"], message: "The window must end after it starts." });
+    if (!isValidTimezone(v.windowTimezone))
+      ctx.addIssue({ code: "custom", path: ["windowTimezone"], message: `Unknown timezone "${v.windowTimezone}".` });
+  })
+  .transform(({ windowTimezone, ...v }) => ({ ...v, timezone: windowTimezone }));
 
 export const alertHistoryForm = z.object({ days: wholeNumber(7, 3650, "Days kept") }).strict();
 

@@ -93,5 +93,6 @@ export async function readConsoleSettings(ctx: Ctx) {
     "scan.schedule",
     "discovery.subscriptions",
     "rotation.policy",
+    "rotation.auto",
   ]);
 }

@@ -49,6 +49,7 @@ const EXPECTED: Record<Role, Permission[]> = {
     "sessions:manage",
     "waivers:propose",
     "waivers:decide",
+    "rotation:approve",
   ],
 };
 
@@ -58,7 +59,7 @@ describe("permission matrix", () => {
     expect(Object.keys(MATRIX).sort()).toEqual([ADMIN, AUDITOR, OPERATOR, VIEWER]);
   });
 
-  it("declares exactly the twelve permissions", () => {
+  it("declares exactly the thirteen permissions", () => {
     expect(Object.keys(PERMISSIONS).sort()).toEqual([...EXPECTED[ADMIN]].sort());
   });
 

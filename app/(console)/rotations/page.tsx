@@ -2,12 +2,12 @@ import Link from "next/link";
 import { DataTable } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
-import { listRotations } from "@/lib/rotation";
+import { listRotations, ROTATION_STATES } from "@/lib/rotation";
 import { requirePage } from "@/lib/web/page-guard";
 
 export const metadata = { title: "Rotations" };
 
-const STATES = ["adding", "writing", "verifying", "overlap", "removing", "done", "held"] as const;
+const STATES = ROTATION_STATES;
 
 export default async function RotationsPage({ searchParams }: { searchParams: Promise<{ state?: string }> }) {
   const ctx = await requirePage("dashboard:read", "/rotations");
@@ -18,7 +18,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
     <>
       <PageHeader
         title="Rotations"
-        description="Client-secret rotations: newest first. Start one from an application's page."
+        description="Client-secret rotations: newest first. Start one from an application's page; automatic ones start on their own (Settings → Automatic rotation)."
       />
       <nav aria-label="Filter by state" className="mb-3 flex flex-wrap gap-2 text-sm">
         <Link className={state ? "link" : "font-semibold"} href="/rotations">
@@ -26,7 +26,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
         </Link>
         {STATES.map((s) => (
           <Link key={s} className={state === s ? "font-semibold" : "link"} href={`/rotations?state=${s}`}>
-            {s}
+            {s.replace("_", " ")}
           </Link>
         ))}
       </nav>
@@ -47,7 +47,10 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
           },
           { header: "Application", cell: (r) => r.appDisplayName },
           { header: "State", cell: (r) => (r.state === "held" ? `held — ${r.heldReason}` : r.state) },
-          { header: "Requested by", cell: (r) => r.requestedBy },
+          {
+            header: "Requested by",
+            cell: (r) => (r.trigger === "auto" ? `${r.requestedBy} (automatic)` : r.requestedBy),
+          },
           { header: "Secrets", cell: (r) => r.targets.length },
           { header: "Finished", cell: (r) => formatDateTime(r.finishedAt) },
         ]}

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { allowListForm, rotationForm, scheduleForm, thresholdsForm } from "@/lib/settings/forms";
+import { allowListForm, rotationAutoForm, rotationForm, scheduleForm, thresholdsForm } from "@/lib/settings/forms";
 import { updateSetting } from "@/lib/settings/store";
 import { action } from "@/lib/web/action";
 
@@ -43,6 +43,19 @@ export const updateRotation = action(
   { name: "updateRotation", access: "settings:write", input: rotationForm },
   async ({ ctx, input }) => {
     const r = await updateSetting({ ctx, input: { key: "rotation.policy", value: input } });
+    revalidatePath("/settings");
+    return r.value;
+  },
+);
+
+/** Settings → Automatic rotation (Admin): days before expiry, the maintenance window, approval, app patterns. */
+export const updateRotationAuto = action(
+  { name: "updateRotationAuto", access: "settings:write", input: rotationAutoForm },
+  async ({ ctx, input }) => {
+    const r = await updateSetting({
+      ctx,
+      input: { key: "rotation.auto", value: { ...input, include: input.include.length ? input.include : ["*"] } },
+    });
     revalidatePath("/settings");
     return r.value;
   },

@@ -9,6 +9,7 @@ import { requirePage } from "@/lib/web/page-guard";
 import { formatDateTime } from "@/app/_components/format";
 import { updateAllowList, updateRotation, updateSchedule, updateThresholds } from "./actions";
 import { PermissionGrid } from "./_components/permission-grid";
+import { RotationAutoSection } from "./_components/rotation-auto-section";
 import { AllowListField, SettingForm, TextField } from "./_components/setting-form";
 
 export const metadata = { title: "Settings" };
@@ -225,6 +226,7 @@ export default async function SettingsPage() {
           </dl>
         )}
       </section>
+      <RotationAutoSection auto={st["rotation.auto"]} canWrite={canWrite} />
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="card p-5" aria-labelledby="tenant-h">
           <h2 id="tenant-h" className="text-base font-semibold">

@@ -16,6 +16,8 @@ import {
  * ever holds a secret value: the new value lives in the worker's memory between Graph's answer and the last write.
  */
 export type RotationState =
+  | "awaiting_approval" // Settings → Rotation requires an Admin's approval (not the requester's) before it starts
+  | "cancelled" // rejected by an Admin before anything changed
   | "adding" // about to call addPassword (or to clean up after a crash in it)
   | "writing" // new credential exists; writing a new version to every linked secret
   | "verifying" // every write done; a token request with the new secret decides
@@ -57,6 +59,11 @@ export const rotations = pgTable(
     /** After verification, point versioned consumer references at the new version (the Operator's choice in the plan). */
     updateReferences: boolean("update_references").notNull().default(false),
     requestedBy: text("requested_by").notNull(),
+    /** manual (an Operator from the console) or auto (the rotation-auto job, N days before expiry) */
+    trigger: text("trigger").$type<"manual" | "auto">().notNull().default("manual"),
+    /** awaiting_approval → approved (adding) or rejected (cancelled): who and when */
+    decidedBy: text("decided_by"),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
     lockedBy: text("locked_by"),
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

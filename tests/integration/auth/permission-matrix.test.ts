@@ -130,6 +130,8 @@ const EXPECTED_ACCESS: Record<string, string> = {
   "app/(console)/compliance/actions.ts proposeWaiver": "waivers:propose",
   "app/(console)/compliance/actions.ts decideWaiver": "waivers:decide",
   "app/(console)/compliance/actions.ts updateRule": "settings:write",
+  "app/(console)/apps/[id]/actions.ts decideRotationAction": "rotation:approve",
+  "app/(console)/settings/actions.ts updateRotationAuto": "settings:write",
   ...Object.fromEntries([...PUBLIC_ALLOWLIST].map((k) => [k, "public"])),
 };
 

@@ -8,7 +8,8 @@ import { runDueRotations, startRotation } from "@/lib/rotation";
 import type { RunOptions } from "@/lib/rotation/machine";
 import { markerOf } from "@/lib/rotation/traces";
 import type { LocalCloud } from "../../cloud";
-import { userCtx } from "../discovery/helpers";
+import { afterAll, beforeAll } from "vitest";
+import { runScan, setupDiscovery, userCtx, type Env } from "../discovery/helpers";
 
 export const operator = () => userCtx("CertifyClouds.Operator");
 export const FAST = {
@@ -18,14 +19,31 @@ export const FAST = {
   retry: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 3000, maxRetryAfterMs: 5000, attempts: 4 },
 };
 
-/** A generated app whose client secret is linked to a readable vault (by tags or naming), with its ids. */
-export async function linkedApp(cloud: LocalCloud, mode: "tags" | "naming", writable = true) {
-  const readable = new Set(
+/** The tiny estate scanned into a fresh database for the file's tests (beforeAll / afterAll); the env getter. */
+export function scannedTinyEstate(): () => Env {
+  let env: Env | undefined;
+  beforeAll(async () => {
+    env = await setupDiscovery({ estate: "tiny" });
+    await runScan({ mode: "full" });
+  }, 180_000);
+  afterAll(async () => {
+    await env?.stop();
+  });
+  return () => env!;
+}
+
+/** Names of the vaults the identity can read (reachable, full access). */
+export const readableVaults = (cloud: LocalCloud) =>
+  new Set(
     cloud.control
       .vaults()
       .filter((v) => v.reachable && v.access === "full")
       .map((v) => v.name),
   );
+
+/** A generated app whose client secret is linked to a readable vault (by tags or naming), with its ids. */
+export async function linkedApp(cloud: LocalCloud, mode: "tags" | "naming", writable = true) {
+  const readable = readableVaults(cloud);
   const link = cloud.control.appLinks().find((l) => l.mode === mode && readable.has(l.vault));
   if (!link) throw new Error(`no ${mode} link in a readable vault`);
   const db = await getDb();

@@ -3,33 +3,34 @@
 // (listSecrets + PATCH). Every other value of those lists comes back unchanged; a refused update holds the rotation
 // with the old credential still working; without the Operator's consent nothing is written to ARM.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db/client";
 import { appRegistrations, auditLog, rotationSteps } from "@/lib/db/schema";
 import { planRotation, retryRotation, runDueRotations, startRotation } from "@/lib/rotation";
 import { listConsumerReferences, repointReference, type ConsumerReference } from "@/lib/cloud";
 import { systemCtx } from "@/lib/context";
-import { allDatabaseText, runScan, setupDiscovery, type Env } from "../discovery/helpers";
-import { FAST, finish, grantWrite, operator, rotationRow, tokenWorks } from "./helpers";
+import { allDatabaseText, type Env } from "../discovery/helpers";
+import {
+  FAST,
+  finish,
+  grantWrite,
+  operator,
+  readableVaults,
+  rotationRow,
+  scannedTinyEstate,
+  tokenWorks,
+} from "./helpers";
 
+const tiny = scannedTinyEstate();
 let env: Env;
-beforeAll(async () => {
-  env = await setupDiscovery({ estate: "tiny" });
-  await runScan({ mode: "full" });
-}, 180_000);
-afterAll(async () => {
-  await env?.stop();
+beforeAll(() => {
+  env = tiny();
 });
 
 /** Apps whose linked secrets (in vaults the identity can read, made writable) have versioned consumers. */
 async function appsWithVersionedConsumers() {
   const { control } = env.cloud;
-  const readable = new Set(
-    control
-      .vaults()
-      .filter((v) => v.reachable && v.access === "full")
-      .map((v) => v.name),
-  );
+  const readable = readableVaults(env.cloud);
   const db = await getDb();
   const out: { appObjectId: string; appId: string; plan: Awaited<ReturnType<typeof planRotation>> }[] = [];
   const seen = new Set<string>();

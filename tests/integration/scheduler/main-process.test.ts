@@ -63,6 +63,7 @@ describe("npm run scheduler (lib/scheduler/main.ts)", () => {
       "audit-anchor",
       "compliance-refresh",
       "monthly-evidence",
+      "rotation-auto",
       "rotation-worker",
       "scan-worker",
       "scheduled-scan",

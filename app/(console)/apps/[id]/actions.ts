@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { decideLink, matchByHint, planRotation, retryRotation, startRotation } from "@/lib/rotation";
+import { decideLink, decideRotation, matchByHint, planRotation, retryRotation, startRotation } from "@/lib/rotation";
 import { action } from "@/lib/web/action";
 
 const appInput = z.object({ appObjectId: z.string().min(1).max(200), keyId: z.string().max(64).optional() });
@@ -40,6 +40,20 @@ export const retryRotationAction = action(
   { name: "retryRotation", access: "rotation:run", input: z.object({ rotationId: z.uuid() }) },
   async ({ ctx, input }) => {
     const r = await retryRotation({ ctx, input });
+    revalidatePath(`/rotations/${input.rotationId}`);
+    return r;
+  },
+);
+
+/** Rotation page → approve or reject a rotation awaiting approval (Admin, not its requester). */
+export const decideRotationAction = action(
+  {
+    name: "decideRotation",
+    access: "rotation:approve",
+    input: z.object({ rotationId: z.uuid(), decision: z.enum(["approve", "reject"]) }),
+  },
+  async ({ ctx, input }) => {
+    const r = await decideRotation({ ctx, input });
     revalidatePath(`/rotations/${input.rotationId}`);
     return r;
   },

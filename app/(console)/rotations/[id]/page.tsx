@@ -7,6 +7,7 @@ import { getRotation } from "@/lib/rotation";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section } from "../../_components/detail";
 import { AutoRefresh } from "../_components/auto-refresh";
+import { DecideButtons } from "../_components/decide-buttons";
 import { RetryButton } from "../_components/retry-button";
 
 export const metadata = { title: "Rotation" };
@@ -43,7 +44,11 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const ctx = await requirePage("dashboard:read", `/rotations/${id}`);
   const { rotation: r, steps } = await loadOrNotFound(getRotation({ ctx, input: { rotationId: id } }));
-  const canRetry = ctx.actor.type === "user" && rolesGrant(ctx.actor.roles, "rotation:run") && r.state === "held";
+  const user = ctx.actor.type === "user" ? ctx.actor : null;
+  const canRetry = !!user && rolesGrant(user.roles, "rotation:run") && r.state === "held";
+  const awaiting = r.state === "awaiting_approval";
+  const ownRequest = !!user && user.upn.toLowerCase() === r.requestedBy.toLowerCase();
+  const canDecide = !!user && awaiting && rolesGrant(user.roles, "rotation:approve") && !ownRequest;
   return (
     <>
       <AutoRefresh active={ACTIVE.has(r.state)} />
@@ -56,7 +61,7 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
       />
       <PageHeader
         title={`Rotation of ${r.appDisplayName}`}
-        description={`Started ${formatDateTime(r.createdAt)} by ${r.requestedBy}`}
+        description={`${r.trigger === "auto" ? "Started automatically" : "Started"} ${formatDateTime(r.createdAt)} by ${r.requestedBy}`}
       />
       <div className="grid items-start gap-4 lg:grid-cols-2">
         <Section title="State" id="state-h">
@@ -65,6 +70,16 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
               <span data-testid="rotation-state">{r.state}</span>
             </Field>
             {r.state === "held" && <Field k="Held because">{r.heldReason}</Field>}
+            {awaiting && (
+              <Field k="Waiting for">
+                an Admin other than {r.requestedBy} to approve it — nothing has changed in Entra ID or Key Vault yet
+              </Field>
+            )}
+            {r.decidedBy && (
+              <Field k={r.state === "cancelled" ? "Rejected by" : "Approved by"}>
+                {r.decidedBy} at {formatDateTime(r.decidedAt)}
+              </Field>
+            )}
             <Field k="Old client secret" mono>
               {r.oldKeyId ?? "—"}
             </Field>
@@ -79,6 +94,16 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
             <Field k="Attempt">{String(r.attempt)}</Field>
             {r.finishedAt && <Field k="Finished">{formatDateTime(r.finishedAt)}</Field>}
           </dl>
+          {canDecide && (
+            <div className="mt-3">
+              <DecideButtons rotationId={r.id} />
+            </div>
+          )}
+          {awaiting && ownRequest && (
+            <p className="mt-3 text-sm text-muted" data-testid="own-request">
+              You requested this rotation: another Admin approves it (four eyes).
+            </p>
+          )}
           {canRetry && (
             <div className="mt-3">
               <RetryButton rotationId={r.id} />

@@ -150,6 +150,12 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
               </p>
             )}
           </div>
+          {plan.needsApproval && (
+            <p className="text-amber-700 dark:text-amber-300" data-testid="plan-needs-approval">
+              Approval required: the rotation waits until an Admin other than you approves it on its page (Settings →
+              Automatic rotation).
+            </p>
+          )}
           {plan.blockers.length > 0 && (
             <ul role="alert" className="list-disc pl-5 text-red-700 dark:text-red-300">
               {plan.blockers.map((b) => (
@@ -165,7 +171,7 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
               disabled={pending || plan.blockers.length > 0}
               data-testid="confirm-rotation"
             >
-              {pending ? "Starting…" : "Confirm rotation"}
+              {pending ? "Starting…" : plan.needsApproval ? "Request rotation" : "Confirm rotation"}
             </button>
             <button type="button" className="btn-secondary" onClick={() => setPlan(null)} disabled={pending}>
               Cancel
