@@ -1,5 +1,6 @@
 /** lib/cloud: the only place that talks to the cloud SDKs. */
 export * from "./semaphore";
+export * from "./adaptive-limiter";
 export * from "./errors";
 export * from "./retry";
 export {

@@ -127,6 +127,7 @@ async function runPhases(session: ScanSession, resume: ResumePoint): Promise<Sca
       complete = await scanGraphApps(session, config);
       if (complete) await markGraphDone(session);
     }
+    session.stats.concurrency = config.limits.summary();
     return { complete };
   } catch (e) {
     if (e instanceof LeaseLostError) session.loseLease(e.message);

@@ -1,17 +1,18 @@
 /** What a scan run reads from Settings once, at its start, and the global call limit built from it. */
-import { chain, Semaphore, type CallOptions } from "../cloud";
+import type { CallOptions } from "../cloud";
 import { getSettings } from "../settings/store";
 import type { ThresholdSettings } from "../expiry-status";
+import { ScanLimits } from "./scan-limits";
 import type { ScanSession } from "./scan-session";
 
 export interface ScanConfig {
   thresholds: ThresholdSettings;
   /** subscription allow-list (lower case); empty = every subscription the identity sees */
   allowList: string[];
-  /** concurrent calls per vault */
+  /** concurrent calls per vault (its ceiling when the limits are adaptive) */
   perVault: number;
-  /** concurrent calls across the whole scan */
-  global: Semaphore;
+  /** the scan's concurrency: global, per subscription, per vault */
+  limits: ScanLimits;
   /** call options for scan-wide calls (ARM, Resource Graph, Graph): the global limit only */
   globalOpts: CallOptions;
 }
@@ -23,12 +24,12 @@ export async function loadScanConfig(session: ScanSession): Promise<ScanConfig> 
     "discovery.concurrency",
   ]);
   const conc = settings["discovery.concurrency"];
-  const global = new Semaphore(conc.global);
+  const limits = new ScanLimits({ global: conc.global, perVault: conc.perVault, adaptive: conc.adaptive ?? true });
   return {
     thresholds: settings["expiry.thresholds"] as ThresholdSettings,
     allowList: settings["discovery.subscriptions"].allowList.map((s) => s.toLowerCase()),
     perVault: conc.perVault,
-    global,
-    globalOpts: session.callOptions(chain(global)),
+    limits,
+    globalOpts: session.callOptions(limits.scanWide()),
   };
 }

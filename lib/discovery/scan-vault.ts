@@ -8,13 +8,11 @@ import type { Agent } from "node:https";
 import { and, eq, isNull } from "drizzle-orm";
 import {
   AbortedError,
-  chain,
   classifyError,
   getDiagnosticSettings,
   keyVaultClients,
   listItems,
   releaseKeyVaultClients,
-  Semaphore,
   vaultAgent,
   type CallOptions,
   type ClassifiedError,
@@ -43,14 +41,13 @@ export async function scanVault(
   defender: DefenderPlans,
 ): Promise<VaultOutcome> {
   const agent = vaultAgent(config.perVault);
-  const perVault = new Semaphore(config.perVault);
   // a vault-level signal: when one list fails, its siblings stop instead of finishing in the background
   const vaultAc = new AbortController();
   setMaxListeners(0, vaultAc.signal);
   const onScanAbort = () => vaultAc.abort();
   session.signal.addEventListener("abort", onScanAbort, { once: true });
   try {
-    const o = session.callOptions(chain(perVault, config.global), vaultAc.signal);
+    const o = session.callOptions(config.limits.forVault(v.subscriptionId, v.name), vaultAc.signal);
     return await readVault(session, config, v, agent, o, vaultAc, defender);
   } finally {
     session.signal.removeEventListener("abort", onScanAbort);

@@ -49,8 +49,13 @@ export const SETTINGS = {
   },
   /** Scanner concurrency: requests in flight overall and per vault. */
   "discovery.concurrency": {
-    schema: z.object({ global: z.number().int().min(1).max(256), perVault: z.number().int().min(1).max(16) }),
-    default: { global: 32, perVault: 4 },
+    schema: z.object({
+      global: z.number().int().min(1).max(256),
+      perVault: z.number().int().min(1).max(16),
+      /** grow the global limit while latency is flat; back off per vault / subscription on 429 (lib/discovery/scan-limits.ts) */
+      adaptive: z.boolean().default(true),
+    }),
+    default: { global: 32, perVault: 4, adaptive: true },
     description: "Scanner concurrency",
   },
   /**

@@ -7,6 +7,7 @@
 //   options: --latency 25 --concurrency 32 --per-vault 4 --baseline-vaults 20 --no-baseline --no-delta --no-steady
 //            --profile file.cpuprofile [--profile-run initial|steady|delta] --heap-snapshot-at S
 //            --busy N   N processes spinning a core each for the whole run (a busy machine)
+//            --fixed    fixed concurrency (discovery.concurrency.adaptive false) instead of the adaptive limit
 //   DATABASE_URL=postgres://… to write to PostgreSQL instead of an embedded PGlite in a temp folder.
 // Prints requests, the bound T* = max(requests × latency / concurrency, longest sequential page chain × latency), wall
 // time, ratio (target ≤ 1.3 × T*), objects/s, rows/s, peak RSS (target < 300 MB), scanner CPU per request (target
@@ -106,11 +107,14 @@ async function main() {
   let fullRuns = 0;
   async function scan(
     mode: "full" | "delta" | "forced",
-    conc: { global: number; perVault: number },
+    conc: { global: number; perVault: number; adaptive?: boolean },
     scope?: { vaults: string[] },
   ) {
     const firstFull = mode === "full" && fullRuns++ === 0;
-    await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: conc } });
+    await updateSetting({
+      ctx: admin,
+      input: { key: "discovery.concurrency", value: { adaptive: !flag("fixed"), ...conc } },
+    });
     await resetCounters();
     const { scanId } = await requestScan({
       ctx: admin,
@@ -202,7 +206,10 @@ async function main() {
     console.log(`${ok ? "PASS" : "FAIL"}  ${name}: ${detail}`);
   };
 
-  const report = (label: string, r: Awaited<ReturnType<typeof scan>>, conc: number, withGraph: boolean) => {
+  const report = (label: string, r: Awaited<ReturnType<typeof scan>>, configured: number, withGraph: boolean) => {
+    // T* at the concurrency actually used: the adaptive limit's peak (the strictest bound it could have reached)
+    const used = r.run.stats.concurrency;
+    const conc = Math.max(configured, used?.global.peak ?? configured);
     const tStar = bound(r.serverRequests, conc, chain(r.run.vaultsTotal, withGraph));
     const ratio = r.wall / tStar;
     const objs = r.run.objectsSeen;
@@ -213,6 +220,10 @@ async function main() {
     console.log(
       `requests: ${r.serverRequests} served by the cloud (${r.run.requestCount} sent by the scanner incl. retries; ${r.run.stats.detailCalls ?? 0} detail calls, ${r.run.stats.detailSkipped ?? 0} skipped)`,
     );
+    if (used)
+      console.log(
+        `concurrency: ${used.adaptive ? "adaptive" : "fixed"} ${used.global.start} → peak ${used.global.peak}, end ${used.global.end}; ${used.throttled} throttled, ${used.vaultsSlowed} vaults / ${used.subscriptionsSlowed} subscriptions slowed`,
+      );
     console.log(
       `T* = max(${r.serverRequests} × ${latency} ms / ${conc}, ${chain(r.run.vaultsTotal, withGraph)} × ${latency} ms) = ${s(tStar)} s`,
     );
@@ -279,7 +290,7 @@ async function main() {
       .filter((v) => v.reachable)
       .slice(0, baselineVaults)
       .map((v) => v.name);
-    const seq = await scan("forced", { global: 1, perVault: 1 }, { vaults: names });
+    const seq = await scan("forced", { global: 1, perVault: 1, adaptive: false }, { vaults: names });
     const b = report(`sequential baseline: ${names.length} vaults, concurrency 1`, seq, 1, false);
     // same work per object on both sides: the initial full scan and the forced sequential scan fetch every detail
     const speedup = f.objsPerSec / b.objsPerSec;

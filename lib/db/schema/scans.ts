@@ -67,6 +67,15 @@ export interface ScanStats {
   subscriptions?: number;
   vaultListSource?: "resource-graph" | "arm";
   durationMs?: number;
+  /** the concurrency the scan used (lib/discovery/scan-limits.ts): global start / end / peak / low, 429s, slowed scopes */
+  concurrency?: {
+    adaptive: boolean;
+    global: { start: number; end: number; peak: number; low: number };
+    throttled: number;
+    vaultsSlowed: number;
+    subscriptionsSlowed: number;
+    pausedMs: number;
+  };
 }
 
 export const scanErrors = pgTable(

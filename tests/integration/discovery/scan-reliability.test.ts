@@ -119,7 +119,8 @@ describe("reliability", () => {
     const db = await getDb();
     await updateSetting({
       ctx: userCtx("CertifyClouds.Admin"),
-      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } },
+      // a slow scan to cancel: two calls at a time, not grown by the adaptive limit
+      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1, adaptive: false } },
     });
     cloud.control.setLatency({ fixedMs: 15 });
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
@@ -171,7 +172,8 @@ describe("reliability", () => {
     const db = await getDb();
     await updateSetting({
       ctx: userCtx("CertifyClouds.Admin"),
-      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } },
+      // a slow scan to cancel: two calls at a time, not grown by the adaptive limit
+      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1, adaptive: false } },
     });
     cloud.control.setLatency({ fixedMs: 15 });
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
@@ -208,7 +210,8 @@ describe("reliability", () => {
     const { cloud } = env;
     await updateSetting({
       ctx: userCtx("CertifyClouds.Admin"),
-      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } },
+      // a slow scan to cancel: two calls at a time, not grown by the adaptive limit
+      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1, adaptive: false } },
     });
     cloud.control.setLatency({ fixedMs: 15 });
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Operator"), input: { mode: "forced" } });
@@ -222,7 +225,7 @@ describe("reliability", () => {
     cloud.control.setLatency({ fixedMs: 0 });
     await updateSetting({
       ctx: userCtx("CertifyClouds.Admin"),
-      input: { key: "discovery.concurrency", value: { global: 32, perVault: 4 } },
+      input: { key: "discovery.concurrency", value: { global: 32, perVault: 4, adaptive: true } },
     });
     expect(run.status).toBe("cancelled");
     expect(run.vaultsDone).toBeLessThan(run.vaultsTotal);

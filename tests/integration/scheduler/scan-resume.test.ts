@@ -42,7 +42,10 @@ beforeAll(async () => {
   Object.assign(process.env, cloud.env);
   resetConfigForTests();
   const admin = userCtx("CertifyClouds.Admin");
-  await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
+  await updateSetting({
+    ctx: admin,
+    input: { key: "discovery.concurrency", value: { global: 2, perVault: 1, adaptive: false } },
+  });
   // the tests request their scans themselves
   await updateSetting({
     ctx: admin,

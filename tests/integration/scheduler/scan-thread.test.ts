@@ -45,7 +45,10 @@ beforeAll(async () => {
   });
   Object.assign(process.env, cloud.env);
   resetConfigForTests();
-  await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
+  await updateSetting({
+    ctx: admin,
+    input: { key: "discovery.concurrency", value: { global: 2, perVault: 1, adaptive: false } },
+  });
 }, 120_000);
 
 // a failed test must not leave a scan queued or running for the next one

@@ -84,7 +84,10 @@ describe("scan-worker + scheduled-scan against the local cloud", () => {
     const db = await getDb();
     const admin = { actor: { type: "system" as const, job: "test" }, request: { requestId: "t" } };
     cloud.control.setLatency({ fixedMs: 100, jitterMs: 0 }); // a scan long enough to interrupt
-    await updateSetting({ ctx: admin, input: { key: "discovery.concurrency", value: { global: 2, perVault: 1 } } });
+    await updateSetting({
+      ctx: admin,
+      input: { key: "discovery.concurrency", value: { global: 2, perVault: 1, adaptive: false } },
+    });
     try {
       // The previous test's every-second schedule may have queued one more scan before it was disabled.
       await db

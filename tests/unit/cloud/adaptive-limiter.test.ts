@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { AdaptiveLimiter } from "@/lib/cloud/adaptive-limiter";
+import { HttpError } from "@/lib/cloud/errors";
+import { ScanLimits } from "@/lib/discovery/scan-limits";
+
+/** A manual clock: calls "take" `ms` by advancing it; sleeps advance it too. */
+function clock() {
+  let t = 0;
+  return {
+    now: () => t,
+    advance: (ms: number) => (t += ms),
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+const throttle = (retryAfterS?: number) =>
+  new HttpError(429, "Throttled", "too many", retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) });
+
+async function calls(l: AdaptiveLimiter, n: number, c: ReturnType<typeof clock>, ms: number, fail?: () => unknown) {
+  for (let i = 0; i < n; i++)
+    await l
+      .run(async () => {
+        c.advance(ms);
+        if (fail) throw fail();
+        return i;
+      })
+      .catch(() => undefined);
+}
+
+describe("AdaptiveLimiter", () => {
+  it("grows one step per round while latency stays flat and nothing is throttled, up to its max", async () => {
+    const c = clock();
+    const l = new AdaptiveLimiter({ initial: 4, max: 6, now: c.now, sleep: c.sleep });
+    await calls(l, 4, c, 25);
+    expect(l.limit).toBe(5);
+    await calls(l, 5, c, 25);
+    expect(l.limit).toBe(6);
+    await calls(l, 60, c, 25);
+    expect(l.limit).toBe(6);
+    expect(l.stats).toMatchObject({ peak: 6, increases: 2, decreases: 0 });
+  });
+
+  it("does not grow, and shrinks by a quarter, when a round's latency rises well above the fastest seen", async () => {
+    const c = clock();
+    const l = new AdaptiveLimiter({ initial: 8, max: 64, now: c.now, sleep: c.sleep });
+    await calls(l, 8, c, 25);
+    expect(l.limit).toBe(9);
+    await calls(l, 9, c, 200);
+    expect(l.limit).toBe(6);
+    // latency control off (per-vault limits): slow rounds do not shrink it
+    const v = new AdaptiveLimiter({ initial: 4, max: 4, latency: false, now: c.now, sleep: c.sleep });
+    await calls(v, 4, c, 25);
+    await calls(v, 4, c, 500);
+    expect(v.limit).toBe(4);
+  });
+
+  it("halves on a 429 once per round, pauses new calls for the Retry-After, then grows back", async () => {
+    const c = clock();
+    const l = new AdaptiveLimiter({ initial: 16, max: 16, latency: false, now: c.now, sleep: c.sleep });
+    await calls(l, 3, c, 10, () => throttle(2));
+    // three 429s from one burst: one cut, one pause of 2 s
+    expect(l.limit).toBe(8);
+    expect(l.stats).toMatchObject({ throttled: 3, decreases: 1 });
+    const before = c.now();
+    await l.run(async () => 1);
+    expect(c.now() - before).toBeGreaterThanOrEqual(2000 - 30);
+    expect(l.stats.pausedMs).toBeGreaterThanOrEqual(2000);
+    // the rest of the throttled round (7) does not grow it; then one step per clean round: 8 → 9 → 10 → 11
+    await calls(l, 7 + 8 + 9 + 10, c, 10);
+    expect(l.limit).toBe(11);
+  });
+
+  it("holds (no cut, no pause) when told to, but stops growing for the round", async () => {
+    const c = clock();
+    const l = new AdaptiveLimiter({ initial: 4, max: 8, onThrottle: "hold", now: c.now, sleep: c.sleep });
+    await calls(l, 3, c, 25);
+    await calls(l, 1, c, 25, () => throttle(5));
+    expect(l.limit).toBe(4);
+    expect(l.stats.pausedMs).toBe(0);
+  });
+
+  it("never has more calls in flight than its limit", async () => {
+    const l = new AdaptiveLimiter({ initial: 3, max: 3 });
+    let inFlight = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        l.run(async () => {
+          most = Math.max(most, ++inFlight);
+          await new Promise((r) => setTimeout(r, 2));
+          inFlight--;
+        }),
+      ),
+    );
+    expect(most).toBe(3);
+  });
+});
+
+describe("ScanLimits", () => {
+  it("a 429 slows its vault; 429s from two vaults of one subscription slow the subscription; the scan holds", async () => {
+    const c = clock();
+    const limits = new ScanLimits({ global: 32, perVault: 4, adaptive: true }, c.now);
+    const a = limits.forVault("sub-1", "kv-a");
+    const b = limits.forVault("sub-1", "kv-b");
+    const other = limits.forVault("sub-2", "kv-c");
+    await a(async () => Promise.reject(throttle())).catch(() => undefined);
+    let s = limits.summary();
+    expect(s).toMatchObject({ vaultsSlowed: 1, subscriptionsSlowed: 0, throttled: 1 });
+    await b(async () => Promise.reject(throttle())).catch(() => undefined);
+    s = limits.summary();
+    expect(s).toMatchObject({ vaultsSlowed: 2, subscriptionsSlowed: 1, throttled: 2 });
+    await other(async () => 1);
+    expect(s.global).toMatchObject({ start: 32, end: 32, low: 32 });
+  });
+
+  it("fixed limits when adaptive is off", () => {
+    const limits = new ScanLimits({ global: 8, perVault: 2, adaptive: false });
+    expect(limits.ceiling).toBe(8);
+    expect(limits.summary()).toMatchObject({ adaptive: false, global: { start: 8, end: 8 } });
+  });
+});
