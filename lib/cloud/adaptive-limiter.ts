@@ -19,6 +19,8 @@ export interface AdaptiveOptions {
    * the round — for a limit shared by many scopes, where one scope's 429 must not slow the others (its own limit does).
    */
   onThrottle?: "cut" | "hold";
+  /** asked at the end of each clean round before growing: false holds the limit (e.g. this process is CPU-bound) */
+  canGrow?: () => boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -133,7 +135,7 @@ export class AdaptiveLimiter {
     if (slow && this.limitNow > this.min) {
       this.setLimit(Math.floor(this.limitNow * 0.75));
       this.stats.decreases++;
-    } else if (!this.round.throttled && !slow && this.limitNow < this.max) {
+    } else if (!this.round.throttled && !slow && this.limitNow < this.max && (this.o.canGrow?.() ?? true)) {
       // without latency control (per-vault limits) a limit that was cut comes back one step per clean round
       this.setLimit(this.limitNow + 1);
       this.stats.increases++;

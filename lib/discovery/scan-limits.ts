@@ -1,12 +1,14 @@
 /**
  * The scan's concurrency: one adaptive limit for the whole scan (grows while latency stays flat and nothing is
- * throttled, from the configured `global` up to 4× it, never above 256, and back down to `global` — not below — when a
+ * throttled and the event loop has room (a CPU-bound scanner gains nothing from more calls in flight), from the
+ * configured `global` up to 4× it, never above 256, and back down to `global` — not below — when a
  * round's latency rises above twice the fastest call + 20 ms), one per subscription and one per vault (each
  * halved by its own 429s and paused for their Retry-After, growing back one step per clean round up to its ceiling).
  * Key Vault throttles per vault and per subscription and region: a 429 from one vault slows that vault; 429s from two
  * vaults of one subscription within 10 s slow the subscription. Settings `discovery.concurrency.adaptive: false` keeps
  * the fixed limits of earlier releases.
  */
+import { performance } from "node:perf_hooks";
 import {
   AdaptiveLimiter,
   chain,
@@ -18,6 +20,22 @@ import {
 } from "../cloud";
 
 const SUBSCRIPTION_WINDOW_MS = 10_000;
+/** above this event-loop utilisation the scanner itself is the bottleneck: more calls in flight only queue */
+const BUSY_ELU = 0.8;
+
+/**
+ * Whether the event loop had room since the last ask (its utilisation below BUSY_ELU). A scan bound by its own CPU
+ * gains nothing from more calls in flight — they wait for the loop, hold memory and inflate every latency.
+ */
+function eventLoopHasRoom(): () => boolean {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const d = performance.eventLoopUtilization(now, last);
+    last = now;
+    return d.utilization < BUSY_ELU;
+  };
+}
 
 export interface LimitsSummary {
   adaptive: boolean;
@@ -40,7 +58,8 @@ export class ScanLimits {
   readonly global: AdaptiveLimiter | Semaphore;
   private readonly subs = new Map<string, SubscriptionLimit>();
   private readonly vaults: AdaptiveStats[] = [];
-  private readonly start: number;
+  /** the configured scan-wide limit (where the adaptive one starts) */
+  readonly start: number;
 
   constructor(
     private readonly conc: { global: number; perVault: number; adaptive: boolean },
@@ -54,6 +73,7 @@ export class ScanLimits {
           // never below the configured limit: rising latency only takes back what flat latency gave
           min: conc.global,
           onThrottle: "hold",
+          canGrow: eventLoopHasRoom(),
           now,
         })
       : new Semaphore(conc.global);

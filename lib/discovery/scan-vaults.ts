@@ -21,7 +21,8 @@ import { scanVault, unreadableVault } from "./scan-vault";
 export async function scanVaults(session: ScanSession, config: ScanConfig, targets: CloudVault[]): Promise<boolean> {
   // Enough vaults in flight to keep the global limit busy (a vault's list pages are sequential, so one vault rarely
   // fills its per-vault limit), few enough to bound memory: one vault's objects per slot.
-  const vaultSlots = Math.max(2, config.limits.ceiling);
+  // Sized by the configured limit, not the adaptive ceiling: each slot holds a vault's objects in memory.
+  const vaultSlots = Math.max(2, config.limits.start);
   const queue = [...targets];
   const defender = new DefenderPlans(session, config.globalOpts);
   const worker = async () => {

@@ -70,3 +70,46 @@ test("as viewer: the links and the history are visible, Rotate now and Retry are
   await expect(page.getByTestId("rotation-steps")).toBeVisible();
   await expect(page.getByTestId("retry-rotation")).toHaveCount(0);
 });
+
+test("approval required: an Operator requests, the page waits for an Admin, another Admin approves", async ({
+  browser,
+}) => {
+  // an app with a link and no rotation open (the first test's rotation of the other app is held)
+  const id = await withDb(async (c) => {
+    const r = await c.query<{ id: string }>(
+      `select a.id from app_registrations a join assets s on s.tags->>'cc-app-id' = a.app_id
+        where a.kind = 'application' and a.removed_at is null and s.removed_at is null
+          and not exists (select 1 from rotations r where r.app_object_id = a.id and r.state not in ('done', 'cancelled'))
+        limit 1`,
+    );
+    return r.rows[0]?.id;
+  });
+  expect(id, "a second tag-linked app in the tiny estate").toBeTruthy();
+  const admin = await (await browser.newContext()).newPage();
+  await signInAs(admin, "admin");
+  await admin.goto("/settings");
+  const form = admin.getByTestId("rotation-auto-form");
+  await form.getByLabel(/Require an Admin's approval/).check();
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByText("Saved")).toBeVisible();
+  try {
+    const op = await (await browser.newContext()).newPage();
+    await signInAs(op, "operator");
+    await op.goto(`/apps/${encodeURIComponent(id!)}`);
+    await op.getByTestId("rotate-now").click();
+    await expect(op.getByTestId("plan-needs-approval")).toBeVisible();
+    await op.getByTestId("confirm-rotation").click();
+    await expect(op).toHaveURL(/\/rotations\/[0-9a-f-]{36}$/);
+    await expect(op.getByTestId("rotation-state")).toHaveText("awaiting_approval");
+    await expect(op.getByTestId("approve-rotation")).toHaveCount(0);
+    await admin.goto(new URL(op.url()).pathname);
+    await admin.getByTestId("approve-rotation").click();
+    await expect(admin.getByTestId("rotation-state")).not.toHaveText("awaiting_approval", { timeout: 30_000 });
+    await expect(admin.getByText("Approved by")).toBeVisible();
+  } finally {
+    await admin.goto("/settings");
+    await form.getByLabel(/Require an Admin's approval/).uncheck();
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(form.getByText("Saved")).toBeVisible();
+  }
+});

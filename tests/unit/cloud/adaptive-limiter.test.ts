@@ -121,3 +121,16 @@ describe("ScanLimits", () => {
     expect(limits.summary()).toMatchObject({ adaptive: false, global: { start: 8, end: 8 } });
   });
 });
+
+describe("AdaptiveLimiter growth gate", () => {
+  it("holds the limit while canGrow says no (a CPU-bound process), grows once it says yes", async () => {
+    const c = clock();
+    let room = false;
+    const l = new AdaptiveLimiter({ initial: 4, max: 8, canGrow: () => room, now: c.now, sleep: c.sleep });
+    await calls(l, 12, c, 25);
+    expect(l.limit).toBe(4);
+    room = true;
+    await calls(l, 4, c, 25);
+    expect(l.limit).toBe(5);
+  });
+});
