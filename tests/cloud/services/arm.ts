@@ -678,7 +678,17 @@ export function createArmHandler(s: CloudState, opts: ArmOptions) {
               // PUT replaces the whole list, as ARM does
               if (conn) site.connectionStrings = next;
               else site.settings = next;
-              return { status: 200, body: { id: `${site.id}/${tail}`, name: tail.slice(7), properties: props } };
+              return {
+                status: 200,
+                body: {
+                  id: `${site.id}/${tail}`,
+                  name: tail.slice(7),
+                  type: "Microsoft.Web/sites/config",
+                  kind: site.kind,
+                  location: site.location,
+                  properties: props,
+                },
+              };
             }),
           };
         }

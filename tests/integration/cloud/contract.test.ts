@@ -336,6 +336,28 @@ describe("ARM examples", () => {
     expectShape({ ...e, properties: {} }, { ...r.body, properties: {} }, { extra: ["$.location"] });
     expect(Object.values(r.body.properties).every((x) => typeof x === "string")).toBe(true);
   });
+  test("UpdateAppSettings (PUT replaces the list; what rotation's reference update sends)", async () => {
+    const site = cloud.estate.sites[1];
+    const listed = await armReq("POST", `${site.id}/config/appsettings/list?api-version=2023-12-01`);
+    const props = { ...(listed.body.properties as Record<string, string>), Setting1: "Value1" };
+    const r = await armReq("PUT", `${site.id}/config/appsettings?api-version=2023-12-01`, { properties: props });
+    const e = exampleBody("web-app-settings/UpdateAppSettings.json") as { properties: unknown };
+    expectShape({ ...e, properties: {} }, { ...r.body, properties: {} }, { extra: ["$.location"] });
+    const after = await armReq("POST", `${site.id}/config/appsettings/list?api-version=2023-12-01`);
+    expect(after.body.properties).toEqual(props);
+  });
+});
+
+describe("Container Apps examples (2024-03-01)", () => {
+  test("ContainerApps_ListSecrets: every secret by name; values or Key Vault URLs as the schema allows", async () => {
+    const ca = cloud.estate.containerApps[0];
+    const r = await armReq("POST", `${ca.id}/listSecrets?api-version=2024-03-01`);
+    // ContainerAppSecret: name, value, identity, keyVaultUrl — the example lists plain secrets by name only
+    expectShape(exampleBody("container-apps-2024-03-01/ContainerApps_ListSecrets.json"), r.body, {
+      extra: ["$.value[].value", "$.value[].keyVaultUrl", "$.value[].identity"],
+    });
+    expect((r.body.value as { keyVaultUrl?: string }[]).some((x) => x.keyVaultUrl?.includes("/secrets/"))).toBe(true);
+  });
 });
 
 describe("Resource Graph examples", () => {
