@@ -2,12 +2,12 @@
  * The dry run shown before every rotation, and the verb that starts one from it. Nothing here calls the cloud: the
  * plan is built from the inventory (metadata only), the links and the settings.
  */
-import { and, eq, notInArray } from "drizzle-orm";
+import { and, eq, inArray, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit/record";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import { rotations, type RotationTarget } from "../db/schema";
+import { rotations, vaults, type RotationTarget } from "../db/schema";
 import { dbOf, withTransaction } from "../db/transaction";
 import { AppError } from "../errors";
 import { readSetting } from "../settings/store";
@@ -41,6 +41,8 @@ export interface RotationPlan {
   /** who reads the secrets written (live from ARM; metadata only) */
   consumers: Consumer[];
   consumersError?: string;
+  /** target vaults the last scan could not reach or read: their write will likely fail (advisory, not a blocker) */
+  warnings: string[];
   /** Settings → Automatic rotation requires an Admin's approval (not the requester's) before a rotation starts */
   needsApproval: boolean;
   blockers: string[];
@@ -88,9 +90,10 @@ export async function planRotation({
     .where(and(eq(rotations.appObjectId, app.id), notInArray(rotations.state, ["done", "cancelled"])))
     .limit(1);
   if (running.length) blockers.push("A rotation of this app is already in progress or held.");
-  const vaults = [
+  const targetVaults = [
     ...new Map(active.map((l) => [l.secret.vaultId, { id: l.secret.vaultId, name: l.secret.vaultName }])).values(),
   ];
+  const warnings = await unreachableTargets(ctx, targetVaults);
   const [found, permissions] = consumers
     ? await Promise.all([
         discoverConsumers(
@@ -101,7 +104,7 @@ export async function planRotation({
             secretName: l.secret.name,
           })),
         ),
-        checkPermissions(app, vaults),
+        checkPermissions(app, targetVaults),
       ])
     : [{ consumers: [] as Consumer[] }, [] as PermissionCheck[]];
   return {
@@ -127,8 +130,30 @@ export async function planRotation({
       .map((l) => ({ vaultName: l.secret.vaultName, secretName: l.secret.name, source: l.source, reason: l.reason })),
     permissions: [...permissions, ...referencePermissions(found.consumers)],
     needsApproval: requireApproval,
+    warnings,
     blockers,
   };
+}
+
+/** The target vaults whose last scan ended without access (firewall, network, permission…), as warnings. */
+async function unreachableTargets(ctx: Ctx, targets: { id: string; name: string }[]): Promise<string[]> {
+  if (!targets.length) return [];
+  const db = await dbOf(ctx);
+  const rows = await db
+    .select({ name: vaults.name, status: vaults.accessStatus })
+    .from(vaults)
+    .where(
+      inArray(
+        vaults.id,
+        targets.map((t) => t.id),
+      ),
+    );
+  return rows
+    .filter((r) => r.status !== "ok" && r.status !== "unknown")
+    .map(
+      (r) =>
+        `The last scan could not read ${r.name} (${r.status}): the write there will likely fail — the rotation would then be held and its new secret removed again.`,
+    );
 }
 
 /**

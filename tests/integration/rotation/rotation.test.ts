@@ -102,6 +102,21 @@ describe("links and plan", () => {
     expect(env.cloud.control.count("kv.secrets.get")).toBe(0);
   });
 
+  test("the plan warns about a target vault the last scan could not read, and only about that one", async () => {
+    const { control } = env.cloud;
+    const { link, appObjectId } = await linkedApp(env.cloud, "naming", false);
+    expect((await planRotation({ ctx: operator(), input: { appObjectId }, consumers: false })).warnings).toEqual([]);
+    control.setAccess(link.vault, "none");
+    try {
+      await runScan({ mode: "full" });
+      const plan = await planRotation({ ctx: operator(), input: { appObjectId }, consumers: false });
+      expect(plan.warnings).toEqual([expect.stringContaining(`could not read ${link.vault} (permission)`)]);
+    } finally {
+      control.setAccess(link.vault, "full");
+      await runScan({ mode: "full" });
+    }
+  });
+
   test("a Viewer can neither plan nor start a rotation", async () => {
     const { appObjectId } = await linkedApp(env.cloud, "tags");
     const viewer = userCtx("CertifyClouds.Viewer");

@@ -150,6 +150,13 @@ export function RotatePanel({ appObjectId }: { appObjectId: string }) {
               </p>
             )}
           </div>
+          {plan.warnings.length > 0 && (
+            <ul className="list-disc pl-5 text-amber-700 dark:text-amber-300" data-testid="plan-warnings">
+              {plan.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
           {plan.needsApproval && (
             <p className="text-amber-700 dark:text-amber-300" data-testid="plan-needs-approval">
               Approval required: the rotation waits until an Admin other than you approves it on its page (Settings →
