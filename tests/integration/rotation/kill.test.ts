@@ -8,7 +8,7 @@ import { resetConfigForTests } from "@/lib/config";
 import { verifyClientSecret } from "@/lib/cloud";
 import { closeDb, getDb, type Db } from "@/lib/db/client";
 import { rotations } from "@/lib/db/schema";
-import { startRotation } from "@/lib/rotation";
+import { planRotation, startRotation } from "@/lib/rotation";
 import { markerOf } from "@/lib/rotation/traces";
 import { updateSetting } from "@/lib/settings/store";
 import { startCloud, type FaultRule, type LocalCloud } from "../../cloud";
@@ -140,4 +140,56 @@ describe("SIGKILL of the scheduler at each step of a rotation", () => {
     },
     180_000,
   );
+
+  it("during the reference updates: resumed from verifying, the reference points at the new version, 0 orphans", async () => {
+    // an app whose linked secret a versioned connection string reads (the tiny estate pins one per site)
+    let found: { link: ReturnType<typeof namedLinks>[number]; appObjectId: string } | undefined;
+    for (const link of namedLinks()) {
+      const app = cloud.control.app(link.appId);
+      const plan = await inDb(() =>
+        planRotation({ ctx: userCtx("CertifyClouds.Operator"), input: { appObjectId: app.id } }),
+      );
+      if (!plan.blockers.length && plan.consumers.some((c) => c.versioned && c.settingKind === "connection_string")) {
+        found = { link, appObjectId: app.id };
+        break;
+      }
+    }
+    expect(found, "a linked secret with a versioned connection string").toBeDefined();
+    const { link, appObjectId } = found!;
+    grantWrite(cloud, link.vault);
+    const { rotationId } = await inDb(() =>
+      startRotation({ ctx: userCtx("CertifyClouds.Operator"), input: { appObjectId, updateReferences: true } }),
+    );
+    const faultId = cloud.control.addFault({
+      service: "arm",
+      op: "arm.sites.connectionstrings.update",
+      kind: "latency",
+      delayMs: 1500,
+      times: 1,
+    });
+    const first = await start();
+    await waitFor(() => cloud.control.faults().find((f) => f.id === faultId)!.seen > 0, 60_000, 10);
+    await first.stop("SIGKILL");
+    await sleep(1800); // the PUT lands after the kill: nothing recorded it
+    expect(await servedValueWorks(link)).toBe(true);
+
+    const next = await start();
+    await next.waitForLog((l) => l.msg === "rotation completed" && l.rotationId === rotationId, 90_000);
+    await next.stop("SIGTERM");
+    const r = await inDb(async (db) => (await db.select().from(rotations).where(eq(rotations.id, rotationId)))[0]);
+    expect(r.state).toBe("done");
+    const mine = cloud.control
+      .app(appObjectId)
+      .passwordCredentials.filter((c) => c.displayName?.startsWith(markerOf(rotationId)));
+    expect(mine.map((c) => c.keyId)).toEqual([r.newKeyId]);
+    // the versioned reference names the version the vault serves now, and that value gets a token
+    const version = cloud.control.object(link.vault, "secrets", link.secretName).versions.at(-1)!.version;
+    const refs = Object.values(
+      Object.fromEntries(
+        cloud.estate.sites.map((site) => [site.name, cloud.control.siteConfig(site.name).connectionStrings]),
+      ),
+    ).flatMap((cs) => Object.values(cs));
+    expect(refs.some((v) => v.includes(`/secrets/${link.secretName}/${version}`))).toBe(true);
+    expect(await servedValueWorks(link)).toBe(true);
+  }, 180_000);
 });
