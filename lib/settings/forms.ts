@@ -112,6 +112,15 @@ export const rotationAutoForm = z
   })
   .transform(({ windowTimezone, ...v }) => ({ ...v, timezone: windowTimezone }));
 
+/** Settings → Scanner concurrency. */
+export const concurrencyForm = z
+  .object({
+    global: wholeNumber(1, 256, "In all"),
+    perVault: wholeNumber(1, 16, "Per vault"),
+    adaptive: checkbox,
+  })
+  .strict();
+
 export const alertHistoryForm = z.object({ days: wholeNumber(7, 3650, "Days kept") }).strict();
 
 /** The next few firings of a schedule, for the settings page preview (empty when it cannot be evaluated). */

@@ -94,5 +94,6 @@ export async function readConsoleSettings(ctx: Ctx) {
     "discovery.subscriptions",
     "rotation.policy",
     "rotation.auto",
+    "discovery.concurrency",
   ]);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { schedulePolicyError } from "@/lib/cron";
-import { scheduleForm, thresholdsForm } from "@/lib/settings/forms";
+import { concurrencyForm, scheduleForm, thresholdsForm } from "@/lib/settings/forms";
 
 const issues = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   r.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
@@ -41,5 +41,20 @@ describe("schedule form", () => {
   it("applies the same rule to any write of the setting", () => {
     expect(schedulePolicyError("*/15 * * * *", "UTC")).toBeNull();
     expect(schedulePolicyError("*/14 * * * *", "UTC")).toMatch(/15 minutes/);
+  });
+});
+
+describe("concurrencyForm", () => {
+  it("turns the posted strings into the setting; an unticked box is fixed limits", () => {
+    expect(concurrencyForm.parse({ global: "48", perVault: "2", adaptive: "on" })).toEqual({
+      global: 48,
+      perVault: 2,
+      adaptive: true,
+    });
+    expect(concurrencyForm.parse({ global: "8", perVault: "1" })).toMatchObject({ adaptive: false });
+  });
+  it("refuses out-of-range limits with the field's name", () => {
+    const r = concurrencyForm.safeParse({ global: "0", perVault: "17" });
+    expect(r.error?.issues.map((i) => i.path[0]).sort()).toEqual(["global", "perVault"]);
   });
 });

@@ -1,7 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { allowListForm, rotationAutoForm, rotationForm, scheduleForm, thresholdsForm } from "@/lib/settings/forms";
+import {
+  allowListForm,
+  concurrencyForm,
+  rotationAutoForm,
+  rotationForm,
+  scheduleForm,
+  thresholdsForm,
+} from "@/lib/settings/forms";
 import { updateSetting } from "@/lib/settings/store";
 import { action } from "@/lib/web/action";
 
@@ -56,6 +63,16 @@ export const updateRotationAuto = action(
       ctx,
       input: { key: "rotation.auto", value: { ...input, include: input.include.length ? input.include : ["*"] } },
     });
+    revalidatePath("/settings");
+    return r.value;
+  },
+);
+
+/** Settings → Scanner concurrency (Admin): calls in flight in all and per vault, adaptive or fixed. */
+export const updateConcurrency = action(
+  { name: "updateConcurrency", access: "settings:write", input: concurrencyForm },
+  async ({ ctx, input }) => {
+    const r = await updateSetting({ ctx, input: { key: "discovery.concurrency", value: input } });
     revalidatePath("/settings");
     return r.value;
   },

@@ -8,6 +8,7 @@ import { readConsoleSettings } from "@/lib/settings/store";
 import { requirePage } from "@/lib/web/page-guard";
 import { formatDateTime } from "@/app/_components/format";
 import { updateAllowList, updateRotation, updateSchedule, updateThresholds } from "./actions";
+import { ConcurrencySection } from "./_components/concurrency-section";
 import { PermissionGrid } from "./_components/permission-grid";
 import { RotationAutoSection } from "./_components/rotation-auto-section";
 import { AllowListField, SettingForm, TextField } from "./_components/setting-form";
@@ -170,6 +171,7 @@ export default async function SettingsPage() {
           )}
         </section>
       </div>
+      <ConcurrencySection conc={st["discovery.concurrency"]} canWrite={canWrite} />
       <section className="card mb-4 p-5" aria-labelledby="rot-h" data-testid="settings-rotation">
         <h2 id="rot-h" className="text-base font-semibold">
           Rotation

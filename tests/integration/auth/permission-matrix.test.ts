@@ -132,6 +132,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   "app/(console)/compliance/actions.ts updateRule": "settings:write",
   "app/(console)/apps/[id]/actions.ts decideRotationAction": "rotation:approve",
   "app/(console)/settings/actions.ts updateRotationAuto": "settings:write",
+  "app/(console)/settings/actions.ts updateConcurrency": "settings:write",
   ...Object.fromEntries([...PUBLIC_ALLOWLIST].map((k) => [k, "public"])),
 };
 
