@@ -1,4 +1,3 @@
-import { MONO, SANS } from "./fonts";
 import type { Style } from "./primitives";
 
 export const INK = "#0f172a";
@@ -21,7 +20,7 @@ export const STATUS_COLOUR: Record<string, string> = {
 };
 
 export const s = {
-  page: { fontFamily: SANS, fontSize: 8.5, color: INK, paddingTop: 54, paddingBottom: 50, paddingHorizontal: 40 },
+  page: { fontFamily: "Plex", fontSize: 8.5, color: INK, paddingTop: 54, paddingBottom: 50, paddingHorizontal: 40 },
   header: {
     position: "absolute",
     top: 20,
@@ -52,7 +51,7 @@ export const s = {
   h2: { fontSize: 11, fontWeight: 600, color: INK, marginTop: 10, marginBottom: 5 },
   p: { marginBottom: 5 },
   note: { fontSize: 7.5, color: MUTED, marginBottom: 5 },
-  mono: { fontFamily: MONO, fontSize: 7 },
+  mono: { fontFamily: "PlexMono", fontSize: 7 },
   row: { flexDirection: "row", borderBottomWidth: 0.5, borderBottomColor: RULE },
   headRow: { flexDirection: "row", backgroundColor: BAND, borderBottomWidth: 0.75, borderBottomColor: MUTED },
   cell: { paddingVertical: 2, paddingHorizontal: 3 },
