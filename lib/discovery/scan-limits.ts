@@ -9,6 +9,7 @@
  * the fixed limits of earlier releases.
  */
 import { performance } from "node:perf_hooks";
+import type { ScanStats } from "../db/schema";
 import {
   AdaptiveLimiter,
   chain,
@@ -37,16 +38,8 @@ function eventLoopHasRoom(): () => boolean {
   };
 }
 
-export interface LimitsSummary {
-  adaptive: boolean;
-  /** the scan-wide limit: configured start, where it ended, highest and lowest reached */
-  global: { start: number; end: number; peak: number; low: number };
-  throttled: number;
-  /** vaults and subscriptions whose limit was cut at least once */
-  vaultsSlowed: number;
-  subscriptionsSlowed: number;
-  pausedMs: number;
-}
+/** What a scan's limits did (stored as scan_runs.stats.concurrency, whose type documents the fields). */
+export type LimitsSummary = NonNullable<ScanStats["concurrency"]>;
 
 interface SubscriptionLimit {
   limiter: AdaptiveLimiter;

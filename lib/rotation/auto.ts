@@ -36,7 +36,7 @@ export function inWindow(
 /** A glob (`*` any run of characters, case-insensitive) against an app's display name or appId (pure). */
 export function matchesAny(patterns: readonly string[], app: { displayName: string; appId: string }): boolean {
   return patterns.some((p) => {
-    const re = new RegExp(`^${p.split("*").map(escape).join(".*")}$`, "i");
+    const re = new RegExp(`^${p.split("*").map(escapeRegExp).join(".*")}$`, "i");
     return re.test(app.displayName) || re.test(app.appId);
   });
 }
@@ -52,7 +52,7 @@ async function replacedBy(ctx: Ctx, appObjectId: string, keyId: string): Promise
   return r?.id ?? null;
 }
 
-const escape = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 
 export interface AutoRunResult {
   /** why nothing was looked at (disabled, outside the window) */

@@ -2,12 +2,12 @@
 // a real client-credentials token request as verification, the overlap, removePassword. The generated value never
 // reaches the database, the logs or the audit log.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { systemCtx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { auditLog, rotationSteps } from "@/lib/db/schema";
 import { getRotation, listAppLinks, planRotation, runDueRotations, startRotation } from "@/lib/rotation";
-import { allDatabaseText, runScan, setupDiscovery, userCtx, type Env } from "../discovery/helpers";
+import { allDatabaseText, runScan, userCtx, type Env } from "../discovery/helpers";
 import {
   endOverlap,
   FAST,
@@ -17,16 +17,14 @@ import {
   operator,
   rotate,
   rotationRow,
+  scannedTinyEstate,
   tokenWorks,
 } from "./helpers";
 
+const tiny = scannedTinyEstate();
 let env: Env;
-beforeAll(async () => {
-  env = await setupDiscovery({ estate: "tiny" });
-  await runScan({ mode: "full" });
-}, 180_000);
-afterAll(async () => {
-  await env?.stop();
+beforeAll(() => {
+  env = tiny();
 });
 
 describe("links and plan", () => {
