@@ -14,6 +14,8 @@ export interface GraphPasswordCredential {
 }
 export interface GraphKeyCredential {
   keyId: string;
+  /** SHA-1 thumbprint (hex, upper case) from customKeyIdentifier, when it holds one */
+  thumbprint?: string | null;
   displayName?: string | null;
   type?: string;
   usage?: string;
@@ -56,7 +58,21 @@ const credSchema = z.object({
   endDateTime: isoOrNull,
   type: nullableText,
   usage: nullableText,
+  customKeyIdentifier: nullableText,
 });
+
+/**
+ * customKeyIdentifier is Edm.Binary (base64 in JSON) and defaults to the certificate's SHA-1 thumbprint; some tools
+ * store the thumbprint's hex text instead. Either way: the thumbprint as 40 upper-case hex digits, or null.
+ */
+export function thumbprintOf(customKeyIdentifier: string | null | undefined): string | null {
+  if (!customKeyIdentifier) return null;
+  if (/^[0-9a-f]{40}$/i.test(customKeyIdentifier)) return customKeyIdentifier.toUpperCase();
+  const bytes = Buffer.from(customKeyIdentifier, "base64");
+  if (bytes.length === 20) return bytes.toString("hex").toUpperCase();
+  const text = bytes.toString("latin1");
+  return /^[0-9a-f]{40}$/i.test(text) ? text.toUpperCase() : null;
+}
 /** What a principal must carry to be inventoried: an object id (the owners URL and the row key), an appId. */
 const principalSchema = z.object({
   id: z.string().min(1),
@@ -83,6 +99,7 @@ function toPrincipal(kind: GraphPrincipal["kind"], a: z.output<typeof principalS
     })),
     keyCredentials: (a.keyCredentials ?? []).map((c) => ({
       keyId: c.keyId,
+      thumbprint: thumbprintOf(c.customKeyIdentifier),
       displayName: c.displayName ?? null,
       type: c.type ?? undefined,
       usage: c.usage ?? undefined,

@@ -25,5 +25,6 @@ export * from "./graph";
 export * from "./validate";
 export type { AccessPolicySummary, PrivateEndpointState } from "./vault-shape";
 export * from "./rotation";
+export * from "./certificate-rotation";
 export * from "./consumers";
 export * from "./consumer-update";

@@ -1,5 +1,5 @@
 /**
- * Whether the product identity may write secrets in an RBAC vault: the vault's role assignments (ARM, metadata only;
+ * What the product identity may do in a vault (write secrets, create certificates, sign with keys): the vault's role assignments (ARM, metadata only;
  * the list at a resource includes those inherited from its resource group and subscription) for the identity's own
  * object id. The identity's object id is the `oid` claim of its own ARM token (read, not verified: it only labels our
  * own token, and the answer is advisory — the write itself is the authority).
@@ -10,10 +10,13 @@ import { withRetry, type CallOptions } from "./retry";
 
 const API = "2022-04-01";
 
-/** Built-in roles whose data actions include setting secrets (role definition GUIDs, the same in every tenant). */
-export const SECRET_WRITER_ROLES: Record<string, string> = {
+/** Built-in roles a rotation needs (role definition GUIDs, the same in every tenant). */
+export const VAULT_ROLES: Record<string, string> = {
   "b86a8fe4-44ce-4948-aee5-eccb2c155cd7": "Key Vault Secrets Officer",
   "00482a5a-887f-4fb3-b363-3b7fe8e74483": "Key Vault Administrator",
+  "a4417e6f-fecd-4de8-b567-7b0420556985": "Key Vault Certificates Officer",
+  "14b46e9e-c2b7-41b4-b07b-48a6ebf60603": "Key Vault Crypto Officer",
+  "12338af0-0e69-4776-bea7-57ae8d297424": "Key Vault Crypto User",
 };
 
 const listSchema = z.object({
@@ -39,8 +42,8 @@ export async function productObjectId(): Promise<string | null> {
   }
 }
 
-/** The secret-writing roles `principalId` holds on the vault (names), from one ARM list call. */
-export async function secretWriterRoles(vaultId: string, principalId: string, o: CallOptions = {}): Promise<string[]> {
+/** The rotation-relevant roles `principalId` holds on the vault (names), from one ARM list call. */
+export async function vaultRoles(vaultId: string, principalId: string, o: CallOptions = {}): Promise<string[]> {
   const raw = await withRetry(
     (signal) =>
       armGetJson<unknown>(`${vaultId}/providers/Microsoft.Authorization/roleAssignments?api-version=${API}`, signal),
@@ -51,7 +54,7 @@ export async function secretWriterRoles(vaultId: string, principalId: string, o:
   for (const a of parsed.value) {
     if (a.properties.principalId.toLowerCase() !== principalId.toLowerCase()) continue;
     const guid = a.properties.roleDefinitionId.split("/").pop()?.toLowerCase() ?? "";
-    if (SECRET_WRITER_ROLES[guid]) roles.add(SECRET_WRITER_ROLES[guid]);
+    if (VAULT_ROLES[guid]) roles.add(VAULT_ROLES[guid]);
   }
   return [...roles];
 }
@@ -64,7 +67,13 @@ const vaultSchema = z.object({
         .array(
           z.object({
             objectId: z.string(),
-            permissions: z.object({ secrets: z.array(z.string()).nullish() }).passthrough(),
+            permissions: z
+              .object({
+                secrets: z.array(z.string()).nullish(),
+                certificates: z.array(z.string()).nullish(),
+                keys: z.array(z.string()).nullish(),
+              })
+              .passthrough(),
           }),
         )
         .nullish(),
@@ -72,21 +81,25 @@ const vaultSchema = z.object({
     .passthrough(),
 });
 
-export type SecretWriteAccess =
-  { model: "rbac"; roles: string[] } | { model: "accessPolicy"; permissions: string[] | null };
+export type VaultAccess =
+  | { model: "rbac"; roles: string[] }
+  | { model: "accessPolicy"; permissions: { secrets: string[]; certificates: string[]; keys: string[] } | null };
 
-/** How `principalId` may write secrets in the vault, read live (the vault's properties, then its role assignments). */
-export async function secretWriteAccess(
-  vaultId: string,
-  principalId: string,
-  o: CallOptions = {},
-): Promise<SecretWriteAccess> {
+/** How `principalId` may use the vault, read live (the vault's properties, then its role assignments). */
+export async function vaultAccess(vaultId: string, principalId: string, o: CallOptions = {}): Promise<VaultAccess> {
   const raw = await withRetry((signal) => armGetJson<unknown>(`${vaultId}?api-version=2023-07-01`, signal), o);
   const v = vaultSchema.parse(raw).properties;
-  if (v.enableRbacAuthorization) return { model: "rbac", roles: await secretWriterRoles(vaultId, principalId, o) };
+  if (v.enableRbacAuthorization) return { model: "rbac", roles: await vaultRoles(vaultId, principalId, o) };
   const mine = (v.accessPolicies ?? []).find((p) => p.objectId.toLowerCase() === principalId.toLowerCase());
+  const lower = (l: string[] | null | undefined) => (l ?? []).map((s) => s.toLowerCase());
   return {
     model: "accessPolicy",
-    permissions: mine ? (mine.permissions.secrets ?? []).map((s) => s.toLowerCase()) : null,
+    permissions: mine
+      ? {
+          secrets: lower(mine.permissions.secrets),
+          certificates: lower(mine.permissions.certificates),
+          keys: lower(mine.permissions.keys),
+        }
+      : null,
   };
 }

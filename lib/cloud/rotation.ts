@@ -2,7 +2,7 @@
  * The cloud calls of a credential rotation: Graph addPassword/removePassword, Key Vault secret writes, and the
  * verification token request. A new secret value passes through here in memory only; nothing here logs or keeps it.
  */
-import { ClientSecretCredential } from "@azure/identity";
+import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { RetryHandlerOptions } from "@microsoft/microsoft-graph-client";
 import { azureConfig, graphClient, keyVaultClients } from "./clients";
 import { errorStatus } from "./errors";
@@ -133,11 +133,22 @@ export type VerifyResult = { ok: true } | { ok: false; code: string; retriable: 
 export async function verifyClientSecret(appId: string, secret: string): Promise<VerifyResult> {
   const cfg = azureConfig();
   if (!cfg.tenantId) return { ok: false, code: "no_tenant", retriable: false };
-  const cred = new ClientSecretCredential(cfg.tenantId, appId, secret, {
+  return tokenResult(new ClientSecretCredential(cfg.tenantId, appId, secret, credentialOptions()));
+}
+
+/** The options of a verification credential: the configured authority, two retries. */
+export function credentialOptions() {
+  const cfg = azureConfig();
+  return {
     authorityHost: cfg.authorityHost,
     disableInstanceDiscovery: cfg.cloud === "Custom",
     retryOptions: { maxRetries: 2 },
-  });
+  };
+}
+
+/** One token request with a verification credential: ok, or Entra's error code (never its message). */
+export async function tokenResult(cred: TokenCredential): Promise<VerifyResult> {
+  const cfg = azureConfig();
   const scope = cfg.cloud === "Custom" ? "https://graph.microsoft.com/.default" : `${cfg.graphEndpoint}/.default`;
   try {
     await cred.getToken(scope);

@@ -23,7 +23,15 @@ export async function writeApps(tx: Tx, apps: AppInsert[], creds: AppCredentialI
       .values(batch)
       .onConflictDoUpdate({
         target: [appCredentials.appObjectId, appCredentials.keyId],
-        set: excludedSet(appCredentials, ["type", "displayName", "hint", "startDateTime", "endDateTime", "status"]),
+        set: excludedSet(appCredentials, [
+          "type",
+          "displayName",
+          "hint",
+          "thumbprint",
+          "startDateTime",
+          "endDateTime",
+          "status",
+        ]),
       });
   await tx
     .update(appRegistrations)

@@ -15,6 +15,7 @@ import { dbOf } from "../db/transaction";
 import { AppError } from "../errors";
 import { readSetting } from "../settings/store";
 import { text } from "../validation";
+import { certificateCredentials, type CertificateCredential } from "./certificate-links";
 import { linksForApp, type Link, type LinkApp } from "./links";
 
 const appIdInput = z.object({ appObjectId: text(200, { min: 1 }) });
@@ -24,6 +25,8 @@ export interface AppWithLinks {
   /** Current client secrets (not removed), newest end last. */
   passwords: { keyId: string; displayName: string | null; endDateTime: Date | null }[];
   links: Link[];
+  /** Current certificate credentials, with the Key Vault certificates holding the same thumbprint. */
+  certificates: CertificateCredential[];
 }
 
 type Db = Awaited<ReturnType<typeof dbOf>>;
@@ -96,7 +99,7 @@ export async function loadAppLinks(ctx: Ctx, appObjectId: string): Promise<AppWi
   const passwords = creds
     .filter((c) => c.type === "password")
     .sort((a, b) => (a.endDateTime?.getTime() ?? Infinity) - (b.endDateTime?.getTime() ?? Infinity));
-  return { app: linkApp, passwords, links };
+  return { app: linkApp, passwords, links, certificates: await certificateCredentials(db, appObjectId) };
 }
 
 /** Read verb: an app's links with source and confidence. */

@@ -6,56 +6,30 @@
  * write happened — removes the new credential (found by the rotation id in its display name) and starts over.
  * The old credential is removed only after the overlap that follows a successful verification.
  */
-import { addAppPassword, removeAppPassword, verifyClientSecret, type RetryPolicy, writeSecretVersion } from "../cloud";
+import { addAppPassword, removeAppPassword, verifyClientSecret, writeSecretVersion } from "../cloud";
 import type { Ctx } from "../context";
 import type { Rotation } from "../db/schema";
-import { logger } from "../log";
+import { runCertificateRotation } from "./certificate-machine";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID } from "./links";
 import { publicReason } from "./reason";
 import { updateVersionedReferences } from "./references";
-import { stepsOf, transition, type StepChange } from "./store";
+import { stepper, type RunOptions } from "./stepper";
+import { stepsOf, transition } from "./store";
 import { markerOf, recoverValue, removeMarked, targetKey } from "./traces";
 
-const log = logger("rotation");
-
-export interface RunOptions {
-  worker: string;
-  signal?: AbortSignal;
-  /** verification attempts and the first backoff (Entra can take a few seconds to accept a new secret) */
-  verifyAttempts?: number;
-  verifyBackoffMs?: number;
-  /** the cloud retry policy for the writes (tests shorten it) */
-  retry?: Partial<RetryPolicy>;
-  /** test hook: called after each transition commits (the SIGKILL tests stop the process here) */
-  onStep?: (state: string) => Promise<void> | void;
-}
+export type { RunOptions } from "./stepper";
 
 function tagsFor(r: Rotation): Record<string, string> {
   return { [TAG_APP_ID]: r.appId, [TAG_KEY_ID]: r.newKeyId ?? "", [TAG_ROTATION_ID]: r.id };
 }
 
 export async function runRotation(ctx: Ctx, start: Rotation, o: RunOptions): Promise<Rotation> {
+  if (start.kind === "certificate") return runCertificateRotation(ctx, start, o);
+  const st = stepper(ctx, start, o);
   let r = start;
   let secret: string | undefined;
-  const step = async (
-    patch: Partial<Rotation>,
-    steps: StepChange[],
-    action: string,
-    details = {},
-    outcome?: "failure",
-  ) => {
-    r = await transition(ctx, r, o.worker, patch, steps, { action, outcome, details });
-    log.info({ rotationId: r.id, state: r.state, action }, "rotation step");
-    await o.onStep?.(r.state);
-  };
-  const hold = (from: Rotation["state"], reason: string, steps: StepChange[] = [], patch: Partial<Rotation> = {}) =>
-    step(
-      { ...patch, state: "held", heldFrom: from, heldReason: reason },
-      steps,
-      "rotation.held",
-      { from, reason },
-      "failure",
-    );
+  const step: typeof st.step = async (...a) => (r = await st.step(...a));
+  const hold: typeof st.hold = async (...a) => (r = await st.hold(...a));
 
   for (;;) {
     if (o.signal?.aborted) return r;
@@ -240,21 +214,12 @@ export async function runRotation(ctx: Ctx, start: Rotation, o: RunOptions): Pro
             return r;
           }
         }
-        const until = new Date(Date.now() + r.overlapHours * 3_600_000);
-        await step(
-          { state: "overlap", overlapUntil: until },
-          [
-            { step: "verify", status: "succeeded" },
-            { step: "overlap", status: "running", detail: { until: until.toISOString() } },
-          ],
-          "rotation.step.verify",
-          { overlapUntil: until.toISOString() },
-        );
+        r = await st.startOverlap();
         break;
       }
       case "overlap": {
-        if (!r.overlapUntil || r.overlapUntil.getTime() > Date.now()) return r;
-        await step({ state: "removing" }, [{ step: "overlap", status: "succeeded" }], "rotation.step.overlap");
+        if (!(await st.endOverlap())) return r;
+        r = st.r;
         break;
       }
       case "removing": {
@@ -266,14 +231,8 @@ export async function runRotation(ctx: Ctx, start: Rotation, o: RunOptions): Pro
           ]);
           return r;
         }
-        await step(
-          { state: "done", finishedAt: new Date() },
-          [{ step: "remove_old", status: r.oldKeyId ? "succeeded" : "skipped", detail: { keyId: r.oldKeyId ?? "" } }],
-          "rotation.completed",
-          { removedKeyId: r.oldKeyId },
-        );
-        log.info({ rotationId: r.id }, "rotation completed");
-        return r;
+        await st.completed(r.oldKeyId);
+        return st.r;
       }
       default:
         return r;

@@ -5,7 +5,7 @@
  * if a rotation runs anyway, the failed write holds it and removes the new credential again (machine.ts).
  */
 import { classifyError } from "../cloud/errors";
-import { productObjectId, secretWriteAccess } from "../cloud/role-assignments";
+import { productObjectId, vaultAccess, type VaultAccess } from "../cloud/role-assignments";
 
 export interface PermissionCheck {
   scope: string;
@@ -15,7 +15,47 @@ export interface PermissionCheck {
   detail: string;
 }
 
-const WRITE = "Key Vault Secrets Officer (RBAC) or an access policy with secrets: set";
+/** What a rotation does in a vault, the roles that allow it (RBAC) and the access-policy permission that does. */
+interface VaultNeed {
+  what: string;
+  roles: string[];
+  policy: { kind: "secrets" | "certificates" | "keys"; perm: string };
+}
+const SECRET_WRITE: VaultNeed = {
+  what: "write secrets",
+  roles: ["Key Vault Secrets Officer", "Key Vault Administrator"],
+  policy: { kind: "secrets", perm: "set" },
+};
+const CERT_CREATE: VaultNeed = {
+  what: "create certificate versions",
+  roles: ["Key Vault Certificates Officer", "Key Vault Administrator"],
+  policy: { kind: "certificates", perm: "create" },
+};
+const KEY_SIGN: VaultNeed = {
+  what: "sign with keys",
+  roles: ["Key Vault Crypto User", "Key Vault Crypto Officer", "Key Vault Administrator"],
+  policy: { kind: "keys", perm: "sign" },
+};
+/** A secret rotation writes secrets; a certificate rotation creates a version and signs proofs and assertions. */
+export const VAULT_NEEDS = { secret: [SECRET_WRITE], certificate: [CERT_CREATE, KEY_SIGN] };
+
+const describe = (needs: VaultNeed[]) =>
+  needs.map((n) => `${n.roles[0]} (RBAC) or an access policy with ${n.policy.kind}: ${n.policy.perm}`).join("; and ");
+
+/** The needs `a` does not meet, and a description of what it has. */
+function judge(a: VaultAccess, needs: VaultNeed[]): { missing: VaultNeed[]; has: string } {
+  if (a.model === "rbac")
+    return {
+      missing: needs.filter((n) => !n.roles.some((r) => a.roles.includes(r))),
+      has: a.roles.length ? `RBAC: ${a.roles.join(", ")}` : "RBAC vault: none of the Key Vault roles a rotation uses",
+    };
+  if (!a.permissions) return { missing: needs, has: "access-policy vault: no access policy for the identity" };
+  const p = a.permissions;
+  return {
+    missing: needs.filter((n) => !p[n.policy.kind].includes(n.policy.perm) && !p[n.policy.kind].includes("all")),
+    has: `access policy: ${needs.map((n) => `${n.policy.kind} ${p[n.policy.kind].join(", ") || "none"}`).join("; ")}`,
+  };
+}
 
 /** What updating versioned references needs; not read (no role list for every consumer): the write itself answers. */
 export function referencePermissions(
@@ -50,6 +90,7 @@ export function referencePermissions(
 export async function checkPermissions(
   app: { owners: { id: string }[] },
   vaults: { id: string; name: string }[],
+  needs: VaultNeed[] = VAULT_NEEDS.secret,
 ): Promise<PermissionCheck[]> {
   let oid: string | null = null;
   try {
@@ -68,27 +109,16 @@ export async function checkPermissions(
   };
   const checks = await Promise.all(
     vaults.map(async (v): Promise<PermissionCheck> => {
-      const base = { scope: `Key Vault ${v.name}`, needs: WRITE };
+      const base = { scope: `Key Vault ${v.name}`, needs: describe(needs) };
       if (!oid) return { ...base, has: "unknown", detail: "the identity's object id could not be read from its token" };
       try {
-        const a = await secretWriteAccess(v.id, oid, { retry: { attempts: 2, timeoutMs: 10_000 } });
-        if (a.model === "rbac")
-          return a.roles.length
-            ? { ...base, has: "yes", detail: `RBAC: ${a.roles.join(", ")}` }
-            : {
-                ...base,
-                has: "no",
-                detail: "RBAC vault: no Key Vault Secrets Officer or Administrator assignment for the identity",
-              };
-        if (a.permissions === null)
-          return { ...base, has: "no", detail: "access-policy vault: no access policy for the identity" };
-        return a.permissions.includes("set") || a.permissions.includes("all")
-          ? { ...base, has: "yes", detail: `access policy: secrets ${a.permissions.join(", ")}` }
-          : {
-              ...base,
-              has: "no",
-              detail: `access policy without set (secrets: ${a.permissions.join(", ") || "none"})`,
-            };
+        const { missing, has } = judge(
+          await vaultAccess(v.id, oid, { retry: { attempts: 2, timeoutMs: 10_000 } }),
+          needs,
+        );
+        return missing.length
+          ? { ...base, has: "no", detail: `cannot ${missing.map((n) => n.what).join(" or ")} — ${has}` }
+          : { ...base, has: "yes", detail: has };
       } catch (e) {
         const c = classifyError(e);
         return {

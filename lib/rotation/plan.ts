@@ -2,13 +2,12 @@
  * The dry run shown before every rotation, and the verb that starts one from it. Nothing here calls the cloud: the
  * plan is built from the inventory (metadata only), the links and the settings.
  */
-import { and, eq, inArray, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { audit } from "../audit/record";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import { rotations, vaults, type RotationTarget } from "../db/schema";
-import { dbOf, withTransaction } from "../db/transaction";
+import { rotations, type RotationTarget } from "../db/schema";
+import { withTransaction } from "../db/transaction";
 import { AppError } from "../errors";
 import { readSetting } from "../settings/store";
 import { text } from "../validation";
@@ -16,6 +15,9 @@ import { loadAppLinks } from "./app-links";
 import { TAG_APP_ID, TAG_KEY_ID, TAG_ROTATION_ID, type Link } from "./links";
 import { discoverConsumers, type Consumer } from "./consumers";
 import { checkPermissions, referencePermissions, type PermissionCheck } from "./permissions";
+import { planCertificate } from "./certificate-plan";
+import type { RotationPlan } from "./plan-shape";
+import { RUNNING, runningRotation, unreachableTargets } from "./plan-checks";
 import { targetKey } from "./traces";
 import { alertOnTransition } from "./alerts";
 import { initSteps } from "./store";
@@ -27,26 +29,7 @@ const planInput = z.object({
   updateReferences: z.boolean().optional(),
 });
 
-export interface RotationPlan {
-  app: { id: string; appId: string; displayName: string };
-  replaces: { keyId: string; displayName: string | null; endDateTime: Date | null } | null;
-  validityDays: number;
-  newEndDateTime: Date;
-  overlapHours: number;
-  targets: (RotationTarget & { newExpiry: Date; tags: string[] })[];
-  /** links that will NOT be written (suggested or rejected) — shown so nobody is surprised */
-  skipped: { vaultName: string; secretName: string; source: string; reason: string }[];
-  /** what the identity needs and whether it has it (read live with the consumers; "unknown" without) */
-  permissions: PermissionCheck[];
-  /** who reads the secrets written (live from ARM; metadata only) */
-  consumers: Consumer[];
-  consumersError?: string;
-  /** target vaults the last scan could not reach or read: their write will likely fail (advisory, not a blocker) */
-  warnings: string[];
-  /** Settings → Automatic rotation requires an Admin's approval (not the requester's) before a rotation starts */
-  needsApproval: boolean;
-  blockers: string[];
-}
+export type { RotationPlan } from "./plan-shape";
 
 function pickCredential(
   passwords: { keyId: string; displayName: string | null; endDateTime: Date | null }[],
@@ -72,9 +55,18 @@ export async function planRotation({
 }): Promise<RotationPlan> {
   assertPermission(ctx, "rotation:run");
   const i = planInput.parse(input);
-  const { app, passwords, links } = await loadAppLinks(ctx, i.appObjectId);
+  const { app, passwords, links, certificates } = await loadAppLinks(ctx, i.appObjectId);
   const policy = await readSetting(ctx, "rotation.policy");
   const { requireApproval } = await readSetting(ctx, "rotation.auto");
+  const running = await runningRotation(ctx, app.id);
+  const certCred = i.keyId ? certificates.find((c) => c.keyId === i.keyId) : undefined;
+  if (certCred)
+    return planCertificate(ctx, app, certCred, {
+      overlapHours: policy.overlapHours,
+      needsApproval: requireApproval,
+      running,
+      live: consumers,
+    });
   const active = links.filter((l) => l.active);
   const validityDays = active.find((l) => l.validityDays)?.validityDays ?? policy.validityDays;
   const newEnd = new Date(Date.now() + validityDays * 86_400_000);
@@ -83,13 +75,7 @@ export async function planRotation({
   if (i.keyId && !replaces) blockers.push("That credential is not a current client secret of this app.");
   if (!active.length)
     blockers.push("No Key Vault secret is linked to this app: link one (tags, naming or confirm a suggestion).");
-  const db = await dbOf(ctx);
-  const running = await db
-    .select({ id: rotations.id })
-    .from(rotations)
-    .where(and(eq(rotations.appObjectId, app.id), notInArray(rotations.state, ["done", "cancelled"])))
-    .limit(1);
-  if (running.length) blockers.push("A rotation of this app is already in progress or held.");
+  if (running) blockers.push(RUNNING);
   const targetVaults = [
     ...new Map(active.map((l) => [l.secret.vaultId, { id: l.secret.vaultId, name: l.secret.vaultName }])).values(),
   ];
@@ -108,6 +94,8 @@ export async function planRotation({
       ])
     : [{ consumers: [] as Consumer[] }, [] as PermissionCheck[]];
   return {
+    kind: "secret",
+    certificate: null,
     consumers: found.consumers,
     ...(found.error ? { consumersError: found.error } : {}),
     app: { id: app.id, appId: app.appId, displayName: app.displayName },
@@ -133,27 +121,6 @@ export async function planRotation({
     warnings,
     blockers,
   };
-}
-
-/** The target vaults whose last scan ended without access (firewall, network, permission…), as warnings. */
-async function unreachableTargets(ctx: Ctx, targets: { id: string; name: string }[]): Promise<string[]> {
-  if (!targets.length) return [];
-  const db = await dbOf(ctx);
-  const rows = await db
-    .select({ name: vaults.name, status: vaults.accessStatus })
-    .from(vaults)
-    .where(
-      inArray(
-        vaults.id,
-        targets.map((t) => t.id),
-      ),
-    );
-  return rows
-    .filter((r) => r.status !== "ok" && r.status !== "unknown")
-    .map(
-      (r) =>
-        `The last scan could not read ${r.name} (${r.status}): the write there will likely fail — the rotation would then be held and its new secret removed again.`,
-    );
 }
 
 /**
@@ -186,6 +153,17 @@ export async function startRotation({
     const [r] = await tx.db
       .insert(rotations)
       .values({
+        kind: plan.kind,
+        certificate: plan.certificate
+          ? {
+              vaultId: plan.certificate.vaultId,
+              vaultName: plan.certificate.vaultName,
+              vaultUri: plan.certificate.vaultUri,
+              name: plan.certificate.name,
+              oldThumbprint: plan.certificate.oldThumbprint,
+              oldVersion: plan.certificate.oldVersion,
+            }
+          : null,
         appObjectId: plan.app.id,
         appId: plan.app.appId,
         appDisplayName: plan.app.displayName,
@@ -199,7 +177,7 @@ export async function startRotation({
         requestedBy: by,
       })
       .returning();
-    await initSteps(tx, r.id, targets.map(targetKey));
+    await initSteps(tx, r.id, targets.map(targetKey), plan.kind);
     // awaiting approval: the Admins' alert rules hear of it in this transaction
     await alertOnTransition(tx, r, []);
     await audit(tx, {
@@ -207,6 +185,13 @@ export async function startRotation({
       target: { type: "rotation", id: r.id },
       details: {
         app: plan.app.id,
+        kind: plan.kind,
+        ...(plan.certificate
+          ? {
+              certificate: `${plan.certificate.vaultName}/${plan.certificate.name}`,
+              version: plan.certificate.oldVersion,
+            }
+          : {}),
         replaces: plan.replaces?.keyId ?? null,
         targets: targets.map(targetKey),
         overlapHours: plan.overlapHours,

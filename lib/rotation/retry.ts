@@ -24,7 +24,7 @@ export async function retryRotation({ ctx, input: raw }: { ctx: Ctx; input: unkn
     r,
     null,
     { state: from, heldFrom: null, heldReason: null, lockedBy: null, lockedUntil: null },
-    from === "adding" ? [{ step: "add_password", status: "pending" }] : [],
+    from === "adding" ? [{ step: r.kind === "certificate" ? "add_key" : "add_password", status: "pending" }] : [],
     { action: "rotation.retried", details: { from, previousReason: r.heldReason } },
   );
   return { rotationId, state: from };

@@ -156,11 +156,22 @@ export async function stepsOf(ctx: Ctx, rotationId: string): Promise<RotationSte
 }
 
 /** The step rows of a new rotation, all pending, in the order they run. */
-export async function initSteps(ctx: Ctx, rotationId: string, targets: string[]): Promise<void> {
+export async function initSteps(
+  ctx: Ctx,
+  rotationId: string,
+  targets: string[],
+  kind: "secret" | "certificate" = "secret",
+): Promise<void> {
   const db = await dbOf(ctx);
+  const first: { step: RotationStep; target: string }[] =
+    kind === "certificate"
+      ? [
+          { step: "create_certificate", target: "" },
+          { step: "add_key", target: "" },
+        ]
+      : [{ step: "add_password", target: "" }, ...targets.map((target) => ({ step: "write_secret" as const, target }))];
   const rows: { step: RotationStep; target: string }[] = [
-    { step: "add_password", target: "" },
-    ...targets.map((target) => ({ step: "write_secret" as const, target })),
+    ...first,
     { step: "verify", target: "" },
     { step: "overlap", target: "" },
     { step: "remove_old", target: "" },

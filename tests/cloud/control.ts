@@ -26,6 +26,7 @@ import {
 import { networkVerdict, nowS, type CloudState, type VaultRuntime } from "./state";
 import { containerAppSecrets, renderSetting } from "./services/arm";
 import { controlSetSecret } from "./services/keyvault";
+import { registerCertificate } from "./services/entra";
 
 export interface AddVaultInput {
   name: string;
@@ -614,6 +615,25 @@ export class Control {
     const a = this.s.app(idOrAppId);
     a.passwordCredentials = a.passwordCredentials.filter((c) => c.keyId !== keyId);
     this.s.graphRev++;
+  }
+  /** a certificate version's public certificate (DER, base64), as Key Vault's `cer` */
+  certificateCer(vault: string, name: string, version?: string): string {
+    const o = this.object(vault, "certificates", name);
+    const ver = version ? o.versions.find((v) => v.version === version) : o.versions[o.versions.length - 1];
+    if (!ver) throw new Error(`no version '${version}' of ${vault}/${name}`);
+    return this.s.certDer(ver).der.toString("base64");
+  }
+  /**
+   * Registers the current version of a Key Vault certificate as a key credential of an app (as an admin uploading its
+   * .cer in the portal would); the token endpoint then accepts assertions signed with that version's key.
+   */
+  addAppCertificate(idOrAppId: string, vault: string, certName: string) {
+    const o = this.object(vault, "certificates", certName);
+    const ver = o.versions[o.versions.length - 1];
+    const x = new crypto.X509Certificate(this.s.certDer(ver).der);
+    const cred = registerCertificate(this.s.app(idOrAppId), x);
+    this.s.graphRev++;
+    return cred;
   }
   /** links between Graph app secrets and Key Vault secrets as generated (vault name, secret name, mode) */
   appLinks() {

@@ -1221,7 +1221,15 @@ export interface KvVersion {
   /** secrets only */
   value?: string;
   /** certificates: subject CN etc. (DER is generated lazily by the data plane) */
-  cert?: { subject: string; sans: string[]; issuer: string; der?: Buffer; x5t?: string };
+  cert?: {
+    subject: string;
+    sans: string[];
+    issuer: string;
+    der?: Buffer;
+    x5t?: string;
+    /** a version made by CreateCertificate has its own key (others share the estate's); it signs for keys/sign */
+    privateKey?: import("node:crypto").KeyObject;
+  };
   /** keys */
   kty?: "RSA" | "EC" | "RSA-HSM" | "EC-HSM";
   /** RSA modulus bits (default 2048) */
@@ -1272,6 +1280,8 @@ export interface KvObject {
   managed?: boolean;
   policy?: CertPolicyDef;
   rotationPolicy?: RotationPolicyDef;
+  /** certificates: the last CreateCertificate operation (`/pending`) */
+  pending?: { issuer: string; csr: string; status: "inProgress" | "completed"; requestId: string };
   /** generator intent for tests */
   bucket?: Bucket;
   link?: AppSecretLink;

@@ -296,6 +296,7 @@ export class CloudState {
         nbf: ver.nbf ?? ver.created,
         exp: ver.exp ?? ver.created + 365 * DAY,
         serialHex: ver.version,
+        key: c.privateKey,
       });
       c.x5t = x5tOf(c.der);
     }

@@ -92,7 +92,17 @@ const ISSUER_DN: Record<string, string> = {
   Unknown: "CN=Contoso Internal Issuing CA, O=Contoso",
 };
 
-/** DER for a certificate whose validity is exactly [nbf, exp] (unix seconds). */
+/** The private key of the estate's certificates (they share one; a created version gets its own, see newCertKey). */
+export function sharedCertPrivateKey(): crypto.KeyObject {
+  return certKeyMaterial().privateKey;
+}
+
+/** A fresh RSA key for a certificate version Key Vault creates (CreateCertificate makes a new key pair every time). */
+export function newCertKey(bits = 2048): crypto.KeyObject {
+  return crypto.generateKeyPairSync("rsa", { modulusLength: bits }).privateKey;
+}
+
+/** DER for a certificate whose validity is exactly [nbf, exp] (unix seconds); `key` signs it and is its subject key. */
 export function makeCertDer(opts: {
   subject: string;
   sans: string[];
@@ -100,10 +110,13 @@ export function makeCertDer(opts: {
   nbf: number;
   exp: number;
   serialHex: string;
+  key?: crypto.KeyObject;
 }): Buffer {
   const m = certKeyMaterial();
   const cert = forge.pki.createCertificate();
-  cert.publicKey = m.forgePublic;
+  cert.publicKey = opts.key
+    ? forge.pki.publicKeyFromPem(crypto.createPublicKey(opts.key).export({ type: "spki", format: "pem" }).toString())
+    : m.forgePublic;
   cert.serialNumber = "01" + opts.serialHex.slice(0, 30);
   cert.validity.notBefore = new Date(opts.nbf * 1000);
   cert.validity.notAfter = new Date(opts.exp * 1000);
@@ -115,7 +128,7 @@ export function makeCertDer(opts: {
     { name: "extKeyUsage", serverAuth: true, clientAuth: true },
     ...(opts.sans.length ? [{ name: "subjectAltName", altNames: opts.sans.map((d) => ({ type: 2, value: d })) }] : []),
   ]);
-  signCertificate(cert, m.privateKey);
+  signCertificate(cert, opts.key ?? m.privateKey);
   return certToDer(cert);
 }
 

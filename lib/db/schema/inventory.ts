@@ -189,6 +189,8 @@ export const appCredentials = pgTable(
     displayName: text("display_name"),
     /** First characters Graph exposes for a client secret; never the secret. */
     hint: text("hint"),
+    /** Certificates: SHA-1 thumbprint, hex upper case (Graph's customKeyIdentifier) — links it to a KV certificate */
+    thumbprint: text("thumbprint"),
     startDateTime: timestamp("start_date_time", { withTimezone: true }),
     endDateTime: timestamp("end_date_time", { withTimezone: true }),
     status: text("status").$type<"healthy" | "warning" | "critical" | "expired">().notNull(),

@@ -12,7 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 /**
- * A client-secret rotation: one row per rotation (its state machine) and one row per step (rotation_steps). No column
+ * A credential rotation (client secret or certificate): one row per rotation (its state machine) and one row per step (rotation_steps). No column
  * ever holds a secret value: the new value lives in the worker's memory between Graph's answer and the last write.
  */
 export type RotationState =
@@ -35,6 +35,19 @@ export interface RotationTarget {
   contentType: string | null;
 }
 
+/** A certificate rotation's Key Vault certificate: the version replaced and (once created) the new one. */
+export interface RotationCertificate {
+  vaultId: string;
+  vaultName: string;
+  vaultUri: string;
+  name: string;
+  /** SHA-1 thumbprints, hex upper case (as Graph's customKeyIdentifier) */
+  oldThumbprint: string;
+  oldVersion: string | null;
+  newVersion?: string;
+  newThumbprint?: string;
+}
+
 export const rotations = pgTable(
   "rotations",
   {
@@ -42,6 +55,9 @@ export const rotations = pgTable(
     appObjectId: text("app_object_id").notNull(),
     appId: text("app_id").notNull(),
     appDisplayName: text("app_display_name").notNull(),
+    /** secret: a client secret copied into linked KV secrets; certificate: a key credential from a KV certificate */
+    kind: text("kind").$type<"secret" | "certificate">().notNull().default("secret"),
+    certificate: jsonb("certificate").$type<RotationCertificate>(),
     /** The credential being replaced (null: the app had none to replace). */
     oldKeyId: text("old_key_id"),
     newKeyId: text("new_key_id"),
@@ -74,7 +90,15 @@ export const rotations = pgTable(
 );
 
 export type RotationStep =
-  "add_password" | "write_secret" | "verify" | "update_reference" | "overlap" | "remove_old" | "remove_new";
+  | "add_password"
+  | "write_secret"
+  | "create_certificate"
+  | "add_key"
+  | "verify"
+  | "update_reference"
+  | "overlap"
+  | "remove_old"
+  | "remove_new";
 
 export const rotationSteps = pgTable(
   "rotation_steps",

@@ -48,6 +48,8 @@ export const RPC_METHODS = [
   "app",
   "addAppCredential",
   "removeAppCredential",
+  "addAppCertificate",
+  "certificateCer",
   "appLinks",
   "awsSecret",
   "awsSecrets",

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import crypto from "node:crypto";
 import { applyFault, readBody, send, sleep, splitUrl, type Reply } from "../core";
-import type { AppDef } from "../estate";
+import type { AppDef, KeyCredentialDef } from "../estate";
 import type { CloudState } from "../state";
 
 export interface EntraOptions {
@@ -14,6 +14,27 @@ export interface EntraOptions {
 
 /** Public certificates of key credentials added through Graph addKey (Graph itself never returns `key` on GET). */
 export const keyCredentialCerts = new Map<string, crypto.X509Certificate>();
+
+/** Adds a certificate's public part as a key credential (Graph addKey, or the Control's set-up of an existing one). */
+export function registerCertificate(
+  target: { keyCredentials: KeyCredentialDef[] },
+  x: crypto.X509Certificate,
+  o: { displayName?: string; usage?: "Sign" | "Verify" } = {},
+): KeyCredentialDef {
+  const cred: KeyCredentialDef = {
+    customKeyIdentifier: x.fingerprint.replace(/:/g, ""),
+    displayName: o.displayName ?? x.subject.split("\n").reverse().join(", "),
+    endDateTime: new Date(x.validTo).toISOString().replace(".000Z", "Z"),
+    keyId: crypto.randomUUID(),
+    startDateTime: new Date(x.validFrom).toISOString().replace(".000Z", "Z"),
+    type: "AsymmetricX509Cert",
+    usage: o.usage ?? "Verify",
+    key: null,
+  };
+  target.keyCredentials.push(cred);
+  keyCredentialCerts.set(cred.keyId, x);
+  return cred;
+}
 
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/;
 const OIDC_PATH = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration\/?$/;
@@ -106,13 +127,17 @@ function checkAssertion(app: AppDef, assertion: string, audience: string, now: n
     return aadErr(401, "invalid_client", 700027, "Client assertion failed signature validation. (key expired)");
   const cert = keyCredentialCerts.get(cred.keyId);
   if (!cert) return bad("no public key on record");
-  const ok = crypto.verify(
+  return signedBy(parts, cert) ? null : bad("signature");
+}
+
+/** Whether a compact JWT's RS256 signature verifies with the certificate's public key. */
+export function signedBy(parts: string[], cert: crypto.X509Certificate): boolean {
+  return crypto.verify(
     "sha256",
     Buffer.from(`${parts[0]}.${parts[1]}`),
     cert.publicKey,
     Buffer.from(parts[2], "base64url"),
   );
-  return ok ? null : bad("signature");
 }
 
 export function createEntraHandler(s: CloudState, opts: EntraOptions) {

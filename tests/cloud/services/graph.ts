@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import { RESOURCES, applyFault, readBody, send, sleep, splitUrl, type Reply } from "../core";
 import type { AppDef, KeyCredentialDef, PasswordCredentialDef } from "../estate";
 import type { CloudState } from "../state";
-import { keyCredentialCerts } from "./entra";
+import { keyCredentialCerts, registerCertificate, signedBy } from "./entra";
 
 export interface GraphOptions {
   origin: () => string;
@@ -265,28 +265,56 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     return { status: 204 };
   }
 
-  function addKey(target: { keyCredentials: KeyCredentialDef[] }, raw: Buffer): Reply {
+  /**
+   * addKey / removeKey require a proof of possession: a JWT signed by the private key of one of the object's current
+   * certificates (header x5t names it), aud 00000002-0000-0000-c000-000000000000, iss = the object's id, valid ≤ 10 min.
+   */
+  function checkProof(target: { id: string; keyCredentials: KeyCredentialDef[] }, proof: unknown): Reply | null {
+    const bad = (why: string) => gErr(401, "Authentication_Unauthorized", `Proof of possession is not valid: ${why}.`);
+    if (typeof proof !== "string") return gErr(400, "Request_BadRequest", "proof is required");
+    const parts = proof.split(".");
+    if (parts.length !== 3) return bad("malformed token");
+    let header: { alg?: string; x5t?: string };
+    let claims: { aud?: string; iss?: string; nbf?: number; exp?: number };
+    try {
+      header = JSON.parse(Buffer.from(parts[0], "base64url").toString());
+      claims = JSON.parse(Buffer.from(parts[1], "base64url").toString());
+    } catch {
+      return bad("malformed token");
+    }
+    if (claims.aud !== "00000002-0000-0000-c000-000000000000") return bad("wrong audience");
+    if (claims.iss !== target.id) return bad("issuer is not the object's id");
+    const now = Date.now() / 1000;
+    if (typeof claims.nbf !== "number" || typeof claims.exp !== "number") return bad("nbf and exp are required");
+    if (claims.nbf > now + 300 || claims.exp < now || claims.exp - claims.nbf > 600) return bad("outside its lifetime");
+    const thumb = header.x5t ? Buffer.from(header.x5t, "base64url").toString("hex").toUpperCase() : "";
+    const cred = target.keyCredentials.find(
+      (k) =>
+        k.customKeyIdentifier?.toUpperCase() === thumb &&
+        (!k.endDateTime || Date.parse(k.endDateTime) > Date.now()) &&
+        (!k.startDateTime || Date.parse(k.startDateTime) <= Date.now()),
+    );
+    const cert = cred && keyCredentialCerts.get(cred.keyId);
+    if (!cert) return bad("not signed by a current certificate of this object");
+    return signedBy(parts, cert) ? null : bad("signature");
+  }
+
+  function addKey(target: { id: string; keyCredentials: KeyCredentialDef[] }, raw: Buffer): Reply {
     const b = parse(raw);
     const k = (b?.keyCredential ?? null) as Record<string, unknown> | null;
     if (!k || typeof k.key !== "string") return gErr(400, "Request_BadRequest", "keyCredential.key is required");
+    const denied = checkProof(target, b?.proof);
+    if (denied) return denied;
     let x: crypto.X509Certificate;
     try {
       x = new crypto.X509Certificate(Buffer.from(k.key, "base64"));
     } catch {
       return gErr(400, "Request_BadRequest", "Key credential key is not a valid X.509 certificate.");
     }
-    const cred: KeyCredentialDef = {
-      customKeyIdentifier: x.fingerprint.replace(/:/g, ""),
-      displayName: typeof k.displayName === "string" ? k.displayName : x.subject.split("\n").reverse().join(", "),
-      endDateTime: new Date(x.validTo).toISOString().replace(".000Z", "Z"),
-      keyId: crypto.randomUUID(),
-      startDateTime: new Date(x.validFrom).toISOString().replace(".000Z", "Z"),
-      type: "AsymmetricX509Cert",
+    const cred = registerCertificate(target, x, {
+      displayName: typeof k.displayName === "string" ? k.displayName : undefined,
       usage: k.usage === "Sign" ? "Sign" : "Verify",
-      key: null,
-    };
-    target.keyCredentials.push(cred);
-    keyCredentialCerts.set(cred.keyId, x);
+    });
     s.graphRev++;
     return {
       status: 200,
@@ -294,10 +322,12 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     };
   }
 
-  function removeKey(target: { keyCredentials: KeyCredentialDef[] }, raw: Buffer): Reply {
+  function removeKey(target: { id: string; keyCredentials: KeyCredentialDef[] }, raw: Buffer): Reply {
     const b = parse(raw);
     const keyId = b?.keyId;
     if (typeof keyId !== "string") return gErr(400, "Request_BadRequest", "keyId is required");
+    const denied = checkProof(target, b?.proof);
+    if (denied) return denied;
     const i = target.keyCredentials.findIndex((c) => c.keyId === keyId);
     if (i < 0) return gErr(404, "Request_ResourceNotFound", `No key credential found with keyId '${keyId}'.`);
     target.keyCredentials.splice(i, 1);

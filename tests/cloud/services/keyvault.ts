@@ -13,7 +13,8 @@ import {
   type VaultRuntime,
   type DeletedEntry,
 } from "../state";
-import { parseImport, publicKeyJwk, x5tOf } from "../x509";
+import crypto from "node:crypto";
+import { newCertKey, parseImport, publicKeyJwk, sharedCertPrivateKey, x5tOf } from "../x509";
 
 type Op = {
   op: string;
@@ -211,7 +212,9 @@ function keyBundle(s: CloudState, v: VaultRuntime, o: KvObject, ver: KvVersion):
     key.x = m.x;
     key.y = m.y;
   } else {
-    const m = publicKeyJwk({ rsaBits: ver.keySize ?? o.policy?.keySize ?? 2048 });
+    const m = ver.cert?.privateKey
+      ? crypto.createPublicKey(ver.cert.privateKey).export({ format: "jwk" })
+      : publicKeyJwk({ rsaBits: ver.keySize ?? o.policy?.keySize ?? 2048 });
     key.key_ops = ver.keyOps ?? ["sign", "verify", "encrypt", "decrypt", "wrapKey", "unwrapKey"];
     key.n = m.n;
     key.e = m.e;
@@ -618,7 +621,141 @@ const certOps = {
   },
 };
 
+/** The operation document of CreateCertificate (`/certificates/{name}/pending`). */
+function operationJson(v: VaultRuntime, o: KvObject): Record<string, unknown> {
+  const p = o.pending!;
+  return {
+    id: `${v.origin}/certificates/${o.name}/pending`,
+    issuer: { name: p.issuer },
+    csr: p.csr,
+    cancellation_requested: false,
+    status: p.status,
+    status_details:
+      p.status === "completed" ? "" : "Pending certificate created. Please Perform Merge to complete the request.",
+    ...(p.status === "completed" ? { target: `${v.origin}/certificates/${o.name}` } : {}),
+    request_id: p.requestId,
+  };
+}
+
+const createOps = {
+  /**
+   * CreateCertificate: a new version per the (given or stored) policy with a NEW key pair. A self-signed or
+   * CA-issued policy completes at once (the local cloud plays the CA); issuer "Unknown" stays inProgress (it waits for
+   * a merge, which the local cloud does not offer). RSA only.
+   */
+  create: (ctx: Ctx): Reply => {
+    if (!NAME_RE.test(ctx.name)) return badParam(`The request URI contains an invalid name: ${ctx.name}`);
+    const pb = parseJsonBody(ctx);
+    if (pb.err) return pb.err;
+    const b = pb.b;
+    const c = conflictIfDeleted(ctx, "certificates");
+    if (c) return c;
+    const d = ctx.s.data(ctx.v);
+    let o = d.live.certificates.get(ctx.name);
+    const pol = (b.policy ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const stored = o?.policy;
+    const x509 = pol.x509_props ?? {};
+    const kp = pol.key_props ?? {};
+    const issuer = (pol.issuer?.name as string | undefined) ?? stored?.issuer;
+    const subject = (x509.subject as string | undefined) ?? stored?.subject;
+    if (!issuer || !subject) return badParam("Property policy.issuer.name and policy.x509_props.subject are required.");
+    const kty = (kp.kty as string | undefined) ?? stored?.keyType ?? "RSA";
+    if (!kty.startsWith("RSA")) return badParam("The local cloud creates RSA certificates only.");
+    const keySize = (kp.key_size as number | undefined) ?? stored?.keySize ?? 2048;
+    const months = (x509.validity_months as number | undefined) ?? stored?.validityMonths ?? 12;
+    const sans = ((x509.sans as { dns_names?: string[] } | undefined)?.dns_names ?? stored?.sans ?? []).slice();
+    const contentType =
+      ((pol.secret_props?.contentType as string | undefined) ?? stored?.contentType) === "application/x-pem-file"
+        ? "application/x-pem-file"
+        : "application/x-pkcs12";
+    const now = nowS();
+    const policy: CertPolicyDef = {
+      issuer,
+      subject,
+      sans,
+      validityMonths: months,
+      keyType: "RSA",
+      keySize,
+      exportable: kp.exportable !== undefined ? kp.exportable !== false : (stored?.exportable ?? true),
+      contentType,
+      lifetimeAction: stored?.lifetimeAction ?? { trigger: { lifetime_percentage: 80 }, action: "EmailContacts" },
+      ...(stored?.lifetimeActions ? { lifetimeActions: stored.lifetimeActions } : {}),
+      created: stored?.created ?? now,
+      updated: now,
+    };
+    const key = newCertKey(keySize);
+    const csr = crypto.createPublicKey(key).export({ type: "spki", format: "der" }).toString("base64");
+    const pending = issuer === "Unknown";
+    if (!o) {
+      o = { name: ctx.name, versions: [], policy };
+      ctx.s.putCertificate(d.live, o);
+    } else o.policy = policy;
+    o.pending = { issuer, csr, status: pending ? "inProgress" : "completed", requestId: crypto.randomUUID() };
+    if (!pending) {
+      const ver: KvVersion = {
+        version: newVersionId(),
+        created: now,
+        updated: now,
+        enabled: true,
+        nbf: now - 300,
+        exp: now + months * 30 * DAY,
+        contentType,
+        keySize,
+        cert: { subject, sans, issuer, privateKey: key },
+      };
+      if (b.tags && typeof b.tags === "object") ver.tags = b.tags as Record<string, string>;
+      const a = b.attributes as Record<string, unknown> | undefined;
+      if (a && typeof a.enabled === "boolean") ver.enabled = a.enabled;
+      o.versions.push(ver);
+    }
+    ctx.s.invalidate(ctx.v);
+    return { status: 202, body: operationJson(ctx.v, o) };
+  },
+  pending: (ctx: Ctx): Reply => {
+    const o = ctx.s.data(ctx.v).live.certificates.get(ctx.name);
+    if (!o?.pending) return kvError(404, "PendingCertificateNotFound", "Pending certificate not found");
+    return { status: 200, body: operationJson(ctx.v, o) };
+  },
+};
+
+/** DigestInfo prefixes (RFC 8017 §9.2) for RSASSA-PKCS1-v1_5 over a digest the caller computed */
+const DIGEST_INFO: Record<string, { prefix: string; len: number }> = {
+  RS256: { prefix: "3031300d060960864801650304020105000420", len: 32 },
+  RS384: { prefix: "3041300d060960864801650304020205000430", len: 48 },
+  RS512: { prefix: "3051300d060960864801650304020305000440", len: 64 },
+};
+
 const keyOps = {
+  /**
+   * keys/sign over a digest: a certificate version Key Vault created signs with its own key; every other RSA-2048
+   * key of the estate shares one key pair (the public JWK GET returns), so its signatures verify too.
+   */
+  sign: (ctx: Ctx): Reply => {
+    const o = ctx.s.data(ctx.v).live.keys.get(ctx.name);
+    if (!o) return notFound("keys", ctx.name);
+    const ver = findVersion(o, ctx.version);
+    if (!ver) return notFound("keys", `${ctx.name}/${ctx.version}`);
+    if (!ver.enabled) return kvError(403, "Forbidden", "Operation sign is not allowed on a disabled key.");
+    const pb = parseJsonBody(ctx);
+    if (pb.err) return pb.err;
+    const alg = pb.b.alg as string | undefined;
+    const info = alg ? DIGEST_INFO[alg] : undefined;
+    if (!info) return badParam(`The local cloud signs with RS256, RS384 or RS512 only (got '${alg ?? ""}').`);
+    const digest = typeof pb.b.value === "string" ? Buffer.from(pb.b.value, "base64url") : Buffer.alloc(0);
+    if (digest.length !== info.len) return badParam(`Invalid digest length for ${alg}.`);
+    const kty = ver.kty ?? (o.policy?.keyType === "EC" ? "EC" : "RSA");
+    const bits = ver.keySize ?? o.policy?.keySize ?? 2048;
+    const key = ver.cert?.privateKey ?? (kty.startsWith("RSA") && bits === 2048 ? sharedCertPrivateKey() : undefined);
+    if (!key) return badParam("The local cloud signs with RSA keys of certificates or RSA-2048 keys only.");
+    const value = crypto.privateEncrypt(
+      { key, padding: crypto.constants.RSA_PKCS1_PADDING },
+      Buffer.concat([Buffer.from(info.prefix, "hex"), digest]),
+    );
+    return {
+      status: 200,
+      body: { kid: `${ctx.v.origin}/keys/${o.name}/${ver.version}`, value: value.toString("base64url") },
+    };
+  },
   get: (ctx: Ctx): Reply => {
     const o = ctx.s.data(ctx.v).live.keys.get(ctx.name);
     if (!o) return notFound("keys", ctx.name);
@@ -734,6 +871,25 @@ export function route(method: string, path: string): Op | null {
             run: certOps.import,
             name,
           };
+        if (kind === "certificates" && third === "create" && method === "POST")
+          return {
+            op: "kv.certificates.create",
+            kind,
+            perm: "create",
+            action: "certificates/create/action",
+            write: true,
+            run: createOps.create,
+            name,
+          };
+        if (kind === "certificates" && third === "pending" && method === "GET")
+          return {
+            op: "kv.certificates.pending.get",
+            kind,
+            perm: "get",
+            action: "certificates/read",
+            run: createOps.pending,
+            name,
+          };
         if (kind === "keys" && third === "rotationpolicy" && method === "GET")
           return {
             op: "kv.keys.rotationpolicy.get",
@@ -756,6 +912,16 @@ export function route(method: string, path: string): Op | null {
           };
         return null;
       }
+      if (kind === "keys" && n === 5 && seg[4] === "sign" && method === "POST")
+        return {
+          op: "kv.keys.sign",
+          kind,
+          perm: "sign",
+          action: "keys/sign/action",
+          run: keyOps.sign,
+          name,
+          version: third,
+        };
       return null;
     }
     if (c === `deleted${kind}`) {

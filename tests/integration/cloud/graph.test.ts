@@ -144,7 +144,7 @@ describe("Microsoft Graph", () => {
     ).rejects.toMatchObject({ statusCode: 400 });
 
     // a self-signed cert (DER) for addKey, built with the cloud's own helper
-    const { makeCertDer } = await import("../../cloud/x509");
+    const { makeCertDer, sharedCertPrivateKey } = await import("../../cloud/x509");
     const der = makeCertDer({
       subject: "CN=app-cert",
       sans: [],
@@ -153,13 +153,35 @@ describe("Microsoft Graph", () => {
       exp: Math.floor(Date.now() / 1000) + 30 * 86400,
       serialHex: "0badc0de",
     });
-    const key = await graph.api(`/applications/${a.id}/addKey`).post({
-      keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: der.toString("base64") },
-      passwordCredential: null,
-      proof: "eyJ...",
-    });
+    const add = (proof: string) =>
+      graph.api(`/applications/${a.id}/addKey`).post({
+        keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: der.toString("base64") },
+        passwordCredential: null,
+        proof,
+      });
+    // Graph wants a proof of possession signed by a current certificate of the app
+    await expect(add("eyJ...")).rejects.toMatchObject({ statusCode: 401 });
+    const vault = cloud.control.vaults().find((v) => v.reachable)!.name;
+    cloud.control.addCertificate(vault, "graph-test-cert");
+    const current = cloud.control.addAppCertificate(a.id, vault, "graph-test-cert");
+    const proof = (iss: string, signer = current.customKeyIdentifier!) => {
+      const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+      const now = Math.floor(Date.now() / 1000);
+      const input = `${enc({ alg: "RS256", typ: "JWT", x5t: Buffer.from(signer, "hex").toString("base64url") })}.${enc({
+        aud: "00000002-0000-0000-c000-000000000000",
+        iss,
+        nbf: now - 60,
+        exp: now + 540,
+      })}`;
+      return `${input}.${crypto.sign("sha256", Buffer.from(input), sharedCertPrivateKey()).toString("base64url")}`;
+    };
+    await expect(add(proof("not-the-object-id"))).rejects.toMatchObject({ statusCode: 401 });
+    const key = await add(proof(a.id));
     expect(key.customKeyIdentifier).toBe(crypto.createHash("sha1").update(der).digest("hex").toUpperCase());
-    await graph.api(`/applications/${a.id}/removeKey`).post({ keyId: key.keyId, proof: "eyJ..." });
+    await expect(
+      graph.api(`/applications/${a.id}/removeKey`).post({ keyId: key.keyId, proof: "eyJ..." }),
+    ).rejects.toMatchObject({ statusCode: 401 });
+    await graph.api(`/applications/${a.id}/removeKey`).post({ keyId: key.keyId, proof: proof(a.id) });
     expect(cloud.control.app(a.id).keyCredentials.some((k) => k.keyId === key.keyId)).toBe(false);
   });
 

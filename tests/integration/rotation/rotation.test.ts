@@ -64,7 +64,10 @@ describe("links and plan", () => {
         keys: ["get", "list"],
       });
     const before = await vaultCheck();
-    expect(before).toMatchObject({ has: "no", detail: rbac ? /^RBAC vault: no/ : /^access policy without set/ });
+    expect(before).toMatchObject({
+      has: "no",
+      detail: rbac ? /^cannot write secrets — RBAC/ : /^cannot write secrets — access policy: secrets get, list$/,
+    });
     grantWrite(env.cloud, link.vault);
     expect(await vaultCheck()).toMatchObject({
       has: "yes",

@@ -3,6 +3,7 @@ import { DataTable } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import type { Ctx } from "@/lib/context";
 import { listAppLinks, listRotations } from "@/lib/rotation";
+import { notRotatable, sourceOf, type CertificateCredential } from "@/lib/rotation/certificate-links";
 import { Section } from "../../_components/detail";
 import { readSetting } from "@/lib/settings/store";
 import { LinkDecision } from "./_components/link-decision";
@@ -19,7 +20,7 @@ export async function RotationSections({
   appObjectId: string;
   canRotate: boolean;
 }) {
-  const [{ links }, history, policy] = await Promise.all([
+  const [{ links, certificates }, history, policy] = await Promise.all([
     listAppLinks({ ctx, input: { appObjectId } }),
     listRotations({ ctx, input: { appObjectId, limit: 20 } }),
     readSetting(ctx, "rotation.policy"),
@@ -65,6 +66,9 @@ export async function RotationSections({
           <RotatePanel appObjectId={appObjectId} />
         </Section>
       )}
+      {certificates.length > 0 && (
+        <CertificateSection appObjectId={appObjectId} certificates={certificates} canRotate={canRotate} />
+      )}
       <Section title="Rotations" id="rotations-h" className="mt-4">
         <DataTable
           label="Rotations of this application"
@@ -85,10 +89,78 @@ export async function RotationSections({
             },
             { header: "State", cell: (r) => (r.state === "held" ? `held — ${r.heldReason}` : r.state) },
             { header: "By", cell: (r) => r.requestedBy },
-            { header: "Secrets", cell: (r) => r.targets.length },
+            {
+              header: "Writes",
+              cell: (r) =>
+                r.kind === "certificate" && r.certificate
+                  ? `certificate ${r.certificate.vaultName}/${r.certificate.name}`
+                  : `${r.targets.length} secret${r.targets.length === 1 ? "" : "s"}`,
+            },
           ]}
         />
       </Section>
     </>
+  );
+}
+
+/** Why a certificate credential can or cannot be rotated from here, in a few words. */
+function rotationNote(c: CertificateCredential): string {
+  if (!c.holders.length) return "no Key Vault certificate has its thumbprint";
+  const src = sourceOf(c);
+  if (!src) return notRotatable(c.holders[0])!;
+  return c.holders.length > 1 ? `new versions in ${src.vaultName}; ${c.holders.length - 1} copy not updated` : "ready";
+}
+
+/** The app's certificate credentials, the Key Vault certificates holding them (same thumbprint), Rotate buttons. */
+function CertificateSection({
+  appObjectId,
+  certificates,
+  canRotate,
+}: {
+  appObjectId: string;
+  certificates: CertificateCredential[];
+  canRotate: boolean;
+}) {
+  const rotatable = certificates.filter((c) => sourceOf(c));
+  return (
+    <Section title="Certificates in Key Vault" id="certs-h" className="mt-4">
+      <DataTable
+        label="Certificate credentials of this application and the Key Vault certificates holding them"
+        testId="app-certificates"
+        frame="none"
+        className="-mx-5"
+        rows={certificates}
+        rowKey={(c) => c.keyId}
+        empty="No certificate credentials."
+        columns={[
+          { header: "Certificate", cell: (c) => c.displayName ?? c.keyId },
+          {
+            header: "Thumbprint",
+            className: "font-mono text-[11px]",
+            cell: (c) => (c.thumbprint ? `${c.thumbprint.slice(0, 12)}…` : "—"),
+          },
+          { header: "Expires", className: "whitespace-nowrap text-xs", cell: (c) => formatDateTime(c.endDateTime) },
+          {
+            header: "Key Vault",
+            className: "font-mono text-xs",
+            cell: (c) => (c.holders.length ? c.holders.map((h) => `${h.vaultName}/${h.name}`).join(", ") : "—"),
+          },
+          { header: "Rotation", cell: rotationNote },
+        ]}
+      />
+      {canRotate && rotatable.length > 0 && (
+        <ul className="mt-3 space-y-3">
+          {rotatable.map((c) => (
+            <li key={c.keyId}>
+              <RotatePanel
+                appObjectId={appObjectId}
+                keyId={c.keyId}
+                label={`Rotate certificate ${c.displayName ?? c.keyId.slice(0, 8)}`}
+              />
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
   );
 }

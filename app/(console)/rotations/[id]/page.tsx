@@ -15,11 +15,19 @@ export const metadata = { title: "Rotation" };
 const STEP_LABEL: Record<string, string> = {
   add_password: "Add the new client secret (Graph addPassword)",
   write_secret: "Write a new version to",
+  create_certificate: "Create the next Key Vault certificate version (its policy, a new key pair)",
+  add_key: "Register its public certificate with the app (Graph addKey, proof signed by the old key)",
   verify: "Verify: token request with the new secret",
   update_reference: "Point the versioned reference at the new version:",
   overlap: "Overlap: the old secret stays valid",
   remove_old: "Remove the old client secret (Graph removePassword)",
   remove_new: "Remove the new client secret again",
+};
+/** the same steps, worded for a certificate rotation where they differ */
+const CERT_STEP_LABEL: Record<string, string> = {
+  verify: "Verify: token request with a client assertion signed by the new key",
+  overlap: "Overlap: the old certificate stays trusted",
+  remove_old: "Remove the old certificate from the app (Graph removeKey, proof signed by the new key)",
 };
 const RESULT: Record<string, string> = {
   updated: "updated",
@@ -49,6 +57,9 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
   const awaiting = r.state === "awaiting_approval";
   const ownRequest = !!user && user.upn.toLowerCase() === r.requestedBy.toLowerCase();
   const canDecide = !!user && awaiting && rolesGrant(user.roles, "rotation:approve") && !ownRequest;
+  const cert = r.kind === "certificate" ? r.certificate : null;
+  const noun = cert ? "certificate" : "client secret";
+  const label = (step: string) => (cert && CERT_STEP_LABEL[step]) || STEP_LABEL[step] || step;
   return (
     <>
       <AutoRefresh active={ACTIVE.has(r.state)} />
@@ -60,7 +71,7 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
         ]}
       />
       <PageHeader
-        title={`Rotation of ${r.appDisplayName}`}
+        title={`${cert ? "Certificate rotation" : "Rotation"} of ${r.appDisplayName}`}
         description={`${r.trigger === "auto" ? "Started automatically" : "Started"} ${formatDateTime(r.createdAt)} by ${r.requestedBy}`}
       />
       <div className="grid items-start gap-4 lg:grid-cols-2">
@@ -80,17 +91,19 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
                 {r.decidedBy} at {formatDateTime(r.decidedAt)}
               </Field>
             )}
-            <Field k="Old client secret" mono>
+            <Field k={`Old ${noun}`} mono>
               {r.oldKeyId ?? "—"}
             </Field>
-            <Field k="New client secret" mono>
+            <Field k={`New ${noun}`} mono>
               {r.newKeyId ?? "—"}
             </Field>
-            <Field k="New secret expires">{formatDateTime(r.newEndDateTime)}</Field>
+            <Field k={`New ${noun} expires`}>{formatDateTime(r.newEndDateTime)}</Field>
             <Field k="Overlap until">{formatDateTime(r.overlapUntil)}</Field>
-            <Field k="Versioned references">
-              {r.updateReferences ? "pointed at the new version after verification" : "left as they are"}
-            </Field>
+            {!cert && (
+              <Field k="Versioned references">
+                {r.updateReferences ? "pointed at the new version after verification" : "left as they are"}
+              </Field>
+            )}
             <Field k="Attempt">{String(r.attempt)}</Field>
             {r.finishedAt && <Field k="Finished">{formatDateTime(r.finishedAt)}</Field>}
           </dl>
@@ -110,15 +123,31 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
             </div>
           )}
         </Section>
-        <Section title="Secrets written" id="targets-h">
-          <ul className="list-disc pl-5 text-sm">
-            {r.targets.map((t) => (
-              <li key={`${t.vaultName}/${t.secretName}`} className="font-mono text-xs">
-                {t.vaultName}/{t.secretName} <span className="font-sans text-muted">({t.linkSource})</span>
-              </li>
-            ))}
-          </ul>
-        </Section>
+        {cert ? (
+          <Section title="Key Vault certificate" id="targets-h">
+            <dl data-testid="rotation-certificate">
+              <Field k="Certificate" mono>
+                {`${cert.vaultName}/${cert.name}`}
+              </Field>
+              <Field k="Replaced version" mono>
+                {`${cert.oldVersion ?? "—"} · ${cert.oldThumbprint}`}
+              </Field>
+              <Field k="New version" mono>
+                {cert.newVersion ? `${cert.newVersion} · ${cert.newThumbprint ?? ""}` : "not created yet"}
+              </Field>
+            </dl>
+          </Section>
+        ) : (
+          <Section title="Secrets written" id="targets-h">
+            <ul className="list-disc pl-5 text-sm">
+              {r.targets.map((t) => (
+                <li key={`${t.vaultName}/${t.secretName}`} className="font-mono text-xs">
+                  {t.vaultName}/{t.secretName} <span className="font-sans text-muted">({t.linkSource})</span>
+                </li>
+              ))}
+            </ul>
+          </Section>
+        )}
       </div>
       <Section title="Steps" id="steps-h" className="mt-4">
         <DataTable
@@ -130,7 +159,7 @@ export default async function RotationPage({ params }: { params: Promise<{ id: s
           rowKey={(s) => s.id}
           empty="No steps yet."
           columns={[
-            { header: "Step", cell: (s) => `${STEP_LABEL[s.step] ?? s.step}${s.target ? ` ${s.target}` : ""}` },
+            { header: "Step", cell: (s) => `${label(s.step)}${s.target ? ` ${s.target}` : ""}` },
             { header: "Status", cell: (s) => <span data-status={s.status}>{s.status}</span> },
             { header: "Attempts", cell: (s) => s.attempts },
             {
