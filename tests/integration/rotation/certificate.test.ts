@@ -10,31 +10,21 @@ import { auditLog, rotationSteps } from "@/lib/db/schema";
 import { addAppKey, keyProof, verifyClientAssertion } from "@/lib/cloud";
 import { planRotation, retryRotation, startRotation } from "@/lib/rotation";
 import { runScan, type Env } from "../discovery/helpers";
-import { finish, operator, readableVaults, rotationRow, scannedTinyEstate, tick } from "./helpers";
+import {
+  finish,
+  grantCertificateRotation,
+  operator,
+  readableVaults,
+  rotationRow,
+  scannedTinyEstate,
+  tick,
+} from "./helpers";
 
 const tiny = scannedTinyEstate();
 let env: Env;
 beforeAll(() => {
   env = tiny();
 });
-
-const oid = () => env.cloud.estate.productIdentity.oid;
-
-/** Lets the product identity create certificates and sign in the vault (or takes signing away). */
-function grantCertificateRotation(vault: string, sign = true) {
-  const { control } = env.cloud;
-  const v = control.vaults().find((x) => x.name === vault)!;
-  if (v.rbac) {
-    control.addRoleAssignment(vault, oid(), "Key Vault Certificates Officer");
-    if (sign) control.addRoleAssignment(vault, oid(), "Key Vault Crypto User");
-    else control.removeRoleAssignment(vault, oid(), "Key Vault Crypto User");
-  } else
-    control.setAccessPolicy(vault, oid(), {
-      secrets: ["get", "list"],
-      certificates: ["get", "list", "create"],
-      keys: sign ? ["get", "list", "sign"] : ["get", "list"],
-    });
-}
 
 let n = 0;
 /** An app whose certificate credential is a Key Vault certificate in a readable vault (inventoried by a scan). */
@@ -73,7 +63,7 @@ describe("certificate rotation", () => {
       expect(before.certificate).toMatchObject({ vaultName: vault, name, oldVersion, issuer: "Self" });
       expect(before.certificate?.oldThumbprint).toBe(cred.customKeyIdentifier);
       expect(before.permissions.find((p) => p.scope === `Key Vault ${vault}`)).toMatchObject({ has: "no" });
-      grantCertificateRotation(vault);
+      grantCertificateRotation(env.cloud, vault);
       const plan = await planRotation({ ctx: operator(), input: { appObjectId: app.id, keyId: cred.keyId } });
       expect(plan.permissions.find((p) => p.scope === `Key Vault ${vault}`)).toMatchObject({ has: "yes" });
 
@@ -149,7 +139,7 @@ describe("certificate rotation", () => {
 
   test("without keys/sign it holds before anything changed; Retry after the grant completes", async () => {
     const { vault, name, app, cred } = await appWithKvCertificate("rbac");
-    grantCertificateRotation(vault, false);
+    grantCertificateRotation(env.cloud, vault, false);
     const keysBefore = env.cloud.control.app(app.id).keyCredentials.length;
     const { rotationId } = await startRotation({ ctx: operator(), input: { appObjectId: app.id, keyId: cred.keyId } });
     await tick();
@@ -161,7 +151,7 @@ describe("certificate rotation", () => {
     expect(versions(vault, name)).toHaveLength(1);
     expect(env.cloud.control.app(app.id).keyCredentials).toHaveLength(keysBefore);
 
-    grantCertificateRotation(vault, true);
+    grantCertificateRotation(env.cloud, vault, true);
     await retryRotation({ ctx: operator(), input: { rotationId } });
     await tick();
     expect((await rotationRow(rotationId)).state).toBe("overlap");
@@ -171,7 +161,7 @@ describe("certificate rotation", () => {
 
   test("a crash after the new version was made resumes with it (no second version, no second key)", async () => {
     const { vault, name, app, cred } = await appWithKvCertificate("accessPolicy");
-    grantCertificateRotation(vault);
+    grantCertificateRotation(env.cloud, vault);
     const keysBefore = env.cloud.control.app(app.id).keyCredentials.length;
     const { rotationId } = await startRotation({ ctx: operator(), input: { appObjectId: app.id, keyId: cred.keyId } });
     // the process "dies" right after the create_certificate transition committed
@@ -198,7 +188,7 @@ describe("certificate rotation", () => {
 
   test("Graph refuses addKey without a proof signed by a current certificate of the app", async () => {
     const { vault, name, app } = await appWithKvCertificate("rbac");
-    grantCertificateRotation(vault);
+    grantCertificateRotation(env.cloud, vault);
     // another certificate in the vault (not the app's) signs the proof
     env.cloud.control.addCertificate(vault, `${name}-other`);
     const other = signer(vault, `${name}-other`, versions(vault, `${name}-other`).at(-1)!.version);

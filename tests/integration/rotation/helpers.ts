@@ -114,3 +114,20 @@ export async function finish(id: string) {
   const r = await rotationRow(id);
   if (r.state !== "done") throw new Error(`rotation ${id} is ${r.state}: ${r.heldReason}`);
 }
+
+/** The product identity may create certificates and sign with keys in the vault (or, sign = false, not sign). */
+export function grantCertificateRotation(cloud: LocalCloud, vault: string, sign = true) {
+  const { control } = cloud;
+  const oid = cloud.estate.productIdentity.oid;
+  const v = control.vaults().find((x) => x.name === vault)!;
+  if (v.rbac) {
+    control.addRoleAssignment(vault, oid, "Key Vault Certificates Officer");
+    if (sign) control.addRoleAssignment(vault, oid, "Key Vault Crypto User");
+    else control.removeRoleAssignment(vault, oid, "Key Vault Crypto User");
+  } else
+    control.setAccessPolicy(vault, oid, {
+      secrets: ["get", "list"],
+      certificates: ["get", "list", "create"],
+      keys: sign ? ["get", "list", "sign"] : ["get", "list"],
+    });
+}

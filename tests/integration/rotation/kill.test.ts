@@ -1,11 +1,12 @@
 // SIGKILL of the standalone scheduler (a real child process) at each step of a rotation: during addPassword (Graph
 // creates the credential after the kill: an orphan), during the Key Vault writes, during the verification and during
-// removePassword. The next scheduler resumes or cleans up once the lease lapses: the rotation completes, 0 orphan
-// credentials, and at every point the value the vault serves gets a token from the (local) authority.
+// removePassword — and at each step of a certificate rotation. The next scheduler resumes or cleans up once the lease
+// lapses: the rotation completes, 0 orphan credentials, and at every point a credential the app has gets a token from
+// the (local) authority.
+import crypto from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
-import { verifyClientSecret } from "@/lib/cloud";
 import { closeDb, getDb, type Db } from "@/lib/db/client";
 import { rotations } from "@/lib/db/schema";
 import { planRotation, startRotation } from "@/lib/rotation";
@@ -16,7 +17,8 @@ import { setupTestDb, type TestDb } from "../../helpers/test-db";
 import { runScan, userCtx } from "../discovery/helpers";
 import { sleep, waitFor } from "../scheduler/helpers";
 import { childEnv, killGroup, spawnScheduler, type SchedulerChild } from "../scheduler/spawn";
-import { grantWrite } from "./helpers";
+import { grantCertificateRotation, grantWrite } from "./helpers";
+import { verifyClientAssertion, verifyClientSecret } from "@/lib/cloud";
 
 const LEASE_MS = 3_000;
 let t: TestDb;
@@ -192,4 +194,76 @@ describe("SIGKILL of the scheduler at each step of a rotation", () => {
     expect(refs.some((v) => v.includes(`/secrets/${link.secretName}/${version}`))).toBe(true);
     expect(await servedValueWorks(link)).toBe(true);
   }, 180_000);
+});
+
+const CERT_KILL_POINTS: { name: string; fault: FaultRule }[] = [
+  {
+    name: "the certificate creation",
+    fault: { service: "kv", op: "kv.certificates.create", kind: "latency", delayMs: 1500, times: 1 },
+  },
+  {
+    name: "addKey",
+    fault: { service: "graph", op: "graph.applications.addKey", kind: "latency", delayMs: 1500, times: 1 },
+  },
+  { name: "verification", fault: { service: "entra", op: "entra.token", kind: "latency", delayMs: 1500, times: 1 } },
+  {
+    name: "removeKey",
+    fault: { service: "graph", op: "graph.applications.removeKey", kind: "latency", delayMs: 1500, times: 1 },
+  },
+];
+
+/** The signer (key id + thumbprint) of a Key Vault certificate version, to ask the authority for a token with. */
+function signerOf(vault: string, name: string, version: string) {
+  const v = cloud.control.vault(vault);
+  const der = Buffer.from(cloud.control.certificateCer(vault, name, version), "base64");
+  return {
+    kid: `${v.vaultUri}keys/${name}/${version}`,
+    thumbprint: crypto.createHash("sha1").update(der).digest("hex").toUpperCase(),
+  };
+}
+
+describe("SIGKILL of the scheduler at each step of a certificate rotation", () => {
+  it.each(CERT_KILL_POINTS.map((k, i) => [k.name, i] as const))(
+    "during %s: resumed, one new version, 0 orphan keys, the old certificate works until it is removed",
+    async (_n, i) => {
+      const vault = cloud.control.vaults().find((v) => v.reachable && v.access === "full")!.name;
+      const app = cloud.control.apps()[i];
+      const name = `kill-cert-${i}`;
+      cloud.control.addCertificate(vault, name);
+      const cred = cloud.control.addAppCertificate(app.id, vault, name);
+      grantCertificateRotation(cloud, vault);
+      await inDb(() => runScan({ mode: "full" }));
+      const oldVersion = cloud.control.object(vault, "certificates", name).versions[0].version;
+      const oldKeys = new Set(cloud.control.app(app.id).keyCredentials.map((k) => k.keyId));
+      const { rotationId } = await inDb(() =>
+        startRotation({ ctx: userCtx("CertifyClouds.Operator"), input: { appObjectId: app.id, keyId: cred.keyId } }),
+      );
+      const faultId = cloud.control.addFault(CERT_KILL_POINTS[i].fault);
+      const first = await start();
+      await waitFor(() => cloud.control.faults().find((f) => f.id === faultId)!.seen > 0, 60_000, 10);
+      await first.stop("SIGKILL");
+      await sleep(1800); // the delayed request lands after the kill: nothing recorded it
+      const old = signerOf(vault, name, oldVersion);
+      // until removeKey ran, the certificate the app had still gets a token
+      if (i < 3) expect(await verifyClientAssertion(app.appId, old)).toEqual({ ok: true });
+
+      const next = await start();
+      await next.waitForLog((l) => l.msg === "rotation completed" && l.rotationId === rotationId, 90_000);
+      await next.stop("SIGTERM");
+
+      const r = await inDb(async (db) => (await db.select().from(rotations).where(eq(rotations.id, rotationId)))[0]);
+      expect(r.state).toBe("done");
+      const versions = cloud.control.object(vault, "certificates", name).versions;
+      expect(versions).toHaveLength(2); // exactly one new version, even when the create landed after the kill
+      const fresh = signerOf(vault, name, versions[1].version);
+      const keys = cloud.control.app(app.id).keyCredentials;
+      const added = keys.filter((k) => !oldKeys.has(k.keyId));
+      expect(added.map((k) => k.customKeyIdentifier)).toEqual([fresh.thumbprint]); // 0 orphan keys
+      expect(added[0].keyId).toBe(r.newKeyId);
+      expect(keys.some((k) => k.keyId === cred.keyId)).toBe(false);
+      expect(await verifyClientAssertion(app.appId, fresh)).toEqual({ ok: true });
+      expect(await verifyClientAssertion(app.appId, old)).toMatchObject({ ok: false });
+    },
+    180_000,
+  );
 });
