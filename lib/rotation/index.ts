@@ -1,4 +1,4 @@
-/** lib/rotation: client-secret rotation into every linked Key Vault secret (see docs/rotation.md). */
+/** lib/rotation: client-secret and certificate rotation of app registrations (see docs/rotation.md). */
 export { listAppLinks } from "./app-links";
 export { decideLink } from "./decide-link";
 export { matchByHint, type HintResult } from "./match-hint";
@@ -9,3 +9,4 @@ export { runDueRotations } from "./worker";
 export * from "./links";
 export { decideRotation } from "./approval";
 export { runAutoRotations, type AutoRunResult } from "./auto";
+export { appAutoRotation, setAppAutoRotation, type AppAutoRotation } from "./app-policy";

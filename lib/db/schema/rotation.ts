@@ -153,6 +153,17 @@ export const rotationHintMatches = pgTable(
   (t) => [primaryKey({ columns: [t.vaultId, t.secretName, t.appObjectId] })],
 );
 
+/**
+ * An Admin's per-app choice for automatic rotation: `always` rotates the app when due whatever the include/exclude
+ * patterns say, `never` keeps it out; no row follows the patterns (Settings → Automatic rotation).
+ */
+export const rotationAppPolicies = pgTable("rotation_app_policies", {
+  appObjectId: text("app_object_id").primaryKey(),
+  auto: text("auto").$type<"always" | "never">().notNull(),
+  decidedBy: text("decided_by").notNull(),
+  decidedAt: timestamp("decided_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type Rotation = typeof rotations.$inferSelect;
 export type RotationStepRow = typeof rotationSteps.$inferSelect;
 export type RotationLinkDecision = typeof rotationLinkDecisions.$inferSelect;

@@ -131,6 +131,7 @@ const EXPECTED_ACCESS: Record<string, string> = {
   "app/(console)/compliance/actions.ts decideWaiver": "waivers:decide",
   "app/(console)/compliance/actions.ts updateRule": "settings:write",
   "app/(console)/apps/[id]/actions.ts decideRotationAction": "rotation:approve",
+  "app/(console)/apps/[id]/actions.ts setAppAutoRotationAction": "settings:write",
   "app/(console)/settings/actions.ts updateRotationAuto": "settings:write",
   "app/(console)/settings/actions.ts updateConcurrency": "settings:write",
   ...Object.fromEntries([...PUBLIC_ALLOWLIST].map((k) => [k, "public"])),

@@ -7,12 +7,21 @@ import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { systemCtx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { alertOutbox, auditLog } from "@/lib/db/schema";
-import { decideRotation, planRotation, runAutoRotations, startRotation } from "@/lib/rotation";
+import { decideRotation, planRotation, runAutoRotations, setAppAutoRotation, startRotation } from "@/lib/rotation";
 import type { SettingValue } from "@/lib/settings/definitions";
 import { updateSetting } from "@/lib/settings/store";
 import { webhookRule } from "../alerts/fixtures";
-import { userCtx, type Env } from "../discovery/helpers";
-import { finish, grantWrite, operator, readableVaults, rotationRow, scannedTinyEstate, tick } from "./helpers";
+import { runScan, userCtx, type Env } from "../discovery/helpers";
+import {
+  finish,
+  grantCertificateRotation,
+  grantWrite,
+  operator,
+  readableVaults,
+  rotationRow,
+  scannedTinyEstate,
+  tick,
+} from "./helpers";
 
 const tiny = scannedTinyEstate();
 let env: Env;
@@ -124,6 +133,65 @@ describe("automatic rotation", () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, "rotation.started"), eq(auditLog.targetId, r.id)));
     expect(row.details).toMatchObject({ trigger: "auto", reason: expect.stringMatching(/^client secret expires /) });
+  });
+});
+
+describe("automatic rotation of Key Vault certificates, per-app switch", () => {
+  test("a certificate due is rotated; an app switched to never is passed; always overrides the patterns", async () => {
+    const { control } = env.cloud;
+    const now = Date.now();
+    // apps with no client secret ending within 60 days and no certificate yet: only the new certificate is due
+    const quiet = control
+      .apps()
+      .filter(
+        (a) =>
+          a.keyCredentials.length === 0 &&
+          a.passwordCredentials.every((c) => !c.endDateTime || Date.parse(c.endDateTime) > now + 60 * 86_400_000),
+      );
+    expect(quiet.length).toBeGreaterThanOrEqual(2);
+    const [x, y] = quiet;
+    const vault = control.vaults().find((v) => readableVaults(env.cloud).has(v.name))!.name;
+    for (const a of [x, y]) {
+      control.addCertificate(vault, `auto-${a.id.slice(0, 8)}`, { exp: Math.floor(now / 1000) + 20 * 86_400 });
+      control.addAppCertificate(a.id, vault, `auto-${a.id.slice(0, 8)}`);
+    }
+    grantCertificateRotation(env.cloud, vault);
+    await runScan({ mode: "full" });
+    // the patterns name only y; x is switched to always, y to never
+    await setAuto({ include: [y.displayName] });
+    await expect(
+      setAppAutoRotation({ ctx: operator(), input: { appObjectId: x.id, auto: "always" } }),
+    ).rejects.toMatchObject({ code: "forbidden" });
+    await setAppAutoRotation({ ctx: admin(), input: { appObjectId: x.id, auto: "always" } });
+    await setAppAutoRotation({ ctx: admin(), input: { appObjectId: y.id, auto: "never" } });
+    const res = await runAutoRotations(auto());
+    expect(res.started.map((s) => s.appObjectId)).toEqual([x.id]);
+    expect(res.passed).toContainEqual({ appObjectId: y.id, reason: "automatic rotation is off for this app" });
+    const r = await rotationRow(res.started[0].rotationId);
+    expect({ kind: r.kind, trigger: r.trigger }).toEqual({ kind: "certificate", trigger: "auto" });
+    await tick();
+    expect((await rotationRow(r.id)).state).toBe("overlap");
+    await finish(r.id);
+    const db = await getDb();
+    const [started] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "rotation.started"), eq(auditLog.targetId, r.id)));
+    expect(started.details).toMatchObject({
+      kind: "certificate",
+      reason: expect.stringMatching(/^certificate expires /),
+    });
+    const switches = await db.select().from(auditLog).where(eq(auditLog.action, "rotation.app_policy.changed"));
+    expect(switches.map((a) => a.details)).toEqual([
+      { from: "rules", to: "always" },
+      { from: "rules", to: "never" },
+    ]);
+    // back to the patterns: y is only excluded now, not switched off
+    for (const a of [x, y]) await setAppAutoRotation({ ctx: admin(), input: { appObjectId: a.id, auto: "rules" } });
+    await setAuto({ include: ["no-such-app"] });
+    const later = await runAutoRotations(auto());
+    expect(later.started).toEqual([]);
+    expect(later.passed).toContainEqual({ appObjectId: y.id, reason: "excluded by the patterns" });
   });
 });
 

@@ -2,7 +2,15 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { decideLink, decideRotation, matchByHint, planRotation, retryRotation, startRotation } from "@/lib/rotation";
+import {
+  decideLink,
+  decideRotation,
+  matchByHint,
+  planRotation,
+  retryRotation,
+  setAppAutoRotation,
+  startRotation,
+} from "@/lib/rotation";
 import { action } from "@/lib/web/action";
 
 const appInput = z.object({ appObjectId: z.string().min(1).max(200), keyId: z.string().max(64).optional() });
@@ -83,6 +91,20 @@ export const matchByHintAction = action(
   { name: "matchByHint", access: "rotation:run", input: z.object({ appObjectId: z.string().min(1).max(200) }) },
   async ({ ctx, input }) => {
     const r = await matchByHint({ ctx, input });
+    revalidatePath(`/apps/${encodeURIComponent(input.appObjectId)}`);
+    return r;
+  },
+);
+
+/** App page → this app's automatic rotation: follow the patterns, always, or never (Admin). */
+export const setAppAutoRotationAction = action(
+  {
+    name: "setAppAutoRotation",
+    access: "settings:write",
+    input: z.object({ appObjectId: z.string().min(1).max(200), auto: z.enum(["rules", "always", "never"]) }),
+  },
+  async ({ ctx, input }) => {
+    const r = await setAppAutoRotation({ ctx, input });
     revalidatePath(`/apps/${encodeURIComponent(input.appObjectId)}`);
     return r;
   },

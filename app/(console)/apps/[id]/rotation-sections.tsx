@@ -2,13 +2,15 @@ import Link from "next/link";
 import { DataTable } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import type { Ctx } from "@/lib/context";
-import { listAppLinks, listRotations } from "@/lib/rotation";
+import { rolesGrant } from "@/lib/auth/permissions";
+import { appAutoRotation, listAppLinks, listRotations } from "@/lib/rotation";
 import { notRotatable, sourceOf, type CertificateCredential } from "@/lib/rotation/certificate-links";
 import { Section } from "../../_components/detail";
 import { readSetting } from "@/lib/settings/store";
 import { LinkDecision } from "./_components/link-decision";
 import { MatchHint } from "./_components/match-hint";
 import { RotatePanel } from "./_components/rotate-panel";
+import { AutoSwitch } from "./_components/auto-switch";
 
 /** The app page's rotation part: linked secrets (with source and confidence), Rotate now, and the rotation history. */
 export async function RotationSections({
@@ -20,11 +22,14 @@ export async function RotationSections({
   appObjectId: string;
   canRotate: boolean;
 }) {
-  const [{ links, certificates }, history, policy] = await Promise.all([
+  const [{ links, certificates }, history, policy, auto, autoPolicy] = await Promise.all([
     listAppLinks({ ctx, input: { appObjectId } }),
     listRotations({ ctx, input: { appObjectId, limit: 20 } }),
     readSetting(ctx, "rotation.policy"),
+    appAutoRotation(ctx, appObjectId),
+    readSetting(ctx, "rotation.auto"),
   ]);
+  const canConfigure = ctx.actor.type === "user" && rolesGrant(ctx.actor.roles, "settings:write");
   return (
     <>
       <Section title="Linked Key Vault secrets" id="links-h" className="mt-4">
@@ -69,6 +74,14 @@ export async function RotationSections({
       {certificates.length > 0 && (
         <CertificateSection appObjectId={appObjectId} certificates={certificates} canRotate={canRotate} />
       )}
+      <Section title="Automatic rotation" id="auto-h" className="mt-4">
+        <p className="mb-2 text-sm text-muted">
+          {autoPolicy.enabled
+            ? `On for the tenant: due credentials (${autoPolicy.daysBeforeExpiry} days before expiry) are rotated in the maintenance window${autoPolicy.requireApproval ? ", after an Admin's approval" : ""}.`
+            : "Off for the tenant (Settings → Automatic rotation): this switch takes effect once it is on."}
+        </p>
+        <AutoSwitch appObjectId={appObjectId} value={auto} canChange={canConfigure} />
+      </Section>
       <Section title="Rotations" id="rotations-h" className="mt-4">
         <DataTable
           label="Rotations of this application"
