@@ -113,3 +113,35 @@ test("approval required: an Operator requests, the page waits for an Admin, anot
     await expect(form.getByText("Saved")).toBeVisible();
   }
 });
+
+test("as admin: the app's automatic-rotation switch is saved and audited; an Operator sees it read-only", async ({
+  browser,
+}) => {
+  const id = await linkedAppId();
+  const admin = await (await browser.newContext()).newPage();
+  await signInAs(admin, "admin");
+  await admin.goto(`/apps/${encodeURIComponent(id)}`);
+  const sw = admin.getByTestId("auto-switch");
+  await sw.getByLabel("Automatic rotation of this app").selectOption("never");
+  await sw.getByRole("button", { name: "Save" }).click();
+  await expect(sw.getByText("Saved.")).toBeVisible();
+  const audited = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          "select details from audit_log where action = 'rotation.app_policy.changed' and target_id = $1 order by seq desc limit 1",
+          [id],
+        )
+      ).rows[0]?.details,
+  );
+  expect(audited).toEqual({ from: "rules", to: "never" });
+  const op = await (await browser.newContext()).newPage();
+  await signInAs(op, "operator");
+  await op.goto(`/apps/${encodeURIComponent(id)}`);
+  await expect(op.getByTestId("auto-switch")).toHaveText(/Never: leave this app to manual rotation/);
+  await expect(op.getByTestId("auto-switch").locator("select")).toHaveCount(0);
+  // back to the patterns for the tests after this one
+  await sw.getByLabel("Automatic rotation of this app").selectOption("rules");
+  await sw.getByRole("button", { name: "Save" }).click();
+  await expect(sw.getByText("Saved.")).toBeVisible();
+});
