@@ -32,7 +32,8 @@ async function appWithKvCertificate(model: "rbac" | "accessPolicy") {
   const { control } = env.cloud;
   const readable = readableVaults(env.cloud);
   const vault = control.vaults().find((v) => readable.has(v.name) && v.rbac === (model === "rbac"))!.name;
-  const app = control.apps()[n];
+  const apps = control.apps();
+  const app = apps[n % apps.length];
   const name = `app-cert-${++n}`;
   control.addCertificate(vault, name, { subject: `CN=${name}.contoso.com` });
   const cred = control.addAppCertificate(app.id, vault, name);
@@ -184,6 +185,40 @@ describe("certificate rotation", () => {
     expect(versions(vault, name)).toHaveLength(2);
     expect(env.cloud.control.app(app.id).keyCredentials).toHaveLength(keysBefore + 1);
     await finish(rotationId);
+  }, 120_000);
+
+  test("faults: addKey refused → held with the version kept, old certificate works, Retry registers it without a second version; verification refused → held", async () => {
+    const { vault, name, app, cred } = await appWithKvCertificate("accessPolicy");
+    grantCertificateRotation(env.cloud, vault);
+    const oldVersion = versions(vault, name)[0].version;
+    const old = signer(vault, name, oldVersion);
+    const { control } = env.cloud;
+    control.addFault({ service: "graph", op: "graph.applications.addKey", kind: "status", status: 403 });
+    const { rotationId } = await startRotation({ ctx: operator(), input: { appObjectId: app.id, keyId: cred.keyId } });
+    await tick();
+    const held = await rotationRow(rotationId);
+    expect({ state: held.state, from: held.heldFrom }).toEqual({ state: "held", from: "adding" });
+    expect(held.heldReason).toMatch(
+      /addKey failed: permission \(HTTP 403.*does not trust it yet; retry registers it/,
+    );
+    expect(versions(vault, name)).toHaveLength(2);
+    expect(await verifyClientAssertion(app.appId, old)).toEqual({ ok: true });
+    control.clearFaults();
+    // Entra refuses the assertion (as while a new key propagates, for good here): held in verifying
+    control.addFault({ service: "entra", op: "entra.token", kind: "status", status: 401, code: "invalid_client" });
+    await retryRotation({ ctx: operator(), input: { rotationId } });
+    await tick();
+    const unverified = await rotationRow(rotationId);
+    expect({ state: unverified.state, from: unverified.heldFrom }).toEqual({ state: "held", from: "verifying" });
+    expect(unverified.heldReason).toMatch(/^verification failed: /);
+    expect(versions(vault, name)).toHaveLength(2); // the retry used the version it had made
+    control.clearFaults();
+    expect(await verifyClientAssertion(app.appId, old)).toEqual({ ok: true });
+    await retryRotation({ ctx: operator(), input: { rotationId } });
+    await tick();
+    expect((await rotationRow(rotationId)).state).toBe("overlap");
+    await finish(rotationId);
+    expect(versions(vault, name)).toHaveLength(2);
   }, 120_000);
 
   test("Graph refuses addKey without a proof signed by a current certificate of the app", async () => {
