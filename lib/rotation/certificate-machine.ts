@@ -45,14 +45,20 @@ export async function runCertificateRotation(ctx: Ctx, start: Rotation, o: RunOp
       case "adding": {
         const c = cert();
         let created: KvCertificateVersion | undefined;
+        let old: KvCertificateVersion | undefined;
         let proof: string;
         try {
           created = await own();
-          const old = await getCertificateVersion(c.vaultUri, c.name, c.oldVersion ?? undefined, co);
-          if (!old || old.thumbprint !== c.oldThumbprint) {
-            await st.hold("adding", `${c.vaultName}/${c.name}: the version the app trusts is no longer in Key Vault`);
-            return st.r;
-          }
+          old = await getCertificateVersion(c.vaultUri, c.name, c.oldVersion ?? undefined, co);
+        } catch (e) {
+          await st.hold("adding", publicReason(`reading ${c.vaultName}/${c.name} failed`, e));
+          return st.r;
+        }
+        if (!old || old.thumbprint !== c.oldThumbprint) {
+          await st.hold("adding", `${c.vaultName}/${c.name}: the version the app trusts is no longer in Key Vault`);
+          return st.r;
+        }
+        try {
           // Graph accepts addKey only with a proof signed by a current certificate of the app: the old one's key
           proof = await keyProof(st.r.appObjectId, old, co);
         } catch (e) {

@@ -89,6 +89,23 @@ async function servedValueWorks(l: { vault: string; secretName: string; appId: s
   return (await verifyClientSecret(l.appId, cloud.control.secretValue(l.vault, l.secretName))).ok;
 }
 
+/** A scheduler runs until the fault's request is in flight, then is SIGKILLed; the delayed request lands after. */
+async function killDuring(fault: FaultRule) {
+  const faultId = cloud.control.addFault(fault);
+  const first = await start();
+  await waitFor(() => cloud.control.faults().find((f) => f.id === faultId)!.seen > 0, 60_000, 10);
+  await first.stop("SIGKILL");
+  await sleep(1800); // let the delayed request land (nothing will hear of it)
+}
+
+/** The next scheduler takes the rotation over once the lease lapses and completes it. */
+async function resumeToTheEnd(rotationId: string) {
+  const next = await start();
+  await next.waitForLog((l) => l.msg === "rotation completed" && l.rotationId === rotationId, 90_000);
+  await next.stop("SIGTERM");
+  return inDb(async (db) => (await db.select().from(rotations).where(eq(rotations.id, rotationId)))[0]);
+}
+
 const KILL_POINTS: { name: string; fault: FaultRule }[] = [
   {
     name: "addPassword",
@@ -116,22 +133,14 @@ describe("SIGKILL of the scheduler at each step of a rotation", () => {
       const { rotationId } = await inDb(() =>
         startRotation({ ctx: userCtx("CertifyClouds.Operator"), input: { appObjectId: app.id } }),
       );
-      const faultId = cloud.control.addFault(KILL_POINTS[i].fault);
-      const first = await start();
-      await waitFor(() => cloud.control.faults().find((f) => f.id === faultId)!.seen > 0, 60_000, 10);
-      await first.stop("SIGKILL");
-      await sleep(1800); // let the delayed request land (Graph may create the credential nobody will hear about)
+      await killDuring(KILL_POINTS[i].fault); // in addPassword, Graph creates a credential nobody will hear about
       expect(await servedValueWorks(link)).toBe(true);
       const marked = () =>
         cloud.control.app(app.id).passwordCredentials.filter((c) => c.displayName?.startsWith(markerOf(rotationId)));
       // killed in addPassword: Graph created the credential after the kill, and nothing recorded it — an orphan
       if (i === 0) expect(marked().length).toBe(1);
 
-      const next = await start();
-      await next.waitForLog((l) => l.msg === "rotation completed" && l.rotationId === rotationId, 90_000);
-      await next.stop("SIGTERM");
-
-      const r = await inDb(async (db) => (await db.select().from(rotations).where(eq(rotations.id, rotationId)))[0]);
+      const r = await resumeToTheEnd(rotationId);
       expect(r.state).toBe("done");
       const now = cloud.control.app(app.id).passwordCredentials;
       const mine = now.filter((c) => c.displayName?.startsWith(markerOf(rotationId)));
@@ -162,23 +171,17 @@ describe("SIGKILL of the scheduler at each step of a rotation", () => {
     const { rotationId } = await inDb(() =>
       startRotation({ ctx: userCtx("CertifyClouds.Operator"), input: { appObjectId, updateReferences: true } }),
     );
-    const faultId = cloud.control.addFault({
+    // the PUT lands after the kill: nothing recorded it
+    await killDuring({
       service: "arm",
       op: "arm.sites.connectionstrings.update",
       kind: "latency",
       delayMs: 1500,
       times: 1,
     });
-    const first = await start();
-    await waitFor(() => cloud.control.faults().find((f) => f.id === faultId)!.seen > 0, 60_000, 10);
-    await first.stop("SIGKILL");
-    await sleep(1800); // the PUT lands after the kill: nothing recorded it
     expect(await servedValueWorks(link)).toBe(true);
 
-    const next = await start();
-    await next.waitForLog((l) => l.msg === "rotation completed" && l.rotationId === rotationId, 90_000);
-    await next.stop("SIGTERM");
-    const r = await inDb(async (db) => (await db.select().from(rotations).where(eq(rotations.id, rotationId)))[0]);
+    const r = await resumeToTheEnd(rotationId);
     expect(r.state).toBe("done");
     const mine = cloud.control
       .app(appObjectId)
@@ -238,20 +241,12 @@ describe("SIGKILL of the scheduler at each step of a certificate rotation", () =
       const { rotationId } = await inDb(() =>
         startRotation({ ctx: userCtx("CertifyClouds.Operator"), input: { appObjectId: app.id, keyId: cred.keyId } }),
       );
-      const faultId = cloud.control.addFault(CERT_KILL_POINTS[i].fault);
-      const first = await start();
-      await waitFor(() => cloud.control.faults().find((f) => f.id === faultId)!.seen > 0, 60_000, 10);
-      await first.stop("SIGKILL");
-      await sleep(1800); // the delayed request lands after the kill: nothing recorded it
+      await killDuring(CERT_KILL_POINTS[i].fault);
       const old = signerOf(vault, name, oldVersion);
       // until removeKey ran, the certificate the app had still gets a token
       if (i < 3) expect(await verifyClientAssertion(app.appId, old)).toEqual({ ok: true });
 
-      const next = await start();
-      await next.waitForLog((l) => l.msg === "rotation completed" && l.rotationId === rotationId, 90_000);
-      await next.stop("SIGTERM");
-
-      const r = await inDb(async (db) => (await db.select().from(rotations).where(eq(rotations.id, rotationId)))[0]);
+      const r = await resumeToTheEnd(rotationId);
       expect(r.state).toBe("done");
       const versions = cloud.control.object(vault, "certificates", name).versions;
       expect(versions).toHaveLength(2); // exactly one new version, even when the create landed after the kill
