@@ -4,6 +4,7 @@ import { formatDateTime } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { listRotations, ROTATION_STATES } from "@/lib/rotation";
 import { requirePage } from "@/lib/web/page-guard";
+import { rotationWrites } from "./_components/writes";
 
 export const metadata = { title: "Rotations" };
 
@@ -18,7 +19,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
     <>
       <PageHeader
         title="Rotations"
-        description="Client-secret rotations: newest first. Start one from an application's page; automatic ones start on their own (Settings → Automatic rotation)."
+        description="Client-secret and certificate rotations: newest first. Start one from an application's page; automatic ones start on their own (Settings → Automatic rotation)."
       />
       <nav aria-label="Filter by state" className="mb-3 flex flex-wrap gap-2 text-sm">
         <Link className={state ? "link" : "font-semibold"} href="/rotations">
@@ -51,7 +52,7 @@ export default async function RotationsPage({ searchParams }: { searchParams: Pr
             header: "Requested by",
             cell: (r) => (r.trigger === "auto" ? `${r.requestedBy} (automatic)` : r.requestedBy),
           },
-          { header: "Secrets", cell: (r) => r.targets.length },
+          { header: "Writes", cell: rotationWrites },
           { header: "Finished", cell: (r) => formatDateTime(r.finishedAt) },
         ]}
       />

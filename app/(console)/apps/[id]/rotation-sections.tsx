@@ -11,6 +11,7 @@ import { LinkDecision } from "./_components/link-decision";
 import { MatchHint } from "./_components/match-hint";
 import { RotatePanel } from "./_components/rotate-panel";
 import { AutoSwitch } from "./_components/auto-switch";
+import { rotationWrites } from "../../rotations/_components/writes";
 
 /** The app page's rotation part: linked secrets (with source and confidence), Rotate now, and the rotation history. */
 export async function RotationSections({
@@ -102,13 +103,7 @@ export async function RotationSections({
             },
             { header: "State", cell: (r) => (r.state === "held" ? `held — ${r.heldReason}` : r.state) },
             { header: "By", cell: (r) => r.requestedBy },
-            {
-              header: "Writes",
-              cell: (r) =>
-                r.kind === "certificate" && r.certificate
-                  ? `certificate ${r.certificate.vaultName}/${r.certificate.name}`
-                  : `${r.targets.length} secret${r.targets.length === 1 ? "" : "s"}`,
-            },
+            { header: "Writes", cell: rotationWrites },
           ]}
         />
       </Section>
