@@ -10,3 +10,4 @@ export * from "./links";
 export { decideRotation } from "./approval";
 export { runAutoRotations, type AutoRunResult } from "./auto";
 export { appAutoRotation, setAppAutoRotation, type AppAutoRotation } from "./app-policy";
+export { rotationWrites } from "./describe";

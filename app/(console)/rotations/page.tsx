@@ -4,7 +4,7 @@ import { formatDateTime } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { listRotations, ROTATION_STATES } from "@/lib/rotation";
 import { requirePage } from "@/lib/web/page-guard";
-import { rotationWrites } from "./_components/writes";
+import { rotationWrites } from "@/lib/rotation";
 
 export const metadata = { title: "Rotations" };
 

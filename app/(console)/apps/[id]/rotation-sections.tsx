@@ -3,7 +3,7 @@ import { DataTable } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import type { Ctx } from "@/lib/context";
 import { rolesGrant } from "@/lib/auth/permissions";
-import { appAutoRotation, listAppLinks, listRotations } from "@/lib/rotation";
+import { appAutoRotation, listAppLinks, listRotations, rotationWrites } from "@/lib/rotation";
 import { notRotatable, sourceOf, type CertificateCredential } from "@/lib/rotation/certificate-links";
 import { Section } from "../../_components/detail";
 import { readSetting } from "@/lib/settings/store";
@@ -11,7 +11,6 @@ import { LinkDecision } from "./_components/link-decision";
 import { MatchHint } from "./_components/match-hint";
 import { RotatePanel } from "./_components/rotate-panel";
 import { AutoSwitch } from "./_components/auto-switch";
-import { rotationWrites } from "../../rotations/_components/writes";
 
 /** The app page's rotation part: linked secrets (with source and confidence), Rotate now, and the rotation history. */
 export async function RotationSections({

@@ -1,4 +1,4 @@
-import type { Rotation } from "@/lib/db/schema";
+import type { Rotation } from "../db/schema";
 
 /** What a rotation writes, in a few words: the certificate it renews, or how many secrets it writes. */
 export function rotationWrites(r: Pick<Rotation, "kind" | "certificate" | "targets">): string {
