@@ -32,14 +32,18 @@ export async function alertOnTransition(tx: TxCtx, r: Rotation, steps: readonly 
         : failed
           ? "rotation.failed"
           : "rotation.held";
-  const vaults = [...new Set(r.targets.map((t) => t.vaultName))];
-  const secrets = r.targets.map((t) => `${t.vaultName}/${t.secretName}`);
+  const cert = r.kind === "certificate" ? r.certificate : null;
+  const vaults = cert ? [cert.vaultName] : [...new Set(r.targets.map((t) => t.vaultName))];
+  const secrets = cert ? [`${cert.vaultName}/${cert.name}`] : r.targets.map((t) => `${t.vaultName}/${t.secretName}`);
+  const noun = cert ? "certificate" : "client secret";
   const outcome =
     type === "rotation.awaiting_approval"
-      ? `A${r.trigger === "auto" ? "n automatic" : ""} rotation of ${r.appDisplayName}'s client secret, requested by ${r.requestedBy}, waits for an Admin other than the requester to approve it. Nothing has changed yet.`
+      ? `A${r.trigger === "auto" ? "n automatic" : ""} rotation of ${r.appDisplayName}'s ${noun}, requested by ${r.requestedBy}, waits for an Admin other than the requester to approve it. Nothing has changed yet.`
       : type === "rotation.completed"
-        ? `The client secret of ${r.appDisplayName} was rotated and written to ${secrets.length} Key Vault secret${secrets.length === 1 ? "" : "s"}.`
-        : `The rotation of ${r.appDisplayName}'s client secret stopped: ${r.heldReason ?? "held"}. It waits for an Operator to retry it.`;
+        ? cert
+          ? `The certificate of ${r.appDisplayName} was rotated: the new version of Key Vault certificate ${secrets[0]} is the app's certificate now, the old one is removed.`
+          : `The client secret of ${r.appDisplayName} was rotated and written to ${secrets.length} Key Vault secret${secrets.length === 1 ? "" : "s"}.`
+        : `The rotation of ${r.appDisplayName}'s ${noun} stopped: ${r.heldReason ?? "held"}. It waits for an Operator to retry it.`;
   await emitAlert(tx, {
     type,
     // one alert per rotation and outcome: a retried rotation that fails again alerts again (a new attempt)
@@ -48,7 +52,7 @@ export async function alertOnTransition(tx: TxCtx, r: Rotation, steps: readonly 
     summary: outcome,
     facts: [
       { name: "App", value: `${r.appDisplayName} (${r.appId})` },
-      { name: "Secrets", value: secrets.join(", ").slice(0, 400) || "none" },
+      { name: cert ? "Certificate" : "Secrets", value: secrets.join(", ").slice(0, 400) || "none" },
       ...(failed
         ? [{ name: "Failed step", value: failed.target ? `${failed.step} ${failed.target}` : failed.step }]
         : []),

@@ -6,10 +6,11 @@ import crypto from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { auditLog, rotationSteps } from "@/lib/db/schema";
+import { alertOutbox, auditLog, rotationSteps } from "@/lib/db/schema";
 import { addAppKey, keyProof, verifyClientAssertion } from "@/lib/cloud";
 import { planRotation, retryRotation, startRotation } from "@/lib/rotation";
-import { runScan, type Env } from "../discovery/helpers";
+import { webhookRule } from "../alerts/fixtures";
+import { runScan, userCtx, type Env } from "../discovery/helpers";
 import {
   finish,
   grantCertificateRotation,
@@ -76,6 +77,8 @@ describe("certificate rotation", () => {
       const plan = await planRotation({ ctx: operator(), input: { appObjectId: app.id, keyId: cred.keyId } });
       expect(plan.permissions.find((p) => p.scope === `Key Vault ${vault}`)).toMatchObject({ has: "yes" });
 
+      if (model === "rbac")
+        await webhookRule(userCtx("CertifyClouds.Admin"), "Certificate rotations", ["rotation.completed"]);
       const pre = env.cloud.control.app(app.id).keyCredentials.map((k) => k.customKeyIdentifier);
       env.cloud.control.resetCounters();
       const { rotationId } = await startRotation({
@@ -137,6 +140,12 @@ describe("certificate rotation", () => {
         "rotation.completed",
       ])
         expect(actions).toContain(a);
+      // the completion alert names the certificate, not secrets
+      const [alert] = await db
+        .select()
+        .from(alertOutbox)
+        .where(eq(alertOutbox.itemKey, `rotation:${rotationId}:1`));
+      expect(JSON.stringify(alert.payload)).toContain(`Key Vault certificate ${vault}/${name}`);
       expect(audit.find((a) => a.action === "rotation.step.create_certificate")?.details).toMatchObject({
         vault,
         certificate: name,
