@@ -13,6 +13,23 @@ export type AppAutoRotation = "rules" | "always" | "never";
 
 const input = z.object({ appObjectId: text(200, { min: 1 }), auto: z.enum(["rules", "always", "never"]) });
 
+/** Read verb: the apps whose switch overrides the patterns, by name (Settings → Automatic rotation lists them). */
+export async function listAppAutoOverrides({ ctx }: { ctx: Ctx }) {
+  assertPermission(ctx, "dashboard:read");
+  const db = await dbOf(ctx);
+  return db
+    .select({
+      appObjectId: rotationAppPolicies.appObjectId,
+      displayName: appRegistrations.displayName,
+      auto: rotationAppPolicies.auto,
+      decidedBy: rotationAppPolicies.decidedBy,
+      decidedAt: rotationAppPolicies.decidedAt,
+    })
+    .from(rotationAppPolicies)
+    .innerJoin(appRegistrations, eq(appRegistrations.id, rotationAppPolicies.appObjectId))
+    .orderBy(appRegistrations.displayName);
+}
+
 /** Every app with a switch set (the rotation-auto pass reads them once). */
 export async function appAutoPolicies(ctx: Ctx): Promise<Map<string, "always" | "never">> {
   const db = await dbOf(ctx);

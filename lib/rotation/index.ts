@@ -9,5 +9,5 @@ export { runDueRotations } from "./worker";
 export * from "./links";
 export { decideRotation } from "./approval";
 export { runAutoRotations, type AutoRunResult } from "./auto";
-export { appAutoRotation, setAppAutoRotation, type AppAutoRotation } from "./app-policy";
+export { appAutoRotation, listAppAutoOverrides, setAppAutoRotation, type AppAutoRotation } from "./app-policy";
 export { rotationWrites } from "./describe";

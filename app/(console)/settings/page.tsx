@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { nextRuns } from "@/lib/settings/forms";
 import { readConsoleSettings } from "@/lib/settings/store";
+import { listAppAutoOverrides } from "@/lib/rotation";
 import { requirePage } from "@/lib/web/page-guard";
 import { formatDateTime } from "@/app/_components/format";
 import { updateAllowList, updateRotation, updateSchedule, updateThresholds } from "./actions";
@@ -228,7 +229,11 @@ export default async function SettingsPage() {
           </dl>
         )}
       </section>
-      <RotationAutoSection auto={st["rotation.auto"]} canWrite={canWrite} />
+      <RotationAutoSection
+        auto={st["rotation.auto"]}
+        canWrite={canWrite}
+        overrides={await listAppAutoOverrides({ ctx })}
+      />
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="card p-5" aria-labelledby="tenant-h">
           <h2 id="tenant-h" className="text-base font-semibold">

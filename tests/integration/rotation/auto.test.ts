@@ -7,7 +7,14 @@ import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { systemCtx } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { alertOutbox, auditLog } from "@/lib/db/schema";
-import { decideRotation, planRotation, runAutoRotations, setAppAutoRotation, startRotation } from "@/lib/rotation";
+import {
+  decideRotation,
+  listAppAutoOverrides,
+  planRotation,
+  runAutoRotations,
+  setAppAutoRotation,
+  startRotation,
+} from "@/lib/rotation";
 import type { SettingValue } from "@/lib/settings/definitions";
 import { updateSetting } from "@/lib/settings/store";
 import { webhookRule } from "../alerts/fixtures";
@@ -164,6 +171,14 @@ describe("automatic rotation of Key Vault certificates, per-app switch", () => {
     ).rejects.toMatchObject({ code: "forbidden" });
     await setAppAutoRotation({ ctx: admin(), input: { appObjectId: x.id, auto: "always" } });
     await setAppAutoRotation({ ctx: admin(), input: { appObjectId: y.id, auto: "never" } });
+    expect(
+      (await listAppAutoOverrides({ ctx: userCtx("CertifyClouds.Viewer") })).map((o) => [o.appObjectId, o.auto]),
+    ).toEqual(
+      expect.arrayContaining([
+        [x.id, "always"],
+        [y.id, "never"],
+      ]),
+    );
     const res = await runAutoRotations(auto());
     expect(res.started.map((s) => s.appObjectId)).toEqual([x.id]);
     expect(res.passed).toContainEqual({ appObjectId: y.id, reason: "automatic rotation is off for this app" });
@@ -189,6 +204,7 @@ describe("automatic rotation of Key Vault certificates, per-app switch", () => {
     // back to the patterns: y is only excluded now, not switched off
     for (const a of [x, y]) await setAppAutoRotation({ ctx: admin(), input: { appObjectId: a.id, auto: "rules" } });
     await setAuto({ include: ["no-such-app"] });
+    expect(await listAppAutoOverrides({ ctx: admin() })).toEqual([]);
     const later = await runAutoRotations(auto());
     expect(later.started).toEqual([]);
     expect(later.passed).toContainEqual({ appObjectId: y.id, reason: "excluded by the patterns" });

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { SettingValue } from "@/lib/settings/definitions";
 import { updateRotationAuto } from "../actions";
 import { SettingForm, TextField } from "./setting-form";
@@ -13,8 +14,22 @@ function Check({ name, checked, children }: { name: string; checked: boolean; ch
   );
 }
 
-/** Settings → Automatic rotation: the form for Admins, the values for everyone else. */
-export function RotationAutoSection({ auto, canWrite }: { auto: SettingValue<"rotation.auto">; canWrite: boolean }) {
+interface Override {
+  appObjectId: string;
+  displayName: string;
+  auto: "always" | "never";
+}
+
+/** Settings → Automatic rotation: the form for Admins, the values for everyone else, and the per-app overrides. */
+export function RotationAutoSection({
+  auto,
+  canWrite,
+  overrides,
+}: {
+  auto: SettingValue<"rotation.auto">;
+  canWrite: boolean;
+  overrides: Override[];
+}) {
   const window = `${auto.windowDays.map((d) => DAY[d]).join(", ")} ${String(auto.windowStartHour).padStart(2, "0")}:00–${String(auto.windowEndHour).padStart(2, "0")}:00 (${auto.timezone})`;
   return (
     <section className="card mb-4 p-5" aria-labelledby="rot-auto-h" data-testid="settings-rotation-auto">
@@ -22,10 +37,11 @@ export function RotationAutoSection({ auto, canWrite }: { auto: SettingValue<"ro
         Automatic rotation
       </h2>
       <p className="mt-1 text-xs text-muted">
-        Apps whose linked client secret expires within the days below are rotated by the scheduler, only inside the
-        maintenance window, when their name or appId matches an include pattern and no exclude pattern (<code>*</code>{" "}
-        matches anything). With approval required, every rotation — automatic or started by an Operator — waits until an
-        Admin other than its requester approves it.
+        Apps whose linked client secret or Key Vault certificate expires within the days below are rotated by the
+        scheduler, only inside the maintenance window, when their name or appId matches an include pattern and no
+        exclude pattern (<code>*</code> matches anything) — or when an Admin set the app to <em>always</em> on its page
+        (<em>never</em> keeps it out). With approval required, every rotation — automatic or started by an Operator —
+        waits until an Admin other than its requester approves it.
       </p>
       {canWrite ? (
         <SettingForm action={updateRotationAuto} testId="rotation-auto-form">
@@ -93,6 +109,29 @@ export function RotationAutoSection({ auto, canWrite }: { auto: SettingValue<"ro
           ))}
         </dl>
       )}
+      <div className="mt-4 text-sm" data-testid="rotation-auto-overrides">
+        <h3 className="font-medium">Per-app overrides</h3>
+        {overrides.length === 0 ? (
+          <p className="text-muted">None: every app follows the patterns. Set one on the app&apos;s page.</p>
+        ) : (
+          (["always", "never"] as const).map((k) => {
+            const apps = overrides.filter((o) => o.auto === k);
+            return apps.length ? (
+              <p key={k}>
+                <span className="text-muted">{k === "always" ? "Always rotated: " : "Never rotated: "}</span>
+                {apps.map((o, i) => (
+                  <span key={o.appObjectId}>
+                    {i > 0 && ", "}
+                    <Link className="link" href={`/apps/${encodeURIComponent(o.appObjectId)}`}>
+                      {o.displayName}
+                    </Link>
+                  </span>
+                ))}
+              </p>
+            ) : null;
+          })
+        )}
+      </div>
     </section>
   );
 }
