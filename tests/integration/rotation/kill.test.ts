@@ -106,19 +106,28 @@ async function resumeToTheEnd(rotationId: string) {
   return inDb(async (db) => (await db.select().from(rotations).where(eq(rotations.id, rotationId)))[0]);
 }
 
+/** The one request of `op` that is slow enough (1.5 s) for the scheduler to be killed while it is in flight. */
+const slow = (service: FaultRule["service"], op: string): FaultRule => ({
+  service,
+  op,
+  kind: "latency",
+  delayMs: 1500,
+  times: 1,
+});
+
 const KILL_POINTS: { name: string; fault: FaultRule }[] = [
   {
     name: "addPassword",
-    fault: { service: "graph", op: "graph.applications.addPassword", kind: "latency", delayMs: 1500, times: 1 },
+    fault: slow("graph", "graph.applications.addPassword"),
   },
   {
     name: "the vault writes",
-    fault: { service: "kv", op: "kv.secrets.set", kind: "latency", delayMs: 1500, times: 1 },
+    fault: slow("kv", "kv.secrets.set"),
   },
-  { name: "verification", fault: { service: "entra", op: "entra.token", kind: "latency", delayMs: 1500, times: 1 } },
+  { name: "verification", fault: slow("entra", "entra.token") },
   {
     name: "removePassword",
-    fault: { service: "graph", op: "graph.applications.removePassword", kind: "latency", delayMs: 1500, times: 1 },
+    fault: slow("graph", "graph.applications.removePassword"),
   },
 ];
 
@@ -172,13 +181,7 @@ describe("SIGKILL of the scheduler at each step of a rotation", () => {
       startRotation({ ctx: userCtx("CertifyClouds.Operator"), input: { appObjectId, updateReferences: true } }),
     );
     // the PUT lands after the kill: nothing recorded it
-    await killDuring({
-      service: "arm",
-      op: "arm.sites.connectionstrings.update",
-      kind: "latency",
-      delayMs: 1500,
-      times: 1,
-    });
+    await killDuring(slow("arm", "arm.sites.connectionstrings.update"));
     expect(await servedValueWorks(link)).toBe(true);
 
     const r = await resumeToTheEnd(rotationId);
@@ -202,16 +205,16 @@ describe("SIGKILL of the scheduler at each step of a rotation", () => {
 const CERT_KILL_POINTS: { name: string; fault: FaultRule }[] = [
   {
     name: "the certificate creation",
-    fault: { service: "kv", op: "kv.certificates.create", kind: "latency", delayMs: 1500, times: 1 },
+    fault: slow("kv", "kv.certificates.create"),
   },
   {
     name: "addKey",
-    fault: { service: "graph", op: "graph.applications.addKey", kind: "latency", delayMs: 1500, times: 1 },
+    fault: slow("graph", "graph.applications.addKey"),
   },
-  { name: "verification", fault: { service: "entra", op: "entra.token", kind: "latency", delayMs: 1500, times: 1 } },
+  { name: "verification", fault: slow("entra", "entra.token") },
   {
     name: "removeKey",
-    fault: { service: "graph", op: "graph.applications.removeKey", kind: "latency", delayMs: 1500, times: 1 },
+    fault: slow("graph", "graph.applications.removeKey"),
   },
 ];
 
