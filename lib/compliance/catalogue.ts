@@ -73,18 +73,22 @@ export function prepareRules(settings: Readonly<Record<string, RuleSetting>> = {
 }
 
 /**
- * Evaluates every prepared rule of the facts' scope. A rule that throws (a fact of an unexpected shape) yields
- * "unknown" for that object only, so one odd row never stops an evaluation.
+ * One rule's outcome for one object. A rule that throws (a fact of an unexpected shape) yields "unknown" for that
+ * object only, so one odd row never stops an evaluation.
  */
+export function outcomeOf(rule: Rule, params: unknown, facts: Facts, now: Date): Outcome {
+  try {
+    return rule.evaluate(facts as never, params as never, now);
+  } catch (e) {
+    return unknown(`evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Evaluates every prepared rule of the facts' scope. */
 export function evaluate(facts: Facts, now: Date, prepared: PreparedRules = prepareRules()): Finding[] {
   const out: Finding[] = [];
   for (const { rule, params } of prepared.get(facts.scope) ?? []) {
-    let o: Outcome;
-    try {
-      o = rule.evaluate(facts as never, params as never, now);
-    } catch (e) {
-      o = unknown(`evaluation failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    const o = outcomeOf(rule, params, facts, now);
     out.push({ ruleId: rule.id, objectId: facts.id, status: o.status, reason: o.reason });
   }
   return out;

@@ -20,7 +20,7 @@ export const SCOPE_RULES: ReadonlyMap<Scope, readonly string[]> = new Map(
 const POSITION = new Map<string, number>();
 for (const ids of SCOPE_RULES.values()) ids.forEach((id, i) => POSITION.set(id, i));
 
-const CODE: Record<OutcomeStatus, Code> = { pass: "P", fail: "F", notApplicable: "N", unknown: "U" };
+export const CODE: Record<OutcomeStatus, Code> = { pass: "P", fail: "F", notApplicable: "N", unknown: "U" };
 
 /** The digest of one object's findings; `waived(ruleId)` says whether an approved waiver covers a failure. */
 export function digestOf(scope: Scope, findings: readonly Finding[], waived: (ruleId: string) => boolean): string {

@@ -20,12 +20,12 @@ import { getSetting } from "../settings/store";
 import { prepareRules, type PreparedRules } from "./catalogue";
 import { rulesFingerprint } from "./digest";
 import { EvaluationState, type StoredObject } from "./evaluation-state";
-import { loadStored } from "./stored-objects";
+import { loadStored, storedCount } from "./stored-objects";
 import { deleteObjects, writeFindings, writeObjects } from "./evaluation-writes";
 import { EndedFailures, emitScoreAlerts, NewFailures } from "./alerts";
 import { explainGroups } from "./explain";
 import { readFacts, removedSince, storedButGone } from "./inventory-facts";
-import { fromRows, rollUp, ruleTally, toRows } from "./tallies";
+import { fromRows, packTallies, rollUp, ruleTally, toRows } from "./tallies";
 import { keepTallies, storedTallies, takeTallies } from "./tallies-cache";
 import { waiverMatcher, type ActiveWaiver } from "./waiver-match";
 
@@ -168,7 +168,7 @@ export async function evaluateCompliance({
     // only the current page's stored objects are held, and each page's rows are written before the next is read:
     // a first evaluation of 100k objects changes ~600k outcomes, which must not sit in the scan thread's heap at once
     const stored = new Map<string, StoredObject>();
-    const state = new EvaluationState(stored, tallies, now, prepared, matcher);
+    const state = new EvaluationState(tallies, now, prepared, matcher);
     // the first evaluation of a non-empty inventory is the baseline: its failures are not news (an evaluation before
     // the first scan — the refresh job on a fresh install — saw nothing and scored nothing)
     const newFailures = prev && prev.tenantScore !== null ? new NewFailures() : undefined;
@@ -185,9 +185,11 @@ export async function evaluateCompliance({
       await loadStored(
         db,
         stored,
-        page.map((f) => f.id),
+        page.filter((c) => c.stored === "lookup").map((c) => c.facts.id),
       );
-      for (const f of page) state.add(f);
+      for (const { facts, stored: known } of page) {
+        state.add(facts, known === "lookup" ? stored.get(facts.id) : known);
+      }
       stored.clear();
       await flush();
     });
@@ -200,10 +202,12 @@ export async function evaluateCompliance({
       stored.clear();
       await flush();
     };
-    if (full)
-      for (let ids = await storedButGone(db, ""); ids.length; ids = await storedButGone(db, ids.at(-1)!))
-        await removeAll(ids);
-    else {
+    if (full) {
+      // every live object evaluated now has a stored row, so only when there are more rows is any of them gone
+      if (state.evaluated < (await storedCount(db)))
+        for (let ids = await storedButGone(db, ""); ids.length; ids = await storedButGone(db, ids.at(-1)!))
+          await removeAll(ids);
+    } else {
       const gone = await removedSince(db, prev!.watermark);
       for (let i = 0; i < gone.length; i += 2500) await removeAll(gone.slice(i, i + 2500));
     }
@@ -237,7 +241,7 @@ export async function evaluateCompliance({
         rulesFingerprint: fingerprint,
         tenantScore: tenant,
         scores,
-        tallies: toRows(tallies),
+        tallies: packTallies(toRows(tallies)),
         delta: prev ? explained.delta : null,
         explanations: explained.explanations.slice(0, 50).map((e) => ({ points: e.points, text: e.text })),
         objectsEvaluated: state.evaluated,

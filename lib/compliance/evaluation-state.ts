@@ -3,10 +3,11 @@
  * against it, out come the tallies' adjustments, the explanation's groups, and the rows to write. Shared by the full
  * and the incremental evaluation, so both produce the same rows from the same data (a tested property).
  */
-import { evaluate, type Finding, type PreparedRules } from "./catalogue";
-import { decode, digestOf, type Code } from "./digest";
+import { outcomeOf, type PreparedRules } from "./catalogue";
+import { CODE, decode, SCOPE_RULES, type Code } from "./digest";
 import type { Group, State } from "./explain";
 import type { Facts, Scope } from "./facts";
+import type { Outcome, Rule } from "./rule";
 import { count, type Tallies } from "./tallies";
 import type { WaiverMatcher, Where } from "./waiver-match";
 
@@ -18,7 +19,8 @@ export interface StoredObject {
   vaultName: string | null;
   subscriptionId: string | null;
   digest: string;
-  nextChangeAt: Date | null;
+  /** epoch ms */
+  nextChangeAt: number | null;
 }
 
 export interface Located extends Where {
@@ -80,6 +82,15 @@ export function locationOf(f: Facts): Located {
   };
 }
 
+// the place fields locationOf gives, read without building it (the unchanged object's path allocates nothing)
+const nameOf = (f: Facts) =>
+  f.scope === "app" ? f.displayName : f.scope === "appCredential" ? f.appDisplayName : f.name;
+const vaultIdOf = (f: Facts) =>
+  f.scope === "vault" ? f.id : f.scope === "app" || f.scope === "appCredential" ? null : f.vaultId;
+const vaultNameOf = (f: Facts) =>
+  f.scope === "vault" ? f.name : f.scope === "app" || f.scope === "appCredential" ? null : f.vaultName;
+const subscriptionIdOf = (f: Facts) => (f.scope === "app" || f.scope === "appCredential" ? null : f.subscriptionId);
+
 /** The first instant any enabled rule's outcome for these facts changes with time alone (null: none will). */
 export function nextChangeOf(facts: Facts, now: Date, prepared: PreparedRules): Date | null {
   let next: number | null = null;
@@ -96,6 +107,15 @@ export function nextChangeOf(facts: Facts, now: Date, prepared: PreparedRules): 
   return next === null ? null : new Date(next);
 }
 
+const samePlace = (a: StoredObject, b: Located) =>
+  a.objectName === b.objectName &&
+  a.vaultName === b.vaultName &&
+  a.vaultId === b.vaultId &&
+  a.subscriptionId === b.subscriptionId;
+
+/** Letters with an open finding row (fail, waived, unknown): their rows carry the object's place. */
+const OPEN = new Set<Code>(["F", "W", "U"]);
+
 const stateOf = (c: Code): State => (c === "P" ? "pass" : c === "F" ? "fail" : "none");
 
 export class EvaluationState {
@@ -109,33 +129,70 @@ export class EvaluationState {
   /** false while an object that left the inventory is being removed */
   private live = true;
 
+  /** Each scope's enabled rules at their digest positions (null: disabled), so a digest is built in one pass. */
+  private readonly slots = new Map<Scope, ({ rule: Rule; params: unknown } | null)[]>();
+
   constructor(
-    private readonly stored: Map<string, StoredObject>,
     readonly tallies: Tallies,
     private readonly now: Date,
     private readonly prepared: PreparedRules,
     private readonly waiver: WaiverMatcher,
-  ) {}
-
-  /** Evaluates one candidate and records what changed against its stored digest. */
-  add(facts: Facts): void {
-    this.evaluated++;
-    const at = locationOf(facts);
-    const findings = evaluate(facts, this.now, this.prepared);
-    const byRule = new Map<string, Finding>(findings.map((f) => [f.ruleId, f]));
-    const waivers = new Map<string, string>();
-    const digest = digestOf(facts.scope, findings, (ruleId) => {
-      const w = this.waiver(ruleId, at);
-      if (w) waivers.set(ruleId, w.id);
-      return !!w;
-    });
-    let next = nextChangeOf(facts, this.now, this.prepared)?.getTime() ?? null;
-    for (const [ruleId, id] of waivers) {
-      const exp = this.waiverExpiry(ruleId, at, id);
-      if (exp && (next === null || exp < next)) next = exp;
+  ) {
+    for (const [scope, ids] of SCOPE_RULES) {
+      const enabled = new Map((prepared.get(scope) ?? []).map((p) => [p.rule.id, p]));
+      this.slots.set(
+        scope,
+        ids.map((id) => enabled.get(id) ?? null),
+      );
     }
-    const old = this.stored.get(facts.id);
-    this.stored.delete(facts.id);
+  }
+
+  /**
+   * Evaluates one candidate against what the last evaluation stored for it (`old`, undefined if never evaluated) and
+   * records what changed. An object whose letters, next change and place are all as stored allocates nothing more
+   * than its outcomes: that is nearly every object of a full pass.
+   */
+  add(facts: Facts, old: StoredObject | undefined): void {
+    this.evaluated++;
+    const slots = this.slots.get(facts.scope) ?? [];
+    const outcomes: (Outcome | undefined)[] = new Array(slots.length);
+    let next = nextChangeOf(facts, this.now, this.prepared)?.getTime() ?? null;
+    let at: Located | undefined;
+    let waivers: Map<string, string> | undefined;
+    let digest = "";
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i];
+      if (!slot) {
+        digest += "-";
+        continue;
+      }
+      const o = outcomeOf(slot.rule, slot.params, facts, this.now);
+      outcomes[i] = o;
+      let code = CODE[o.status];
+      if (code === "F" && this.waiver.names(slot.rule.id)) {
+        const w = this.waiver.match(slot.rule.id, (at ??= locationOf(facts)));
+        if (w) {
+          code = "W";
+          (waivers ??= new Map()).set(slot.rule.id, w.id);
+          if (next === null || w.expiresAt.getTime() < next) next = w.expiresAt.getTime();
+        }
+      }
+      digest += code;
+    }
+    if (
+      old &&
+      old.digest === digest &&
+      !waivers &&
+      old.nextChangeAt === next &&
+      old.objectName === nameOf(facts) &&
+      old.vaultName === vaultNameOf(facts) &&
+      old.vaultId === vaultIdOf(facts) &&
+      old.subscriptionId === subscriptionIdOf(facts)
+    )
+      return;
+    at ??= locationOf(facts);
+    // an object that changed place (subscription, vault, name) keeps its letters but moves its counts and open rows
+    const placed = !old || samePlace(old, at);
     const before = old ? decode(old.scope, old.digest) : decode(facts.scope, "");
     const after = decode(facts.scope, digest);
     for (let i = 0; i < after.length; i++) {
@@ -143,30 +200,27 @@ export class EvaluationState {
       const from = before[i]?.[1] ?? "-";
       // a waiver that changed from one approved waiver to another keeps the letter but not the row
       const waiverMoved = to === "W";
-      if (from === to && !waiverMoved) continue;
-      if (from !== to) this.move(ruleId, at, from, to, old);
+      if (from === to && !waiverMoved && (placed || !OPEN.has(to))) {
+        if (!placed) this.move(ruleId, at, from, to, old);
+        continue;
+      }
+      if (from !== to || !placed) this.move(ruleId, at, from, to, old);
       this.changed++;
       this.changes.push({
         ruleId,
         at,
         from,
         to,
-        reason: byRule.get(ruleId)?.reason ?? "rule disabled",
-        waiverId: waivers.get(ruleId) ?? null,
+        reason: outcomes[i]?.reason ?? "rule disabled",
+        waiverId: waivers?.get(ruleId) ?? null,
       });
     }
-    const unchanged =
-      old &&
-      old.digest === digest &&
-      (old.nextChangeAt?.getTime() ?? null) === next &&
-      old.objectName === at.objectName &&
-      old.vaultName === at.vaultName;
+    const unchanged = old && placed && old.digest === digest && old.nextChangeAt === next;
     if (!unchanged) this.objects.push({ ...at, digest, nextChangeAt: next === null ? null : new Date(next) });
   }
 
   /** An object no longer in the inventory: its letters leave the tallies and its failures resolve as removed. */
   remove(old: StoredObject): void {
-    this.stored.delete(old.objectId);
     this.removed.push(old.objectId);
     const at: Located = {
       scope: old.scope as Scope,
@@ -199,11 +253,6 @@ export class EvaluationState {
     this.changes = [];
     this.removed = [];
     return out;
-  }
-
-  private waiverExpiry(ruleId: string, at: Where, id: string): number | null {
-    const w = this.waiver(ruleId, at);
-    return w && w.id === id ? w.expiresAt.getTime() : null;
   }
 
   private move(ruleId: string, at: Located, from: Code, to: Code, old: StoredObject | undefined): void {

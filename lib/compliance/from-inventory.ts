@@ -107,21 +107,6 @@ function diagnosticSettings(v: unknown): DiagnosticSettingFacts[] | undefined {
   });
 }
 
-function base(a: AssetFactsRow, vaultName: string) {
-  return {
-    id: a.id,
-    name: a.name,
-    vaultId: a.vaultId,
-    vaultName,
-    subscriptionId: a.subscriptionId,
-    enabled: a.enabled,
-    managed: a.managed,
-    createdOn: a.createdOn,
-    notBefore: a.notBefore,
-    expiresOn: a.expiresOn,
-  };
-}
-
 function rotationPolicy(v: unknown): KeyFacts["rotationPolicy"] {
   const p = obj(v);
   if (!p) return undefined;
@@ -157,14 +142,39 @@ function certificatePolicy(v: unknown): CertificateFacts["policy"] {
   };
 }
 
+// one object literal per scope, fields in one order: this runs for every asset of a full evaluation (100k), where
+// spreading a shared base object cost more than all the rules (profiled)
 export function assetFacts(a: AssetFactsRow, vaultName: string): SecretFacts | KeyFacts | CertificateFacts {
   const d = a.detail;
-  if (a.type === "secret") return { ...base(a, vaultName), scope: "secret", contentType: a.contentType };
+  if (a.type === "secret")
+    return {
+      scope: "secret",
+      id: a.id,
+      name: a.name,
+      vaultId: a.vaultId,
+      vaultName,
+      subscriptionId: a.subscriptionId,
+      enabled: a.enabled,
+      managed: a.managed,
+      createdOn: a.createdOn,
+      notBefore: a.notBefore,
+      expiresOn: a.expiresOn,
+      contentType: a.contentType,
+    };
   if (a.type === "key") {
     const kty = str(d.kty);
     return {
-      ...base(a, vaultName),
       scope: "key",
+      id: a.id,
+      name: a.name,
+      vaultId: a.vaultId,
+      vaultName,
+      subscriptionId: a.subscriptionId,
+      enabled: a.enabled,
+      managed: a.managed,
+      createdOn: a.createdOn,
+      notBefore: a.notBefore,
+      expiresOn: a.expiresOn,
       keyType: kty,
       keySize: kty ? (num(d.keySize) ?? null) : undefined,
       curve: kty ? (str(d.curve) ?? null) : undefined,
@@ -172,8 +182,17 @@ export function assetFacts(a: AssetFactsRow, vaultName: string): SecretFacts | K
     };
   }
   return {
-    ...base(a, vaultName),
     scope: "certificate",
+    id: a.id,
+    name: a.name,
+    vaultId: a.vaultId,
+    vaultName,
+    subscriptionId: a.subscriptionId,
+    enabled: a.enabled,
+    managed: a.managed,
+    createdOn: a.createdOn,
+    notBefore: a.notBefore,
+    expiresOn: a.expiresOn,
     issuer: str(d.issuer),
     policy: certificatePolicy(d.policy),
   };

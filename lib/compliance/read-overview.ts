@@ -9,7 +9,7 @@ import type { Ctx } from "../context";
 import { complianceObjects, complianceSnapshots, subscriptions } from "../db/schema";
 import { dbOf } from "../db/transaction";
 import { FRAMEWORKS } from "./frameworks";
-import { frameworkControls, fromRows } from "./tallies";
+import { frameworkControls, fromRows, unpackTallies } from "./tallies";
 
 export const TREND_POINTS = 60;
 
@@ -53,7 +53,7 @@ export async function complianceOverview({ ctx, input }: { ctx: Ctx; input?: unk
     .orderBy(asc(subscriptions.displayName));
   const subName = new Map(subRows.map((s) => [s.id, s.name]));
   const byScore = (a: { score: number | null }, b: { score: number | null }) => (a.score ?? 101) - (b.score ?? 101);
-  const tallies = fromRows(snap.tallies);
+  const tallies = fromRows(unpackTallies(snap.tallies));
   const fw = FRAMEWORKS.find((f) => f.id === framework) ?? FRAMEWORKS[0];
   return {
     snapshot: {

@@ -33,6 +33,14 @@ export async function loadStored(db: DbOrTx, into: Map<string, StoredObject>, id
       vaultName: r.vault_name,
       subscriptionId: r.subscription_id,
       digest: r.digest,
-      nextChangeAt: r.next_change_at === null ? null : new Date(r.next_change_at),
+      nextChangeAt: r.next_change_at === null ? null : new Date(r.next_change_at).getTime(),
     });
+}
+
+/** How many objects have a stored evaluation. */
+export async function storedCount(db: DbOrTx): Promise<number> {
+  const { rows } = (await db.execute(sql`select count(*)::int as n from ${complianceObjects}`)) as unknown as {
+    rows: { n: number }[];
+  };
+  return rows[0].n;
 }

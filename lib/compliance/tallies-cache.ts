@@ -7,7 +7,7 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { complianceSnapshots, type TallyRow } from "../db/schema";
-import type { Tallies } from "./tallies";
+import { unpackTallies, type Tallies } from "./tallies";
 
 let kept: { snapshotId: string; tallies: Tallies } | undefined;
 
@@ -29,5 +29,5 @@ export async function storedTallies(db: DbOrTx, snapshotId: string): Promise<Tal
     .select({ tallies: complianceSnapshots.tallies })
     .from(complianceSnapshots)
     .where(eq(complianceSnapshots.id, snapshotId));
-  return row?.tallies ?? [];
+  return row ? unpackTallies(row.tallies) : [];
 }

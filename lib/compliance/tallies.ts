@@ -3,7 +3,7 @@
  * adjusts them from the changed objects' digests instead of re-reading every finding. The formula is score.ts's
  * (`scoreOf`): these are its tallies, rolled up per level.
  */
-import type { TallyRow } from "../db/schema/compliance";
+import type { PackedTallies, StoredTallies, TallyRow } from "../db/schema/compliance";
 import type { Code } from "./digest";
 import { FRAMEWORKS } from "./frameworks";
 import { ruleById } from "./catalogue";
@@ -33,6 +33,37 @@ export function toRows(t: Tallies): TallyRow[] {
   const out: TallyRow[] = [];
   for (const c of t.values()) if (c.n || c.w || c.u) out.push([c.r, c.s, c.v, c.n, c.p, c.w, c.u]);
   return out.sort((a, b) => (a[0] + a[2] < b[0] + b[2] ? -1 : 1));
+}
+
+/** The stored form of tally rows: each id once, rows as indexes (see PackedTallies). */
+export function packTallies(rows: readonly TallyRow[]): PackedTallies {
+  const lists = { rules: [] as string[], subscriptions: [] as string[], vaults: [] as string[] };
+  const index = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  const at = (k: 0 | 1 | 2, list: string[], id: string) => {
+    let i = index[k].get(id);
+    if (i === undefined) index[k].set(id, (i = list.push(id) - 1));
+    return i;
+  };
+  return {
+    format: 2,
+    ...lists,
+    rows: rows.map(([r, s, v, n, p, w, u]) => [
+      at(0, lists.rules, r),
+      at(1, lists.subscriptions, s),
+      at(2, lists.vaults, v),
+      n,
+      p,
+      w,
+      u,
+    ]),
+  };
+}
+
+/** Tally rows from either stored form (older snapshots hold the rows themselves). */
+export function unpackTallies(stored: StoredTallies): TallyRow[] {
+  if (Array.isArray(stored)) return stored;
+  const { rules, subscriptions, vaults, rows } = stored;
+  return rows.map(([r, s, v, n, p, w, u]) => [rules[r], subscriptions[s], vaults[v], n, p, w, u]);
 }
 
 /** Adds (sign 1) or removes (sign -1) one outcome letter. */

@@ -17,7 +17,12 @@ export interface Where {
   subscriptionId: string | null;
 }
 
-export type WaiverMatcher = (ruleId: string, at: Where) => ActiveWaiver | undefined;
+export interface WaiverMatcher {
+  /** The waiver covering a failure of this rule at this place, if any. */
+  match(ruleId: string, at: Where): ActiveWaiver | undefined;
+  /** Whether any waiver names the rule: most rules have none, and their failures need no place to be looked up. */
+  names(ruleId: string): boolean;
+}
 
 export function waiverMatcher(waivers: readonly ActiveWaiver[], now: Date): WaiverMatcher {
   const byRule = new Map<string, ActiveWaiver[]>();
@@ -27,14 +32,17 @@ export function waiverMatcher(waivers: readonly ActiveWaiver[], now: Date): Waiv
     if (l) l.push(w);
     else byRule.set(w.ruleId, [w]);
   }
-  return (ruleId, at) =>
-    byRule
-      .get(ruleId)
-      ?.find(
-        (w) =>
-          w.scopeType === "tenant" ||
-          (w.scopeType === "subscription" && w.scopeId === at.subscriptionId) ||
-          (w.scopeType === "vault" && w.scopeId === at.vaultId) ||
-          (w.scopeType === "object" && w.scopeId === at.objectId),
-      );
+  return {
+    match: (ruleId, at) =>
+      byRule
+        .get(ruleId)
+        ?.find(
+          (w) =>
+            w.scopeType === "tenant" ||
+            (w.scopeType === "subscription" && w.scopeId === at.subscriptionId) ||
+            (w.scopeType === "vault" && w.scopeId === at.vaultId) ||
+            (w.scopeType === "object" && w.scopeId === at.objectId),
+        ),
+    names: (ruleId) => byRule.has(ruleId),
+  };
 }

@@ -8,6 +8,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { FRAMEWORKS, ruleById, scoreOf } from "../compliance";
 import type { Tally } from "../compliance/score";
+import { unpackTallies } from "../compliance/tallies";
 import type { DbOrTx } from "../db/client";
 import { complianceFindings, complianceObjects, complianceSnapshots, complianceWaivers } from "../db/schema";
 import { frameworkResult, type ComplianceResult } from "./compliance-source";
@@ -54,7 +55,7 @@ export async function persistedCompliance(
     if (!t) m.set(k, (t = new Map()));
     add(t, ruleId, n, p);
   };
-  for (const [ruleId, s, v, n, p, , u] of snap.tallies) {
+  for (const [ruleId, s, v, n, p, , u] of unpackTallies(snap.tallies)) {
     if (subs.length && s && !subs.includes(s)) continue;
     counts.unknown += u;
     if (!n) continue;
@@ -125,7 +126,8 @@ export async function scoreTrend(db: DbOrTx, subs: string[], period: { from: Dat
     let score = r.tenantScore;
     if (subs.length) {
       const t: Tally = new Map();
-      for (const [ruleId, s, , n, p] of r.tallies) if (n && (!s || subs.includes(s))) add(t, ruleId, n, p);
+      for (const [ruleId, s, , n, p] of unpackTallies(r.tallies))
+        if (n && (!s || subs.includes(s))) add(t, ruleId, n, p);
       score = scoreOf(t);
     }
     if (score !== null) points.push({ at: r.takenAt.toISOString(), score });

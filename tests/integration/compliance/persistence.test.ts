@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
+import { unpackTallies } from "@/lib/compliance/tallies";
 import { systemCtx } from "@/lib/context";
 import { getDb, type Db } from "@/lib/db/client";
 import { assets, auditLog, complianceFindings, complianceObjects, complianceSnapshots, vaults } from "@/lib/db/schema";
@@ -58,7 +59,7 @@ async function state() {
     .limit(1);
   return {
     findings: rows.map((x) => `${x.r}|${x.o}|${x.s}|${x.w}`).sort(),
-    tallies: snap.tallies,
+    tallies: unpackTallies(snap.tallies),
     score: snap.tenantScore,
   };
 }
@@ -158,6 +159,43 @@ describe("evaluateCompliance", () => {
       expect(await state()).toEqual(incremental);
     }
     expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it("a full evaluation follows objects whose place changed: counts and rows move with them", async () => {
+    // the full pass compares most objects with their stored digest only; one whose subscription changed must not be
+    // taken for unchanged (its letters would stay counted under the old subscription)
+    const moved = "sub-moved-by-test";
+    const [{ old }] = await db.select({ old: vaults.subscriptionId }).from(vaults).where(eq(vaults.id, V_PAY));
+    await db.update(vaults).set({ subscriptionId: moved }).where(eq(vaults.id, V_PAY));
+    await db.update(assets).set({ subscriptionId: moved }).where(eq(assets.vaultId, V_PAY));
+    const r = await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(190) });
+    expect(r.mode).toBe("full");
+    const places = await db
+      .select({ s: complianceObjects.subscriptionId })
+      .from(complianceObjects)
+      .where(eq(complianceObjects.vaultId, V_PAY));
+    expect(places.length).toBeGreaterThan(1);
+    expect(new Set(places.map((p) => p.s))).toEqual(new Set([moved]));
+    const { tallies } = await state();
+    const counted = (sub: string) =>
+      tallies.filter(([, s, v]) => s === sub && v === V_PAY).reduce((n, [, , , e, , w, u]) => n + e + w + u, 0);
+    expect(counted(old)).toBe(0);
+    expect(counted(moved)).toBeGreaterThan(0);
+    const open = await db
+      .select({ s: complianceFindings.subscriptionId })
+      .from(complianceFindings)
+      .where(and(eq(complianceFindings.vaultId, V_PAY), sql`resolved_at is null`));
+    expect(open.length).toBeGreaterThan(0);
+    expect(new Set(open.map((f) => f.s))).toEqual(new Set([moved]));
+    // and back: the same again, and a second full pass changes nothing
+    await db.update(vaults).set({ subscriptionId: old }).where(eq(vaults.id, V_PAY));
+    await db.update(assets).set({ subscriptionId: old }).where(eq(assets.vaultId, V_PAY));
+    await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(190) });
+    const before = await state();
+    expect(
+      (await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(190) })).findingsChanged,
+    ).toBe(0);
+    expect(await state()).toEqual(before);
   });
 
   it("a full evaluation resolves what left the inventory since — removed objects and a removed vault's assets", async () => {

@@ -7,6 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
+import { unpackTallies } from "@/lib/compliance/tallies";
 import { decideWaiver, proposeWaiver, proposeWaivers } from "@/lib/compliance/waivers";
 import { systemCtx, userActor, type Ctx } from "@/lib/context";
 import { getDb, type Db } from "@/lib/db/client";
@@ -102,9 +103,9 @@ describe("waivers", () => {
     expect(after.findingsChanged).toBeGreaterThan(0);
     expect((await purge()).waiverId).toBeNull();
     const tallyOf = async (snapshotId: string) =>
-      (await db.select().from(complianceSnapshots).where(eq(complianceSnapshots.id, snapshotId)))[0].tallies.find(
-        ([r, , v]) => r === "vault-purge-protection" && v === V_WEB,
-      );
+      unpackTallies(
+        (await db.select().from(complianceSnapshots).where(eq(complianceSnapshots.id, snapshotId)))[0].tallies,
+      ).find(([r, , v]) => r === "vault-purge-protection" && v === V_WEB);
     // [rule, subscription, vault, evaluated, passing, waived, unknown]
     expect((await tallyOf(during.snapshotId))?.slice(3)).toEqual([0, 0, 1, 0]);
     expect((await tallyOf(after.snapshotId))?.slice(3)).toEqual([1, 0, 0, 0]);

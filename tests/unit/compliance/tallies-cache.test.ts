@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { keepTallies, takeTallies } from "@/lib/compliance/tallies-cache";
-import type { Tallies } from "@/lib/compliance/tallies";
+import { packTallies, unpackTallies, type Tallies } from "@/lib/compliance/tallies";
+import type { TallyRow } from "@/lib/db/schema";
 
 describe("the kept tallies", () => {
   it("are handed over once, and only for the snapshot that wrote them", () => {
@@ -11,5 +12,26 @@ describe("the kept tallies", () => {
     expect(takeTallies("snap-1")).toBe(t);
     // the evaluation changes them in place: a second taker must not get the changed map
     expect(takeTallies("snap-1")).toBeUndefined();
+  });
+});
+
+describe("the stored tallies", () => {
+  const rows: TallyRow[] = [
+    ["vault-soft-delete", "sub-a", "/subscriptions/sub-a/…/vaults/kv-1", 1, 1, 0, 0],
+    ["vault-soft-delete", "sub-a", "/subscriptions/sub-a/…/vaults/kv-2", 1, 0, 0, 0],
+    ["app-credential-expired", "", "", 40, 37, 2, 1],
+  ];
+
+  it("write each id once and read back the same rows", () => {
+    const packed = packTallies(rows);
+    expect(packed.rules).toEqual(["vault-soft-delete", "app-credential-expired"]);
+    expect(packed.subscriptions).toEqual(["sub-a", ""]);
+    expect(packed.vaults).toHaveLength(3);
+    expect(packed.rows[1]).toEqual([0, 0, 1, 1, 0, 0, 0]);
+    expect(unpackTallies(JSON.parse(JSON.stringify(packed)))).toEqual(rows);
+  });
+
+  it("of snapshots written before the packed form are read as they are", () => {
+    expect(unpackTallies(rows)).toBe(rows);
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "compliance_objects_asset_uuid_idx" ON "compliance_objects" USING btree (("object_id"::uuid)) WHERE scope in ('secret', 'key', 'certificate');
