@@ -125,8 +125,7 @@ export async function readFacts(
   // an inserted row's last_seen_at is its insertion time too, so last_seen_at alone finds new and rewritten rows
   const picked = (lastSeen: AnyPgColumn, id: AnyPgColumn): SQL | undefined =>
     sel.since === null ? undefined : or(gte(lastSeen, sel.since), assetIds.length ? inArray(id, assetIds) : sql`false`);
-  let after: string | null = null;
-  for (;;) {
+  const page = async (after: string | null): Promise<RawAsset[]> => {
     const where = and(
       isNull(assets.removedAt),
       picked(assets.lastSeenAt, assets.id),
@@ -140,16 +139,23 @@ export async function readFacts(
             and co.scope in ('secret', 'key', 'certificate') ${after ? sql`and co.object_id::uuid > ${after}` : sql``}
           where ${where} order by ${assets.id} limit ${PAGE}`
         : sql`select ${ASSET_COLUMNS} from ${assets} where ${where} order by ${assets.id} limit ${PAGE}`;
-    const { rows } = (await db.execute(query)) as unknown as { rows: RawAsset[] };
+    return ((await db.execute(query)) as unknown as { rows: RawAsset[] }).rows;
+  };
+  // the next page is asked for before this one is evaluated, so the database reads while this process evaluates (the
+  // connection runs them in order: this page's writes follow that read, and touch none of its rows)
+  let next = page(null);
+  for (;;) {
+    const rows = await next;
     if (!rows.length) break;
+    next = rows.length < PAGE ? Promise.resolve([]) : page(rows[rows.length - 1].id);
+    // an error of the page read ahead surfaces when it is awaited; until then it must not count as unhandled
+    next.catch(() => undefined);
     await onPage(
       rows.flatMap((r) => {
         const name = vaultName.get(r.vault_id);
         return name === undefined ? [] : [{ facts: assetFacts(fromRaw(r), name), stored: storedOf(r, name) }];
       }),
     );
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1].id;
   }
 
   const apps = await db

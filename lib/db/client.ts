@@ -32,7 +32,8 @@ async function open(): Promise<Handle> {
   if (cfg.url) {
     const { Pool } = await import("pg");
     const { drizzle } = await import("drizzle-orm/node-postgres");
-    const pool = new Pool({ connectionString: cfg.url, max: cfg.poolMax });
+    const { CallbackClient } = await import("./pg-callback-client");
+    const pool = new Pool({ connectionString: cfg.url, max: cfg.poolMax, Client: CallbackClient });
     const db = drizzle(pool, { schema }) as unknown as Db;
     return { db, kind: "postgres", close: () => pool.end() };
   }
