@@ -3,10 +3,10 @@
  * an incremental evaluation — rows the scans wrote since the last evaluation's watermark plus the ids whose outcome
  * may have changed with time or a waiver. Assets come in pages so a 100k-object estate never sits in memory at once.
  */
-import { and, gt, gte, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../db/client";
-import { appCredentials, appRegistrations, assets, vaults } from "../db/schema";
+import { appCredentials, appRegistrations, assets, complianceObjects, vaults } from "../db/schema";
 import type { StoredObject } from "./evaluation-state";
 import type { Facts } from "./facts";
 import { appCredentialFacts, appFacts, assetFacts, vaultFacts, type AssetFactsRow } from "./from-inventory";
@@ -100,6 +100,17 @@ function storedOf(r: RawAsset, vaultName: string): StoredObject | "lookup" | und
   };
 }
 
+const STORED_VAULT = {
+  objectId: complianceObjects.objectId,
+  scope: complianceObjects.scope,
+  objectName: complianceObjects.objectName,
+  vaultId: complianceObjects.vaultId,
+  vaultName: complianceObjects.vaultName,
+  subscriptionId: complianceObjects.subscriptionId,
+  digest: complianceObjects.digest,
+  nextChangeAt: complianceObjects.nextChangeAt,
+};
+
 export interface Selection {
   /** null: every live object; else rows written at or after this instant. */
   since: Date | null;
@@ -113,10 +124,19 @@ export async function readFacts(
   sel: Selection,
   onPage: (page: Candidate[]) => Promise<void>,
 ): Promise<void> {
-  const vaultRows = await db.select().from(vaults).where(isNull(vaults.removedAt));
-  const vaultName = new Map(vaultRows.map((v) => [v.id, v.name]));
-  // vaults are few and rewritten by every scan that reads them: always evaluated
-  await onPage(vaultRows.map((v) => lookup(vaultFacts(v))));
+  // vaults are few and rewritten by every scan that reads them: always evaluated, their stored rows joined in
+  const vaultRows = await db
+    .select({ vault: vaults, stored: STORED_VAULT })
+    .from(vaults)
+    .leftJoin(complianceObjects, eq(complianceObjects.objectId, vaults.id))
+    .where(isNull(vaults.removedAt));
+  const vaultName = new Map(vaultRows.map(({ vault }) => [vault.id, vault.name]));
+  await onPage(
+    vaultRows.map(({ vault, stored }) => ({
+      facts: vaultFacts(vault),
+      stored: stored ? { ...stored, nextChangeAt: stored.nextChangeAt?.getTime() ?? null } : undefined,
+    })),
+  );
 
   const idsOf = (...scopes: string[]) => sel.ids.filter((x) => scopes.includes(x.scope)).map((x) => x.id);
   const assetIds = idsOf("secret", "key", "certificate");
