@@ -26,7 +26,6 @@ export const complianceObjects = pgTable(
     index("compliance_objects_next_change_idx")
       .on(t.nextChangeAt)
       .where(sql`next_change_at is not null`),
-    index("compliance_objects_vault_idx").on(t.vaultId),
     // an asset's stored evaluation in the assets' own (uuid) order: the evaluation reads a page of assets merge-joined
     // with their stored digests instead of looking each one up (inventory-facts.ts)
     index("compliance_objects_asset_uuid_idx")
@@ -64,7 +63,6 @@ export const complianceFindings = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.ruleId, t.objectId] }),
-    index("compliance_findings_object_idx").on(t.objectId),
     index("compliance_findings_status_idx").on(t.status, t.severity),
     index("compliance_findings_vault_idx").on(t.vaultId),
   ],
