@@ -10,6 +10,8 @@ import { Breadcrumb, Field, Section } from "../../_components/detail";
 import { detailTitle } from "../../_components/detail-title";
 import { consolePortal, PortalLink } from "../../_components/portal-link";
 import { RotationSections } from "./rotation-sections";
+import { getObjectCompliance } from "@/lib/compliance/object-compliance";
+import { ObjectComplianceSection } from "../../compliance/_components/object-compliance";
 
 export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return detailTitle(
@@ -23,6 +25,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
   const id = decodeURIComponent(raw);
   const ctx = await requirePage("dashboard:read", `/apps/${raw}`);
   const { app, credentials, related } = await loadOrNotFound(getApp({ ctx, input: { id } }));
+  const compliance = await getObjectCompliance({ ctx, input: { objectId: app.id } });
   const now = new Date();
   return (
     <>
@@ -81,6 +84,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
           )}
         </Section>
       </div>
+      <ObjectComplianceSection data={compliance} noun="app registration" className="mt-4" />
       <Section title="Credentials" id="creds-h" className="mt-4">
         <DataTable
           label={`Credentials of ${app.displayName}`}

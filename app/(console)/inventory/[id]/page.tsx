@@ -12,6 +12,8 @@ import { detailTitle } from "../../_components/detail-title";
 import { ekuName } from "../_components/eku";
 import { consolePortal, PortalLink } from "../../_components/portal-link";
 import { VersionsSection } from "./versions";
+import { ObjectComplianceSection } from "../../compliance/_components/object-compliance";
+import { getObjectCompliance } from "@/lib/compliance/object-compliance";
 
 export function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   return detailTitle("Object", async (ctx) => (await getAsset({ ctx, input: { id: (await params).id } })).asset.name);
@@ -69,6 +71,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
   const ctx = await requirePage("dashboard:read", `/inventory/${id}`);
   if (!UUID_RE.test(id)) notFound();
   const { asset: a, vaultName, subscriptionName, versions } = await loadOrNotFound(getAsset({ ctx, input: { id } }));
+  const compliance = await getObjectCompliance({ ctx, input: { objectId: a.id } });
   const d = (a.detail ?? {}) as Record<string, unknown>;
   const pick = (...keys: string[]) => str(keys.map((k) => d[k]).find((v) => v !== undefined && v !== null));
   const status = displayStatus(a);
@@ -253,6 +256,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </dl>
           </Section>
         )}
+        <ObjectComplianceSection data={compliance} noun={TYPE_LABEL[a.type]?.toLowerCase() ?? "object"} />
         <VersionsSection versions={versions} total={a.versionCount} current={a.currentVersion} now={now} />
         <Section title="Tags" id="tags-h">
           <Tags tags={a.tags} />

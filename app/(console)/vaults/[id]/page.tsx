@@ -10,6 +10,8 @@ import { vaultIdFromSlug } from "@/lib/inventory/ids";
 import { listAssets, type AssetRow } from "@/lib/inventory/list-assets";
 import { getVault } from "@/lib/inventory/vaults";
 import { requirePage } from "@/lib/web/page-guard";
+import { getObjectCompliance } from "@/lib/compliance/object-compliance";
+import { ObjectComplianceSection } from "../../compliance/_components/object-compliance";
 import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
 import { detailTitle } from "../../_components/detail-title";
 import { ErrorText } from "../../_components/error-text";
@@ -33,6 +35,7 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
   if (!id) notFound();
   const { vault: v, counts, errors, subscriptionName } = await loadOrNotFound(getVault({ ctx, input: { id } }));
   const objects = await listAssets({ ctx, input: { vault: v.id, sort: "expiry", pageSize: 25 } });
+  const compliance = await getObjectCompliance({ ctx, input: { objectId: v.id } });
   const now = new Date();
   const unreadable = isUnreadable(v);
   // a readable vault can still have an access error (details denied): said, but not as "could not read"
@@ -130,6 +133,8 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
           </dl>
         </Section>
       </div>
+
+      <ObjectComplianceSection data={compliance} noun="vault" className="mt-4" />
 
       <Section
         title="Objects"
