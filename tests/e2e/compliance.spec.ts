@@ -71,6 +71,18 @@ test("a Viewer reads the score, its trend, the frameworks and the findings, and 
   );
   await page.goto("/compliance/rules/vault-purge-protection");
   await expect(page.getByTestId("remediation")).toContainText("az keyvault update");
+  // an object page: the vault's own score, its roll-up, and a rule row linking to the rule page
+  const vault = await withDb(
+    async (c) =>
+      (await c.query("select object_id as v from compliance_objects where scope = 'vault' limit 1")).rows[0].v,
+  );
+  await page.goto(`/vaults/${Buffer.from(String(vault).toLowerCase()).toString("base64url")}`);
+  await expect(page.getByTestId("object-compliance")).toContainText("This vault:");
+  await expect(page.getByTestId("vault-rollup-score")).toBeVisible();
+  await expect(page.getByTestId("object-compliance-rules").getByRole("link").first()).toHaveAttribute(
+    "href",
+    /^\/compliance\/rules\//,
+  );
   await shoot(context, page, "viewer");
 });
 
