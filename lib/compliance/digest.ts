@@ -4,7 +4,7 @@
  * adjusted from. P pass, F fail, W fail under an approved waiver, N not applicable, U unknown, - rule disabled.
  */
 import { createHash } from "node:crypto";
-import { RULES, type Finding, type RuleSetting } from "./catalogue";
+import { RULES, type RuleSetting } from "./catalogue";
 import type { Scope } from "./facts";
 import type { OutcomeStatus } from "./rule";
 
@@ -17,21 +17,8 @@ export const SCOPE_RULES: ReadonlyMap<Scope, readonly string[]> = new Map(
   SCOPES.map((s) => [s, RULES.filter((r) => r.scope === s).map((r) => r.id)] as const),
 );
 
-const POSITION = new Map<string, number>();
-for (const ids of SCOPE_RULES.values()) ids.forEach((id, i) => POSITION.set(id, i));
-
+/** Each outcome's letter; a failure under an approved waiver is written "W" (evaluation-state.ts builds digests). */
 export const CODE: Record<OutcomeStatus, Code> = { pass: "P", fail: "F", notApplicable: "N", unknown: "U" };
-
-/** The digest of one object's findings; `waived(ruleId)` says whether an approved waiver covers a failure. */
-export function digestOf(scope: Scope, findings: readonly Finding[], waived: (ruleId: string) => boolean): string {
-  const codes: Code[] = new Array((SCOPE_RULES.get(scope) ?? []).length).fill("-");
-  for (const f of findings) {
-    const i = POSITION.get(f.ruleId);
-    if (i === undefined) continue;
-    codes[i] = f.status === "fail" && waived(f.ruleId) ? "W" : CODE[f.status];
-  }
-  return codes.join("");
-}
 
 /** Each rule id of the scope with its letter in the digest (missing letters read as "-"). */
 export function decode(scope: Scope | string, digest: string): [ruleId: string, code: Code][] {
