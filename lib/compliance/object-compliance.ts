@@ -13,7 +13,7 @@ import { dbOf } from "../db/transaction";
 import { ruleById } from "./catalogue";
 import { decode, SCOPE_RULES, type Code } from "./digest";
 import type { Scope } from "./facts";
-import type { Severity } from "./rule";
+import { SEVERITIES, type Severity } from "./rule";
 import { scoreOf, type Tally } from "./score";
 
 export const objectComplianceInput = z.object({ objectId: z.string().trim().min(1).max(500) }).strict();
@@ -37,7 +37,10 @@ export interface ObjectCompliance {
   score: number | null;
   /** A vault with its objects, from the latest snapshot (vaults only). */
   vaultScore?: number | null;
+  /** The latest evaluation: every object's stored outcomes hold as of it (unchanged objects are not rewritten). */
   evaluatedAt: Date;
+  /** When this object's stored outcomes last changed. */
+  changedAt: Date;
   outcomes: ObjectRuleOutcome[];
 }
 
@@ -50,7 +53,6 @@ const STATUS: Record<Exclude<Code, "-">, ObjectOutcomeStatus> = {
 };
 
 const ORDER: Record<ObjectOutcomeStatus, number> = { fail: 0, unknown: 1, waived: 2, pass: 3, notApplicable: 4 };
-const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 /** The score of one object from its letters: each evaluated rule counts once (n = 1), passing or not. */
 export function objectScore(letters: readonly [ruleId: string, code: Code][]): number | null {
@@ -117,17 +119,21 @@ export async function getObjectCompliance({
     .sort(
       (a, b) =>
         ORDER[a.status] - ORDER[b.status] ||
-        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
         a.title.localeCompare(b.title),
     );
-  const result: ObjectCompliance = { scope, score: objectScore(letters), evaluatedAt: stored.at, outcomes };
-  if (scope === "vault") {
-    const [snap] = await db
-      .select({ scores: complianceSnapshots.scores })
-      .from(complianceSnapshots)
-      .orderBy(desc(complianceSnapshots.takenAt))
-      .limit(1);
-    result.vaultScore = snap?.scores.byVault[objectId] ?? null;
-  }
+  const [snap] = await db
+    .select({ scores: complianceSnapshots.scores, takenAt: complianceSnapshots.takenAt })
+    .from(complianceSnapshots)
+    .orderBy(desc(complianceSnapshots.takenAt))
+    .limit(1);
+  const result: ObjectCompliance = {
+    scope,
+    score: objectScore(letters),
+    evaluatedAt: snap?.takenAt ?? stored.at,
+    changedAt: stored.at,
+    outcomes,
+  };
+  if (scope === "vault") result.vaultScore = snap?.scores.byVault[objectId] ?? null;
   return result;
 }

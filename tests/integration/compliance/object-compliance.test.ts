@@ -3,7 +3,7 @@
  * scope), each rule's outcome with the reason of its open finding, a vault's roll-up from the snapshot, and nothing
  * for an object never evaluated.
  */
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
 import { getObjectCompliance, objectScore } from "@/lib/compliance/object-compliance";
@@ -59,6 +59,16 @@ describe("getObjectCompliance", () => {
     expect(c?.scope).toBe("vault");
     const [snap] = await db.select().from(complianceSnapshots);
     expect(c!.vaultScore).toBe(snap.scores.byVault[V_PAY]);
+    // an unchanged object is not rewritten: it is current as of the latest evaluation, not of its row's write
+    await evaluateCompliance({
+      ctx: systemCtx("test"),
+      input: { trigger: "manual", full: true },
+      now: new Date(NOW.getTime() + 60_000),
+    });
+    const again = await getObjectCompliance({ ctx: viewerCtx, input: { objectId: V_PAY } });
+    const [latest] = await db.select().from(complianceSnapshots).orderBy(desc(complianceSnapshots.takenAt)).limit(1);
+    expect(again!.evaluatedAt.getTime()).toBe(latest.takenAt.getTime());
+    expect(again!.changedAt.getTime()).toBe(c!.changedAt.getTime());
     expect(c!.vaultScore).not.toBeNull();
     expect(c!.outcomes.every((o) => ruleById(o.ruleId)?.scope === "vault")).toBe(true);
   });

@@ -61,7 +61,9 @@ export function ObjectComplianceSection({
             <ScoreValue score={data.vaultScore} className="text-lg" />
           </p>
         )}
-        <p className="text-xs text-muted">Evaluated {formatDateTime(data.evaluatedAt)}</p>
+        <p className="text-xs text-muted">
+          Evaluated {formatDateTime(data.evaluatedAt)} · outcomes unchanged since {formatDateTime(data.changedAt)}
+        </p>
       </div>
       <table className="mt-3 w-full text-left text-sm" data-testid="object-compliance-rules">
         <caption className="sr-only">Rules evaluated for this {noun}</caption>
