@@ -165,10 +165,12 @@ describe("evaluateCompliance", () => {
     // the full pass compares most objects with their stored digest only; one whose subscription changed must not be
     // taken for unchanged (its letters would stay counted under the old subscription)
     const moved = "sub-moved-by-test";
+    // each evaluation its own instant: state() reads the latest snapshot, and equal instants would tie
+    const minute = (k: number) => new Date(at(190).getTime() + k * 60_000);
     const [{ old }] = await db.select({ old: vaults.subscriptionId }).from(vaults).where(eq(vaults.id, V_PAY));
     await db.update(vaults).set({ subscriptionId: moved }).where(eq(vaults.id, V_PAY));
     await db.update(assets).set({ subscriptionId: moved }).where(eq(assets.vaultId, V_PAY));
-    const r = await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(190) });
+    const r = await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: minute(1) });
     expect(r.mode).toBe("full");
     const places = await db
       .select({ s: complianceObjects.subscriptionId })
@@ -190,10 +192,10 @@ describe("evaluateCompliance", () => {
     // and back: the same again, and a second full pass changes nothing
     await db.update(vaults).set({ subscriptionId: old }).where(eq(vaults.id, V_PAY));
     await db.update(assets).set({ subscriptionId: old }).where(eq(assets.vaultId, V_PAY));
-    await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(190) });
+    await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: minute(2) });
     const before = await state();
     expect(
-      (await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: at(190) })).findingsChanged,
+      (await evaluateCompliance({ ctx, input: { trigger: "manual", full: true }, now: minute(3) })).findingsChanged,
     ).toBe(0);
     expect(await state()).toEqual(before);
   });
