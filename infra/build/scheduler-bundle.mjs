@@ -39,6 +39,9 @@ export async function bundleScheduler(outDir, root = ROOT) {
     tsconfig: path.join(root, "tsconfig.json"),
     define: { "process.env.NODE_ENV": '"production"' },
     legalComments: "none",
+    // Some SDK code checks classes by name (node-fetch, under the Resource Graph client, accepts a signal only if
+    // its constructor is named "AbortSignal"); esbuild renames colliding classes unless told to keep their names.
+    keepNames: true,
     logLevel: "warning",
   });
   for (const pkg of SHIPPED_PACKAGES) {

@@ -80,6 +80,10 @@ describe("node scheduler.js from the build output alone", () => {
     expect(["completed", "completed_with_errors"], child.stderr()).toContain(finished.status);
     expect(finished.vaults).toBe(5);
     expect(finished.objects).toBeGreaterThan(0);
+    // the bundle must behave as the sources do: no SDK broken by bundling (esbuild renamed the class that the
+    // Resource Graph client's fetch checks by name, so every scan fell back to the slower per-subscription listing)
+    const errors = child.lines.filter((l) => Number(l.level) >= 50 || /falling back/.test(String(l.msg)));
+    expect(errors.map((l) => `${l.msg}: ${JSON.stringify(l.err ?? "")}`)).toEqual([]);
     const health = await fetch(`http://127.0.0.1:${child.port}/healthz`);
     expect(health.status).toBe(200);
 
