@@ -8,6 +8,7 @@ export async function register() {
   const cfg = getConfig();
   const { logger } = await import("./lib/log");
   const log = logger("startup");
+  (await import("./lib/web/heap-policy")).applyHeapGrowingPercent(cfg.heapGrowingPercent);
   (await import("./lib/web/method-guard")).installMethodGuard();
   if (cfg.secretKeySource === "generated-dev-key")
     log.warn("SECRET_KEY is not set: using a generated development key from .data/dev-secret-key");

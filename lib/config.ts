@@ -62,6 +62,8 @@ export interface AppConfig {
   /** ADR 0007: the chain head's anchor, a Key Vault secret whose version history the database administrator cannot rewrite. */
   auditAnchor: { vaultUrl?: string; secretName: string };
   schedulerInProcess: boolean;
+  /** lib/web/heap-policy.ts: percent past the live set the console's heap may grow (0: V8's own choice). */
+  heapGrowingPercent: number;
   scheduler: { healthPort: number };
   /** The scan lease (see docs/discovery.md, "Resume after an interruption"). */
   scan: { leaseMs: number; heartbeatMs: number; maxInterruptions: number };
@@ -216,6 +218,7 @@ export function loadConfig(
       secretName: r.AUDIT_ANCHOR_SECRET_NAME,
     },
     schedulerInProcess: r.SCHEDULER_IN_PROCESS,
+    heapGrowingPercent: r.HEAP_GROWING_PERCENT,
     scheduler: { healthPort: r.SCHEDULER_HEALTH_PORT },
     scan: { leaseMs: r.SCAN_LEASE_MS, heartbeatMs: r.SCAN_HEARTBEAT_MS, maxInterruptions: r.SCAN_MAX_INTERRUPTIONS },
     rotation: { leaseMs: r.ROTATION_LEASE_MS },

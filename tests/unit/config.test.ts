@@ -405,3 +405,14 @@ describe("SECRET_KEY_PREVIOUS", () => {
     expect(configError({ SECRET_KEY: KEY, SECRET_KEY_PREVIOUS: "short" })).toContain("SECRET_KEY_PREVIOUS:");
   });
 });
+
+describe("heap growing percent", () => {
+  it("defaults to 50 (the console's heap grows at most half past its live data) and takes 0 for V8's own choice", () => {
+    expect(loadConfig({ SECRET_KEY: KEY }).heapGrowingPercent).toBe(50);
+    expect(loadConfig({ SECRET_KEY: KEY, HEAP_GROWING_PERCENT: "0" }).heapGrowingPercent).toBe(0);
+  });
+
+  it.each(["-1", "301", "many"])("rejects HEAP_GROWING_PERCENT=%s", (value) => {
+    expect(configError({ SECRET_KEY: KEY, HEAP_GROWING_PERCENT: value })).toContain("HEAP_GROWING_PERCENT:");
+  });
+});
