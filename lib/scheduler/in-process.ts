@@ -4,6 +4,7 @@
  * entry beside server.js. PGlite lives in this process's memory and cannot be opened from a second thread, and
  * `next dev` has no bundle: there scans run on the web process's own heap, as before.
  */
+import { keepNoTallies } from "../compliance/tallies-cache";
 import { logger } from "../log";
 import { defaultJobs } from "./jobs";
 import { findScanThreadBundle } from "./scan-in-thread";
@@ -15,7 +16,11 @@ export function startInProcessScheduler(database: "postgres" | "pglite"): Schedu
   const bundle = findScanThreadBundle();
   const threaded = database === "postgres" && bundle !== undefined;
   const scheduler = startScheduler({ jobs: defaultJobs(threaded ? { thread: { bundle } } : undefined) });
-  if (threaded) log.info({ bundle }, "scans run in a worker thread with a capped heap");
+  if (threaded) {
+    // only the refresh job evaluates on this heap; a scan's evaluation runs (and keeps) in its thread
+    keepNoTallies();
+    log.info({ bundle }, "scans run in a worker thread with a capped heap");
+  }
   else
     log.warn(
       { database, bundle: bundle ?? null },

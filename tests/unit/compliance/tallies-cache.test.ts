@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { keepTallies, takeTallies } from "@/lib/compliance/tallies-cache";
+import { keepNoTallies, keepTallies, takeTallies } from "@/lib/compliance/tallies-cache";
 import { packTallies, unpackTallies, type Tallies } from "@/lib/compliance/tallies";
 import type { TallyRow } from "@/lib/db/schema";
 
@@ -12,6 +12,16 @@ describe("the kept tallies", () => {
     expect(takeTallies("snap-1")).toBe(t);
     // the evaluation changes them in place: a second taker must not get the changed map
     expect(takeTallies("snap-1")).toBeUndefined();
+  });
+
+  it("are not kept once keeping is off (the console's process in the single-container mode)", () => {
+    const t: Tallies = new Map();
+    keepTallies("snap-3", t);
+    keepNoTallies();
+    // what was kept goes, and nothing new is kept
+    expect(takeTallies("snap-3")).toBeUndefined();
+    keepTallies("snap-4", t);
+    expect(takeTallies("snap-4")).toBeUndefined();
   });
 });
 
