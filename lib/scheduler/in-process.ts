@@ -20,8 +20,7 @@ export function startInProcessScheduler(database: "postgres" | "pglite"): Schedu
     // only the refresh job evaluates on this heap; a scan's evaluation runs (and keeps) in its thread
     keepNoTallies();
     log.info({ bundle }, "scans run in a worker thread with a capped heap");
-  }
-  else
+  } else
     log.warn(
       { database, bundle: bundle ?? null },
       "scans run on the web server's heap (needs PostgreSQL and the built scan-worker.js for a scan thread)",

@@ -1,6 +1,7 @@
 // Evidence package benchmark: a 1,000-vault estate seeded into a fresh PostgreSQL database (no cloud), then the
 // package gathered (compliance evaluated on the fly over every vault, object and app), rendered to PDF with its CSV
-// attachments, and stored, as an Auditor. Prints wall time per phase, pages, size and the process's peak RSS.
+// attachments, and stored, as an Auditor. Prints wall time per phase, pages, size and the process's peak RSS. Runs under
+// the console's heap policy (HEAP_GROWING_PERCENT, default 50; 0 for V8's own), as an on-demand package does.
 //   npm run bench:reports        options: --vaults 1000 --assets 20000 --apps 500 --budget 15000 (ms) [--keep]
 //   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is the admin URL: a new database is created and dropped.
 import { randomUUID } from "node:crypto";
@@ -28,6 +29,10 @@ async function main() {
       await c.end();
     });
     Object.assign(process.env, env, { LOG_LEVEL: "warn" });
+    // the console renders on-demand packages in its own process, under its heap policy (HEAP_GROWING_PERCENT)
+    const { getConfig } = await import("../../lib/config");
+    const { applyHeapGrowingPercent } = await import("../../lib/web/heap-policy");
+    const heapGrowingPercent = applyHeapGrowingPercent(getConfig().heapGrowingPercent) ?? 0;
     const { collectEvidence } = await import("../../lib/reports/collect");
     const { renderEvidencePdf } = await import("../../lib/reports/render");
     const { storeReport } = await import("../../lib/reports/store");
@@ -60,7 +65,7 @@ async function main() {
     console.log(
       JSON.stringify(
         {
-          machine: { cpus: os.cpus().length, load1: os.loadavg()[0].toFixed(2) },
+          machine: { cpus: os.cpus().length, load1: os.loadavg()[0].toFixed(2), heapGrowingPercent },
           estate: { vaults: data.inventory?.byVault.length, assets: ASSETS, apps: APPS },
           ms: {
             gather: Math.round(t1 - t0),
