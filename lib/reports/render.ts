@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { createElement, type ReactElement } from "react";
 import type { Attachment } from "./attachments";
 import type { EvidenceData } from "./evidence-data";
-import { withEmbeddedFiles } from "./pdf/embed-files";
+import { withRenderJob } from "./pdf/render-job";
 import { EvidenceDocument } from "./pdf/evidence-document";
 import { registerFonts } from "./pdf/fonts";
 
@@ -37,7 +37,7 @@ async function loadRenderer(): Promise<{ renderer: Renderer; pdfkit: PdfKit }> {
 async function render(doc: ReactElement, files: readonly Attachment[], at: Date): Promise<RenderedPdf> {
   const { renderer, pdfkit } = await loadRenderer();
   registerFonts(renderer.Font);
-  const pdf = await withEmbeddedFiles(pdfkit.default, files, at, () =>
+  const pdf = await withRenderJob(pdfkit.default, files, at, () =>
     renderer.renderToBuffer(doc as Parameters<typeof renderer.renderToBuffer>[0]),
   );
   return { pdf, sha256: createHash("sha256").update(pdf).digest("hex") };

@@ -10,12 +10,16 @@ import path from "node:path";
 import type { Font as FontApi } from "@react-pdf/renderer";
 
 let registered = false;
+const DIR = path.join(process.cwd(), "lib/reports/fonts");
 
-export function registerFonts(Font: typeof FontApi, dir = path.join(process.cwd(), "lib/reports/fonts")): void {
+/** The file of a weight of the sans face (page-numbers.tsx stamps with it through pdfkit directly). */
+export const sansFile = (weight: 400 | 600, dir = DIR) => path.join(dir, `ibm-plex-sans-${weight}-normal.ttf`);
+
+export function registerFonts(Font: typeof FontApi, dir = DIR): void {
   if (registered) return;
   Font.register({
     family: "Plex",
-    fonts: [400, 600].map((w) => ({ src: path.join(dir, `ibm-plex-sans-${w}-normal.ttf`), fontWeight: w })),
+    fonts: ([400, 600] as const).map((w) => ({ src: sansFile(w, dir), fontWeight: w })),
   });
   Font.register({ family: "PlexMono", src: path.join(dir, "ibm-plex-mono-400-normal.ttf") });
   // words are never hyphenated: ids and hashes must stay copyable

@@ -1,6 +1,7 @@
 import { Page, Text, View } from "./primitives";
 import type { ReactNode } from "react";
 import type { EvidenceMeta } from "../evidence-data";
+import { PageNumber } from "./page-numbers";
 import { s } from "./styles";
 
 /**
@@ -31,7 +32,7 @@ export function SectionPage({
       {children}
       <View style={s.footer} fixed>
         <Text>Generated {meta.generatedAt.replace("T", " ").slice(0, 19)} UTC by CertifyClouds</Text>
-        <Text render={({ pageNumber, totalPages }) => `Page ${pageNumber} of ${totalPages}`} />
+        <PageNumber size={s.footer.fontSize} colour={s.footer.color} />
       </View>
     </Page>
   );
