@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { getConfig } from "../config";
 import * as schema from "./schema";
@@ -31,10 +32,9 @@ async function open(): Promise<Handle> {
   const cfg = getConfig().database;
   if (cfg.url) {
     const { Pool } = await import("pg");
-    const { drizzle } = await import("drizzle-orm/node-postgres");
     const { CallbackClient } = await import("./pg-callback-client");
     const pool = new Pool({ connectionString: cfg.url, max: cfg.poolMax, Client: CallbackClient });
-    const db = drizzle(pool, { schema }) as unknown as Db;
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
     return { db, kind: "postgres", close: () => pool.end() };
   }
   const { PGlite } = await import("@electric-sql/pglite");
