@@ -41,7 +41,7 @@ export function AuditSummary({ d }: { d: NonNullable<EvidenceData["audit"]> }) {
         ]}
       />
       <Text style={s.p}>{d.verification.detail}.</Text>
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         Chain head and anchor
       </Text>
       <View style={{ borderWidth: 0.5, borderColor: RULE, padding: 6, marginBottom: 6 }} wrap={false}>
@@ -60,7 +60,7 @@ export function AuditSummary({ d }: { d: NonNullable<EvidenceData["audit"]> }) {
         {d.head ? `${d.head.seq}:${d.head.hash.slice(0, 12)}...` : "SEQ:HASH"} (the full hash above). Deleting rows
         after it makes that check fail.
       </Text>
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         By outcome
       </Text>
       <Table
@@ -70,7 +70,7 @@ export function AuditSummary({ d }: { d: NonNullable<EvidenceData["audit"]> }) {
         ]}
         rows={d.byOutcome}
       />
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         Most frequent actions
       </Text>
       <Table

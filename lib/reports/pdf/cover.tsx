@@ -30,7 +30,7 @@ export function Cover({ data, title }: { data: EvidenceData; title: string }) {
       {line("Product version", m.productVersion)}
       {line("Inventory as of", m.lastScanAt ? `last scan finished ${utc(m.lastScanAt)}` : "no finished scan")}
       {line("Sections", m.sections.map((id) => SECTION_TITLES[id]).join(", "))}
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         Row counts
       </Text>
       <Table
@@ -42,15 +42,15 @@ export function Cover({ data, title }: { data: EvidenceData; title: string }) {
       />
       {data.attachments.length > 0 && (
         <View wrap={false}>
-          <Text style={s.h2} minPresenceAhead={60}>
+          <Text style={s.h2} minPresenceAhead={120}>
             Attached files (PDF attachments)
           </Text>
           <Table
             columns={[
               { title: "File", width: 2.2, value: (r) => r.name },
-              { title: "Rows", width: 0.8, align: "right", value: (r) => r.rows },
-              { title: "Bytes", width: 1, align: "right", value: (r) => r.bytes },
-              { title: "SHA-256", width: 7, mono: true, value: (r) => r.sha256 },
+              { title: "Rows", width: 0.9, align: "right", value: (r) => r.rows },
+              { title: "Bytes", width: 1.2, align: "right", value: (r) => r.bytes },
+              { title: "SHA-256", width: 6.7, mono: true, value: (r) => r.sha256 },
             ]}
             rows={data.attachments}
           />

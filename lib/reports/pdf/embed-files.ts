@@ -29,6 +29,8 @@ export interface PdfDoc {
   widthOfString(text: string): number;
   text(text: string, x: number, y: number, options: Record<string, unknown>): PdfDoc;
   _ctm: number[];
+  _font: unknown;
+  _fontFamilies: Record<string, unknown>;
   page: { height: number };
 }
 

@@ -64,7 +64,7 @@ export function Inventory({ d }: { d: NonNullable<EvidenceData["inventory"]> }) 
       head: (
         <>
           <Heading>Inventory</Heading>
-          <Text style={s.h2} minPresenceAhead={60}>
+          <Text style={s.h2} minPresenceAhead={120}>
             By subscription
           </Text>
           <Table
@@ -79,13 +79,13 @@ export function Inventory({ d }: { d: NonNullable<EvidenceData["inventory"]> }) 
             ]}
             rows={d.bySubscription}
           />
-          <Text style={s.h2} minPresenceAhead={60}>
+          <Text style={s.h2} minPresenceAhead={120}>
             By vault
           </Text>
         </>
       ),
       // the subscriptions table shares the first page
-      first: Math.max(5, 36 - d.bySubscription.length),
+      first: Math.max(5, Math.floor(38 - 0.8 * d.bySubscription.length)),
     },
   );
 }
@@ -133,7 +133,7 @@ export function Apps({ d }: { d: NonNullable<EvidenceData["apps"]> }) {
           <Kpis
             items={d.counts.map((c) => ({ label: c.status, value: String(c.count), colour: STATUS_COLOUR[c.status] }))}
           />
-          <Text style={s.h2} minPresenceAhead={60}>
+          <Text style={s.h2} minPresenceAhead={120}>
             Credentials not healthy
           </Text>
         </>
@@ -180,7 +180,7 @@ export function Coverage({ d }: { d: NonNullable<EvidenceData["coverage"]> }) {
             Last scan: {d.lastScan ? `${d.lastScan.status}, finished ${utc(d.lastScan.finishedAt)}` : "none"}. An
             unreadable vault&apos;s objects are not in this package: its findings cover only its ARM settings.
           </Text>
-          <Text style={s.h2} minPresenceAhead={60}>
+          <Text style={s.h2} minPresenceAhead={120}>
             Unreadable vaults and why
           </Text>
         </>

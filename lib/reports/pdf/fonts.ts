@@ -12,8 +12,9 @@ import type { Font as FontApi } from "@react-pdf/renderer";
 let registered = false;
 const DIR = path.join(process.cwd(), "lib/reports/fonts");
 
-/** The file of a weight of the sans face (page-numbers.tsx stamps with it through pdfkit directly). */
+/** The file of a weight of the sans face (page-numbers.tsx stamps with it, measure.ts measures with it). */
 export const sansFile = (weight: 400 | 600, dir = DIR) => path.join(dir, `ibm-plex-sans-${weight}-normal.ttf`);
+export const monoFile = (dir = DIR) => path.join(dir, "ibm-plex-mono-400-normal.ttf");
 
 export function registerFonts(Font: typeof FontApi, dir = DIR): void {
   if (registered) return;
@@ -21,7 +22,7 @@ export function registerFonts(Font: typeof FontApi, dir = DIR): void {
     family: "Plex",
     fonts: ([400, 600] as const).map((w) => ({ src: sansFile(w, dir), fontWeight: w })),
   });
-  Font.register({ family: "PlexMono", src: path.join(dir, "ibm-plex-mono-400-normal.ttf") });
+  Font.register({ family: "PlexMono", src: monoFile(dir) });
   // words are never hyphenated: ids and hashes must stay copyable
   Font.registerHyphenationCallback((word) => [word]);
   registered = true;

@@ -8,6 +8,7 @@
 import type { ReactNode } from "react";
 import type { PdfDoc } from "./embed-files";
 import { sansFile } from "./fonts";
+import { selectFont } from "./pdfkit-font";
 import { currentRenderJob, type PageNumberSlot } from "./render-store";
 
 const Canvas = "CANVAS" as unknown as (p: {
@@ -42,7 +43,8 @@ export function stampPageNumbers(doc: PdfDoc, slots: readonly PageNumberSlot[], 
     doc.switchToPage(slot.page);
     const label = pageLabel(slot.page + 1, total);
     doc.save();
-    doc.font(sansFile(400)).fontSize(slot.size).fillColor(slot.colour);
+    selectFont(doc, sansFile(400));
+    doc.fontSize(slot.size).fillColor(slot.colour);
     doc.text(label, slot.x + slot.width - doc.widthOfString(label), slot.y, { lineBreak: false });
     doc.restore();
   }

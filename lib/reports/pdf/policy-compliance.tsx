@@ -15,7 +15,7 @@ export function Policy({ d }: { d: NonNullable<EvidenceData["policy"]> }) {
         ]}
         rows={d.settings}
       />
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         Rules and parameters
       </Text>
       <Table
@@ -29,7 +29,7 @@ export function Policy({ d }: { d: NonNullable<EvidenceData["policy"]> }) {
         ]}
         rows={d.rules}
       />
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         Waivers
       </Text>
       {d.waivers === null ? (
@@ -58,10 +58,11 @@ const STATUS_LABEL: Record<string, string> = {
   customer: "Customer",
 };
 
+/** A fragment, not a View: the heading's minPresenceAhead only moves it to the next page among siblings before it. */
 function FrameworkTable({ fw }: { fw: FrameworkResult }) {
   return (
-    <View>
-      <Text style={s.h2} minPresenceAhead={60}>
+    <>
+      <Text style={s.h2} minPresenceAhead={120}>
         {fw.name} {fw.version} - score {pct(fw.score)}
       </Text>
       <Table
@@ -80,7 +81,7 @@ function FrameworkTable({ fw }: { fw: FrameworkResult }) {
         ]}
         rows={fw.controls}
       />
-    </View>
+    </>
   );
 }
 

@@ -49,7 +49,7 @@ export function Summary({ d }: { d: NonNullable<EvidenceData["summary"]> }) {
           ? "Findings were evaluated from the inventory at generation time with the rules' default parameters."
           : "Figures are the persisted evaluation."}
       </Text>
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         Score trend
       </Text>
       {d.trend && d.trend.length > 1 ? (
@@ -57,7 +57,7 @@ export function Summary({ d }: { d: NonNullable<EvidenceData["summary"]> }) {
       ) : (
         <Text style={s.note}>No score history is recorded yet: the trend appears once score snapshots are kept.</Text>
       )}
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         By framework
       </Text>
       <Table
@@ -67,7 +67,7 @@ export function Summary({ d }: { d: NonNullable<EvidenceData["summary"]> }) {
         ]}
         rows={d.frameworks}
       />
-      <Text style={s.h2} minPresenceAhead={60}>
+      <Text style={s.h2} minPresenceAhead={120}>
         By subscription
       </Text>
       <Table

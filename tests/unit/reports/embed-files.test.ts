@@ -18,7 +18,7 @@ describe("embedded files", () => {
     const files = [
       { name: "a.csv", description: "First (file)", mime: "text/csv", data: Buffer.from("id,name\n1,één\n") },
       { name: "b.jsonl", description: "Second", mime: "application/jsonl", data: Buffer.alloc(70_000, "x") },
-    ];
+    ].map((f) => ({ ...f, rows: 1, bytes: f.data.length, sha256: "" }));
     const doc = h(Document, {}, h(Page, { size: "A4" }, h(Text, {}, "Body")));
     const { pdf } = await renderPdfDocument(doc, files, new Date("2026-12-01T00:00:00Z"));
     const dir = mkdtempSync(path.join(tmpdir(), "cc-embed-"));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { csvLine } from "@/lib/csv";
 import { formatParams } from "@/lib/reports/collect";
-import { breakable, cellLines, columnChars } from "@/lib/reports/pdf/table";
+import { textWidth, wrapText } from "@/lib/reports/pdf/measure";
 import { previousMonth } from "@/lib/scheduler/jobs";
 
 describe("CSV lines", () => {
@@ -22,23 +22,33 @@ describe("rule parameters for people", () => {
   });
 });
 
-describe("table word breaks", () => {
-  it("cuts a token longer than its column into lines that fit, after a separator where one falls late enough", () => {
-    const hash = "a".repeat(64);
-    const out = breakable(hash, 20);
-    expect(out.split("\n").map((l) => l.length)).toEqual([20, 20, 20, 4]);
-    expect(out.replace(/\n/g, "")).toBe(hash);
-    expect(breakable("vault kv-payments-prod-westeurope-01", 20)).toBe("vault kv-payments-prod-\nwesteurope-01");
-    expect(breakable("short words stay", 20)).toBe("short words stay");
+describe("table line breaks (measured in the PDF's fonts)", () => {
+  it("packs words into lines no wider than the column, keeping the text's own line breaks", () => {
+    const lines = wrapText("expires in 2 days (within 30)\nsecond", 60, "sans", 8.5);
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.at(-1)).toBe("second");
+    expect(lines.slice(0, -1).join(" ")).toBe("expires in 2 days (within 30)");
+    for (const l of lines) expect(textWidth(l, "sans", 8.5)).toBeLessThanOrEqual(60);
+    expect(wrapText("short words stay", 200, "sans", 8.5)).toEqual(["short words stay"]);
   });
 
-  it("knows how many characters a column holds, and how many lines a cell takes", () => {
-    // a whole-width column of Plex Sans at 8.5 pt, ids at ~0.53 em: (515 − 6) / (8.5 × 0.55)
-    expect(columnChars(1)).toBe(108);
-    expect(columnChars(0.1, true)).toBe(10);
-    expect(cellLines("short", 20)).toBe(1);
-    expect(cellLines("compliance-snapshot 3f2b8c1e-13-4e0b-9a51-0c6e1d2f7a88", 16)).toBe(5);
-    expect(cellLines("expires in 2 days (within 30)", 20)).toBe(2);
+  it("cuts a token longer than its column, after a separator where one falls late enough, else at the width", () => {
+    const hash = "a".repeat(64);
+    const cut = wrapText(hash, 20 * textWidth("a", "mono", 7), "mono", 7);
+    expect(cut.map((l) => l.length)).toEqual([20, 20, 20, 4]);
+    const id = wrapText(
+      "vault kv-payments-prod-westeurope-01",
+      textWidth("kv-payments-prod-west", "sans", 8.5),
+      "sans",
+      8.5,
+    );
+    expect(id).toEqual(["vault", "kv-payments-prod-", "westeurope-01"]);
+  });
+
+  it("measures with the font's advances: wide letters take more room than narrow ones", () => {
+    expect(textWidth("WWWW", "sans", 8.5)).toBeGreaterThan(textWidth("iiii", "sans", 8.5) * 2);
+    expect(textWidth("WWWW", "mono", 7)).toBeCloseTo(textWidth("iiii", "mono", 7), 5);
+    expect(textWidth("abc", "sans", 17)).toBeCloseTo(2 * textWidth("abc", "sans", 8.5), 5);
   });
 });
 

@@ -71,6 +71,21 @@ describe("tablePages", () => {
     }
     const seen = [...text.matchAll(/kv-row-(\d{3})/g)].map((m) => Number(m[1]));
     expect(seen).toEqual(rows.map((_, i) => i));
+    // the columns are written separately: each row's number sits on its name's line, flush with the right edge
+    const boxes = execFileSync("pdftotext", ["-bbox", file, "-"], { encoding: "utf8" })
+      .split("<page ")
+      .slice(1)
+      .flatMap((page, p) =>
+        [...page.matchAll(/<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map(
+          (m) => ({ p, x: Number(m[1]), y: Number(m[2]), w: m[3] }),
+        ),
+      );
+    for (const [i] of rows.entries()) {
+      const name = boxes.find((b) => b.w.startsWith(`kv-row-${String(i).padStart(3, "0")}`))!;
+      const n = boxes.find((b) => b.p === name.p && b.w === String(i * 3) && Math.abs(b.y - name.y) < 0.5);
+      expect(n, `row ${i}`).toBeDefined();
+      expect(n!.x).toBeCloseTo(595.28 - 40 - 3, 0);
+    }
     expect(pages[0]).toContain("Vaults head");
     expect(pages.at(-1)).toContain("End of vaults");
   }, 60_000);
