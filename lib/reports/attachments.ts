@@ -22,7 +22,7 @@ async function collect(
   name: string,
   description: string,
   mime: string,
-  gen: AsyncGenerator<string>,
+  gen: AsyncIterable<string> | Iterable<string>,
   header: number,
 ): Promise<Attachment> {
   const parts: Buffer[] = [];
@@ -44,11 +44,20 @@ async function collect(
   };
 }
 
+const ON_THE_FLY = "Every compliance finding, evaluated at generation time (no evaluation recorded yet)";
+
 export async function buildAttachments(
   ctx: Ctx,
-  opts: { subscriptions: string[]; period: { from: Date; to: Date }; anchor: AnchorRef | null; now: Date },
+  opts: {
+    subscriptions: string[];
+    period: { from: Date; to: Date };
+    anchor: AnchorRef | null;
+    now: Date;
+    /** findings.csv already written by the package's own on-the-fly evaluation (collect.ts): not evaluated again. */
+    evaluatedFindingsCsv?: readonly string[];
+  },
 ): Promise<Attachment[]> {
-  const { subscriptions, period, anchor, now } = opts;
+  const { subscriptions, period, anchor, now, evaluatedFindingsCsv } = opts;
   const one = subscriptions.length === 1 ? { subscription: subscriptions[0] } : {};
   const list: Attachment[] = [];
   const db = await dbOf(ctx);
@@ -70,21 +79,23 @@ export async function buildAttachments(
       exportVaultsCsv({ ctx, input: {}, subscriptionIds: subscriptions }),
       1,
     ),
-    evaluated
-      ? await collect(
-          "findings.csv",
-          "Every open compliance finding (failing, waived, unknown) of the latest evaluation",
-          "text/csv",
-          exportOpenFindingsCsv(db, subscriptions),
-          1,
-        )
-      : await collect(
-          "findings.csv",
-          "Every compliance finding, evaluated at generation time (no evaluation recorded yet)",
-          "text/csv",
-          exportFindingsCsv({ ctx, input: { subscriptions }, now }),
-          1,
-        ),
+    evaluatedFindingsCsv
+      ? await collect("findings.csv", ON_THE_FLY, "text/csv", evaluatedFindingsCsv, 1)
+      : evaluated
+        ? await collect(
+            "findings.csv",
+            "Every open compliance finding (failing, waived, unknown) of the latest evaluation",
+            "text/csv",
+            exportOpenFindingsCsv(db, subscriptions),
+            1,
+          )
+        : await collect(
+            "findings.csv",
+            ON_THE_FLY,
+            "text/csv",
+            exportFindingsCsv({ ctx, input: { subscriptions }, now }),
+            1,
+          ),
     await collect(
       "app-credentials.csv",
       "App registration credentials (hints and dates only)",

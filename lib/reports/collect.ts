@@ -16,6 +16,8 @@ import { version } from "../../package.json";
 import { buildAttachments, type Attachment } from "./attachments";
 import { auditSection } from "./audit-source";
 import { evaluateCompliance } from "./compliance-source";
+import { FINDINGS_CSV_HEADER, findingsCsvChunk } from "./findings-csv";
+import { csvLine } from "../csv";
 import { SECTIONS, type EvidenceData, type SectionId } from "./evidence-data";
 import { appsSection, coverageSection, expirySection, inventorySection } from "./inventory-source";
 import { persistedCompliance, scoreTrend, waiversInPeriod } from "./persisted-compliance";
@@ -72,7 +74,13 @@ export async function collectEvidence({
   const needCompliance = want("summary") || want("compliance") || want("findings") || want("inventory");
   // the figures the console shows (the latest evaluation); evaluated here only before the first evaluation
   const persisted = needCompliance ? await persistedCompliance(db, subs) : null;
-  const compliance = persisted ?? (needCompliance ? await evaluateCompliance(db, subs, now) : null);
+  // evaluated on the fly: the same pass writes findings.csv (one evaluation of the estate, not two)
+  const findingsCsv = persisted || !needCompliance ? undefined : [csvLine(FINDINGS_CSV_HEADER)];
+  const compliance =
+    persisted ??
+    (findingsCsv
+      ? await evaluateCompliance(db, subs, now, { onBatch: (b) => b.length && findingsCsv.push(findingsCsvChunk(b)) })
+      : null);
   const names = await subscriptionNames(db);
   const data: EvidenceData = {
     meta: {
@@ -157,7 +165,13 @@ export async function collectEvidence({
   if (want("rotations")) data.rotations = await rotationsSection(db, subs, period);
   if (want("audit")) data.audit = await auditSection(db, period, anchor);
 
-  const attachments = await buildAttachments(ctx, { subscriptions: subs, period, anchor, now });
+  const attachments = await buildAttachments(ctx, {
+    subscriptions: subs,
+    period,
+    anchor,
+    now,
+    evaluatedFindingsCsv: findingsCsv,
+  });
   data.attachments = attachments.map((a) => ({
     name: a.name,
     description: a.description,

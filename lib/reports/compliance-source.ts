@@ -115,7 +115,14 @@ export async function evaluateCompliance(
   db: DbOrTx,
   subscriptionIds: string[],
   now: Date,
-  { maxShown = 200 }: { maxShown?: number } = {},
+  {
+    maxShown = 200,
+    onBatch,
+  }: {
+    maxShown?: number;
+    /** Sees every batch of findings as it is evaluated (the package's findings.csv is written from the same pass). */
+    onBatch?: (batch: LocatedFinding[]) => void;
+  } = {},
 ): Promise<ComplianceResult> {
   const tenant: Tally = new Map();
   const bySub = new Map<string, Tally>();
@@ -130,6 +137,7 @@ export async function evaluateCompliance(
     add(t, f.ruleId, f.status === "pass");
   };
   for await (const batch of findingBatches(db, subscriptionIds, now)) {
+    onBatch?.(batch);
     for (const f of batch) {
       if (f.status === "unknown") counts.unknown++;
       if (f.status !== "pass" && f.status !== "fail") continue;

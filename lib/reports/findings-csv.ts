@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ruleById } from "../compliance";
+import { ruleById, type LocatedFinding } from "../compliance";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
 import { csvLine } from "../csv";
@@ -48,25 +48,29 @@ export async function* exportFindingsCsv({
     subscriptions.map((s) => s.toLowerCase()),
     now,
   )) {
-    if (batch.length === 0) continue;
-    yield batch
-      .map((f) => {
-        const rule = ruleById(f.ruleId);
-        return csvLine([
-          f.status,
-          rule?.severity,
-          f.ruleId,
-          rule?.title,
-          f.scope,
-          f.objectName,
-          f.vaultName,
-          f.subscriptionId,
-          f.reason,
-          f.objectId,
-        ]);
-      })
-      .join("");
+    if (batch.length) yield findingsCsvChunk(batch);
   }
+}
+
+/** A batch of evaluated findings as CSV lines (FINDINGS_CSV_HEADER's columns). */
+export function findingsCsvChunk(batch: readonly LocatedFinding[]): string {
+  return batch
+    .map((f) => {
+      const rule = ruleById(f.ruleId);
+      return csvLine([
+        f.status,
+        rule?.severity,
+        f.ruleId,
+        rule?.title,
+        f.scope,
+        f.objectName,
+        f.vaultName,
+        f.subscriptionId,
+        f.reason,
+        f.objectId,
+      ]);
+    })
+    .join("");
 }
 
 /**

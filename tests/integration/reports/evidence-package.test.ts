@@ -18,6 +18,7 @@ import { alertOutbox, auditLog, complianceFindings, complianceWaivers, rotations
 import { evaluateCompliance } from "@/lib/compliance/evaluate-estate";
 import { systemCtx } from "@/lib/context";
 import { collectEvidence } from "@/lib/reports/collect";
+import { exportFindingsCsv } from "@/lib/reports/findings-csv";
 import { SECTION_TITLES } from "@/lib/reports/evidence-data";
 import { generateAuditLogPdf, generateEvidencePackage } from "@/lib/reports/generate";
 import { downloadReport, listReports } from "@/lib/reports/store";
@@ -145,6 +146,21 @@ describe("evidence package", () => {
     const text = pdftotext(file);
     expect(text).toContain("report.generated");
     expect(text).toContain("scan.requested");
+  });
+
+  it("before the first evaluation, one on-the-fly pass gives both the figures and findings.csv", async () => {
+    const now = new Date();
+    const ctx = userCtx("CertifyClouds.Auditor");
+    const { data, attachments } = await collectEvidence({ ctx, input: {}, now });
+    expect(data.summary!.source).toBe("on-the-fly");
+    const attached = attachments.find((a) => a.name === "findings.csv")!.data.toString("utf8");
+    // the same file a separate evaluation at the same instant writes, and its failures are the PDF's count
+    let separate = "";
+    for await (const chunk of exportFindingsCsv({ ctx, input: {}, now })) separate += chunk;
+    expect(attached).toBe(separate);
+    const failing = attached.split("\r\n").filter((l) => l.startsWith("fail,"));
+    expect(failing.length).toBeGreaterThan(0);
+    expect(failing).toHaveLength(data.findings!.total);
   });
 
   it("after an evaluation, the figures are the console's: score, failing findings, waivers, trend and rotations", async () => {
