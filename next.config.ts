@@ -19,7 +19,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // PGlite loads its wasm from a file URL; bundling it breaks start-up.
   // @react-pdf/renderer (and pdfkit under it) load fonts and wasm at run time: not bundled either.
-  serverExternalPackages: ["@electric-sql/pglite", "pino", "pg-boss", "@react-pdf/renderer", "pdfkit"],
+  serverExternalPackages: ["@electric-sql/pglite", "pino", "pg-boss", "@react-pdf/renderer", "pdfkit", "fontkit"],
   experimental: { authInterrupts: true },
   // `npm run typecheck` checks the whole tree (tests included) in CI; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { expect, signInAs, test, withDb } from "./fixtures";
@@ -18,6 +19,11 @@ test("an Auditor generates an evidence package, downloads it, and both are audit
   await row.getByRole("link", { name: "Download PDF" }).click();
   const file = await (await download).path();
   expect(createHash("sha256").update(readFileSync(file!)).digest("hex")).toBe(sha);
+  // rendered by the built server: the drawn table rows and the stamped page numbers are in the file's text
+  const text = execFileSync("pdftotext", ["-layout", file!, "-"], { encoding: "utf8" });
+  expect(text).toMatch(/Page 2 of \d+/);
+  expect(text).toMatch(/By vault\s+Vault\s+Subscription/);
+  expect(text).toMatch(/kv-\S+\s+\S.*\s\d+\s+\d+\s+\d+/);
   const actions = await withDb(async (c) =>
     (await c.query("select action from audit_log where details->>'sha256' = $1 order by seq", [sha])).rows.map(
       (r) => r.action,
