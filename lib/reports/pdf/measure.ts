@@ -21,10 +21,16 @@ function face(f: Face) {
   return m;
 }
 
-/** Where a line of `size` points starts its glyphs' box (pdfkit's text y) to sit in the middle of a `line`-tall box. */
-export function glyphTop(f: Face, size: number, line: number): number {
+/** How far below the top of a `line`-tall box the baseline of `size`-point text in the middle of it falls. */
+export function middleBaseline(f: Face, size: number, line: number): number {
   const { font } = face(f);
-  return (line - ((font.ascent - font.descent) * size) / font.unitsPerEm) / 2;
+  return (line - ((font.ascent - font.descent) * size) / font.unitsPerEm) / 2 + ascent(f, size);
+}
+
+/** The face's ascent at `size` points: where pdfkit puts the baseline below the y it is given. */
+export function ascent(f: Face, size: number): number {
+  const { font } = face(f);
+  return (font.ascent * size) / font.unitsPerEm;
 }
 
 /** The width of `text` at `size` points, in points. */

@@ -1,7 +1,7 @@
 import { Text, View } from "./primitives";
 import type { ReactNode } from "react";
 import { monoFile, sansFile } from "./fonts";
-import { glyphTop, textWidth, wrapText, type Face } from "./measure";
+import { ascent, middleBaseline, textWidth, wrapText, type Face } from "./measure";
 import { selectFont } from "./pdfkit-font";
 import { currentRenderJob } from "./render-store";
 import { BAND, INK, RULE, s } from "./styles";
@@ -92,6 +92,8 @@ function Block<T>({ columns, laid, from, to }: { columns: Column<T>[]; laid: Lai
       wrap={false}
       paint={(p, width) => {
         const doc = currentRenderJob()?.doc;
+        // one baseline for every face in a line: the body text's, centred in the line
+        const baseline = middleBaseline("sans", BODY.sans, LINE);
         const xs = columns.map((_, i) => (width * columns.slice(0, i).reduce((n, c) => n + c.width, 0)) / total);
         const ws = columns.map((c) => (width * c.width) / total);
         let y = 0;
@@ -109,7 +111,7 @@ function Block<T>({ columns, laid, from, to }: { columns: Column<T>[]; laid: Lai
                 c.align === "right"
                   ? xs[ci] + ws[ci] - CELL_PADDING / 2 - textWidth(line, f, size)
                   : xs[ci] + CELL_PADDING / 2;
-              p.text(line, x, y + li * LINE + glyphTop(f, size, LINE), { lineBreak: false });
+              p.text(line, x, y + li * LINE + baseline - ascent(f, size), { lineBreak: false });
             });
           });
           y += h;
