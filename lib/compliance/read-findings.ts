@@ -74,21 +74,35 @@ export async function listFindings({ ctx, input }: { ctx: Ctx; input?: unknown }
   return { rows, total, query };
 }
 
-/** The CSV export's rows: the same filters, every page, in batches (at most 100k rows). */
+/**
+ * The CSV export's rows: the same filters, every row, in batches — severity by severity, and within one in
+ * (rule, object) order by keyset on the primary key, so each batch is an index range scan however deep the export
+ * goes (it used to page by OFFSET, and stopped at 100,000 rows).
+ */
 export async function* findingsForExport({ ctx, input }: { ctx: Ctx; input?: unknown }) {
   assertPermission(ctx, "dashboard:read");
   const query = listFindingsInput.parse(input ?? {});
   const db = await dbOf(ctx);
-  for (let offset = 0; offset < 100_000; offset += 1000) {
-    const rows = await db
-      .select()
-      .from(complianceFindings)
-      .where(where(query))
-      .orderBy(SEVERITY_ORDER, asc(complianceFindings.ruleId), asc(complianceFindings.objectId))
-      .limit(1000)
-      .offset(offset);
-    yield rows;
-    if (rows.length < 1000) return;
+  const f = complianceFindings;
+  for (const severity of SEVERITIES) {
+    let after: [string, string] | null = null;
+    for (;;) {
+      const rows = await db
+        .select()
+        .from(f)
+        .where(
+          and(
+            where(query),
+            eq(f.severity, severity as "high"),
+            after ? sql`(${f.ruleId}, ${f.objectId}) > (${after[0]}, ${after[1]})` : undefined,
+          ),
+        )
+        .orderBy(asc(f.ruleId), asc(f.objectId))
+        .limit(1000);
+      if (rows.length) yield rows;
+      if (rows.length < 1000) break;
+      after = [rows[rows.length - 1].ruleId, rows[rows.length - 1].objectId];
+    }
   }
 }
 
