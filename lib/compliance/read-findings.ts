@@ -6,7 +6,8 @@ import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql, type SQL } 
 import { z } from "zod";
 import { assertPermission } from "../auth/authorize";
 import type { Ctx } from "../context";
-import { complianceFindings } from "../db/schema";
+import type { DbOrTx } from "../db/client";
+import { complianceFindings, type ComplianceFinding } from "../db/schema";
 import { dbOf } from "../db/transaction";
 import { text } from "../validation";
 import { FRAMEWORKS } from "./frameworks";
@@ -74,36 +75,33 @@ export async function listFindings({ ctx, input }: { ctx: Ctx; input?: unknown }
   return { rows, total, query };
 }
 
+/** Findings matching `w` in (rule, object) order, 1,000 at a time by keyset on the primary key (flat memory). */
+export async function* findingsByKey(db: DbOrTx, w: SQL | undefined): AsyncGenerator<ComplianceFinding[]> {
+  const f = complianceFindings;
+  let after: [string, string] | null = null;
+  for (;;) {
+    const rows: ComplianceFinding[] = await db
+      .select()
+      .from(f)
+      .where(and(w, after ? sql`(${f.ruleId}, ${f.objectId}) > (${after[0]}, ${after[1]})` : undefined))
+      .orderBy(asc(f.ruleId), asc(f.objectId))
+      .limit(1000);
+    if (rows.length) yield rows;
+    if (rows.length < 1000) return;
+    after = [rows[rows.length - 1].ruleId, rows[rows.length - 1].objectId];
+  }
+}
+
 /**
- * The CSV export's rows: the same filters, every row, in batches — severity by severity, and within one in
- * (rule, object) order by keyset on the primary key, so each batch is an index range scan however deep the export
- * goes (it used to page by OFFSET, and stopped at 100,000 rows).
+ * The CSV export's rows: the same filters, every row, severity by severity and within one in (rule, object) order —
+ * each batch an index range scan however deep the export goes (it used to page by OFFSET, and stopped at 100,000).
  */
 export async function* findingsForExport({ ctx, input }: { ctx: Ctx; input?: unknown }) {
   assertPermission(ctx, "dashboard:read");
   const query = listFindingsInput.parse(input ?? {});
   const db = await dbOf(ctx);
-  const f = complianceFindings;
-  for (const severity of SEVERITIES) {
-    let after: [string, string] | null = null;
-    for (;;) {
-      const rows = await db
-        .select()
-        .from(f)
-        .where(
-          and(
-            where(query),
-            eq(f.severity, severity as "high"),
-            after ? sql`(${f.ruleId}, ${f.objectId}) > (${after[0]}, ${after[1]})` : undefined,
-          ),
-        )
-        .orderBy(asc(f.ruleId), asc(f.objectId))
-        .limit(1000);
-      if (rows.length) yield rows;
-      if (rows.length < 1000) break;
-      after = [rows[rows.length - 1].ruleId, rows[rows.length - 1].objectId];
-    }
-  }
+  for (const severity of SEVERITIES)
+    yield* findingsByKey(db, and(where(query), eq(complianceFindings.severity, severity as "high")));
 }
 
 /** Open, waived and unknown counts of one rule, and its open findings (the rule page's affected objects). */

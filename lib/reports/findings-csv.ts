@@ -5,8 +5,9 @@ import type { Ctx } from "../context";
 import { csvLine } from "../csv";
 import { dbOf } from "../db/transaction";
 import { guid } from "../validation";
-import { and, asc, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, inArray, isNull, or } from "drizzle-orm";
 import { FINDINGS_EXPORT_HEADER, findingCsvLine } from "../compliance/export-findings";
+import { findingsByKey } from "../compliance/read-findings";
 import type { DbOrTx } from "../db/client";
 import { complianceFindings } from "../db/schema";
 import { findingBatches } from "./compliance-source";
@@ -81,23 +82,10 @@ export function findingsCsvChunk(batch: readonly LocatedFinding[]): string {
 export async function* exportOpenFindingsCsv(db: DbOrTx, subscriptions: string[]): AsyncGenerator<string> {
   yield csvLine(FINDINGS_EXPORT_HEADER);
   const f = complianceFindings;
-  let after: [string, string] | null = null;
-  for (;;) {
-    const rows = await db
-      .select()
-      .from(f)
-      .where(
-        and(
-          inArray(f.status, ["fail", "unknown"]),
-          isNull(f.resolvedAt),
-          subscriptions.length ? or(isNull(f.subscriptionId), inArray(f.subscriptionId, subscriptions)) : undefined,
-          after ? sql`(${f.ruleId}, ${f.objectId}) > (${after[0]}, ${after[1]})` : undefined,
-        ),
-      )
-      .orderBy(asc(f.ruleId), asc(f.objectId))
-      .limit(1000);
-    if (rows.length) yield rows.map(findingCsvLine).join("");
-    if (rows.length < 1000) return;
-    after = [rows[rows.length - 1].ruleId, rows[rows.length - 1].objectId];
-  }
+  const open = and(
+    inArray(f.status, ["fail", "unknown"]),
+    isNull(f.resolvedAt),
+    subscriptions.length ? or(isNull(f.subscriptionId), inArray(f.subscriptionId, subscriptions)) : undefined,
+  );
+  for await (const rows of findingsByKey(db, open)) yield rows.map(findingCsvLine).join("");
 }
