@@ -79,8 +79,8 @@ const FONT_FILE: Record<Face, string> = { sans: sansFile(400), mono: monoFile() 
  * A block of rows, drawn: one Canvas whose painting writes the rows' bands, their cells' lines (already broken, see
  * layOut) and a closing rule with pdfkit directly. react-pdf's cost is per element and per line of text — an element
  * per cell made the tables of the 1,000-vault package most of its render time — while pdfkit writes a line of text
- * for little more than its glyphs (and caches the shaping of words it has seen). Rows are written in order, so text
- * extraction and selection read them row by row. Rows alternate with a band; a rule closes the table.
+ * for little more than its glyphs (and caches the shaping of words it has seen). Rows are written in reading order,
+ * row by row. Rows alternate with a band; a rule closes the table.
  */
 function Block<T>({ columns, laid, from, to }: { columns: Column<T>[]; laid: Laid; from: number; to: number }) {
   const total = columns.reduce((n, c) => n + c.width, 0);
