@@ -86,6 +86,13 @@ export const schema = z.object({
   AZURE_TENANT_ID: z.string().optional(),
   /** Loopback-only switch: skip the Key Vault challenge-resource check for vaults on 127.0.0.0/8 (the local cloud). */
   AZURE_KEYVAULT_ALLOW_LOOPBACK: bool(false),
+  /** Outbound proxy for the Azure SDKs and the scanner's Key Vault reader (read by Azure's proxy policy itself). */
+  HTTPS_PROXY: z.string().optional(),
+  https_proxy: z.string().optional(),
+  HTTP_PROXY: z.string().optional(),
+  http_proxy: z.string().optional(),
+  ALL_PROXY: z.string().optional(),
+  all_proxy: z.string().optional(),
   AWS_SECRETS_MANAGER_ENDPOINT: url.optional(),
   AWS_REGION: z.string().optional(),
   GCP_SECRET_MANAGER_ENDPOINT: url.optional(),

@@ -56,6 +56,8 @@ export interface AppConfig {
     authorityHost: string;
     tenantId?: string;
     keyVaultAllowLoopback: boolean;
+    /** a proxy variable is set: the scanner's Key Vault reader sends through Azure's proxy policy (ADR 0008) */
+    proxyConfigured: boolean;
   };
   aws: { secretsManagerEndpoint?: string; region?: string };
   gcp: { secretManagerEndpoint?: string; projectId?: string };
@@ -210,6 +212,9 @@ export function loadConfig(
       authorityHost: strip(cloud.authority),
       tenantId: r.AZURE_TENANT_ID,
       keyVaultAllowLoopback: r.AZURE_KEYVAULT_ALLOW_LOOPBACK,
+      proxyConfigured: [r.HTTPS_PROXY, r.https_proxy, r.HTTP_PROXY, r.http_proxy, r.ALL_PROXY, r.all_proxy].some(
+        Boolean,
+      ),
     },
     aws: { secretsManagerEndpoint: r.AWS_SECRETS_MANAGER_ENDPOINT, region: r.AWS_REGION },
     gcp: { secretManagerEndpoint: r.GCP_SECRET_MANAGER_ENDPOINT, projectId: r.GCP_PROJECT_ID },

@@ -138,29 +138,15 @@ export function vaultAgent(maxSockets: number): https.Agent {
 }
 
 /** Skip the challenge-resource check only for loopback vault hosts and only when the loopback switch is on. */
-export function keyVaultClientOptions(vaultUri: string, agentRef?: { agent?: https.Agent }) {
+export function keyVaultClientOptions(vaultUri: string) {
   const f = factory();
   const host = new URL(vaultUri).hostname;
   const loopback = f.cfg.keyVaultAllowLoopback && isLoopbackHost(host);
-  const policies: { policy: PipelinePolicy; position: "perCall" }[] = [
-    { policy: captureErrorBody, position: "perCall" },
-  ];
-  if (agentRef)
-    policies.push({
-      policy: {
-        name: "certifycloudsVaultAgent",
-        sendRequest: (req, next) => {
-          if (agentRef.agent) req.agent = agentRef.agent;
-          return next(req);
-        },
-      },
-      position: "perCall",
-    });
   return {
     httpClient: f.httpClient,
     retryOptions: NO_SDK_RETRY,
     userAgentOptions: USER_AGENT,
-    additionalPolicies: policies,
+    additionalPolicies: [{ policy: captureErrorBody, position: "perCall" as const }],
     ...(loopback ? { disableChallengeResourceVerification: true } : {}),
   };
 }
@@ -172,20 +158,13 @@ export interface KeyVaultClients {
 }
 
 /**
- * The clients of one vault, cached per vault URI: a Key Vault client learns the vault's challenge (tenant and resource)
- * on its first request and keeps its token, so reusing it saves one 401 round trip per client per scan. A scan visits
- * vaults in the same order every time, so an LRU smaller than the estate would never hit; instead the first
- * KV_CLIENT_CACHE_MAX vaults stay cached (~40 KB each) and the rest get fresh clients (3 extra requests per vault).
- * `agent` (optional) becomes the keep-alive agent of the vault's requests; releaseKeyVaultClients() drops it.
+ * The SDK clients of one vault, for rotation and certificate renewal (the writes; the scanner reads through
+ * VaultReader). Cached per vault URI: a client learns the vault's challenge on its first request and keeps its token.
  */
 const KV_CLIENT_CACHE_MAX = 1000;
-const kvClientCache = new Map<
-  string,
-  { clients: KeyVaultClients; agentRef: { agent?: https.Agent }; config: AppConfig }
->();
-const agentRefs = new WeakMap<KeyVaultClients, { agent?: https.Agent }>();
+const kvClientCache = new Map<string, { clients: KeyVaultClients; config: AppConfig }>();
 
-export function keyVaultClients(vaultUri: string, agent?: https.Agent): KeyVaultClients {
+export function keyVaultClients(vaultUri: string): KeyVaultClients {
   const f = factory();
   const config = current!.config;
   let hit = kvClientCache.get(vaultUri);
@@ -194,28 +173,18 @@ export function keyVaultClients(vaultUri: string, agent?: https.Agent): KeyVault
     hit = undefined;
   }
   if (!hit) {
-    const agentRef: { agent?: https.Agent } = {};
-    const o = keyVaultClientOptions(vaultUri, agentRef);
+    const o = keyVaultClientOptions(vaultUri);
     hit = {
       clients: {
         secrets: leanPipeline(new SecretClient(vaultUri, f.credential, o)),
         certificates: leanPipeline(new CertificateClient(vaultUri, f.credential, o)),
         keys: leanPipeline(new KeyClient(vaultUri, f.credential, o)),
       },
-      agentRef,
       config,
     };
-    agentRefs.set(hit.clients, agentRef);
     if (kvClientCache.size < KV_CLIENT_CACHE_MAX) kvClientCache.set(vaultUri, hit);
   }
-  hit.agentRef.agent = agent;
   return hit.clients;
-}
-
-/** The vault is done: its cached clients no longer hold on to its (destroyed) agent. */
-export function releaseKeyVaultClients(clients: KeyVaultClients): void {
-  const ref = agentRefs.get(clients);
-  if (ref) ref.agent = undefined;
 }
 
 /** Microsoft Graph client; the product's retry replaces Graph's RetryHandler per request (see graph.ts). */

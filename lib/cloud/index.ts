@@ -7,7 +7,6 @@ export {
   getCredential,
   azureConfig,
   keyVaultClients,
-  releaseKeyVaultClients,
   keyVaultClientOptions,
   vaultAgent,
   keyVaultManagementClient,
@@ -21,6 +20,7 @@ export {
 export * from "./arm";
 export * from "./monitoring";
 export * from "./keyvault";
+export { VaultReader, forgetVaultChallenges } from "./vault-reader";
 export * from "./graph";
 export * from "./validate";
 export type { AccessPolicySummary, PrivateEndpointState } from "./vault-shape";

@@ -3,8 +3,15 @@
  * policy), certificate policy, key GET (public key parameters), key rotation policy.
  */
 import { X509Certificate } from "node:crypto";
-import type { KeyVaultClients } from "./clients";
 import { withRetry, type CallOptions } from "./retry";
+import type { VaultReader } from "./vault-reader";
+import {
+  nameAndVersion,
+  type WireCertificate,
+  type WireCertificatePolicy,
+  type WireKey,
+  type WireRotationPolicy,
+} from "./vault-wire";
 
 export interface CertificateDetail {
   version?: string;
@@ -32,15 +39,18 @@ export interface CertificateDetail {
 
 /** Certificate GET: the public certificate and its policy (allowed: no secret value, no private key). */
 export async function getCertificateDetail(
-  c: KeyVaultClients,
+  reader: VaultReader,
   name: string,
   o: CallOptions,
 ): Promise<CertificateDetail> {
-  const cert = await withRetry((signal) => c.certificates.getCertificate(name, { abortSignal: signal }), o);
-  const out: CertificateDetail = { version: cert.properties.version };
-  if (cert.cer && cert.cer.length) {
+  const cert = await withRetry(
+    (signal) => reader.getJson<WireCertificate>(`/certificates/${encodeURIComponent(name)}/`, signal),
+    o,
+  );
+  const out: CertificateDetail = { version: nameAndVersion(cert.id).version };
+  if (typeof cert.cer === "string" && cert.cer.length) {
     try {
-      const x = new X509Certificate(Buffer.from(cert.cer));
+      const x = new X509Certificate(Buffer.from(cert.cer, "base64"));
       out.subject = x.subject.replace(/\n/g, ", ");
       out.issuer = x.issuer.replace(/\n/g, ", ");
       out.sans = x.subjectAltName ? x.subjectAltName.split(/,\s*/) : [];
@@ -56,25 +66,23 @@ export async function getCertificateDetail(
   return out;
 }
 
-type SdkCertificatePolicy = NonNullable<Awaited<ReturnType<KeyVaultClients["certificates"]["getCertificatePolicy"]>>>;
-
-function summarisePolicy(p: SdkCertificatePolicy): NonNullable<CertificateDetail["policy"]> {
+function summarisePolicy(p: WireCertificatePolicy): NonNullable<CertificateDetail["policy"]> {
   return {
-    issuerName: p.issuerName,
-    subject: p.subject,
-    keyType: p.keyType,
-    keySize: p.keySize,
-    keyCurveName: p.keyCurveName,
-    exportable: p.exportable,
-    reuseKey: p.reuseKey,
-    contentType: p.contentType,
-    validityInMonths: p.validityInMonths,
-    lifetimeActions: p.lifetimeActions?.map((a) => ({
-      action: a.action,
-      lifetimePercentage: a.lifetimePercentage,
-      daysBeforeExpiry: a.daysBeforeExpiry,
+    issuerName: p.issuer?.name,
+    subject: p.x509_props?.subject,
+    keyType: p.key_props?.kty,
+    keySize: p.key_props?.key_size,
+    keyCurveName: p.key_props?.crv,
+    exportable: p.key_props?.exportable,
+    reuseKey: p.key_props?.reuse_key,
+    contentType: p.secret_props?.contentType,
+    validityInMonths: p.x509_props?.validity_months,
+    lifetimeActions: p.lifetime_actions?.map((a) => ({
+      action: a.action?.action_type,
+      lifetimePercentage: a.trigger?.lifetime_percentage,
+      daysBeforeExpiry: a.trigger?.days_before_expiry,
     })),
-    enhancedKeyUsage: p.enhancedKeyUsage,
+    enhancedKeyUsage: p.x509_props?.ekus,
   };
 }
 
@@ -83,11 +91,14 @@ function summarisePolicy(p: SdkCertificatePolicy): NonNullable<CertificateDetail
  * fields), so a full scan re-reads it for unchanged certificates instead of the whole certificate.
  */
 export async function getCertificatePolicy(
-  c: KeyVaultClients,
+  reader: VaultReader,
   name: string,
   o: CallOptions,
 ): Promise<NonNullable<CertificateDetail["policy"]>> {
-  const p = await withRetry((signal) => c.certificates.getCertificatePolicy(name, { abortSignal: signal }), o);
+  const p = await withRetry(
+    (signal) => reader.getJson<WireCertificatePolicy>(`/certificates/${encodeURIComponent(name)}/policy`, signal),
+    o,
+  );
   return summarisePolicy(p);
 }
 
@@ -102,17 +113,18 @@ export interface KeyDetail {
 }
 
 /** Key GET: public key parameters only (n/e or x/y are never stored; only their size). */
-export async function getKeyDetail(c: KeyVaultClients, name: string, o: CallOptions): Promise<KeyDetail> {
-  const k = await withRetry((signal) => c.keys.getKey(name, { abortSignal: signal }), o);
+export async function getKeyDetail(reader: VaultReader, name: string, o: CallOptions): Promise<KeyDetail> {
+  const k = await withRetry((signal) => reader.getJson<WireKey>(`/keys/${encodeURIComponent(name)}/`, signal), o);
   const jwk = k.key ?? {};
-  const size = jwk.n ? jwk.n.length * 8 : undefined;
+  // the modulus' size in bits (its value is public, but it is not kept)
+  const size = typeof jwk.n === "string" && jwk.n ? Buffer.from(jwk.n, "base64url").length * 8 : undefined;
   return {
-    version: k.properties.version,
+    version: nameAndVersion(jwk.kid).version,
     kty: jwk.kty,
     keySize: size,
     curve: jwk.crv,
-    keyOps: jwk.keyOps,
-    exportable: k.properties.exportable,
+    keyOps: jwk.key_ops,
+    exportable: k.attributes?.exportable,
     hsm: jwk.kty ? jwk.kty.endsWith("-HSM") : undefined,
   };
 }
@@ -125,19 +137,23 @@ export interface RotationPolicySummary {
 }
 
 export async function getKeyRotationPolicy(
-  c: KeyVaultClients,
+  reader: VaultReader,
   name: string,
   o: CallOptions,
 ): Promise<RotationPolicySummary> {
-  const p = await withRetry((signal) => c.keys.getKeyRotationPolicy(name, { abortSignal: signal }), o);
+  const p = await withRetry(
+    (signal) => reader.getJson<WireRotationPolicy>(`/keys/${encodeURIComponent(name)}/rotationpolicy`, signal),
+    o,
+  );
   const actions = (p.lifetimeActions ?? []).map((a) => ({
-    action: a.action,
-    timeAfterCreate: a.timeAfterCreate,
-    timeBeforeExpiry: a.timeBeforeExpiry,
+    action: a.action?.type,
+    timeAfterCreate: a.trigger?.timeAfterCreate,
+    timeBeforeExpiry: a.trigger?.timeBeforeExpiry,
   }));
+  const expiresIn = p.attributes?.expiryTime;
   return {
-    configured: !!(p.id || actions.length || p.expiresIn),
-    expiresIn: p.expiresIn,
+    configured: !!(p.id || actions.length || expiresIn),
+    expiresIn,
     lifetimeActions: actions,
     autoRotate: actions.some((a) => /rotate/i.test(a.action ?? "")),
   };

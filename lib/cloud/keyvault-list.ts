@@ -2,12 +2,13 @@
  * Key Vault data plane, listings: secrets/certificates/keys and their versions, page by page (each page is one
  * retried call). Metadata only: there is deliberately no function here that reads a secret value.
  */
-import type { KeyVaultClients } from "./clients";
 import { z } from "zod";
 import { withRetry, type CallOptions } from "./retry";
 import { emptyListing, parseEach, type Listing } from "./validate";
+import type { VaultReader } from "./vault-reader";
+import { propsOf, type AnyProps, type KvKind, type WireItem } from "./vault-wire";
 
-export type KvKind = "secret" | "certificate" | "key";
+export type { KvKind } from "./vault-wire";
 
 export interface KvItem {
   type: KvKind;
@@ -27,76 +28,33 @@ export interface KvItem {
   x5t?: string;
 }
 
-type Paged<T> = { byPage: (s?: { continuationToken?: string; maxPageSize?: number }) => AsyncIterableIterator<T[]> };
-
 /**
- * Walk a paged listing, one retried call per page. The Key Vault SDKs' byPage() does not expose the continuation token
- * of a page (their mapping wrapper drops it), so a page cannot be resumed: a failed or timed-out page restarts the
- * collection with a fresh iterator (earlier pages are listed again; nothing is duplicated or skipped). Each iterator
- * gets its own AbortSignal, aborted when the attempt that uses it times out.
+ * Walk a paged listing, one retried call per page. A failed page is retried on its own link (the pages before it
+ * are kept; nothing is duplicated or skipped).
  */
 export async function collectPages<T>(
-  make: (signal: AbortSignal) => Paged<T>,
+  reader: VaultReader,
+  path: string,
   o: CallOptions,
   onPage?: (items: T[]) => void,
 ): Promise<T[]> {
-  let out: T[] = [];
-  let it: AsyncIterableIterator<T[]> | undefined;
-  let itAc: AbortController | undefined;
-  let gen = 0;
-  let lastOk = -1;
-  // an attempt that only learns "no more pages" makes no request: count requests here, not per attempt
-  const counted: CallOptions = { ...o, onAttempt: undefined };
-  for (;;) {
-    const page = await withRetry(async (signal) => {
-      const myGen = gen++;
-      if (!it || lastOk !== myGen - 1) {
-        // first page, or the previous attempt failed: the old iterator may be dead or still running — start over
-        itAc?.abort();
-        itAc = new AbortController();
-        it = make(itAc.signal).byPage({ maxPageSize: 25 });
-        out = [];
-      }
-      const ac = itAc!;
-      const onAbort = () => ac.abort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      try {
-        const r = await it.next();
-        if (!r.done) o.onAttempt?.();
-        lastOk = myGen;
-        return r;
-      } catch (e) {
-        o.onAttempt?.();
-        throw e;
-      } finally {
-        signal.removeEventListener("abort", onAbort);
-      }
-    }, counted);
-    if (page.done) break;
-    for (const item of page.value) out.push(item);
-    onPage?.(page.value);
+  const out: T[] = [];
+  let link: string | null = path;
+  while (link) {
+    const at: string = link;
+    const page = await withRetry(
+      (signal) => reader.getJson<{ value?: T[]; nextLink?: string | null }>(at, signal, PAGE_QUERY),
+      o,
+    );
+    const items = Array.isArray(page.value) ? page.value : [];
+    for (const item of items) out.push(item);
+    onPage?.(items);
+    link = page.nextLink || null;
   }
-  // the iterator ran to its end: nothing of it is in flight, so its controller is left to the GC un-aborted (an abort
-  // builds a DOMException with a stack trace: ~2 % of a scan's CPU at one listing per object)
   return out;
 }
 
-type AnyProps = {
-  name: string;
-  id?: string;
-  version?: string;
-  enabled?: boolean;
-  notBefore?: Date;
-  expiresOn?: Date;
-  createdOn?: Date;
-  updatedOn?: Date;
-  contentType?: string;
-  managed?: boolean;
-  recoveryLevel?: string;
-  tags?: Record<string, string>;
-  x509Thumbprint?: Uint8Array;
-  x509ThumbprintString?: string;
-};
+const PAGE_QUERY = { maxresults: "25" };
 
 // The SDKs turn a wrong `attributes.exp` into an Invalid Date and a missing name into undefined: refuse both here.
 const date = z
@@ -122,7 +80,7 @@ function objectIdOf(vaultUri: string, kind: KvKind, name: string): string {
 }
 
 function toItem(vaultUri: string, type: KvKind, p: AnyProps): KvItem {
-  const x5t = p.x509ThumbprintString ?? (p.x509Thumbprint ? Buffer.from(p.x509Thumbprint).toString("hex") : undefined);
+  const x5t = p.x509ThumbprintString;
   return {
     type,
     name: p.name,
@@ -146,34 +104,22 @@ function toItem(vaultUri: string, type: KvKind, p: AnyProps): KvItem {
  * items without a usable name or with unreadable times are in `rejected`.
  */
 export async function listItems(
-  c: KeyVaultClients,
+  reader: VaultReader,
   vaultUri: string,
   type: KvKind,
   o: CallOptions,
   onPage?: (n: number) => void,
 ): Promise<Listing<KvItem>> {
   const cb = onPage ? (items: unknown[]) => onPage(items.length) : undefined;
-  let props: AnyProps[];
-  if (type === "secret")
-    props = await collectPages(
-      (signal) => c.secrets.listPropertiesOfSecrets({ abortSignal: signal }) as unknown as Paged<AnyProps>,
-      o,
-      cb,
-    );
-  else if (type === "certificate")
-    props = await collectPages(
-      (signal) => c.certificates.listPropertiesOfCertificates({ abortSignal: signal }) as unknown as Paged<AnyProps>,
-      o,
-      cb,
-    );
-  else
-    props = await collectPages(
-      (signal) => c.keys.listPropertiesOfKeys({ abortSignal: signal }) as unknown as Paged<AnyProps>,
-      o,
-      cb,
-    );
+  const wire = await collectPages<WireItem>(reader, `/${type}s`, o, cb);
   const out = emptyListing<KvItem>();
-  parseEach(type, listedSchema, props, (p) => toItem(vaultUri, type, p as AnyProps), out);
+  parseEach(
+    type,
+    listedSchema,
+    wire.map((w) => propsOf(type, w)),
+    (p) => toItem(vaultUri, type, p as AnyProps),
+    out,
+  );
   return out;
 }
 
@@ -204,29 +150,14 @@ const createdMs = (v: AnyProps) => v.createdOn?.getTime() ?? 0;
 
 /** Lists an object's versions (metadata only); keeps the count and the newest `keep` versions. */
 export async function listVersions(
-  c: KeyVaultClients,
+  reader: VaultReader,
   type: KvKind,
   name: string,
   o: CallOptions,
   keep = 0,
 ): Promise<VersionSummary> {
-  let vs: AnyProps[];
-  if (type === "secret")
-    vs = await collectPages(
-      (signal) => c.secrets.listPropertiesOfSecretVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
-      o,
-    );
-  else if (type === "certificate")
-    vs = await collectPages(
-      (signal) =>
-        c.certificates.listPropertiesOfCertificateVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
-      o,
-    );
-  else
-    vs = await collectPages(
-      (signal) => c.keys.listPropertiesOfKeyVersions(name, { abortSignal: signal }) as unknown as Paged<AnyProps>,
-      o,
-    );
+  const wire = await collectPages<WireItem>(reader, `/${type}s/${encodeURIComponent(name)}/versions`, o);
+  const vs = wire.map((w) => propsOf(type, w));
   let latest: AnyProps | undefined;
   for (const v of vs) if (!latest || createdMs(v) >= createdMs(latest)) latest = v;
   const newest = keep

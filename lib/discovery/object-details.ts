@@ -14,7 +14,7 @@ import {
   mapBounded,
   type CallOptions,
   type CloudVault,
-  type KeyVaultClients,
+  type VaultReader,
   type KvItem,
 } from "../cloud";
 import type { ScanRun } from "../db/schema";
@@ -56,7 +56,7 @@ export class VaultObjectReader {
 
   constructor(
     private readonly vault: CloudVault,
-    private readonly kv: KeyVaultClients,
+    private readonly kv: VaultReader,
     private readonly o: CallOptions,
     /** the scan's signal (the vault's own may be aborted by a failed list) */
     private readonly signal: AbortSignal,

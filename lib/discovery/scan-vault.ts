@@ -10,14 +10,12 @@ import {
   AbortedError,
   classifyError,
   getDiagnosticSettings,
-  keyVaultClients,
   listItems,
-  releaseKeyVaultClients,
   vaultAgent,
+  VaultReader,
   type CallOptions,
   type ClassifiedError,
   type CloudVault,
-  type KeyVaultClients,
   type KvItem,
   type RejectedItem,
 } from "../cloud";
@@ -116,19 +114,14 @@ async function readVault(
     out.errors.push({ kind: "unknown", message: msg, remediation: out.accessError.remediation });
     return out;
   }
-  const kv = keyVaultClients(v.vaultUri, agent);
-  try {
-    return await readObjects(session, config, v, kv, o, vaultAc, out, diag);
-  } finally {
-    releaseKeyVaultClients(kv);
-  }
+  return readObjects(session, config, v, new VaultReader(v.vaultUri, agent), o, vaultAc, out, diag);
 }
 
 async function readObjects(
   session: ScanSession,
   config: ScanConfig,
   v: CloudVault,
-  kv: KeyVaultClients,
+  kv: VaultReader,
   o: CallOptions,
   vaultAc: AbortController,
   out: VaultOutcome,

@@ -13,6 +13,7 @@ async function main() {
   const { resetConfigForTests } = await import("../../lib/config");
   resetConfigForTests();
   const { getCredential, keyVaultClientOptions, vaultAgent } = await import("../../lib/cloud/clients");
+  const { VaultReader } = await import("../../lib/cloud/vault-reader");
   const { leanPipeline } = await import("../../lib/cloud/lean-pipeline");
   const { createDefaultHttpClient } = await import("@azure/core-rest-pipeline");
   const { SecretClient } = await import("@azure/keyvault-secrets");
@@ -25,18 +26,36 @@ async function main() {
   }[];
   const vaultUri = vaults.find((x) => x.reachable && x.access === "full")!.vaultUri;
 
-  type Variant = { name: string; lean: boolean };
+  type Variant = { name: string; stack: "sdk" | "lean" | "reader" };
   const variants: Variant[] = [
-    { name: "SDK default pipeline", lean: false },
-    { name: "lean pipeline (lean-pipeline.ts)", lean: true },
+    { name: "SDK default pipeline", stack: "sdk" },
+    { name: "SDK, lean pipeline (lean-pipeline.ts)", stack: "lean" },
+    { name: "VaultReader (vault-reader.ts)", stack: "reader" },
   ];
   const make = (x: Variant) => {
     const agent = vaultAgent(8);
-    const base = keyVaultClientOptions(vaultUri, { agent });
-    const o = { ...base, httpClient: createDefaultHttpClient() };
-    const wrap = <T extends object>(c: T) => (x.lean ? leanPipeline(c) : c);
+    // the SDK clients get the same per-vault agent as the reader
+    const o = {
+      ...keyVaultClientOptions(vaultUri),
+      httpClient: createDefaultHttpClient(),
+      additionalPolicies: [
+        ...keyVaultClientOptions(vaultUri).additionalPolicies,
+        {
+          policy: {
+            name: "benchAgent",
+            sendRequest: (req: { agent?: unknown }, next: (r: unknown) => Promise<unknown>) => {
+              req.agent = agent;
+              return next(req);
+            },
+          },
+          position: "perCall" as const,
+        },
+      ],
+    } as ReturnType<typeof keyVaultClientOptions>;
+    const wrap = <T extends object>(c: T) => (x.stack === "lean" ? leanPipeline(c) : c);
     return {
       agent,
+      reader: x.stack === "reader" ? new VaultReader(vaultUri, agent) : undefined,
       secrets: wrap(new SecretClient(vaultUri, getCredential(), o)),
       certs: wrap(new CertificateClient(vaultUri, getCredential(), o)),
       keys: wrap(new KeyClient(vaultUri, getCredential(), o)),
@@ -57,7 +76,15 @@ async function main() {
       while (i < n) {
         const k = i++;
         const step = k % 4;
-        if (step === 0) await c.secrets.listPropertiesOfSecrets().byPage({ maxPageSize: 25 }).next();
+        const signal = new AbortController().signal;
+        if (c.reader) {
+          const cert = encodeURIComponent(certNames[k % certNames.length]);
+          if (step === 0) await c.reader.getJson("/secrets", signal, { maxresults: "25" });
+          else if (step === 1) await c.reader.getJson(`/certificates/${cert}/`, signal);
+          else if (step === 2)
+            await c.reader.getJson(`/keys/${encodeURIComponent(keyNames[k % keyNames.length])}/`, signal);
+          else await c.reader.getJson(`/secrets/${cert}/versions`, signal, { maxresults: "25" });
+        } else if (step === 0) await c.secrets.listPropertiesOfSecrets().byPage({ maxPageSize: 25 }).next();
         else if (step === 1) await c.certs.getCertificate(certNames[k % certNames.length]);
         else if (step === 2) await c.keys.getKey(keyNames[k % keyNames.length]);
         else

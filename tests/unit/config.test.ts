@@ -66,6 +66,7 @@ describe("loadConfig defaults", () => {
       authorityHost: "https://login.microsoftonline.com",
       tenantId: undefined,
       keyVaultAllowLoopback: false,
+      proxyConfigured: false,
     });
     expect(c.aws).toEqual({ secretsManagerEndpoint: undefined, region: undefined });
     expect(c.gcp).toEqual({ secretManagerEndpoint: undefined, projectId: undefined });
@@ -92,6 +93,7 @@ describe("loadConfig defaults", () => {
       TRUST_PROXY: "yes",
       SCHEDULER_IN_PROCESS: "1",
       AZURE_KEYVAULT_ALLOW_LOOPBACK: "true",
+      https_proxy: "http://proxy.contoso.example:3128",
       SESSION_MAX_AGE_MINUTES: "60",
       SESSION_IDLE_TIMEOUT_MINUTES: "5",
       SIGNIN_RATE_LIMIT_MAX: "3",
@@ -112,6 +114,7 @@ describe("loadConfig defaults", () => {
     expect(c.auth.trustProxy).toBe(true);
     expect(c.schedulerInProcess).toBe(true);
     expect(c.azure.keyVaultAllowLoopback).toBe(true);
+    expect(c.azure.proxyConfigured).toBe(true);
     expect(c.auth.sessionMaxAgeSeconds).toBe(3600);
     expect(c.auth.sessionIdleTimeoutSeconds).toBe(300);
     expect(c.auth.signinRateLimit).toEqual({ max: 3, windowSeconds: 60, lockoutSeconds: 120, globalMax: 90 });

@@ -1,0 +1,183 @@
+/**
+ * The scanner's Key Vault reader: GETs of list pages and metadata as JSON, with Key Vault's challenge authentication,
+ * without the generated SDK clients (docs/adr/0008: the same calls at a third of the CPU). Reads only: there is no
+ * method here that could send a body, and nothing here asks for a secret's value. Rotation and sync, which write, keep
+ * the SDK clients (clients.ts).
+ */
+import { randomUUID } from "node:crypto";
+import type https from "node:https";
+import { getConfig, isLoopbackHost } from "../config";
+import { getCredential } from "./clients";
+import { HttpError } from "./errors";
+import { vaultTransport, type RawResponse, type Target } from "./vault-transport";
+
+/** The data-plane API version the reader's mapping follows (the one the Key Vault SDKs in package.json send). */
+export const KEY_VAULT_API_VERSION = "2025-07-01";
+
+interface Challenge {
+  scope: string;
+  tenantId?: string;
+}
+
+/**
+ * What each vault's 401 challenge said (scope and tenant), per vault origin, for the life of the process: the next
+ * scan's first request to the vault carries a token at once instead of making the unauthenticated round trip again.
+ * A 401 to a token re-reads the challenge. Bounded: past the cap, vaults pay the round trip each scan.
+ */
+const challenges = new Map<string, Challenge>();
+const MAX_CHALLENGES = 20_000;
+
+/** For tests: forget every learned challenge. */
+export function forgetVaultChallenges(): void {
+  challenges.clear();
+}
+
+/** WWW-Authenticate: Bearer authorization="…", resource="…" / scope="…", claims="…" */
+function parseChallenge(header: string | undefined): Record<string, string> | undefined {
+  if (!header || !/^\s*Bearer\s/i.test(header)) return undefined;
+  const out: Record<string, string> = {};
+  for (const m of header.matchAll(/([A-Za-z_]+)="([^"]*)"/g)) out[m[1].toLowerCase()] = m[2];
+  return out;
+}
+
+class ChallengeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ChallengeError";
+  }
+}
+
+function challengeOf(vault: URL, header: string | undefined): Challenge & { claims?: string } {
+  const p = parseChallenge(header);
+  const resource = p?.resource ?? p?.scope?.replace(/\/\.default$/, "");
+  if (!p || !resource) throw new ChallengeError("Key Vault answered 401 without a usable Bearer challenge");
+  let resourceHost: string;
+  try {
+    resourceHost = new URL(resource).hostname;
+  } catch {
+    throw new ChallengeError("Key Vault's challenge names an invalid resource");
+  }
+  // As the SDKs do: a token is only ever asked for the vault's own service (a hostile endpoint cannot get one for ARM).
+  const loopback = getConfig().azure.keyVaultAllowLoopback && isLoopbackHost(vault.hostname);
+  if (!loopback && !vault.hostname.endsWith(`.${resourceHost}`))
+    throw new ChallengeError(`the challenge resource '${resourceHost}' does not match the vault's domain`);
+  const authority = p.authorization ?? p.authorization_uri;
+  const tenantId = authority ? new URL(authority).pathname.split("/").filter(Boolean)[0] : undefined;
+  const claims = p.claims ? Buffer.from(p.claims, "base64").toString("utf8") : undefined;
+  return { scope: p.scope ?? `${resource}/.default`, tenantId, claims };
+}
+
+function rememberChallenge(origin: string, c: Challenge): void {
+  if (challenges.size >= MAX_CHALLENGES && !challenges.has(origin)) return;
+  challenges.set(origin, { scope: c.scope, tenantId: c.tenantId });
+}
+
+const header = (res: RawResponse, name: string) => {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v.join(", ") : v;
+};
+
+/** A non-2xx answer as the error the classifier and the retry policy read (status, code, inner code, headers). */
+function httpErrorOf(res: RawResponse): HttpError {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+  let code: string | undefined;
+  let inner: string | undefined;
+  let message = `Key Vault request failed with status ${res.status}`;
+  try {
+    const b = JSON.parse(res.body) as { error?: { code?: string; message?: string; innererror?: { code?: string } } };
+    code = b.error?.code;
+    if (b.error?.message) message = b.error.message;
+    inner = b.error?.innererror?.code;
+  } catch {
+    /* not JSON */
+  }
+  return new HttpError(res.status, code, message, headers, inner);
+}
+
+/** Refresh this long before expiry, as the credential's cache does (token-cache.ts). */
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+export class VaultReader {
+  readonly origin: string;
+  private readonly base: URL;
+  /** the token this reader last used, and for which challenge: most requests need no credential call at all */
+  private held?: { challenge: Challenge; token: string; refreshAt: number };
+
+  /** `agent`: the vault's keep-alive agent (the scanner destroys it when the vault is done). */
+  constructor(
+    vaultUri: string,
+    private readonly agent?: https.Agent,
+  ) {
+    this.base = new URL(vaultUri);
+    this.origin = this.base.origin;
+  }
+
+  private target(path: string): Target {
+    return { origin: this.origin, hostname: this.base.hostname, port: this.base.port, path };
+  }
+
+  /**
+   * GET a path of the vault (`/secrets`, `/keys/k1/rotationpolicy` …) with the API version and `query`, or a
+   * `nextLink` the vault returned (refused unless it points back at the same vault: the token must not travel).
+   */
+  async getJson<T = unknown>(pathOrLink: string, signal: AbortSignal, query?: Record<string, string>): Promise<T> {
+    let to: Target;
+    if (pathOrLink.startsWith("/")) {
+      let path = `${pathOrLink}?api-version=${KEY_VAULT_API_VERSION}`;
+      if (query) for (const k in query) path += `&${k}=${encodeURIComponent(query[k])}`;
+      to = this.target(path);
+    } else {
+      const url = new URL(pathOrLink);
+      if (url.origin !== this.origin) throw new ChallengeError("Key Vault returned a next page link to another host");
+      to = this.target(url.pathname + url.search);
+    }
+    const res = await this.authorized(to, signal);
+    if (res.status < 200 || res.status >= 300) throw httpErrorOf(res);
+    return JSON.parse(res.body) as T;
+  }
+
+  private async authorized(to: Target, signal: AbortSignal): Promise<RawResponse> {
+    let challenge = challenges.get(this.origin);
+    let claims: string | undefined;
+    if (!challenge) {
+      // the first request to a vault carries no token: its 401 names the tenant and resource to ask a token for
+      const first = await this.send(to, undefined, signal);
+      if (first.status !== 401) return first;
+      const c = challengeOf(this.base, header(first, "www-authenticate"));
+      rememberChallenge(this.origin, c);
+      challenge = c;
+      claims = c.claims;
+    }
+    let res = await this.send(to, await this.token(challenge, claims), signal);
+    if (res.status === 401 && parseChallenge(header(res, "www-authenticate"))) {
+      // the vault moved tenant, or asks for a fresh token (CAE claims): learn again and ask the credential, once
+      const c = challengeOf(this.base, header(res, "www-authenticate"));
+      rememberChallenge(this.origin, c);
+      this.held = undefined;
+      res = await this.send(to, await this.token(c, c.claims), signal);
+    }
+    return res;
+  }
+
+  private async token(c: Challenge, claims: string | undefined): Promise<string> {
+    const h = this.held;
+    if (!claims && h && h.challenge === c && Date.now() < h.refreshAt) return h.token;
+    const t = await getCredential().getToken(c.scope, { tenantId: c.tenantId, enableCae: true, claims });
+    if (!t) throw new ChallengeError("the credential returned no token for Key Vault");
+    const refreshAt = t.refreshAfterTimestamp ?? t.expiresOnTimestamp - REFRESH_BEFORE_EXPIRY_MS;
+    this.held = claims ? undefined : { challenge: c, token: t.token, refreshAt };
+    return t.token;
+  }
+
+  private send(to: Target, token: string | undefined, signal: AbortSignal): Promise<RawResponse> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": "CertifyClouds-discovery",
+      "x-ms-client-request-id": randomUUID(),
+    };
+    if (token) headers.authorization = `Bearer ${token}`;
+    return vaultTransport()(to, headers, signal, this.agent);
+  }
+}
