@@ -39,24 +39,32 @@ export async function collectPages<T>(
   onPage?: (items: T[]) => void,
 ): Promise<T[]> {
   const out: T[] = [];
-  let link: string | null = path;
-  while (link) {
-    const at: string = link;
-    const page = await withRetry(
-      (signal) => reader.getJson<{ value?: T[]; nextLink?: string | null }>(at, signal, PAGE_QUERY),
+  let link: string | null = null;
+  // a listing whose links go round in a circle would never end
+  const seen = new Set<string>();
+  do {
+    const next: string | null = link;
+    const page: WirePage<T> = await withRetry(
+      (signal): Promise<WirePage<T>> =>
+        next === null
+          ? reader.getJson<WirePage<T>>(path, signal, PAGE_QUERY)
+          : reader.getNextPage<WirePage<T>>(next, path, signal),
       o,
     );
     const items = Array.isArray(page.value) ? page.value : [];
     for (const item of items) out.push(item);
     onPage?.(items);
     link = page.nextLink || null;
-  }
+    if (link !== null && seen.has(link)) throw new Error("Key Vault returned a next page link it had already returned");
+    if (link !== null) seen.add(link);
+  } while (link);
   return out;
 }
 
 const PAGE_QUERY = { maxresults: "25" };
+type WirePage<T> = { value?: T[]; nextLink?: string | null };
 
-// The SDKs turn a wrong `attributes.exp` into an Invalid Date and a missing name into undefined: refuse both here.
+// vault-wire.ts turns a wrong `attributes.exp` into an Invalid Date and an unreadable id into no name: refuse both here.
 const date = z
   .date()
   .refine((d) => !Number.isNaN(d.getTime()), "not a valid time")

@@ -118,21 +118,26 @@ export class VaultReader {
     return { origin: this.origin, hostname: this.base.hostname, port: this.base.port, path };
   }
 
+  /** GET a path of the vault (`/secrets`, `/keys/k1/rotationpolicy` …) with the API version and `query`. */
+  getJson<T = unknown>(path: string, signal: AbortSignal, query?: Record<string, string>): Promise<T> {
+    let withQuery = `${path}?api-version=${KEY_VAULT_API_VERSION}`;
+    if (query) for (const k in query) withQuery += `&${k}=${encodeURIComponent(query[k])}`;
+    return this.fetchJson<T>(this.target(withQuery), signal);
+  }
+
   /**
-   * GET a path of the vault (`/secrets`, `/keys/k1/rotationpolicy` …) with the API version and `query`, or a
-   * `nextLink` the vault returned (refused unless it points back at the same vault: the token must not travel).
+   * GET the `nextLink` of a listing of `path`. Refused unless it continues that same listing on the same vault: the
+   * token must not travel to another host, and a link cannot turn a listing into some other read (a secret's value).
    */
-  async getJson<T = unknown>(pathOrLink: string, signal: AbortSignal, query?: Record<string, string>): Promise<T> {
-    let to: Target;
-    if (pathOrLink.startsWith("/")) {
-      let path = `${pathOrLink}?api-version=${KEY_VAULT_API_VERSION}`;
-      if (query) for (const k in query) path += `&${k}=${encodeURIComponent(query[k])}`;
-      to = this.target(path);
-    } else {
-      const url = new URL(pathOrLink);
-      if (url.origin !== this.origin) throw new ChallengeError("Key Vault returned a next page link to another host");
-      to = this.target(url.pathname + url.search);
-    }
+  async getNextPage<T = unknown>(link: string, path: string, signal: AbortSignal): Promise<T> {
+    const url = new URL(link);
+    if (url.origin !== this.origin) throw new ChallengeError("Key Vault returned a next page link to another host");
+    if (url.pathname.replace(/\/$/, "") !== path)
+      throw new ChallengeError("Key Vault returned a next page link outside the listing it continues");
+    return this.fetchJson<T>(this.target(url.pathname + url.search), signal);
+  }
+
+  private async fetchJson<T>(to: Target, signal: AbortSignal): Promise<T> {
     const res = await this.authorized(to, signal);
     if (res.status < 200 || res.status >= 300) throw httpErrorOf(res);
     return JSON.parse(res.body) as T;

@@ -281,6 +281,32 @@ describe("the reader's own error paths", () => {
     }
   });
 
+  test("a next page link outside its listing (a secret's own path) is refused, and never requested", async () => {
+    const h = await hostile(challenged((_q, res) => res.end(page(["a"], `${h.uri}secrets/a/`))));
+    try {
+      const e = await failure(listItems(new VaultReader(h.uri), h.uri, "secret", o));
+      expect(e.message).toMatch(/outside the listing it continues/);
+      expect(h.seen.map((s) => s.path).filter((p) => p.startsWith("/secrets/"))).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  test("next page links that go round in a circle end the listing with an error", async () => {
+    const h = await hostile(
+      challenged((req, res) =>
+        res.end(page(["a"], req.url?.includes("p=2") ? `${h.uri}secrets?p=3` : `${h.uri}secrets?p=2`)),
+      ),
+    );
+    try {
+      const e = await failure(listItems(new VaultReader(h.uri), h.uri, "secret", o));
+      expect(e.message).toMatch(/already returned/);
+      expect(h.seen.filter((s) => s.auth).length).toBe(3);
+    } finally {
+      await h.close();
+    }
+  });
+
   test("a next page link to another host is refused, and the token never goes there", async () => {
     const other = await hostile((_q, res) => res.end(page(["stolen"])));
     const h = await hostile(challenged((_q, res) => res.end(page(["a"], `${other.uri}secrets?page=2`))));
