@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { withRetry, type CallOptions } from "./retry";
 import { emptyListing, parseEach, type Listing } from "./validate";
-import type { VaultReader } from "./vault-reader";
+import { RefusedLinkError, type VaultReader } from "./vault-reader";
 import { propsOf, type AnyProps, type KvKind, type WireItem } from "./vault-wire";
 
 export type { KvKind } from "./vault-wire";
@@ -55,7 +55,8 @@ export async function collectPages<T>(
     for (const item of items) out.push(item);
     onPage?.(items);
     link = page.nextLink || null;
-    if (link !== null && seen.has(link)) throw new Error("Key Vault returned a next page link it had already returned");
+    if (link !== null && seen.has(link))
+      throw new RefusedLinkError("Key Vault returned a next page link it had already returned");
     if (link !== null) seen.add(link);
   } while (link);
   return out;

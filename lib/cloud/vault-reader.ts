@@ -22,14 +22,16 @@ interface Challenge {
 /**
  * What each vault's 401 challenge said (scope and tenant), per vault origin, for the life of the process: the next
  * scan's first request to the vault carries a token at once instead of making the unauthenticated round trip again.
- * A 401 to a token re-reads the challenge. Bounded: past the cap, vaults pay the round trip each scan.
+ * A 401 to a token re-reads the challenge. Bounded: past the cap the oldest are forgotten.
  */
 const challenges = new Map<string, Challenge>();
 const MAX_CHALLENGES = 20_000;
+let maxChallenges = MAX_CHALLENGES;
 
-/** For tests: forget every learned challenge. */
-export function forgetVaultChallenges(): void {
+/** For tests: forget every learned challenge, and set how many are kept (the default without an argument). */
+export function forgetVaultChallenges(limit = MAX_CHALLENGES): void {
   challenges.clear();
+  maxChallenges = limit;
 }
 
 /** WWW-Authenticate: Bearer authorization="…", resource="…" / scope="…", claims="…" */
@@ -44,6 +46,14 @@ class ChallengeError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ChallengeError";
+  }
+}
+
+/** A next page link the reader will not follow (another host, another path, or one already followed). */
+export class RefusedLinkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RefusedLinkError";
   }
 }
 
@@ -68,7 +78,9 @@ function challengeOf(vault: URL, header: string | undefined): Challenge & { clai
 }
 
 function rememberChallenge(origin: string, c: Challenge): void {
-  if (challenges.size >= MAX_CHALLENGES && !challenges.has(origin)) return;
+  // past the cap the oldest vault is forgotten (it pays the round trip again next time), never the newest: a vault
+  // that could not be remembered would pay it on every request
+  if (challenges.size >= maxChallenges && !challenges.has(origin)) challenges.delete(challenges.keys().next().value!);
   challenges.set(origin, { scope: c.scope, tenantId: c.tenantId });
 }
 
@@ -131,9 +143,9 @@ export class VaultReader {
    */
   async getNextPage<T = unknown>(link: string, path: string, signal: AbortSignal): Promise<T> {
     const url = new URL(link);
-    if (url.origin !== this.origin) throw new ChallengeError("Key Vault returned a next page link to another host");
+    if (url.origin !== this.origin) throw new RefusedLinkError("Key Vault returned a next page link to another host");
     if (url.pathname.replace(/\/$/, "") !== path)
-      throw new ChallengeError("Key Vault returned a next page link outside the listing it continues");
+      throw new RefusedLinkError("Key Vault returned a next page link outside the listing it continues");
     return this.fetchJson<T>(this.target(url.pathname + url.search), signal);
   }
 

@@ -391,6 +391,25 @@ describe("the reader's own error paths", () => {
     }
   });
 
+  test("past the cap of remembered challenges the oldest vault is forgotten, not the newest", async () => {
+    const vaults = await Promise.all([1, 2, 3].map(() => hostile(challenged((_q, res) => res.end(page(["a"]))))));
+    forgetVaultChallenges(2);
+    try {
+      for (const h of vaults) await new VaultReader(h.uri).getJson("/secrets", signal());
+      // the two newest again: both still remembered (the first was forgotten to make room for the third)
+      for (const h of [vaults[2], vaults[1]]) await new VaultReader(h.uri).getJson("/secrets", signal());
+      // each vault's requests with (true) and without (false) a token
+      expect(vaults.map((h) => h.seen.map((s) => !!s.auth))).toEqual([
+        [false, true],
+        [false, true, true],
+        [false, true, true],
+      ]);
+    } finally {
+      forgetVaultChallenges();
+      await Promise.all(vaults.map((h) => h.close()));
+    }
+  });
+
   test("a 401 to a token with a fresh challenge is answered once with a new token; a second 401 is the error", async () => {
     let rejectTokens = 1;
     const h = await hostile(
