@@ -1,8 +1,9 @@
 /**
- * What the scanner's Key Vault clients need per request, and no more. A scan sends ~1.5 requests per object, and the
- * SDKs' default pipeline runs a dozen policies on each: the ones below do nothing for a metadata read here (no upload
- * bodies, no redirects from Key Vault, retries are lib/cloud/retry.ts's, no tracer or Azure SDK logger is configured)
- * but each still costs allocations and promise hops per request.
+ * What the Key Vault SDK clients (rotation and certificate renewal; the scanner reads through vault-reader.ts) need
+ * per request, and no more. The SDKs' default pipeline runs a dozen policies on each request: the ones below do
+ * nothing here (no multipart bodies, no redirects from Key Vault, retries are lib/cloud/retry.ts's, no tracer or Azure
+ * SDK logger is configured) but each still costs allocations and promise hops. Also the one TLS context of the
+ * scanner's per-vault agents.
  */
 import tls from "node:tls";
 import type { Pipeline } from "@azure/core-rest-pipeline";
