@@ -21,7 +21,7 @@ import { KeyClient } from "@azure/keyvault-keys";
 import { Client as GraphClient } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
 import { getConfig, isLoopbackHost, type AppConfig } from "../config";
-import { HttpError, registerErrorBodyLookup } from "./errors";
+import { httpErrorFromBody, registerErrorBodyLookup } from "./errors";
 import { leanPipeline, sharedSecureContext } from "./lean-pipeline";
 import { cachingCredential } from "./token-cache";
 
@@ -247,19 +247,6 @@ async function armJson<T>(
   if (body !== undefined) req.headers.set("content-type", "application/json");
   const res = await armPipeline().sendRequest(f.httpClient, req);
   const text = res.bodyAsText ?? "";
-  if (res.status >= 400) {
-    let code: string | undefined;
-    let message = `ARM request failed with status ${res.status}`;
-    let inner: string | undefined;
-    try {
-      const b = JSON.parse(text) as { error?: { code?: string; message?: string; innererror?: { code?: string } } };
-      code = b.error?.code;
-      if (b.error?.message) message = b.error.message;
-      inner = b.error?.innererror?.code;
-    } catch {
-      /* non-JSON error body */
-    }
-    throw new HttpError(res.status, code, message, res.headers.toJSON(), inner);
-  }
+  if (res.status >= 400) throw httpErrorFromBody("ARM", res.status, text, res.headers.toJSON());
   return (text ? JSON.parse(text) : {}) as T;
 }

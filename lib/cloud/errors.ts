@@ -27,6 +27,30 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * A non-2xx answer of Azure's REST APIs (ARM, Key Vault) as an HttpError: the `{ error: { code, message, innererror } }`
+ * body both services send, or only the status when the body is not JSON (a proxy's or a load balancer's page).
+ */
+export function httpErrorFromBody(
+  service: string,
+  status: number,
+  body: string,
+  headers: Record<string, string>,
+): HttpError {
+  let code: string | undefined;
+  let inner: string | undefined;
+  let message = `${service} request failed with status ${status}`;
+  try {
+    const b = JSON.parse(body) as { error?: { code?: string; message?: string; innererror?: { code?: string } } };
+    code = b.error?.code;
+    if (b.error?.message) message = b.error.message;
+    inner = b.error?.innererror?.code;
+  } catch {
+    /* not JSON */
+  }
+  return new HttpError(status, code, message, headers, inner);
+}
+
 type AnyErr = {
   name?: string;
   code?: string | number;

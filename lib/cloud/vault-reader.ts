@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type https from "node:https";
 import { getConfig, isLoopbackHost } from "../config";
 import { getCredential } from "./clients";
-import { HttpError } from "./errors";
+import { HttpError, httpErrorFromBody } from "./errors";
 import { vaultTransport, type RawResponse, type Target } from "./vault-transport";
 
 /** The data-plane API version the reader's mapping follows (the one the Key Vault SDKs in package.json send). */
@@ -94,18 +94,7 @@ function httpErrorOf(res: RawResponse): HttpError {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers))
     if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-  let code: string | undefined;
-  let inner: string | undefined;
-  let message = `Key Vault request failed with status ${res.status}`;
-  try {
-    const b = JSON.parse(res.body) as { error?: { code?: string; message?: string; innererror?: { code?: string } } };
-    code = b.error?.code;
-    if (b.error?.message) message = b.error.message;
-    inner = b.error?.innererror?.code;
-  } catch {
-    /* not JSON */
-  }
-  return new HttpError(res.status, code, message, headers, inner);
+  return httpErrorFromBody("Key Vault", res.status, res.body, headers);
 }
 
 /** Refresh this long before expiry, as the credential's cache does (token-cache.ts). */
