@@ -117,6 +117,19 @@ async function readVault(
   return readObjects(session, config, v, new VaultReader(v.vaultUri, agent), o, vaultAc, out, diag);
 }
 
+/**
+ * The vault's three listings. A delta scan reads nothing else from the vault, so it lists one kind after the other on
+ * one keep-alive connection: in parallel each listing opened a TLS connection of its own, and a handshake costs more
+ * CPU than the listing (docs/benchmarks.md). The scan keeps as many requests in flight either way: its vault slots
+ * fill the global limit. Full scans list in parallel; their detail reads open the vault's connections anyway.
+ */
+async function listAll(kv: VaultReader, vaultUri: string, o: CallOptions, oneConnection: boolean) {
+  if (!oneConnection) return Promise.all(KINDS.map((t) => listItems(kv, vaultUri, t, o)));
+  const lists = [];
+  for (const t of KINDS) lists.push(await listItems(kv, vaultUri, t, o));
+  return lists;
+}
+
 async function readObjects(
   session: ScanSession,
   config: ScanConfig,
@@ -130,7 +143,7 @@ async function readObjects(
   let items: KvItem[];
   let rejected: RejectedItem[];
   try {
-    const lists = await Promise.all(KINDS.map((t) => listItems(kv, v.vaultUri!, t, o)));
+    const lists = await listAll(kv, v.vaultUri!, o, session.run.mode === "delta");
     // managed secrets/keys back certificates: the certificate row represents them
     items = lists.flatMap((l) => l.items).filter((i) => !i.managed);
     rejected = lists.flatMap((l) => l.rejected);

@@ -283,6 +283,32 @@ describe("delta scans", () => {
     expect(cloud.control.count("kv.secrets.get")).toBe(0);
   });
 
+  test("a delta scan lists a vault's secrets, certificates and keys one after another (one connection per vault)", async () => {
+    const { cloud } = env;
+    const before = { ...cloud.control.getLatency() };
+    // with latency each listing is a visible interval; listings in parallel would overlap
+    cloud.control.setLatency({ fixedMs: 30, jitterMs: 0 });
+    try {
+      const started = Date.now();
+      await runScan({ mode: "delta" });
+      const lists = cloud.control
+        .log({ service: "kv" })
+        .filter((e) => e.time >= started && /^kv\.(secrets|certificates|keys)\.list$/.test(e.op) && e.vault);
+      const byVault = new Map<string, { from: number; to: number }[]>();
+      for (const e of lists)
+        byVault.set(e.vault!, [...(byVault.get(e.vault!) ?? []), { from: e.time - e.ms, to: e.time }]);
+      const listedAllKinds = [...byVault.values()].filter((xs) => xs.length >= 3);
+      expect(listedAllKinds.length).toBeGreaterThanOrEqual(3);
+      for (const xs of listedAllKinds) {
+        xs.sort((a, b) => a.from - b.from);
+        // each listing starts after the previous one ended (1 ms of clock granularity)
+        for (let i = 1; i < xs.length; i++) expect(xs[i].from).toBeGreaterThanOrEqual(xs[i - 1].to - 1);
+      }
+    } finally {
+      cloud.control.setLatency(before);
+    }
+  });
+
   test("a new version is picked up by a full scan: its versions are listed again and counted", async () => {
     const { cloud } = env;
     const db = await getDb();
