@@ -8,6 +8,8 @@
 //            --profile file.cpuprofile [--profile-run initial|steady|delta] --heap-snapshot-at S
 //            --busy N   N processes spinning a core each for the whole run (a busy machine)
 //            --fixed    fixed concurrency (discovery.concurrency.adaptive false) instead of the adaptive limit
+//            --cpus 0.5 [--core N]   the scanner (this process) in a cgroup of its own: a CPU quota of 0.5 core, pinned
+//                       to core N (default: the last) — a 0.5-vCPU container measured, not projected (cpu-limit.ts)
 //   DATABASE_URL=postgres://… to write to PostgreSQL instead of an embedded PGlite in a temp folder.
 // Prints requests, the bound T* = max(requests × latency / concurrency, longest sequential page chain × latency), wall
 // time, ratio (target ≤ 1.3 × T*), objects/s, rows/s, peak RSS (target < 300 MB), scanner CPU per request (target
@@ -16,6 +18,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startBusyLoad } from "./busy-load";
+import { limitCpu, type CpuLimit } from "./cpu-limit";
 import { arg, startCloudChild } from "./support";
 
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -82,6 +85,18 @@ async function main() {
   console.log(
     `database: ${dbKind}${dbKind === "pglite" ? ` (${pgliteDir})` : ""}; RSS before scanning ${mb(process.memoryUsage().rss)} MB`,
   );
+  // the quota applies from here on: the local cloud and the busy loads were started outside it
+  const cpus = Number(arg("cpus", "0"));
+  let limit: CpuLimit | undefined;
+  if (cpus > 0) {
+    limit = limitCpu(cpus, Number(arg("core", String(os.cpus().length - 1))));
+    console.log(
+      limit.ok
+        ? `scanner limited to ${cpus} vCPU: ${limit.how}`
+        : `!! could not limit the scanner to ${cpus} vCPU (${limit.why}): times below are not at ${cpus} vCPU`,
+    );
+  }
+  const limited = limit?.ok ? cpus : 0;
   const admin = {
     actor: {
       type: "user" as const,
@@ -236,10 +251,13 @@ async function main() {
     const cpuPerRequest = r.cpuMs / Math.max(1, r.run.requestCount);
     // A 0.5-vCPU container gets half a core: the scan cannot finish before its CPU time ÷ 0.5, nor before T*.
     const halfCore = Math.max(tStar, r.cpuMs / 0.5);
+    const atHalf = limited
+      ? `measured at ${limited} vCPU: ${s(r.wall)} s`
+      : `projected on a 0.5-vCPU container: ≥ ${s(halfCore)} s (CPU ${s(r.cpuMs)} s ÷ 0.5, or T*)`;
     console.log(
-      `scanner CPU ${cpuPerRequest.toFixed(3)} ms per request (${s(r.cpuMs - r.sysMs)} s user, ${s(r.sysMs)} s system; load average ${os.loadavg()[0].toFixed(1)}); projected on a 0.5-vCPU container: ≥ ${s(halfCore)} s (CPU ${s(r.cpuMs)} s ÷ 0.5, or T*)`,
+      `scanner CPU ${cpuPerRequest.toFixed(3)} ms per request (${s(r.cpuMs - r.sysMs)} s user, ${s(r.sysMs)} s system; load average ${os.loadavg()[0].toFixed(1)}); ${atHalf}`,
     );
-    return { tStar, ratio, objsPerSec: objs / (r.wall / 1000), cpuPerRequest };
+    return { tStar, ratio, objsPerSec: objs / (r.wall / 1000), cpuPerRequest, halfCore };
   };
 
   // ---- initial full scan (empty inventory) at concurrency 32 ------------------------------------------------------------
@@ -273,13 +291,19 @@ async function main() {
     check("wall ≤ 1.3 × T* (full)", f2.ratio <= 1.3, `${f2.ratio.toFixed(2)} × T*`);
     check("peak RSS < 300 MB (full)", full2.peak < 300 * 1024 * 1024, `${mb(full2.peak)} MB`);
     check(`${full2.run.objectsSeen} objects in < 60 s (full)`, full2.wall < 60_000, `${s(full2.wall)} s`);
+    console.log(
+      limited
+        ? `info  steady-state full scan on a ${limited}-vCPU container (measured): ${full2.run.objectsSeen} objects in ${s(full2.wall)} s`
+        : `info  steady-state full scan on a 0.5-vCPU container (projected from CPU time): ${full2.run.objectsSeen} objects in ≥ ${s(f2.halfCore)} s`,
+    );
   }
 
   // ---- delta scan, nothing changed -----------------------------------------------------------------------------------
   if (!flag("no-delta")) {
     const delta = await scan("delta", { global: concurrency, perVault });
     const d = report(`delta scan (no change), ${estate}`, delta, concurrency, true);
-    check("wall ≤ 1.3 × T* (delta)", d.ratio <= 1.3, `${d.ratio.toFixed(2)} × T*`);
+    // a delta's fixed costs per vault (a transaction, the stored rows) weigh more against its few requests: 1.5 (#10)
+    check("wall ≤ 1.5 × T* (delta)", d.ratio <= 1.5, `${d.ratio.toFixed(2)} × T*`);
     check(`${delta.run.objectsSeen} objects in < 60 s (delta)`, delta.wall < 60_000, `${s(delta.wall)} s`);
     check("peak RSS < 300 MB (delta)", delta.peak < 300 * 1024 * 1024, `${mb(delta.peak)} MB`);
   }
@@ -305,6 +329,7 @@ async function main() {
       .join(", ")} on ${os.cpus().length} CPUs`,
   );
   load.stop();
+  if (limit?.ok) limit.release();
   await closeDb();
   stopChild();
   if (adminUrl && benchDbName) {
