@@ -2,7 +2,8 @@
 import { RetryHandlerOptions, type Client, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import { graphClient } from "./clients";
 import { z } from "zod";
-import { withRetry, type CallOptions } from "./retry";
+import { httpErrorFromBody } from "./errors";
+import { DEFAULT_RETRY_POLICY, isRetriable, retryAfterMs, sleep, withRetry, type CallOptions } from "./retry";
 import { emptyListing, parseEach, type Listing } from "./validate";
 
 export interface GraphPasswordCredential {
@@ -148,8 +149,108 @@ export function listServicePrincipals(o: CallOptions = {}): Promise<Listing<Grap
   return listAll("servicePrincipal", o);
 }
 
+const OWNER_SELECT = "id,displayName,userPrincipalName";
+const ownersPath = (kind: GraphPrincipal["kind"], id: string) =>
+  `/${kind === "application" ? "applications" : "servicePrincipals"}/${encodeURIComponent(id)}/owners`;
+const toOwner = (u: GraphOwner): GraphOwner => ({
+  id: u.id,
+  displayName: u.displayName,
+  userPrincipalName: u.userPrincipalName,
+});
+
 export async function listOwners(kind: GraphPrincipal["kind"], id: string, o: CallOptions = {}): Promise<GraphOwner[]> {
-  const base = `/${kind === "application" ? "applications" : "servicePrincipals"}/${encodeURIComponent(id)}/owners`;
-  const raw = await collect<GraphOwner>((c) => c.api(base).select("id,displayName,userPrincipalName"), o);
-  return raw.map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName }));
+  const raw = await collect<GraphOwner>((c) => c.api(ownersPath(kind, id)).select(OWNER_SELECT), o);
+  return raw.map(toOwner);
+}
+
+/** Graph's limit of requests in one JSON batch. */
+export const GRAPH_BATCH_MAX = 20;
+
+const batchAnswer = z.object({
+  responses: z.array(
+    z.object({
+      id: z.string(),
+      status: z.number(),
+      headers: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).optional(),
+      body: z.unknown().optional(),
+    }),
+  ),
+});
+const ownersPage = z.object({
+  value: z.array(
+    z.looseObject({
+      id: z.string().min(1),
+      displayName: z.string().nullish(),
+      userPrincipalName: z.string().nullish(),
+    }),
+  ),
+  "@odata.nextLink": z.string().optional(),
+});
+
+export type OwnersResult = { id: string; owners: GraphOwner[] } | { id: string; error: unknown };
+
+/**
+ * The owners of many principals, 20 per Graph JSON batch (`POST /$batch`, read items only) instead of one request each.
+ * An item that did not come back as one complete page — throttled, failed, malformed, or with more owners than a page —
+ * is read again on its own with `listOwners`, so its retries, Retry-After and error are exactly those of a single read;
+ * a batch that failed as a whole sends all of its principals that way. Only an abort rejects.
+ */
+export async function listOwnersOf(
+  principals: { kind: GraphPrincipal["kind"]; id: string }[],
+  o: CallOptions = {},
+): Promise<OwnersResult[]> {
+  const chunks: (typeof principals)[] = [];
+  for (let i = 0; i < principals.length; i += GRAPH_BATCH_MAX) chunks.push(principals.slice(i, i + GRAPH_BATCH_MAX));
+  return (await Promise.all(chunks.map((c) => ownersOfChunk(c, o)))).flat();
+}
+
+async function ownersOfChunk(
+  chunk: { kind: GraphPrincipal["kind"]; id: string }[],
+  o: CallOptions,
+): Promise<OwnersResult[]> {
+  const requests = chunk.map((p, i) => ({
+    id: String(i),
+    method: "GET",
+    url: `${ownersPath(p.kind, p.id)}?$select=${OWNER_SELECT}`,
+  }));
+  let answered = new Map<string, { status: number; headers?: Record<string, string>; body?: unknown }>();
+  try {
+    const raw = await withRetry((signal) => prepare(graphClient().api("/$batch"), signal).post({ requests }), o);
+    const parsed = batchAnswer.safeParse(raw);
+    if (parsed.success) answered = new Map(parsed.data.responses.map((r) => [r.id, r]));
+  } catch (e) {
+    if (o.signal?.aborted) throw e;
+    // the batch as a whole failed (or is refused on the way): every principal is read on its own below
+  }
+  return Promise.all(
+    chunk.map(async (p, i): Promise<OwnersResult> => {
+      const r = answered.get(String(i));
+      const page = r && r.status === 200 ? ownersPage.safeParse(r.body) : undefined;
+      if (page?.success && !page.data["@odata.nextLink"])
+        return { id: p.id, owners: page.data.value.map((u) => toOwner(u as GraphOwner)) };
+      if (r && r.status !== 200) await beforeRereading(r, o);
+      try {
+        return { id: p.id, owners: await listOwners(p.kind, p.id, o) };
+      } catch (e) {
+        if (o.signal?.aborted) throw e;
+        return { id: p.id, error: e };
+      }
+    }),
+  );
+}
+
+/**
+ * A throttled or failed batch item is read again on its own: that read is the item's retry (counted as one), after the
+ * wait the item's own Retry-After asked for — Graph throttles each item of a batch separately.
+ */
+async function beforeRereading(
+  item: { status: number; headers?: Record<string, string>; body?: unknown },
+  o: CallOptions,
+) {
+  const err = httpErrorFromBody("Graph", item.status, JSON.stringify(item.body ?? null), item.headers ?? {});
+  if (!isRetriable(err)) return;
+  const cap = o.retry?.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs;
+  const wait = Math.min(retryAfterMs(err) ?? 0, cap);
+  o.onRetry?.({ attempt: 1, delayMs: wait, reason: `Graph batch item answered ${item.status}` });
+  if (wait) await sleep(wait, o.signal);
 }

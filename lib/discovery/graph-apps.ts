@@ -7,7 +7,7 @@ import {
   AbortedError,
   type ClassifiedError,
   listApplications,
-  listOwners,
+  listOwnersOf,
   listServicePrincipals,
   type GraphOwner,
   type GraphPrincipal,
@@ -39,16 +39,12 @@ export async function scanGraphApps(session: ScanSession, config: ScanConfig): P
     for (const r of [...apps.rejected, ...sps.rejected])
       session.recordError({ scope: "graph", ...rejectedItemError(r) });
     let ownerError: ClassifiedError | undefined;
-    await Promise.all(
-      principals.map(async (a) => {
-        try {
-          owners.set(a.id, await listOwners(a.kind, a.id, globalOpts));
-        } catch (e) {
-          if (session.signal.aborted) throw new AbortedError();
-          ownerError ??= classifyScanError(e, where);
-        }
-      }),
-    );
+    // 20 principals per Graph JSON batch; a failed item is read on its own (listOwnersOf)
+    for (const r of await listOwnersOf(principals, globalOpts)) {
+      if ("owners" in r) owners.set(r.id, r.owners);
+      else ownerError ??= classifyScanError(r.error, where);
+    }
+    if (session.signal.aborted) throw new AbortedError();
     if (ownerError) fail(ownerError, "owners: ");
   } catch (e) {
     if (session.signal.aborted || e instanceof AbortedError) return false;

@@ -75,7 +75,7 @@ export class Control {
   ) {}
 
   // ---- observation ---------------------------------------------------------------------------------------------
-  /** counters: byOp, byVault, byService, total */
+  /** counters: byOp, byVault, byService, total (HTTP requests), batchItems (Graph batch items, in byOp only) */
   counters() {
     return this.rt.snapshotCounters();
   }

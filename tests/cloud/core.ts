@@ -231,6 +231,8 @@ export interface LogEntry {
   ms: number;
   fault?: FaultOutcome["kind"];
   oid?: string;
+  /** set on a request that arrived inside a Graph JSON batch (`POST /v1.0/$batch`) rather than on its own */
+  via?: "batch";
 }
 
 // ----------------------------------------------------------------------------------------------------- the runtime
@@ -255,6 +257,8 @@ export type FaultOutcome =
 
 export class Runtime {
   counters = new Map<string, number>();
+  /** requests that arrived inside a Graph JSON batch: counted under their op, but not HTTP requests of their own */
+  batchItems = 0;
   vaultCounters = new Map<string, Map<string, number>>();
   log: LogEntry[] = [];
   logCapacity: number;
@@ -300,7 +304,9 @@ export class Runtime {
     byOp: Record<string, number>;
     byVault: Record<string, Record<string, number>>;
     byService: Record<string, number>;
+    /** HTTP requests served (a Graph batch is one; its items are in byOp and batchItems) */
     total: number;
+    batchItems: number;
   } {
     const byOp: Record<string, number> = {};
     const byService: Record<string, number> = {};
@@ -313,12 +319,13 @@ export class Runtime {
     }
     const byVault: Record<string, Record<string, number>> = {};
     for (const [vault, m] of this.vaultCounters) byVault[vault] = Object.fromEntries([...m.entries()].sort());
-    return { byOp, byVault, byService, total };
+    return { byOp, byVault, byService, total: total - this.batchItems, batchItems: this.batchItems };
   }
 
   resetCounters() {
     this.counters.clear();
     this.vaultCounters.clear();
+    this.batchItems = 0;
   }
 
   // log ---------------------------------------------------------------------------------------------------------

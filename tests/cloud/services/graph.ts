@@ -11,6 +11,20 @@ export interface GraphOptions {
   pageSize: number;
 }
 
+/** Graph's answer past its throttling window: wait `seconds`. */
+function throttled(seconds: number): Reply {
+  return {
+    status: 429,
+    headers: { "retry-after": String(seconds) },
+    body: {
+      error: {
+        code: "TooManyRequests",
+        message: "Too many requests are being sent. Retry after the time specified in Retry-After.",
+      },
+    },
+  };
+}
+
 function gErr(status: number, code: string, message: string): Reply {
   return {
     status,
@@ -446,6 +460,72 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
 
   const errorBody = (_st: number, code: string, message: string) => ({ error: { code, message } });
 
+  /**
+   * JSON batching (`POST /v1.0/$batch`): up to 20 requests, each answered on its own — its own fault rules, its own
+   * share of the throttling window (a throttled item is a 429 with Retry-After inside a 200 batch, as Graph does), its
+   * own log entry and counter. This stand-in carries GET items only; a write inside a batch is answered 400.
+   */
+  function batch(ver: string, raw: Buffer, oid: string): Reply {
+    const parsed = parse(raw) as { requests?: unknown } | null;
+    const requests = parsed?.requests;
+    if (!Array.isArray(requests) || requests.length === 0)
+      return gErr(400, "BadRequest", "Invalid batch payload format.");
+    if (requests.length > 20)
+      return gErr(400, "BadRequest", "The number of requests in the batch exceeds the limit of 20.");
+    const ids = new Set<string>();
+    for (const r of requests as { id?: unknown; method?: unknown; url?: unknown }[]) {
+      if (typeof r?.id !== "string" || typeof r.method !== "string" || typeof r.url !== "string")
+        return gErr(400, "BadRequest", "Each request in a batch needs an id, a method and a url.");
+      if (ids.has(r.id)) return gErr(400, "BadRequest", `Batch request ids must be unique: '${r.id}'.`);
+      ids.add(r.id);
+    }
+    const responses = (requests as { id: string; method: string; url: string }[]).map((r) => {
+      const t0 = performance.now();
+      const method = r.method.toUpperCase();
+      const { path, query } = splitUrl(`/${ver}${r.url.startsWith("/") ? "" : "/"}${r.url}`);
+      const item = (reply: Reply, op: string, f?: import("../core").FaultOutcome["kind"]) => {
+        rt.record({
+          service: "graph",
+          op,
+          method,
+          path,
+          status: reply.status,
+          ms: performance.now() - t0,
+          fault: f,
+          oid,
+          via: "batch",
+        });
+        return { id: r.id, status: reply.status, headers: reply.headers ?? {}, body: reply.body };
+      };
+      const g = method === "GET" ? route(method, path, query) : null;
+      if (!g)
+        return item(
+          gErr(400, "BadRequest", `Resource not found for the segment '${path.split("/").pop()}'.`),
+          "graph.unknown",
+        );
+      rt.count(g.op);
+      rt.batchItems++;
+      const fault = rt.checkFault({ service: "graph", op: g.op, method, path, oid });
+      if (fault.kind === "status")
+        return item(
+          { status: fault.status, headers: fault.headers, body: errorBody(fault.status, fault.code, fault.message) },
+          g.op,
+          fault.kind,
+        );
+      // a connection-level fault cannot cut one item of a batch: Graph answers such an item as a gateway timeout
+      if (fault.kind === "reset" || fault.kind === "timeout" || fault.kind === "malformed")
+        return item(gErr(504, "GatewayTimeout", "The request timed out."), g.op, fault.kind);
+      const wait = rt.throttleGraph(oid);
+      if (wait) return item(throttled(wait), g.op);
+      try {
+        return item(g.run(Buffer.alloc(0)), g.op);
+      } catch (e) {
+        return item(gErr(500, "generalException", `local cloud error: ${(e as Error).message}`), g.op);
+      }
+    });
+    return { status: 200, body: { responses } };
+  }
+
   return async function handle(req: IncomingMessage, res: ServerResponse) {
     const t0 = performance.now();
     const method = req.method ?? "GET";
@@ -470,7 +550,10 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
       return;
     }
     const oid = auth.claims.oid;
-    const g = route(method, path, query);
+    const batchOf = method === "POST" ? /^\/(v1\.0|beta)\/\$batch\/?$/.exec(path) : null;
+    const g: G | null = batchOf
+      ? { op: "graph.batch", hasBody: true, run: (b) => batch(batchOf[1], b, oid) }
+      : route(method, path, query);
     if (!g) {
       req.resume();
       rt.count("graph.unknown");
@@ -488,16 +571,7 @@ export function createGraphHandler(s: CloudState, opts: GraphOptions) {
     if (applyFault(rt, res, fault, errorBody)) return finish(fault.kind === "status" ? fault.status : 0, fault.kind);
     const wait = rt.throttleGraph(oid);
     if (wait) {
-      send(res, {
-        status: 429,
-        headers: { "retry-after": String(wait) },
-        body: {
-          error: {
-            code: "TooManyRequests",
-            message: "Too many requests are being sent. Retry after the time specified in Retry-After.",
-          },
-        },
-      });
+      send(res, throttled(wait));
       return finish(429);
     }
     let r: Reply;
