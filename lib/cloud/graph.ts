@@ -2,7 +2,7 @@
 import { RetryHandlerOptions, type Client, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import { graphClient } from "./clients";
 import { z } from "zod";
-import { httpErrorFromBody } from "./errors";
+import { HttpError } from "./errors";
 import { DEFAULT_RETRY_POLICY, isRetriable, retryAfterMs, sleep, withRetry, type CallOptions } from "./retry";
 import { emptyListing, parseEach, type Listing } from "./validate";
 
@@ -247,7 +247,8 @@ async function beforeRereading(
   item: { status: number; headers?: Record<string, string>; body?: unknown },
   o: CallOptions,
 ) {
-  const err = httpErrorFromBody("Graph", item.status, JSON.stringify(item.body ?? null), item.headers ?? {});
+  // only the status and Retry-After matter here: the re-read's own error is what the scan records
+  const err = new HttpError(item.status, undefined, `Graph batch item answered ${item.status}`, item.headers ?? {});
   if (!isRetriable(err)) return;
   const cap = o.retry?.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs;
   const wait = Math.min(retryAfterMs(err) ?? 0, cap);
