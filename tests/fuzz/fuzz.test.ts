@@ -18,6 +18,7 @@ import {
   type Persona,
   type Sent,
 } from "./harness";
+import { resetIsRefusal } from "./refusal";
 import { body, catchAll, contentType, hostileCookie, hostileObject, method, queryString, segment } from "./hostile";
 import { buildTargets, type ActionTarget, type Target } from "./targets";
 
@@ -131,10 +132,8 @@ async function check(r: Sent, kind: "page" | "route" | "action"): Promise<void> 
   try {
     res = await send(world.server.url, r);
   } catch (err) {
-    // Next.js answers a request it refuses before reading its body (a page's DELETE, a proxy refusal) and then closes
-    // the connection on the unread rest; past the socket buffers the client sees a reset instead of the answer. That
-    // is a refusal, not a crash: the end-of-run check still requires that nothing was logged as an error.
-    if (isReset(err) && (r.body?.length ?? 0) > 64 * 1024) {
+    // A refusal that closed the connection on an unread body (see refusal.ts) is not a crash.
+    if (resetIsRefusal(r, err)) {
       tally.set(`${kind} reset`, (tally.get(`${kind} reset`) ?? 0) + 1);
       return;
     }
@@ -150,8 +149,6 @@ async function check(r: Sent, kind: "page" | "route" | "action"): Promise<void> 
 
 /** How requests were answered (kind, status, action result code): printed at the end, to see what was reached. */
 const tally = new Map<string, number>();
-
-const isReset = (err: unknown) => /ECONNRESET|EPIPE|socket hang up/.test(err instanceof Error ? err.message : "");
 
 /** One property per target, so every target is fuzzed even when an earlier one fails; failures are collected. */
 async function fuzz(name: string, requests: fc.Arbitrary<Sent>, kind: "page" | "route" | "action", failures: string[]) {
