@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { and, eq, sql } from "drizzle-orm";
 import type { Ctx } from "../context";
+import { executeRows } from "../db/execute-rows";
 import { dbOf } from "../db/transaction";
 import { alertChannels, alertOutbox, type AlertOutboxRow } from "../db/schema";
 import { logger } from "../log";
@@ -39,7 +40,9 @@ export function backoff(attempt: number, baseMs: number): number {
 async function claim(ctx: Ctx, worker: string, now: Date, batch: number, leaseMs: number): Promise<AlertOutboxRow[]> {
   const db = await dbOf(ctx);
   const until = new Date(now.getTime() + leaseMs);
-  const res = await db.execute(sql`
+  const claimed = await executeRows<{ id: string }>(
+    db,
+    sql`
     update alert_outbox set status = 'sending', lease_owner = ${worker}, lease_until = ${until.toISOString()}
     where id in (
       select id from alert_outbox
@@ -48,10 +51,9 @@ async function claim(ctx: Ctx, worker: string, now: Date, batch: number, leaseMs
       order by next_attempt_at, created_at
       limit ${batch}
       for update skip locked)
-    returning id`);
-  const ids = ((res as unknown as { rows?: { id: string }[] }).rows ?? (res as unknown as { id: string }[])).map(
-    (r) => r.id,
+    returning id`,
   );
+  const ids = claimed.map((r) => r.id);
   if (!ids.length) return [];
   return db
     .select()

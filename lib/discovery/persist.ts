@@ -1,8 +1,9 @@
 /** Batched, per-vault-atomic writes of the inventory. */
-import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
+import { eq, getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { CloudVault, DiagnosticSettings } from "../cloud";
 import type { DbOrTx, Tx } from "../db/client";
+import { executeRows } from "../db/execute-rows";
 import { readableAfterScan } from "../inventory/vault-readability";
 import { assets, scanErrors, vaults } from "../db/schema";
 
@@ -54,23 +55,44 @@ const ASSET_COLS = [
   ...ASSET_UPDATE_KEYS.filter((k) => k !== "subscriptionId"),
 ];
 
+/** The row's listed columns as a JSON object keyed by column name (json_populate_record's input). */
+function columnsJson(row: Record<string, unknown>, keys: readonly string[], cols: Record<string, PgColumn>) {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[cols[k].name] = row[k] ?? null;
+  return out;
+}
+
 /**
- * Multi-row upsert of assets with the whole batch as ONE json parameter (json_populate_recordset): building a
- * 20-column × 500-row parameter list costs more CPU than the network calls that produced it; one JSON.stringify does not.
+ * Multi-row upsert with the whole batch as ONE json parameter (json_populate_recordset): building a 20-column ×
+ * 500-row parameter list costs more CPU than the network calls that produced the rows; one JSON.stringify does not.
+ * `insert` lists every column the rows carry (a column left out keeps its database default); a conflicting row takes
+ * the `update` columns and is seen now.
  */
-export async function upsertAssets(tx: DbOrTx, batch: AssetInsert[]): Promise<void> {
-  if (!batch.length) return;
-  const cols = getTableColumns(assets) as Record<string, PgColumn>;
-  const names = ASSET_COLS.map((k) => `"${cols[k].name}"`);
-  const payload = JSON.stringify(
-    batch.map((r) =>
-      Object.fromEntries(ASSET_COLS.map((k) => [cols[k].name, (r as Record<string, unknown>)[k] ?? null])),
-    ),
-  );
-  const updates = ASSET_UPDATE_KEYS.map((k) => `"${cols[k].name}" = excluded."${cols[k].name}"`).join(", ");
-  await tx.execute(sql`insert into assets (${sql.raw(names.join(", "))}, last_seen_at, removed_at)
-    select ${sql.raw(names.join(", "))}, now(), null from json_populate_recordset(null::assets, ${payload}::json)
-    on conflict (vault_id, type, name) do update set ${sql.raw(updates)}, last_seen_at = now(), removed_at = null`);
+export async function upsertJson<T extends PgTable>(
+  tx: DbOrTx,
+  table: T,
+  rows: readonly object[],
+  o: { insert: readonly string[]; conflict: readonly string[]; update: readonly string[] },
+): Promise<void> {
+  if (!rows.length) return;
+  const cols = getTableColumns(table) as Record<string, PgColumn>;
+  const q = (k: string) => `"${cols[k].name}"`;
+  const names = o.insert.map(q).join(", ");
+  const payload = JSON.stringify(rows.map((r) => columnsJson(r as Record<string, unknown>, o.insert, cols)));
+  const updates = o.update.map((k) => `${q(k)} = excluded.${q(k)}`).join(", ");
+  const name = getTableName(table);
+  await tx.execute(sql`insert into ${sql.identifier(name)} (${sql.raw(names)}, last_seen_at, removed_at)
+    select ${sql.raw(names)}, now(), null from json_populate_recordset(null::${sql.identifier(name)}, ${payload}::json)
+    on conflict (${sql.raw(o.conflict.map(q).join(", "))})
+    do update set ${sql.raw(updates)}, last_seen_at = now(), removed_at = null`);
+}
+
+export function upsertAssets(tx: DbOrTx, batch: AssetInsert[]): Promise<void> {
+  return upsertJson(tx, assets, batch, {
+    insert: ASSET_COLS,
+    conflict: ["vaultId", "type", "name"],
+    update: ASSET_UPDATE_KEYS,
+  });
 }
 
 export function vaultRow(v: CloudVault): VaultInsert {
@@ -149,20 +171,62 @@ export interface VaultOutcome {
 }
 
 /**
- * One transaction per vault: vault row, changed assets upserted in batches, missing assets marked removed, scan errors.
- * Unchanged assets are not written at all: the vault's `listed_at` says when they were last seen.
+ * The vault row and, when its objects were listed, the objects no longer listed: ONE statement. Its CTEs share one
+ * snapshot, so `prev` reads the listing time before the upsert moves it, and the objects that disappear now are
+ * recorded as last seen by that previous listing. (Three drizzle statements cost more scanner CPU than a delta's
+ * Key Vault request: docs/benchmarks.md.)
+ */
+async function upsertVault(
+  tx: Tx,
+  row: Record<string, unknown>,
+  keys: string[],
+  listed: string[] | null,
+): Promise<number> {
+  const cols = getTableColumns(vaults) as Record<string, PgColumn>;
+  const names = keys.map((k) => `"${cols[k].name}"`);
+  // listed_at is the database's now(), like last_seen_at: the clock every staleness comparison uses
+  const listedAt = listed ? ", listed_at" : "";
+  const sets = [...names.map((n) => `${n} = excluded.${n}`), "last_seen_at = now()", "removed_at = null"];
+  if (listed) sets.push("listed_at = excluded.listed_at");
+  const upsert = sql`insert into vaults (${sql.raw(names.join(", "))}${sql.raw(listedAt)}, last_seen_at, removed_at)
+    select ${sql.raw(names.join(", "))}${sql.raw(listed ? ", now()" : "")}, now(), null
+      from json_populate_record(null::vaults, ${JSON.stringify(columnsJson(row, keys, cols))}::json)
+    on conflict (id) do update set ${sql.raw(sets.join(", "))}`;
+  if (!listed) {
+    await tx.execute(upsert);
+    return 0;
+  }
+  const id = row.id as string;
+  const [r] = await executeRows<{ gone: number }>(
+    tx,
+    sql`with prev as (select listed_at from vaults where id = ${id}),
+    up as (${upsert} returning 1),
+    gone as (
+      update assets
+        set removed_at = now(),
+            last_seen_at = greatest(last_seen_at, coalesce((select listed_at from prev), last_seen_at))
+        where vault_id = ${id} and removed_at is null
+          and (type || '/' || name) not in (select json_array_elements_text(${JSON.stringify(listed)}::json))
+        returning 1)
+    select (select count(*) from gone)::int as gone`,
+  );
+  return Number(r?.gone ?? 0);
+}
+
+/**
+ * One transaction per vault: the vault row with the missing assets marked removed (the objects reference the vault,
+ * so it comes first), changed assets upserted in batches, scan errors. Unchanged assets are not written at all: the
+ * vault's `listed_at` says when they were last seen.
  */
 export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
   let rows = 0;
-  const base = vaultRow(o.vault);
-  const status = {
+  const extra: Record<string, unknown> = {
     accessStatus: o.accessStatus,
     accessError: o.accessError,
     readable: readableAfterScan(o),
     lastScanId: o.scanId,
     lastScannedAt: new Date(),
   };
-  const extra: Record<string, unknown> = { ...status };
   // A failed read stores null (unknown), not the last value: a stale value would be judged as current. A vault whose
   // scan threw before reading them keeps what is stored, like the rest of its inventory.
   if (o.diagnostics !== undefined) {
@@ -170,41 +234,21 @@ export async function writeVault(tx: Tx, o: VaultOutcome): Promise<number> {
     extra.diagnosticSettings = o.diagnostics?.settings ?? null;
   }
   if (o.defenderForKeyVault !== undefined) extra.defenderForKeyVault = o.defenderForKeyVault;
-  // objects that disappear now were last seen by the previous listing
-  let previousListing: Date | null = null;
-  if (o.assets) {
-    extra.objectCount = o.assets.length + (o.unchanged?.length ?? 0);
-    extra.listedAt = sql`now()`;
-    const [prev] = await tx
-      .select({ listedAt: vaults.listedAt })
-      .from(vaults)
-      .where(eq(vaults.id, o.vault.id))
-      .limit(1);
-    previousListing = prev?.listedAt ?? null;
-  }
-  await tx
-    .insert(vaults)
-    .values({ ...base, ...extra } as VaultInsert)
-    .onConflictDoUpdate({
-      target: vaults.id,
-      set: { ...excludedSet(vaults, [...VAULT_PROP_KEYS, ...Object.keys(extra)]) },
-    });
-  rows++;
+  if (o.assets) extra.objectCount = o.assets.length + (o.unchanged?.length ?? 0);
+  const listed = o.assets ? [...o.assets.map((a) => `${a.type}/${a.name}`), ...(o.unchanged ?? [])] : null;
+  rows +=
+    1 +
+    (await upsertVault(
+      tx,
+      { ...vaultRow(o.vault), ...extra },
+      ["id", ...VAULT_PROP_KEYS, ...Object.keys(extra)],
+      listed,
+    ));
   if (o.assets) {
     for (const batch of chunks(o.assets)) {
       await upsertAssets(tx, batch);
       rows += batch.length;
     }
-    const listed = [...o.assets.map((a) => `${a.type}/${a.name}`), ...(o.unchanged ?? [])];
-    const gone = await tx.execute(sql`update assets
-      set removed_at = now(), last_seen_at = greatest(last_seen_at, coalesce(${previousListing}::timestamptz, last_seen_at))
-      where vault_id = ${o.vault.id} and removed_at is null
-        and (type || '/' || name) not in (select json_array_elements_text(${JSON.stringify(listed)}::json))`);
-    rows += Number(
-      (gone as { rowCount?: number; affectedRows?: number }).rowCount ??
-        (gone as { affectedRows?: number }).affectedRows ??
-        0,
-    );
   }
   if (o.errors.length) {
     for (const batch of chunks(o.errors))

@@ -3,11 +3,13 @@
  * targets (scan_vaults rows, written once), each vault done (marked in the vault's own write transaction), and the
  * Graph phase. The scan's final counters are counted from these records, so nothing is counted twice.
  */
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { asc, count, eq, sql } from "drizzle-orm";
 import type { CloudVault } from "../cloud";
 import type { DbOrTx } from "../db/client";
-import { scanErrors, scanVaults } from "../db/schema";
+import { scanErrors, scanRuns, scanVaults } from "../db/schema";
+import { executeRows } from "../db/execute-rows";
 import { chunks } from "./persist";
+import { heldBy, LeaseLostError } from "./scan-lease";
 import type { ScanSession } from "./scan-session";
 import type { ScanTargets } from "./scan-targets";
 
@@ -85,8 +87,10 @@ export async function saveTargets(session: ScanSession, listed: ScanTargets): Pr
 }
 
 /**
- * Marks one vault done, inside the transaction that writes its inventory. Throws if it was done already — which the
- * lease makes impossible; the throw rolls the duplicate write back instead of counting it twice.
+ * Marks one vault done, inside the transaction that writes its inventory, and proves in the same statement that this
+ * worker still holds the scan (the vault write's side of the fence: enterVaultFence took the shared lock first, so
+ * this statement reads the owner as it was after any takeover). LeaseLostError rolls the vault's write back; so does
+ * the throw when it was done already — which the lease makes impossible — instead of counting it twice.
  */
 export async function markVaultDone(
   tx: DbOrTx,
@@ -94,12 +98,18 @@ export async function markVaultDone(
   vaultId: string,
   outcome: { failed: boolean; objects: number },
 ): Promise<void> {
-  const r = await tx
-    .update(scanVaults)
-    .set({ doneAt: sql`now()`, doneAttempt: session.run.attempt, ...outcome })
-    .where(and(eq(scanVaults.scanId, session.scanId), eq(scanVaults.vaultId, vaultId), isNull(scanVaults.doneAt)))
-    .returning({ vaultId: scanVaults.vaultId });
-  if (!r.length) throw new Error(`vault ${vaultId} is already done in scan ${session.scanId}`);
+  const [r] = await executeRows<{ owned: number; done: number }>(
+    tx,
+    sql`with owner as (select 1 from ${scanRuns} where ${heldBy(session.scanId, session.worker)}),
+    done as (
+      update ${scanVaults}
+        set done_at = now(), done_attempt = ${session.run.attempt}, failed = ${outcome.failed}, objects = ${outcome.objects}
+        where scan_id = ${session.scanId} and vault_id = ${vaultId} and done_at is null and exists (select 1 from owner)
+        returning 1)
+    select (select count(*) from owner)::int as owned, (select count(*) from done)::int as done`,
+  );
+  if (!Number(r?.owned)) throw new LeaseLostError(session.scanId);
+  if (!Number(r.done)) throw new Error(`vault ${vaultId} is already done in scan ${session.scanId}`);
 }
 
 /** Records that the Graph phase was written (with its errors), so a resumed scan does not run it again. */

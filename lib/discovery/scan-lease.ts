@@ -48,7 +48,8 @@ export const leaseUntil = (leaseMs: number): SQL => sql`now() + ${leaseMs}::int 
 export const leaseExpired = (leaseMs: number): SQL =>
   sql`coalesce(${scanRuns.leaseExpiresAt}, coalesce(${scanRuns.heartbeatAt}, ${scanRuns.startedAt}, ${scanRuns.createdAt}) + ${leaseMs}::int * interval '1 millisecond') <= now()`;
 
-const heldBy = (scanId: string, worker: string) =>
+/** The scan is running and this worker holds it (every write of the scan checks it, after taking the fence lock). */
+export const heldBy = (scanId: string, worker: string) =>
   and(eq(scanRuns.id, scanId), eq(scanRuns.status, "running"), eq(scanRuns.leaseOwner, worker));
 
 /** Advisory-lock namespace of the scan write fence (7_314_001–003: migrations, the audit chain, settings). */
@@ -84,6 +85,15 @@ export async function holdScan(
   await tx.execute(fenceLock(scanId, "shared"));
   const rows = await tx.select({ id: scanRuns.id }).from(scanRuns).where(heldBy(scanId, worker)).limit(1);
   if (!rows.length) throw new LeaseLostError(scanId);
+}
+
+/**
+ * A vault write's side of the fence, one statement shorter than holdScan: the shared lock now, and the owner read by
+ * the write's last statement (markVaultDone), which begins after the lock was granted just as holdScan's read does.
+ * Every statement of the write in between rolls back with it if the owner changed.
+ */
+export async function enterVaultFence(tx: DbOrTx, scanId: string): Promise<void> {
+  await tx.execute(fenceLock(scanId, "shared"));
 }
 
 /** A takeover's side of the fence (its transaction holds the scan row): waits for the old worker's writes in flight. */

@@ -13,7 +13,7 @@ import { VAULT_WRITE_REMEDIATION } from "./remediation";
 import { markVaultDone } from "./scan-checkpoint";
 import { classifyScanError, internalFailure } from "./scan-failures";
 import type { ScanConfig } from "./scan-config";
-import { holdScan, LeaseLostError } from "./scan-lease";
+import { enterVaultFence, LeaseLostError } from "./scan-lease";
 import type { ScanSession } from "./scan-session";
 import { scanVault, unreadableVault } from "./scan-vault";
 
@@ -57,7 +57,7 @@ async function writeOutcome(session: ScanSession, v: CloudVault, outcome: VaultO
   const readable = readableAfterScan(outcome);
   try {
     session.counters.rowsWritten += await session.write(async (tx) => {
-      await holdScan(tx.db, session.scanId, session.worker);
+      await enterVaultFence(tx.db, session.scanId);
       const n = await writeVault(tx.db, outcome);
       // an unreadable vault has its own action, so the audit log counts what the scan and the dashboard count
       if (outcome.errors.length)
@@ -96,7 +96,7 @@ async function recordWriteFailure(session: ScanSession, v: CloudVault, c: Classi
   const error = { scope: v.id, kind: c.kind, code: c.code, message: c.message, remediation: VAULT_WRITE_REMEDIATION };
   try {
     await session.write(async (tx) => {
-      await holdScan(tx.db, session.scanId, session.worker);
+      await enterVaultFence(tx.db, session.scanId);
       await tx.db.insert(scanErrors).values({ scanId: session.scanId, ...error });
       // not read this time, as the scan counts it: the stored vault (if any) says so too (one meaning of unreadable)
       await markUnreadable(tx.db, v.id, { code: c.code, message: c.message, remediation: VAULT_WRITE_REMEDIATION });

@@ -4,9 +4,11 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { getDb } from "@/lib/db/client";
-import { scanRuns } from "@/lib/db/schema";
+import { scanErrors, scanRuns, scanVaults } from "@/lib/db/schema";
 import { claimNextQueuedScan, requestScan } from "@/lib/discovery";
-import { holdScan, LeaseLostError, renewLease } from "@/lib/discovery/scan-lease";
+import { markVaultDone } from "@/lib/discovery/scan-checkpoint";
+import { enterVaultFence, holdScan, LeaseLostError, renewLease } from "@/lib/discovery/scan-lease";
+import type { ScanSession } from "@/lib/discovery/scan-session";
 import { setupTestDb, type TestDb } from "../../helpers/test-db";
 import { userCtx, workerCtx } from "./helpers";
 
@@ -66,5 +68,49 @@ describe.runIf(!!process.env.DATABASE_URL || !!process.env.TEST_DATABASE_URL)("s
     // worker-a's next write is refused
     await expect(db.transaction((tx) => holdScan(tx, scanId, "worker-a"))).rejects.toBeInstanceOf(LeaseLostError);
     await db.transaction((tx) => holdScan(tx, scanId, "worker-b"));
+  });
+});
+
+describe("a vault write's fence (both engines)", () => {
+  /** What a vault write does (scan-vaults.ts): the shared lock, its rows, then done — which proves the owner. */
+  const vaultWrite = (scanId: string, worker: string, attempt: number, vaultId: string) =>
+    getDb().then((db) =>
+      db.transaction(async (tx) => {
+        await enterVaultFence(tx, scanId);
+        await tx
+          .insert(scanErrors)
+          .values({ scanId, scope: vaultId, kind: "unknown", message: worker, remediation: "-" });
+        const session = { scanId, worker, run: { attempt } } as unknown as ScanSession;
+        await markVaultDone(tx, session, vaultId, { failed: false, objects: 0 });
+      }),
+    );
+
+  test("after a takeover the old worker's write rolls back whole; the new owner's commits, once", async () => {
+    const db = await getDb();
+    // one scan runs at a time: the test above leaves its scan running
+    await db.update(scanRuns).set({ status: "failed" }).where(sql`status in ('queued', 'running')`);
+    const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Admin"), input: { mode: "full" } });
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "worker-a", leaseMs: 30_000 })).toBe(scanId);
+    const vaultId = "/subscriptions/x/resourcegroups/rg/providers/microsoft.keyvault/vaults/fenced";
+    await db.insert(scanVaults).values({ scanId, vaultId, position: 0, target: {} });
+    await db
+      .update(scanRuns)
+      .set({ leaseExpiresAt: sql`now() - interval '1 second'` })
+      .where(eq(scanRuns.id, scanId));
+    expect(await claimNextQueuedScan(workerCtx(), { worker: "worker-b", leaseMs: 30_000 })).toBe(scanId);
+
+    await expect(vaultWrite(scanId, "worker-a", 1, vaultId)).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await db.select().from(scanErrors).where(eq(scanErrors.scanId, scanId))).toEqual([]);
+    expect((await db.select().from(scanVaults).where(eq(scanVaults.scanId, scanId)))[0].doneAt).toBeNull();
+
+    await vaultWrite(scanId, "worker-b", 2, vaultId);
+    const errors = await db.select().from(scanErrors).where(eq(scanErrors.scanId, scanId));
+    expect(errors.map((e) => e.message)).toEqual(["worker-b"]);
+    expect((await db.select().from(scanVaults).where(eq(scanVaults.scanId, scanId)))[0]).toMatchObject({
+      doneAttempt: 2,
+    });
+    // a second write of the same vault is refused, not counted twice
+    await expect(vaultWrite(scanId, "worker-b", 2, vaultId)).rejects.toThrow(/already done/);
+    expect(await db.select().from(scanErrors).where(eq(scanErrors.scanId, scanId))).toHaveLength(1);
   });
 });
