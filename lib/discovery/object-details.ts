@@ -62,18 +62,26 @@ export class VaultObjectReader {
     private readonly signal: AbortSignal,
     private readonly mode: ScanRun["mode"],
     private readonly stored: ReadonlyMap<string, StoredAsset>,
+    /** delta: objects stored exactly as listed (deltaStored) → labels denied when last read; no row is built */
+    private readonly same: ReadonlyMap<string, string[]>,
     private readonly thresholds: Thresholds,
     private readonly now: Date,
     private readonly counters: ScanCounters,
   ) {}
 
-  /** Reads every item, `limit` objects at a time; rows in list order. */
-  readAll(items: KvItem[], limit: number): Promise<AssetRow[]> {
-    return mapBounded(items, limit, (item) => this.read(item));
+  /** Reads every item, `limit` objects at a time; rows in list order, none for the objects stored as listed. */
+  async readAll(items: KvItem[], limit: number): Promise<AssetRow[]> {
+    const rows = await mapBounded(items, limit, (item) => this.read(item));
+    return rows.filter((r): r is AssetRow => r !== undefined);
   }
 
-  async read(item: KvItem): Promise<AssetRow> {
+  async read(item: KvItem): Promise<AssetRow | undefined> {
     const key = `${item.type}/${item.name}`;
+    const sameDenied = this.same.get(key);
+    if (sameDenied) {
+      this.keepUnchanged(sameDenied);
+      return undefined;
+    }
     const prev = this.stored.get(key);
     const fp = fingerprint(item);
     const status = computeExpiryStatus(item.expiresOn ?? null, this.now, this.thresholds);
@@ -81,15 +89,8 @@ export class VaultObjectReader {
     const unchanged = !!prev && prev.detailFingerprint === fp;
     const previouslyDenied = deniedLabels(prev);
     if (this.mode === "delta" && unchanged) {
-      this.counters.detailSkipped++;
+      this.keepUnchanged(previouslyDenied);
       this.detailCopied.add(key);
-      // details denied by permission last time stay denied until a full/forced scan: keep the vault's warning
-      for (const label of previouslyDenied)
-        if (!this.denied.has(label))
-          this.denied.set(label, {
-            kind: "permission",
-            message: `${label}: denied in an earlier scan (run a forced scan after granting the permission)`,
-          });
       return row;
     }
     // Full scan of an unchanged object (same updated time, version and thumbprint, nothing denied last time): what
@@ -102,6 +103,18 @@ export class VaultObjectReader {
     if (policiesOnly) this.counters.detailSkipped++;
     await this.readDetail(item, row, policiesOnly);
     return row;
+  }
+
+  /** A delta's unchanged object: no detail call. */
+  private keepUnchanged(previouslyDenied: readonly string[]): void {
+    this.counters.detailSkipped++;
+    // details denied by permission last time stay denied until a full/forced scan: keep the vault's warning
+    for (const label of previouslyDenied)
+      if (!this.denied.has(label))
+        this.denied.set(label, {
+          kind: "permission",
+          message: `${label}: denied in an earlier scan (run a forced scan after granting the permission)`,
+        });
   }
 
   private async readDetail(item: KvItem, row: AssetRow, policiesOnly: boolean): Promise<void> {

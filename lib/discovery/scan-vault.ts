@@ -21,7 +21,8 @@ import {
 } from "../cloud";
 import { assets } from "../db/schema";
 import { splitUnchanged, type StoredAsset } from "./asset-rows";
-import { thresholdsFor } from "../expiry-status";
+import { computeExpiryStatus, thresholdsFor } from "../expiry-status";
+import { deltaStored } from "./delta-stored";
 import { VaultObjectReader } from "./object-details";
 import type { DefenderPlans } from "./defender-plans";
 import type { VaultOutcome } from "./persist";
@@ -117,6 +118,15 @@ async function readVault(
   return readObjects(session, config, v, new VaultReader(v.vaultUri, agent), o, vaultAc, out, diag);
 }
 
+/** The vault's stored objects, keyed "type/name". */
+async function storedRowsOf(session: ScanSession, vaultId: string): Promise<Map<string, StoredAsset>> {
+  const rows = await session.db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.vaultId, vaultId), isNull(assets.removedAt)));
+  return new Map(rows.map((r) => [`${r.type}/${r.name}`, r]));
+}
+
 /**
  * The vault's three listings. A delta scan reads nothing else from the vault, so it lists one kind after the other on
  * one keep-alive connection: in parallel each listing opened a TLS connection of its own, and a handshake costs more
@@ -158,13 +168,14 @@ async function readObjects(
     out.errors.push({ kind: c.kind, code: c.innerCode ?? c.code, message: c.message, remediation });
     return out;
   }
-  const storedRows: StoredAsset[] = await session.timed(() =>
-    session.db
-      .select()
-      .from(assets)
-      .where(and(eq(assets.vaultId, v.id), isNull(assets.removedAt))),
-  );
-  const stored = new Map(storedRows.map((r) => [`${r.type}/${r.name}`, r]));
+  const thresholds = thresholdsFor(config.thresholds, v.subscriptionId);
+  // a delta compares the listing with the stored rows in the database; a full scan reads the detail anyway
+  const { same, stored } =
+    session.run.mode === "delta"
+      ? await session.timed(() =>
+          deltaStored(session.db, v, items, (i) => computeExpiryStatus(i.expiresOn ?? null, session.now, thresholds)),
+        )
+      : { same: new Map<string, string[]>(), stored: await session.timed(() => storedRowsOf(session, v.id)) };
   const reader = new VaultObjectReader(
     v,
     kv,
@@ -172,7 +183,8 @@ async function readObjects(
     session.signal,
     session.run.mode,
     stored,
-    thresholdsFor(config.thresholds, v.subscriptionId),
+    same,
+    thresholds,
     session.now,
     session.counters,
   );
@@ -182,7 +194,7 @@ async function readObjects(
   const { changed, unchanged } = splitUnchanged(rows, stored, reader.detailCopied);
   out.assets = changed;
   // a skipped object still exists: listed as untouched, so its stored row is not marked removed
-  out.unchanged = [...unchanged, ...rejected.flatMap((r) => (r.name ? [`${r.kind}/${r.name}`] : []))];
+  out.unchanged = [...same.keys(), ...unchanged, ...rejected.flatMap((r) => (r.name ? [`${r.kind}/${r.name}`] : []))];
   for (const r of rejected) out.errors.push(rejectedItemError(r));
   if (reader.denied.size) {
     const first = [...reader.denied.values()][0];
