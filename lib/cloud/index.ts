@@ -20,7 +20,13 @@ export {
 export * from "./arm";
 export * from "./monitoring";
 export * from "./keyvault";
-export { VaultReader, forgetVaultChallenges } from "./vault-reader";
+export {
+  VaultReader,
+  forgetVaultChallenges,
+  learnedVaultChallenges,
+  rememberVaultChallenges,
+  type VaultChallenge,
+} from "./vault-reader";
 export * from "./graph";
 export * from "./validate";
 export type { AccessPolicySummary, PrivateEndpointState } from "./vault-shape";

@@ -34,6 +34,30 @@ export function forgetVaultChallenges(limit = MAX_CHALLENGES): void {
   maxChallenges = limit;
 }
 
+/** A learned challenge as it crosses a thread boundary: the vault origin, its token scope and tenant. */
+export type VaultChallenge = [origin: string, scope: string, tenantId: string | undefined];
+
+/**
+ * The challenges learned so far, oldest first. A scan thread (lib/scheduler/scan-thread.ts) is a fresh module
+ * instance: it starts with the process's and hands back what it learned, so a scan in a thread does not pay one
+ * unauthenticated round trip per vault every time. Scopes and tenant ids only: nothing secret.
+ */
+export function learnedVaultChallenges(): VaultChallenge[] {
+  return [...challenges].map(([origin, c]) => [origin, c.scope, c.tenantId]);
+}
+
+/** Takes challenges learned elsewhere (another thread); a scope not valid for its origin is ignored. */
+export function rememberVaultChallenges(learned: readonly VaultChallenge[]): void {
+  for (const [origin, scope, tenantId] of learned) {
+    try {
+      assertVaultResource(new URL(origin), scope.replace(/\/\.default$/, ""));
+      rememberChallenge(origin, { scope, tenantId });
+    } catch {
+      // a challenge that would not be accepted from the vault itself is not accepted second hand either
+    }
+  }
+}
+
 /** WWW-Authenticate: Bearer authorization="…", resource="…" / scope="…", claims="…" */
 function parseChallenge(header: string | undefined): Record<string, string> | undefined {
   if (!header || !/^\s*Bearer\s/i.test(header)) return undefined;
@@ -57,20 +81,24 @@ export class RefusedLinkError extends Error {
   }
 }
 
-function challengeOf(vault: URL, header: string | undefined): Challenge & { claims?: string } {
-  const p = parseChallenge(header);
-  const resource = p?.resource ?? p?.scope?.replace(/\/\.default$/, "");
-  if (!p || !resource) throw new ChallengeError("Key Vault answered 401 without a usable Bearer challenge");
+/** As the SDKs do: a token is only ever asked for the vault's own service (a hostile endpoint cannot get one for ARM). */
+function assertVaultResource(vault: URL, resource: string): void {
   let resourceHost: string;
   try {
     resourceHost = new URL(resource).hostname;
   } catch {
     throw new ChallengeError("Key Vault's challenge names an invalid resource");
   }
-  // As the SDKs do: a token is only ever asked for the vault's own service (a hostile endpoint cannot get one for ARM).
   const loopback = getConfig().azure.keyVaultAllowLoopback && isLoopbackHost(vault.hostname);
   if (!loopback && !vault.hostname.endsWith(`.${resourceHost}`))
     throw new ChallengeError(`the challenge resource '${resourceHost}' does not match the vault's domain`);
+}
+
+function challengeOf(vault: URL, header: string | undefined): Challenge & { claims?: string } {
+  const p = parseChallenge(header);
+  const resource = p?.resource ?? p?.scope?.replace(/\/\.default$/, "");
+  if (!p || !resource) throw new ChallengeError("Key Vault answered 401 without a usable Bearer challenge");
+  assertVaultResource(vault, resource);
   const authority = p.authorization ?? p.authorization_uri;
   const tenantId = authority ? new URL(authority).pathname.split("/").filter(Boolean)[0] : undefined;
   const claims = p.claims ? Buffer.from(p.claims, "base64").toString("utf8") : undefined;

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { ResourceLimits } from "node:worker_threads";
+import { learnedVaultChallenges, rememberVaultChallenges } from "../cloud/vault-reader";
 import type { FromScanThread, ScanThreadData, ToScanThread } from "./scan-thread";
 
 /**
@@ -59,7 +60,7 @@ export function runScanInThread(data: ScanThreadData, signal: AbortSignal, opts:
     // turbopackIgnore there), which drags the whole project into the server build.
     const { Worker } = process.getBuiltinModule("node:worker_threads");
     const thread = new Worker(bundle, {
-      workerData: data,
+      workerData: { ...data, challenges: learnedVaultChallenges() } satisfies ScanThreadData,
       // The young generation is pinned to V8's default size so that heap flags given to the web server (NODE_OPTIONS)
       // for page renders do not also grow the scan thread.
       resourceLimits: opts.resourceLimits ?? {
@@ -74,6 +75,7 @@ export function runScanInThread(data: ScanThreadData, signal: AbortSignal, opts:
     else signal.addEventListener("abort", abort, { once: true });
     thread.on("message", (m: FromScanThread) => {
       reply = m;
+      rememberVaultChallenges(m.challenges ?? []);
       // The scan is over and its pool closed: whatever else the thread holds goes with it.
       void thread.terminate();
     });

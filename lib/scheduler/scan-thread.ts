@@ -5,6 +5,7 @@
  * no message (the scan's heartbeat reads the request from the database); a stop arrives as an "abort" message.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { learnedVaultChallenges, rememberVaultChallenges, type VaultChallenge } from "../cloud";
 import type { Ctx } from "../context";
 import { closeDb } from "../db/client";
 import { executeScan } from "../discovery";
@@ -20,10 +21,15 @@ export interface ScanThreadData {
   ctx: Pick<Ctx, "actor" | "request">;
   leaseMs?: number;
   heartbeatMs?: number;
+  /** the vault challenges the process has learned (vault-reader.ts): the thread starts with them */
+  challenges?: VaultChallenge[];
 }
 
 export type ToScanThread = { type: "abort" };
-export type FromScanThread = { type: "finished"; status: string } | { type: "failed"; error: string };
+/** Either way the thread hands back the challenges it knows, for the next scan's thread. */
+export type FromScanThread = ({ type: "finished"; status: string } | { type: "failed"; error: string }) & {
+  challenges?: VaultChallenge[];
+};
 
 async function main(port: NonNullable<typeof parentPort>, data: ScanThreadData): Promise<void> {
   const controller = new AbortController();
@@ -32,6 +38,7 @@ async function main(port: NonNullable<typeof parentPort>, data: ScanThreadData):
   });
   // The port must not keep the thread alive once the scan is over.
   port.unref();
+  rememberVaultChallenges(data.challenges ?? []);
   let reply: FromScanThread;
   try {
     const run = await executeScan({
@@ -49,7 +56,7 @@ async function main(port: NonNullable<typeof parentPort>, data: ScanThreadData):
     reply = { type: "failed", error: errorText(e) };
   }
   await closeDb().catch(() => undefined);
-  port.postMessage(reply);
+  port.postMessage({ ...reply, challenges: learnedVaultChallenges() });
 }
 
 if (parentPort) void main(parentPort, workerData as ScanThreadData);

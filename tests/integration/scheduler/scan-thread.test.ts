@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { forgetVaultChallenges, learnedVaultChallenges } from "@/lib/cloud";
 import { resetConfigForTests } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { auditLog, scanRuns } from "@/lib/db/schema";
@@ -115,6 +116,28 @@ describe("scan-worker with a scan thread", () => {
         expect.stringMatching(/^discovery\.scan\.(completed|finished)\S* system:.*scan-worker/),
       ]),
     );
+  });
+
+  it("the thread hands its vault challenges back: the next scan's thread sends each vault a token at once", async () => {
+    forgetVaultChallenges();
+    const challenges = () => cloud.control.counters().byOp["kv.challenge"] ?? 0;
+    const scan = async () => {
+      const { scanId } = await requestScan({ ctx: admin, input: { mode: "delta" } });
+      const running = startThreaded();
+      await untilStatus(scanId, ["completed", "completed_with_errors"]);
+      await running.stop();
+      scheduler = undefined;
+    };
+    cloud.control.resetCounters();
+    await scan();
+    // one unauthenticated round trip per reachable vault, learned in the thread
+    const first = challenges();
+    expect(first).toBeGreaterThan(0);
+    expect(learnedVaultChallenges()).toHaveLength(first);
+    cloud.control.resetCounters();
+    await scan();
+    expect(challenges()).toBe(0);
+    expect(cloud.control.count("kv.*")).toBeGreaterThan(0);
   });
 
   it("a cancel requested from this thread stops the scan in the other one", async () => {
