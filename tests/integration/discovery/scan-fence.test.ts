@@ -88,7 +88,10 @@ describe("a vault write's fence (both engines)", () => {
   test("after a takeover the old worker's write rolls back whole; the new owner's commits, once", async () => {
     const db = await getDb();
     // one scan runs at a time: the test above leaves its scan running
-    await db.update(scanRuns).set({ status: "failed" }).where(sql`status in ('queued', 'running')`);
+    await db
+      .update(scanRuns)
+      .set({ status: "failed" })
+      .where(sql`status in ('queued', 'running')`);
     const { scanId } = await requestScan({ ctx: userCtx("CertifyClouds.Admin"), input: { mode: "full" } });
     expect(await claimNextQueuedScan(workerCtx(), { worker: "worker-a", leaseMs: 30_000 })).toBe(scanId);
     const vaultId = "/subscriptions/x/resourcegroups/rg/providers/microsoft.keyvault/vaults/fenced";

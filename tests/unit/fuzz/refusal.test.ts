@@ -20,8 +20,8 @@ describe("a reset seen by the fuzz client", () => {
   });
 
   it("is a failure when the error is not a reset", () => {
-    expect(resetIsRefusal({ method: "TRACK", body: "x".repeat(1_100_000) }, new Error("no answer within 20000 ms"))).toBe(
-      false,
-    );
+    expect(
+      resetIsRefusal({ method: "TRACK", body: "x".repeat(1_100_000) }, new Error("no answer within 20000 ms")),
+    ).toBe(false);
   });
 });
