@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { CertificateDetail, KvItem } from "@/lib/cloud";
 import {
@@ -9,6 +10,7 @@ import {
   fingerprint,
   listedRow,
   sameAsStored,
+  sameJson,
   settleDetail,
   splitUnchanged,
   stable,
@@ -81,6 +83,56 @@ describe("stable", () => {
     expect(stable([1, 2])).not.toBe(stable([2, 1]));
     expect(stable({ a: "1" })).not.toBe(stable({ a: 1 }));
     expect(stable(undefined)).toBe("null");
+  });
+});
+
+describe("sameJson", () => {
+  // a detail as the scan builds it: the stored one copied shallowly, some members replaced, some kept by reference
+  const member = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined));
+  const pair = fc
+    .dictionary(fc.constantFrom("a", "b", "versions", "policy", "x y", '"q"'), member, { maxKeys: 5 })
+    .chain((a) =>
+      fc
+        .record({
+          edits: fc.array(
+            fc.tuple(
+              fc.constantFrom("a", "b", "versions", "policy", "x y", '"q"', "new"),
+              fc.oneof(
+                fc.constant<"keep">("keep"),
+                fc.constant<"clone">("clone"),
+                fc.constant<"drop">("drop"),
+                member.map((v) => ({ v })),
+              ),
+            ),
+            { maxLength: 4 },
+          ),
+        })
+        .map(({ edits }) => {
+          const b: Record<string, unknown> = { ...a };
+          for (const [k, e] of edits)
+            if (e === "clone") b[k] = structuredClone(a[k]);
+            else if (e === "drop") delete b[k];
+            else if (e !== "keep") b[k] = e.v;
+          return [a as Record<string, unknown>, b] as const;
+        }),
+    );
+
+  test("says what comparing the canonical JSON says, for shared, cloned, replaced, undefined and missing members", () => {
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        expect(sameJson(a, b)).toBe(stable(a) === stable(b));
+        expect(sameJson(b, a)).toBe(stable(a) === stable(b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("a member present on one side only, or undefined on one side, differs unless both leave it out", () => {
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: null }, { a: 1 })).toBe(false);
+    expect(sameJson({ a: 1 }, { b: 1 })).toBe(false);
+    const versions = [{ version: "v1" }];
+    expect(sameJson({ versions, p: { x: 1, y: 2 } }, { versions, p: { y: 2, x: 1 } })).toBe(true);
   });
 });
 
