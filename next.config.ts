@@ -19,7 +19,16 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // PGlite loads its wasm from a file URL; bundling it breaks start-up.
   // @react-pdf/renderer (and pdfkit under it) load fonts and wasm at run time: not bundled either.
-  serverExternalPackages: ["@electric-sql/pglite", "pino", "pg-boss", "@react-pdf/renderer", "pdfkit", "fontkit"],
+  // undici (the scanner's Key Vault transport, docs/adr/0008) carries its HTTP parser as wasm: traced, not bundled.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pino",
+    "pg-boss",
+    "@react-pdf/renderer",
+    "pdfkit",
+    "fontkit",
+    "undici",
+  ],
   experimental: { authInterrupts: true },
   // `npm run typecheck` checks the whole tree (tests included) in CI; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },

@@ -101,6 +101,10 @@ const NETWORK_CODES = new Set([
   "ENETUNREACH",
   "UND_ERR_SOCKET",
   "UND_ERR_CONNECT_TIMEOUT",
+  // undici (the vault reader's transport): a body cut short, and its own header/body timers
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
   "REQUEST_SEND_ERROR",
   "REQUEST_TIMEOUT",
 ]);

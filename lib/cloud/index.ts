@@ -8,7 +8,6 @@ export {
   azureConfig,
   keyVaultClients,
   keyVaultClientOptions,
-  vaultAgent,
   keyVaultManagementClient,
   resourceGraphClient,
   graphClient,
@@ -20,6 +19,7 @@ export {
 export * from "./arm";
 export * from "./monitoring";
 export * from "./keyvault";
+export { vaultConnections } from "./vault-transport";
 export {
   VaultReader,
   forgetVaultChallenges,

@@ -5,7 +5,7 @@
  * the SDK clients (clients.ts).
  */
 import { randomUUID } from "node:crypto";
-import type https from "node:https";
+import type { Dispatcher } from "undici";
 import { getConfig, isLoopbackHost } from "../config";
 import { getCredential } from "./clients";
 import { HttpError, httpErrorFromBody } from "./errors";
@@ -134,10 +134,10 @@ export class VaultReader {
   /** the token this reader last used, and for which challenge: most requests need no credential call at all */
   private held?: { challenge: Challenge; token: string; refreshAt: number };
 
-  /** `agent`: the vault's keep-alive agent (the scanner destroys it when the vault is done). */
+  /** `connections`: the vault's keep-alive connections (vaultConnections; the scanner closes them when the vault is done). */
   constructor(
     vaultUri: string,
-    private readonly agent?: https.Agent,
+    private readonly connections?: Dispatcher,
   ) {
     this.base = new URL(vaultUri);
     this.origin = this.base.origin;
@@ -212,6 +212,6 @@ export class VaultReader {
       "x-ms-client-request-id": randomUUID(),
     };
     if (token) headers.authorization = `Bearer ${token}`;
-    return vaultTransport()(to, headers, signal, this.agent);
+    return vaultTransport()(to, headers, signal, this.connections);
   }
 }

@@ -4,14 +4,14 @@
  * remediation). Nothing is written here.
  */
 import { setMaxListeners } from "node:events";
-import type { Agent } from "node:https";
+import type { Dispatcher } from "undici";
 import { and, eq, isNull } from "drizzle-orm";
 import {
   AbortedError,
   classifyError,
   getDiagnosticSettings,
   listItems,
-  vaultAgent,
+  vaultConnections,
   VaultReader,
   type CallOptions,
   type ClassifiedError,
@@ -39,7 +39,7 @@ export async function scanVault(
   v: CloudVault,
   defender: DefenderPlans,
 ): Promise<VaultOutcome> {
-  const agent = vaultAgent(config.perVault);
+  const connections = vaultConnections(config.perVault);
   // a vault-level signal: when one list fails, its siblings stop instead of finishing in the background
   const vaultAc = new AbortController();
   setMaxListeners(0, vaultAc.signal);
@@ -47,10 +47,11 @@ export async function scanVault(
   session.signal.addEventListener("abort", onScanAbort, { once: true });
   try {
     const o = session.callOptions(config.limits.forVault(v.subscriptionId, v.name), vaultAc.signal);
-    return await readVault(session, config, v, agent, o, vaultAc, defender);
+    return await readVault(session, config, v, connections, o, vaultAc, defender);
   } finally {
     session.signal.removeEventListener("abort", onScanAbort);
-    agent.destroy();
+    // every request of the vault has settled: nothing is left for destroy() to fail
+    connections.destroy().catch(() => undefined);
   }
 }
 
@@ -70,7 +71,7 @@ async function readVault(
   session: ScanSession,
   config: ScanConfig,
   v: CloudVault,
-  agent: Agent,
+  connections: Dispatcher,
   o: CallOptions,
   vaultAc: AbortController,
   defender: DefenderPlans,
@@ -115,7 +116,7 @@ async function readVault(
     out.errors.push({ kind: "unknown", message: msg, remediation: out.accessError.remediation });
     return out;
   }
-  return readObjects(session, config, v, new VaultReader(v.vaultUri, agent), o, vaultAc, out, diag);
+  return readObjects(session, config, v, new VaultReader(v.vaultUri, connections), o, vaultAc, out, diag);
 }
 
 /** The vault's stored objects, keyed "type/name". */

@@ -14,6 +14,7 @@ async function main() {
   resetConfigForTests();
   const { getCredential, keyVaultClientOptions, vaultAgent } = await import("../../lib/cloud/clients");
   const { VaultReader } = await import("../../lib/cloud/vault-reader");
+  const { vaultConnections } = await import("../../lib/cloud/vault-transport");
   const { leanPipeline } = await import("../../lib/cloud/lean-pipeline");
   const { createDefaultHttpClient } = await import("@azure/core-rest-pipeline");
   const { SecretClient } = await import("@azure/keyvault-secrets");
@@ -55,7 +56,7 @@ async function main() {
     const wrap = <T extends object>(c: T) => (x.stack === "lean" ? leanPipeline(c) : c);
     return {
       agent,
-      reader: x.stack === "reader" ? new VaultReader(vaultUri, agent) : undefined,
+      reader: x.stack === "reader" ? new VaultReader(vaultUri, vaultConnections(8)) : undefined,
       secrets: wrap(new SecretClient(vaultUri, getCredential(), o)),
       certs: wrap(new CertificateClient(vaultUri, getCredential(), o)),
       keys: wrap(new KeyClient(vaultUri, getCredential(), o)),
