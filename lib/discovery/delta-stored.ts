@@ -1,5 +1,6 @@
 /**
- * What a delta scan needs of a vault's stored rows. Most objects are stored exactly as listed. The database says
+ * What a scan reads of a vault's stored rows: all of them for a full or forced scan (`storedRows`), and for a delta
+ * only what it needs (`deltaStored`). In a delta most objects are stored exactly as listed. The database says
  * which ones in a single statement: each listed object's facts are sent as one JSON parameter and compared with its
  * stored row there. Only the other objects' rows come back in full. Decoding every stored row and its detail to
  * compare them in the scanner cost more of the scanner's CPU than listing the vault (docs/benchmarks.md).
@@ -24,6 +25,21 @@ export interface DeltaStored {
   stored: Map<string, StoredAsset>;
 }
 
+/** A vault's live stored objects keyed "type/name"; only those named in `keys` when given. */
+export async function storedRows(db: DbOrTx, vaultId: string, keys?: string[]): Promise<Map<string, StoredAsset>> {
+  const rows = await db
+    .select()
+    .from(assets)
+    .where(
+      and(
+        eq(assets.vaultId, vaultId),
+        isNull(assets.removedAt),
+        keys ? inArray(sql`${assets.type} || '/' || ${assets.name}`, keys) : undefined,
+      ),
+    );
+  return new Map(rows.map((r) => [`${r.type}/${r.name}`, r]));
+}
+
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
 
 export async function deltaStored(
@@ -33,8 +49,7 @@ export async function deltaStored(
   statusOf: (item: KvItem) => ExpiryStatus,
 ): Promise<DeltaStored> {
   const same = new Map<string, string[]>();
-  const stored = new Map<string, StoredAsset>();
-  if (!items.length) return { same, stored };
+  if (!items.length) return { same, stored: new Map() };
   const listed = JSON.stringify(
     items.map((i) => ({
       type: i.type,
@@ -87,18 +102,6 @@ export async function deltaStored(
     if (r.same) same.set(key, Array.isArray(r.denied) ? r.denied : []);
     else changed.push(key);
   }
-  if (changed.length) {
-    const full = await db
-      .select()
-      .from(assets)
-      .where(
-        and(
-          eq(assets.vaultId, vault.id),
-          isNull(assets.removedAt),
-          inArray(sql`${assets.type} || '/' || ${assets.name}`, changed),
-        ),
-      );
-    for (const r of full) stored.set(`${r.type}/${r.name}`, r);
-  }
+  const stored = changed.length ? await storedRows(db, vault.id, changed) : new Map<string, StoredAsset>();
   return { same, stored };
 }

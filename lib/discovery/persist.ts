@@ -62,29 +62,48 @@ function columnsJson(row: Record<string, unknown>, keys: readonly string[], cols
   return out;
 }
 
+interface UpsertColumns {
+  /** every column the rows carry (a column left out keeps its database default) */
+  insert: readonly string[];
+  conflict: readonly string[];
+  /** what a conflicting row takes from the new one */
+  update: readonly string[];
+  /** columns set to the database's now() on insert and update (besides last_seen_at) */
+  stamped?: readonly string[];
+}
+
 /**
- * Multi-row upsert with the whole batch as ONE json parameter (json_populate_recordset): building a 20-column ×
+ * The upsert of `rows` with the whole batch as ONE json parameter (json_populate_recordset): building a 20-column ×
  * 500-row parameter list costs more CPU than the network calls that produced the rows; one JSON.stringify does not.
- * `insert` lists every column the rows carry (a column left out keeps its database default); a conflicting row takes
- * the `update` columns and is seen now.
+ * A row written is seen now and not removed.
  */
+function upsertJsonSql<T extends PgTable>(table: T, rows: readonly object[], o: UpsertColumns): SQL {
+  const cols = getTableColumns(table) as Record<string, PgColumn>;
+  const q = (k: string) => `"${cols[k].name}"`;
+  const stamped = (o.stamped ?? []).map(q);
+  const names = o.insert.map(q).join(", ");
+  const payload = JSON.stringify(rows.map((r) => columnsJson(r as Record<string, unknown>, o.insert, cols)));
+  const sets = [
+    ...o.update.map((k) => `${q(k)} = excluded.${q(k)}`),
+    ...stamped.map((c) => `${c} = now()`),
+    "last_seen_at = now()",
+    "removed_at = null",
+  ].join(", ");
+  const name = sql.identifier(getTableName(table));
+  const nowCols = stamped.map((c) => `, ${c}`).join("");
+  const nows = stamped.map(() => ", now()").join("");
+  return sql`insert into ${name} (${sql.raw(names + nowCols)}, last_seen_at, removed_at)
+    select ${sql.raw(names + nows)}, now(), null from json_populate_recordset(null::${name}, ${payload}::json)
+    on conflict (${sql.raw(o.conflict.map(q).join(", "))}) do update set ${sql.raw(sets)}`;
+}
+
 export async function upsertJson<T extends PgTable>(
   tx: DbOrTx,
   table: T,
   rows: readonly object[],
-  o: { insert: readonly string[]; conflict: readonly string[]; update: readonly string[] },
+  o: UpsertColumns,
 ): Promise<void> {
-  if (!rows.length) return;
-  const cols = getTableColumns(table) as Record<string, PgColumn>;
-  const q = (k: string) => `"${cols[k].name}"`;
-  const names = o.insert.map(q).join(", ");
-  const payload = JSON.stringify(rows.map((r) => columnsJson(r as Record<string, unknown>, o.insert, cols)));
-  const updates = o.update.map((k) => `${q(k)} = excluded.${q(k)}`).join(", ");
-  const name = getTableName(table);
-  await tx.execute(sql`insert into ${sql.identifier(name)} (${sql.raw(names)}, last_seen_at, removed_at)
-    select ${sql.raw(names)}, now(), null from json_populate_recordset(null::${sql.identifier(name)}, ${payload}::json)
-    on conflict (${sql.raw(o.conflict.map(q).join(", "))})
-    do update set ${sql.raw(updates)}, last_seen_at = now(), removed_at = null`);
+  if (rows.length) await tx.execute(upsertJsonSql(table, rows, o));
 }
 
 export function upsertAssets(tx: DbOrTx, batch: AssetInsert[]): Promise<void> {
@@ -182,16 +201,13 @@ async function upsertVault(
   keys: string[],
   listed: string[] | null,
 ): Promise<number> {
-  const cols = getTableColumns(vaults) as Record<string, PgColumn>;
-  const names = keys.map((k) => `"${cols[k].name}"`);
   // listed_at is the database's now(), like last_seen_at: the clock every staleness comparison uses
-  const listedAt = listed ? ", listed_at" : "";
-  const sets = [...names.map((n) => `${n} = excluded.${n}`), "last_seen_at = now()", "removed_at = null"];
-  if (listed) sets.push("listed_at = excluded.listed_at");
-  const upsert = sql`insert into vaults (${sql.raw(names.join(", "))}${sql.raw(listedAt)}, last_seen_at, removed_at)
-    select ${sql.raw(names.join(", "))}${sql.raw(listed ? ", now()" : "")}, now(), null
-      from json_populate_record(null::vaults, ${JSON.stringify(columnsJson(row, keys, cols))}::json)
-    on conflict (id) do update set ${sql.raw(sets.join(", "))}`;
+  const upsert = upsertJsonSql(vaults, [row], {
+    insert: keys,
+    conflict: ["id"],
+    update: keys,
+    stamped: listed ? ["listedAt"] : [],
+  });
   if (!listed) {
     await tx.execute(upsert);
     return 0;

@@ -5,7 +5,6 @@
  */
 import { setMaxListeners } from "node:events";
 import type { Dispatcher } from "undici";
-import { and, eq, isNull } from "drizzle-orm";
 import {
   AbortedError,
   classifyError,
@@ -19,10 +18,10 @@ import {
   type KvItem,
   type RejectedItem,
 } from "../cloud";
-import { assets } from "../db/schema";
-import { splitUnchanged, type StoredAsset } from "./asset-rows";
+
+import { splitUnchanged } from "./asset-rows";
 import { computeExpiryStatus, thresholdsFor } from "../expiry-status";
-import { deltaStored } from "./delta-stored";
+import { deltaStored, storedRows } from "./delta-stored";
 import { VaultObjectReader } from "./object-details";
 import type { DefenderPlans } from "./defender-plans";
 import type { VaultOutcome } from "./persist";
@@ -119,15 +118,6 @@ async function readVault(
   return readObjects(session, config, v, new VaultReader(v.vaultUri, connections), o, vaultAc, out, diag);
 }
 
-/** The vault's stored objects, keyed "type/name". */
-async function storedRowsOf(session: ScanSession, vaultId: string): Promise<Map<string, StoredAsset>> {
-  const rows = await session.db
-    .select()
-    .from(assets)
-    .where(and(eq(assets.vaultId, vaultId), isNull(assets.removedAt)));
-  return new Map(rows.map((r) => [`${r.type}/${r.name}`, r]));
-}
-
 /**
  * The vault's three listings. A delta scan reads nothing else from the vault, so it lists one kind after the other on
  * one keep-alive connection: in parallel each listing opened a TLS connection of its own, and a handshake costs more
@@ -176,7 +166,7 @@ async function readObjects(
       ? await session.timed(() =>
           deltaStored(session.db, v, items, (i) => computeExpiryStatus(i.expiresOn ?? null, session.now, thresholds)),
         )
-      : { same: new Map<string, string[]>(), stored: await session.timed(() => storedRowsOf(session, v.id)) };
+      : { same: new Map<string, string[]>(), stored: await session.timed(() => storedRows(session.db, v.id)) };
   const reader = new VaultObjectReader(
     v,
     kv,
