@@ -23,6 +23,13 @@ const config = [
       "no-restricted-imports": [
         "error",
         {
+          paths: [
+            {
+              name: "next/link",
+              message:
+                "Use Link from @/app/_components/link: console pages are dynamic, a prefetch renders them for nothing.",
+            },
+          ],
           patterns: [
             {
               group: ["@/lib/db", "@/lib/db/**", "**/lib/db", "**/lib/db/**"],
@@ -32,6 +39,11 @@ const config = [
         },
       ],
     },
+  },
+  {
+    // the one place next/link is wrapped
+    files: ["app/_components/link.tsx"],
+    rules: { "no-restricted-imports": "off" },
   },
   {
     files: ["lib/config.ts", "tests/**", "instrumentation.ts", "*.config.*", "eslint.config.mjs"],

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 
 /**
  * Rendered inside the console shell (a console page called forbidden()): a plain card in the page, not the sign-in

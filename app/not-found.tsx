@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { AuthFrame } from "./_components/auth-frame";
 
 export default function NotFound() {

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { Logo } from "@/app/_components/logo";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { PageHeader } from "@/app/_components/page-header";
 import { EmptyState } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";

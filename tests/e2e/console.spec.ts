@@ -73,3 +73,27 @@ test("screenshots of every page in light and dark", async ({ page, context }) =>
   await page.goto("/");
   await page.screenshot({ path: `${dir}/dashboard-mobile.png`, fullPage: true });
 });
+
+test("a page view renders one page on the server: no prefetch of the pages it links to", async ({ page }) => {
+  // Every console page is dynamic and per user: a viewport prefetch renders the linked page on the server for a
+  // click that mostly never comes (the navigation alone once made one inventory view cost 14 extra renders).
+  await signInAs(page, "admin");
+  const prefetches: string[] = [];
+  page.on("request", (req) => {
+    if (req.headers()["next-router-prefetch"]) prefetches.push(req.url());
+  });
+  for (const path of ["/", "/inventory", "/vaults", "/apps", "/compliance", "/scans", "/settings"]) {
+    await page.goto(path, { waitUntil: "networkidle" });
+    await page.mouse.move(100, 200); // hovering the navigation must not prefetch either
+    await page.getByTestId("nav").getByRole("link", { name: "Vaults" }).hover();
+    await page.waitForTimeout(300);
+  }
+  expect(prefetches).toEqual([]);
+  // Links still navigate client-side: one RSC request, no document load.
+  let loads = 0;
+  page.on("load", () => loads++);
+  await page.getByTestId("nav").getByRole("link", { name: "Inventory" }).click();
+  await expect(page).toHaveURL(/\/inventory$/);
+  await expect(page.getByTestId("inventory-table")).toBeVisible();
+  expect(loads, "the navigation link reloads nothing").toBe(0);
+});

@@ -1,5 +1,5 @@
 "use client";
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { ExpiryTimeline } from "@/app/_components/expiry-timeline";
 import { formatDate, formatDateTime, formatNumber, formatRelative } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";

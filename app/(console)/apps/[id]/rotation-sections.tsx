@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { DataTable } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import type { Ctx } from "@/lib/context";

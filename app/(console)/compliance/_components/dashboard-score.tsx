@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { ScoreValue } from "./score";
 import { ScoreTrend, type TrendPoint } from "./score-trend";
 

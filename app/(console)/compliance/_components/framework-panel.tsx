@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import type { ControlState } from "@/lib/compliance/tallies";
 import { ScoreValue } from "./score";
 

@@ -2,7 +2,7 @@
  * The Compliance section of an object page (secret, key, certificate, vault, app registration): the object's own
  * score, the vault's roll-up on a vault page, and every enabled rule's outcome with the reason of an open finding.
  */
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import { formatDateTime } from "@/app/_components/format";
 import { BADGE_PILL, STATUS_STYLE } from "@/app/_components/status";
 import type { ObjectCompliance, ObjectOutcomeStatus } from "@/lib/compliance/object-compliance";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/app/_components/link";
 import type { SettingValue } from "@/lib/settings/definitions";
 import { updateRotationAuto } from "../actions";
 import { SettingForm, TextField } from "./setting-form";
