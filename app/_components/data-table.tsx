@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import type { ReactNode } from "react";
 import css from "./data-table.module.css";
 import { ariaSort, type SortState } from "./sort";
@@ -116,10 +117,10 @@ function HeaderCell<Row>({ column, sort }: { column: Column<Row>; sort?: SortSta
   const state = ariaSort(sort, column.sortKey);
   return (
     <th scope="col" className={align} aria-sort={state}>
-      <a href={sort.hrefFor(column.sortKey)} className={css.sortLink}>
+      <Link href={sort.hrefFor(column.sortKey)} className={css.sortLink}>
         {column.header}
         <SortIndicator state={state} />
-      </a>
+      </Link>
     </th>
   );
 }
@@ -141,9 +142,9 @@ function BodyCell<Row>({ column, row, href }: { column: Column<Row>; row: Row; h
   return (
     <td className={join(ALIGN[column.align ?? "left"], column.className)}>
       {href !== undefined ? (
-        <a href={href} className={css.rowLink}>
+        <Link href={href} className={css.rowLink}>
           {content}
-        </a>
+        </Link>
       ) : (
         content
       )}

@@ -1,10 +1,12 @@
+import Form from "next/form";
 import { Link } from "@/app/_components/link";
 import type { ReactNode } from "react";
 import type { ListView } from "./list-params";
 
 /**
- * The filter form every list page shares: a GET form (the URL is the state, so views can be shared and need no
- * client JS), its fields, the Filter/Reset actions and the notice for values that were ignored.
+ * The filter form every list page shares: a GET form (the URL is the state, so views can be shared; without script
+ * it submits as a plain form), its fields, the Filter/Reset actions and the notice for values that were ignored.
+ * With script it navigates client-side (next/form): one RSC request for the list, no document reload.
  */
 
 const GRID = { 4: "lg:grid-cols-4", 5: "lg:grid-cols-5", 6: "lg:grid-cols-6" } as const;
@@ -12,6 +14,7 @@ const GRID = { 4: "lg:grid-cols-4", 5: "lg:grid-cols-5", 6: "lg:grid-cols-6" } a
 const fieldId = (name: string) => `filter-${name}`;
 
 export function FilterForm({
+  path,
   label,
   columns,
   view,
@@ -19,6 +22,8 @@ export function FilterForm({
   testId,
   children,
 }: {
+  /** The list page the form submits to ("/vaults"). */
+  path: string;
   /** Names the search landmark ("Filter vaults"). */
   label: string;
   /** Fields per row on wide screens. */
@@ -32,9 +37,13 @@ export function FilterForm({
 }) {
   return (
     <>
-      <form
+      <Form
+        // A client navigation keeps mounted inputs and their typed values: a new query remounts the form, so its
+        // fields show the view (after Reset, a sort header, the pager's page size), not what was last typed.
+        key={new URLSearchParams(view.params).toString()}
+        action={path}
+        prefetch={false}
         className={`card mb-4 grid gap-3 p-4 sm:grid-cols-2 ${GRID[columns]}`}
-        method="get"
         role="search"
         aria-label={label}
         data-testid={testId}
@@ -45,7 +54,7 @@ export function FilterForm({
             <input key={name} type="hidden" name={name} value={view.params[name]} />
           ),
         )}
-      </form>
+      </Form>
       {view.inputError && <InvalidFilterNotice fields={view.invalidFields} />}
     </>
   );

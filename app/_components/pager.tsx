@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { formatNumber } from "./format";
 import { listHref } from "./list-href";
 import type { ListView } from "./list-params";
@@ -81,9 +82,9 @@ function PagerLink({ href, rel, children }: { href?: string; rel?: string; child
       </span>
     );
   return (
-    <a className="btn-secondary" href={href} rel={rel}>
+    <Link className="btn-secondary" href={href} rel={rel}>
       {children}
-    </a>
+    </Link>
   );
 }
 
@@ -109,14 +110,14 @@ function PageSizeChoice({
             {n}
           </span>
         ) : (
-          <a
+          <Link
             key={n}
             href={href(n)}
             className="rounded px-1.5 py-0.5 hover:bg-slate-100 hover:text-slate-900 dark:hover:bg-slate-800 dark:hover:text-white"
             aria-label={`${n} rows per page`}
           >
             {n}
-          </a>
+          </Link>
         ),
       )}
     </div>

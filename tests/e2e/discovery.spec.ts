@@ -85,6 +85,9 @@ test("as operator: inventory filters on the server and exports the filtered view
   const table = page.getByTestId("inventory-table");
   await expect(table.locator("tbody tr").first()).toBeVisible();
   const all = Number((await page.getByTestId("inventory-total").textContent())!.match(/^[\d,]+/)![0].replace(/,/g, ""));
+  // Filtering, sorting and paging navigate client-side: one RSC request each, never a document reload.
+  let loads = 0;
+  page.on("load", () => loads++);
   await page.getByLabel("Type").selectOption("certificate");
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(page).toHaveURL(/type=certificate/);
@@ -95,6 +98,23 @@ test("as operator: inventory filters on the server and exports the filtered view
   );
   expect(certs).toBeGreaterThan(0);
   expect(certs).toBeLessThan(all);
+  await page.getByRole("link", { name: "25 rows per page" }).click();
+  await expect(page).toHaveURL(/type=certificate.*pageSize=25/);
+  if (certs > 25) {
+    await page.getByRole("link", { name: "Next →" }).click();
+    await expect(page.getByTestId("inventory-total")).toContainText("page 2 of");
+  }
+  await table.getByRole("columnheader", { name: "Name", exact: true }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=name/);
+  // the form shows the view it is on, not what its fields held before the navigation
+  await expect(page.getByLabel("Sort by")).toHaveValue("name");
+  await expect(page.getByLabel("Type")).toHaveValue("certificate");
+  await page.getByRole("link", { name: "Reset" }).click();
+  await expect(page).toHaveURL(/\/inventory$/);
+  await expect(page.getByLabel("Type")).toHaveValue("");
+  await expect(page.getByLabel("Sort by")).toHaveValue("expiry");
+  expect(loads, "filter, page size, pager, sort and reset reload no document").toBe(0);
+  await page.goto("/inventory?type=certificate");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
   expect(download.suggestedFilename()).toMatch(/^certifyclouds-inventory-\d{8}-\d{4}Z\.csv$/);

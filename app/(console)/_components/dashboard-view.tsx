@@ -73,9 +73,9 @@ export function DashboardView({
           {scan ? (
             <div className="flex items-center gap-2 text-sm">
               <ScanStatusBadge status={scan.status} />
-              <a href={`/scans/${scan.id}`} className="font-medium hover:underline">
+              <Link href={`/scans/${scan.id}`} className="font-medium hover:underline">
                 {scan.mode} · {scan.trigger}
-              </a>
+              </Link>
               <span className="text-muted" title={formatDateTime(scan.finishedAt ?? scan.createdAt)}>
                 {formatRelative(scan.finishedAt ?? scan.startedAt ?? scan.createdAt, now)}
               </span>
@@ -179,9 +179,9 @@ export function DashboardView({
           <h2 id="risks-h" className="text-base font-semibold">
             Top risks
           </h2>
-          <a href={inv({ sort: "expiry" })} className="text-sm link">
+          <Link href={inv({ sort: "expiry" })} className="text-sm link">
             Full inventory →
-          </a>
+          </Link>
         </div>
         {totalRisk === 0 ? (
           <p className="p-5 text-sm text-muted">Nothing expired, expiring within the thresholds, or unreachable. </p>
@@ -198,9 +198,9 @@ export function DashboardView({
                 Leftovers to clean up{" "}
                 <span className="text-sm font-normal text-muted">({formatNumber(d.risks.leftovers.total)})</span>
               </h2>
-              <a href={inv({ status: "expired" })} className="text-sm link">
+              <Link href={inv({ status: "expired" })} className="text-sm link">
                 Every expired object →
-              </a>
+              </Link>
             </div>
             <p className="mt-1 text-sm text-muted">
               Enabled objects expired more than {d.risks.leftovers.afterDays} days ago, and app credentials that expired
@@ -233,13 +233,13 @@ function SubscriptionList({
         return (
           <li key={s.id} className="py-2.5">
             <div className="flex items-baseline justify-between gap-3">
-              <a
+              <Link
                 href={href({ subscription: s.id })}
                 className="min-w-0 truncate text-sm font-medium hover:underline"
                 title={s.id}
               >
                 {s.name ?? s.id}
-              </a>
+              </Link>
               <span
                 className={`shrink-0 text-sm tabular-nums ${risk > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-muted"}`}
                 title="Expired or critical objects"

@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 /** Definition-list rows for detail pages. */
 export function Field({
   k,
@@ -60,9 +61,9 @@ export function Breadcrumb({ items }: { items: { href?: string; label: string }[
         <span key={i}>
           {i > 0 && <span className="mx-1.5">/</span>}
           {it.href ? (
-            <a href={it.href} className="hover:underline">
+            <Link href={it.href} className="hover:underline">
               {it.label}
-            </a>
+            </Link>
           ) : (
             <span>{it.label}</span>
           )}

@@ -35,7 +35,7 @@ export default async function AppsPage({ searchParams }: { searchParams: Promise
         title="App registrations"
         description="Entra ID applications and service principals with their client secrets and certificates (hints and dates only; Graph never returns secret values). An app is judged by its newest usable credential of each kind; older expired ones are listed as superseded."
       />
-      <FilterForm label="Filter app registrations" columns={5} view={view}>
+      <FilterForm path="/apps" label="Filter app registrations" columns={5} view={view}>
         <SearchFilter name="q" label="Name or app id" value={query.q} />
         <SelectFilter name="kind" label="Kind" value={query.kind} any="All kinds" options={KIND_OPTIONS} />
         <SelectFilter name="status" label="Status" value={query.status} any="Any" options={STATUS_OPTIONS} />

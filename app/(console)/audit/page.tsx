@@ -43,7 +43,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </>
         }
       />
-      <FilterForm label="Filter audit entries" columns={6} view={view}>
+      <FilterForm path="/audit" label="Filter audit entries" columns={6} view={view}>
         <SearchFilter name="from" label="From" type="date" value={f.from} />
         <SearchFilter name="to" label="To" type="date" value={f.to} />
         <SearchFilter name="actor" label="Actor" placeholder="UPN, object id or job" value={f.actor} />

@@ -39,7 +39,7 @@ export default async function VaultsPage({ searchParams }: { searchParams: Promi
         title="Vaults"
         description="Every Key Vault discovered, with its security posture and whether the scanner could read its data plane."
       />
-      <FilterForm label="Filter vaults" columns={5} view={view}>
+      <FilterForm path="/vaults" label="Filter vaults" columns={5} view={view}>
         <SearchFilter name="q" label="Name contains" value={query.q} placeholder="kv-" />
         <SubscriptionFilter value={query.subscription} subscriptions={facets.subscriptions} />
         <SelectFilter name="access" label="Access" value={query.access} any="Any" options={ACCESS_OPTIONS} />

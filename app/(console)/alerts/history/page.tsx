@@ -49,7 +49,7 @@ export default async function DeliveryHistoryPage({ searchParams }: { searchPara
           </div>
         </SettingForm>
       </details>
-      <FilterForm label="Filter deliveries" columns={4} view={view}>
+      <FilterForm path="/alerts/history" label="Filter deliveries" columns={4} view={view}>
         <SelectFilter
           name="status"
           label="Status"

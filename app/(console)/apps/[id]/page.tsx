@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDateTime, formatDaysUntil } from "@/app/_components/format";
 import { loadOrNotFound } from "@/app/_components/load-or-not-found";
@@ -60,9 +61,9 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
             {app.removedAt && <Field k="Removed">{formatDateTime(app.removedAt)}</Field>}
             {related.map((r) => (
               <Field key={r.id} k={r.kind === "servicePrincipal" ? "Service principal" : "Application object"}>
-                <a href={`/apps/${encodeURIComponent(r.id)}`} className="link">
+                <Link href={`/apps/${encodeURIComponent(r.id)}`} className="link">
                   {r.displayName}
-                </a>
+                </Link>
               </Field>
             ))}
           </dl>

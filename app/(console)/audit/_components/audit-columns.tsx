@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import type { Column } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import { BADGE_PILL, STATUS_STYLE } from "@/app/_components/status";
@@ -54,9 +55,9 @@ export function auditColumns(names: AuditTargetNames): Column<AuditEntry>[] {
         const t = describeTarget(r.targetType, r.targetId, names);
         if (!t) return <span className="text-muted">—</span>;
         return t.href ? (
-          <a href={t.href} className="link" title={t.title}>
+          <Link href={t.href} className="link" title={t.title}>
             {t.label}
-          </a>
+          </Link>
         ) : (
           <span className="block truncate" title={t.title}>
             {t.label}

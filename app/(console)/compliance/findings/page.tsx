@@ -64,7 +64,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Pro
         }
       />
       <ComplianceNav current="/compliance/findings" />
-      <FilterForm label="Filter findings" columns={6} view={view}>
+      <FilterForm path="/compliance/findings" label="Filter findings" columns={6} view={view}>
         <SelectFilter name="status" label="Status" value={query.status} any="Open" options={STATUS_OPTIONS.slice(1)} />
         <SelectFilter name="severity" label="Severity" value={query.severity} any="Any" options={SEVERITY_OPTIONS} />
         <SelectFilter

@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { notFound } from "next/navigation";
 import { formatDateTime, formatDaysUntil } from "@/app/_components/format";
 import { loadOrNotFound } from "@/app/_components/load-or-not-found";
@@ -167,9 +168,9 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </Field>
             <Field k="Enabled">{a.enabled ? "Yes" : "No (disabled)"}</Field>
             <Field k="Vault">
-              <a href={`/vaults/${vaultSlug(a.vaultId)}`} className="link">
+              <Link href={`/vaults/${vaultSlug(a.vaultId)}`} className="link">
                 {vaultName}
-              </a>
+              </Link>
             </Field>
             <Field k="Subscription">
               {subscriptionName ? `${subscriptionName} (${a.subscriptionId})` : a.subscriptionId}

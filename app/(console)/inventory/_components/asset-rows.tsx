@@ -1,4 +1,5 @@
 "use client";
+import { Link } from "@/app/_components/link";
 import { formatDate, formatDaysUntil } from "@/app/_components/format";
 import { linkedRowClass, rowLinkClass } from "@/app/_components/row-link";
 import { CHIP_CLASS, StatusBadge } from "@/app/_components/status";
@@ -37,16 +38,16 @@ export function AssetRows({ rows, now, tagBase }: { rows: AssetRowData[]; now: n
   return rows.map((r) => (
     <tr key={r.id} className={r.removed ? `${linkedRowClass} ${css.removed}` : linkedRowClass} data-type={r.type}>
       <td className={css.name}>
-        <a href={`/inventory/${r.id}`} className={rowLinkClass}>
+        <Link href={`/inventory/${r.id}`} className={rowLinkClass}>
           {r.name}
-        </a>
+        </Link>
         <div>
           {r.type}
           {r.contentType ? ` · ${r.contentType}` : ""}
         </div>
       </td>
       <td className={css.vault}>
-        <a href={r.vaultHref}>{r.vaultName}</a>
+        <Link href={r.vaultHref}>{r.vaultName}</Link>
         <div title={r.subscriptionId}>{r.subscriptionName ?? r.subscriptionId}</div>
       </td>
       <td>
@@ -64,9 +65,9 @@ export function AssetRows({ rows, now, tagBase }: { rows: AssetRowData[]; now: n
       <td>
         <div className={css.tags}>
           {r.tags.map(([k, v]) => (
-            <a key={k} href={tagHref(k, v)} className={CHIP_CLASS}>
+            <Link key={k} href={tagHref(k, v)} className={CHIP_CLASS}>
               {`${k}=${v}`}
-            </a>
+            </Link>
           ))}
           {r.moreTags.length > 0 && (
             <span className={css.more} title={r.moreTags.join(", ")}>

@@ -24,7 +24,14 @@ export function InventoryFilters({
 }) {
   const { query } = view.result;
   return (
-    <FilterForm label="Filter inventory" columns={4} testId="inventory-filters" view={view} keep={["dir", "pageSize"]}>
+    <FilterForm
+      path="/inventory"
+      label="Filter inventory"
+      columns={4}
+      testId="inventory-filters"
+      view={view}
+      keep={["dir", "pageSize"]}
+    >
       <SearchFilter name="q" label="Name contains" value={query.q} placeholder="e.g. db-password" wide />
       <SelectFilter name="type" label="Type" value={query.type} any="All types" options={TYPE_OPTIONS} />
       <SelectFilter name="status" label="Status" value={query.status} any="Any status" options={STATUS_OPTIONS} />

@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import { AccessBadge } from "@/app/_components/status";
@@ -53,9 +54,9 @@ export function ScanErrorGroup({ kind, errors }: { kind: string; errors: ScanErr
 function Where({ scope }: { scope: string }) {
   if (!scope.includes("/vaults/")) return <span className="font-mono text-xs">{scope}</span>;
   return (
-    <a href={`/vaults/${vaultSlug(scope)}`} className="whitespace-nowrap font-medium hover:underline">
+    <Link href={`/vaults/${vaultSlug(scope)}`} className="whitespace-nowrap font-medium hover:underline">
       {scope.split("/").pop()}
-    </a>
+    </Link>
   );
 }
 

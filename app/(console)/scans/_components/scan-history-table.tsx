@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDateTime, formatDuration, formatNumber } from "@/app/_components/format";
 import { ScanStatusBadge } from "@/app/_components/status";
@@ -65,9 +66,12 @@ function historyColumns(now: Date): Column<ScanRun>[] {
       className: "tabular-nums",
       cell: (s) =>
         s.errorCount > 0 ? (
-          <a href={`/scans/${s.id}#errors`} className="font-medium text-amber-700 hover:underline dark:text-amber-300">
+          <Link
+            href={`/scans/${s.id}#errors`}
+            className="font-medium text-amber-700 hover:underline dark:text-amber-300"
+          >
             {s.errorCount}
-          </a>
+          </Link>
         ) : (
           0
         ),

@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { notFound } from "next/navigation";
 import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDate, formatDateTime, formatDaysUntil, formatNumber, formatRelative } from "@/app/_components/format";
@@ -141,9 +142,9 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
         id="objects-h"
         className="mt-4"
         actions={
-          <a href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="text-sm link">
+          <Link href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="text-sm link">
             All {formatNumber(objects.total)} in inventory →
-          </a>
+          </Link>
         }
       >
         <div className="grid gap-3 sm:grid-cols-3">
@@ -201,9 +202,9 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
                 <div className="flex flex-wrap items-center gap-2">
                   <AccessBadge status={e.kind} />
                   <span className="text-xs text-muted">{formatDateTime(e.at)}</span>
-                  <a href={`/scans/${e.scanId}`} className="text-xs link">
+                  <Link href={`/scans/${e.scanId}`} className="text-xs link">
                     scan
-                  </a>
+                  </Link>
                 </div>
                 {/* The latest error is already in the box above: say so instead of repeating it. */}
                 {accessProblem && e.message === v.accessError?.message ? (

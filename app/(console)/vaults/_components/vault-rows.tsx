@@ -1,4 +1,5 @@
 "use client";
+import { Link } from "@/app/_components/link";
 import { formatNumber, formatRelative } from "@/app/_components/format";
 import { cellDetailClass, linkedRowClass, rowLinkClass } from "@/app/_components/row-link";
 import { AccessBadge } from "@/app/_components/status";
@@ -41,9 +42,9 @@ export function VaultRows({ rows, now }: { rows: VaultRowData[]; now: number }) 
   return rows.map((v) => (
     <tr key={v.id} className={linkedRowClass}>
       <td>
-        <a href={v.href} className={rowLinkClass}>
+        <Link href={v.href} className={rowLinkClass}>
           <span className={css.nowrap}>{v.name}</span>
-        </a>
+        </Link>
         <div className={cellDetailClass}>
           {v.resourceGroup} · {v.location ?? "—"}
           <div className={css.subscription} title={v.subscriptionId}>
@@ -88,14 +89,14 @@ export function VaultRows({ rows, now }: { rows: VaultRowData[]; now: number }) 
         {v.unreadable ? (
           <span className={css.notReadable}>not readable</span>
         ) : (
-          <a href={v.inventoryHref}>{formatNumber(v.liveObjects)}</a>
+          <Link href={v.inventoryHref}>{formatNumber(v.liveObjects)}</Link>
         )}
         {(v.lastKnown !== null || v.atRisk > 0) && (
           <div className={cellDetailClass}>
             {v.lastKnown !== null && (
-              <a href={v.inventoryHref} className={css.lastKnown}>
+              <Link href={v.inventoryHref} className={css.lastKnown}>
                 last known {formatNumber(v.lastKnown)}
-              </a>
+              </Link>
             )}
             {v.atRisk > 0 && <span className={css.atRisk}>{v.atRisk} at risk</span>}
           </div>
