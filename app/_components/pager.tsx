@@ -47,7 +47,9 @@ export function Pager({
       className={`flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600 dark:text-slate-400 ${className}`}
       aria-label="Pagination"
     >
-      <span data-testid={testId}>
+      {/* a click on the pager, a sort header or the filter form changes the list without a page load: this line
+          is what a screen reader hears about it */}
+      <span data-testid={testId} aria-live="polite" aria-atomic="true">
         {formatNumber(total)} {total === 1 ? one : many} · page {formatNumber(page)} of {formatNumber(pages)}
       </span>
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">

@@ -98,6 +98,8 @@ test("as operator: inventory filters on the server and exports the filtered view
   );
   expect(certs).toBeGreaterThan(0);
   expect(certs).toBeLessThan(all);
+  // the list changes without a page load: its "N objects · page x of y" line is announced
+  await expect(page.getByTestId("inventory-total")).toHaveAttribute("aria-live", "polite");
   await page.getByRole("link", { name: "25 rows per page" }).click();
   await expect(page).toHaveURL(/type=certificate.*pageSize=25/);
   if (certs > 25) {
