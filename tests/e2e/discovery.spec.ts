@@ -77,6 +77,13 @@ test("as operator: the dashboard shows KPIs, coverage and risks", async ({ page 
   await expect(page.getByTestId("last-scan")).toContainText(/Completed/);
   await expect(page.getByTestId("expiry-timeline").locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expect(page.getByTestId("top-risks")).toBeVisible();
+  // a KPI's status line opens the inventory filtered by it, client-side
+  let loads = 0;
+  page.on("load", () => loads++);
+  await page.getByTestId("kpi-secret").getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/inventory\?.*type=secret/);
+  await expect(page.getByTestId("inventory-table")).toBeVisible();
+  expect(loads, "the KPI link reloads no document").toBe(0);
 });
 
 test("as operator: inventory filters on the server and exports the filtered view as CSV", async ({ page }) => {

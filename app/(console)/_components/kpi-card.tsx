@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { STATUS_COLOR, STATUS_LABEL, TypeIcon } from "@/app/_components/status";
 import { formatNumber } from "@/app/_components/format";
 import type { StatusCounts } from "@/lib/inventory/dashboard-summary";
@@ -77,12 +78,12 @@ export function KpiCard({
           return (
             <li key={s}>
               {href ? (
-                <a
+                <Link
                   href={href(s)}
                   className="flex items-center justify-between gap-2 rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800"
                 >
                   {inner}
-                </a>
+                </Link>
               ) : (
                 <div className="flex items-center justify-between px-1 py-0.5">{inner}</div>
               )}

@@ -1,3 +1,4 @@
+import { Link } from "@/app/_components/link";
 import { formatNumber } from "@/app/_components/format";
 import type { DashboardViewData } from "@/lib/inventory/dashboard-view";
 import { POSTURE_GAP_LABEL } from "./posture-labels";
@@ -58,13 +59,13 @@ function PostureRow({
         : "text-amber-700 dark:text-amber-300";
   return (
     <li>
-      <a
+      <Link
         href={href}
         className="flex items-center justify-between rounded px-1 py-0.5 hover:bg-slate-100 dark:hover:bg-slate-800"
       >
         <span className="text-slate-600 dark:text-slate-400">{label}</span>
         <span className={`font-semibold tabular-nums ${color}`}>{n}</span>
-      </a>
+      </Link>
     </li>
   );
 }

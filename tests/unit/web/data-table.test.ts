@@ -35,9 +35,9 @@ const table = (rows: Row[], extra: Partial<Parameters<typeof DataTable<Row>>[0]>
 describe("DataTable", () => {
   it("marks sortable headers with aria-sort and links them to the next order", () => {
     const html = table([{ id: "1", name: "a", size: 2 }]);
-    expect(html).toMatch(/<th scope="col" aria-sort="none"><a href="\/things\?q=x&amp;sort=name&amp;dir=asc"/);
+    expect(html).toMatch(/<th scope="col" aria-sort="none"><a [^>]*href="\/things\?q=x&amp;sort=name&amp;dir=asc"/);
     expect(html).toMatch(
-      /<th scope="col" class="text-right" aria-sort="descending"><a href="\/things\?q=x&amp;sort=size&amp;dir=asc"/,
+      /<th scope="col" class="text-right" aria-sort="descending"><a [^>]*href="\/things\?q=x&amp;sort=size&amp;dir=asc"/,
     );
     expect(html).toContain('<th scope="col">Note</th>');
     expect(html).toContain("↓");
@@ -55,8 +55,8 @@ describe("DataTable", () => {
 
   it("makes the first cell a link when rows link, with the detail outside it", () => {
     const html = table([{ id: "7", name: "seven", size: 1 }], { rowHref: (r) => `/things/${r.id}` });
-    expect(html).toMatch(/<td><a href="\/things\/7"[^>]*>seven<\/a><div[^>]*>id 7<\/div><\/td>/);
-    expect(html.match(/<a href="\/things\/7"/g)).toHaveLength(1);
+    expect(html).toMatch(/<td><a [^>]*href="\/things\/7"[^>]*>seven<\/a><div[^>]*>id 7<\/div><\/td>/);
+    expect(html.match(/<a [^>]*href="\/things\/7"/g)).toHaveLength(1);
   });
 });
 
@@ -74,14 +74,14 @@ describe("Pager", () => {
   it("clamps a page past the end and links back from the last page", () => {
     const html = pager(999, 1_741);
     expect(html).toContain("1,741 things · page 35 of 35");
-    expect(html).toContain('href="/things?q=x&amp;page=34" rel="prev"');
+    expect(html).toMatch(/<a [^>]*rel="prev" href="\/things\?q=x&amp;page=34"/);
     expect(html).not.toContain("page=36");
   });
 
   it("keeps the filters in page and page-size links; the default size leaves the URL", () => {
     const html = pager(2, 120);
-    expect(html).toContain('href="/things?q=x" rel="prev"');
-    expect(html).toContain('href="/things?q=x&amp;page=3" rel="next"');
+    expect(html).toMatch(/<a [^>]*rel="prev" href="\/things\?q=x"/);
+    expect(html).toMatch(/<a [^>]*rel="next" href="\/things\?q=x&amp;page=3"/);
     expect(html).toContain('href="/things?q=x&amp;pageSize=100"');
     expect(html).not.toContain("pageSize=50");
   });
