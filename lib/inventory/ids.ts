@@ -4,7 +4,16 @@
  * immune to proxies that decode %2F in path segments.
  */
 export function vaultSlug(id: string): string {
-  return Buffer.from(id.toLowerCase(), "utf8").toString("base64url");
+  // No Buffer: the vault list's rows (a client component) build their links from the id they already carry.
+  const bytes = new TextEncoder().encode(id.toLowerCase());
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The inventory filtered to one vault. */
+export function vaultInventoryHref(id: string): string {
+  return `/inventory?vault=${encodeURIComponent(id)}`;
 }
 
 export function vaultIdFromSlug(slug: string): string | null {

@@ -5,7 +5,6 @@ import { loadList, readListParams, type SearchParams } from "@/app/_components/l
 import { PageHeader } from "@/app/_components/page-header";
 import { Pager } from "@/app/_components/pager";
 import { accessLabel, EmptyState } from "@/app/_components/status";
-import { vaultSlug } from "@/lib/inventory/ids";
 import { inventoryFacets } from "@/lib/inventory/list-assets";
 import { listVaults, listVaultsInput, type VaultListRow } from "@/lib/inventory/vaults";
 import { isUnreadable } from "@/lib/inventory/vault-readability";
@@ -81,7 +80,6 @@ function toRowData(v: VaultListRow): VaultRowData {
   const unreadable = isUnreadable(v);
   return {
     id: v.id,
-    href: `/vaults/${vaultSlug(v.id)}`,
     name: v.name,
     resourceGroup: v.resourceGroup,
     location: v.location,
@@ -93,7 +91,6 @@ function toRowData(v: VaultListRow): VaultRowData {
     liveObjects: v.liveObjects,
     lastKnown: unreadable && v.listedAt ? v.objectCount : null,
     atRisk: v.expired + v.critical,
-    inventoryHref: `/inventory?vault=${encodeURIComponent(v.id)}`,
     enableRbacAuthorization: v.enableRbacAuthorization,
     accessPolicyCount: v.accessPolicyCount,
     enableSoftDelete: v.enableSoftDelete,

@@ -7,7 +7,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { AccessBadge, StatusBadge, TYPE_PLURAL, TypedName, TypeIcon } from "@/app/_components/status";
 import { vaultAccessRemediation } from "@/lib/discovery";
 import { displayStatus } from "@/lib/inventory/filters";
-import { vaultIdFromSlug } from "@/lib/inventory/ids";
+import { vaultIdFromSlug, vaultInventoryHref } from "@/lib/inventory/ids";
 import { listAssets, type AssetRow } from "@/lib/inventory/list-assets";
 import { getVault } from "@/lib/inventory/vaults";
 import { requirePage } from "@/lib/web/page-guard";
@@ -142,7 +142,7 @@ export default async function VaultPage({ params }: { params: Promise<{ id: stri
         id="objects-h"
         className="mt-4"
         actions={
-          <Link href={`/inventory?vault=${encodeURIComponent(v.id)}`} className="text-sm link">
+          <Link href={vaultInventoryHref(v.id)} className="text-sm link">
             All {formatNumber(objects.total)} in inventory →
           </Link>
         }

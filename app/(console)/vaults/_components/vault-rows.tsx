@@ -3,6 +3,7 @@ import { Link } from "@/app/_components/link";
 import { formatNumber, formatRelative } from "@/app/_components/format";
 import { cellDetailClass, linkedRowClass, rowLinkClass } from "@/app/_components/row-link";
 import { AccessBadge } from "@/app/_components/status";
+import { vaultInventoryHref, vaultSlug } from "@/lib/inventory/ids";
 import {
   authModel,
   diagnostics,
@@ -15,8 +16,8 @@ import css from "./vault-rows.module.css";
 
 /** One vault row as plain data: the page sends data, not a rendered element tree, for its (up to 500) rows. */
 export interface VaultRowData extends PostureFacts {
+  /** the ARM id; the row's links are built from it (vaultSlug, vaultInventoryHref) rather than sent three times */
   id: string;
-  href: string;
   name: string;
   resourceGroup: string;
   location: string | null;
@@ -29,7 +30,6 @@ export interface VaultRowData extends PostureFacts {
   liveObjects: number;
   lastKnown: number | null;
   atRisk: number;
-  inventoryHref: string;
 }
 
 /**
@@ -42,7 +42,7 @@ export function VaultRows({ rows, now }: { rows: VaultRowData[]; now: number }) 
   return rows.map((v) => (
     <tr key={v.id} className={linkedRowClass}>
       <td>
-        <Link href={v.href} className={rowLinkClass}>
+        <Link href={`/vaults/${vaultSlug(v.id)}`} className={rowLinkClass}>
           <span className={css.nowrap}>{v.name}</span>
         </Link>
         <div className={cellDetailClass}>
@@ -89,12 +89,12 @@ export function VaultRows({ rows, now }: { rows: VaultRowData[]; now: number }) 
         {v.unreadable ? (
           <span className={css.notReadable}>not readable</span>
         ) : (
-          <Link href={v.inventoryHref}>{formatNumber(v.liveObjects)}</Link>
+          <Link href={vaultInventoryHref(v.id)}>{formatNumber(v.liveObjects)}</Link>
         )}
         {(v.lastKnown !== null || v.atRisk > 0) && (
           <div className={cellDetailClass}>
             {v.lastKnown !== null && (
-              <Link href={v.inventoryHref} className={css.lastKnown}>
+              <Link href={vaultInventoryHref(v.id)} className={css.lastKnown}>
                 last known {formatNumber(v.lastKnown)}
               </Link>
             )}

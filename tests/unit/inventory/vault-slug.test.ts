@@ -1,0 +1,25 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { vaultIdFromSlug, vaultInventoryHref, vaultSlug } from "@/lib/inventory/ids";
+
+describe("vaultSlug", () => {
+  it("is the base64url of the lower-case id, as Buffer writes it (the rows build it in the browser, without Buffer)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (id) => {
+        expect(vaultSlug(id)).toBe(Buffer.from(id.toLowerCase(), "utf8").toString("base64url"));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("round-trips an ARM id through vaultIdFromSlug", () => {
+    const id = "/subscriptions/0000-1/resourceGroups/RG-Ä/providers/Microsoft.KeyVault/vaults/kv-a";
+    expect(vaultIdFromSlug(vaultSlug(id))).toBe(id.toLowerCase());
+  });
+
+  it("links the inventory filtered to a vault with the id encoded", () => {
+    expect(vaultInventoryHref("/subscriptions/s/vaults/kv a")).toBe(
+      "/inventory?vault=%2Fsubscriptions%2Fs%2Fvaults%2Fkv%20a",
+    );
+  });
+});
