@@ -3,7 +3,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { EmptyState } from "@/app/_components/status";
 import { rolesGrant } from "@/lib/auth/permissions";
 import { cachedDashboardSummary } from "@/lib/inventory/dashboard-summary";
-import { vaultSlug } from "@/lib/inventory/ids";
+import { vaultHref } from "@/lib/inventory/ids";
 import { requirePage } from "@/lib/web/page-guard";
 import { toDashboardViewData } from "@/lib/inventory/dashboard-view";
 import { complianceTrend } from "@/lib/compliance/read-overview";
@@ -47,7 +47,7 @@ export default async function DashboardPage() {
   }
 
   // the view is a client component rendered from this data: the RSC payload carries the summary, not its markup
-  const vaultHrefs = Object.fromEntries(d.risks.vaults.map((r) => [r.id, `/vaults/${vaultSlug(r.id)}`]));
+  const vaultHrefs = Object.fromEntries(d.risks.vaults.map((r) => [r.id, vaultHref(r.id)]));
   const trend = (await complianceTrend(ctx, 30)).map((p) => ({ ...p, takenAt: p.takenAt.toISOString() }));
   return (
     <>

@@ -11,6 +11,11 @@ export function vaultSlug(id: string): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** The vault's page. */
+export function vaultHref(id: string): string {
+  return `/vaults/${vaultSlug(id)}`;
+}
+
 /** The inventory filtered to one vault. */
 export function vaultInventoryHref(id: string): string {
   return `/inventory?vault=${encodeURIComponent(id)}`;

@@ -6,7 +6,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { Pager } from "@/app/_components/pager";
 import { sortState } from "@/app/_components/sort";
 import { defaultDir, displayStatus, type AssetSort } from "@/lib/inventory/filters";
-import { vaultSlug } from "@/lib/inventory/ids";
+import { vaultHref } from "@/lib/inventory/ids";
 import { inventoryFacets, listAssets, listAssetsInput, type AssetRow } from "@/lib/inventory/list-assets";
 import { requirePage } from "@/lib/web/page-guard";
 import { AssetRows, type AssetRowData } from "./_components/asset-rows";
@@ -77,7 +77,7 @@ function toRowData(r: AssetRow): AssetRowData {
     name: r.name,
     type: r.type,
     contentType: r.contentType,
-    vaultHref: `/vaults/${vaultSlug(r.vaultId)}`,
+    vaultHref: vaultHref(r.vaultId),
     vaultName: r.vaultName,
     subscriptionId: r.subscriptionId,
     subscriptionName: r.subscriptionName,

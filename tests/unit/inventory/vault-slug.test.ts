@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { vaultIdFromSlug, vaultInventoryHref, vaultSlug } from "@/lib/inventory/ids";
+import { vaultHref, vaultIdFromSlug, vaultInventoryHref, vaultSlug } from "@/lib/inventory/ids";
 
 describe("vaultSlug", () => {
   it("is the base64url of the lower-case id, as Buffer writes it (the rows build it in the browser, without Buffer)", () => {
@@ -15,6 +15,12 @@ describe("vaultSlug", () => {
   it("round-trips an ARM id through vaultIdFromSlug", () => {
     const id = "/subscriptions/0000-1/resourceGroups/RG-Ä/providers/Microsoft.KeyVault/vaults/kv-a";
     expect(vaultIdFromSlug(vaultSlug(id))).toBe(id.toLowerCase());
+  });
+
+  it("links the vault page by its slug", () => {
+    expect(vaultHref("/subscriptions/S/vaults/KV")).toBe(
+      `/vaults/${Buffer.from("/subscriptions/s/vaults/kv").toString("base64url")}`,
+    );
   });
 
   it("links the inventory filtered to a vault with the id encoded", () => {

@@ -1,6 +1,6 @@
 import { formatDateTime } from "@/app/_components/format";
 import type { AuditTargetNames } from "@/lib/inventory/audit-targets";
-import { vaultSlug } from "@/lib/inventory/ids";
+import { vaultHref } from "@/lib/inventory/ids";
 
 /** How an audit entry's target reads in the log: a name, a link to its page, and the raw id as tooltip. */
 export interface TargetView {
@@ -34,7 +34,7 @@ export function describeTarget(
       return {
         kind: "Vault",
         label: names.vaults[id.toLowerCase()] ?? armName(id),
-        href: `/vaults/${vaultSlug(id)}`,
+        href: vaultHref(id),
         title: id,
       };
     case "scan": {

@@ -6,7 +6,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { StatusBadge, TypeIcon } from "@/app/_components/status";
 import { displayStatus } from "@/lib/inventory/filters";
 import { getAsset } from "@/lib/inventory/get-asset";
-import { UUID_RE, vaultSlug } from "@/lib/inventory/ids";
+import { UUID_RE, vaultHref } from "@/lib/inventory/ids";
 import { requirePage } from "@/lib/web/page-guard";
 import { Breadcrumb, Field, Section, Tags } from "../../_components/detail";
 import { detailTitle } from "../../_components/detail-title";
@@ -110,7 +110,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
       <Breadcrumb
         items={[
           { href: "/inventory", label: "Inventory" },
-          { href: `/vaults/${vaultSlug(a.vaultId)}`, label: vaultName ?? "vault" },
+          { href: vaultHref(a.vaultId), label: vaultName ?? "vault" },
           { label: a.name },
         ]}
       />
@@ -168,7 +168,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             </Field>
             <Field k="Enabled">{a.enabled ? "Yes" : "No (disabled)"}</Field>
             <Field k="Vault">
-              <Link href={`/vaults/${vaultSlug(a.vaultId)}`} className="link">
+              <Link href={vaultHref(a.vaultId)} className="link">
                 {vaultName}
               </Link>
             </Field>

@@ -2,7 +2,7 @@ import { Link } from "@/app/_components/link";
 import { DataTable, type Column } from "@/app/_components/data-table";
 import { formatDateTime } from "@/app/_components/format";
 import { AccessBadge } from "@/app/_components/status";
-import { vaultSlug } from "@/lib/inventory/ids";
+import { vaultHref } from "@/lib/inventory/ids";
 import { groupByRemedy, type scanDetail } from "@/lib/discovery";
 
 type ScanError = Awaited<ReturnType<typeof scanDetail>>["errors"][number];
@@ -54,7 +54,7 @@ export function ScanErrorGroup({ kind, errors }: { kind: string; errors: ScanErr
 function Where({ scope }: { scope: string }) {
   if (!scope.includes("/vaults/")) return <span className="font-mono text-xs">{scope}</span>;
   return (
-    <Link href={`/vaults/${vaultSlug(scope)}`} className="whitespace-nowrap font-medium hover:underline">
+    <Link href={vaultHref(scope)} className="whitespace-nowrap font-medium hover:underline">
       {scope.split("/").pop()}
     </Link>
   );

@@ -3,7 +3,7 @@ import { Link } from "@/app/_components/link";
 import { formatNumber, formatRelative } from "@/app/_components/format";
 import { cellDetailClass, linkedRowClass, rowLinkClass } from "@/app/_components/row-link";
 import { AccessBadge } from "@/app/_components/status";
-import { vaultInventoryHref, vaultSlug } from "@/lib/inventory/ids";
+import { vaultInventoryHref, vaultHref } from "@/lib/inventory/ids";
 import {
   authModel,
   diagnostics,
@@ -16,7 +16,7 @@ import css from "./vault-rows.module.css";
 
 /** One vault row as plain data: the page sends data, not a rendered element tree, for its (up to 500) rows. */
 export interface VaultRowData extends PostureFacts {
-  /** the ARM id; the row's links are built from it (vaultSlug, vaultInventoryHref) rather than sent three times */
+  /** the ARM id; the row's links are built from it (vaultHref, vaultInventoryHref) rather than sent three times */
   id: string;
   name: string;
   resourceGroup: string;
@@ -42,7 +42,7 @@ export function VaultRows({ rows, now }: { rows: VaultRowData[]; now: number }) 
   return rows.map((v) => (
     <tr key={v.id} className={linkedRowClass}>
       <td>
-        <Link href={`/vaults/${vaultSlug(v.id)}`} className={rowLinkClass}>
+        <Link href={vaultHref(v.id)} className={rowLinkClass}>
           <span className={css.nowrap}>{v.name}</span>
         </Link>
         <div className={cellDetailClass}>
