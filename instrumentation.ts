@@ -9,7 +9,7 @@ export async function register() {
   const { logger } = await import("./lib/log");
   const log = logger("startup");
   (await import("./lib/web/heap-policy")).applyHeapGrowingPercent(cfg.heapGrowingPercent);
-  (await import("./lib/web/method-guard")).installMethodGuard();
+  (await import("./lib/web/request-gate")).installRequestGate();
   if (cfg.secretKeySource === "generated-dev-key")
     log.warn("SECRET_KEY is not set: using a generated development key from .data/dev-secret-key");
   const { getDbHandle } = await import("./lib/db/client");

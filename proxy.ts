@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "./lib/config";
 import { logger } from "./lib/log";
+import { contentSecurityPolicy, HSTS, newNonce } from "./lib/web/csp";
 import { publicErrorResponse } from "./lib/web/errors";
 import { assignRequestIds } from "./lib/web/request-id";
 import { refuseHostileRequest } from "./lib/web/request-guard";
@@ -13,6 +14,9 @@ const log = logger("web");
  * when the request arrived over HTTPS, the sign-in client cookie, and a 4xx for requests Next.js itself would fail on
  * with a bare 500.
  * Authorisation is NOT done here: every page, action and route checks it.
+ *
+ * An ordinary GET or HEAD does not come here: the HTTP server's gate (lib/web/request-gate.ts) prepares it the same
+ * way at a fraction of the cost and marks it, and the matcher skips marked requests. Everything else still does.
  */
 export async function proxy(request: NextRequest) {
   const cfg = getConfig();
@@ -47,20 +51,8 @@ export async function proxy(request: NextRequest) {
     return NextResponse.redirect(target, 308);
   }
 
-  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const csp = [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${cfg.devServer ? " 'unsafe-eval'" : ""}`,
-    // Charts set style attributes; scripts stay nonce-only.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-    "base-uri 'self'",
-    "object-src 'none'",
-  ].join("; ");
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce, cfg.devServer);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
 
@@ -73,10 +65,16 @@ export async function proxy(request: NextRequest) {
     response.cookies.set(cookie.name, cookie.value, cookie.options);
   }
   const proto = request.headers.get("x-forwarded-proto") ?? request.nextUrl.protocol.replace(":", "");
-  if (proto === "https") response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
+  if (proto === "https") response.headers.set("strict-transport-security", HSTS);
   return response;
 }
 
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  // x-cc-gate: lib/web/request-gate.ts GATE_HEADER (a matcher must be a literal)
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|favicon.ico).*)",
+      missing: [{ type: "header", key: "x-cc-gate" }],
+    },
+  ],
 };

@@ -22,14 +22,27 @@ export function validIngressRequestId(value: string | null | undefined): string 
 }
 
 /**
- * Sets the ids on the headers handed on to pages and route handlers: always a fresh server id; the ingress's id only
- * when the ingress is trusted (a client-sent copy of our internal header is dropped either way).
+ * The ids for one request: always a fresh server id; the ingress's id (the client-sent X-Request-Id) only when the
+ * ingress is trusted and the value is well-formed.
+ */
+export function mintRequestIds(
+  clientRequestId: string | null | undefined,
+  trustProxy: boolean,
+): { requestId: string; ingressRequestId: string | undefined } {
+  return {
+    requestId: newRequestId(),
+    ingressRequestId: trustProxy ? validIngressRequestId(clientRequestId) : undefined,
+  };
+}
+
+/**
+ * Sets the ids on the headers handed on to pages and route handlers (a client-sent copy of our internal header is
+ * dropped either way).
  */
 export function assignRequestIds(incoming: Headers, forwarded: Headers, trustProxy: boolean): string {
-  const requestId = newRequestId();
+  const { requestId, ingressRequestId } = mintRequestIds(incoming.get(REQUEST_ID_HEADER), trustProxy);
   forwarded.set(REQUEST_ID_HEADER, requestId);
   forwarded.delete(INGRESS_REQUEST_ID_HEADER);
-  const ingress = trustProxy ? validIngressRequestId(incoming.get(REQUEST_ID_HEADER)) : undefined;
-  if (ingress) forwarded.set(INGRESS_REQUEST_ID_HEADER, ingress);
+  if (ingressRequestId) forwarded.set(INGRESS_REQUEST_ID_HEADER, ingressRequestId);
   return requestId;
 }

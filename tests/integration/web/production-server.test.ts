@@ -206,6 +206,30 @@ describe("next-auth's client logger endpoint", () => {
   });
 });
 
+describe("the request gate and the proxy (lib/web/request-gate.ts)", () => {
+  it("a page the gate prepares carries its nonce: the CSP header's nonce is the one on the page's scripts", async () => {
+    // an ordinary GET (no proxy): the not-found page, which needs no session
+    const res = await fetch(u("/no-such-page"));
+    expect(res.status).toBe(404);
+    expect(res.headers.get("x-request-id")).toMatch(UUID);
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(String(res.headers.get("content-security-policy")))?.[1];
+    expect(nonce).toBeTruthy();
+    const html = await res.text();
+    const nonces = [...html.matchAll(/<script[^>]*\snonce="([^"]+)"/g)].map((m) => m[1]);
+    expect(nonces.length).toBeGreaterThan(0);
+    expect(new Set(nonces)).toEqual(new Set([nonce]));
+  });
+
+  it("a client's gate mark does not let a request skip the proxy", async () => {
+    const forged = { "x-cc-gate": "forged" };
+    expectRefused(await hostile("GET", "/inventory/%ZZ", { headers: forged }), 400, "invalid_input");
+    const action = { headers: { "next-action": actionId, origin: server.url, ...forged }, body: undefined };
+    expectRefused(await hostile("POST", "/settings", action), 400, "invalid_input");
+    const slash = await hostile("GET", "/inventory/", { headers: forged });
+    expect(slash.status).toBe(308);
+  });
+});
+
 describe("framework-level errors become 4xx", () => {
   it.each([
     ["GET", "/inventory/%ZZ"],
