@@ -2,9 +2,10 @@
 // Next's standalone output holds the server and its traced node_modules but leaves static assets, public files and
 // migrations to the deployer. `npm run build` runs this after `next build` so `.next/standalone` runs as it is, the same
 // way for `npm start`, the demo, the e2e suite and the container image.
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { bundleScheduler } from "./scheduler-bundle.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -34,6 +35,35 @@ export async function completeStandalone(root = ROOT) {
   }
   // the same image runs the standalone scheduler (`node scheduler.js`) and the in-process mode's scan thread
   await bundleScheduler(standalone, root);
+  await loadGateMarkFirst(standalone, root);
+}
+
+const GATE_MARK_FILE = "gate-mark.js";
+const GATE_MARK_REQUIRE = `require("./${GATE_MARK_FILE}");`;
+
+/**
+ * server.js loads lib/web/gate-mark.ts before Next.js starts listening: until instrumentation.ts installs the request
+ * gate, a client-sent gate mark must not let a request skip the proxy.
+ */
+async function loadGateMarkFirst(standalone, root) {
+  await build({
+    absWorkingDir: root,
+    stdin: {
+      contents: 'import { installMarkStripper } from "./lib/web/gate-mark"; installMarkStripper();',
+      resolveDir: root,
+      loader: "ts",
+    },
+    outfile: path.join(standalone, GATE_MARK_FILE),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  const server = path.join(standalone, "server.js");
+  const source = readFileSync(server, "utf8");
+  if (!source.startsWith(GATE_MARK_REQUIRE)) writeFileSync(server, `${GATE_MARK_REQUIRE}\n${source}`);
 }
 
 /** True when .next/standalone holds this build's static assets and the migrations: a server that can serve pages. */
@@ -46,7 +76,9 @@ export function standaloneIsComplete(root = ROOT) {
     existsSync(path.join(standalone, ".next", "static", buildId)) &&
     existsSync(path.join(standalone, "drizzle", "meta", "_journal.json")) &&
     existsSync(path.join(standalone, "scheduler.js")) &&
-    existsSync(path.join(standalone, "scan-worker.js"))
+    existsSync(path.join(standalone, "scan-worker.js")) &&
+    existsSync(path.join(standalone, GATE_MARK_FILE)) &&
+    readFileSync(path.join(standalone, "server.js"), "utf8").startsWith(GATE_MARK_REQUIRE)
   );
 }
 
@@ -55,6 +87,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (process.argv.includes("--check")) process.exit(standaloneIsComplete() ? 0 : 1);
   await completeStandalone();
   console.log(
-    "Standalone output completed: .next/standalone (static assets, public files, migrations, scheduler.js, scan-worker.js).",
+    "Standalone output completed: .next/standalone (static assets, public files, migrations, scheduler.js, scan-worker.js, gate-mark.js).",
   );
 }

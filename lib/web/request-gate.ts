@@ -3,6 +3,7 @@ import http from "node:http";
 import { getConfig } from "../config";
 import { logger } from "../log";
 import { contentSecurityPolicy, HSTS, newNonce } from "./csp";
+import { GATE_HEADER, GATE_STATE_KEY } from "./gate-mark";
 import { MAX_URL_CHARS, SUPPORTED_METHODS } from "./request-guard";
 import { INGRESS_REQUEST_ID_HEADER, mintRequestIds, newRequestId, REQUEST_ID_HEADER } from "./request-id";
 
@@ -17,11 +18,12 @@ import { INGRESS_REQUEST_ID_HEADER, mintRequestIds, newRequestId, REQUEST_ID_HEA
  * proxy refuses or rewrites) is left unmarked and goes through the proxy exactly as before, so the proxy stays the
  * one place those rules live.
  *
+ * Requests that arrive before the gate is installed (instrumentation.ts runs after the server listens) lose any
+ * client-sent mark to lib/web/gate-mark.ts, which server.js loads first, so they meet the proxy.
+ *
  * TRACE and TRACK are refused here outright: the Fetch API forbids them, so Next.js cannot even build the Request for
  * the proxy and would answer a bare 500 with nothing in our log.
  */
-export const GATE_HEADER = "x-cc-gate";
-
 const FORBIDDEN_BY_FETCH = new Set(["TRACE", "TRACK"]);
 /** What the proxy's matcher leaves out too: build assets carry no CSP or request id. */
 const ASSETS = /^\/(?:_next\/static\/|_next\/image(?:$|[/?])|favicon\.ico$)/;
@@ -31,10 +33,10 @@ const log = logger("web");
 type GateState = { token: string };
 
 export function installRequestGate(): void {
-  const g = globalThis as { __ccRequestGate?: GateState };
-  if (g.__ccRequestGate) return;
+  const g = globalThis as { [GATE_STATE_KEY]?: GateState };
+  if (g[GATE_STATE_KEY]) return;
   const state: GateState = { token: randomBytes(16).toString("base64url") };
-  g.__ccRequestGate = state;
+  g[GATE_STATE_KEY] = state;
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {

@@ -220,6 +220,12 @@ describe("the request gate and the proxy (lib/web/request-gate.ts)", () => {
     expect(new Set(nonces)).toEqual(new Set([nonce]));
   });
 
+  it("server.js removes client marks from the first request on: it loads gate-mark.js before Next.js", () => {
+    const serverJs = readFileSync(path.resolve(".next/standalone/server.js"), "utf8");
+    expect(serverJs.startsWith('require("./gate-mark.js");')).toBe(true);
+    expect(readFileSync(path.resolve(".next/standalone/gate-mark.js"), "utf8")).toContain("x-cc-gate");
+  });
+
   it("a client's gate mark does not let a request skip the proxy", async () => {
     const forged = { "x-cc-gate": "forged" };
     expectRefused(await hostile("GET", "/inventory/%ZZ", { headers: forged }), 400, "invalid_input");

@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/lib/config";
-import { GATE_HEADER, installRequestGate } from "@/lib/web/request-gate";
+import { GATE_HEADER } from "@/lib/web/gate-mark";
+import { installRequestGate } from "@/lib/web/request-gate";
 
 const ENV = { APP_ENV: "test", SECRET_KEY: "test-secret-key-0123456789abcdef0123456789abcdef", LOG_LEVEL: "silent" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
