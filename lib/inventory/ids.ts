@@ -4,6 +4,23 @@
  * immune to proxies that decode %2F in path segments.
  */
 export function vaultSlug(id: string): string {
+  let slug = slugs.get(id);
+  if (slug === undefined) {
+    slug = encodeSlug(id);
+    if (slugs.size >= SLUG_CACHE_SIZE) slugs.clear();
+    slugs.set(id, slug);
+  }
+  return slug;
+}
+
+/**
+ * Every inventory page builds 50 vault links, mostly for vaults it built before: encoding them cost ~0.17 ms of an
+ * inventory navigation's server CPU (docs/benchmarks.md). Bounded: an estate has far fewer vaults than this.
+ */
+const SLUG_CACHE_SIZE = 10_000;
+const slugs = new Map<string, string>();
+
+function encodeSlug(id: string): string {
   // No Buffer: the vault list's rows (a client component) build their links from the id they already carry.
   const bytes = new TextEncoder().encode(id.toLowerCase());
   let binary = "";

@@ -142,6 +142,10 @@ async function main() {
     const pid = app.process.pid!;
     const ref = await hit(`${appUrl}/api/me`, cookie, pid);
     console.log(`REF   ${fmt(ref)}`);
+    // Reference, not judged: the cheapest document this app renders (the not-found page: root layout, no session, no
+    // data), i.e. what any document costs before its own content.
+    const floor = await hit(`${appUrl}/no-such-page`, cookie, pid);
+    console.log(`REF   ${fmt(floor)}`);
     for (const url of urls) {
       const r = await hit(url, cookie, pid);
       rows.push(r);
@@ -185,6 +189,9 @@ async function main() {
       );
     console.log(
       `| \`${ref.url}\` (reference: auth + JSON, no render) | ${ref.bytes.toLocaleString("en-US")} | ${ref.requests} | ${ref.rps} | ${ms(ref.p50)} | ${ms(ref.p95)} | ${ms(ref.p99)} | ${ref.cpuMs.toFixed(1)} | — |`,
+    );
+    console.log(
+      `| \`${floor.url}\` (reference: the not-found document, no session or data) | ${floor.bytes.toLocaleString("en-US")} | ${floor.requests} | ${floor.rps} | ${ms(floor.p50)} | ${ms(floor.p95)} | ${ms(floor.p99)} | ${floor.cpuMs.toFixed(1)} | — |`,
     );
     console.log(
       `load average at the end: ${(await import("node:os"))

@@ -12,6 +12,13 @@ describe("vaultSlug", () => {
     );
   });
 
+  it("answers a repeated id from its cache with the same slug, and keeps answering past the cache's bound", () => {
+    const ids = Array.from({ length: 12_000 }, (_, i) => `/subscriptions/s/vaults/kv-${i}`);
+    const expected = (id: string) => Buffer.from(id, "utf8").toString("base64url");
+    for (const id of ids) expect(vaultSlug(id)).toBe(expected(id));
+    for (const id of [ids[0], ids[11_999], ids[5], ids[11_999]]) expect(vaultSlug(id)).toBe(expected(id));
+  });
+
   it("round-trips an ARM id through vaultIdFromSlug", () => {
     const id = "/subscriptions/0000-1/resourceGroups/RG-Ä/providers/Microsoft.KeyVault/vaults/kv-a";
     expect(vaultIdFromSlug(vaultSlug(id))).toBe(id.toLowerCase());
