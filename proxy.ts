@@ -70,7 +70,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // x-cc-gate: lib/web/request-gate.ts GATE_HEADER (a matcher must be a literal)
+  // x-cc-gate: GATE_HEADER in lib/web/gate-mark.ts (a matcher must be a literal)
   matcher: [
     {
       source: "/((?!_next/static|_next/image|favicon.ico).*)",

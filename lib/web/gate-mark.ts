@@ -3,7 +3,7 @@ import http from "node:http";
 /** The header the request gate marks a prepared request with; proxy.ts's matcher skips requests that carry it. */
 export const GATE_HEADER = "x-cc-gate";
 
-/** Where the installed gate keeps its state (lib/web/request-gate.ts). */
+/** Set on globalThis once the gate is installed (lib/web/request-gate.ts). */
 export const GATE_STATE_KEY = "__ccRequestGate";
 
 const gateInstalled = () => GATE_STATE_KEY in globalThis;

@@ -1,20 +1,19 @@
-import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { getConfig } from "../config";
 import { logger } from "../log";
 import { contentSecurityPolicy, HSTS, newNonce } from "./csp";
 import { GATE_HEADER, GATE_STATE_KEY } from "./gate-mark";
-import { MAX_URL_CHARS, SUPPORTED_METHODS } from "./request-guard";
+import { isDecodablePath, MAX_URL_CHARS, SUPPORTED_METHODS } from "./request-guard";
 import { INGRESS_REQUEST_ID_HEADER, mintRequestIds, newRequestId, REQUEST_ID_HEADER } from "./request-id";
 
 /**
  * The HTTP server's own gate, before Next.js sees a request.
  *
  * Why: Next.js runs the proxy (proxy.ts) through its middleware machinery, which costs ~1.1 ms of CPU per request on
- * the benchmark machine whatever the proxy does (an empty proxy costs the same) — a third of an API call and a tenth
- * of a page navigation (docs/benchmarks.md). So an ordinary GET or HEAD is prepared here instead: a server-minted
- * request id, the CSP nonce and header, HSTS. It is then marked with this process's gate token, and the proxy's
- * matcher skips marked requests. Everything else (other methods, server actions, the sign-in page, an address the
+ * the benchmark machine whatever the proxy does (an empty proxy costs the same) — about a third of an API call and a
+ * sixth of a page navigation (docs/benchmarks.md). So an ordinary GET or HEAD is prepared here instead: a server-minted
+ * request id, the CSP nonce and header, HSTS. It is then marked (GATE_HEADER), and the proxy's matcher skips marked
+ * requests. Everything else (other methods, server actions, the sign-in page, an address the
  * proxy refuses or rewrites) is left unmarked and goes through the proxy exactly as before, so the proxy stays the
  * one place those rules live.
  *
@@ -30,25 +29,22 @@ const ASSETS = /^\/(?:_next\/static\/|_next\/image(?:$|[/?])|favicon\.ico$)/;
 
 const log = logger("web");
 
-type GateState = { token: string };
-
 export function installRequestGate(): void {
-  const g = globalThis as { [GATE_STATE_KEY]?: GateState };
+  const g = globalThis as { [GATE_STATE_KEY]?: true };
   if (g[GATE_STATE_KEY]) return;
-  const state: GateState = { token: randomBytes(16).toString("base64url") };
-  g[GATE_STATE_KEY] = state;
+  g[GATE_STATE_KEY] = true;
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {
       const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
-      if (gateRequest(req, res, state.token)) return true;
+      if (gateRequest(req, res)) return true;
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof emit;
 }
 
 /** True when the gate answered the request itself. */
-function gateRequest(req: http.IncomingMessage, res: http.ServerResponse, token: string): boolean {
+function gateRequest(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const method = req.method ?? "";
   if (FORBIDDEN_BY_FETCH.has(method)) {
     refuse(req, res);
@@ -68,7 +64,7 @@ function gateRequest(req: http.IncomingMessage, res: http.ServerResponse, token:
   const csp = contentSecurityPolicy(nonce, cfg.devServer);
   req.headers["x-nonce"] = nonce;
   req.headers["content-security-policy"] = csp;
-  req.headers[GATE_HEADER] = token;
+  req.headers[GATE_HEADER] = "1";
   res.setHeader("content-security-policy", csp);
   res.setHeader(REQUEST_ID_HEADER, requestId);
   const proto = first(req.headers["x-forwarded-proto"]) ?? ("encrypted" in req.socket ? "https" : "http");
@@ -86,12 +82,7 @@ function isOrdinary(method: string, url: string): boolean {
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
   if (path === "/signin" || (path.length > 1 && path.endsWith("/"))) return false;
-  try {
-    decodeURIComponent(path);
-  } catch {
-    return false;
-  }
-  return true;
+  return isDecodablePath(path);
 }
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);

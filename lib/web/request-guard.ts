@@ -45,7 +45,7 @@ export async function refuseHostileRequest(request: Request, appUrl: string): Pr
   return checkServerActionRequest(request, appUrl);
 }
 
-function isDecodablePath(pathname: string): boolean {
+export function isDecodablePath(pathname: string): boolean {
   try {
     decodeURIComponent(pathname);
     return true;

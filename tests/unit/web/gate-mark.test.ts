@@ -33,7 +33,7 @@ describe("a client's gate mark before and after the gate is installed", () => {
   it("once the gate is installed, only the gate's own mark reaches Next.js", async () => {
     installRequestGate();
     const ordinary = await handedOn("GET", "/inventory");
-    expect(ordinary[GATE_HEADER]).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(ordinary[GATE_HEADER]).toBe("1");
     expect((await handedOn("POST", "/inventory"))[GATE_HEADER]).toBeUndefined();
   });
 });
