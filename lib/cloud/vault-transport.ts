@@ -4,7 +4,7 @@
  * clients' pipeline, and ~30 % less than Node's https client (docs/adr/0008) — and Azure's core HTTP client with its
  * proxy policy when HTTPS_PROXY/HTTP_PROXY/ALL_PROXY is set, so a proxied estate behaves as it did with the SDKs.
  */
-import { Agent, type Dispatcher } from "undici";
+import { Agent, errors, type Dispatcher } from "undici";
 import {
   createDefaultHttpClient,
   createEmptyPipeline,
@@ -52,33 +52,90 @@ class ResponseTooLargeError extends Error {
 /** Requests without a vault's own connections (one-off reads, tests): one process-wide keep-alive agent. */
 let shared: Agent | undefined;
 
-const directTransport: Transport = async (to, headers, signal, connections) => {
+/**
+ * One GET through undici's dispatcher with a handler that collects the body as it arrives. undici's `request()` wraps
+ * every response in a Readable stream and the reader drained it through an async iterator; for a few-KB JSON body
+ * that machinery cost more CPU than the bytes (docs/benchmarks.md, "The reader without streams").
+ */
+const directTransport: Transport = (to, headers, signal, connections) => {
   shared ??= vaultConnections(8);
-  const res = await (connections ?? shared).request({
-    origin: to.origin,
-    path: to.path,
-    method: "GET",
-    headers,
-    signal,
-  });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const c of res.body as AsyncIterable<Buffer>) {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) throw new ResponseTooLargeError();
-      chunks.push(c);
+  const dispatcher = connections ?? shared;
+  return new Promise<RawResponse>((resolve, reject) => {
+    if (signal.aborted) return reject(new errors.RequestAbortedError());
+    let status = 0;
+    let raw: Buffer[] = [];
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let abortRequest: ((e: Error) => void) | undefined;
+    let settled = false;
+    const onAbort = () => abortRequest?.(new errors.RequestAbortedError());
+    const settle = (e: Error | undefined, out?: RawResponse) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      if (e) reject(e);
+      else resolve(out!);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      dispatcher.dispatch(
+        { origin: to.origin, path: to.path, method: "GET", headers },
+        {
+          onConnect(abort) {
+            if (signal.aborted) abort(new errors.RequestAbortedError());
+            else abortRequest = abort;
+          },
+          onHeaders(statusCode, rawHeaders) {
+            status = statusCode;
+            raw = rawHeaders;
+            return true;
+          },
+          onData(chunk) {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+              abortRequest?.(new ResponseTooLargeError());
+              return false;
+            }
+            chunks.push(chunk);
+            return true;
+          },
+          onComplete() {
+            const body = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
+            settle(undefined, new DispatchedResponse(status, raw, body));
+          },
+          onError: settle,
+        },
+      );
+    } catch (e) {
+      settle(e as Error); // an invalid request is refused before anything is sent
     }
-  } catch (e) {
-    res.body.destroy();
-    throw e;
-  }
-  return {
-    status: res.statusCode,
-    headers: res.headers,
-    body: chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8"),
-  };
+  });
 };
+
+/** The headers are decoded when read: only a refusal's are (its challenge, code, Retry-After); a 200's never. */
+class DispatchedResponse implements RawResponse {
+  private decoded?: RawResponse["headers"];
+  constructor(
+    readonly status: number,
+    private readonly raw: Buffer[],
+    readonly body: string,
+  ) {}
+  get headers(): RawResponse["headers"] {
+    return (this.decoded ??= headerRecord(this.raw));
+  }
+}
+
+/** undici's raw header list (name, value, name, value …) as lower-case names, repeated ones as arrays. */
+function headerRecord(raw: Buffer[]): RawResponse["headers"] {
+  const out: RawResponse["headers"] = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i].toString("latin1").toLowerCase();
+    const value = raw[i + 1].toString("latin1");
+    const had = out[name];
+    out[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+  }
+  return out;
+}
 
 /**
  * A vault's own keep-alive connections (`connections` at most): the scanner closes them when the vault is done — a

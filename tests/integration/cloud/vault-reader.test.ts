@@ -366,6 +366,62 @@ describe("the reader's own error paths", () => {
     }
   });
 
+  test("an abort ends a read in flight at once and closes its connection; a later read on the vault still works", async () => {
+    const closed: Promise<void>[] = [];
+    let hang = false;
+    const h = await hostile(
+      challenged((_q, res) => {
+        if (!hang) return void res.end(page(["a"]));
+        // headers and half a body, then nothing: only the abort can end this read
+        res.writeHead(200, { "content-length": "1000", "content-type": "application/json" });
+        res.write('{"value":[');
+        closed.push(new Promise((r) => res.socket!.once("close", () => r())));
+      }),
+    );
+    try {
+      const reader = new VaultReader(h.uri);
+      await reader.getJson("/secrets", signal()); // learns the challenge and holds a token
+      hang = true;
+      const ac = new AbortController();
+      const read = failure(reader.getJson("/secrets", ac.signal));
+      await new Promise((r) => setTimeout(r, 100));
+      const t0 = Date.now();
+      ac.abort();
+      const e = await read;
+      expect(Date.now() - t0).toBeLessThan(500);
+      expect(e.name).toBe("AbortError");
+      await closed.at(-1); // the half-read response's socket is not left open
+      hang = false;
+      expect(await reader.getJson<{ value: unknown[] }>("/secrets", signal())).toMatchObject({ value: [{}] });
+      // an already-aborted signal sends nothing
+      const before = h.seen.length;
+      const gone = new AbortController();
+      gone.abort();
+      expect((await failure(reader.getJson("/secrets", gone.signal))).name).toBe("AbortError");
+      expect(h.seen.length).toBe(before);
+    } finally {
+      await h.close();
+    }
+  }, 20_000);
+
+  test("a vault that answers nothing times out per attempt and is retried (withRetry's timeout)", async () => {
+    let calls = 0;
+    const h = await hostile(
+      challenged((_q, res) => {
+        if (++calls === 1) return; // no answer at all
+        res.end(page(["a", "b"]));
+      }),
+    );
+    try {
+      const retry = { attempts: 2, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 300 };
+      const listing = await listItems(new VaultReader(h.uri), h.uri, "secret", { retry });
+      expect(listing.items.map((i) => i.name)).toEqual(["a", "b"]);
+      expect(calls).toBe(2);
+    } finally {
+      await h.close();
+    }
+  }, 20_000);
+
   test("a body past 16 MB is abandoned, not buffered", async () => {
     const h = await hostile(
       challenged((_q, res) => {
