@@ -39,10 +39,12 @@ async function main() {
   // ---- the local cloud in a child process ----------------------------------------------------------------------------
   const t0 = Date.now();
   const cloudEstate = estate === "medium" ? ["large", "--vaults", "200"] : [estate];
-  const cloud = await startCloudChild(cloudEstate[0], [
-    ...cloudEstate.slice(1),
-    ...["--latency", `${latency},0`, "--no-throttle", "--log-capacity", "0"],
-  ]);
+  // --cloud-profile DIR: a CPU profile of the local cloud for the whole bench, written when it stops
+  const cloud = await startCloudChild(
+    cloudEstate[0],
+    [...cloudEstate.slice(1), ...["--latency", `${latency},0`, "--no-throttle", "--log-capacity", "0"]],
+    arg("cloud-profile", "") || undefined,
+  );
   const { control, spec } = cloud;
   const info = { env: cloud.env, estate: cloud.estate };
   const stopChild = cloud.stop;
@@ -112,6 +114,14 @@ async function main() {
   const cloudCounters = async () =>
     (await (await fetch(`${control}/control/counters`)).json()) as { total: number; byOp: Record<string, number> };
   const resetCounters = () => fetch(`${control}/control/reset-counters`, { method: "POST" });
+  /** The local cloud's own CPU time so far (ms): it shares the machine's cores with the scanner and the database. */
+  const cloudCpuMs = async () => {
+    const st = (await (await fetch(`${control}/control/stats`)).json()) as {
+      cpuUserMicros: number;
+      cpuSystemMicros: number;
+    };
+    return (st.cpuUserMicros + st.cpuSystemMicros) / 1000;
+  };
   const vaultList = (await (await fetch(`${control}/control/vaults`)).json()) as {
     name: string;
     access: string;
@@ -147,6 +157,7 @@ async function main() {
       }
     };
     const sampler = setInterval(sample, 100);
+    const cloudCpu0 = await cloudCpuMs();
     const cpu0 = process.cpuUsage();
     const t = Date.now();
     const prof = arg("profile", "");
@@ -188,7 +199,9 @@ async function main() {
     sample();
     const cpu = process.cpuUsage(cpu0);
     const c = await cloudCounters();
+    const cloudMs = (await cloudCpuMs()) - cloudCpu0;
     return {
+      cloudMs,
       run,
       wall,
       peak,
@@ -256,6 +269,9 @@ async function main() {
       : `projected on a 0.5-vCPU container: ≥ ${s(halfCore)} s (CPU ${s(r.cpuMs)} s ÷ 0.5, or T*)`;
     console.log(
       `scanner CPU ${cpuPerRequest.toFixed(3)} ms per request (${s(r.cpuMs - r.sysMs)} s user, ${s(r.sysMs)} s system; load average ${os.loadavg()[0].toFixed(1)}); ${atHalf}`,
+    );
+    console.log(
+      `local cloud CPU ${s(r.cloudMs)} s (${((1000 * r.cloudMs) / Math.max(1, r.serverRequests)).toFixed(0)} µs per request served; on the same cores as the scanner)`,
     );
     return { tStar, ratio, objsPerSec: objs / (r.wall / 1000), cpuPerRequest, halfCore };
   };

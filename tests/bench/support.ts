@@ -31,10 +31,18 @@ export interface CloudChild {
 /**
  * `npm run cloud` as a child process (tsx tests/cloud/cli.ts --json): resolves once it printed its endpoints.
  * `cliOptions`: the cloud CLI's options besides the estate, e.g. `["--latency", "25,0", "--no-throttle"]`.
+ * `cpuProfileDir`: the cloud runs under `node --cpu-prof` and writes its profile there when it stops.
  */
-export async function startCloudChild(estate: string, cliOptions: string[]): Promise<CloudChild> {
+export async function startCloudChild(
+  estate: string,
+  cliOptions: string[],
+  cpuProfileDir?: string,
+): Promise<CloudChild> {
   const cliArgs = [
-    path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+    // tsx's CLI runs the script in a second process, which --cpu-prof would not reach: the loader runs in this one
+    ...(cpuProfileDir
+      ? ["--cpu-prof", "--cpu-prof-dir", cpuProfileDir, "--import", "tsx"]
+      : [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs")]),
     path.join(ROOT, "tests", "cloud", "cli.ts"),
     "--estate",
     estate,

@@ -9,18 +9,23 @@ let material:
   | { privateKey: crypto.KeyObject; forgePublic: forge.pki.PublicKey; jwk: crypto.JsonWebKey; ec: crypto.JsonWebKey }
   | undefined;
 
-/** One RSA-2048 key (persisted next to the CA so thumbprints are stable across runs) used as subject + signing key. */
-function certKeyMaterial() {
-  if (material) return material;
-  const { dir } = ensureCa();
-  const p = path.join(dir, "kv-cert-key.pem");
+/** An RSA private key of `bits`, kept in the CA's folder under `file` so that it (and every DER it signs) is the same
+ * across runs. */
+function persistedRsaKey(file: string, bits: number): crypto.KeyObject {
+  const p = path.join(ensureCa().dir, file);
   if (!fs.existsSync(p)) {
-    const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: bits });
     const tmp = `${p}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
     fs.renameSync(tmp, p);
   }
-  const privateKey = crypto.createPrivateKey(fs.readFileSync(p, "utf8"));
+  return crypto.createPrivateKey(fs.readFileSync(p, "utf8"));
+}
+
+/** One RSA-2048 key (persisted next to the CA so thumbprints are stable across runs) used as subject + signing key. */
+function certKeyMaterial() {
+  if (material) return material;
+  const privateKey = persistedRsaKey("kv-cert-key.pem", 2048);
   const pub = crypto.createPublicKey(privateKey);
   const ecKey = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey;
   material = {
@@ -30,6 +35,18 @@ function certKeyMaterial() {
     ec: ecKey.export({ format: "jwk" }),
   };
   return material;
+}
+
+let issuerKey: crypto.KeyObject | undefined;
+
+/**
+ * The key that signs every CA-issued certificate of the estate (the issuers are names: nothing here or in the product
+ * checks these signatures). 1024 bits: the local cloud signs a certificate on its first GET, and a 2048-bit signature
+ * (~0.7 ms) made the local cloud, not the scanner, the busiest process of an initial scan (docs/benchmarks.md, "The
+ * local cloud's share"). A self-signed certificate is still signed by its own 2048-bit key.
+ */
+function caIssuerKey(): crypto.KeyObject {
+  return (issuerKey ??= persistedRsaKey("kv-issuer-key.pem", 1024));
 }
 
 const publicJwks = new Map<string, crypto.JsonWebKey>();
@@ -52,16 +69,7 @@ export function publicKeyJwk(spec: { rsaBits?: number; curve?: string }): crypto
     jwk = crypto.generateKeyPairSync("ec", { namedCurve }).publicKey.export({ format: "jwk" });
     jwk.crv = spec.curve;
   } else if ((spec.rsaBits ?? 2048) === 2048) jwk = certKeyMaterial().jwk;
-  else {
-    const p = path.join(ensureCa().dir, `kv-key-${id}.pem`);
-    if (!fs.existsSync(p)) {
-      const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: spec.rsaBits! });
-      const tmp = `${p}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
-      fs.renameSync(tmp, p);
-    }
-    jwk = crypto.createPublicKey(crypto.createPrivateKey(fs.readFileSync(p, "utf8"))).export({ format: "jwk" });
-  }
+  else jwk = crypto.createPublicKey(persistedRsaKey(`kv-key-${id}.pem`, spec.rsaBits!)).export({ format: "jwk" });
   publicJwks.set(id, jwk);
   return jwk;
 }
@@ -128,7 +136,7 @@ export function makeCertDer(opts: {
     { name: "extKeyUsage", serverAuth: true, clientAuth: true },
     ...(opts.sans.length ? [{ name: "subjectAltName", altNames: opts.sans.map((d) => ({ type: 2, value: d })) }] : []),
   ]);
-  signCertificate(cert, opts.key ?? m.privateKey);
+  signCertificate(cert, opts.issuer === "Self" ? (opts.key ?? m.privateKey) : caIssuerKey());
   return certToDer(cert);
 }
 
