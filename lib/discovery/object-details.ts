@@ -10,8 +10,10 @@ import {
   getCertificatePolicy,
   getKeyDetail,
   getKeyRotationPolicy,
+  chain,
   listVersions,
   mapBounded,
+  Semaphore,
   type CallOptions,
   type CloudVault,
   type VaultReader,
@@ -41,6 +43,19 @@ type VaultError = VaultOutcome["errors"][number];
 export type Denial = Omit<VaultError, "remediation">;
 
 /** One object's detail calls: what was denied by permission, and whether any call failed otherwise. */
+/** "same": stored exactly as listed (delta); "unchanged": delta, no call; "policies": full scan, policies only. */
+type Plan = "same" | "unchanged" | "policies" | "all";
+
+/** Detail calls an object of `type` makes under `plan` (before any is denied). */
+function plannedCalls(type: KvItem["type"], plan: Plan): number {
+  if (plan === "same" || plan === "unchanged") return 0;
+  if (plan === "policies") return type === "secret" ? 0 : 1;
+  return type === "secret" ? 1 : type === "certificate" ? 2 : 3;
+}
+
+/** One more of a vault's connections for every this many detail calls (each connection is a TLS handshake). */
+const CALLS_PER_CONNECTION = 20;
+
 interface Attempt {
   failed: boolean;
   denied: Set<string>;
@@ -69,39 +84,55 @@ export class VaultObjectReader {
     private readonly counters: ScanCounters,
   ) {}
 
-  /** Reads every item, `limit` objects at a time; rows in list order, none for the objects stored as listed. */
-  async readAll(items: KvItem[], limit: number): Promise<AssetRow[]> {
-    const rows = await mapBounded(items, limit, (item) => this.read(item));
+  /**
+   * Reads every item, `limit` objects at a time; rows in list order, none for the objects stored as listed. The
+   * vault's detail calls in flight are as many as its work needs: one more keep-alive connection (one more TLS
+   * handshake, ~2 ms of CPU, docs/benchmarks.md) for every CALLS_PER_CONNECTION calls, up to `maxCalls` — so a full
+   * scan of an unchanged vault, which re-reads only its policies, opens one or two connections instead of four.
+   */
+  async readAll(items: KvItem[], limit: number, maxCalls: number): Promise<AssetRow[]> {
+    const plans = items.map((item) => this.plan(item));
+    const calls = plans.reduce((n, p, i) => n + plannedCalls(items[i].type, p), 0);
+    const inFlight = Math.min(maxCalls, Math.max(1, Math.ceil(calls / CALLS_PER_CONNECTION)));
+    const o = { ...this.o, limiter: chain(new Semaphore(inFlight), this.o.limiter) };
+    const rows = await mapBounded(items, limit, (item, i) => this.read(item, plans[i], o));
     return rows.filter((r): r is AssetRow => r !== undefined);
   }
 
-  async read(item: KvItem): Promise<AssetRow | undefined> {
+  /** What an object needs read (decided from the listing and its stored row alone, before any call is made). */
+  private plan(item: KvItem): Plan {
     const key = `${item.type}/${item.name}`;
-    const sameDenied = this.same.get(key);
-    if (sameDenied) {
-      this.keepUnchanged(sameDenied);
-      return undefined;
-    }
+    if (this.same.has(key)) return "same";
     const prev = this.stored.get(key);
-    const fp = fingerprint(item);
-    const status = computeExpiryStatus(item.expiresOn ?? null, this.now, this.thresholds);
-    const row = listedRow(this.vault, item, prev, fp, status);
-    const unchanged = !!prev && prev.detailFingerprint === fp;
-    const previouslyDenied = deniedLabels(prev);
-    if (this.mode === "delta" && unchanged) {
-      this.keepUnchanged(previouslyDenied);
-      this.detailCopied.add(key);
-      return row;
-    }
+    const unchanged = !!prev && prev.detailFingerprint === fingerprint(item);
+    if (this.mode === "delta" && unchanged) return "unchanged";
     // Full scan of an unchanged object (same updated time, version and thumbprint, nothing denied last time): what
     // belongs to a version cannot have changed — the version count and the kept versions' metadata (versions are
     // append-only and a new one changes the current version's times), the X.509 fields, the key parameters — so only
     // what can change without a new version is read again: the certificate policy and the key rotation policy. A row
     // stored before versions were kept (no `detail.versions`) is read in full once.
     const policiesOnly =
-      this.mode === "full" && unchanged && previouslyDenied.length === 0 && prev.detail.versions !== undefined;
-    if (policiesOnly) this.counters.detailSkipped++;
-    await this.readDetail(item, row, policiesOnly);
+      this.mode === "full" && unchanged && deniedLabels(prev).length === 0 && prev.detail.versions !== undefined;
+    return policiesOnly ? "policies" : "all";
+  }
+
+  private async read(item: KvItem, plan: Plan, o: CallOptions): Promise<AssetRow | undefined> {
+    const key = `${item.type}/${item.name}`;
+    if (plan === "same") {
+      this.keepUnchanged(this.same.get(key)!);
+      return undefined;
+    }
+    const prev = this.stored.get(key);
+    const fp = fingerprint(item);
+    const status = computeExpiryStatus(item.expiresOn ?? null, this.now, this.thresholds);
+    const row = listedRow(this.vault, item, prev, fp, status);
+    if (plan === "unchanged") {
+      this.keepUnchanged(deniedLabels(prev));
+      this.detailCopied.add(key);
+      return row;
+    }
+    if (plan === "policies") this.counters.detailSkipped++;
+    await this.readDetail(item, row, plan === "policies", o);
     return row;
   }
 
@@ -117,8 +148,8 @@ export class VaultObjectReader {
         });
   }
 
-  private async readDetail(item: KvItem, row: AssetRow, policiesOnly: boolean): Promise<void> {
-    const { kv, o } = this;
+  private async readDetail(item: KvItem, row: AssetRow, policiesOnly: boolean, o: CallOptions): Promise<void> {
+    const { kv } = this;
     const at: Attempt = { failed: false, denied: new Set() };
     delete row.detail.deniedDetail;
     const versions = policiesOnly

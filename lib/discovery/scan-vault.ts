@@ -119,13 +119,11 @@ async function readVault(
 }
 
 /**
- * The vault's three listings. A delta scan reads nothing else from the vault, so it lists one kind after the other on
- * one keep-alive connection: in parallel each listing opened a TLS connection of its own, and a handshake costs more
- * CPU than the listing (docs/benchmarks.md). The scan keeps as many requests in flight either way: its vault slots
- * fill the global limit. Full scans list in parallel; their detail reads open the vault's connections anyway.
+ * The vault's three listings, one after another on one keep-alive connection: in parallel each listing opened a TLS
+ * connection of its own, and a handshake costs the scanner more CPU than a listing (docs/benchmarks.md). The scan
+ * keeps as many requests in flight either way: its vault slots fill the global limit.
  */
-async function listAll(kv: VaultReader, vaultUri: string, o: CallOptions, oneConnection: boolean) {
-  if (!oneConnection) return Promise.all(KINDS.map((t) => listItems(kv, vaultUri, t, o)));
+async function listAll(kv: VaultReader, vaultUri: string, o: CallOptions) {
   const lists = [];
   for (const t of KINDS) lists.push(await listItems(kv, vaultUri, t, o));
   return lists;
@@ -144,7 +142,7 @@ async function readObjects(
   let items: KvItem[];
   let rejected: RejectedItem[];
   try {
-    const lists = await listAll(kv, v.vaultUri!, o, session.run.mode === "delta");
+    const lists = await listAll(kv, v.vaultUri!, o);
     // managed secrets/keys back certificates: the certificate row represents them
     items = lists.flatMap((l) => l.items).filter((i) => !i.managed);
     rejected = lists.flatMap((l) => l.rejected);
@@ -180,7 +178,7 @@ async function readObjects(
     session.counters,
   );
   // twice the per-vault limit: an object's detail calls (versions ∥ GET ∥ policy) rarely fill a slot on their own
-  const rows = await reader.readAll(items, config.perVault * 2);
+  const rows = await reader.readAll(items, config.perVault * 2, config.perVault);
   await diag;
   const { changed, unchanged } = splitUnchanged(rows, stored, reader.detailCopied);
   out.assets = changed;

@@ -309,6 +309,54 @@ describe("delta scans", () => {
     }
   });
 
+  test("a vault's calls use as many connections as its work needs: one for a small vault, more for a big one", async () => {
+    const { cloud } = env;
+    const before = { ...cloud.control.getLatency() };
+    const big = cloud.control.vaults().find((c) => c.access === "full" && c.reachable && c.rbac)!;
+    const added = Array.from({ length: 40 }, (_, i) => `conn-test-${i}`);
+    for (const name of added) cloud.control.setSecret(big.name, name, `${CANARY_PREFIX}conn-${name}`);
+    cloud.control.setLatency({ fixedMs: 30, jitterMs: 0 });
+    /** the most Key Vault requests of each vault that were in flight at one time (each needs its own connection) */
+    const mostInFlight = (since: number) => {
+      const byVault = new Map<string, [number, number][]>();
+      for (const e of cloud.control.log({ service: "kv" }))
+        if (e.vault && e.time >= since) byVault.set(e.vault, [...(byVault.get(e.vault) ?? []), [e.time - e.ms, +1]]);
+      for (const e of cloud.control.log({ service: "kv" }))
+        if (e.vault && e.time >= since) byVault.get(e.vault)!.push([e.time, -1]);
+      const out = new Map<string, number>();
+      for (const [vault, edges] of byVault) {
+        // an end sorts before a start at the same millisecond: back-to-back calls on one connection do not overlap
+        edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        let n = 0;
+        let most = 0;
+        for (const [, d] of edges) most = Math.max(most, (n += d));
+        out.set(vault, most);
+      }
+      return out;
+    };
+    try {
+      // a forced scan reads every object: the big vault has 48 secrets (48 version listings) and more
+      let started = Date.now();
+      await runScan({ mode: "forced" });
+      let most = mostInFlight(started);
+      expect(most.get(big.name)).toBeGreaterThanOrEqual(2);
+      expect(most.get(big.name)).toBeLessThanOrEqual(4); // the per-vault limit
+      const small = [...most.entries()].filter(([name]) => name !== big.name);
+      expect(small.length).toBeGreaterThanOrEqual(2);
+      // 8 secrets, 2 certificates and 2 keys: 18 detail calls and the listings, all on one connection
+      for (const [, n] of small) expect(n).toBe(1);
+      // a full scan of the unchanged estate re-reads policies only: one connection for every vault
+      started = Date.now();
+      await runScan({ mode: "full" });
+      most = mostInFlight(started);
+      expect(most.get(big.name)).toBe(1);
+    } finally {
+      cloud.control.setLatency(before);
+      for (const name of added) cloud.control.deleteSecret(big.name, name, { purge: true });
+      await runScan({ mode: "forced" });
+    }
+  });
+
   test("a new version is picked up by a full scan: its versions are listed again and counted", async () => {
     const { cloud } = env;
     const db = await getDb();
