@@ -1,6 +1,7 @@
 /**
  * A concurrency limit that finds its own level (AIMD, as TCP does): after each round of `limit` calls that came back
- * unthrottled and about as fast as the fastest seen, it grows by one; a throttled call (429, or 503 with Retry-After)
+ * unthrottled and about as fast as the fastest seen, and in which the limit was reached, it grows by one (as TCP does
+ * not grow a window the sender does not fill, RFC 7661); a throttled call (429, or 503 with Retry-After)
  * halves it — at most once a round, so one burst of 429s is one back-off — and pauses new calls until the Retry-After
  * has passed; a round whose latency rose well above the floor shrinks it by a quarter (the client, or the service, is
  * saturated). The scanner keeps one for the scan, one per subscription and one per vault (lib/discovery/scan-limits.ts).
@@ -49,7 +50,8 @@ export class AdaptiveLimiter {
   private readonly max: number;
   private pausedUntil = 0;
   private floorMs = Infinity;
-  private round = { done: 0, totalMs: 0, throttled: false };
+  /** `saturated`: the limit was reached in this round (a call had to wait, or took the last slot) */
+  private round = { done: 0, totalMs: 0, throttled: false, saturated: false };
   /** completions counted when the limit was last halved */
   private lastCut = -Infinity;
   private completions = 0;
@@ -120,7 +122,7 @@ export class AdaptiveLimiter {
     this.setLimit(Math.floor(this.limitNow / 2));
     this.stats.decreases++;
     this.lastCut = this.completions;
-    this.round = { done: 0, totalMs: 0, throttled: true };
+    this.round = { done: 0, totalMs: 0, throttled: true, saturated: false };
   }
 
   private completed(ms: number, failed = false): void {
@@ -135,12 +137,19 @@ export class AdaptiveLimiter {
     if (slow && this.limitNow > this.min) {
       this.setLimit(Math.floor(this.limitNow * 0.75));
       this.stats.decreases++;
-    } else if (!this.round.throttled && !slow && this.limitNow < this.max && (this.o.canGrow?.() ?? true)) {
+    } else if (
+      !this.round.throttled &&
+      !slow &&
+      // a limit the callers never reached is not what held them back: growing it only allows a later burst
+      this.round.saturated &&
+      this.limitNow < this.max &&
+      (this.o.canGrow?.() ?? true)
+    ) {
       // without latency control (per-vault limits) a limit that was cut comes back one step per clean round
       this.setLimit(this.limitNow + 1);
       this.stats.increases++;
     }
-    this.round = { done: 0, totalMs: 0, throttled: false };
+    this.round = { done: 0, totalMs: 0, throttled: false, saturated: false };
   }
 
   private setLimit(n: number): void {
@@ -165,14 +174,17 @@ export class AdaptiveLimiter {
       break;
     }
     if (this.active < this.limitNow) {
-      this.active++;
+      if (++this.active >= this.limitNow) this.round.saturated = true;
       return;
     }
+    this.round.saturated = true;
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   private release(): void {
     this.active--;
+    // a call still waiting for the slot: the callers want more than the limit
+    if (this.waiters.length) this.round.saturated = true;
     while (this.active < this.limitNow && this.waiters.length) {
       this.active++;
       this.waiters.shift()!();

@@ -29,30 +29,66 @@ async function calls(l: AdaptiveLimiter, n: number, c: ReturnType<typeof clock>,
       .catch(() => undefined);
 }
 
+/**
+ * `n` calls at once, each taking `ms` (the clock moves once, for all of them together): a caller that fills the limit.
+ * `n` is the limit, so the wave is one round and no call queues behind another.
+ */
+async function wave(l: AdaptiveLimiter, n: number, c: ReturnType<typeof clock>, ms: number) {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const all = Array.from({ length: n }, (_, i) =>
+    l.run(async () => {
+      await gate;
+      return i;
+    }),
+  );
+  await new Promise((r) => setImmediate(r)); // every call has its slot
+  c.advance(ms);
+  open();
+  await Promise.all(all);
+}
+
+/** Waves that each fill the limit as it is then, `rounds` times. */
+async function waves(l: AdaptiveLimiter, rounds: number, c: ReturnType<typeof clock>, ms: number) {
+  for (let i = 0; i < rounds; i++) await wave(l, l.limit, c, ms);
+}
+
 describe("AdaptiveLimiter", () => {
   it("grows one step per round while latency stays flat and nothing is throttled, up to its max", async () => {
     const c = clock();
     const l = new AdaptiveLimiter({ initial: 4, max: 6, now: c.now, sleep: c.sleep });
-    await calls(l, 4, c, 25);
+    await waves(l, 1, c, 25);
     expect(l.limit).toBe(5);
-    await calls(l, 5, c, 25);
+    await waves(l, 1, c, 25);
     expect(l.limit).toBe(6);
-    await calls(l, 60, c, 25);
+    await waves(l, 10, c, 25);
     expect(l.limit).toBe(6);
     expect(l.stats).toMatchObject({ peak: 6, increases: 2, decreases: 0 });
+  });
+
+  it("does not grow a limit its callers never reach (one call at a time, or fewer calls than slots)", async () => {
+    const c = clock();
+    const l = new AdaptiveLimiter({ initial: 4, max: 64, now: c.now, sleep: c.sleep });
+    await calls(l, 60, c, 25);
+    expect(l.limit).toBe(4);
+    for (let i = 0; i < 20; i++) await wave(l, 3, c, 25);
+    expect(l.stats).toMatchObject({ limit: 4, peak: 4, increases: 0 });
+    // a queue behind the limit is the demand it was holding back: then it grows
+    await Promise.all(Array.from({ length: 12 }, () => l.run(async () => c.advance(0))));
+    expect(l.limit).toBeGreaterThan(4);
   });
 
   it("does not grow, and shrinks by a quarter, when a round's latency rises well above the fastest seen", async () => {
     const c = clock();
     const l = new AdaptiveLimiter({ initial: 8, max: 64, now: c.now, sleep: c.sleep });
-    await calls(l, 8, c, 25);
+    await waves(l, 1, c, 25);
     expect(l.limit).toBe(9);
-    await calls(l, 9, c, 200);
+    await waves(l, 1, c, 200);
     expect(l.limit).toBe(6);
     // latency control off (per-vault limits): slow rounds do not shrink it
     const v = new AdaptiveLimiter({ initial: 4, max: 4, latency: false, now: c.now, sleep: c.sleep });
-    await calls(v, 4, c, 25);
-    await calls(v, 4, c, 500);
+    await waves(v, 1, c, 25);
+    await waves(v, 1, c, 500);
     expect(v.limit).toBe(4);
   });
 
@@ -68,7 +104,9 @@ describe("AdaptiveLimiter", () => {
     expect(c.now() - before).toBeGreaterThanOrEqual(2000 - 30);
     expect(l.stats.pausedMs).toBeGreaterThanOrEqual(2000);
     // the rest of the throttled round (7) does not grow it; then one step per clean round: 8 → 9 → 10 → 11
-    await calls(l, 7 + 8 + 9 + 10, c, 10);
+    await wave(l, 7, c, 10);
+    expect(l.limit).toBe(8);
+    await waves(l, 3, c, 10);
     expect(l.limit).toBe(11);
   });
 
@@ -127,10 +165,10 @@ describe("AdaptiveLimiter growth gate", () => {
     const c = clock();
     let room = false;
     const l = new AdaptiveLimiter({ initial: 4, max: 8, canGrow: () => room, now: c.now, sleep: c.sleep });
-    await calls(l, 12, c, 25);
+    await waves(l, 3, c, 25);
     expect(l.limit).toBe(4);
     room = true;
-    await calls(l, 4, c, 25);
+    await waves(l, 1, c, 25);
     expect(l.limit).toBe(5);
   });
 });
