@@ -4,7 +4,7 @@
  * clients' pipeline, and ~30 % less than Node's https client (docs/adr/0008) — and Azure's core HTTP client with its
  * proxy policy when HTTPS_PROXY/HTTP_PROXY/ALL_PROXY is set, so a proxied estate behaves as it did with the SDKs.
  */
-import { Agent, errors, type Dispatcher } from "undici";
+import { Agent, errors, util, type Dispatcher } from "undici";
 import {
   createDefaultHttpClient,
   createEmptyPipeline,
@@ -121,20 +121,8 @@ class DispatchedResponse implements RawResponse {
     readonly body: string,
   ) {}
   get headers(): RawResponse["headers"] {
-    return (this.decoded ??= headerRecord(this.raw));
+    return (this.decoded ??= util.parseHeaders(this.raw));
   }
-}
-
-/** undici's raw header list (name, value, name, value …) as lower-case names, repeated ones as arrays. */
-function headerRecord(raw: Buffer[]): RawResponse["headers"] {
-  const out: RawResponse["headers"] = {};
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i].toString("latin1").toLowerCase();
-    const value = raw[i + 1].toString("latin1");
-    const had = out[name];
-    out[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
-  }
-  return out;
 }
 
 /**

@@ -42,8 +42,10 @@ type VaultError = VaultOutcome["errors"][number];
 /** A detail call denied by permission: one remediation for the vault covers every denial. */
 export type Denial = Omit<VaultError, "remediation">;
 
-/** One object's detail calls: what was denied by permission, and whether any call failed otherwise. */
-/** "same": stored exactly as listed (delta); "unchanged": delta, no call; "policies": full scan, policies only. */
+/**
+ * What an object needs read: "same" — stored exactly as listed (delta), "unchanged" — delta, no call, "policies" —
+ * full scan of an unchanged object, its policies only, "all" — every detail call.
+ */
 type Plan = "same" | "unchanged" | "policies" | "all";
 
 /** Detail calls an object of `type` makes under `plan` (before any is denied). */
@@ -56,6 +58,7 @@ function plannedCalls(type: KvItem["type"], plan: Plan): number {
 /** One more of a vault's connections for every this many detail calls (each connection is a TLS handshake). */
 const CALLS_PER_CONNECTION = 20;
 
+/** One object's detail calls: what was denied by permission, and whether any call failed otherwise. */
 interface Attempt {
   failed: boolean;
   denied: Set<string>;

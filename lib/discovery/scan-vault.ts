@@ -39,7 +39,7 @@ export async function scanVault(
   defender: DefenderPlans,
 ): Promise<VaultOutcome> {
   const connections = vaultConnections(config.perVault);
-  // a vault-level signal: when one list fails, its siblings stop instead of finishing in the background
+  // a vault-level signal: when a list fails, the vault's other calls in flight stop instead of finishing in the background
   const vaultAc = new AbortController();
   setMaxListeners(0, vaultAc.signal);
   const onScanAbort = () => vaultAc.abort();

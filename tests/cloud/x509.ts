@@ -110,7 +110,10 @@ export function newCertKey(bits = 2048): crypto.KeyObject {
   return crypto.generateKeyPairSync("rsa", { modulusLength: bits }).privateKey;
 }
 
-/** DER for a certificate whose validity is exactly [nbf, exp] (unix seconds); `key` signs it and is its subject key. */
+/**
+ * DER for a certificate whose validity is exactly [nbf, exp] (unix seconds). `key` is its subject key (default: the
+ * estate's shared one); a self-signed certificate is signed by it, a CA-issued one by the issuer key (caIssuerKey).
+ */
 export function makeCertDer(opts: {
   subject: string;
   sans: string[];
