@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
+import { ClientNavigation } from "@/app/_components/client-navigation";
 import { THEME_COOKIE } from "@/lib/web/cookies";
 import "./globals.css";
 
@@ -14,7 +15,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const cls = theme === "dark" || theme === "light" ? theme : "system";
   return (
     <html lang="en" className={cls}>
-      <body className="min-h-screen">{children}</body>
+      <body className="min-h-screen">
+        {children}
+        <ClientNavigation />
+      </body>
     </html>
   );
 }

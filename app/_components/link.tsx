@@ -1,12 +1,12 @@
-import NextLink from "next/link";
-import type { ComponentProps } from "react";
+import type { AnchorHTMLAttributes } from "react";
 
 /**
- * The console's link: next/link without prefetch. Every console page is dynamic and per user, so a prefetch renders
- * the linked page on the server for a click that mostly never comes; with prefetch on, one inventory view cost 14
- * extra page renders, 8-9x the page itself (docs/benchmarks.md, "What a page view costs"). A click still navigates
- * client-side: one RSC request, the shared layout is not rendered again.
+ * The console's link: a plain anchor. A click on it navigates client-side through the one document listener that
+ * ClientNavigation (root layout) installs — one RSC request, the shared layout not rendered again — and it never
+ * prefetches: every console page is dynamic and per user, so a prefetch renders the linked page on the server for a
+ * click that mostly never comes (one inventory view once cost 14 extra page renders; docs/benchmarks.md, "What a page
+ * view costs"). Being a plain element, it renders in server and client components alike at the cost of an <a>.
  */
-export function Link(props: Omit<ComponentProps<typeof NextLink>, "prefetch">) {
-  return <NextLink {...props} prefetch={false} />;
+export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string }) {
+  return <a {...props} />;
 }

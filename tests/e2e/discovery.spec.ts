@@ -123,6 +123,31 @@ test("as operator: inventory filters on the server and exports the filtered view
   await expect(page.getByLabel("Type")).toHaveValue("");
   await expect(page.getByLabel("Sort by")).toHaveValue("expiry");
   expect(loads, "filter, page size, pager, sort and reset reload no document").toBe(0);
+
+  // Row links are plain anchors: a click still navigates client-side, Back returns to the list, and a
+  // Ctrl-click opens a new tab while this one stays on the list.
+  const firstRow = table.locator("tbody tr").first();
+  const objectName = (await firstRow.locator("td").first().getByRole("link").textContent())!.trim();
+  await firstRow.locator("td").first().getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1, name: objectName })).toBeVisible();
+  await page.goBack();
+  await expect(table.locator("tbody tr").first()).toBeVisible();
+  const chip = table.locator("tbody tr td:last-child a").first();
+  if (await chip.count()) {
+    const tag = (await chip.textContent())!.trim();
+    await chip.click();
+    await expect(page).toHaveURL(new RegExp(`tag=${encodeURIComponent(tag).replace(/%3D/, "(%3D|=)")}`));
+    await expect(page.getByTestId("inventory-total")).toBeVisible();
+  }
+  expect(loads, "a row link, Back and a tag chip reload no document").toBe(0);
+  const listUrl = page.url();
+  const [tab] = await Promise.all([
+    page.context().waitForEvent("page"),
+    table.locator("tbody tr").first().locator("td").first().getByRole("link").click({ modifiers: ["ControlOrMeta"] }),
+  ]);
+  await tab.close();
+  expect(page.url(), "a Ctrl-click leaves this tab where it was").toBe(listUrl);
+
   await page.goto("/inventory?type=certificate");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
