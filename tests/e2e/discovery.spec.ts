@@ -143,7 +143,13 @@ test("as operator: inventory filters on the server and exports the filtered view
   const listUrl = page.url();
   const [tab] = await Promise.all([
     page.context().waitForEvent("page"),
-    table.locator("tbody tr").first().locator("td").first().getByRole("link").click({ modifiers: ["ControlOrMeta"] }),
+    table
+      .locator("tbody tr")
+      .first()
+      .locator("td")
+      .first()
+      .getByRole("link")
+      .click({ modifiers: ["ControlOrMeta"] }),
   ]);
   await tab.close();
   expect(page.url(), "a Ctrl-click leaves this tab where it was").toBe(listUrl);

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { clientNavigationTarget, type AnchorFacts, type ClickFacts } from "@/lib/web/client-navigation";
 
 const CURRENT = new URL("https://console.example/inventory?status=expired&sort=name");
-const plain: ClickFacts = { button: 0, metaKey: false, ctrlKey: false, shiftKey: false, altKey: false, defaultPrevented: false };
+const plain: ClickFacts = {
+  button: 0,
+  metaKey: false,
+  ctrlKey: false,
+  shiftKey: false,
+  altKey: false,
+  defaultPrevented: false,
+};
 const to = (href: string, anchor: Partial<AnchorFacts> = {}, click: Partial<ClickFacts> = {}) =>
   clientNavigationTarget(
     { ...plain, ...click },
@@ -12,7 +19,9 @@ const to = (href: string, anchor: Partial<AnchorFacts> = {}, click: Partial<Clic
 
 describe("clientNavigationTarget (which link clicks navigate client-side)", () => {
   it("takes a plain click on a console page, with its query and fragment", () => {
-    expect(to("/inventory/0a02d76f-0edb-4e03-af47-62ea5dd48b5a")).toBe("/inventory/0a02d76f-0edb-4e03-af47-62ea5dd48b5a");
+    expect(to("/inventory/0a02d76f-0edb-4e03-af47-62ea5dd48b5a")).toBe(
+      "/inventory/0a02d76f-0edb-4e03-af47-62ea5dd48b5a",
+    );
     expect(to("/inventory?tag=env%3Dprod&sort=name")).toBe("/inventory?tag=env%3Dprod&sort=name");
     expect(to("/vaults#posture")).toBe("/vaults#posture");
     expect(to("/")).toBe("/");
