@@ -117,6 +117,29 @@ export class Control {
     };
   }
 
+  /**
+   * Builds the DER of every certificate version of the estate now, instead of on its first request. Key Vault has a
+   * certificate long before anyone reads it; the stand-in makes it when first asked, and in an initial scan of the
+   * large estate that work (node-forge and an RSA signature, 0.35–0.85 ms each) ran on the same cores as the scanner
+   * it was measuring. `bench:scan` calls this before its measured runs. Vaults stay materialised up to
+   * maxMaterialised; beyond that (xl) an evicted vault builds its certificates again when it is next read.
+   */
+  prepareCertificates(): { vaults: number; versions: number; ms: number } {
+    const t0 = performance.now();
+    let versions = 0;
+    let vaults = 0;
+    for (const v of this.s.vaults) {
+      if (vaults >= this.s.maxMaterialised) break;
+      vaults++;
+      for (const o of this.s.data(v).live.certificates.values())
+        for (const ver of o.versions) {
+          this.s.certDer(ver);
+          versions++;
+        }
+    }
+    return { vaults, versions, ms: Math.round(performance.now() - t0) };
+  }
+
   // ---- knobs ---------------------------------------------------------------------------------------------------
   setLatency(l: Partial<LatencyConfig>) {
     this.rt.latency = { ...this.rt.latency, ...l };

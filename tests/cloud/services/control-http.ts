@@ -9,6 +9,7 @@ export const RPC_METHODS = [
   "count",
   "resetCounters",
   "stats",
+  "prepareCertificates",
   "log",
   "setLatency",
   "getLatency",

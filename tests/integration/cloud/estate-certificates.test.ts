@@ -3,6 +3,7 @@
 // because the cloud signs each certificate on its first GET, on the same cores as the scanner under test.
 import { X509Certificate } from "node:crypto";
 import { describe, expect, test } from "vitest";
+import { startCloud } from "../../cloud";
 import { makeCertDer, sharedCertPrivateKey } from "../../cloud/x509";
 import { createPublicKey } from "node:crypto";
 
@@ -26,5 +27,29 @@ describe("estate certificates", () => {
     );
     expect(x.verify(x.publicKey)).toBe(false);
     expect(new Date(x.validTo).getTime() / 1000).toBe(base.exp);
+  });
+
+  test("prepareCertificates builds every version's certificate before anyone asks, the same one a GET returns", async () => {
+    const cloud = await startCloud({ estate: "tiny", throttling: false });
+    try {
+      const c = cloud.control;
+      const versions = c
+        .vaults()
+        .flatMap((v) => c.objects(v.name, "certificates").map((n) => c.object(v.name, "certificates", n)))
+        .flatMap((o) => o.versions);
+      expect(versions.length).toBeGreaterThan(0);
+      expect(versions.filter((ver) => ver.cert?.der).length).toBeLessThan(versions.length);
+      const r = c.prepareCertificates();
+      expect(r.versions).toBe(versions.length);
+      expect(versions.every((ver) => ver.cert?.der)).toBe(true);
+      const [v] = c.vaults().filter((x) => c.objects(x.name, "certificates").length > 0);
+      const name = c.objects(v.name, "certificates")[0];
+      const cer = c.certificateCer(v.name, name);
+      expect(
+        Buffer.from(cer, "base64").equals(c.object(v.name, "certificates", name).versions.at(-1)!.cert!.der!),
+      ).toBe(true);
+    } finally {
+      await cloud.stop();
+    }
   });
 });
