@@ -33,8 +33,8 @@ export function clientNavigationTarget(click: ClickFacts, anchor: AnchorFacts, c
   } catch {
     return null;
   }
+  // also refuses mailto:, javascript: and the like: their origin is "null"
   if (url.origin !== current.origin) return null;
-  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return null;
   // Same page, only the fragment differs: the browser scrolls (the skip link), nothing to render.
   if (url.hash && url.pathname === current.pathname && url.search === current.search) return null;

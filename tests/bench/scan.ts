@@ -130,6 +130,7 @@ async function main() {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ method: "prepareCertificates", args: [] }),
     });
+    if (!res.ok) throw new Error(`local cloud: prepareCertificates failed: HTTP ${res.status} ${await res.text()}`);
     const prep = ((await res.json()) as { result: { vaults: number; versions: number; ms: number } }).result;
     console.log(
       `local cloud: built ${prep.versions} certificate versions of ${prep.vaults} vaults in ${(prep.ms / 1000).toFixed(1)} s, before the measured runs`,

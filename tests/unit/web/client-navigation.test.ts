@@ -45,6 +45,7 @@ describe("clientNavigationTarget (which link clicks navigate client-side)", () =
     expect(to("https://portal.azure.com/#@tenant/resource/x")).toBeNull();
     expect(to("http://console.example/inventory")).toBeNull(); // another origin (scheme)
     expect(to("mailto:secops@example.com")).toBeNull();
+    expect(to("javascript:void(0)")).toBeNull();
     expect(to("#content")).toBeNull(); // the skip link: same page and query, only the fragment
   });
 
