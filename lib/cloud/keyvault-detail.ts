@@ -2,9 +2,9 @@
  * Key Vault data plane, per-object detail that never contains a secret value: certificate GET (public certificate +
  * policy), certificate policy, key GET (public key parameters), key rotation policy.
  */
-import { X509Certificate } from "node:crypto";
 import { withRetry, type CallOptions } from "./retry";
 import type { VaultReader } from "./vault-reader";
+import { x509Fields } from "./x509-fields";
 import {
   nameAndVersion,
   type WireCertificate,
@@ -50,14 +50,7 @@ export async function getCertificateDetail(
   const out: CertificateDetail = { version: nameAndVersion(cert.id).version };
   if (typeof cert.cer === "string" && cert.cer.length) {
     try {
-      const x = new X509Certificate(Buffer.from(cert.cer, "base64"));
-      out.subject = x.subject.replace(/\n/g, ", ");
-      out.issuer = x.issuer.replace(/\n/g, ", ");
-      out.sans = x.subjectAltName ? x.subjectAltName.split(/,\s*/) : [];
-      out.thumbprint = x.fingerprint.replace(/:/g, "").toLowerCase();
-      out.serialNumber = x.serialNumber;
-      out.validFrom = new Date(x.validFrom).toISOString();
-      out.validTo = new Date(x.validTo).toISOString();
+      Object.assign(out, x509Fields(Buffer.from(cert.cer, "base64")));
     } catch {
       /* unparsable DER: keep the policy only */
     }
