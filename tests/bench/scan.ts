@@ -6,6 +6,7 @@
 //   runs: initial full scan (empty inventory), steady-state full scan, delta scan, sequential baseline
 //   options: --latency 25 --concurrency 32 --per-vault 4 --baseline-vaults 20 --no-baseline --no-delta --no-steady
 //            --profile file.cpuprofile [--profile-run initial|steady|delta] --heap-snapshot-at S
+//            --alloc-profile file.heapprofile   sampled allocations of the profiled run, collected ones included
 //            --busy N   N processes spinning a core each for the whole run (a busy machine)
 //            --fixed    fixed concurrency (discovery.concurrency.adaptive false) instead of the adaptive limit
 //            --cpus 0.5 [--core N]   the scanner (this process) in a cgroup of its own: a CPU quota of 0.5 core, pinned
@@ -178,15 +179,25 @@ async function main() {
     // --profile-run initial|steady|delta: which run the CPU profile covers (default: the initial full scan)
     const profRun = arg("profile-run", "initial");
     const runName = firstFull ? "initial" : mode === "full" ? "steady" : mode;
-    let session: import("node:inspector").Session | undefined;
-    if (prof && runName === profRun) {
+    // an inspector session of this process that has been sent `calls`, one after another
+    const inspectorSession = async (...calls: [method: string, params?: object][]) => {
       const inspector = await import("node:inspector");
-      session = new inspector.Session();
-      session.connect();
-      await new Promise<void>((r) =>
-        session!.post("Profiler.enable", () => session!.post("Profiler.start", () => r())),
-      );
-    }
+      const sess = new inspector.Session();
+      sess.connect();
+      for (const [method, params] of calls) await new Promise<void>((r) => sess.post(method, params ?? {}, () => r()));
+      return sess;
+    };
+    const session =
+      prof && runName === profRun ? await inspectorSession(["Profiler.enable"], ["Profiler.start"]) : undefined;
+    // --alloc-profile FILE: sampled allocations of the same run, the collected ones included (what the GC works on)
+    const allocProf = arg("alloc-profile", "");
+    const sampling = {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    };
+    const allocSession =
+      allocProf && runName === profRun ? await inspectorSession(["HeapProfiler.startSampling", sampling]) : undefined;
     // --heap-snapshot-at S: a heap snapshot S seconds into the full scan (what is live while vaults are in flight)
     const snapAt = Number(arg("heap-snapshot-at", "0"));
     const snapTimer =
@@ -199,16 +210,19 @@ async function main() {
     const run = await executeScan({ ctx: worker, input: { scanId } });
     clearTimeout(snapTimer);
     const wall = Date.now() - t;
-    if (session) {
+    // the profile a Profiler.stop / HeapProfiler.stopSampling answers with, written to `file`
+    const saveProfile = async (sess: import("node:inspector").Session, method: string, file: string, what: string) => {
       const { writeFileSync } = await import("node:fs");
       await new Promise<void>((r) =>
-        session!.post(
-          "Profiler.stop",
-          (_e, res) => (writeFileSync(prof, JSON.stringify((res as { profile: unknown }).profile)), r()),
+        sess.post(
+          method,
+          (_e, res) => (writeFileSync(file, JSON.stringify((res as { profile: unknown }).profile)), r()),
         ),
       );
-      console.log(`CPU profile of the ${runName} scan written to ${prof}`);
-    }
+      console.log(`${what} of the ${runName} scan written to ${file}`);
+    };
+    if (session) await saveProfile(session, "Profiler.stop", prof, "CPU profile");
+    if (allocSession) await saveProfile(allocSession, "HeapProfiler.stopSampling", allocProf, "allocation profile");
     clearInterval(sampler);
     sample();
     const cpu = process.cpuUsage(cpu0);
