@@ -3,8 +3,8 @@
  * environment. Used by `npm run demo` and the Playwright suite: both exercise the build customers run.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -168,13 +168,38 @@ async function groupGone(pgid: number, ms: number): Promise<void> {
 }
 
 /** A TCP port nothing listens on at the moment of asking (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The ports the kernel hands out for listen(0) and outgoing connections (Linux; IANA's range elsewhere). */
+function ephemeralPorts(): [low: number, high: number] {
+  try {
+    const [low, high] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch {
+    /* not Linux */
+  }
+  return [49152, 65535];
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port that is free now, for something that binds it a little later. Not one from listen(0): that is an ephemeral
+ * port, and in the gap before the server binds it anything else may be given it — the demo's own local cloud and
+ * identity provider bind ephemeral ports in that gap (CI, 2026-12-03: the console failed with EADDRINUSE). Chosen
+ * below the ephemeral range instead, where only an explicit bind can take it.
+ */
+export async function freePort(): Promise<number> {
+  const [low, high] = ephemeralPorts();
+  // below the range, or above it when it starts too low to leave room
+  const [from, to] = low > 11_000 ? [10_000, low] : [high + 1, 65_536];
+  for (let tries = 0; tries < 100; tries++) {
+    const port = from + Math.floor(Math.random() * (to - from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free port outside the ephemeral range");
 }

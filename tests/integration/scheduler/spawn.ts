@@ -6,21 +6,10 @@
  * one process — the way the scheduler should run in a container (see docs/scheduler.md).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
+import { freePort } from "../../support/app-server";
 
 const ROOT = path.resolve(__dirname, "../../..");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 

@@ -6,10 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ensureBuild, stopChild } from "../../support/app-server";
+import { ensureBuild, freePort, stopChild } from "../../support/app-server";
 import { startIdp, type RunningIdp } from "../../idp/server";
 
 const STANDALONE = path.resolve(__dirname, "../../../.next/standalone");
@@ -32,17 +31,6 @@ export interface ConsoleServer {
   /** Everything else it wrote to stdout/stderr (Next's own console output). */
   otherOutput: string[];
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startConsoleServer(env: Record<string, string> = {}): Promise<ConsoleServer> {
