@@ -18,7 +18,7 @@ import {
   type Persona,
   type Sent,
 } from "./harness";
-import { resetIsRefusal } from "./refusal";
+import { mayBeRefusedMethod, replayShowsRefusal, resetIsRefusal } from "./refusal";
 import { body, catchAll, contentType, hostileCookie, hostileObject, method, queryString, segment } from "./hostile";
 import { buildTargets, type ActionTarget, type Target } from "./targets";
 
@@ -133,7 +133,7 @@ async function check(r: Sent, kind: "page" | "route" | "action"): Promise<void> 
     res = await send(world.server.url, r);
   } catch (err) {
     // A refusal that closed the connection on an unread body (see refusal.ts) is not a crash.
-    if (resetIsRefusal(r, err)) {
+    if (resetIsRefusal(r, err) || (mayBeRefusedMethod(r, err) && replayShowsRefusal(await statusWithoutBody(r)))) {
       tally.set(`${kind} reset`, (tally.get(`${kind} reset`) ?? 0) + 1);
       return;
     }
@@ -145,6 +145,15 @@ async function check(r: Sent, kind: "page" | "route" | "action"): Promise<void> 
   tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
   const problems = problemsWith(r, res, kind);
   if (problems.length) throw new Error(`${problems.join("; ")}\n  request: ${describeRequest(r)}`);
+}
+
+/** The status the same request gets without its body (0 if that fails too). */
+async function statusWithoutBody(r: Sent): Promise<number> {
+  try {
+    return (await send(world.server.url, { ...r, body: undefined })).status;
+  } catch {
+    return 0;
+  }
 }
 
 /** How requests were answered (kind, status, action result code): printed at the end, to see what was reached. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resetIsRefusal } from "../../fuzz/refusal";
+import { mayBeRefusedMethod, replayShowsRefusal, resetIsRefusal } from "../../fuzz/refusal";
 
 const reset = new Error("read ECONNRESET");
 
@@ -23,5 +23,16 @@ describe("a reset seen by the fuzz client", () => {
     expect(
       resetIsRefusal({ method: "TRACK", body: "x".repeat(1_100_000) }, new Error("no answer within 20000 ms")),
     ).toBe(false);
+  });
+
+  it("is worth a replay without the body when a known method with a small body was reset", () => {
+    expect(mayBeRefusedMethod({ method: "DELETE", body: "[".repeat(40_000) }, reset)).toBe(true);
+    expect(mayBeRefusedMethod({ method: "DELETE" }, reset)).toBe(false);
+    expect(mayBeRefusedMethod({ method: "DELETE", body: "x" }, new Error("no answer within 20000 ms"))).toBe(false);
+  });
+
+  it("counts the reset as a refusal only if the replay is refused for its method", () => {
+    expect(replayShowsRefusal(405)).toBe(true);
+    for (const status of [0, 200, 400, 404, 500, 502]) expect(replayShowsRefusal(status)).toBe(false);
   });
 });
