@@ -167,7 +167,6 @@ async function groupGone(pgid: number, ms: number): Promise<void> {
   }
 }
 
-/** A TCP port nothing listens on at the moment of asking (the OS picks it). */
 /** The ports the kernel hands out for listen(0) and outgoing connections (Linux; IANA's range elsewhere). */
 function ephemeralPorts(): [low: number, high: number] {
   try {
